@@ -1,0 +1,202 @@
+"""The one error tree of crmcore, rooted at :class:`CRMError`.
+
+Every error keeps its context as attributes and mixes in the builtin that callers of a
+Python library expect (``ValueError`` for bad input, ``LookupError`` for a missing entity).
+Several problems found at once are reported at once: :class:`DomainValidationError` carries
+every :class:`Violation`, never only the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import attrs
+
+__all__ = [
+    "CRMError",
+    "ConcurrencyConflictError",
+    "CurrencyMismatchError",
+    "DomainValidationError",
+    "DuplicateEntityError",
+    "EntityNotFoundError",
+    "PluginError",
+    "RepositoryError",
+    "Violation",
+]
+
+_NO_VALUE: Final = object()
+_MAX_SHOWN_VALUE = 60
+
+
+@attrs.frozen(kw_only=True)
+class Violation:
+    """One problem with one field: the dotted ``field`` path, what is wrong, and the value.
+
+    ``value`` is kept for programs (``None`` when there is none to show); the message of the
+    error shows a shortened form of it so that a 100 kB input cannot flood a log.
+    """
+
+    field: str
+    message: str
+    value: object = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.field}: {self.message}"
+        shown = repr(self.value)
+        if len(shown) > _MAX_SHOWN_VALUE:
+            shown = shown[: _MAX_SHOWN_VALUE - 3] + "..."
+        return f"{self.field}: {self.message} (got {shown})"
+
+    def under(self, prefix: str) -> Violation:
+        """The same violation with its field path placed under ``prefix``."""
+        if not prefix:
+            return self
+        path = prefix if not self.field else f"{prefix}.{self.field}"
+        if self.field.startswith("["):
+            path = f"{prefix}{self.field}"
+        return attrs.evolve(self, field=path)
+
+
+class CRMError(Exception):
+    """The root of every error crmcore raises on purpose."""
+
+
+class DomainValidationError(CRMError, ValueError):
+    """Input that the domain rejects, with every problem found, each naming its field.
+
+    >>> error = DomainValidationError.single("short_name", "must not be blank", value="  ")
+    >>> error.field, error.violations[0].message
+    ('short_name', 'must not be blank')
+    >>> print(error)
+    short_name: must not be blank (got '  ')
+    """
+
+    violations: tuple[Violation, ...]
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations = tuple(violations)
+        if not self.violations:
+            raise ValueError("a DomainValidationError needs at least one violation")
+        super().__init__("; ".join(str(v) for v in self.violations))
+
+    @classmethod
+    def single(cls, field: str, message: str, *, value: object = None) -> DomainValidationError:
+        """An error with one violation."""
+        return cls([Violation(field=field, message=message, value=value)])
+
+    @property
+    def field(self) -> str:
+        """The field of the first violation; see :attr:`violations` for all of them."""
+        return self.violations[0].field
+
+    @property
+    def value(self) -> object:
+        """The offending value of the first violation."""
+        return self.violations[0].value
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field named by a violation, in order, without repetition."""
+        return tuple(dict.fromkeys(v.field for v in self.violations))
+
+    def under(self, prefix: str) -> DomainValidationError:
+        """The same error with every field path placed under ``prefix``."""
+        return type(self)([v.under(prefix) for v in self.violations])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.violations,))
+
+
+class CurrencyMismatchError(DomainValidationError):
+    """Money of two currencies met in one operation (adding RUB to EUR, say)."""
+
+    def __init__(self, left: str, right: str, *, field: str = "currency") -> None:
+        self.left = left
+        self.right = right
+        super().__init__(
+            [
+                Violation(
+                    field=field,
+                    message=f"cannot combine {left} with {right}; convert one of them first",
+                    value=right,
+                )
+            ]
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        field = self.violations[0].field
+        return (_rebuild, (type(self), (self.left, self.right), {"field": field}))
+
+
+class RepositoryError(CRMError):
+    """A repository could not do what was asked. Adapters translate storage errors into it."""
+
+
+class EntityNotFoundError(RepositoryError, LookupError):
+    """No entity of ``entity_type`` has ``entity_id``."""
+
+    def __init__(self, entity_type: str, entity_id: str) -> None:
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        super().__init__(f"{entity_type} {entity_id!r} does not exist")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.entity_type, self.entity_id))
+
+
+class DuplicateEntityError(RepositoryError):
+    """An entity with this id (or another unique key) is stored already."""
+
+    def __init__(self, entity_type: str, entity_id: str, *, key: str = "id") -> None:
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        self.key = key
+        super().__init__(f"{entity_type} with {key} {entity_id!r} exists already; use save()")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.entity_type, self.entity_id), {"key": self.key}))
+
+
+class ConcurrencyConflictError(RepositoryError):
+    """Someone saved the entity since it was read: the stored version is not the expected one."""
+
+    def __init__(
+        self, entity_type: str, entity_id: str, *, expected_version: int, actual_version: int
+    ) -> None:
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+        super().__init__(
+            f"{entity_type} {entity_id!r} is at version {actual_version}, not"
+            f" {expected_version}: read it again and repeat the change"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        versions = {
+            "expected_version": self.expected_version,
+            "actual_version": self.actual_version,
+        }
+        return (_rebuild, (type(self), (self.entity_type, self.entity_id), versions))
+
+
+class PluginError(CRMError, ImportError):
+    """A plugin of an entry point group could not be loaded or is not what the group expects."""
+
+    def __init__(self, group: str, name: str, distribution: str | None, reason: str) -> None:
+        self.group = group
+        self.name = name
+        self.distribution = distribution
+        self.reason = reason
+        source = f" from distribution {distribution!r}" if distribution else ""
+        super().__init__(f"plugin {name!r} of group {group!r}{source}: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.group, self.name, self.distribution, self.reason))
+
+
+def _rebuild(cls: type[CRMError], args: tuple[object, ...], kwargs: dict[str, object]) -> CRMError:
+    """Unpickle an error whose constructor takes keyword-only context."""
+    return cls(*args, **kwargs)

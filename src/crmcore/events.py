@@ -1,0 +1,120 @@
+"""Domain events: what happened to which entity, when, and which fields changed how.
+
+Services return events beside the new state; the host stores or publishes them and the rules
+engine reacts to them. Each concrete event class names itself with ``name`` (the tag in its
+JSON form, ``"partner.registered"``), its ``entity_type`` and its ``action``
+(created, changed, deleted, or an area's own such as ``stage_set``).
+
+``changes`` holds JSON-ready snapshots of the old and new values (see :func:`primitive`), so an
+event means the same after a round trip through any store.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar, cast
+
+import attrs
+
+from crmcore.errors import Violation
+from crmcore.validation import Model, aware_datetime, checks, identifier, optional
+
+__all__ = ["Change", "DomainEvent", "changes_between", "primitive"]
+
+
+@attrs.frozen(kw_only=True)
+class Change(Model):
+    """The value of one field before and after, as JSON-ready primitives."""
+
+    old: Any = None
+    new: Any = None
+
+    def _invariants(self) -> list[Violation]:
+        return [
+            Violation(field=name, message="must be a JSON-ready primitive (see primitive())")
+            for name in ("old", "new")
+            if not _is_primitive(getattr(self, name))
+        ]
+
+
+def _changes(field: str, value: object) -> list[Violation]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        return [Violation(field=field, message="must map field names to Change")]
+    return [
+        Violation(field=f"{field}.{key}", message="must be a Change")
+        for key, change in value.items()
+        if not isinstance(change, Change)
+    ]
+
+
+@attrs.frozen(kw_only=True)
+class DomainEvent(Model):
+    """Base of every event. Subclasses set ``name``, ``entity_type`` and ``action``."""
+
+    name: ClassVar[str] = "event"
+    entity_type: ClassVar[str] = "entity"
+    action: ClassVar[str] = "changed"
+
+    entity_id: str = attrs.field(metadata=checks(identifier))
+    occurred_at: datetime = attrs.field(metadata=checks(aware_datetime))
+    changes: Mapping[str, Change] = attrs.field(factory=dict, metadata=checks(_changes))
+    actor: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
+
+
+def primitive(value: object) -> Any:  # noqa: PLR0911 - one return per kind reads best
+    """A JSON-ready form of a domain value: ``Decimal``, dates, enums, attrs models, collections.
+
+    >>> from crmcore.money import Money
+    >>> primitive(Money.of("10.50", "RUB"))
+    {'amount': '10.50', 'currency': 'RUB'}
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return primitive(value.value)
+    if attrs.has(type(value)):
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
+        return {f.name: primitive(getattr(value, f.name)) for f in fields}
+    if isinstance(value, Mapping):
+        return {str(k): primitive(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted((primitive(v) for v in value), key=repr)
+    if isinstance(value, tuple | list):
+        return [primitive(v) for v in value]
+    raise TypeError(f"no primitive form for {type(value).__name__}")
+
+
+def _is_primitive(value: object) -> bool:
+    if value is None or isinstance(value, bool | int | str):
+        return True
+    if isinstance(value, list):
+        return all(_is_primitive(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_primitive(v) for k, v in value.items())
+    return False
+
+
+def changes_between(
+    old: object, new: object, *, ignore: frozenset[str] = frozenset({"version"})
+) -> dict[str, Change]:
+    """The fields of two instances of one attrs class whose values differ, as :class:`Change`.
+
+    ``old`` may be ``None`` (a creation): every field of ``new`` is reported then.
+    """
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(new)))
+    result: dict[str, Change] = {}
+    for field in fields:
+        if field.name in ignore:
+            continue
+        after = getattr(new, field.name)
+        before = None if old is None else getattr(old, field.name)
+        if old is None or before != after:
+            result[field.name] = Change(old=primitive(before), new=primitive(after))
+    return result

@@ -1,0 +1,162 @@
+"""Money: a ``Decimal`` amount in one ISO 4217 currency, never a float.
+
+Arithmetic is currency-safe (adding RUB to EUR raises
+:class:`~crmcore.errors.CurrencyMismatchError`) and rounding is explicit: results keep full
+precision until :meth:`Money.rounded` rounds them to the currency's minor unit with a rounding
+mode the caller may choose (half-up by default, as accountants and tax offices expect).
+
+>>> price = Money.of("1999.90", "RUB")
+>>> (price * 3).rounded()
+Money(amount=Decimal('5999.70'), currency='RUB')
+>>> [str(part) for part in Money.of("100.00", "RUB").allocate([1, 1, 1])]
+['33.34 RUB', '33.33 RUB', '33.33 RUB']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Final
+
+import attrs
+
+from crmcore.errors import CurrencyMismatchError, DomainValidationError, Violation
+from crmcore.validation import Model, checks, finite_decimal
+
+__all__ = ["Money", "minor_units"]
+
+_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
+# ISO 4217 currencies whose minor unit is not the common two digits.
+_MINOR_UNITS: Final[dict[str, int]] = {
+    "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
+    "JPY": 0, "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0, "RWF": 0, "TND": 3,
+    "UGX": 0, "UYI": 0, "UYW": 4, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+}  # fmt: skip
+
+
+def minor_units(currency: str) -> int:
+    """Digits after the decimal point of ``currency`` (2 for RUB, 0 for JPY, 3 for KWD)."""
+    return _MINOR_UNITS.get(currency, 2)
+
+
+def _currency(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, str) or not _CURRENCY.match(value):
+        yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
+
+
+@attrs.frozen(kw_only=True, order=False)
+class Money(Model):
+    """An amount of one currency. May be negative (a refund, a difference); fields that must
+    not be negative check that themselves with :meth:`is_negative`."""
+
+    amount: Decimal = attrs.field(metadata=checks(finite_decimal))
+    currency: str = attrs.field(metadata=checks(_currency))
+
+    @classmethod
+    def of(cls, amount: str | int | Decimal, currency: str) -> Money:
+        """Money from a decimal string, an int or a ``Decimal`` (floats are refused)."""
+        if isinstance(amount, bool) or not isinstance(amount, str | int | Decimal):
+            raise DomainValidationError.single(
+                "amount", "must be a decimal string, an int or a Decimal", value=amount
+            )
+        try:
+            value = Decimal(amount)
+        except InvalidOperation:
+            raise DomainValidationError.single(
+                "amount", "is not a decimal number", value=amount
+            ) from None
+        return cls(amount=value, currency=currency)
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """No money of ``currency``."""
+        return cls(amount=Decimal(0), currency=currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(self.currency, other.currency)
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other)
+        return Money(amount=self.amount + other.amount, currency=self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other)
+        return Money(amount=self.amount - other.amount, currency=self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Money:
+        if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
+            return NotImplemented
+        return Money(amount=self.amount * factor, currency=self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(amount=-self.amount, currency=self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def is_negative(self) -> bool:
+        """Whether the amount is below zero."""
+        return self.amount < 0
+
+    def rounded(self, *, rounding: str = ROUND_HALF_UP) -> Money:
+        """The amount rounded to the currency's minor unit with ``rounding`` (a decimal mode)."""
+        quantum = Decimal(1).scaleb(-minor_units(self.currency))
+        return Money(
+            amount=self.amount.quantize(quantum, rounding=rounding), currency=self.currency
+        )
+
+    def allocate(self, ratios: Sequence[int | Decimal]) -> list[Money]:
+        """Split into parts proportional to ``ratios`` that add up exactly to the rounded amount.
+
+        Cents left over by rounding go to the first parts, one each, so that instalments of a
+        payment schedule never lose or invent a kopeck.
+        """
+        _check_ratios(ratios)
+        total = self.rounded()
+        quantum = Decimal(1).scaleb(-minor_units(self.currency))
+        weight = sum(Decimal(r) for r in ratios)
+        parts = [
+            (total.amount * Decimal(r) / weight).quantize(quantum, rounding="ROUND_DOWN")
+            for r in ratios
+        ]
+        remainder = total.amount - sum(parts)
+        step = quantum if remainder >= 0 else -quantum
+        index = 0
+        while remainder != 0:
+            if ratios[index % len(ratios)] != 0:
+                parts[index % len(ratios)] += step
+                remainder -= step
+            index += 1
+        return [Money(amount=part, currency=self.currency) for part in parts]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def _check_ratios(ratios: Sequence[int | Decimal]) -> None:
+    bad = [r for r in ratios if isinstance(r, bool) or not isinstance(r, int | Decimal) or r < 0]
+    if not ratios or bad or sum(Decimal(r) for r in ratios) == 0:
+        raise DomainValidationError.single(
+            "ratios", "must be non-negative ints or Decimals with a positive sum", value=ratios
+        )

@@ -1,0 +1,229 @@
+"""Validation of models: checks attached to attrs fields, all run, all problems reported.
+
+attrs stops at the first failing validator; a person fixing a form wants every problem at
+once. So models derive from :class:`Model`, declare their checks in field metadata with
+:func:`checks`, and :meth:`Model.__attrs_post_init__` runs every check of every field plus the
+model's own cross-field :meth:`Model._invariants`, then raises one
+:class:`~crmcore.errors.DomainValidationError` listing them all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final, cast
+
+import attrs
+
+from crmcore.errors import DomainValidationError, Violation
+
+__all__ = [
+    "Check",
+    "Model",
+    "aware_datetime",
+    "checks",
+    "clean_text",
+    "each",
+    "identifier",
+    "instance_of",
+    "non_negative_int",
+    "optional",
+    "text",
+    "unique",
+]
+
+Check = Callable[[str, Any], Iterable[Violation]]
+"""A check gets the field name and the value and yields what is wrong with it."""
+
+CHECKS: Final = "crmcore.checks"
+# C0/C1 controls, zero-width and bidirectional-override characters (used to spoof text).
+_INVISIBLE: Final = r"\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff"
+_CONTROL: Final = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]")
+_CONTROL_SINGLE_LINE: Final = re.compile(rf"[\x00-\x1f{_INVISIBLE}]")
+_IDENTIFIER: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
+
+
+def checks(*functions: Check) -> dict[str, tuple[Check, ...]]:
+    """Field metadata that attaches ``functions`` as the checks of the field."""
+    return {CHECKS: functions}
+
+
+class Model:
+    """Base of crmcore's attrs models: validates every field and invariant after ``__init__``.
+
+    Because ``attrs.evolve`` goes through ``__init__``, an evolved model is validated too:
+    a model that exists is valid.
+    """
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:
+        violations = list(self._field_violations())
+        if not violations:
+            violations.extend(self._invariants())
+        if violations:
+            raise DomainValidationError(violations)
+
+    def _field_violations(self) -> Iterator[Violation]:
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(self))):
+            for check in field.metadata.get(CHECKS, ()):
+                yield from check(field.name, getattr(self, field.name))
+
+    def _invariants(self) -> Iterable[Violation]:
+        """Cross-field rules; run only when every field passed its own checks."""
+        return ()
+
+
+def clean_text(value: str) -> str:
+    """Unicode NFC form without surrounding whitespace; other values pass unchanged.
+
+    Used as an attrs converter, so that ``"  ООО Ромашка "`` is stored as ``"ООО Ромашка"``
+    and a wrong type still reaches the checks, which name the field.
+
+    >>> clean_text("  Cafe\\u0301 ")
+    'Café'
+    """
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def clean_optional_text(value: str | None) -> str | None:
+    """:func:`clean_text` that maps an empty string to ``None``."""
+    if not isinstance(value, str):
+        return value
+    cleaned = clean_text(value)
+    return cleaned or None
+
+
+def text(max_length: int, *, multiline: bool = False) -> Check:
+    """A string that is not blank, has no control characters and at most ``max_length`` chars."""
+    control = _CONTROL if multiline else _CONTROL_SINGLE_LINE
+
+    def check(field: str, value: object) -> Iterator[Violation]:
+        if not isinstance(value, str):
+            yield Violation(field=field, message="must be a string", value=value)
+        elif not value.strip():
+            yield Violation(field=field, message="must not be blank", value=value)
+        elif len(value) > max_length:
+            message = f"must be at most {max_length} characters, not {len(value)}"
+            yield Violation(field=field, message=message)
+        elif control.search(value):
+            yield Violation(field=field, message="must not contain control characters")
+
+    return check
+
+
+def identifier(field: str, value: object) -> Iterator[Violation]:
+    """An id: 1 to 128 letters, digits and ``_ . : @ -``, starting with a letter or digit."""
+    if not isinstance(value, str) or not _IDENTIFIER.match(value):
+        yield Violation(
+            field=field,
+            message="must be an id of 1-128 letters, digits or _.:@- (starting alphanumeric)",
+            value=value,
+        )
+
+
+def instance_of(*types: type) -> Check:
+    """A value of one of ``types`` (``bool`` is never taken for ``int``)."""
+    names = " or ".join(t.__name__ for t in types)
+
+    def check(field: str, value: object) -> Iterator[Violation]:
+        wrong_bool = isinstance(value, bool) and bool not in types
+        if wrong_bool or not isinstance(value, types):
+            yield Violation(field=field, message=f"must be {names}", value=value)
+
+    return check
+
+
+def optional(inner: Check) -> Check:
+    """``None`` or a value that passes ``inner``."""
+
+    def check(field: str, value: object) -> Iterable[Violation]:
+        return () if value is None else inner(field, value)
+
+    return check
+
+
+def each(inner: Check, *, container: type = tuple) -> Check:
+    """A ``container`` (tuple by default) whose every item passes ``inner``; paths get ``[i]``."""
+
+    def check(field: str, value: Any) -> Iterator[Violation]:
+        if not isinstance(value, container):
+            yield Violation(field=field, message=f"must be a {container.__name__}", value=value)
+            return
+        for index, item in enumerate(cast("Iterable[Any]", value)):
+            yield from inner(f"{field}[{index}]", item)
+
+    return check
+
+
+def unique(key: Callable[[Any], Hashable], *, what: str) -> Check:
+    """A collection whose items differ by ``key`` (two equal phones on a card, say)."""
+
+    def check(field: str, value: object) -> Iterator[Violation]:
+        if not isinstance(value, tuple | frozenset | list):
+            return
+        seen: set[Hashable] = set()
+        for index, item in enumerate(value):
+            try:
+                marker = key(item)
+            except (AttributeError, TypeError):
+                continue
+            if marker in seen:
+                yield Violation(field=f"{field}[{index}]", message=f"repeats {what} {marker!r}")
+            seen.add(marker)
+
+    return check
+
+
+def aware_datetime(field: str, value: object) -> Iterator[Violation]:
+    """A timezone-aware ``datetime``: crmcore never guesses the zone of a naive one."""
+    if not isinstance(value, datetime):
+        yield Violation(field=field, message="must be a datetime", value=value)
+    elif value.tzinfo is None or value.utcoffset() is None:
+        yield Violation(
+            field=field, message="must be timezone-aware (naive datetimes are ambiguous)"
+        )
+
+
+def plain_date(field: str, value: object) -> Iterator[Violation]:
+    """A ``date`` that is not a ``datetime``."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        yield Violation(field=field, message="must be a date", value=value)
+
+
+def non_negative_int(field: str, value: object) -> Iterator[Violation]:
+    """An ``int`` (not ``bool``) of zero or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        yield Violation(field=field, message="must be an integer >= 0", value=value)
+
+
+def finite_decimal(field: str, value: object) -> Iterator[Violation]:
+    """A finite ``Decimal`` (no float: binary fractions cannot hold money or percentages)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        yield Violation(field=field, message="must be a finite Decimal", value=value)
+
+
+def mapping_of(key: Check, item: Check) -> Check:
+    """A mapping whose keys pass ``key`` and values pass ``item``; paths get ``.key``."""
+
+    def check(field: str, value: object) -> Iterator[Violation]:
+        if not isinstance(value, Mapping):
+            yield Violation(field=field, message="must be a mapping", value=value)
+            return
+        for name, entry in value.items():
+            yield from key(field, name)
+            yield from item(f"{field}.{name}", entry)
+
+    return check
+
+
+def raise_violations(violations: Iterable[Violation]) -> None:
+    """Raise one :class:`DomainValidationError` if ``violations`` holds anything."""
+    found = list(violations)
+    if found:
+        raise DomainValidationError(found)

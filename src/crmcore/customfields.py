@@ -34,12 +34,12 @@ from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import (
     Model,
+    bounded_text,
     checks,
     each,
     finite_decimal,
     instance_of,
     optional,
-    text,
     unique,
 )
 
@@ -106,13 +106,15 @@ class CustomField(Model):
 
     name: str = attrs.field(metadata=checks(_field_name))
     type: CustomFieldType
-    label: str | None = attrs.field(default=None, metadata=checks(optional(text(200))))
+    label: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(200))))
     required: bool = False
     choices: tuple[str, ...] = attrs.field(
-        default=(), metadata=checks(each(text(200)), unique(lambda c: c, what="choice"))
+        default=(), metadata=checks(each(bounded_text(200)), unique(lambda c: c, what="choice"))
     )
     max_length: int = 1000
-    reference_to: str | None = attrs.field(default=None, metadata=checks(optional(text(64))))
+    reference_to: str | None = attrs.field(
+        default=None, metadata=checks(optional(bounded_text(64)))
+    )
     minimum: Decimal | None = attrs.field(default=None, metadata=checks(optional(finite_decimal)))
     maximum: Decimal | None = attrs.field(default=None, metadata=checks(optional(finite_decimal)))
 

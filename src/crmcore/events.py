@@ -15,14 +15,16 @@ import enum
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 
 from crmcore.errors import Violation
 from crmcore.validation import Model, aware_datetime, checks, identifier, optional
 
-__all__ = ["Change", "DomainEvent", "changes_between", "primitive"]
+__all__ = ["Change", "DomainEvent", "Outcome", "changes_between", "primitive"]
+
+T = TypeVar("T")
 
 
 @attrs.frozen(kw_only=True)
@@ -118,3 +120,15 @@ def changes_between(
         if old is None or before != after:
             result[field.name] = Change(old=primitive(before), new=primitive(after))
     return result
+
+
+@attrs.frozen(kw_only=True)
+class Outcome(Generic[T]):
+    """What a service returns: the new state of an entity and the events that say what happened.
+
+    Nothing is stored yet: the host saves ``entity`` through its repository and publishes
+    ``events`` (to the rules engine, an outbox, ...), in one transaction if it can.
+    """
+
+    entity: T
+    events: tuple[DomainEvent, ...] = ()

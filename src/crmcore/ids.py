@@ -12,7 +12,7 @@ from typing import NewType
 
 import attrs
 
-from crmcore.validation import Model, checks, identifier, text
+from crmcore.validation import Model, bounded_text, checks, identifier
 
 __all__ = [
     "AgreementId",
@@ -60,7 +60,7 @@ class EntityRef(Model):
     partner and a contact person, a custom field of reference type, a deal's linked documents.
     """
 
-    entity_type: str = attrs.field(metadata=checks(text(64)))
+    entity_type: str = attrs.field(metadata=checks(bounded_text(64)))
     entity_id: str = attrs.field(metadata=checks(identifier))
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "Check",
     "Model",
     "aware_datetime",
+    "bounded_text",
     "checks",
     "clean_text",
     "each",
@@ -31,7 +32,6 @@ __all__ = [
     "instance_of",
     "non_negative_int",
     "optional",
-    "text",
     "unique",
 ]
 
@@ -99,7 +99,7 @@ def clean_optional_text(value: str | None) -> str | None:
     return cleaned or None
 
 
-def text(max_length: int, *, multiline: bool = False) -> Check:
+def bounded_text(max_length: int, *, multiline: bool = False) -> Check:
     """A string that is not blank, has no control characters and at most ``max_length`` chars."""
     control = _CONTROL if multiline else _CONTROL_SINGLE_LINE
 

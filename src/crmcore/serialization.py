@@ -1,0 +1,306 @@
+"""JSON-ready forms of every public model, through a cattrs converter configured for crmcore.
+
+``make_converter()`` returns a new converter each time; crmcore never touches
+``cattrs.global_converter``. Structuring is strict, because its input may come from a web
+form or a message queue: unknown keys, missing keys, wrong types (``"5"`` for an int, ``1``
+for a string, ``1.5`` for money) and naive datetimes all raise one
+:class:`~crmcore.errors.DomainValidationError` naming every bad path.
+
+>>> from crmcore.money import Money
+>>> converter = make_converter()
+>>> converter.unstructure(Money.of("10.50", "RUB"))
+{'amount': '10.50', 'currency': 'RUB'}
+>>> converter.structure({"amount": "10.50", "currency": "RUB", "cents": 5}, Money)
+Traceback (most recent call last):
+...
+crmcore.errors.DomainValidationError: cents: is not a known field
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any, Final, TypeVar, get_origin
+
+import cattrs
+from cattrs.errors import (
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+from crmcore.customfields import CustomValue
+from crmcore.errors import DomainValidationError, Violation
+from crmcore.events import DomainEvent
+from crmcore.ids import EntityRef
+from crmcore.money import Money
+
+__all__ = ["Converter", "make_converter"]
+
+T = TypeVar("T")
+_CUSTOM_TAGS: Final = ("decimal", "date", "money", "ref")
+TAG: Final = "type"
+
+
+class Converter(cattrs.Converter):
+    """A cattrs converter whose ``structure`` raises :class:`DomainValidationError` only."""
+
+    def structure(self, obj: Any, cl: Any) -> Any:
+        """``obj`` turned into an instance of ``cl``, or every problem with paths."""
+        try:
+            return super().structure(obj, cl)
+        except DomainValidationError:
+            raise
+        except Exception as error:
+            raise DomainValidationError(_violations(error, "")) from None
+
+
+def make_converter() -> Converter:
+    """A new converter for every public model of crmcore, strict on input."""
+    _import_event_modules()
+    converter = Converter(forbid_extra_keys=True, detailed_validation=True)
+    _configure_scalars(converter)
+    _configure_custom_values(converter)
+    _configure_events(converter)
+    return converter
+
+
+def _import_event_modules() -> None:
+    """Import the areas' event modules so that every event class is known for the tags."""
+    import crmcore.partners.events  # noqa: F401, PLC0415 - registers the event subclasses
+
+
+def _event_classes() -> dict[str, type[DomainEvent]]:
+    found: dict[str, type[DomainEvent]] = {}
+    pending = list(DomainEvent.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        found[cls.name] = cls
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def _configure_events(converter: Converter) -> None:
+    """Events carry their class's ``name`` under the key ``"type"`` (a tagged union)."""
+    classes = _event_classes()
+    for cls in classes.values():
+        converter.register_unstructure_hook(cls, _event_unstructurer(converter, cls))
+        converter.register_structure_hook(cls, _event_structurer(converter, cls))
+    converter.register_unstructure_hook(
+        DomainEvent, lambda event: converter.unstructure(event, type(event))
+    )
+    converter.register_structure_hook(DomainEvent, partial(_structure_event, converter, classes))
+
+
+def _event_unstructurer(converter: Converter, cls: type[DomainEvent]) -> Callable[[Any], Any]:
+    fields = make_dict_unstructure_fn(cls, converter)
+    return lambda event: {TAG: cls.name, **fields(event)}
+
+
+def _event_structurer(converter: Converter, cls: type[DomainEvent]) -> Callable[[Any, Any], Any]:
+    fields = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError("must be a mapping")
+        if value.get(TAG, cls.name) != cls.name:
+            raise DomainValidationError.single(TAG, f"must be {cls.name!r}", value=value[TAG])
+        return fields({k: v for k, v in value.items() if k != TAG}, cls)
+
+    return structure
+
+
+def _structure_event(
+    converter: Converter, classes: Mapping[str, type[DomainEvent]], value: Any, _: Any
+) -> DomainEvent:
+    if not isinstance(value, Mapping):
+        raise TypeError("must be a mapping")
+    if TAG not in value:
+        raise DomainValidationError.single(TAG, "is required: it names the kind of event")
+    cls = classes.get(value[TAG]) if isinstance(value[TAG], str) else None
+    if cls is None:
+        message = "must be one of " + ", ".join(sorted(classes))
+        raise DomainValidationError.single(TAG, message, value=value[TAG])
+    event: DomainEvent = converter.structure(value, cls)
+    return event
+
+
+def _configure_scalars(converter: Converter) -> None:
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime, datetime.isoformat)
+    converter.register_structure_hook(date, _structure_date)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_unstructure_hook_func(_is_frozenset, partial(_unstructure_set, converter))
+    converter.register_structure_hook_func(_is_enum, _structure_enum)
+
+
+def _structure_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError("must be a string")
+    return value
+
+
+def _structure_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("must be an integer")
+    return value
+
+
+def _structure_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("must be true or false")
+    return value
+
+
+def _structure_float(value: object, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("must be a number")
+    return float(value)
+
+
+def _structure_decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError("must be a decimal string like '10.50'")
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValueError("is not a decimal number") from None
+    if not result.is_finite():
+        raise ValueError("must be a finite decimal number")
+    return result
+
+
+def _structure_datetime(value: object, _: type) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("must be an ISO 8601 date and time string")
+    try:
+        result = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("is not an ISO 8601 date and time") from None
+    if result.tzinfo is None:
+        raise ValueError("must carry a time zone offset (naive datetimes are ambiguous)")
+    return result
+
+
+def _structure_date(value: object, _: type) -> date:
+    if not isinstance(value, str):
+        raise TypeError("must be an ISO 8601 date string")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def _unstructure_set(converter: Converter, value: frozenset[Any]) -> list[Any]:
+    return sorted((converter.unstructure(item) for item in value), key=repr)
+
+
+def _is_frozenset(cl: Any) -> bool:
+    return cl is frozenset or get_origin(cl) is frozenset
+
+
+def _is_enum(cl: Any) -> bool:
+    return isinstance(cl, type) and issubclass(cl, enum.Enum)
+
+
+def _structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cl(value)
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in cl)
+        raise ValueError(f"must be one of {allowed}") from None
+
+
+def _configure_custom_values(converter: Converter) -> None:
+    is_custom: Callable[[Any], bool] = lambda cl: cl == CustomValue  # noqa: E731 - tiny predicate
+    converter.register_unstructure_hook_func(is_custom, partial(_unstructure_custom, converter))
+    converter.register_structure_hook_func(is_custom, partial(_structure_custom, converter))
+
+
+def _unstructure_custom(converter: Converter, value: object) -> object:
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, datetime):
+        raise TypeError("a custom value may be a date, not a datetime")
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Money):
+        return {"money": converter.unstructure(value)}
+    if isinstance(value, EntityRef):
+        return {"ref": converter.unstructure(value)}
+    raise TypeError(f"{type(value).__name__} is not a custom value type")
+
+
+def _structure_custom(converter: Converter, value: object, _: type) -> object:
+    if isinstance(value, bool | int | str):
+        return value
+    if not isinstance(value, Mapping) or len(value) != 1 or next(iter(value)) not in _CUSTOM_TAGS:
+        raise TypeError(
+            "must be a string, integer, boolean, or one of {'decimal': ...}, {'date': ...},"
+            " {'money': ...}, {'ref': ...}"
+        )
+    ((tag, inner),) = value.items()
+    target: dict[str, type] = {"decimal": Decimal, "date": date, "money": Money, "ref": EntityRef}
+    return converter.structure(inner, target[tag])
+
+
+def _violations(error: BaseException, path: str) -> list[Violation]:
+    """Every leaf problem of a cattrs error tree, each with its dotted path."""
+    if isinstance(error, DomainValidationError):
+        return [v.under(path) for v in error.violations]
+    if isinstance(error, ForbiddenExtraKeysError):
+        return [
+            Violation(field=_join(path, key), message="is not a known field")
+            for key in sorted(error.extra_fields)
+        ]
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        return _group_violations(error, path)
+    if isinstance(error, BaseValidationError):
+        return [v for sub in error.exceptions for v in _violations(sub, path)]
+    if isinstance(error, KeyError):
+        return [Violation(field=path or "$", message="is required")]
+    return [Violation(field=path or "$", message=_message(error))]
+
+
+def _group_violations(
+    error: ClassValidationError | IterableValidationError, path: str
+) -> list[Violation]:
+    found: list[Violation] = []
+    with_notes, without = error.group_exceptions()
+    for sub, note in with_notes:
+        step = getattr(note, "name", None)
+        if step is None and isinstance(note.index, str):
+            step = note.index
+        sub_path = _join(path, step) if step is not None else f"{path}[{note.index!r}]"
+        found.extend(_violations(sub, sub_path))
+    for sub in without:
+        found.extend(_violations(sub, path))
+    return found
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _message(error: BaseException) -> str:
+    text = str(error.args[0]) if error.args else type(error).__name__
+    if isinstance(error, AttributeError) and ("items" in text or "keys" in text):
+        return "must be a mapping"
+    if "object is not iterable" in text:
+        return "must be a list"
+    if "argument after ** must be a mapping" in text:
+        return "must be a mapping"
+    return text

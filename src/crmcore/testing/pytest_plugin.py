@@ -1,0 +1,21 @@
+"""The pytest plugin of crmcore, loaded through the ``pytest11`` entry point.
+
+It registers the ``crmcore_contract`` marker that the contract suites of
+:mod:`crmcore.testing.contracts` carry, so that ``--strict-markers`` accepts them and a host
+can select or skip them with ``-m crmcore_contract``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+__all__ = ["pytest_configure"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``crmcore_contract`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "crmcore_contract: a test of a crmcore repository contract suite"
+        " (crmcore.testing.contracts)",
+    )

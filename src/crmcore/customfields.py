@@ -245,18 +245,22 @@ class CustomFieldRegistry(Model):
         """
         declared = {f.name: f for f in self.fields_for(entity_type)}
         violations: list[Violation] = []
+
+        def path(name: str) -> str:
+            return f"{prefix}.{name}" if prefix else name
+
         for name, value in values.items():
             spec = declared.get(name)
             if spec is None:
                 message = f"is not a custom field of {entity_type}"
-                violations.append(Violation(field=f"{prefix}.{name}", message=message, value=value))
+                violations.append(Violation(field=path(name), message=message, value=value))
                 continue
             violations.extend(
-                Violation(field=f"{prefix}.{name}", message=problem, value=value)
+                Violation(field=path(name), message=problem, value=value)
                 for problem in spec.problems(value)
             )
         violations.extend(
-            Violation(field=f"{prefix}.{name}", message="is required")
+            Violation(field=path(name), message="is required")
             for name, spec in declared.items()
             if spec.required and values.get(name) is None
         )

@@ -222,6 +222,15 @@ def mapping_of(key: Check, item: Check) -> Check:
     return check
 
 
+def field_violations(model: type, name: str, value: object) -> list[Violation]:
+    """What the checks of field ``name`` of ``model`` find wrong with ``value`` (converted
+    first, as ``__init__`` would); lets a service report a field's problems beside others."""
+    field = getattr(attrs.fields(cast("type[attrs.AttrsInstance]", model)), name)
+    if field.converter is not None and callable(field.converter):
+        value = field.converter(value)
+    return [v for check in field.metadata.get(CHECKS, ()) for v in check(name, value)]
+
+
 def raise_violations(violations: Iterable[Violation]) -> None:
     """Raise one :class:`DomainValidationError` if ``violations`` holds anything."""
     found = list(violations)

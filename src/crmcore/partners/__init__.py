@@ -18,11 +18,23 @@ from crmcore.partners.kinds import (
     PhoneKind,
     RelationshipKind,
 )
+from crmcore.partners.localtime import LocalTime, local_time
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
+from crmcore.partners.network import Environment, EnvironmentLink, EnvironmentNode, environment
 from crmcore.partners.repository import (
     ContactPersonRepository,
     PartnerRepository,
     RelationshipRepository,
+)
+from crmcore.partners.services import (
+    ContactPersonDraft,
+    PartnerDraft,
+    add_contact_person,
+    create_partner,
+    edit_contact_person,
+    edit_partner,
+    link,
+    unlink,
 )
 from crmcore.partners.taxids import GENERIC, RUSSIA, GenericTaxIds, RussianTaxIds, TaxIdScheme
 
@@ -35,13 +47,19 @@ __all__ = [
     "ContactPerson",
     "ContactPersonAdded",
     "ContactPersonChanged",
+    "ContactPersonDraft",
     "ContactPersonRepository",
     "Email",
     "EmailKind",
+    "Environment",
+    "EnvironmentLink",
+    "EnvironmentNode",
     "GenericTaxIds",
     "LegalData",
+    "LocalTime",
     "Partner",
     "PartnerChanged",
+    "PartnerDraft",
     "PartnerKind",
     "PartnerRegistered",
     "PartnerRepository",
@@ -55,4 +73,12 @@ __all__ = [
     "RelationshipUnlinked",
     "RussianTaxIds",
     "TaxIdScheme",
+    "add_contact_person",
+    "create_partner",
+    "edit_contact_person",
+    "edit_partner",
+    "environment",
+    "link",
+    "local_time",
+    "unlink",
 ]

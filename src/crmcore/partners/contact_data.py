@@ -143,7 +143,8 @@ class Email(Model):
         try:
             return cls(address=f"{local}{at}{domain.lower()}", kind=kind)
         except DomainValidationError as error:
-            raise error.under(field) from None
+            moved = [attrs.evolve(v, field=field) for v in error.violations]
+            raise DomainValidationError(moved) from None
 
     @property
     def key(self) -> str:

@@ -1,0 +1,22 @@
+"""Duplicate control: fuzzy matching of records (partners, contacts, leads) with explanations.
+
+A :class:`MatchModel` says which fields to compare and how much each agreement weighs; a
+:class:`DuplicateIndex` answers "does this record exist already?" in a few milliseconds;
+:func:`find_duplicate_clusters` finds the duplicates already sitting in a whole base.
+"""
+
+from crmcore.matching.index import DuplicateIndex
+from crmcore.matching.model import Candidate, FieldEvidence, FieldSpec, MatchModel
+from crmcore.matching.normalize import FieldKind, normalize
+from crmcore.matching.records import MatchRecord
+
+__all__ = [
+    "Candidate",
+    "DuplicateIndex",
+    "FieldEvidence",
+    "FieldKind",
+    "FieldSpec",
+    "MatchModel",
+    "MatchRecord",
+    "normalize",
+]

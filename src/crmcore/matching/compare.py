@@ -1,0 +1,172 @@
+"""Similarity, comparison levels and blocking keys of normalized values, per field kind.
+
+A similarity is a number in [0, 1] from a ``rapidfuzz`` scorer; comparison levels cut it
+into bands (exact, close, fair, different) whose match weights the model holds. Blocking keys
+are the short strings under which the index files a value, so that a query looks only at
+records sharing one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Final
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from crmcore.matching.normalize import PART_SEPARATOR, FieldKind
+
+__all__ = [
+    "DEFAULT_PARAMETERS",
+    "TERM_FREQUENCY_KINDS",
+    "blocking_keys",
+    "similarity",
+]
+
+Similarity = Callable[[str, str], float]
+
+_MAX_PAIRS: Final = 4
+"""Parts of a phone or e-mail value compared pairwise; more are compared by equality only."""
+
+
+def _names(left: str, right: str) -> float:
+    return fuzz.token_sort_ratio(left, right) / 100.0
+
+
+def _texts(left: str, right: str) -> float:
+    return fuzz.token_set_ratio(left, right) / 100.0
+
+
+def _codes(left: str, right: str) -> float:
+    return float(OSA.normalized_similarity(left, right))
+
+
+def _exact(left: str, right: str) -> float:
+    return 1.0 if left == right else 0.0
+
+
+def _parts(left: str, right: str) -> float:
+    """The best match between the phones or e-mails of two values listing several."""
+    if left == right:
+        return 1.0
+    lefts = left.split(PART_SEPARATOR)
+    rights = right.split(PART_SEPARATOR)
+    if not set(lefts).isdisjoint(rights):
+        return 1.0
+    return max(
+        OSA.normalized_similarity(a, b) for a in lefts[:_MAX_PAIRS] for b in rights[:_MAX_PAIRS]
+    )
+
+
+_SIMILARITIES: Final[dict[FieldKind, Similarity]] = {
+    FieldKind.COMPANY_NAME: _names,
+    FieldKind.PERSON_NAME: _names,
+    FieldKind.NAME: _names,
+    FieldKind.ADDRESS: _names,
+    FieldKind.PHONE: _parts,
+    FieldKind.EMAIL: _parts,
+    FieldKind.TAX_ID: _codes,
+    FieldKind.IDENTIFIER: _codes,
+    FieldKind.DATE: _codes,
+    FieldKind.POSTCODE: _codes,
+    FieldKind.CATEGORY: _exact,
+    FieldKind.TEXT: _texts,
+}
+
+
+def similarity(kind: FieldKind, left: str, right: str) -> float:
+    """How alike two normalized values of ``kind`` are, from 0 (nothing alike) to 1 (equal).
+
+    >>> similarity(FieldKind.COMPANY_NAME, "romashka torg", "torg romashka")
+    1.0
+    >>> round(similarity(FieldKind.TAX_ID, "7701234567", "7701234576"), 2)
+    0.9
+    """
+    return _SIMILARITIES[kind](left, right)
+
+
+def _name_keys(value: str) -> Iterator[str]:
+    tokens = value.split()
+    if len(tokens) > 1:
+        yield "v" + value
+    for token in tokens[:12]:
+        if len(token) >= 2:
+            yield "t" + token
+        if len(token) >= 6:
+            yield "p" + token[:4]
+            yield "s" + token[-4:]
+
+
+def _address_keys(value: str) -> Iterator[str]:
+    yield "v" + value
+    for token in value.split()[:16]:
+        if len(token) >= 4 and not token.isdigit():
+            yield "t" + token
+
+
+def _part_keys(value: str) -> Iterator[str]:
+    for part in value.split(PART_SEPARATOR):
+        yield "v" + part
+        local, at, _domain = part.partition("@")
+        if at and len(local) >= 4:
+            yield "l" + local
+
+
+def _value_key(value: str) -> Iterator[str]:
+    yield "v" + value
+
+
+def _no_keys(_value: str) -> Iterator[str]:
+    return iter(())
+
+
+def _text_keys(value: str) -> Iterator[str]:
+    for token in value.split()[:24]:
+        if len(token) >= 4:
+            yield "t" + token
+
+
+_KEYS: Final[dict[FieldKind, Callable[[str], Iterator[str]]]] = {
+    FieldKind.COMPANY_NAME: _name_keys,
+    FieldKind.PERSON_NAME: _name_keys,
+    FieldKind.NAME: _name_keys,
+    FieldKind.ADDRESS: _address_keys,
+    FieldKind.PHONE: _part_keys,
+    FieldKind.EMAIL: _part_keys,
+    FieldKind.TAX_ID: _value_key,
+    FieldKind.IDENTIFIER: _value_key,
+    FieldKind.DATE: _no_keys,
+    FieldKind.POSTCODE: _no_keys,
+    FieldKind.CATEGORY: _no_keys,
+    FieldKind.TEXT: _text_keys,
+}
+
+
+def blocking_keys(kind: FieldKind, value: str) -> Iterator[str]:
+    """The blocking keys of one normalized value (whole tokens, prefixes, exact codes)."""
+    return _KEYS[kind](value)
+
+
+# Per kind: similarity thresholds of the levels, then m (how often duplicates fall into each
+# level) and u (how often different records do). The last level is "below every threshold".
+DEFAULT_PARAMETERS: Final[
+    dict[FieldKind, tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]]
+] = {
+    FieldKind.COMPANY_NAME: ((1.0, 0.9, 0.8), (0.55, 0.25, 0.12, 0.08), (0.01, 0.03, 0.08, 0.88)),
+    FieldKind.PERSON_NAME: ((1.0, 0.9, 0.8), (0.6, 0.2, 0.1, 0.1), (0.01, 0.03, 0.08, 0.88)),
+    FieldKind.NAME: ((1.0, 0.9, 0.8), (0.55, 0.25, 0.12, 0.08), (0.01, 0.03, 0.08, 0.88)),
+    FieldKind.ADDRESS: ((1.0, 0.9, 0.75), (0.5, 0.2, 0.15, 0.15), (0.005, 0.01, 0.04, 0.945)),
+    FieldKind.PHONE: ((1.0, 0.9), (0.75, 0.05, 0.2), (0.001, 0.005, 0.994)),
+    FieldKind.EMAIL: ((1.0, 0.88), (0.7, 0.1, 0.2), (0.001, 0.002, 0.997)),
+    FieldKind.TAX_ID: ((1.0, 0.9), (0.95, 0.03, 0.02), (0.0005, 0.002, 0.9975)),
+    FieldKind.IDENTIFIER: ((1.0, 0.85), (0.9, 0.05, 0.05), (0.001, 0.005, 0.994)),
+    FieldKind.DATE: ((1.0, 0.85), (0.85, 0.1, 0.05), (0.01, 0.05, 0.94)),
+    FieldKind.POSTCODE: ((1.0, 0.8), (0.85, 0.05, 0.1), (0.02, 0.05, 0.93)),
+    FieldKind.CATEGORY: ((1.0,), (0.9, 0.1), (0.2, 0.8)),
+    FieldKind.TEXT: ((1.0, 0.85, 0.7), (0.4, 0.3, 0.2, 0.1), (0.01, 0.03, 0.1, 0.86)),
+}
+
+TERM_FREQUENCY_KINDS: Final = frozenset(
+    {FieldKind.COMPANY_NAME, FieldKind.PERSON_NAME, FieldKind.NAME, FieldKind.ADDRESS}
+)
+"""Kinds whose exact agreement weighs more for a rare value than for a common one."""

@@ -1,0 +1,249 @@
+"""The match model: which fields to compare and how much each level of agreement weighs.
+
+A :class:`MatchModel` is a Fellegi-Sunter model: for every field, comparison levels (exact,
+close, fair, different) with ``m`` (how often duplicates fall into the level) and ``u`` (how
+often different records do). A level's match weight is ``log2(m / u)``; the weights of all
+fields plus the prior give the log-odds of a duplicate, hence a probability in [0, 1].
+Missing values weigh nothing. Models are frozen values: :meth:`MatchModel.fit` returns a new one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from crmcore.errors import Violation
+from crmcore.matching.compare import DEFAULT_PARAMETERS, TERM_FREQUENCY_KINDS
+from crmcore.matching.normalize import FieldKind
+from crmcore.validation import Model, bounded_text, checks, each, instance_of
+
+if TYPE_CHECKING:
+    from crmcore.matching.records import MatchRecord
+
+__all__ = ["Candidate", "FieldEvidence", "FieldSpec", "MatchModel"]
+
+_KINDS = ", ".join(kind.value for kind in FieldKind)
+_SUM_TOLERANCE = 1e-3
+
+
+def _kind(value: object) -> object:
+    """A :class:`FieldKind` from its name; anything else is kept for the check to report."""
+    if isinstance(value, str):
+        try:
+            return FieldKind(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _field_kind(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, FieldKind):
+        yield Violation(field=field, message=f"must be one of {_KINDS}", value=value)
+
+
+def _tuple(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _probability(field: str, value: object) -> Iterator[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
+        yield Violation(
+            field=field, message="must be a number strictly between 0 and 1", value=value
+        )
+
+
+def _threshold(field: str, value: object) -> Iterator[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        yield Violation(field=field, message="must be a number in (0, 1]", value=value)
+
+
+def _optional_weight(field: str, value: object) -> Iterator[Violation]:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 100:
+        yield Violation(field=field, message="must be None or a number in [0, 100)", value=value)
+
+
+def _positive_int(field: str, value: object) -> Iterator[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        yield Violation(field=field, message="must be an integer >= 1", value=value)
+
+
+def _defaults(kind: object) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+    return (
+        DEFAULT_PARAMETERS.get(kind, ((), (), ())) if isinstance(kind, FieldKind) else ((), (), ())
+    )
+
+
+@attrs.frozen(kw_only=True)
+class FieldSpec(Model):
+    """One compared field: its ``name`` in the records, its ``kind`` and its parameters.
+
+    ``thresholds`` cut the similarity into levels; ``m`` and ``u`` hold one probability per
+    level plus one for "below every threshold". ``weight`` scales the field's evidence
+    (``None`` means 1; 0 shows the field in explanations without letting it count).
+    ``term_frequency`` makes an exact agreement on a rare value weigh more than on a common one.
+    """
+
+    name: str = attrs.field(metadata=checks(bounded_text(64)))
+    kind: FieldKind = attrs.field(converter=_kind, metadata=checks(_field_kind))
+    weight: float | None = attrs.field(default=None, metadata=checks(_optional_weight))
+    thresholds: tuple[float, ...] = attrs.field(
+        converter=_tuple,
+        default=attrs.Factory(lambda self: _defaults(self.kind)[0], takes_self=True),
+        metadata=checks(each(_threshold)),
+    )
+    m: tuple[float, ...] = attrs.field(
+        converter=_tuple,
+        default=attrs.Factory(lambda self: _defaults(self.kind)[1], takes_self=True),
+        metadata=checks(each(_probability)),
+    )
+    u: tuple[float, ...] = attrs.field(
+        converter=_tuple,
+        default=attrs.Factory(lambda self: _defaults(self.kind)[2], takes_self=True),
+        metadata=checks(each(_probability)),
+    )
+    term_frequency: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.kind in TERM_FREQUENCY_KINDS, takes_self=True),
+        metadata=checks(instance_of(bool)),
+    )
+
+    def _invariants(self) -> Iterator[Violation]:
+        if not self.thresholds:
+            yield Violation(field="thresholds", message="must hold at least one threshold")
+        if list(self.thresholds) != sorted(set(self.thresholds), reverse=True):
+            yield Violation(field="thresholds", message="must be strictly decreasing")
+        for name in ("m", "u"):
+            yield from self._distribution(name)
+
+    def _distribution(self, name: str) -> Iterator[Violation]:
+        values: tuple[float, ...] = getattr(self, name)
+        if len(values) != len(self.thresholds) + 1:
+            message = f"must hold {len(self.thresholds) + 1} probabilities (one per level)"
+            yield Violation(field=name, message=message, value=values)
+        elif abs(sum(values) - 1) > _SUM_TOLERANCE:
+            yield Violation(field=name, message="must add up to 1", value=values)
+
+    @property
+    def level_weights(self) -> tuple[float, ...]:
+        """The match weight (in bits) of each level: ``log2(m / u)`` scaled by ``weight``."""
+        scale = 1.0 if self.weight is None else float(self.weight)
+        return tuple(scale * math.log2(m / u) for m, u in zip(self.m, self.u, strict=True))
+
+
+def _fields(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, tuple) or not value:
+        yield Violation(field=field, message="must be a non-empty tuple of FieldSpec")
+        return
+    seen: set[str] = set()
+    for index, spec in enumerate(value):
+        if not isinstance(spec, FieldSpec):
+            yield Violation(field=f"{field}[{index}]", message="must be a FieldSpec", value=spec)
+        elif spec.name in seen:
+            yield Violation(field=f"{field}[{index}]", message=f"repeats field {spec.name!r}")
+        else:
+            seen.add(spec.name)
+
+
+@attrs.frozen(kw_only=True)
+class FieldEvidence:
+    """What one field said about a pair: both normalized values, their similarity, the weight.
+
+    ``similarity`` is ``None`` and ``weight`` 0 when either value is missing.
+    """
+
+    field: str
+    left: str | None
+    right: str | None
+    similarity: float | None
+    weight: float
+
+
+@attrs.frozen(kw_only=True)
+class Candidate:
+    """A record that may be a duplicate of the one asked about, with the evidence for it."""
+
+    record_id: str
+    probability: float
+    explanation: tuple[FieldEvidence, ...]
+
+    @property
+    def match_weight(self) -> float:
+        """The sum of the fields' weights, in bits (the prior not included)."""
+        return sum(evidence.weight for evidence in self.explanation)
+
+
+@attrs.frozen(kw_only=True)
+class MatchModel(Model):
+    """The fields compared, their parameters and the prior probability of a duplicate.
+
+    ``prior`` is the share of duplicates among the pairs a query compares. A query looks at no
+    blocking key shared by more than ``max_block_size`` records and scores at most
+    ``max_candidates`` records, the ones sharing the rarest keys with it.
+    """
+
+    fields: tuple[FieldSpec, ...] = attrs.field(converter=_tuple, metadata=checks(_fields))
+    prior: float = attrs.field(default=0.01, metadata=checks(_probability))
+    max_block_size: int = attrs.field(default=1000, metadata=checks(_positive_int))
+    max_candidates: int = attrs.field(default=64, metadata=checks(_positive_int))
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The names of the compared fields, in order."""
+        return tuple(spec.name for spec in self.fields)
+
+    def normalize(self, record: MatchRecord) -> dict[str, str | None]:
+        """The normalized values of ``record``, field by field; raises on a bad record."""
+        from crmcore.matching.records import prepare  # noqa: PLC0415 - records imports model
+
+        return dict(zip(self.field_names, prepare(self, record), strict=True))
+
+    def explain(self, left: MatchRecord, right: MatchRecord) -> Candidate:
+        """The probability that two records are duplicates, with the evidence of each field."""
+        from crmcore.matching.scoring import compare_records  # noqa: PLC0415 - scoring imports model
+
+        return compare_records(self, left, right)
+
+    def probability(self, left: MatchRecord, right: MatchRecord) -> float:
+        """The probability that two records are duplicates (symmetric in its arguments)."""
+        return self.explain(left, right).probability
+
+    def fit(
+        self,
+        records: Iterable[MatchRecord],
+        *,
+        labeled_pairs: Sequence[tuple[MatchRecord, MatchRecord, bool]] = (),
+        sample_size: int = 20_000,
+        iterations: int = 25,
+        seed: int = 0,
+    ) -> MatchModel:
+        """A new model with ``m``, ``u`` and the prior estimated from ``records`` and labels.
+
+        Unlabeled records go through EM over the pairs blocking would compare (as Splink
+        does); ``labeled_pairs`` (confirmed or rejected duplicates) pin their pairs' classes.
+        """
+        from crmcore.matching.fit import fit_model  # noqa: PLC0415 - fit imports model
+
+        return fit_model(
+            self,
+            records,
+            labeled_pairs=labeled_pairs,
+            sample_size=sample_size,
+            iterations=iterations,
+            seed=seed,
+        )
+
+    def with_parameters(
+        self, parameters: Mapping[str, tuple[Any, Any]], prior: float
+    ) -> MatchModel:
+        """A copy with new ``(m, u)`` for the named fields and a new prior."""
+        fields = tuple(
+            attrs.evolve(spec, m=parameters[spec.name][0], u=parameters[spec.name][1])
+            if spec.name in parameters
+            else spec
+            for spec in self.fields
+        )
+        return attrs.evolve(self, fields=fields, prior=prior)

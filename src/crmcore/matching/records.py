@@ -1,0 +1,45 @@
+"""Records as the engine sees them: checked, then normalized field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeAlias
+
+from crmcore.errors import DomainValidationError, Violation
+from crmcore.matching.normalize import normalize
+
+if TYPE_CHECKING:
+    from crmcore.matching.model import MatchModel
+
+__all__ = ["MatchRecord", "Prepared", "prepare"]
+
+MatchRecord: TypeAlias = Mapping[str, str | None]
+"""A record to match: the value of every field of the model (``None`` when unknown)."""
+Prepared: TypeAlias = tuple[str | None, ...]
+"""The normalized values of a record, in the order of the model's fields."""
+
+
+def _violations(model: MatchModel, record: object) -> list[Violation]:
+    if not isinstance(record, Mapping):
+        return [Violation(field="record", message="must be a mapping of field names to strings")]
+    found: list[Violation] = []
+    for name in model.field_names:
+        if name not in record:
+            found.append(Violation(field=name, message="is missing from the record"))
+        elif record[name] is not None and not isinstance(record[name], str):
+            found.append(
+                Violation(field=name, message="must be a string or None", value=record[name])
+            )
+    return found
+
+
+def prepare(model: MatchModel, record: object) -> Prepared:
+    """The normalized values of ``record``; every problem with it is reported at once."""
+    violations = _violations(model, record)
+    if violations:
+        raise DomainValidationError(violations)
+    assert isinstance(record, Mapping)
+    values = tuple(normalize(spec.kind, record[spec.name]) for spec in model.fields)
+    if all(value is None for value in values):
+        raise DomainValidationError.single("record", "has no value in any compared field")
+    return values

@@ -18,6 +18,7 @@ at once.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import partial
@@ -64,27 +65,33 @@ __all__ = [
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 
-_PARTNER_EDITABLE: Final = frozenset(
-    {
-        "kind",
-        "roles",
-        "short_name",
-        "full_name",
-        "legal",
-        "addresses",
-        "phones",
-        "emails",
-        "bank_accounts",
-        "responsible_manager",
-        "segment",
-        "region",
-        "time_zone",
-        "notes",
-        "custom",
-    }
+# In the models' field order, so that problems are reported in the order of the form.
+_PARTNER_EDITABLE: Final = (
+    "kind",
+    "roles",
+    "short_name",
+    "full_name",
+    "legal",
+    "addresses",
+    "phones",
+    "emails",
+    "bank_accounts",
+    "responsible_manager",
+    "segment",
+    "region",
+    "time_zone",
+    "notes",
+    "custom",
 )
-_CONTACT_EDITABLE: Final = frozenset(
-    {"name", "position", "phones", "emails", "region", "time_zone", "notes", "custom"}
+_CONTACT_EDITABLE: Final = (
+    "name",
+    "position",
+    "phones",
+    "emails",
+    "region",
+    "time_zone",
+    "notes",
+    "custom",
 )
 
 
@@ -259,8 +266,19 @@ def _parse_fields(
     if "legal" in fields:
         kind = parsed.get("kind")
         parsed["legal"] = collector.attempt("legal", lambda: _legal(context, kind, fields["legal"]))
-    raise_violations(collector.violations)
+    raise_violations(_in_form_order(collector.violations, model))
     return parsed
+
+
+def _in_form_order(violations: Iterable[Violation], model: type) -> list[Violation]:
+    """``violations`` ordered as their top-level fields are declared on ``model``."""
+    order = {field.name: index for index, field in enumerate(attrs.fields(model))}
+
+    def rank(violation: Violation) -> int:
+        top = re.split(r"[.\[]", violation.field, maxsplit=1)[0]
+        return order.get(top, len(order))
+
+    return sorted(violations, key=rank)
 
 
 def _bank_account(value: object) -> BankAccount:
@@ -302,15 +320,15 @@ def create_partner(
     """
     fields = {
         name: getattr(draft, name)
-        for name in _PARTNER_EDITABLE - {"legal"}
-        if getattr(draft, name) is not None
+        for name in _PARTNER_EDITABLE
+        if name != "legal" and getattr(draft, name) is not None
     }
     context = _context(PARTNER, default_region, custom_fields, tax_ids)
     collector = _Collector()
     legal = collector.attempt("legal", draft.legal_data)
     raw = {**fields, "legal": legal}
     parsed = collector.attempt("", lambda: _parse_fields(raw, context, Partner))
-    raise_violations(collector.violations)
+    raise_violations(_in_form_order(collector.violations, Partner))
     assert parsed is not None
     partner = Partner(
         id=partner_id or PartnerId(new_id()),
@@ -395,8 +413,8 @@ def edit_contact_person(
     return _evolved(person, parsed, now=now, actor=actor, event=ContactPersonChanged)
 
 
-def _only(changes: Mapping[str, object], editable: frozenset[str]) -> None:
-    unknown = sorted(set(changes) - editable)
+def _only(changes: Mapping[str, object], editable: tuple[str, ...]) -> None:
+    unknown = sorted(set(changes).difference(editable))
     raise_violations(
         Violation(field=name, message="cannot be changed here (not an editable field)")
         for name in unknown

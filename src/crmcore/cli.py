@@ -1,0 +1,60 @@
+"""The command line: ``python -m crmcore demo``, ``--help``, ``--version``.
+
+The only module besides ``__main__`` that prints or looks at the real clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from crmcore import __version__
+from crmcore.demo import demo_lines
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m crmcore",
+        description="crmcore: an embeddable, pure-domain CRM core for business applications.",
+    )
+    parser.add_argument("--version", action="version", version=f"crmcore {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser("demo", help="tell a short CRM story in a temporary in-memory world")
+    demo.add_argument(
+        "--at",
+        metavar="ISO-DATETIME",
+        type=_aware_datetime,
+        help="tell the story at this moment (with an offset) instead of now",
+    )
+    return parser
+
+
+def _aware_datetime(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give an offset, e.g. 2026-03-02T09:00+03:00")
+    return moment
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (the process's arguments by default)."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command != "demo":
+        parser.print_help()
+        return 0
+    now = arguments.at or datetime.now(UTC)
+    for line in demo_lines(now):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through __main__
+    sys.exit(main())

@@ -2,7 +2,8 @@
 
 It registers the ``crmcore_contract`` marker that the contract suites of
 :mod:`crmcore.testing.contracts` carry, so that ``--strict-markers`` accepts them and a host
-can select or skip them with ``-m crmcore_contract``.
+can select or skip them with ``-m crmcore_contract``; and it has pytest rewrite the asserts of
+the contract suites, so that a failing contract shows the values it compared.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 __all__ = ["pytest_configure"]
+
+pytest.register_assert_rewrite("crmcore.testing.contracts")
 
 
 def pytest_configure(config: pytest.Config) -> None:

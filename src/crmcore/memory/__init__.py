@@ -1,0 +1,15 @@
+"""Reference in-memory repositories: complete, thread-safe implementations of every
+repository protocol, for tests, demos and small hosts, and the yardstick that
+:mod:`crmcore.testing.stateful` compares other implementations with."""
+
+from crmcore.memory.partners import (
+    MemoryContactPersonRepository,
+    MemoryPartnerRepository,
+    MemoryRelationshipRepository,
+)
+
+__all__ = [
+    "MemoryContactPersonRepository",
+    "MemoryPartnerRepository",
+    "MemoryRelationshipRepository",
+]

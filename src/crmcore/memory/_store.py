@@ -1,0 +1,172 @@
+"""The building blocks of the in-memory repositories: a versioned store and its indexes.
+
+None of these classes lock: the repositories that own them hold one lock around every call,
+so that a store and its indexes always change together.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Generic, Protocol, TypeVar
+
+from crmcore.errors import (
+    ConcurrencyConflictError,
+    DomainValidationError,
+    DuplicateEntityError,
+    EntityNotFoundError,
+)
+
+__all__ = ["Identified", "KeyIndex", "PrefixIndex", "VersionedStore", "require_version_bump"]
+
+
+class Identified(Protocol):
+    """An entity with a text id."""
+
+    @property
+    def id(self) -> str:
+        """The id of the entity."""
+        ...
+
+
+class Versioned(Identified, Protocol):
+    """An entity with a text id and a version bumped by every change."""
+
+    @property
+    def version(self) -> int:
+        """The version of the entity."""
+        ...
+
+
+E = TypeVar("E", bound=Identified)
+E_contra = TypeVar("E_contra", bound=Identified, contravariant=True)
+V = TypeVar("V", bound=Versioned)
+
+
+class Index(Protocol[E_contra]):
+    """A secondary index that follows every entity put into or taken out of a store."""
+
+    def insert(self, entity: E_contra) -> None:
+        """Index ``entity`` under its keys."""
+        ...
+
+    def delete(self, entity: E_contra) -> None:
+        """Forget ``entity`` under its keys."""
+        ...
+
+
+class KeyIndex(Generic[E]):
+    """The ids of the entities under each key that ``keys(entity)`` yields (phone, email...)."""
+
+    def __init__(self, keys: Callable[[E], Iterable[Hashable]]) -> None:
+        self._keys = keys
+        self._ids: dict[Hashable, set[str]] = {}
+
+    def insert(self, entity: E) -> None:
+        """Index ``entity`` under its keys."""
+        for key in self._keys(entity):
+            self._ids.setdefault(key, set()).add(entity.id)
+
+    def delete(self, entity: E) -> None:
+        """Forget ``entity`` under its keys; a key left without ids disappears."""
+        for key in self._keys(entity):
+            ids = self._ids[key]
+            ids.discard(entity.id)
+            if not ids:
+                del self._ids[key]
+
+    def lookup(self, key: Hashable) -> set[str]:
+        """The ids under ``key`` (a copy)."""
+        return set(self._ids.get(key, ()))
+
+
+class PrefixIndex(Generic[E]):
+    """Ids by text keys kept sorted, so that the keys starting with a prefix are one range."""
+
+    def __init__(self, keys: Callable[[E], Iterable[str]]) -> None:
+        self._keys = keys
+        self._entries: list[tuple[str, str]] = []
+
+    def insert(self, entity: E) -> None:
+        """Index ``entity`` under each of its distinct keys."""
+        for key in set(self._keys(entity)):
+            insort(self._entries, (key, entity.id))
+
+    def delete(self, entity: E) -> None:
+        """Forget ``entity`` under each of its distinct keys."""
+        for key in set(self._keys(entity)):
+            del self._entries[bisect_left(self._entries, (key, entity.id))]
+
+    def lookup(self, prefix: str) -> set[str]:
+        """The ids with a key that starts with ``prefix``."""
+        found: set[str] = set()
+        position = bisect_left(self._entries, (prefix, ""))
+        while position < len(self._entries) and self._entries[position][0].startswith(prefix):
+            found.add(self._entries[position][1])
+            position += 1
+        return found
+
+
+def require_version_bump(*, version: int, expected_version: int) -> None:
+    """Reject a save whose entity is not past ``expected_version``.
+
+    Optimistic locking only protects a change if the stored version moves: two writers who
+    both read version 3 and both save version 3 would otherwise both succeed.
+    """
+    if version <= expected_version:
+        raise DomainValidationError.single(
+            "version",
+            f"must be greater than expected_version {expected_version}:"
+            " bump the version of a changed entity before saving it",
+            value=version,
+        )
+
+
+class VersionedStore(Generic[V]):
+    """Entities by id with optimistic versioning and secondary indexes kept in step."""
+
+    def __init__(self, entity_type: str, indexes: Sequence[Index[V]]) -> None:
+        self.entity_type = entity_type
+        self._entities: dict[str, V] = {}
+        self._indexes = tuple(indexes)
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+    def get(self, entity_id: str) -> V:
+        """The entity with ``entity_id``, else ``EntityNotFoundError``."""
+        try:
+            return self._entities[entity_id]
+        except KeyError:
+            raise EntityNotFoundError(self.entity_type, entity_id) from None
+
+    def add(self, entity: V) -> None:
+        """Store a new entity, else ``DuplicateEntityError``."""
+        if entity.id in self._entities:
+            raise DuplicateEntityError(self.entity_type, entity.id)
+        self._put(entity)
+
+    def save(self, entity: V, *, expected_version: int) -> None:
+        """Replace the stored entity if it is at ``expected_version`` and ``entity`` is past it."""
+        require_version_bump(version=entity.version, expected_version=expected_version)
+        stored = self.get(entity.id)
+        if stored.version != expected_version:
+            raise ConcurrencyConflictError(
+                self.entity_type,
+                entity.id,
+                expected_version=expected_version,
+                actual_version=stored.version,
+            )
+        for index in self._indexes:
+            index.delete(stored)
+        self._put(entity)
+
+    def ordered(self, ids: Iterable[str] | None = None) -> list[V]:
+        """The entities with ``ids`` (every entity when ``None``), ordered by id."""
+        chosen = self._entities if ids is None else ids
+        return [self._entities[entity_id] for entity_id in sorted(chosen)]
+
+    def _put(self, entity: V) -> None:
+        self._entities[entity.id] = entity
+        for index in self._indexes:
+            index.insert(entity)

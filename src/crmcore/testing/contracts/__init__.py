@@ -1,0 +1,25 @@
+"""Contract suites that every implementation of the repository protocols must pass.
+
+Subclass a contract in a test module, name the class ``Test...`` and implement
+``make_repository()`` to return a new, empty repository; pytest then runs every test of the
+contract against it::
+
+    class TestSqlPartners(PartnerRepositoryContract):
+        def make_repository(self) -> PartnerRepository:
+            return SqlPartnerRepository(connect(":memory:"))
+
+Every test carries the ``crmcore_contract`` marker. A backend that legitimately lacks a
+capability turns its flag off (``supports_concurrent_access = False``) and the tests that
+need it are skipped, not failed. Sample entities come from ``make_partner`` and friends;
+override them when a backend needs other valid data.
+"""
+
+from crmcore.testing.contracts.contact_persons import ContactPersonRepositoryContract
+from crmcore.testing.contracts.partners import PartnerRepositoryContract
+from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
+
+__all__ = [
+    "ContactPersonRepositoryContract",
+    "PartnerRepositoryContract",
+    "RelationshipRepositoryContract",
+]

@@ -186,12 +186,13 @@ class PluginError(CRMError, ImportError):
     """A plugin of an entry point group could not be loaded or is not what the group expects."""
 
     def __init__(self, group: str, name: str, distribution: str | None, reason: str) -> None:
+        source = f" from distribution {distribution!r}" if distribution else ""
+        # ImportError.__init__ resets ``name``, so the context is set after it.
+        super().__init__(f"plugin {name!r} of group {group!r}{source}: {reason}")
         self.group = group
         self.name = name
         self.distribution = distribution
         self.reason = reason
-        source = f" from distribution {distribution!r}" if distribution else ""
-        super().__init__(f"plugin {name!r} of group {group!r}{source}: {reason}")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.group, self.name, self.distribution, self.reason))

@@ -1,0 +1,158 @@
+"""The converter: JSON-ready forms, strict structuring of untrusted input, tagged unions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from crmcore.customfields import CustomValue
+from crmcore.errors import DomainValidationError
+from crmcore.events import DomainEvent, Outcome, changes_between
+from crmcore.ids import EntityRef
+from crmcore.money import Money
+from crmcore.partners import (
+    LegalData,
+    Partner,
+    PartnerChanged,
+    PartnerKind,
+    PartnerRegistered,
+    PartnerRole,
+    Phone,
+)
+from crmcore.serialization import make_converter
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CONVERTER = make_converter()
+
+
+def sample_partner() -> Partner:
+    return Partner(
+        id="p-1",
+        kind=PartnerKind.LEGAL_ENTITY,
+        roles=frozenset({PartnerRole.CLIENT, PartnerRole.DEALER}),
+        short_name="Ромашка",
+        legal=LegalData(tax_id="7707083893", kpp="770701001"),
+        phones=(Phone.parse("+7 495 123-45-67"),),
+        custom={
+            "brand": "Audi",
+            "seats": 5,
+            "vip": True,
+            "rate": Decimal("1.25"),
+            "since": date(2020, 1, 31),
+            "budget": Money.of("100.00", "RUB"),
+            "deal": EntityRef(entity_type="deal", entity_id="d-1"),
+        },
+        created_at=NOW,
+    )
+
+
+def json_round_trip(value: object, cls: object) -> object:
+    text = json.dumps(CONVERTER.unstructure(value, cls), ensure_ascii=False)
+    return CONVERTER.structure(json.loads(text), cls)
+
+
+def test_partner_round_trips_through_json() -> None:
+    partner = sample_partner()
+    assert json_round_trip(partner, Partner) == partner
+
+
+def test_scalars_have_plain_json_forms() -> None:
+    data = CONVERTER.unstructure(sample_partner())
+    assert data["kind"] == "legal_entity"
+    assert data["roles"] == ["client", "dealer"]
+    assert data["created_at"] == "2026-03-02T09:00:00+00:00"
+    assert data["custom"]["rate"] == {"decimal": "1.25"}
+    assert data["custom"]["since"] == {"date": "2020-01-31"}
+    assert data["custom"]["budget"] == {"money": {"amount": "100.00", "currency": "RUB"}}
+    assert data["custom"]["seats"] == 5
+
+
+def test_events_are_tagged_by_their_name() -> None:
+    partner = sample_partner()
+    event = PartnerRegistered(
+        entity_id=partner.id, occurred_at=NOW, changes=changes_between(None, partner)
+    )
+    data = CONVERTER.unstructure(event, DomainEvent)
+    assert data["type"] == "partner.registered"
+    assert json_round_trip(event, DomainEvent) == event
+    assert json_round_trip(event, PartnerRegistered) == event
+
+
+def test_outcomes_round_trip_with_their_events() -> None:
+    partner = sample_partner()
+    outcome = Outcome(
+        entity=partner, events=(PartnerChanged(entity_id="p-1", occurred_at=NOW, actor="u-1"),)
+    )
+    assert json_round_trip(outcome, Outcome[Partner]) == outcome
+
+
+@pytest.mark.parametrize(
+    ("data", "fields"),
+    [
+        ({"type": "nope", "entity_id": "p", "occurred_at": "2026-01-01T00:00:00Z"}, ["type"]),
+        ({"entity_id": "p"}, ["type"]),
+        ({"type": "partner.changed", "entity_id": "p"}, ["occurred_at"]),
+        (
+            {"type": "partner.changed", "entity_id": "p", "occurred_at": "2026-01-01T00:00:00"},
+            ["occurred_at"],
+        ),
+        ([], ["$"]),
+    ],
+)
+def test_bad_events_name_their_paths(data: object, fields: list[str]) -> None:
+    with pytest.raises(DomainValidationError) as error:
+        CONVERTER.structure(data, DomainEvent)
+    assert list(error.value.fields) == fields
+
+
+def test_untrusted_partner_input_reports_every_path() -> None:
+    data = CONVERTER.unstructure(sample_partner())
+    data.update(
+        short_name=5,
+        extra="x",
+        version="2",
+        roles=["client", "boss"],
+        created_at="2026-03-02T09:00:00",
+        phones=[{"number": "+7", "kind": "work", "extension": None}],
+        custom={"rate": 1.5},
+    )
+    with pytest.raises(DomainValidationError) as error:
+        CONVERTER.structure(data, Partner)
+    assert set(error.value.fields) == {
+        "short_name",
+        "extra",
+        "version",
+        "roles[1]",
+        "created_at",
+        "phones[0].number",
+        "custom.rate",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "field"),
+    [
+        ({"amount": 10.5, "currency": "RUB"}, Money, "amount"),
+        ({"amount": "NaN", "currency": "RUB"}, Money, "amount"),
+        ({"amount": "ten", "currency": "RUB"}, Money, "amount"),
+        ({"amount": True, "currency": "RUB"}, Money, "amount"),
+        ({"amount": "1", "currency": "rub"}, Money, "currency"),
+        ({"amount": "1"}, Money, "currency"),
+        ({"entity_type": "deal", "entity_id": 7}, EntityRef, "entity_id"),
+        ({"decimal": "x"}, CustomValue, "$"),
+        ({"date": "2020-02-30"}, CustomValue, "$"),
+        ({"unknown": 1}, CustomValue, "$"),
+        ("not a mapping", Money, "$"),
+    ],
+)
+def test_wrong_types_are_rejected(data: object, cls: object, field: str) -> None:
+    with pytest.raises(DomainValidationError) as error:
+        CONVERTER.structure(data, cls)
+    assert error.value.field == field
+
+
+def test_each_call_makes_a_new_converter() -> None:
+    assert make_converter() is not make_converter()

@@ -1,0 +1,246 @@
+"""Batch duplicate search over a whole base: scored pairs, clusters and surviving records.
+
+Pairs come from the same blocking as queries, so a base can be split by blocking key and its
+partitions searched apart (:func:`find_duplicate_pairs` on each, then :func:`build_clusters`
+over the union). Clusters grow by average linkage: two groups join only when their members
+are, on average, as likely duplicates as the threshold asks, so one weak link between two
+otherwise unrelated groups does not chain them together.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from crmcore.errors import DomainValidationError, Violation
+from crmcore.matching.index import DuplicateIndex, query_violations
+from crmcore.matching.model import FieldEvidence, MatchModel
+from crmcore.matching.records import MatchRecord, Prepared, prepare
+from crmcore.matching.scoring import Scorer, probability_of, scorer_for
+
+__all__ = [
+    "Cluster",
+    "DuplicatePair",
+    "FieldChoice",
+    "build_clusters",
+    "find_duplicate_clusters",
+    "find_duplicate_pairs",
+]
+
+_MAX_LINKED = 200
+"""Members of a linked group compared all against all; larger groups use known pairs only."""
+
+
+@attrs.frozen(kw_only=True)
+class DuplicatePair:
+    """Two records that are likely duplicates, with the evidence of each field."""
+
+    left_id: str
+    right_id: str
+    probability: float
+    explanation: tuple[FieldEvidence, ...]
+
+
+@attrs.frozen(kw_only=True)
+class FieldChoice:
+    """The value a merged record takes for one field, and the record it comes from."""
+
+    field: str
+    value: str | None
+    record_id: str | None
+
+
+@attrs.frozen(kw_only=True)
+class Cluster:
+    """Records that are one and the same, the pairs showing it, and the record to keep.
+
+    ``survivor_id`` is the most complete record (the latest one given among equally complete
+    ones); ``survivorship`` fills each of its empty fields from the other records, taking the
+    most common value.
+    """
+
+    record_ids: tuple[str, ...]
+    pairs: tuple[DuplicatePair, ...]
+    survivor_id: str
+    survivorship: tuple[FieldChoice, ...]
+
+    def merged(self) -> dict[str, str | None]:
+        """The suggested surviving record, field by field."""
+        return {choice.field: choice.value for choice in self.survivorship}
+
+
+def _prepared(model: MatchModel, records: Mapping[str, MatchRecord]) -> dict[str, Prepared]:
+    if not isinstance(records, Mapping):
+        raise DomainValidationError.single("records", "must map record ids to records")
+    prepared: dict[str, Prepared] = {}
+    found: list[Violation] = []
+    for record_id, record in records.items():
+        if not isinstance(record_id, str) or not record_id:
+            found.append(Violation(field="records", message="ids must be non-empty strings"))
+            continue
+        try:
+            prepared[record_id] = prepare(model, record)
+        except DomainValidationError as error:
+            found.extend(error.under(f"records[{record_id!r}]").violations)
+    if found:
+        raise DomainValidationError(found)
+    return prepared
+
+
+def _check_threshold(threshold: float) -> None:
+    violations = query_violations(1, threshold)
+    if violations:
+        raise DomainValidationError(violations)
+
+
+def find_duplicate_pairs(
+    model: MatchModel, records: Mapping[str, MatchRecord], *, threshold: float
+) -> list[DuplicatePair]:
+    """Every pair of ``records`` that blocking compares and that scores ``threshold`` or more."""
+    _check_threshold(threshold)
+    prepared = _prepared(model, records)
+    return _pairs(model, prepared, threshold)
+
+
+def _pairs(
+    model: MatchModel, prepared: Mapping[str, Prepared], threshold: float
+) -> list[DuplicatePair]:
+    index = DuplicateIndex(model)
+    for record_id, values in prepared.items():
+        index.add_prepared(record_id, values)
+    found: dict[tuple[str, str], DuplicatePair] = {}
+    for record_id, values in prepared.items():
+        limit = model.max_candidates
+        for candidate in index.query_prepared(
+            values, limit=limit, threshold=threshold, exclude=record_id
+        ):
+            key = (min(record_id, candidate.record_id), max(record_id, candidate.record_id))
+            if key not in found:
+                found[key] = DuplicatePair(
+                    left_id=record_id,
+                    right_id=candidate.record_id,
+                    probability=candidate.probability,
+                    explanation=candidate.explanation,
+                )
+    return sorted(found.values(), key=lambda pair: (-pair.probability, pair.left_id, pair.right_id))
+
+
+def find_duplicate_clusters(
+    model: MatchModel, records: Mapping[str, MatchRecord], *, threshold: float
+) -> list[Cluster]:
+    """The groups of duplicates among ``records`` (a mapping of record id to record).
+
+    Pure: the same records give the same clusters, largest first.
+    """
+    _check_threshold(threshold)
+    prepared = _prepared(model, records)
+    pairs = _pairs(model, prepared, threshold)
+    return _clusters(scorer_for(model), records, prepared, pairs, threshold)
+
+
+def build_clusters(
+    model: MatchModel,
+    records: Mapping[str, MatchRecord],
+    pairs: Iterable[DuplicatePair],
+    *,
+    threshold: float,
+) -> list[Cluster]:
+    """Clusters from pairs found apart (one partition of the base at a time, say)."""
+    _check_threshold(threshold)
+    prepared = _prepared(model, records)
+    unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
+    ordered = sorted(
+        unique.values(), key=lambda pair: (-pair.probability, pair.left_id, pair.right_id)
+    )
+    return _clusters(scorer_for(model), records, prepared, ordered, threshold)
+
+
+class _Linkage:
+    """Average-linkage merging of records joined by likely-duplicate pairs."""
+
+    def __init__(
+        self, scorer: Scorer, prepared: Mapping[str, Prepared], pairs: Sequence[DuplicatePair]
+    ) -> None:
+        self._scorer = scorer
+        self._prepared = prepared
+        self._known = {frozenset((p.left_id, p.right_id)): p.probability for p in pairs}
+        self.groups: dict[str, list[str]] = {}
+        self._group_of: dict[str, str] = {}
+
+    def probability(self, left: str, right: str) -> float:
+        key = frozenset((left, right))
+        known = self._known.get(key)
+        if known is None:
+            weight = self._scorer.match_weight(self._prepared[left], self._prepared[right])
+            known = self._known[key] = probability_of(weight)
+        return known
+
+    def group(self, record_id: str) -> list[str]:
+        return self.groups.get(self._group_of.get(record_id, record_id), [record_id])
+
+    def link(self, pair: DuplicatePair, threshold: float) -> None:
+        left, right = self.group(pair.left_id), self.group(pair.right_id)
+        if left is right or left[0] == right[0]:
+            return
+        if len(left) + len(right) <= _MAX_LINKED:
+            scores = [self.probability(a, b) for a in left for b in right]
+        else:
+            scores = [self._known.get(frozenset((a, b)), 0.0) for a in left for b in right]
+        if sum(scores) / len(scores) >= threshold:
+            merged = left + right
+            for record_id in merged:
+                self._group_of[record_id] = merged[0]
+            self.groups.pop(right[0], None)
+            self.groups[merged[0]] = merged
+
+
+def _clusters(
+    scorer: Scorer,
+    records: Mapping[str, MatchRecord],
+    prepared: Mapping[str, Prepared],
+    pairs: Sequence[DuplicatePair],
+    threshold: float,
+) -> list[Cluster]:
+    linkage = _Linkage(scorer, prepared, pairs)
+    for pair in pairs:
+        linkage.link(pair, threshold)
+    position = {record_id: index for index, record_id in enumerate(records)}
+    clusters = []
+    for members in linkage.groups.values():
+        ordered = tuple(sorted(members, key=position.__getitem__))
+        inside = set(ordered)
+        own = tuple(p for p in pairs if p.left_id in inside and p.right_id in inside)
+        clusters.append(_cluster(scorer.model, records, ordered, own))
+    return sorted(clusters, key=lambda c: (-len(c.record_ids), c.record_ids))
+
+
+def _cluster(
+    model: MatchModel,
+    records: Mapping[str, MatchRecord],
+    members: tuple[str, ...],
+    pairs: tuple[DuplicatePair, ...],
+) -> Cluster:
+    names = model.field_names
+    # The most complete record survives; among equals, the one given last (the most recent).
+    survivor = max(
+        enumerate(members),
+        key=lambda item: (sum(records[item[1]][n] is not None for n in names), item[0]),
+    )[1]
+    choices = tuple(_choice(records, members, survivor, name) for name in names)
+    return Cluster(record_ids=members, pairs=pairs, survivor_id=survivor, survivorship=choices)
+
+
+def _choice(
+    records: Mapping[str, MatchRecord], members: tuple[str, ...], survivor: str, name: str
+) -> FieldChoice:
+    value = records[survivor][name]
+    if value is not None:
+        return FieldChoice(field=name, value=value, record_id=survivor)
+    counts = Counter(v for m in members if (v := records[m][name]) is not None)
+    if not counts:
+        return FieldChoice(field=name, value=None, record_id=None)
+    best = counts.most_common(1)[0][0]
+    source = next(m for m in members if records[m][name] == best)
+    return FieldChoice(field=name, value=best, record_id=source)

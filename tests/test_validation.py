@@ -1,0 +1,212 @@
+"""Field checks and the Model base: every check of every field runs, every problem is
+reported at once, each naming its field; evolve re-validates."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crmcore.errors import DomainValidationError, Violation
+from crmcore.validation import (
+    Model,
+    aware_datetime,
+    bounded_text,
+    checks,
+    clean_optional_text,
+    clean_text,
+    each,
+    field_violations,
+    finite_decimal,
+    identifier,
+    instance_of,
+    mapping_of,
+    non_negative_int,
+    optional,
+    plain_date,
+    raise_violations,
+    unique,
+)
+
+
+@attrs.frozen(kw_only=True)
+class Booking(Model):
+    """A small model with field checks, a converter and a cross-field invariant."""
+
+    title: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(10)))
+    first: int = attrs.field(metadata=checks(non_negative_int))
+    last: int = attrs.field(metadata=checks(non_negative_int))
+    tags: tuple[str, ...] = attrs.field(
+        default=(), metadata=checks(each(identifier), unique(str.casefold, what="tag"))
+    )
+
+    def _invariants(self) -> Iterator[Violation]:
+        if self.last < self.first:
+            yield Violation(field="last", message="must not be before first", value=self.last)
+
+
+def _fields(check: object, field: str, value: object) -> list[str]:
+    assert callable(check)
+    return [v.field for v in check(field, value)]
+
+
+def test_a_valid_model_is_built_with_converted_fields() -> None:
+    booking = Booking(title="  Cafe\u0301 ", first=1, last=2, tags=("a", "b"))
+    assert booking.title == "Café"
+
+
+def test_every_field_problem_is_reported_at_once() -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        Booking(title=" ", first=-1, last=1.5, tags=("ok", "bad id", "OK"))  # type: ignore[arg-type]
+    assert caught.value.fields == ("title", "first", "last", "tags[1]", "tags[2]")
+
+
+def test_invariants_run_once_the_fields_are_valid() -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        Booking(title="x", first=5, last=2)
+    assert caught.value.fields == ("last",)
+    assert caught.value.violations[0].message == "must not be before first"
+
+
+def test_evolve_validates_again() -> None:
+    booking = Booking(title="x", first=1, last=2)
+    with pytest.raises(DomainValidationError) as caught:
+        attrs.evolve(booking, title="")
+    assert caught.value.field == "title"
+    assert attrs.evolve(booking, last=3).last == 3
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("  Ромашка ", "Ромашка"), ("e\u0301", "é"), ("", ""), (5, 5), (None, None)],
+)
+def test_clean_text_trims_and_composes(raw: object, expected: object) -> None:
+    assert clean_text(raw) == expected  # type: ignore[arg-type]
+
+
+def test_clean_optional_text_maps_blank_to_none() -> None:
+    assert clean_optional_text("   ") is None
+    assert clean_optional_text(" a ") == "a"
+    assert clean_optional_text(None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (5, "must be a string"),
+        ("   ", "must not be blank"),
+        ("x" * 11, "must be at most 10 characters, not 11"),
+        ("a\x00b", "must not contain control characters"),
+        ("a\nb", "must not contain control characters"),
+        ("a\u200bb", "must not contain control characters"),
+        ("a\u202eb", "must not contain control characters"),
+        ("a\x85b", "must not contain control characters"),
+    ],
+)
+def test_bounded_text_names_the_problem(value: object, message: str) -> None:
+    found = list(bounded_text(10)("name", value))
+    assert [(v.field, v.message) for v in found] == [("name", message)]
+
+
+def test_multiline_text_allows_line_breaks_but_not_other_controls() -> None:
+    check = bounded_text(100, multiline=True)
+    assert list(check("notes", "line one\nline two\r\n\ttab")) == []
+    assert _fields(check, "notes", "bell\x07") == ["notes"]
+
+
+@given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}", fullmatch=True))
+def test_identifiers_of_the_documented_alphabet_pass(value: str) -> None:
+    assert list(identifier("id", value)) == []
+
+
+@pytest.mark.parametrize("value", ["", "-a", "_a", "a b", "a/b", "x" * 129, "ид", 5, None])
+def test_other_identifiers_are_rejected(value: object) -> None:
+    assert _fields(identifier, "id", value) == ["id"]
+
+
+def test_instance_of_never_takes_a_bool_for_an_int() -> None:
+    assert _fields(instance_of(int), "count", True) == ["count"]
+    assert _fields(instance_of(int, bool), "count", True) == []
+    assert _fields(instance_of(int), "count", 3) == []
+    assert "must be int or str" in str(next(iter(instance_of(int, str)("f", 1.0))))
+
+
+def test_optional_and_each_place_item_paths() -> None:
+    assert _fields(optional(identifier), "manager", None) == []
+    assert _fields(optional(identifier), "manager", "a b") == ["manager"]
+    assert _fields(each(identifier), "ids", ("a", "b c", "d e")) == ["ids[1]", "ids[2]"]
+    assert _fields(each(identifier), "ids", ["a"]) == ["ids"]
+    assert _fields(each(identifier, container=list), "ids", ["a"]) == []
+
+
+def test_unique_names_each_repetition() -> None:
+    check = unique(str.casefold, what="email")
+    found = list(check("emails", ("a@x.ru", "A@X.RU", "b@x.ru", "a@x.ru")))
+    assert [v.field for v in found] == ["emails[1]", "emails[3]"]
+    assert found[0].message == "repeats email 'a@x.ru'"
+    assert _fields(check, "emails", ("a", 5)) == []
+    assert _fields(check, "emails", "not a collection") == []
+
+
+class NoOffset(tzinfo):
+    """A tzinfo that does not know its offset: as ambiguous as a naive datetime."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [datetime(2026, 1, 1), datetime(2026, 1, 1, tzinfo=NoOffset()), date(2026, 1, 1), "2026"],
+)
+def test_only_aware_datetimes_pass(value: object) -> None:
+    assert _fields(aware_datetime, "occurred_at", value) == ["occurred_at"]
+
+
+def test_aware_datetime_messages_say_why() -> None:
+    (naive,) = aware_datetime("at", datetime(2026, 1, 1))
+    assert "timezone-aware" in naive.message
+    assert list(aware_datetime("at", datetime(2026, 1, 1, tzinfo=UTC))) == []
+
+
+def test_plain_dates_are_not_datetimes() -> None:
+    assert _fields(plain_date, "since", date(2026, 1, 1)) == []
+    assert _fields(plain_date, "since", datetime(2026, 1, 1, tzinfo=UTC)) == ["since"]
+    assert _fields(plain_date, "since", "2026-01-01") == ["since"]
+
+
+@pytest.mark.parametrize("value", [-1, True, 1.0, "1", None])
+def test_non_negative_int_rejects(value: object) -> None:
+    assert _fields(non_negative_int, "version", value) == ["version"]
+
+
+@pytest.mark.parametrize(
+    "value", [1.5, Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("-Infinity"), 1]
+)
+def test_finite_decimal_rejects_floats_ints_and_specials(value: object) -> None:
+    assert _fields(finite_decimal, "amount", value) == ["amount"]
+
+
+def test_mapping_of_checks_keys_and_values_with_paths() -> None:
+    check = mapping_of(identifier, non_negative_int)
+    assert _fields(check, "limits", {"a": 1, "b c": 2, "d": -1}) == ["limits", "limits.d"]
+    assert _fields(check, "limits", [("a", 1)]) == ["limits"]
+
+
+def test_field_violations_convert_first_like_init() -> None:
+    assert field_violations(Booking, "title", "   ") == [
+        Violation(field="title", message="must not be blank", value="")
+    ]
+    assert field_violations(Booking, "title", " ok ") == []
+
+
+def test_raise_violations_raises_only_when_something_is_wrong() -> None:
+    raise_violations([])
+    with pytest.raises(DomainValidationError) as caught:
+        raise_violations(
+            iter([Violation(field="a", message="x"), Violation(field="b", message="y")])
+        )
+    assert caught.value.fields == ("a", "b")

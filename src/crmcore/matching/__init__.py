@@ -5,18 +5,35 @@ A :class:`MatchModel` says which fields to compare and how much each agreement w
 :func:`find_duplicate_clusters` finds the duplicates already sitting in a whole base.
 """
 
+from crmcore.matching.clusters import (
+    Cluster,
+    DuplicatePair,
+    FieldChoice,
+    build_clusters,
+    find_duplicate_clusters,
+    find_duplicate_pairs,
+)
 from crmcore.matching.index import DuplicateIndex
 from crmcore.matching.model import Candidate, FieldEvidence, FieldSpec, MatchModel
 from crmcore.matching.normalize import FieldKind, normalize
+from crmcore.matching.partners import PARTNER_FIELDS, partner_record
 from crmcore.matching.records import MatchRecord
 
 __all__ = [
+    "PARTNER_FIELDS",
     "Candidate",
+    "Cluster",
     "DuplicateIndex",
+    "DuplicatePair",
+    "FieldChoice",
     "FieldEvidence",
     "FieldKind",
     "FieldSpec",
     "MatchModel",
     "MatchRecord",
+    "build_clusters",
+    "find_duplicate_clusters",
+    "find_duplicate_pairs",
     "normalize",
+    "partner_record",
 ]

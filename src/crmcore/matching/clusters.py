@@ -17,7 +17,7 @@ import attrs
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.index import DuplicateIndex, query_violations
 from crmcore.matching.model import FieldEvidence, MatchModel
-from crmcore.matching.records import MatchRecord, Prepared, prepare
+from crmcore.matching.records import MatchRecord, Prepared, as_record, prepare
 from crmcore.matching.scoring import Scorer, probability_of, scorer_for
 
 __all__ = [
@@ -206,19 +206,26 @@ def _clusters(
     linkage = _Linkage(scorer, prepared, pairs)
     for pair in pairs:
         linkage.link(pair, threshold)
+    plain = {record_id: _fields(record) for record_id, record in records.items()}
     position = {record_id: index for index, record_id in enumerate(records)}
     clusters = []
     for members in linkage.groups.values():
         ordered = tuple(sorted(members, key=position.__getitem__))
         inside = set(ordered)
         own = tuple(p for p in pairs if p.left_id in inside and p.right_id in inside)
-        clusters.append(_cluster(scorer.model, records, ordered, own))
+        clusters.append(_cluster(scorer.model, plain, ordered, own))
     return sorted(clusters, key=lambda c: (-len(c.record_ids), c.record_ids))
+
+
+def _fields(record: MatchRecord) -> Mapping[str, str | None]:
+    plain = as_record(record)
+    assert isinstance(plain, Mapping)
+    return plain
 
 
 def _cluster(
     model: MatchModel,
-    records: Mapping[str, MatchRecord],
+    records: Mapping[str, Mapping[str, str | None]],
     members: tuple[str, ...],
     pairs: tuple[DuplicatePair, ...],
 ) -> Cluster:
@@ -233,7 +240,10 @@ def _cluster(
 
 
 def _choice(
-    records: Mapping[str, MatchRecord], members: tuple[str, ...], survivor: str, name: str
+    records: Mapping[str, Mapping[str, str | None]],
+    members: tuple[str, ...],
+    survivor: str,
+    name: str,
 ) -> FieldChoice:
     value = records[survivor][name]
     if value is not None:

@@ -18,6 +18,7 @@ import attrs
 from crmcore.errors import Violation
 from crmcore.matching.compare import DEFAULT_PARAMETERS, TERM_FREQUENCY_KINDS
 from crmcore.matching.normalize import FieldKind
+from crmcore.matching.partners import PARTNER_FIELDS
 from crmcore.validation import Model, bounded_text, checks, each, instance_of
 
 if TYPE_CHECKING:
@@ -189,6 +190,19 @@ class MatchModel(Model):
     prior: float = attrs.field(default=0.01, metadata=checks(_probability))
     max_block_size: int = attrs.field(default=1000, metadata=checks(_positive_int))
     max_candidates: int = attrs.field(default=64, metadata=checks(_positive_int))
+
+    @classmethod
+    def for_partners(cls) -> MatchModel:
+        """The ready model for :class:`~crmcore.partners.Partner` records (see ``partner_record``).
+
+        The full name counts half: it mostly repeats the short name.
+        """
+        return cls(
+            fields=tuple(
+                FieldSpec(name=name, kind=kind, weight=0.5 if name == "full_name" else None)
+                for name, kind in PARTNER_FIELDS
+            )
+        )
 
     @property
     def field_names(self) -> tuple[str, ...]:

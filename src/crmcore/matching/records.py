@@ -7,14 +7,17 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.normalize import normalize
+from crmcore.matching.partners import partner_record
+from crmcore.partners.model import Partner
 
 if TYPE_CHECKING:
     from crmcore.matching.model import MatchModel
 
-__all__ = ["MatchRecord", "Prepared", "prepare"]
+__all__ = ["MatchRecord", "Prepared", "as_record", "prepare"]
 
-MatchRecord: TypeAlias = Mapping[str, str | None]
-"""A record to match: the value of every field of the model (``None`` when unknown)."""
+MatchRecord: TypeAlias = Mapping[str, str | None] | Partner
+"""A record to match: the value of every field of the model (``None`` when unknown), or a
+:class:`~crmcore.partners.Partner`, read through :func:`~crmcore.matching.partner_record`."""
 Prepared: TypeAlias = tuple[str | None, ...]
 """The normalized values of a record, in the order of the model's fields."""
 
@@ -33,8 +36,14 @@ def _violations(model: MatchModel, record: object) -> list[Violation]:
     return found
 
 
+def as_record(record: object) -> object:
+    """``record`` as a mapping of field names to values when it is a partner, else unchanged."""
+    return partner_record(record) if isinstance(record, Partner) else record
+
+
 def prepare(model: MatchModel, record: object) -> Prepared:
     """The normalized values of ``record``; every problem with it is reported at once."""
+    record = as_record(record)
     violations = _violations(model, record)
     if violations:
         raise DomainValidationError(violations)

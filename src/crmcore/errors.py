@@ -14,12 +14,14 @@ from typing import Final
 import attrs
 
 __all__ = [
+    "BusinessRuleError",
     "CRMError",
     "ConcurrencyConflictError",
     "CurrencyMismatchError",
     "DomainValidationError",
     "DuplicateEntityError",
     "EntityNotFoundError",
+    "InvalidTransitionError",
     "PluginError",
     "RepositoryError",
     "Violation",
@@ -128,6 +130,40 @@ class CurrencyMismatchError(DomainValidationError):
     def __reduce__(self) -> tuple[object, ...]:
         field = self.violations[0].field
         return (_rebuild, (type(self), (self.left, self.right), {"field": field}))
+
+
+class BusinessRuleError(CRMError):
+    """Well-formed input that the rules of the business forbid now (a move on a closed deal)."""
+
+
+class InvalidTransitionError(BusinessRuleError):
+    """A lifecycle event that the entity's current state does not allow.
+
+    ``allowed`` lists the events the state does allow, so a caller can offer them instead.
+    """
+
+    def __init__(
+        self,
+        entity_type: str,
+        entity_id: str,
+        *,
+        state: str,
+        event: str,
+        allowed: tuple[str, ...] = (),
+    ) -> None:
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        self.state = state
+        self.event = event
+        self.allowed = allowed
+        options = ", ".join(allowed) if allowed else "none"
+        super().__init__(
+            f"{entity_type} {entity_id!r} cannot {event!r} while {state!r}; allowed: {options}"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        context = {"state": self.state, "event": self.event, "allowed": self.allowed}
+        return (_rebuild, (type(self), (self.entity_type, self.entity_id), context))
 
 
 class RepositoryError(CRMError):

@@ -51,8 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     now = arguments.at or datetime.now(UTC)
-    for line in demo_lines(now):
-        print(line)
+    try:
+        for line in demo_lines(now):
+            print(line)
+    except BrokenPipeError:  # the reader (``| head``) has seen enough
+        sys.stderr.close()
     return 0
 
 

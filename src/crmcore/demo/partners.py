@@ -1,25 +1,13 @@
-"""The demo story: a small company's CRM in a temporary in-memory world.
-
-:func:`demo_lines` tells the story as lines of text for a given moment; the command line
-(``python -m crmcore demo``) prints them. Kept apart from :mod:`crmcore.cli` so that the story
-is testable and free of I/O.
-"""
+"""The demo's first chapter: partners, contact persons, relationships, local time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 
-import attrs
-
+from crmcore.demo.world import World, table
 from crmcore.errors import DomainValidationError
-from crmcore.events import DomainEvent
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
-from crmcore.memory import (
-    MemoryContactPersonRepository,
-    MemoryPartnerRepository,
-    MemoryRelationshipRepository,
-)
 from crmcore.partners import (
     ContactPersonDraft,
     Partner,
@@ -32,33 +20,7 @@ from crmcore.partners import (
     local_time,
 )
 
-__all__ = ["World", "demo_lines", "table"]
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Rows as an aligned text table with a rule under the headers.
-
-    >>> print(*table(["name", "city"], [["Ромашка", "Москва"], ["Vostok", "Vladivostok"]]),
-    ...       sep="\\n")
-    name     city
-    -------  -----------
-    Ромашка  Москва
-    Vostok   Vladivostok
-    """
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    lines = [headers, ["-" * width for width in widths], *rows]
-    return ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in lines]  # fmt: skip
-
-
-@attrs.define
-class World:
-    """The repositories of the demo and the events published so far."""
-
-    partners: MemoryPartnerRepository = attrs.field(factory=MemoryPartnerRepository)
-    contacts: MemoryContactPersonRepository = attrs.field(factory=MemoryContactPersonRepository)
-    relationships: MemoryRelationshipRepository = attrs.field(factory=MemoryRelationshipRepository)
-    events: list[DomainEvent] = attrs.field(factory=list)
+__all__ = ["build_world", "chapter"]
 
 
 _PARTNERS = (
@@ -90,9 +52,8 @@ _LINKS = (
 )
 
 
-def build_world(now: datetime) -> World:
-    """Register the demo's partners, contact persons and relationships in a new world."""
-    world = World()
+def build_world(world: World, now: datetime) -> None:
+    """Register the demo's partners, contact persons and relationships in ``world``."""
     for partner_id, draft in _PARTNERS:
         outcome = create_partner(draft, partner_id=PartnerId(partner_id), now=now)
         world.partners.add(outcome.entity)
@@ -109,18 +70,14 @@ def build_world(now: datetime) -> World:
                       now=now)  # fmt: skip
         world.relationships.add(linked.entity)
         world.events.extend(linked.events)
-    return world
 
 
 def _ref(entity_type: str, entity_id: str) -> EntityRef:
     return EntityRef(entity_type=entity_type, entity_id=entity_id)
 
 
-def demo_lines(now: datetime) -> Iterator[str]:
-    """The demo story as lines of text, told at the moment ``now``."""
-    world = build_world(now)
-    yield f"crmcore demo: a temporary in-memory CRM at {now:%Y-%m-%d %H:%M %Z}"
-    yield ""
+def chapter(world: World, now: datetime) -> Iterator[str]:
+    """Partners registered, their contacts' local time, an environment, a rejected draft."""
     yield "Partners registered:"
     yield from table(
         ["id", "name", "kind", "roles", "tax id", "phone"],
@@ -143,10 +100,6 @@ def demo_lines(now: datetime) -> Iterator[str]:
     yield ""
     yield "A draft with mistakes is rejected whole, every problem named, nothing stored:"
     yield from _rejected_draft(world, now)
-    yield ""
-    yield f"{len(world.events)} events were published: " + ", ".join(
-        sorted({event.name for event in world.events})
-    )
 
 
 def _partner_row(partner: Partner) -> list[str]:

@@ -24,6 +24,7 @@ __all__ = [
     "InvalidTransitionError",
     "PluginError",
     "RepositoryError",
+    "StageGateError",
     "Violation",
 ]
 
@@ -164,6 +165,25 @@ class InvalidTransitionError(BusinessRuleError):
     def __reduce__(self) -> tuple[object, ...]:
         context = {"state": self.state, "event": self.event, "allowed": self.allowed}
         return (_rebuild, (type(self), (self.entity_type, self.entity_id), context))
+
+
+class StageGateError(BusinessRuleError):
+    """A deal may not enter ``stage`` (or a result such as ``"won"``) while gates are unmet.
+
+    ``unmet`` holds every unmet gate, not only the first: each :class:`Violation` names the
+    gate in ``field`` and says what is missing, so a manager sees all there is to do at once.
+    """
+
+    def __init__(self, entity_id: str, *, stage: str, unmet: Iterable[Violation]) -> None:
+        self.entity_id = entity_id
+        self.stage = stage
+        self.unmet = tuple(unmet)
+        reasons = "; ".join(str(gate) for gate in self.unmet) or "no reason given"
+        super().__init__(f"deal {entity_id!r} cannot enter {stage!r}: {reasons}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        context = {"stage": self.stage, "unmet": self.unmet}
+        return (_rebuild, (type(self), (self.entity_id,), context))
 
 
 class RepositoryError(CRMError):

@@ -14,6 +14,8 @@ from typing import Final
 import attrs
 
 __all__ = [
+    "AgreementNotApplicableError",
+    "AgreementTermsError",
     "BusinessRuleError",
     "CRMError",
     "ConcurrencyConflictError",
@@ -22,6 +24,7 @@ __all__ = [
     "DuplicateEntityError",
     "EntityNotFoundError",
     "InvalidTransitionError",
+    "OverlappingValidityError",
     "PluginError",
     "RepositoryError",
     "StageGateError",
@@ -184,6 +187,55 @@ class StageGateError(BusinessRuleError):
     def __reduce__(self) -> tuple[object, ...]:
         context = {"stage": self.stage, "unmet": self.unmet}
         return (_rebuild, (type(self), (self.entity_id,), context))
+
+
+class AgreementNotApplicableError(BusinessRuleError):
+    """An agreement cannot be used here: not active on the date, or not for this partner.
+
+    ``reason`` says which, in words a manager can act on.
+    """
+
+    def __init__(self, agreement_id: str, *, reason: str) -> None:
+        self.agreement_id = agreement_id
+        self.reason = reason
+        super().__init__(f"agreement {agreement_id!r} cannot be used: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.agreement_id,), {"reason": self.reason}))
+
+
+class AgreementTermsError(BusinessRuleError):
+    """An individual agreement whose terms cannot be resolved against its typical base.
+
+    The base is missing, is not the one named, is not an approved typical agreement, or the
+    overrides go beyond the limits it allows; ``problems`` holds every one of them.
+    """
+
+    def __init__(self, agreement_id: str, *, problems: Iterable[Violation]) -> None:
+        self.agreement_id = agreement_id
+        self.problems = tuple(problems)
+        reasons = "; ".join(str(problem) for problem in self.problems) or "no reason given"
+        super().__init__(f"agreement {agreement_id!r} has terms that do not hold: {reasons}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.agreement_id,), {"problems": self.problems}))
+
+
+class OverlappingValidityError(BusinessRuleError):
+    """Another active agreement of the same partner covers part of the same period."""
+
+    def __init__(self, agreement_id: str, *, other_id: str, partner_id: str) -> None:
+        self.agreement_id = agreement_id
+        self.other_id = other_id
+        self.partner_id = partner_id
+        super().__init__(
+            f"agreement {agreement_id!r} overlaps agreement {other_id!r} of partner"
+            f" {partner_id!r}: close the other one or change the validity dates"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        context = {"other_id": self.other_id, "partner_id": self.partner_id}
+        return (_rebuild, (type(self), (self.agreement_id,), context))
 
 
 class RepositoryError(CRMError):

@@ -2,9 +2,10 @@
 
 Pairs come from the same blocking as queries, so a base can be split by blocking key and its
 partitions searched apart (:func:`find_duplicate_pairs` on each, then :func:`build_clusters`
-over the union). Clusters grow by average linkage: two groups join only when their members
-are, on average, as likely duplicates as the threshold asks, so one weak link between two
-otherwise unrelated groups does not chain them together.
+over the union). Clusters grow by average linkage: a pair at or above the threshold proposes
+to join the groups of its two records, and they join only when their members are, on average,
+more likely duplicates than not. So one link between two otherwise unrelated groups does not
+chain them together, while a record found through a friend of a friend still joins.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ __all__ = [
     "find_duplicate_pairs",
 ]
 
+_JOIN_AVERAGE = 0.5
+"""The average probability across two groups at which they join (or the threshold, if lower)."""
 _MAX_LINKED = 200
 """Members of a linked group compared all against all; larger groups use known pairs only."""
 
@@ -188,7 +191,7 @@ class _Linkage:
             scores = [self.probability(a, b) for a in left for b in right]
         else:
             scores = [self._known.get(frozenset((a, b)), 0.0) for a in left for b in right]
-        if sum(scores) / len(scores) >= threshold:
+        if sum(scores) / len(scores) >= min(threshold, _JOIN_AVERAGE):
             merged = left + right
             for record_id in merged:
                 self._group_of[record_id] = merged[0]

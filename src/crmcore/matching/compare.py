@@ -87,7 +87,7 @@ def similarity(kind: FieldKind, left: str, right: str) -> float:
 
 def _name_keys(value: str) -> Iterator[str]:
     tokens = value.split()
-    if len(tokens) > 1:
+    if len(tokens) > 1 or len(value) < 2:
         yield "v" + value
     for token in tokens[:12]:
         if len(token) >= 2:
@@ -152,9 +152,9 @@ def blocking_keys(kind: FieldKind, value: str) -> Iterator[str]:
 DEFAULT_PARAMETERS: Final[
     dict[FieldKind, tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]]
 ] = {
-    FieldKind.COMPANY_NAME: ((1.0, 0.9, 0.8), (0.55, 0.25, 0.12, 0.08), (0.01, 0.03, 0.08, 0.88)),
-    FieldKind.PERSON_NAME: ((1.0, 0.9, 0.8), (0.6, 0.2, 0.1, 0.1), (0.01, 0.03, 0.08, 0.88)),
-    FieldKind.NAME: ((1.0, 0.9, 0.8), (0.55, 0.25, 0.12, 0.08), (0.01, 0.03, 0.08, 0.88)),
+    FieldKind.COMPANY_NAME: ((1.0, 0.9, 0.8), (0.55, 0.25, 0.12, 0.08), (0.005, 0.025, 0.08, 0.89)),
+    FieldKind.PERSON_NAME: ((1.0, 0.9, 0.8), (0.6, 0.2, 0.1, 0.1), (0.005, 0.025, 0.08, 0.89)),
+    FieldKind.NAME: ((1.0, 0.9, 0.8), (0.55, 0.25, 0.12, 0.08), (0.005, 0.025, 0.08, 0.89)),
     FieldKind.ADDRESS: ((1.0, 0.9, 0.75), (0.5, 0.2, 0.15, 0.15), (0.005, 0.01, 0.04, 0.945)),
     FieldKind.PHONE: ((1.0, 0.9), (0.75, 0.05, 0.2), (0.001, 0.005, 0.994)),
     FieldKind.EMAIL: ((1.0, 0.88), (0.7, 0.1, 0.2), (0.001, 0.002, 0.997)),

@@ -10,7 +10,7 @@ length first, so a 100 kB name costs no more than a short one.
 >>> normalize(FieldKind.PHONE, "+7 (495) 123-45-67") == normalize(FieldKind.PHONE, "8 495 1234567")
 True
 >>> normalize(FieldKind.ADDRESS, "ул. Ленина, д. 5")
-'st lenina h 5'
+'st lenina 5'
 """
 
 from __future__ import annotations
@@ -33,9 +33,10 @@ MAX_NORMALIZED_LENGTH: Final = 200
 """Characters of a normalized value kept (and compared)."""
 MAX_PARTS: Final = 8
 """Phones or e-mails kept from one value listing several."""
+_MIN_NATIONAL_DIGITS: Final = 5
 PART_SEPARATOR: Final = ";"
 """Separates the phones or e-mails of one normalized value."""
-_NO_DATE: Final = datetime(2000, 1, 1)
+_DEFAULTS: Final = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 
 
 class FieldKind(enum.Enum):
@@ -77,7 +78,7 @@ _FOLDS: Final = (
     (re.compile(r"([a-z])\1+"), r"\1"),
 )
 _NOT_WORD: Final = re.compile(r"[\W_]+")
-_NOT_DIGIT: Final = re.compile(r"\D+")
+_NOT_ASCII_DIGIT: Final = re.compile(r"[^0-9]+")
 _NOT_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 _DOTS: Final = re.compile(r"[.'’`/]")
 _PARTS: Final = re.compile(r"[;,\s]+")
@@ -152,13 +153,15 @@ _LEGAL_FORMS_LATIN: Final = frozenset(_latin(form) for form in _LEGAL_FORMS)
 def _address_words() -> dict[str, str]:
     groups = {
         "st": ("ул", "улица", "ulitsa", "street", "st", "str", "strasse", "straße"),
-        "av": ("пр", "пр-т", "просп", "проспект", "prospekt", "avenue", "ave", "av"),
+        "av": ("пр", "просп", "проспект", "prospekt", "avenue", "ave", "av"),
         "ln": ("пер", "переулок", "pereulok", "lane", "ln"),
         "hwy": ("ш", "шоссе", "shosse", "highway", "hwy"),
         "sq": ("пл", "площадь", "ploshchad", "square", "sq", "platz"),
         "emb": ("наб", "набережная", "naberezhnaya", "embankment", "emb"),
-        "blvd": ("б-р", "бул", "бульвар", "bulvar", "boulevard", "blvd"),
-        "h": ("д", "дом", "dom", "house", "hausnummer"),
+        "blvd": ("бул", "бульвар", "bulvar", "boulevard", "blvd"),
+        "psg": ("проезд", "proezd", "passage"),
+        # House-number words are dropped: "д. 5" and the "5" of "5 Baker St" say the same.
+        "": ("д", "дом", "dom", "house", "hausnummer", "no", "nr"),
         "bld": ("стр", "строение", "stroenie", "building", "bldg"),
         "blk": ("к", "корп", "корпус", "korpus", "block"),
         "apt": ("кв", "квартира", "kvartira", "apartment", "apt", "flat", "офис", "office"),
@@ -174,6 +177,8 @@ def _address_words() -> dict[str, str]:
 
 _ADDRESS_WORDS: Final = _address_words()
 _STREET_SUFFIX: Final = re.compile(r"(?<=[a-z]{3})(strase|str)$")
+_HYPHENATED: Final = {"пр-т": "проспект", "б-р": "бульвар", "пр-д": "проезд"}
+_HYPHENATED_WORD: Final = re.compile("|".join(_HYPHENATED), re.IGNORECASE)
 
 
 def _name(value: str) -> str:
@@ -192,11 +197,14 @@ def _company_name(value: str) -> str:
 
 
 def _address(value: str) -> str:
-    # German compounds write the street word into the name: "Hauptstraße" is "Haupt Str.".
+    value = _HYPHENATED_WORD.sub(
+        lambda match: _HYPHENATED[match.group().lower()], value[:MAX_INPUT_LENGTH]
+    )
     words: list[str] = []
     for token in _tokens(value):
         canonical = _ADDRESS_WORDS.get(token)
         if canonical is None:
+            # German compounds write the street word into the name: "Hauptstraße" is "Haupt Str.".
             latin = _latin(token)
             stem = _STREET_SUFFIX.sub("", latin)
             words.extend((stem, "st") if stem != latin else (latin,))
@@ -208,19 +216,33 @@ def _address(value: str) -> str:
 def _phone(value: str) -> str:
     numbers: list[str] = []
     for part in re.split(r"[;,]", value[:MAX_INPUT_LENGTH])[:MAX_PARTS]:
-        digits = _NOT_DIGIT.sub("", part)[:20]
+        digits = _NOT_ASCII_DIGIT.sub("", part)[:20]
         if digits:
-            numbers.append(_national_number(part.strip()[:64], digits))
+            international = part.lstrip().startswith("+")
+            numbers.append(_national_number(("+" if international else "") + digits, digits))
     return PART_SEPARATOR.join(dict.fromkeys(numbers))
 
 
 def _national_number(text: str, digits: str) -> str:
-    """The national significant number, so that ``+7 495 ...`` and ``8 495 ...`` are one."""
+    """The national significant number, so that ``+7 495 ...`` and ``8 495 ...`` are one.
+
+    Read again until it stops getting shorter, so that the result reads as itself.
+    """
+    number = _parsed(text, digits)
+    shorter = _parsed(number, number)
+    while len(shorter) < len(number):
+        number, shorter = shorter, _parsed(shorter, shorter)
+    return number
+
+
+def _parsed(text: str, digits: str) -> str:
     try:
         parsed = phonenumbers.parse(text, "RU")
     except phonenumbers.NumberParseException:
         return digits
-    return str(parsed.national_number) or digits
+    national = str(parsed.national_number)
+    # Too short to be a number of any plan: keep the digits as they were typed.
+    return national if len(national) >= _MIN_NATIONAL_DIGITS else digits
 
 
 def _email(value: str) -> str:
@@ -240,11 +262,12 @@ def _date(value: str) -> str:
     except ValueError:
         pass
     try:
-        # A fixed default keeps a partial date ("March 2020") independent of today.
-        parsed = date_parser.parse(text, dayfirst=True, default=_NO_DATE)
+        # Parsing with two defaults tells a full date from a partial one ("March", "14"),
+        # which is kept as text rather than completed with a guess.
+        dates = {date_parser.parse(text, dayfirst=True, default=d).date() for d in _DEFAULTS}
     except (ValueError, OverflowError):
         return _code(text)
-    return parsed.date().isoformat()
+    return dates.pop().isoformat() if len(dates) == 1 else _code(text)
 
 
 _NORMALIZERS: Final[dict[FieldKind, Callable[[str], str]]] = {

@@ -19,8 +19,9 @@ crmcore.errors.DomainValidationError: cents: is not a known field
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any, Final, TypeVar, get_origin
@@ -141,6 +142,10 @@ def _configure_scalars(converter: Converter) -> None:
     converter.register_unstructure_hook(datetime, datetime.isoformat)
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(time, _structure_time)
+    converter.register_unstructure_hook(time, time.isoformat)
+    converter.register_structure_hook(timedelta, _structure_timedelta)
+    converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
     converter.register_unstructure_hook_func(_is_frozenset, partial(_unstructure_set, converter))
     converter.register_structure_hook_func(_is_enum, _structure_enum)
 
@@ -200,6 +205,51 @@ def _structure_date(value: object, _: type) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ValueError("is not an ISO 8601 date (YYYY-MM-DD)") from None
+
+
+def _structure_time(value: object, _: type) -> time:
+    if not isinstance(value, str):
+        raise TypeError("must be an ISO 8601 time string like '09:00:00'")
+    try:
+        result = time.fromisoformat(value)
+    except ValueError:
+        raise ValueError("is not an ISO 8601 time (HH:MM[:SS])") from None
+    if result.tzinfo is not None:
+        raise ValueError("must be a time of day without a zone")
+    return result
+
+
+_DURATION: Final = re.compile(
+    r"^(?P<sign>-?)P(?:(?P<days>\d{1,9})D)?(?:T(?:(?P<hours>\d{1,9})H)?"
+    r"(?:(?P<minutes>\d{1,9})M)?(?:(?P<seconds>\d{1,12}(?:\.\d{1,6})?)S)?)?$"
+)
+
+
+def _unstructure_timedelta(value: timedelta) -> str:
+    """An ISO 8601 duration in days, hours, minutes and seconds: ``P1DT2H30M``."""
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    second_text = f"{seconds}.{value.microseconds:06d}".rstrip("0").rstrip(".")
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    parts.append(f"{second_text}S" if seconds or value.microseconds else "")
+    clock = "".join(parts)
+    text = (f"{value.days}D" if value.days else "") + (f"T{clock}" if clock else "")
+    return f"{sign}P{text or 'T0S'}"
+
+
+def _structure_timedelta(value: object, _: type) -> timedelta:
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if match is None or value in {"P", "-P"} or str(value).endswith("T"):
+        raise ValueError("must be an ISO 8601 duration like 'P1DT2H30M'")
+    amounts = {k: Decimal(v) for k, v in match.groupdict().items() if v and k != "sign"}
+    try:
+        result = timedelta(**{k: int(v) for k, v in amounts.items() if k != "seconds"})
+        result += timedelta(microseconds=int(amounts.get("seconds", Decimal(0)) * 10**6))
+    except OverflowError:
+        raise ValueError("is too long a duration") from None
+    return -result if match["sign"] else result
 
 
 def _unstructure_set(converter: Converter, value: frozenset[Any]) -> list[Any]:

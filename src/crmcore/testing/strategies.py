@@ -8,6 +8,9 @@ digits, so a test can rely on every drawn model being accepted by its constructo
 The ``hypothesis`` entry point calls :func:`_hypothesis_setup_hook`, which registers the
 strategies with :func:`hypothesis.strategies.register_type_strategy`: once crmcore is
 installed, ``st.from_type(Partner)`` draws partners like :func:`partners` does.
+
+Sub-strategies are built once, outside the drawing functions: hypothesis validates every new
+strategy object on its first draw, which would otherwise cost more than the drawing itself.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from operator import mul
 from typing import Any, Final, TypeAlias, TypeVar
 from zoneinfo import ZoneInfo
 
-import attrs
 import phonenumbers
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -48,6 +50,7 @@ from crmcore.partners.kinds import (
     RelationshipKind,
 )
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
+from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = [
     "PARTNER_EVENTS",
@@ -72,6 +75,8 @@ __all__ = [
     "partners",
     "phones",
     "relationships",
+    "working_calendars",
+    "working_periods",
 ]
 
 T = TypeVar("T")
@@ -97,14 +102,12 @@ _ZONES: Final = (
     ZoneInfo("Europe/Berlin"),
     ZoneInfo("America/New_York"),
 )
-_TIME_ZONES: Final = ("Europe/Moscow", "Asia/Vladivostok", "Asia/Almaty", "Europe/Berlin")
 _CURRENCIES: Final = ("RUB", "USD", "EUR", "KZT", "CNY", "JPY", "KWD")
 _ENTITY_TYPES: Final = ("partner", "contact_person", "deal", "agreement", "claim")
 _PHONE_REGIONS: Final = ("RU", "KZ", "BY", "DE", "US", "GB", "FR", "CN")
-_IBAN_COUNTRIES: Final = ("DE", "FR", "GB", "KZ", "CH")
 _CYRILLIC: Final = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _LATIN: Final = "abcdefghijklmnopqrstuvwxyzäöüß"
-_WORDS: Final = (
+_KNOWN_WORDS: Final = (
     "Ромашка", "Вектор", "Северный ветер", "Гранит", "Тайга", "Меридиан", "Ёлочка",
     "Acme", "Nordwind", "Blue Harbor", "Zenith", "Müller & Söhne", "O'Hara",
 )  # fmt: skip
@@ -113,12 +116,17 @@ _SURNAMES: Final = ("Иванов", "Петрова", "Сидоров", "Куз�
 _GIVEN_NAMES: Final = ("Иван", "Мария", "Пётр", "Анна", "Юлия", "John", "Greta")
 _PATRONYMICS: Final = ("Иванович", "Сергеевна", "Петрович", "Андреевна", "")
 _INN_WEIGHTS: Final = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_NAMES: Final = st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True)
+
 # Text a person may type on one line, or in notes: no control, format or separator characters.
 _LINE_CHARACTERS: Final = st.characters(exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
 _NOTE_CHARACTERS: Final = st.characters(
     exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"), include_characters="\n\t"
 )
+_WORD: Final = st.sampled_from(_KNOWN_WORDS) | st.text(
+    st.sampled_from(_CYRILLIC + _LATIN), min_size=2, max_size=15
+).map(str.capitalize)
+_NAMES: Final = st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True)
+_UPPER: Final = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _strategy(choices: Choices[T]) -> st.SearchStrategy[T]:
@@ -126,6 +134,21 @@ def _strategy(choices: Choices[T]) -> st.SearchStrategy[T]:
     if isinstance(choices, st.SearchStrategy):
         return choices
     return st.sampled_from(choices)
+
+
+def _optional(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    return st.none() | strategy
+
+
+def _digits(size: int) -> st.SearchStrategy[str]:
+    """``size`` ASCII digits (a regex ``\\d`` would draw digits of every script)."""
+    return st.text(st.sampled_from("0123456789"), min_size=size, max_size=size)
+
+
+def _free_text(*, max_size: int, multiline: bool = False) -> st.SearchStrategy[str]:
+    """Text that starts with a word and goes on with any printable characters."""
+    tail = st.text(_NOTE_CHARACTERS if multiline else _LINE_CHARACTERS, max_size=max_size)
+    return st.builds("{} {}".format, _WORD, tail)
 
 
 def identifiers() -> st.SearchStrategy[str]:
@@ -137,10 +160,6 @@ def identifiers() -> st.SearchStrategy[str]:
     )
 
 
-_IDS: Final = identifiers()
-_EXTENSIONS: Final = st.none() | st.from_regex(r"[0-9]{1,5}", fullmatch=True)
-
-
 def aware_datetimes(
     *, min_value: datetime = datetime(2000, 1, 1), max_value: datetime = datetime(2100, 1, 1)
 ) -> st.SearchStrategy[datetime]:
@@ -148,39 +167,29 @@ def aware_datetimes(
     return st.datetimes(min_value=min_value, max_value=max_value, timezones=st.sampled_from(_ZONES))
 
 
-def _words() -> st.SearchStrategy[str]:
-    """A capitalized word of Cyrillic or Latin letters: known names or generated ones."""
-    generated = st.text(st.sampled_from(_CYRILLIC + _LATIN), min_size=2, max_size=15)
-    return st.sampled_from(_WORDS) | generated.map(str.capitalize)
-
-
-def _free_text(*, max_size: int, multiline: bool = False) -> st.SearchStrategy[str]:
-    """Text that starts with a word and goes on with any printable characters."""
-    characters = _NOTE_CHARACTERS if multiline else _LINE_CHARACTERS
-    tail = st.text(characters, max_size=max_size)
-    return st.builds("{} {}".format, _words(), tail)
+_IDS: Final = identifiers()
+_TIMESTAMPS: Final = aware_datetimes()
+_VERSIONS: Final = st.integers(min_value=1, max_value=1000)
 
 
 @st.composite
+def _money(
+    draw: st.DrawFn, currencies: st.SearchStrategy[str], low: Decimal, high: Decimal
+) -> Money:
+    currency = draw(currencies)
+    places = minor_units(currency)
+    amount = draw(st.decimals(min_value=low, max_value=high, places=places))
+    return Money(amount=amount, currency=currency)
+
+
 def money(
-    draw: st.DrawFn,
     *,
     currencies: Choices[str] = _CURRENCIES,
     min_value: int | Decimal = -(10**9),
     max_value: int | Decimal = 10**9,
-) -> Money:
+) -> st.SearchStrategy[Money]:
     """Money of one of ``currencies`` with as many decimal places as the currency has."""
-    currency = draw(_strategy(currencies))
-    amount = draw(
-        st.decimals(
-            min_value=min_value,
-            max_value=max_value,
-            places=minor_units(currency),
-            allow_nan=False,
-            allow_infinity=False,
-        )
-    )
-    return Money(amount=amount, currency=currency)
+    return _money(_strategy(currencies), Decimal(min_value), Decimal(max_value))
 
 
 def entity_refs(
@@ -192,41 +201,46 @@ def entity_refs(
     )
 
 
+_BOUNDS: Final = st.lists(st.integers(-(10**6), 10**6), min_size=2, max_size=2).map(sorted)
+_CHOICES: Final = st.lists(_WORD, min_size=1, max_size=5, unique=True).map(tuple)
+
+
 def _type_settings(draw: st.DrawFn, kind: CustomFieldType) -> dict[str, Any]:
     """The declaration attributes a field of ``kind`` needs or may have."""
     if kind is CustomFieldType.CHOICE:
-        options = draw(st.lists(_words(), min_size=1, max_size=5, unique=True))
-        return {"choices": tuple(options)}
+        return {"choices": draw(_CHOICES)}
     if kind is CustomFieldType.REFERENCE:
         return {"reference_to": draw(st.sampled_from(_ENTITY_TYPES))}
     if kind is CustomFieldType.TEXT:
         return {"max_length": draw(st.integers(min_value=1, max_value=1000))}
     if kind in {CustomFieldType.INTEGER, CustomFieldType.DECIMAL}:
-        bounds = sorted(draw(st.lists(st.integers(-(10**6), 10**6), min_size=2, max_size=2)))
-        minimum, maximum = (draw(st.none() | st.just(Decimal(b))) for b in bounds)
-        return {"minimum": minimum, "maximum": maximum}
+        low, high = draw(_BOUNDS)
+        limits = draw(st.sampled_from(((), ("minimum",), ("maximum",), ("minimum", "maximum"))))
+        return {name: Decimal(low if name == "minimum" else high) for name in limits}
     return {}
 
 
 @st.composite
-def custom_fields(
-    draw: st.DrawFn,
-    *,
-    types: Choices[CustomFieldType] = tuple(CustomFieldType),
-    names: st.SearchStrategy[str] = _NAMES,
+def _custom_fields(
+    draw: st.DrawFn, types: st.SearchStrategy[CustomFieldType], names: st.SearchStrategy[str]
 ) -> CustomField:
-    """Declarations of custom fields of ``types``, with choices, ranges or a referenced type."""
-    kind = draw(_strategy(types))
+    kind = draw(types)
     return CustomField(
         name=draw(names),
         type=kind,
-        label=draw(st.none() | _words()),
+        label=draw(_optional(_WORD)),
         required=draw(st.booleans()),
         **_type_settings(draw, kind),
     )
 
 
-_FIELDS: Final = custom_fields()
+def custom_fields(
+    *,
+    types: Choices[CustomFieldType] = tuple(CustomFieldType),
+    names: st.SearchStrategy[str] = _NAMES,
+) -> st.SearchStrategy[CustomField]:
+    """Declarations of custom fields of ``types``, with choices, ranges or a referenced type."""
+    return _custom_fields(_strategy(types), names)
 
 
 def _integers_within(field: CustomField) -> st.SearchStrategy[int]:
@@ -249,19 +263,26 @@ _VALUES: Final[dict[CustomFieldType, Callable[[CustomField], st.SearchStrategy[A
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def custom_field_values(field: CustomField) -> st.SearchStrategy[CustomValue]:
     """Values that fit ``field``: its type, its range, its choices, its referenced entity type."""
     return _VALUES[field.type](field)
 
 
+def _field_name(field: CustomField) -> str:
+    return field.name
+
+
+_FIELDS: Final = custom_fields()
+_ANY_FIELDS: Final = st.lists(_FIELDS, max_size=4, unique_by=_field_name)
+
+
 @st.composite
-def custom_values(
-    draw: st.DrawFn, *, registry: CustomFieldRegistry | None = None, entity_type: str = "partner"
+def _custom_values(
+    draw: st.DrawFn, registry: CustomFieldRegistry | None, entity_type: str
 ) -> dict[str, CustomValue]:
-    """The ``custom`` mapping of an entity: every required and some optional fields of
-    ``registry`` for ``entity_type``, or, without a registry, values of arbitrary fields."""
     if registry is None:
-        declared = draw(st.lists(custom_fields(), max_size=4, unique_by=lambda f: f.name))
+        declared = draw(_ANY_FIELDS)
     else:
         declared = [
             f for f in registry.fields_for(entity_type) if f.required or draw(st.booleans())
@@ -269,19 +290,23 @@ def custom_values(
     return {field.name: draw(custom_field_values(field)) for field in declared}
 
 
-@st.composite
+def custom_values(
+    *, registry: CustomFieldRegistry | None = None, entity_type: str = "partner"
+) -> st.SearchStrategy[dict[str, CustomValue]]:
+    """The ``custom`` mapping of an entity: every required and some optional fields of
+    ``registry`` for ``entity_type``, or, without a registry, values of arbitrary fields."""
+    return _custom_values(registry, entity_type)
+
+
 def custom_field_registries(
-    draw: st.DrawFn,
     *,
     entity_types: Choices[str] = ("partner", "contact_person", "deal"),
     fields: st.SearchStrategy[CustomField] = _FIELDS,
-) -> CustomFieldRegistry:
+) -> st.SearchStrategy[CustomFieldRegistry]:
     """Registries declaring up to five uniquely named fields on some of ``entity_types``."""
-    declared = {
-        entity_type: tuple(draw(st.lists(fields, max_size=5, unique_by=lambda f: f.name)))
-        for entity_type in draw(st.lists(_strategy(entity_types), max_size=3, unique=True))
-    }
-    return CustomFieldRegistry(fields=declared)
+    declarations = st.lists(fields, max_size=5, unique_by=_field_name).map(tuple)
+    mapping = st.dictionaries(_strategy(entity_types), declarations, max_size=3)
+    return st.builds(CustomFieldRegistry, fields=mapping)
 
 
 @functools.cache
@@ -295,12 +320,9 @@ def _example_numbers(region: str) -> tuple[phonenumbers.PhoneNumber, ...]:
     return examples
 
 
-@st.composite
-def _phone_numbers(draw: st.DrawFn, region: str) -> str:
-    """An E.164 number of ``region``: an example number with its last four digits varied,
-    or the example itself where the variation is not a valid number there."""
-    example = draw(st.sampled_from(_example_numbers(region)))
-    tail = draw(st.integers(min_value=0, max_value=9999))
+def _varied(region: str, example: phonenumbers.PhoneNumber, tail: int) -> str:
+    """``example`` with its last four digits replaced by ``tail`` in E.164 form, or the example
+    itself where that is not a valid number of ``region``."""
     national = example.national_number or 0
     candidate = phonenumbers.PhoneNumber(
         country_code=example.country_code, national_number=national - national % 10_000 + tail
@@ -309,89 +331,86 @@ def _phone_numbers(draw: st.DrawFn, region: str) -> str:
     return phonenumbers.format_number(chosen, phonenumbers.PhoneNumberFormat.E164)
 
 
-@st.composite
+@functools.cache
+def _phone_numbers(region: str) -> st.SearchStrategy[str]:
+    examples = st.sampled_from(_example_numbers(region))
+    return st.builds(functools.partial(_varied, region), examples, st.integers(0, 9999))
+
+
+_EXTENSIONS: Final = _optional(_digits(3))
+
+
 def phones(
-    draw: st.DrawFn,
     *,
     regions: Choices[str] = _PHONE_REGIONS,
     kinds: Choices[PhoneKind] = tuple(PhoneKind),
     extensions: st.SearchStrategy[str | None] = _EXTENSIONS,
-) -> Phone:
+) -> st.SearchStrategy[Phone]:
     """Valid fixed-line and mobile numbers of ``regions`` in E.164 form."""
-    number = draw(_phone_numbers(draw(_strategy(regions))))
-    return Phone(number=number, kind=draw(_strategy(kinds)), extension=draw(extensions))
+    numbers = _strategy(regions).flatmap(_phone_numbers)
+    return st.builds(Phone, number=numbers, kind=_strategy(kinds), extension=extensions)
 
 
-def _email_domains() -> st.SearchStrategy[str]:
-    latin = st.from_regex(r"([a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.){1,2}[a-z]{2,6}", fullmatch=True)
-    cyrillic = st.text(st.sampled_from(_CYRILLIC), min_size=1, max_size=12).map("{}.рф".format)
-    return latin | cyrillic
+_EMAIL_DOMAINS: Final = st.from_regex(
+    r"([a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\.){1,2}[a-z]{2,6}", fullmatch=True
+) | st.text(st.sampled_from(_CYRILLIC), min_size=1, max_size=12).map("{}.рф".format)
+_EMAIL_LOCAL_PARTS: Final = st.from_regex(
+    r"[A-Za-z0-9]{1,12}([._+-][A-Za-z0-9]{1,8}){0,2}", fullmatch=True
+) | st.text(st.sampled_from(_CYRILLIC + _LATIN), min_size=1, max_size=12)
 
 
 def emails(*, kinds: Choices[EmailKind] = tuple(EmailKind)) -> st.SearchStrategy[Email]:
     """Addresses with Latin or Cyrillic parts, dots, plus tags and a lower-case domain."""
-    latin = st.from_regex(r"[A-Za-z0-9]{1,12}([._+-][A-Za-z0-9]{1,8}){0,2}", fullmatch=True)
-    local = latin | st.text(st.sampled_from(_CYRILLIC + _LATIN), min_size=1, max_size=12)
-    address = st.builds("{}@{}".format, local, _email_domains())
+    address = st.builds("{}@{}".format, _EMAIL_LOCAL_PARTS, _EMAIL_DOMAINS)
     return st.builds(Email, address=address, kind=_strategy(kinds))
 
 
+# Cities with a street each, and the digits of the country's postcodes.
 _CITIES: Final = {
-    "RU": (
-        ("Москва", "ул. Тверская"),
-        ("Владивосток", "ул. Светланская"),
-        ("Казань", "ул. Баумана"),
-    ),
-    "KZ": (("Алматы", "пр. Абая"), ("Астана", "ул. Кенесары")),
-    "DE": (("Berlin", "Unter den Linden"), ("München", "Leopoldstraße")),
-    "US": (("New York", "5th Avenue"), ("Chicago", "Michigan Avenue")),
+    "RU": ((("Москва", "ул. Тверская"), ("Владивосток", "ул. Светланская")), 6),
+    "KZ": ((("Алматы", "пр. Абая"), ("Астана", "ул. Кенесары")), 6),
+    "DE": ((("Berlin", "Unter den Linden"), ("München", "Leopoldstraße")), 5),
+    "US": ((("New York", "5th Avenue"), ("Chicago", "Michigan Avenue")), 5),
 }
 
 
 @st.composite
-def addresses(
-    draw: st.DrawFn,
-    *,
-    countries: Choices[str] = tuple(_CITIES),
-    kinds: Choices[AddressKind] = tuple(AddressKind),
+def _addresses(
+    draw: st.DrawFn, countries: st.SearchStrategy[str], kinds: st.SearchStrategy[AddressKind]
 ) -> Address:
-    """Postal addresses of ``countries`` (those of ``_CITIES``), written as people write them."""
-    country = draw(_strategy(countries))
-    city, street = draw(st.sampled_from(_CITIES[country]))
-    postcode = draw(
-        st.from_regex(
-            r"[1-9][0-9]{5}" if country in {"RU", "KZ"} else r"[1-9][0-9]{4}", fullmatch=True
-        )
-    )
+    country = draw(countries)
+    streets, postcode_digits = _CITIES[country]
+    city, street = draw(st.sampled_from(streets))
+    postcode = str(draw(st.integers(10 ** (postcode_digits - 1), 10**postcode_digits - 1)))
     house = draw(st.integers(min_value=1, max_value=300))
-    text = f"{postcode}, {city}, {street}, {house}"
+    parts = draw(st.sampled_from(((), ("country",), ("country", "city", "postcode"))))
+    known = {"country": country, "city": city, "postcode": postcode}
     return Address(
-        text=text,
-        kind=draw(_strategy(kinds)),
-        country=draw(st.none() | st.just(country)),
-        city=draw(st.none() | st.just(city)),
-        postcode=draw(st.none() | st.just(postcode)),
+        text=f"{postcode}, {city}, {street}, {house}",
+        kind=draw(kinds),
+        **{name: known[name] for name in parts},
     )
 
 
-def _digits(size: int) -> st.SearchStrategy[str]:
-    """``size`` ASCII digits (a regex ``\\d`` would draw digits of every script)."""
-    return st.text(st.sampled_from("0123456789"), min_size=size, max_size=size)
+def addresses(
+    *, countries: Choices[str] = tuple(_CITIES), kinds: Choices[AddressKind] = tuple(AddressKind)
+) -> st.SearchStrategy[Address]:
+    """Postal addresses of ``countries`` (those of ``_CITIES``), written as people write them."""
+    return _addresses(_strategy(countries), _strategy(kinds))
 
 
 def _russian_control_key(prefix: str, account: str) -> str:
     """The 9th digit of a 20-digit Russian account that makes it match the 3-digit ``prefix``
     taken from the BIC (weights 7, 1, 3 over the 23 digits must sum to a multiple of 10)."""
     digits = [int(c) for c in prefix + account[:8] + "0" + account[9:]]
-    total = sum(map(mul, digits, (7, 1, 3) * 8))
-    return str(total * 3 % 10)
+    return str(sum(map(mul, digits, (7, 1, 3) * 8)) * 3 % 10)
 
 
 def _keyed(prefix: str, account: str) -> str:
     return account[:8] + _russian_control_key(prefix, account) + account[9:]
 
 
-# Balance account (legal entity, sole proprietor, individual) and currency code in accounts.
+# Balance accounts (legal entity, sole proprietor, individual), currency codes in accounts.
 _BALANCE_ACCOUNTS: Final = ("40702", "40802", "40817")
 _ACCOUNT_CURRENCIES: Final = {"RUB": "810", "USD": "840", "EUR": "978", "CNY": "156"}
 _BANKS: Final = ("ПАО Сбербанк", "АО «Альфа-Банк»", "Банк ВТБ (ПАО)", "АО «Т-Банк»")
@@ -403,24 +422,25 @@ def _russian_bank_accounts(draw: st.DrawFn) -> BankAccount:
     currency = draw(st.sampled_from(tuple(_ACCOUNT_CURRENCIES)))
     balance = draw(st.sampled_from(_BALANCE_ACCOUNTS))
     account = balance + _ACCOUNT_CURRENCIES[currency] + "0" + draw(_digits(11))
-    correspondent = "301018100" + "0" * 8 + bic[-3:]
+    correspondent = _keyed("0" + bic[4:6], "301018100" + "0" * 8 + bic[-3:])
     return BankAccount(
         account_number=_keyed(bic[-3:], account),
         bank_name=draw(st.sampled_from(_BANKS)),
         bic=bic,
-        correspondent_account=draw(st.none() | st.just(_keyed("0" + bic[4:6], correspondent))),
+        correspondent_account=correspondent if draw(st.booleans()) else None,
         currency=currency,
     )
 
 
-# Basic bank account number layouts of some IBAN countries, and their currencies.
+# Basic bank account numbers (BBAN) of some IBAN countries, and their currencies.
 _BBANS: Final = {
-    "DE": (r"[0-9]{18}", "EUR"),
-    "FR": (r"[0-9]{10}[A-Z0-9]{11}[0-9]{2}", "EUR"),
-    "GB": (r"[A-Z]{4}[0-9]{14}", "GBP"),
-    "KZ": (r"[0-9]{3}[A-Z0-9]{13}", "KZT"),
-    "CH": (r"[0-9]{5}[A-Z0-9]{12}", "CHF"),
+    "DE": (st.from_regex(r"[0-9]{18}", fullmatch=True), "EUR"),
+    "FR": (st.from_regex(r"[0-9]{10}[A-Z0-9]{11}[0-9]{2}", fullmatch=True), "EUR"),
+    "GB": (st.from_regex(r"[A-Z]{4}[0-9]{14}", fullmatch=True), "GBP"),
+    "KZ": (st.from_regex(r"[0-9]{3}[A-Z0-9]{13}", fullmatch=True), "KZT"),
+    "CH": (st.from_regex(r"[0-9]{5}[A-Z0-9]{12}", fullmatch=True), "CHF"),
 }
+_SWIFT_BRANCHES: Final = st.sampled_from(("", "XXX", "001"))
 
 
 def _iban(country: str, bban: str) -> str:
@@ -430,30 +450,25 @@ def _iban(country: str, bban: str) -> str:
 
 
 @st.composite
-def _iban_bank_accounts(draw: st.DrawFn, countries: Choices[str]) -> BankAccount:
-    country = draw(_strategy(countries))
-    layout, currency = _BBANS[country]
-    iban = _iban(country, draw(st.from_regex(layout, fullmatch=True)))
-    swift = draw(
-        st.from_regex(rf"[A-Z]{{4}}{country}[A-Z0-9]{{2}}([A-Z0-9]{{3}})?", fullmatch=True)
-    )
+def _iban_bank_accounts(draw: st.DrawFn, countries: st.SearchStrategy[str]) -> BankAccount:
+    country = draw(countries)
+    bbans, currency = _BBANS[country]
+    iban = _iban(country, draw(bbans))
+    bank = "".join(draw(st.lists(_UPPER, min_size=4, max_size=4)))
+    swift = f"{bank}{country}{draw(_digits(2))}{draw(_SWIFT_BRANCHES)}"
     return BankAccount(
-        account_number=iban,
-        bank_name=draw(_words()),
-        iban=iban,
-        swift=swift,
-        currency=currency,
+        account_number=iban, bank_name=draw(_WORD), iban=iban, swift=swift, currency=currency
     )
 
 
 def bank_accounts(
-    *, russian: bool = True, iban_countries: Choices[str] = _IBAN_COUNTRIES
+    *, russian: bool = True, iban_countries: Choices[str] = tuple(_BBANS)
 ) -> st.SearchStrategy[BankAccount]:
     """Russian accounts whose control key matches the BIC (with ``russian``) and accounts
     with an IBAN of ``iban_countries`` (those of ``_BBANS``); pass ``()`` for none of them."""
     options = [_russian_bank_accounts()] if russian else []
-    if not isinstance(iban_countries, Sequence) or iban_countries:
-        options.append(_iban_bank_accounts(iban_countries))
+    if isinstance(iban_countries, st.SearchStrategy) or iban_countries:
+        options.append(_iban_bank_accounts(_strategy(iban_countries)))
     if not options:
         raise InvalidArgument("bank_accounts() needs Russian accounts or IBAN countries")
     return st.one_of(options)
@@ -465,178 +480,228 @@ def _with_inn_check(digits: list[int]) -> list[int]:
     return [*digits, sum(map(mul, digits, weights)) % 11 % 10]
 
 
-@st.composite
-def inns(draw: st.DrawFn, *, kind: PartnerKind | None = None) -> str:
-    """INNs with valid check digits: 10 digits for a legal entity, 12 for a person, either
-    one when ``kind`` is ``None``."""
-    if kind is None:
-        kind = draw(st.sampled_from(PartnerKind))
-    organization = kind is PartnerKind.LEGAL_ENTITY
-    region = draw(st.integers(min_value=1, max_value=99))
-    body = [region // 10, region % 10, *map(int, draw(_digits(7 if organization else 8)))]
-    digits = _with_inn_check(body) if organization else _with_inn_check(_with_inn_check(body))
+def _inn(body: str) -> str:
+    """The INN that starts with ``body``: 9 digits get one check digit, 10 digits two."""
+    digits = _with_inn_check([int(c) for c in body])
+    if len(body) == 10:
+        digits = _with_inn_check(digits)
     return "".join(map(str, digits))
 
 
-@st.composite
-def ogrns(draw: st.DrawFn, *, kind: PartnerKind | None = None) -> str:
+def _ogrn(body: str) -> str:
+    """The OGRN (12 digits of ``body``) or OGRNIP (14) with its check digit."""
+    return body + str(int(body) % (11 if len(body) == 12 else 13) % 10)
+
+
+def inns(*, kind: PartnerKind | None = None) -> st.SearchStrategy[str]:
+    """INNs with valid check digits: 10 digits for a legal entity, 12 for a person, either
+    one when ``kind`` is ``None``."""
+    lengths = {PartnerKind.LEGAL_ENTITY: (9,), None: (9, 10)}.get(kind, (10,))
+    region = st.integers(min_value=1, max_value=99).map("{:02d}".format)
+    rest = st.sampled_from(lengths).flatmap(lambda size: _digits(size - 2))
+    return st.builds("{}{}".format, region, rest).map(_inn)
+
+
+def ogrns(*, kind: PartnerKind | None = None) -> st.SearchStrategy[str]:
     """OGRNs (13 digits, legal entities) and OGRNIPs (15 digits, sole proprietors) with
     valid check digits; either one when ``kind`` is ``None``. Individuals have none."""
     if kind is PartnerKind.INDIVIDUAL:
         raise InvalidArgument("individuals have no OGRN or OGRNIP")
+    ogrn = st.builds("{}{}".format, st.sampled_from("15"), _digits(11))
+    ogrnip = _digits(13).map("3{}".format)
     if kind is None:
-        kind = draw(st.sampled_from((PartnerKind.LEGAL_ENTITY, PartnerKind.SOLE_PROPRIETOR)))
-    sole = kind is PartnerKind.SOLE_PROPRIETOR
-    body = ("3" if sole else draw(st.sampled_from("15"))) + draw(_digits(13 if sole else 11))
-    return body + str(int(body) % (13 if sole else 11) % 10)
+        return (ogrn | ogrnip).map(_ogrn)
+    return (ogrn if kind is PartnerKind.LEGAL_ENTITY else ogrnip).map(_ogrn)
 
 
 def kpps() -> st.SearchStrategy[str]:
     """KPPs: a 4-digit tax office, a 2-character reason and a 3-digit number."""
-    reasons = _digits(2) | st.text(
-        st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=2, max_size=2
-    )
+    reasons = _digits(2) | st.text(_UPPER, min_size=2, max_size=2)
     return st.builds("{}{}{}".format, _digits(4), reasons, _digits(3))
 
 
-@st.composite
-def _russian_legal_data(draw: st.DrawFn, kind: PartnerKind) -> LegalData:
+def _russian_legal_data(kind: PartnerKind) -> st.SearchStrategy[LegalData]:
     organization = kind is PartnerKind.LEGAL_ENTITY
     registered = kind is not PartnerKind.INDIVIDUAL
-    return LegalData(
-        country="RU",
-        tax_id=draw(st.none() | inns(kind=kind)),
-        kpp=draw(st.none() | kpps()) if organization else None,
-        registration_number=draw(st.none() | ogrns(kind=kind)) if registered else None,
+    return st.builds(
+        LegalData,
+        country=st.just("RU"),
+        tax_id=_optional(inns(kind=kind)),
+        kpp=_optional(kpps()) if organization else st.none(),
+        registration_number=_optional(ogrns(kind=kind)) if registered else st.none(),
     )
 
 
+_RUSSIAN_LEGAL_DATA: Final = {kind: _russian_legal_data(kind) for kind in PartnerKind}
+_GENERIC_CODES: Final = _optional(st.from_regex(r"[A-Z0-9]{5,15}", fullmatch=True))
+
+
 @st.composite
-def legal_data(
-    draw: st.DrawFn,
-    *,
-    kind: PartnerKind | None = None,
-    countries: Choices[str] = ("RU", "RU", "RU", "DE", "KZ"),
+def _legal_data(
+    draw: st.DrawFn, kinds: st.SearchStrategy[PartnerKind], countries: st.SearchStrategy[str]
 ) -> LegalData:
+    country = draw(countries)
+    if country == "RU":
+        return draw(_RUSSIAN_LEGAL_DATA[draw(kinds)])
+    return LegalData(
+        country=country, tax_id=draw(_GENERIC_CODES), registration_number=draw(_GENERIC_CODES)
+    )
+
+
+def legal_data(
+    *, kind: PartnerKind | None = None, countries: Choices[str] = ("RU", "RU", "RU", "DE", "KZ")
+) -> st.SearchStrategy[LegalData]:
     """Legal data consistent with ``kind`` (or with some kind, when ``None``): Russian codes
     with check digits, or generic codes for other countries."""
-    country = draw(_strategy(countries))
-    if country == "RU":
-        return draw(_russian_legal_data(kind or draw(st.sampled_from(PartnerKind))))
-    code = st.from_regex(r"[A-Z0-9]{5,15}", fullmatch=True)
-    return LegalData(
-        country=country,
-        tax_id=draw(st.none() | code),
-        registration_number=draw(st.none() | code),
-    )
+    kinds = st.sampled_from(PartnerKind) if kind is None else st.just(kind)
+    return _legal_data(kinds, _strategy(countries))
 
 
-def _person_names() -> st.SearchStrategy[str]:
-    """ "Иванов Иван Иванович", "Greta Schmidt" and the like."""
-    russian = st.builds(
+_PERSON_NAMES: Final = st.one_of(
+    st.builds(
         "{} {} {}".format,
-        st.sampled_from(_SURNAMES) | _words(),
+        st.sampled_from(_SURNAMES) | _WORD,
         st.sampled_from(_GIVEN_NAMES),
         st.sampled_from(_PATRONYMICS),
-    )
-    western = st.builds("{} {}".format, st.sampled_from(_GIVEN_NAMES), st.sampled_from(_SURNAMES))
-    return russian | western | _free_text(max_size=30)
-
-
-def _partner_names(kind: PartnerKind) -> st.SearchStrategy[str]:
-    """Short names as a partner of ``kind`` is called: a company, "ИП ..." or a person."""
-    if kind is PartnerKind.LEGAL_ENTITY:
-        company = st.builds(str.format, st.sampled_from(_COMPANY_FORMS), _words())
-        return company | _free_text(max_size=40)
-    if kind is PartnerKind.SOLE_PROPRIETOR:
-        return _person_names().map("ИП {}".format)
-    return _person_names()
+    ),
+    st.builds("{} {}".format, st.sampled_from(_GIVEN_NAMES), st.sampled_from(_SURNAMES)),
+    _free_text(max_size=30),
+)
+# Short names as partners of each kind are called: a company, "ИП ..." or a person.
+_PARTNER_NAMES: Final = {
+    PartnerKind.LEGAL_ENTITY: st.builds(str.format, st.sampled_from(_COMPANY_FORMS), _WORD)
+    | _free_text(max_size=40),
+    PartnerKind.SOLE_PROPRIETOR: _PERSON_NAMES.map("ИП {}".format),
+    PartnerKind.INDIVIDUAL: _PERSON_NAMES,
+}
+_LEGAL_DATA_BY_KIND: Final = {kind: _optional(legal_data(kind=kind)) for kind in PartnerKind}
+_TIME_ZONES: Final = _optional(
+    st.sampled_from(("Europe/Moscow", "Asia/Vladivostok", "Asia/Almaty", "Europe/Berlin"))
+)
+_REGIONS: Final = _optional(st.sampled_from(("Москва", "Приморский край", "Bayern")))
+_NOTES: Final = _optional(_free_text(max_size=200, multiline=True))
+_PHONE_LISTS: Final = st.lists(phones(), max_size=3, unique_by=lambda p: p.number).map(tuple)
+_EMAIL_LISTS: Final = st.lists(emails(), max_size=2, unique_by=lambda e: e.key).map(tuple)
+_CONTACTS: Final[dict[str, st.SearchStrategy[Any]]] = {
+    "phones": _PHONE_LISTS,
+    "emails": _EMAIL_LISTS,
+    "region": _REGIONS,
+    "time_zone": _TIME_ZONES,
+    "notes": _NOTES,
+    "created_at": _TIMESTAMPS,
+    "version": _VERSIONS,
+}
+_PARTNER_DETAILS: Final[dict[str, st.SearchStrategy[Any]]] = {
+    **_CONTACTS,
+    "full_name": _optional(_free_text(max_size=100)),
+    "addresses": st.lists(addresses(), max_size=2).map(tuple),
+    "bank_accounts": st.lists(
+        bank_accounts(), max_size=2, unique_by=lambda b: b.account_number
+    ).map(tuple),
+    "responsible_manager": _optional(_IDS.map(UserId)),
+    "segment": _optional(st.sampled_from(("A", "B", "VIP", "Опт", "Розница"))),
+}
 
 
 @st.composite
-def partners(
+def _partners(
     draw: st.DrawFn,
+    ids: st.SearchStrategy[str],
+    kinds: st.SearchStrategy[PartnerKind],
+    roles: st.SearchStrategy[frozenset[PartnerRole]],
+    custom: st.SearchStrategy[dict[str, CustomValue]],
+) -> Partner:
+    kind = draw(kinds)
+    return Partner(
+        id=PartnerId(draw(ids)),
+        kind=kind,
+        roles=draw(roles),
+        short_name=draw(_PARTNER_NAMES[kind]),
+        legal=draw(_LEGAL_DATA_BY_KIND[kind]),
+        custom=draw(custom),
+        **{name: draw(strategy) for name, strategy in _PARTNER_DETAILS.items()},
+    )
+
+
+def partners(
     *,
     ids: Choices[str] = _IDS,
     kinds: Choices[PartnerKind] = tuple(PartnerKind),
     roles: Choices[PartnerRole] = tuple(PartnerRole),
     registry: CustomFieldRegistry | None = None,
-) -> Partner:
+) -> st.SearchStrategy[Partner]:
     """Partners of ``kinds`` with one to three ``roles``, Cyrillic or Latin names, legal data
     that fits the kind, contact data, and custom values (valid for ``registry`` if given)."""
-    kind = draw(_strategy(kinds))
-    return Partner(
-        id=PartnerId(draw(_strategy(ids))),
-        kind=kind,
-        roles=draw(st.frozensets(_strategy(roles), min_size=1, max_size=3)),
-        short_name=draw(_partner_names(kind)),
-        full_name=draw(st.none() | _free_text(max_size=100)),
-        legal=draw(st.none() | legal_data(kind=kind)),
-        addresses=tuple(draw(st.lists(addresses(), max_size=2))),
-        phones=tuple(draw(st.lists(phones(), max_size=3, unique_by=lambda p: p.number))),
-        emails=tuple(draw(st.lists(emails(), max_size=2, unique_by=lambda e: e.key))),
-        bank_accounts=tuple(
-            draw(st.lists(bank_accounts(), max_size=2, unique_by=lambda b: b.account_number))
-        ),
-        responsible_manager=draw(st.none() | identifiers().map(UserId)),
-        segment=draw(st.none() | st.sampled_from(("A", "B", "VIP", "Опт", "Розница"))),
-        region=draw(st.none() | st.sampled_from(("Москва", "Приморский край", "Bayern"))),
-        time_zone=draw(st.none() | st.sampled_from(_TIME_ZONES)),
-        notes=draw(st.none() | _free_text(max_size=200, multiline=True)),
-        custom=draw(custom_values(registry=registry, entity_type="partner")),
-        created_at=draw(aware_datetimes()),
-        version=draw(st.integers(min_value=1, max_value=1000)),
+    return _partners(
+        _strategy(ids),
+        _strategy(kinds),
+        st.frozensets(_strategy(roles), min_size=1, max_size=3),
+        custom_values(registry=registry, entity_type="partner"),
     )
 
 
-@st.composite
+_POSITIONS: Final = _optional(st.sampled_from(("Директор", "Бухгалтер", "Buyer", "CEO")))
+
+
 def contact_persons(
-    draw: st.DrawFn,
     *,
     ids: Choices[str] = _IDS,
     partner_ids: Choices[str] = _IDS,
     registry: CustomFieldRegistry | None = None,
-) -> ContactPerson:
+) -> st.SearchStrategy[ContactPerson]:
     """Contact persons of the partners ``partner_ids`` (pass existing ids to link them)."""
-    return ContactPerson(
-        id=ContactPersonId(draw(_strategy(ids))),
-        partner_id=PartnerId(draw(_strategy(partner_ids))),
-        name=draw(_person_names()),
-        position=draw(st.none() | st.sampled_from(("Директор", "Бухгалтер", "Buyer", "CEO"))),
-        phones=tuple(draw(st.lists(phones(), max_size=2, unique_by=lambda p: p.number))),
-        emails=tuple(draw(st.lists(emails(), max_size=2, unique_by=lambda e: e.key))),
-        region=draw(st.none() | st.sampled_from(("Москва", "Приморский край", "Bayern"))),
-        time_zone=draw(st.none() | st.sampled_from(_TIME_ZONES)),
-        notes=draw(st.none() | _free_text(max_size=200, multiline=True)),
-        custom=draw(custom_values(registry=registry, entity_type="contact_person")),
-        created_at=draw(aware_datetimes()),
-        version=draw(st.integers(min_value=1, max_value=1000)),
+    return st.builds(
+        ContactPerson,
+        id=_strategy(ids).map(ContactPersonId),
+        partner_id=_strategy(partner_ids).map(PartnerId),
+        name=_PERSON_NAMES,
+        position=_POSITIONS,
+        custom=custom_values(registry=registry, entity_type="contact_person"),
+        **_CONTACTS,
     )
 
 
+_SINCE: Final = _optional(st.dates(date(1990, 1, 1), date(2100, 1, 1)))
+_LINK_NOTES: Final = _optional(_free_text(max_size=100, multiline=True))
+
+
 @st.composite
-def relationships(
+def _relationships(
     draw: st.DrawFn,
+    ids: st.SearchStrategy[str],
+    kinds: st.SearchStrategy[RelationshipKind],
+    ends: dict[str, st.SearchStrategy[list[str]]],
+) -> Relationship:
+    kind = draw(kinds)
+    source, target = draw(ends[kind.between])
+    return Relationship(
+        id=RelationshipId(draw(ids)),
+        kind=kind,
+        source=EntityRef(entity_type=kind.between, entity_id=source),
+        target=EntityRef(entity_type=kind.between, entity_id=target),
+        since=draw(_SINCE),
+        note=draw(_LINK_NOTES),
+        created_at=draw(_TIMESTAMPS),
+    )
+
+
+def relationships(
     *,
     ids: Choices[str] = _IDS,
     kinds: Choices[RelationshipKind] = tuple(RelationshipKind),
     partner_ids: Choices[str] = _IDS,
     contact_person_ids: Choices[str] = _IDS,
-) -> Relationship:
+) -> st.SearchStrategy[Relationship]:
     """Links of ``kinds`` between two different partners of ``partner_ids`` or two different
     contact persons of ``contact_person_ids``, as the kind requires."""
-    kind = draw(_strategy(kinds))
-    end_ids = partner_ids if kind.between == "partner" else contact_person_ids
-    source, target = draw(st.lists(_strategy(end_ids), min_size=2, max_size=2, unique=True))
-    return Relationship(
-        id=RelationshipId(draw(_strategy(ids))),
-        kind=kind,
-        source=EntityRef(entity_type=kind.between, entity_id=source),
-        target=EntityRef(entity_type=kind.between, entity_id=target),
-        since=draw(st.none() | st.dates(date(1990, 1, 1), date(2100, 1, 1))),
-        note=draw(st.none() | _free_text(max_size=100, multiline=True)),
-        created_at=draw(aware_datetimes()),
-    )
+    ends = {
+        entity_type: st.lists(_strategy(end_ids), min_size=2, max_size=2, unique=True)
+        for entity_type, end_ids in (
+            ("partner", partner_ids),
+            ("contact_person", contact_person_ids),
+        )
+    }
+    return _relationships(_strategy(ids), _strategy(kinds), ends)
 
 
 _PRIMITIVES: Final = st.recursive(
@@ -653,23 +718,74 @@ def changes(*, values: st.SearchStrategy[Any] = _PRIMITIVES) -> st.SearchStrateg
     return st.builds(Change, old=values, new=values)
 
 
-@st.composite
+_EVENT_DETAILS: Final[dict[str, st.SearchStrategy[Any]]] = {
+    "occurred_at": _TIMESTAMPS,
+    "changes": st.dictionaries(_NAMES, changes(), max_size=3),
+    "actor": _optional(_IDS),
+}
+
+
+def _event(cls: type[DomainEvent], entity_ids: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
+    """Events of ``cls``, with their own fields (beside the base event's) drawn too."""
+    own = {"duplicate_check_overridden": st.booleans()} if cls is PartnerRegistered else {}
+    return st.builds(cls, entity_id=entity_ids, **_EVENT_DETAILS, **own)
+
+
 def domain_events(
+    *, classes: Sequence[type[DomainEvent]] = PARTNER_EVENTS, entity_ids: Choices[str] = _IDS
+) -> st.SearchStrategy[DomainEvent]:
+    """Events of ``classes`` (the partners area's by default) about ``entity_ids``."""
+    ids = _strategy(entity_ids)
+    return st.one_of([_event(cls, ids) for cls in classes])
+
+
+# --- working calendars (crmcore.workcalendar) -------------------------------------------
+
+_CALENDAR_ZONES: Final = ("UTC", "Europe/Moscow", "Europe/Berlin", "America/New_York",
+                          "Asia/Vladivostok", "Australia/Lord_Howe")  # fmt: skip
+_HOLIDAY_RULES: Final = (
+    HolidayRule(name="New Year", rule="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1"),
+    HolidayRule(name="Orthodox Christmas", rule="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=7"),
+    HolidayRule(name="Memorial Day", rule="FREQ=YEARLY;BYMONTH=5;BYDAY=-1MO"),
+    HolidayRule(name="First Friday", rule="FREQ=MONTHLY;BYDAY=+1FR"),
+)
+
+
+def _quarter(index: int) -> time:
+    """The ``index``-th quarter hour of a day; 96 is the midnight that ends it."""
+    return time(0) if index == 96 else time(index // 4, index % 4 * 15)
+
+
+@st.composite
+def working_periods(draw: st.DrawFn, *, count: int = 1) -> tuple[WorkingPeriod, ...]:
+    """``count`` ordered, non-overlapping working periods on a quarter-hour grid."""
+    marks = draw(st.lists(st.integers(0, 96), min_size=2 * count, max_size=2 * count, unique=True))
+    marks.sort()
+    return tuple(
+        WorkingPeriod(start=_quarter(marks[i]), end=_quarter(marks[i + 1]))
+        for i in range(0, 2 * count, 2)
+    )
+
+
+@st.composite
+def working_calendars(
     draw: st.DrawFn,
     *,
-    classes: Choices[type[DomainEvent]] = PARTNER_EVENTS,
-    entity_ids: Choices[str] = _IDS,
-) -> DomainEvent:
-    """Events of ``classes`` (the partners area's by default) about ``entity_ids``."""
-    event = draw(_strategy(classes))(
-        entity_id=draw(_strategy(entity_ids)),
-        occurred_at=draw(aware_datetimes()),
-        changes=draw(st.dictionaries(_NAMES, changes(), max_size=3)),
-        actor=draw(st.none() | identifiers()),
+    time_zones: Choices[str] = _CALENDAR_ZONES,
+    years: Sequence[int] = (2025, 2026, 2027),
+) -> WorkingCalendar:
+    """Working calendars with one to three periods a day, holidays and extra working days
+    in ``years``, in zones with and without daylight saving time."""
+    days = st.dates(date(min(years), 1, 1), date(max(years), 12, 31))
+    holidays = draw(st.frozensets(days, max_size=12))
+    return WorkingCalendar(
+        time_zone=draw(_strategy(time_zones)),
+        working_days=draw(st.frozensets(st.integers(0, 6), min_size=1)),
+        hours=draw(st.integers(1, 3).flatmap(lambda count: working_periods(count=count))),
+        holidays=holidays,
+        holiday_rules=tuple(draw(st.lists(st.sampled_from(_HOLIDAY_RULES), unique=True))),
+        extra_working_days=draw(st.frozensets(days, max_size=4)) - holidays,
     )
-    if isinstance(event, PartnerRegistered):
-        event = attrs.evolve(event, duplicate_check_overridden=draw(st.booleans()))
-    return event
 
 
 def _hypothesis_setup_hook() -> None:
@@ -689,6 +805,9 @@ def _hypothesis_setup_hook() -> None:
         Partner: partners(),
         ContactPerson: contact_persons(),
         Relationship: relationships(),
+        WorkingPeriod: working_periods().map(lambda periods: periods[0]),
+        HolidayRule: st.sampled_from(_HOLIDAY_RULES),
+        WorkingCalendar: working_calendars(),
     }
     registered.update({cls: domain_events(classes=(cls,)) for cls in PARTNER_EVENTS})
     for model, strategy in registered.items():

@@ -1,0 +1,1 @@
+"""Agreements: typical and individual sales conditions, payment schedules, approval."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
 
 import attrs
 
@@ -19,15 +18,7 @@ from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import Model, checks, identifier, instance_of, optional, plain_date
 
-__all__ = ["PastSale", "PriceSource", "SalesHistory", "discounted", "minimum_price"]
-
-
-class PriceSource(Protocol):
-    """Prices by price type, product and date; the host implements it over its price lists."""
-
-    def price(self, price_type: str, product: str, on: date) -> Money | None:
-        """The price of ``product`` in ``price_type`` in effect on ``on``, or ``None``."""
-        ...
+__all__ = ["PastSale", "discounted", "minimum_price"]
 
 
 @attrs.frozen(kw_only=True)
@@ -40,17 +31,6 @@ class PastSale(Model):
     document: EntityRef | None = attrs.field(
         default=None, metadata=checks(optional(instance_of(EntityRef)))
     )
-
-
-class SalesHistory(Protocol):
-    """Past sales to clients; the host implements it over its posted sales documents."""
-
-    def last_sales(
-        self, partner_id: str, products: tuple[str, ...], *, before: date
-    ) -> dict[str, PastSale]:
-        """The latest sale before ``before`` to ``partner_id`` of each of ``products`` that
-        was ever sold to them, by product."""
-        ...
 
 
 def discounted(price: Money, discount: Decimal) -> Money:

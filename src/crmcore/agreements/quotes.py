@@ -1,0 +1,174 @@
+"""The quote builder: a commercial offer priced under an agreement, with the client's past
+prices beside each line so that a manager sees at once what the client paid before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import ROUND_UP, Decimal
+
+import attrs
+
+from crmcore.agreements.conditions import SalesConditions, Taxation, percent_between
+from crmcore.agreements.model import Agreement
+from crmcore.agreements.pricing import PastSale, discounted, minimum_price
+from crmcore.agreements.repository import PriceSource, SalesHistory
+from crmcore.agreements.schedule import HUNDRED
+from crmcore.errors import AgreementNotApplicableError, Violation
+from crmcore.ids import AgreementId, EntityRef, PartnerId, new_id
+from crmcore.money import Money
+from crmcore.partners.model import Partner
+from crmcore.validation import (
+    Model,
+    aware_datetime,
+    checks,
+    each,
+    finite_decimal,
+    identifier,
+    instance_of,
+    optional,
+    plain_date,
+    raise_violations,
+)
+
+__all__ = ["Quote", "QuoteItem", "QuoteLine", "build_quote"]
+
+QUOTE = "quote"
+_DISCOUNT = percent_between(Decimal(-1000), HUNDRED)
+
+
+def _positive(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, Decimal) or not value.is_finite():
+        yield from finite_decimal(field, value)
+    elif value <= 0:
+        yield Violation(field=field, message="must be above 0", value=value)
+
+
+@attrs.frozen(kw_only=True)
+class QuoteItem(Model):
+    """What the client asks about: a product, a quantity, and the discount the manager wants
+    to give (the agreement's own when ``None``)."""
+
+    product: str = attrs.field(metadata=checks(identifier))
+    quantity: Decimal = attrs.field(metadata=checks(_positive))
+    discount: Decimal | None = attrs.field(default=None, metadata=checks(optional(_DISCOUNT)))
+
+
+@attrs.frozen(kw_only=True)
+class QuoteLine(Model):
+    """A priced line: the price type's ``list_price``, the ``discount``, the resulting
+    ``price`` and ``amount``, the lowest price the agreement allows, and the client's last
+    price for the product, if they bought it before."""
+
+    product: str = attrs.field(metadata=checks(identifier))
+    quantity: Decimal = attrs.field(metadata=checks(_positive))
+    list_price: Money = attrs.field(metadata=checks(instance_of(Money)))
+    discount: Decimal = attrs.field(metadata=checks(_DISCOUNT))
+    price: Money = attrs.field(metadata=checks(instance_of(Money)))
+    minimum_price: Money = attrs.field(metadata=checks(instance_of(Money)))
+    amount: Money = attrs.field(metadata=checks(instance_of(Money)))
+    last_sale: PastSale | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(PastSale)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Quote(Model):
+    """A commercial offer to a partner under an agreement."""
+
+    id: str = attrs.field(metadata=checks(identifier))
+    partner_id: PartnerId = attrs.field(metadata=checks(identifier))
+    agreement_id: AgreementId = attrs.field(metadata=checks(identifier))
+    created_at: datetime = attrs.field(metadata=checks(aware_datetime))
+    valid_until: date | None = attrs.field(default=None, metadata=checks(optional(plain_date)))
+    price_type: str = attrs.field(metadata=checks(identifier))
+    taxation: Taxation = attrs.field(metadata=checks(instance_of(Taxation)))
+    lines: tuple[QuoteLine, ...] = attrs.field(metadata=checks(each(instance_of(QuoteLine))))
+    total: Money = attrs.field(metadata=checks(instance_of(Money)))
+
+    @property
+    def ref(self) -> EntityRef:
+        """The quote as a typed reference, to attach it to an email."""
+        return EntityRef(entity_type=QUOTE, entity_id=self.id)
+
+
+def build_quote(
+    partner: Partner,
+    agreement: Agreement,
+    items: Sequence[QuoteItem],
+    *,
+    prices: PriceSource,
+    history: SalesHistory,
+    now: datetime,
+    quote_id: str | None = None,
+) -> Quote:
+    """A quote for ``items`` to ``partner`` under ``agreement`` on the date of ``now``.
+
+    Raises :class:`AgreementNotApplicableError` if the agreement is not active then or not
+    for the partner, and :class:`DomainValidationError` naming every item whose product has
+    no price or whose discount is above the most the agreement allows.
+    """
+    today = now.date()
+    conditions = agreement.in_force(today)
+    if not agreement.covers(partner):
+        reason = f"it is not for partner {partner.id!r}"
+        raise AgreementNotApplicableError(agreement.id, reason=reason)
+    if not items:
+        raise_violations([Violation(field="items", message="needs at least one item")])
+    list_prices = [prices.price(conditions.price_type, item.product, today) for item in items]
+    raise_violations(_item_problems(items, list_prices, conditions))
+    products = tuple(dict.fromkeys(item.product for item in items))
+    past = history.last_sales(partner.id, products, until=today)
+    lines = tuple(
+        _line(item, price, conditions, past.get(item.product))
+        for item, price in zip(items, list_prices, strict=True)
+        if price is not None
+    )
+    return Quote(
+        id=quote_id or new_id(),
+        partner_id=partner.id,
+        agreement_id=agreement.id,
+        created_at=now,
+        valid_until=agreement.valid_to,
+        price_type=conditions.price_type,
+        taxation=conditions.taxation,
+        lines=lines,
+        total=sum((line.amount for line in lines), Money.zero(conditions.currency)),
+    )
+
+
+def _item_problems(
+    items: Sequence[QuoteItem], list_prices: Sequence[Money | None], conditions: SalesConditions
+) -> Iterator[Violation]:
+    for index, (item, price) in enumerate(zip(items, list_prices, strict=True)):
+        if price is None or price.currency != conditions.currency:
+            message = f"has no price in {conditions.currency} of price type"
+            yield Violation(
+                field=f"items[{index}].product",
+                message=f"{message} {conditions.price_type!r}",
+                value=item.product,
+            )
+        if item.discount is not None and item.discount > conditions.max_discount:
+            yield Violation(
+                field=f"items[{index}].discount",
+                message=f"must be at most {conditions.max_discount} under this agreement",
+                value=item.discount,
+            )
+
+
+def _line(
+    item: QuoteItem, list_price: Money, conditions: SalesConditions, last: PastSale | None
+) -> QuoteLine:
+    discount = conditions.discount if item.discount is None else item.discount
+    # Rounded up, so that a price at the limit never rounds below the lowest allowed one.
+    price = discounted(list_price, discount).rounded(rounding=ROUND_UP)
+    return QuoteLine(
+        product=item.product,
+        quantity=item.quantity,
+        list_price=list_price,
+        discount=discount,
+        price=price,
+        minimum_price=minimum_price(list_price, conditions).rounded(rounding=ROUND_UP),
+        amount=(price * item.quantity).rounded(),
+        last_sale=last,
+    )

@@ -2,6 +2,11 @@
 repository protocol, for tests, demos and small hosts, and the yardstick that
 :mod:`crmcore.testing.stateful` compares other implementations with."""
 
+from crmcore.memory.agreements import (
+    MemoryAgreementRepository,
+    MemoryPriceList,
+    MemorySalesHistory,
+)
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -9,7 +14,10 @@ from crmcore.memory.partners import (
 )
 
 __all__ = [
+    "MemoryAgreementRepository",
     "MemoryContactPersonRepository",
     "MemoryPartnerRepository",
+    "MemoryPriceList",
     "MemoryRelationshipRepository",
+    "MemorySalesHistory",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "AgreementTermsError",
     "BusinessRuleError",
     "CRMError",
+    "ClaimNotDecidableError",
     "ConcurrencyConflictError",
     "CurrencyMismatchError",
     "DomainValidationError",
@@ -236,6 +237,26 @@ class OverlappingValidityError(BusinessRuleError):
     def __reduce__(self) -> tuple[object, ...]:
         context = {"other_id": self.other_id, "partner_id": self.partner_id}
         return (_rebuild, (type(self), (self.agreement_id,), context))
+
+
+class ClaimNotDecidableError(BusinessRuleError):
+    """A claim cannot be decided while mandatory investigation activities are open.
+
+    ``open_activities`` holds every one of them as a :class:`Violation` whose ``field`` is the
+    activity id and whose ``value`` is its name, so the quality manager sees all that is left.
+    """
+
+    def __init__(self, claim_id: str, *, open_activities: Iterable[Violation]) -> None:
+        self.claim_id = claim_id
+        self.open_activities = tuple(open_activities)
+        names = ", ".join(repr(activity.value) for activity in self.open_activities)
+        super().__init__(
+            f"claim {claim_id!r} cannot be decided: mandatory activities are open: {names}"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        context = {"open_activities": self.open_activities}
+        return (_rebuild, (type(self), (self.claim_id,), context))
 
 
 class RepositoryError(CRMError):

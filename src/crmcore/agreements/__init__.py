@@ -82,8 +82,6 @@ from crmcore.agreements.schedule import (
     Instalment,
     PaymentSchedule,
     PaymentStage,
-    WeekendCalendar,
-    WorkingDays,
 )
 from crmcore.agreements.services import (
     approve,
@@ -164,8 +162,6 @@ __all__ = [
     "TaxRegime",
     "Taxation",
     "ViolationCode",
-    "WeekendCalendar",
-    "WorkingDays",
     "approve",
     "build_quote",
     "check_sales_document",

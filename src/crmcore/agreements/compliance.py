@@ -24,7 +24,6 @@ from crmcore.agreements.kinds import AgreementKind, PaymentForm
 from crmcore.agreements.model import Agreement
 from crmcore.agreements.pricing import minimum_price
 from crmcore.agreements.repository import PriceSource
-from crmcore.agreements.schedule import WorkingDays
 from crmcore.errors import DomainValidationError, PluginError
 from crmcore.ids import AgreementId
 from crmcore.partners.model import Partner
@@ -38,6 +37,7 @@ from crmcore.validation import (
     instance_of,
     optional,
 )
+from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
     "BUILT_IN_CHECKS",
@@ -123,7 +123,7 @@ class ComplianceContext:
     conditions: SalesConditions | None
     partner: Partner | None
     prices: PriceSource
-    calendar: WorkingDays | None
+    calendar: WorkingCalendar | None
     now: datetime
 
 
@@ -343,7 +343,7 @@ def check_sales_document(
     prices: PriceSource,
     now: datetime,
     partner: Partner | None = None,
-    calendar: WorkingDays | None = None,
+    calendar: WorkingCalendar | None = None,
     checks: Mapping[str, ComplianceCheck] | None = None,
 ) -> ComplianceReport:
     """Every way ``document`` breaks ``agreement``, as a report.
@@ -351,7 +351,8 @@ def check_sales_document(
     ``partner`` is the document's partner, needed when a typical agreement is limited to an
     audience; ``calendar`` gives working days to the payment schedule; ``checks`` replaces the
     built-in checks (pass the registry loaded from ``crmcore.compliance``, which holds them
-    too). A check that yields something other than violations raises :class:`PluginError`.
+    too). Built-in checks run first, in their order, then the others by name. A check that
+    yields something other than violations raises :class:`PluginError`.
     """
     _check_partner_given(document, agreement, partner)
     context = ComplianceContext(
@@ -364,7 +365,7 @@ def check_sales_document(
         now=now,
     )
     found: list[ComplianceViolation] = []
-    for name, check in (BUILT_IN_CHECKS if checks is None else checks).items():
+    for name, check in _in_order(BUILT_IN_CHECKS if checks is None else checks):
         for violation in check(context):
             if not isinstance(violation, ComplianceViolation):
                 reason = f"yielded {type(violation).__name__}, not a ComplianceViolation"
@@ -374,6 +375,13 @@ def check_sales_document(
         document=str(document.ref), agreement_id=agreement.id, checked_at=now,
         violations=tuple(found),
     )  # fmt: skip
+
+
+def _in_order(checks: Mapping[str, ComplianceCheck]) -> list[tuple[str, ComplianceCheck]]:
+    """The built-in checks in their order, then the others by name: a stable report order,
+    whatever order the entry points were found in."""
+    rank = {name: index for index, name in enumerate(BUILT_IN_CHECKS)}
+    return sorted(checks.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
 
 
 def _check_partner_given(

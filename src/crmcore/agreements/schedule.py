@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Final, Protocol
+from typing import Final
 
 import attrs
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule
 
 from crmcore.agreements.kinds import DayCount, PaymentBasis
-from crmcore.errors import Violation
+from crmcore.errors import DomainValidationError, Violation
 from crmcore.money import Money
 from crmcore.validation import (
     Check,
@@ -43,56 +43,16 @@ from crmcore.validation import (
     plain_date,
     raise_violations,
 )
+from crmcore.workcalendar import WorkingCalendar
 
-__all__ = [
-    "Instalment",
-    "PaymentSchedule",
-    "PaymentStage",
-    "WeekendCalendar",
-    "WorkingDays",
-]
+__all__ = ["Instalment", "PaymentSchedule", "PaymentStage"]
 
 HUNDRED: Final = Decimal(100)
+_ONE_DAY: Final = timedelta(days=1)
+_HORIZON: Final = timedelta(days=3660)
+_WEEKDAYS: Final = WorkingCalendar()
 _MAX_DAYS: Final = 3660
 _MAX_MONTHS: Final = 120
-
-
-class WorkingDays(Protocol):
-    """Tells working days from days off; the host may pass its own production calendar."""
-
-    def is_working_day(self, day: date) -> bool:
-        """Whether ``day`` is a working day."""
-        ...
-
-
-def _weekdays(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, frozenset) or not all(
-        isinstance(day, int) and 0 <= day <= 6 for day in value
-    ):
-        yield Violation(field=field, message="must be a frozenset of weekdays 0-6", value=value)
-    elif len(value) == 7:
-        yield Violation(field=field, message="must leave at least one working weekday")
-
-
-def _dates(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, frozenset):
-        yield Violation(field=field, message="must be a frozenset of dates", value=value)
-        return
-    for day in value:
-        yield from plain_date(field, day)
-
-
-@attrs.frozen(kw_only=True)
-class WeekendCalendar(Model):
-    """Working days as weekdays minus ``weekend`` (Saturday and Sunday by default) and minus
-    ``holidays``: the simple calendar payment schedules use when the host passes none."""
-
-    weekend: frozenset[int] = attrs.field(default=frozenset({5, 6}), metadata=checks(_weekdays))
-    holidays: frozenset[date] = attrs.field(factory=frozenset, metadata=checks(_dates))
-
-    def is_working_day(self, day: date) -> bool:
-        """Whether ``day`` is neither a weekend day nor a holiday."""
-        return day.weekday() not in self.weekend and day not in self.holidays
 
 
 def _percent(field: str, value: object) -> Iterator[Violation]:
@@ -187,13 +147,13 @@ class PaymentSchedule(Model):
         shipment_date: date,
         amount: Money,
         *,
-        calendar: WorkingDays | None = None,
+        calendar: WorkingCalendar | None = None,
     ) -> tuple[Instalment, ...]:
         """Each stage's instalment for an order of ``amount`` placed on ``order_date`` and
-        shipped on ``shipment_date``; working days come from ``calendar`` (weekends only when
-        none is given). No due date precedes the order date; amounts add up to the cent."""
+        shipped on ``shipment_date``; working days come from ``calendar`` (Monday to Friday
+        when none is given). No due date precedes the order date; amounts add up to the cent."""
         _check_input(order_date, shipment_date, amount)
-        days_off = calendar if calendar is not None else WeekendCalendar()
+        days_off = calendar if calendar is not None else _WEEKDAYS
         amounts = amount.allocate([stage.percent for stage in self.stages])
         return tuple(
             Instalment(
@@ -207,14 +167,14 @@ class PaymentSchedule(Model):
         )
 
     def _due(
-        self, stage: PaymentStage, order_date: date, shipment_date: date, days_off: WorkingDays
+        self, stage: PaymentStage, order_date: date, shipment_date: date, days_off: WorkingCalendar
     ) -> date:
         start = order_date if stage.basis is PaymentBasis.ORDER else shipment_date
         due = start + relativedelta(months=stage.months)
         if self.day_count is DayCount.WORKING:
             due = _add_working_days(due, stage.days, days_off)
         else:
-            due += timedelta(days=stage.days)
+            due += stage.days * _ONE_DAY
         if stage.day_of_month is not None:
             due = _next_day_of_month(due, stage.day_of_month)
         if self.shift_to_working_day:
@@ -232,15 +192,21 @@ def _check_input(order_date: date, shipment_date: date, amount: Money) -> None:
     raise_violations(problems)
 
 
-def _add_working_days(start: date, days: int, days_off: WorkingDays) -> date:
+def _add_working_days(start: date, days: int, days_off: WorkingCalendar) -> date:
     """The ``days``-th working day after ``start``; for 0, ``start`` or the next working day."""
+    day = _next_working_day(start, days_off)
+    for _ in range(days):
+        day = _next_working_day(day + _ONE_DAY, days_off)
+    return day
+
+
+def _next_working_day(start: date, days_off: WorkingCalendar) -> date:
     day = start
     while not days_off.is_working_day(day):
-        day += timedelta(days=1)
-    for _ in range(days):
-        day += timedelta(days=1)
-        while not days_off.is_working_day(day):
-            day += timedelta(days=1)
+        day += _ONE_DAY
+        if day - start > _HORIZON:
+            message = "has no working day within ten years of the date"
+            raise DomainValidationError.single("calendar", message, value=start)
     return day
 
 

@@ -1,0 +1,92 @@
+"""Building models on the hot path of stage and status commands without checking twice.
+
+A move runs for every click in a busy CRM and in bulk imports of millions of deals. Checking
+every field of the moved deal, its log entry and its event again would prove nothing: they
+are made of a deal that is valid already and of inputs the command checked itself. So these
+two functions check only what is new; everything else goes through the normal constructors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from operator import attrgetter
+from typing import Any, TypeVar, cast
+
+import attrs
+
+from crmcore.errors import Violation
+from crmcore.validation import CHECKS, Model, raise_violations
+
+__all__ = ["evolved", "trusted"]
+
+M = TypeVar("M", bound=Model)
+
+
+@attrs.frozen
+class _Layout:
+    """How to read and write the fields of one attrs class, found once per class."""
+
+    names: tuple[str, ...]
+    positions: dict[str, int]
+    read: Callable[[Any], tuple[Any, ...]]
+    setters: tuple[Callable[[Any, Any], None], ...]
+    converters: dict[str, Callable[[Any], Any]]
+    checks: dict[str, tuple[Callable[[str, Any], Iterable[Violation]], ...]]
+
+
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The ``__set__`` of the slot ``name`` (the frozen class's own ``__setattr__`` refuses)."""
+    for klass in cls.__mro__:
+        slot = klass.__dict__.get(name)
+        if slot is not None and hasattr(slot, "__set__"):
+            setter: Callable[[Any, Any], None] = slot.__set__
+            return setter
+    raise TypeError(f"{cls.__name__} has no slot {name!r}")
+
+
+@cache
+def _layout(cls: type) -> _Layout:
+    fields = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+    names = tuple(field.name for field in fields)
+    return _Layout(
+        names=names,
+        positions={name: index for index, name in enumerate(names)},
+        read=attrgetter(*names),
+        setters=tuple(_setter(cls, name) for name in names),
+        converters={f.name: f.converter for f in fields if callable(f.converter)},
+        checks={field.name: field.metadata.get(CHECKS, ()) for field in fields},
+    )
+
+
+def _instance(cls: type[M], layout: _Layout, values: Iterable[Any]) -> M:
+    instance = object.__new__(cls)
+    for setter, value in zip(layout.setters, values, strict=True):
+        setter(instance, value)
+    return instance
+
+
+def evolved(model: M, **changes: Any) -> M:
+    """``attrs.evolve(model, **changes)`` that checks the changed fields and the invariants
+    only: the other fields come from a valid model and stay valid."""
+    cls = type(model)
+    layout = _layout(cast("type", cls))
+    values = list(layout.read(model))
+    violations: list[Violation] = []
+    for name, value in changes.items():
+        converter = layout.converters.get(name)
+        converted = value if converter is None else converter(value)
+        for check in layout.checks[name]:
+            violations.extend(check(name, converted))
+        values[layout.positions[name]] = converted
+    raise_violations(violations)
+    instance = _instance(cls, layout, values)
+    raise_violations(instance._invariants())
+    return instance
+
+
+def trusted(cls: type[M], **values: Any) -> M:
+    """An instance of ``cls`` from ``values`` that are known valid (taken from valid models
+    and checked inputs), built without checking them again. Every field must be given."""
+    layout = _layout(cast("type", cls))
+    return _instance(cls, layout, (values[name] for name in layout.names))

@@ -1,0 +1,101 @@
+"""What the deal commands share: their outcome, the checks of their common inputs, and the
+stage log entry and event changes they build from two valid deals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from crmcore.deals._checked import evolved, trusted
+from crmcore.deals.model import Deal, StageChange
+from crmcore.deals.pipeline import Pipeline
+from crmcore.errors import DomainValidationError, Violation
+from crmcore.events import Change, DomainEvent, Outcome, primitive
+from crmcore.ids import UserId
+from crmcore.validation import aware_datetime, identifier, optional, raise_violations
+
+__all__ = [
+    "DealOutcome",
+    "changed_fields",
+    "check_command",
+    "check_now",
+    "log_entry",
+    "status_changed",
+]
+
+
+@attrs.frozen(kw_only=True)
+class DealOutcome(Outcome[Deal]):
+    """A service's result: the deal, its events, the stage log entry if the stage or status
+    changed, and the advisory gates a manual move did not meet."""
+
+    stage_change: StageChange | None = None
+    warnings: tuple[Violation, ...] = ()
+
+
+def check_now(now: object) -> None:
+    raise_violations(Violation(field="now", message=v.message) for v in aware_datetime("now", now))
+
+
+def check_command(deal: Deal, pipeline: Pipeline, now: object, actor: object) -> None:
+    check_now(now)
+    raise_violations(optional(identifier)("actor", actor))
+    if deal.pipeline_id != pipeline.id:
+        message = f"is {pipeline.id!r}, but deal {deal.id!r} follows pipeline {deal.pipeline_id!r}"
+        raise DomainValidationError.single("pipeline", message, value=pipeline.id)
+
+
+def changed_fields(deal: Deal, changed: Deal, names: tuple[str, ...]) -> dict[str, Change]:
+    """The :class:`Change` of each of ``names`` that differs, as ``changes_between`` makes."""
+    return {
+        name: trusted(
+            Change, old=primitive(getattr(deal, name)), new=primitive(getattr(changed, name))
+        )
+        for name in names
+        if getattr(deal, name) != getattr(changed, name)
+    }
+
+
+def log_entry(
+    deal: Deal | None, changed: Deal, now: datetime, actor: UserId | None, reason: str | None = None
+) -> StageChange:
+    """The stage log entry of a change of ``deal`` into ``changed``: made of two valid deals
+    and the checked ``now``, ``actor`` and ``reason``."""
+    return trusted(
+        StageChange,
+        deal_id=changed.id,
+        pipeline_id=changed.pipeline_id,
+        from_stage=None if deal is None else deal.stage,
+        to_stage=changed.stage,
+        from_status=None if deal is None else deal.status,
+        status=changed.status,
+        at=now,
+        by=actor,
+        reason=reason,
+        amount=changed.amount,
+        version=changed.version,
+    )
+
+
+def status_changed(
+    deal: Deal,
+    *,
+    event: type[DomainEvent],
+    now: datetime,
+    actor: UserId | None,
+    reason: str | None,
+    **fields: Any,
+) -> DealOutcome:
+    changed = evolved(deal, version=deal.version + 1, **fields)
+    names = (*fields, "stage_entered_at")
+    happened = trusted(
+        event,
+        entity_id=deal.id,
+        occurred_at=now,
+        changes=changed_fields(deal, changed, names),
+        actor=actor,
+    )
+    change = log_entry(deal, changed, now, actor, reason)
+    return DealOutcome(entity=changed, events=(happened,), stage_change=change)

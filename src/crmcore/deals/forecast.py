@@ -1,0 +1,123 @@
+"""Upcoming deals: open deals expected to close in a window, weighted by their stage's
+probability, and the open deals whose expected close has passed.
+
+>>> from datetime import date, datetime, timezone
+>>> from crmcore.deals.builtin import BUILTIN_PIPELINES
+>>> from crmcore.deals.services import DealDraft, open_deal
+>>> now = datetime(2026, 3, 2, tzinfo=timezone.utc)
+>>> deal = open_deal(DealDraft(title="Pipes", partner_id="p-1", responsible_manager="u-1",
+...                            amount=Money.of("100000", "RUB"), expected_close=date(2026, 3, 20)),
+...                  pipeline=BUILTIN_PIPELINES["typical_sale"], now=now).entity
+>>> report = upcoming([deal], pipelines=BUILTIN_PIPELINES, today=date(2026, 3, 2), days=30,
+...                   currency="RUB")
+>>> str(report.total), str(report.weighted), report.upcoming[0].probability
+('100000 RUB', '5000.00 RUB', Decimal('5'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from crmcore.deals.kinds import DealStatus
+from crmcore.deals.model import Deal
+from crmcore.deals.pipeline import Pipeline
+from crmcore.errors import CurrencyMismatchError, DomainValidationError
+from crmcore.money import Money
+
+__all__ = ["Forecast", "ForecastLine", "upcoming"]
+
+_HUNDRED: Final = Decimal(100)
+
+
+@attrs.frozen(kw_only=True)
+class ForecastLine:
+    """One open deal in the forecast, with its stage's probability (percent) and the amount
+    weighted by it."""
+
+    deal_id: str
+    title: str
+    stage: str | None
+    expected_close: date
+    amount: Money
+    probability: Decimal
+    weighted: Money
+
+
+@attrs.frozen(kw_only=True)
+class Forecast:
+    """Open deals expected to close in ``[start, end)``, ordered by expected close; their
+    total and weighted amounts; and the ``overdue`` open deals expected before ``start``."""
+
+    currency: str
+    start: date
+    end: date
+    upcoming: tuple[ForecastLine, ...]
+    overdue: tuple[ForecastLine, ...]
+    total: Money
+    weighted: Money
+
+
+def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> ForecastLine:
+    amount = deal.amount if deal.amount is not None else Money.zero(currency)
+    if amount.currency != currency:
+        raise CurrencyMismatchError(currency, amount.currency, field=f"deals[{deal.id}].amount")
+    probability = pipeline.stage(deal.stage).probability if deal.stage is not None else unstaged
+    return ForecastLine(
+        deal_id=deal.id,
+        title=deal.title,
+        stage=deal.stage,
+        expected_close=deal.expected_close or date.min,
+        amount=amount,
+        probability=probability,
+        weighted=(amount * (probability / _HUNDRED)).rounded(),
+    )
+
+
+def upcoming(
+    deals: Iterable[Deal],
+    *,
+    pipelines: Mapping[str, Pipeline],
+    today: date,
+    days: int,
+    currency: str,
+    unstaged_probability: Decimal = Decimal(50),
+) -> Forecast:
+    """The forecast of the open ``deals`` expected to close within ``days`` from ``today``.
+
+    Unstaged deals have no stage probability and count at ``unstaged_probability``. A deal in
+    another currency raises :class:`~crmcore.errors.CurrencyMismatchError` naming it; a deal of
+    a pipeline missing from ``pipelines`` raises ``DomainValidationError``.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise DomainValidationError.single("days", "must be an integer >= 0", value=days)
+    end = today + timedelta(days=days)
+    coming: list[ForecastLine] = []
+    overdue: list[ForecastLine] = []
+    for deal in deals:
+        if deal.status is not DealStatus.OPEN or deal.expected_close is None:
+            continue
+        if deal.expected_close >= end:
+            continue
+        pipeline = pipelines.get(deal.pipeline_id)
+        if pipeline is None:
+            message = f"of deal {deal.id!r} is not among the pipelines given"
+            raise DomainValidationError.single("pipeline_id", message, value=deal.pipeline_id)
+        line = _line(deal, pipeline, currency, unstaged_probability)
+        (overdue if deal.expected_close < today else coming).append(line)
+    coming.sort(key=lambda line: (line.expected_close, line.deal_id))
+    overdue.sort(key=lambda line: (line.expected_close, line.deal_id))
+    zero = Money.zero(currency)
+    return Forecast(
+        currency=currency,
+        start=today,
+        end=end,
+        upcoming=tuple(coming),
+        overdue=tuple(overdue),
+        total=sum((line.amount for line in coming), zero),
+        weighted=sum((line.weighted for line in coming), zero),
+    )

@@ -1,0 +1,306 @@
+"""Compare any repository with crmcore's reference implementation under random operations.
+
+Each function returns a hypothesis ``RuleBasedStateMachine`` class that runs the same random
+sequence of calls (adds, saves at right and wrong versions, gets, look-ups with keys in other
+letter cases, iterations) on a :mod:`crmcore.memory` repository and on the one that
+``make_repository()`` returns, and fails at the first call whose result or error differs::
+
+    TestSqlPartners = partner_repository_comparison(make_sql_repository).TestCase
+
+Entities are drawn from small pools of ids, names, phones, emails and tax ids, so that the
+sequences keep hitting duplicates, stale versions, shared keys and case-folding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final, Generic, TypeVar
+
+import attrs
+from hypothesis import settings as Settings  # noqa: N812 - the class, beside the argument name
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from crmcore.errors import CRMError, EntityNotFoundError
+from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
+from crmcore.memory import (
+    MemoryContactPersonRepository,
+    MemoryPartnerRepository,
+    MemoryRelationshipRepository,
+)
+from crmcore.partners.contact_data import Email, Phone
+from crmcore.partners.kinds import PartnerKind, PartnerRole, RelationshipKind
+from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
+from crmcore.partners.repository import (
+    ContactPersonRepository,
+    PartnerRepository,
+    RelationshipRepository,
+)
+
+__all__ = [
+    "contact_person_repository_comparison",
+    "partner_repository_comparison",
+    "relationship_repository_comparison",
+]
+
+R = TypeVar("R")
+
+_CREATED_AT: Final = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+_IDS: Final = ("x-1", "x-2", "x-3", "x-4", "x-5")
+_NAMES: Final = ("Ромашка", "РОМАШКА-ЮГ", "ромашка плюс", "Лютик", "Straße", "STRASSE Logistik")
+_FULL_NAMES: Final = (None, 'ООО "Ромашка"', "Акционерное общество Лютик", "Альфа-Банк")
+_SEARCHED_NAMES: Final = (*_NAMES, *(name for name in _FULL_NAMES if name))
+_INNS: Final = ("7707083893", "7736050003", "7702070139")
+_KPPS: Final = (None, "770701001", "773601001")
+_PHONES: Final = ("+74951234567", "+74232123456", "+79161234567", "+4930123456")
+_EMAILS: Final = ("info@romashka.ru", "Info@romashka.ru", "иван@почта.рф", "Иван@почта.рф")
+_CASES: Final[tuple[Callable[[str], str], ...]] = (str, str.upper, str.lower, str.swapcase)
+_ERROR_CONTEXT: Final = (
+    "entity_type",
+    "entity_id",
+    "key",
+    "expected_version",
+    "actual_version",
+    "fields",
+)
+
+_ids = st.sampled_from(_IDS)
+_unknown_or_known_ids = st.sampled_from((*_IDS, "x-404"))
+_phones = st.lists(st.sampled_from(_PHONES), max_size=2, unique=True).map(
+    lambda numbers: tuple(Phone(number=number) for number in numbers)
+)
+_emails = st.lists(st.sampled_from(_EMAILS), max_size=2, unique_by=str.casefold).map(
+    lambda addresses: tuple(Email(address=address) for address in addresses)
+)
+_cased = st.sampled_from(_CASES)
+
+
+@st.composite
+def _legal_data(draw: st.DrawFn) -> LegalData | None:
+    if draw(st.booleans()):
+        return None
+    return LegalData(tax_id=draw(st.sampled_from(_INNS)), kpp=draw(st.sampled_from(_KPPS)))
+
+
+_partners = st.builds(
+    Partner,
+    id=_ids.map(PartnerId),
+    kind=st.just(PartnerKind.LEGAL_ENTITY),
+    roles=st.just(frozenset({PartnerRole.CLIENT})),
+    short_name=st.sampled_from(_NAMES),
+    full_name=st.sampled_from(_FULL_NAMES),
+    legal=_legal_data(),
+    phones=_phones,
+    emails=_emails,
+    created_at=st.just(_CREATED_AT),
+    version=st.integers(min_value=1, max_value=3),
+)
+_contact_persons = st.builds(
+    ContactPerson,
+    id=_ids.map(ContactPersonId),
+    partner_id=st.sampled_from(("p-1", "p-2")).map(PartnerId),
+    name=st.sampled_from(_NAMES),
+    phones=_phones,
+    emails=_emails,
+    created_at=st.just(_CREATED_AT),
+    version=st.integers(min_value=1, max_value=3),
+)
+
+
+def _outcome(action: Callable[[], object]) -> tuple[str, object]:
+    """What a call returned, or the type and context of the crmcore error it raised."""
+    try:
+        return "returned", action()
+    except CRMError as error:
+        context = {name: getattr(error, name) for name in _ERROR_CONTEXT if hasattr(error, name)}
+        return "raised", (type(error).__name__, context)
+
+
+class _Comparison(RuleBasedStateMachine, Generic[R]):
+    """Runs each call on the reference and on the subject and requires the same outcome."""
+
+    reference: R
+    subject: R
+
+    def compare(self, call: Callable[[R], Any]) -> Any:
+        """The outcome of ``call`` on both repositories; fails if they differ."""
+        expected = _outcome(lambda: call(self.reference))
+        actual = _outcome(lambda: call(self.subject))
+        assert actual == expected, f"reference gave {expected!r}, subject gave {actual!r}"
+        return expected[1]
+
+    def saved_version(self, read: Callable[[R], Any]) -> int:
+        """The version the reference stores for an entity, or 1 if it has none."""
+        try:
+            version: int = read(self.reference).version
+        except EntityNotFoundError:
+            return 1
+        return version
+
+
+def _configured(
+    machine: type[RuleBasedStateMachine], settings: Settings | None
+) -> type[RuleBasedStateMachine]:
+    if settings is not None:
+        machine.TestCase.settings = settings
+    return machine
+
+
+def _saved_change(entity: Any, stored_version: int, offset: int, bump: int) -> tuple[Any, int]:
+    """``entity`` at a version ``bump`` past an expected version ``offset`` from the stored."""
+    expected_version = max(0, stored_version + offset)
+    return attrs.evolve(entity, version=expected_version + bump), expected_version
+
+
+_offsets = st.sampled_from((0, 0, 0, -1, 1))
+_bumps = st.sampled_from((1, 1, 2, 0))
+
+
+def partner_repository_comparison(
+    make_repository: Callable[[], PartnerRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryPartnerRepository``."""
+
+    class PartnerRepositoryComparison(_Comparison[PartnerRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryPartnerRepository()
+            self.subject = make_repository()
+
+        @rule(partner=_partners)
+        def add(self, partner: Partner) -> None:
+            self.compare(lambda repository: repository.add(partner))
+
+        @rule(partner=_partners, offset=_offsets, bump=_bumps)
+        def save(self, partner: Partner, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(partner.id))
+            changed, expected = _saved_change(partner, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        @rule(partner_id=_unknown_or_known_ids)
+        def get(self, partner_id: str) -> None:
+            self.compare(lambda repository: repository.get(PartnerId(partner_id)))
+
+        @rule(tax_id=st.sampled_from(_INNS), kpp=st.sampled_from(_KPPS))
+        def find_by_tax_id(self, tax_id: str, kpp: str | None) -> None:
+            self.compare(lambda repository: repository.find_by_tax_id(tax_id, kpp=kpp))
+
+        @rule(number=st.sampled_from(_PHONES))
+        def find_by_phone(self, number: str) -> None:
+            self.compare(lambda repository: repository.find_by_phone(number))
+
+        @rule(address=st.sampled_from(_EMAILS), case=_cased)
+        def find_by_email(self, address: str, case: Callable[[str], str]) -> None:
+            self.compare(lambda repository: repository.find_by_email(case(address)))
+
+        @rule(
+            name=st.sampled_from(_SEARCHED_NAMES),
+            length=st.integers(min_value=0, max_value=8),
+            case=_cased,
+            limit=st.integers(min_value=-1, max_value=4) | st.just(50),
+        )
+        def find_by_name_prefix(
+            self, name: str, length: int, case: Callable[[str], str], limit: int
+        ) -> None:
+            prefix = case(name[:length])
+            self.compare(lambda repository: repository.find_by_name_prefix(prefix, limit=limit))
+
+        @invariant()
+        def same_partners(self) -> None:
+            self.compare(lambda repository: (list(repository.iterate()), repository.count()))
+
+    return _configured(PartnerRepositoryComparison, settings)
+
+
+def contact_person_repository_comparison(
+    make_repository: Callable[[], ContactPersonRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryContactPersonRepository``."""
+
+    class ContactPersonRepositoryComparison(_Comparison[ContactPersonRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryContactPersonRepository()
+            self.subject = make_repository()
+
+        @rule(person=_contact_persons)
+        def add(self, person: ContactPerson) -> None:
+            self.compare(lambda repository: repository.add(person))
+
+        @rule(person=_contact_persons, offset=_offsets, bump=_bumps)
+        def save(self, person: ContactPerson, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(person.id))
+            changed, expected = _saved_change(person, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        @rule(person_id=_unknown_or_known_ids)
+        def get(self, person_id: str) -> None:
+            self.compare(lambda repository: repository.get(ContactPersonId(person_id)))
+
+        @rule(partner_id=st.sampled_from(("p-1", "p-2", "p-3")))
+        def of_partner(self, partner_id: str) -> None:
+            self.compare(lambda repository: repository.of_partner(PartnerId(partner_id)))
+
+        @rule(number=st.sampled_from(_PHONES))
+        def find_by_phone(self, number: str) -> None:
+            self.compare(lambda repository: repository.find_by_phone(number))
+
+        @rule(address=st.sampled_from(_EMAILS), case=_cased)
+        def find_by_email(self, address: str, case: Callable[[str], str]) -> None:
+            self.compare(lambda repository: repository.find_by_email(case(address)))
+
+    return _configured(ContactPersonRepositoryComparison, settings)
+
+
+_END_IDS: Final = ("e-1", "e-2", "e-3")
+
+
+@st.composite
+def _relationships(draw: st.DrawFn) -> Relationship:
+    kind = draw(st.sampled_from(tuple(RelationshipKind)))
+    source, target = draw(st.lists(st.sampled_from(_END_IDS), min_size=2, max_size=2, unique=True))
+    return Relationship(
+        id=RelationshipId(draw(_ids)),
+        kind=kind,
+        source=EntityRef(entity_type=kind.between, entity_id=source),
+        target=EntityRef(entity_type=kind.between, entity_id=target),
+        created_at=_CREATED_AT,
+    )
+
+
+_refs = st.builds(
+    EntityRef,
+    entity_type=st.sampled_from(("partner", "contact_person")),
+    entity_id=st.sampled_from(_END_IDS),
+)
+
+
+def relationship_repository_comparison(
+    make_repository: Callable[[], RelationshipRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryRelationshipRepository``."""
+
+    class RelationshipRepositoryComparison(_Comparison[RelationshipRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryRelationshipRepository()
+            self.subject = make_repository()
+
+        @rule(relationship=_relationships())
+        def add(self, relationship: Relationship) -> None:
+            self.compare(lambda repository: repository.add(relationship))
+
+        @rule(relationship_id=_unknown_or_known_ids)
+        def remove(self, relationship_id: str) -> None:
+            self.compare(lambda repository: repository.remove(RelationshipId(relationship_id)))
+
+        @rule(relationship_id=_unknown_or_known_ids)
+        def get(self, relationship_id: str) -> None:
+            self.compare(lambda repository: repository.get(RelationshipId(relationship_id)))
+
+        @rule(ref=_refs)
+        def of(self, ref: EntityRef) -> None:
+            self.compare(lambda repository: repository.of(ref))
+
+    return _configured(RelationshipRepositoryComparison, settings)

@@ -7,6 +7,7 @@ from crmcore.memory.agreements import (
     MemoryPriceList,
     MemorySalesHistory,
 )
+from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -16,8 +17,11 @@ from crmcore.memory.partners import (
 __all__ = [
     "MemoryAgreementRepository",
     "MemoryContactPersonRepository",
+    "MemoryDealRepository",
     "MemoryPartnerRepository",
+    "MemoryPipelineRepository",
     "MemoryPriceList",
     "MemoryRelationshipRepository",
     "MemorySalesHistory",
+    "MemoryStageLog",
 ]

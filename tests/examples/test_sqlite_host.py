@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
 import pytest
 
+import crmcore_sqlite
 from crmcore.errors import ConcurrencyConflictError, RepositoryError
 from crmcore.ids import PartnerId
 from crmcore.partners import ContactPersonRepository, PartnerRepository, RelationshipRepository
@@ -104,3 +106,13 @@ def test_a_closed_database_raises_storage_error() -> None:
     database.close()
     with pytest.raises(StorageError, match="count partners"):
         SqlitePartnerRepository(database).count()
+
+
+def test_the_examples_in_the_readme_and_docstrings_hold() -> None:
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    readme = Path(crmcore_sqlite.__file__).parents[1] / "README.md"
+    in_readme = doctest.testfile(str(readme), module_relative=False, optionflags=flags)
+    in_module = doctest.testmod(crmcore_sqlite, optionflags=flags)
+    assert (in_readme.failed, in_module.failed) == (0, 0)
+    assert in_readme.attempted > 5
+    assert in_module.attempted > 0

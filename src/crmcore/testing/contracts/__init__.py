@@ -15,11 +15,19 @@ override them when a backend needs other valid data.
 """
 
 from crmcore.testing.contracts.contact_persons import ContactPersonRepositoryContract
+from crmcore.testing.contracts.deals import (
+    DealRepositoryContract,
+    PipelineRepositoryContract,
+    StageLogContract,
+)
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
 
 __all__ = [
     "ContactPersonRepositoryContract",
+    "DealRepositoryContract",
     "PartnerRepositoryContract",
+    "PipelineRepositoryContract",
     "RelationshipRepositoryContract",
+    "StageLogContract",
 ]

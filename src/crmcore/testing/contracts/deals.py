@@ -1,0 +1,307 @@
+"""The contract suites of the deals area's repositories: pipelines, deals and the stage log."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from crmcore.customfields import CustomValue
+from crmcore.deals.builtin import LONG_PROJECT, MANUAL_SALE, TYPICAL_SALE
+from crmcore.deals.kinds import DealKind, DealStatus
+from crmcore.deals.model import Deal, StageChange
+from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
+from crmcore.errors import ConcurrencyConflictError, DuplicateEntityError, EntityNotFoundError
+from crmcore.ids import DealId, EntityRef, PartnerId, PipelineId, UserId
+from crmcore.money import Money
+from crmcore.testing.contracts._common import CREATED_AT, Contract, run_in_threads
+
+__all__ = ["DealRepositoryContract", "PipelineRepositoryContract", "StageLogContract"]
+
+
+class PipelineRepositoryContract(Contract, ABC):
+    """The behaviour every :class:`~crmcore.deals.PipelineRepository` must show."""
+
+    @abstractmethod
+    def make_repository(self) -> PipelineRepository:
+        """A new, empty repository."""
+
+    def test_get_returns_an_equal_pipeline(self) -> None:
+        repository = self.make_repository()
+        for pipeline in (TYPICAL_SALE, MANUAL_SALE, LONG_PROJECT):
+            repository.add(pipeline)
+        assert repository.get(TYPICAL_SALE.id) == TYPICAL_SALE
+        assert repository.get(LONG_PROJECT.id).stages == ()
+
+    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
+        with pytest.raises(EntityNotFoundError) as raised:
+            self.make_repository().get(PipelineId("nowhere"))
+        assert (raised.value.entity_type, raised.value.entity_id) == ("pipeline", "nowhere")
+
+    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
+        repository = self.make_repository()
+        repository.add(TYPICAL_SALE)
+        with pytest.raises(DuplicateEntityError):
+            repository.add(attrs.evolve(MANUAL_SALE, id=TYPICAL_SALE.id))
+        assert repository.get(TYPICAL_SALE.id) == TYPICAL_SALE
+        assert repository.of_kind(DealKind.MANUAL) == []
+
+    def test_save_moves_the_kind_index_and_checks_the_version(self) -> None:
+        repository = self.make_repository()
+        repository.add(MANUAL_SALE)
+        changed = attrs.evolve(
+            MANUAL_SALE, kind=DealKind.CONTROLLED, win_at_any_stage=False, version=2
+        )
+        repository.save(changed, expected_version=1)
+        assert repository.of_kind(DealKind.MANUAL) == []
+        assert repository.of_kind(DealKind.CONTROLLED) == [changed]
+        with pytest.raises(ConcurrencyConflictError):
+            repository.save(attrs.evolve(changed, version=3), expected_version=1)
+        assert repository.get(MANUAL_SALE.id) == changed
+
+    def test_of_kind_and_iterate_are_ordered_by_id(self) -> None:
+        repository = self.make_repository()
+        second = attrs.evolve(TYPICAL_SALE, id=PipelineId("a_tender"))
+        for pipeline in (TYPICAL_SALE, LONG_PROJECT, second):
+            repository.add(pipeline)
+        assert [p.id for p in repository.of_kind(DealKind.CONTROLLED)] == [
+            "a_tender",
+            "typical_sale",
+        ]
+        assert [p.id for p in repository.iterate()] == ["a_tender", "long_project", "typical_sale"]
+
+
+def _deal(deal_id: str = "d-1", **changes: Any) -> Deal:
+    deal = Deal(
+        id=DealId(deal_id),
+        title="Трубы для «Ромашки»",
+        partner_id=PartnerId("p-1"),
+        pipeline_id=TYPICAL_SALE.id,
+        kind=DealKind.CONTROLLED,
+        stage="first_contact",
+        responsible_manager=UserId("u-1"),
+        created_at=CREATED_AT,
+        stage_entered_at=CREATED_AT,
+    )
+    return attrs.evolve(deal, **changes)
+
+
+class DealRepositoryContract(Contract, ABC):
+    """The behaviour every :class:`~crmcore.deals.DealRepository` must show."""
+
+    @abstractmethod
+    def make_repository(self) -> DealRepository:
+        """A new, empty repository."""
+
+    def make_deal(self, deal_id: str = "d-1", **changes: Any) -> Deal:
+        """A valid open deal at the first stage of the typical sale; ``changes`` override."""
+        return _deal(deal_id, **changes)
+
+    def make_full_deal(self) -> Deal:
+        """A lost deal with every field set, to check that nothing is lost in storage."""
+        custom: dict[str, CustomValue] = {
+            "budget": Money.of("1.50", "EUR"),
+            "tender": True,
+            "rank": Decimal("2.5"),
+            "due": date(2026, 5, 1),
+        }
+        return self.make_deal(
+            "d-full",
+            stage="negotiation",
+            status=DealStatus.LOST,
+            amount=Money.of("1250000.50", "RUB"),
+            expected_close=date(2026, 6, 30),
+            co_executors=frozenset({UserId("u-2"), UserId("u-3")}),
+            documents=(
+                EntityRef(entity_type="agreement", entity_id="a-1"),
+                EntityRef(entity_type="commercial_offer", entity_id="o-1"),
+            ),
+            custom=custom,
+            lost_reason="price",
+            competitor_id=PartnerId("p-rival"),
+            lost_comment="Конкурент дал скидку 7 %",
+            closed_at=CREATED_AT + timedelta(days=40),
+            stage_entered_at=CREATED_AT + timedelta(days=20),
+        )
+
+    def test_get_returns_an_equal_deal_with_every_field(self) -> None:
+        repository = self.make_repository()
+        deal = self.make_full_deal()
+        repository.add(deal)
+        assert repository.get(deal.id) == deal
+
+    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
+        with pytest.raises(EntityNotFoundError) as raised:
+            self.make_repository().get(DealId("d-404"))
+        assert (raised.value.entity_type, raised.value.entity_id) == ("deal", "d-404")
+
+    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
+        repository = self.make_repository()
+        first = self.make_deal()
+        repository.add(first)
+        with pytest.raises(DuplicateEntityError):
+            repository.add(self.make_deal(partner_id=PartnerId("p-2")))
+        assert repository.get(first.id) == first
+        assert repository.find(partner_id=PartnerId("p-2")) == []
+
+    def test_save_checks_the_version_and_moves_the_indexes(self) -> None:
+        repository = self.make_repository()
+        deal = self.make_deal()
+        repository.add(deal)
+        won = attrs.evolve(deal, status=DealStatus.WON, closed_at=CREATED_AT, version=2)
+        repository.save(won, expected_version=1)
+        assert repository.find(status=DealStatus.OPEN) == []
+        assert repository.find(status=DealStatus.WON) == [won]
+        with pytest.raises(ConcurrencyConflictError) as raised:
+            repository.save(attrs.evolve(deal, version=2), expected_version=1)
+        assert raised.value.actual_version == 2
+        assert repository.get(deal.id) == won
+
+    def test_save_of_a_deal_never_added_raises_not_found(self) -> None:
+        with pytest.raises(EntityNotFoundError):
+            self.make_repository().save(self.make_deal(version=2), expected_version=1)
+
+    def test_find_combines_filters_and_orders_by_id(self) -> None:
+        repository = self.make_repository()
+        repository.add(self.make_deal("d-3"))
+        repository.add(self.make_deal("d-1", responsible_manager=UserId("u-2")))
+        repository.add(self.make_deal("d-2", partner_id=PartnerId("p-2")))
+        assert [d.id for d in repository.find()] == ["d-1", "d-2", "d-3"]
+        assert [d.id for d in repository.find(partner_id=PartnerId("p-1"))] == ["d-1", "d-3"]
+        found = repository.find(partner_id=PartnerId("p-1"), responsible_manager=UserId("u-1"))
+        assert [d.id for d in found] == ["d-3"]
+        assert repository.find(pipeline_id=PipelineId("manual_sale")) == []
+        assert repository.count() == 3
+
+    def test_closing_between_finds_open_deals_by_expected_close(self) -> None:
+        repository = self.make_repository()
+        repository.add(self.make_deal("d-1", expected_close=date(2026, 3, 31)))
+        repository.add(self.make_deal("d-2", expected_close=date(2026, 3, 1)))
+        repository.add(self.make_deal("d-3", expected_close=date(2026, 4, 1)))
+        repository.add(self.make_deal("d-4"))
+        repository.add(
+            self.make_deal(
+                "d-5", expected_close=date(2026, 3, 1), status=DealStatus.WON, closed_at=CREATED_AT
+            )
+        )
+        found = repository.closing_between(date(2026, 3, 1), date(2026, 4, 1))
+        assert [d.id for d in found] == ["d-2", "d-1"]
+
+    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
+        self.require_concurrency()
+        repository = self.make_repository()
+        deal = self.make_deal()
+        repository.add(deal)
+        saved: list[int] = []
+
+        def worker(number: int) -> None:
+            try:
+                repository.save(
+                    attrs.evolve(deal, title=f"Deal {number}", version=2), expected_version=1
+                )
+            except ConcurrencyConflictError:
+                return
+            saved.append(number)
+
+        run_in_threads(worker, count=self.thread_count)
+        assert len(saved) == 1
+        assert repository.get(deal.id).title == f"Deal {saved[0]}"
+
+
+def _entry(deal_id: str, version: int, *, minutes: int, **changes: Any) -> StageChange:
+    entry = StageChange(
+        deal_id=DealId(deal_id),
+        pipeline_id=TYPICAL_SALE.id,
+        to_stage="first_contact",
+        status=DealStatus.OPEN,
+        at=CREATED_AT + timedelta(minutes=minutes),
+        version=version,
+    )
+    return attrs.evolve(entry, **changes)
+
+
+class StageLogContract(Contract, ABC):
+    """The behaviour every :class:`~crmcore.deals.StageLog` must show."""
+
+    @abstractmethod
+    def make_repository(self) -> StageLog:
+        """A new, empty stage log."""
+
+    def make_entry(
+        self, deal_id: str, version: int, *, minutes: int, **changes: Any
+    ) -> StageChange:
+        """A valid entry of ``deal_id`` at ``version``, ``minutes`` after a fixed moment."""
+        return _entry(deal_id, version, minutes=minutes, **changes)
+
+    def test_of_deal_returns_equal_entries_ordered_by_version(self) -> None:
+        log = self.make_repository()
+        moved = self.make_entry(
+            "d-1",
+            2,
+            minutes=5,
+            from_stage="first_contact",
+            to_stage="qualification",
+            from_status=DealStatus.OPEN,
+            by=UserId("u-1"),
+            reason="Бюджет согласован",
+            amount=Money.of("10.50", "RUB"),
+        )
+        opened = self.make_entry("d-1", 1, minutes=0)
+        log.append(moved)
+        log.append(opened)
+        log.append(self.make_entry("d-2", 1, minutes=1))
+        assert log.of_deal(DealId("d-1")) == [opened, moved]
+        assert log.of_deal(DealId("d-404")) == []
+        assert log.count() == 3
+
+    def test_append_of_a_taken_version_raises_and_keeps_the_first(self) -> None:
+        log = self.make_repository()
+        first = self.make_entry("d-1", 1, minutes=0)
+        log.append(first)
+        with pytest.raises(DuplicateEntityError) as raised:
+            log.append(self.make_entry("d-1", 1, minutes=9))
+        assert raised.value.key == "version"
+        assert log.of_deal(DealId("d-1")) == [first]
+        assert log.count() == 1
+
+    def test_between_is_a_half_open_range_in_time_order(self) -> None:
+        log = self.make_repository()
+        for deal_id, version, minutes in (
+            ("d-2", 1, 10),
+            ("d-1", 1, 10),
+            ("d-1", 2, 20),
+            ("d-3", 1, 0),
+            ("d-3", 2, 30),
+        ):
+            log.append(self.make_entry(deal_id, version, minutes=minutes))
+        start = CREATED_AT + timedelta(minutes=10)
+        found = log.between(start, start + timedelta(minutes=20))
+        assert [(c.deal_id, c.version) for c in found] == [("d-1", 1), ("d-2", 1), ("d-1", 2)]
+
+    def test_between_filters_by_pipeline(self) -> None:
+        log = self.make_repository()
+        log.append(self.make_entry("d-1", 1, minutes=0))
+        other = self.make_entry("d-2", 1, minutes=0, pipeline_id=MANUAL_SALE.id)
+        log.append(other)
+        end = CREATED_AT + timedelta(days=1)
+        assert list(log.between(CREATED_AT, end, pipeline_id=MANUAL_SALE.id)) == [other]
+
+    def test_concurrent_appends_of_one_version_keep_one(self) -> None:
+        self.require_concurrency()
+        log = self.make_repository()
+        appended: list[int] = []
+
+        def worker(number: int) -> None:
+            try:
+                log.append(self.make_entry("d-1", 1, minutes=number))
+            except DuplicateEntityError:
+                return
+            appended.append(number)
+
+        run_in_threads(worker, count=self.thread_count)
+        assert len(appended) == 1
+        assert log.count() == 1

@@ -16,6 +16,7 @@ strategy object on its first draw, which would otherwise cost more than the draw
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -28,9 +29,57 @@ import phonenumbers
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from crmcore.agreements import (
+    OVERRIDABLE,
+    PLACEHOLDERS,
+    Agreement,
+    AgreementApproved,
+    AgreementChanged,
+    AgreementClosed,
+    AgreementCreated,
+    AgreementExpired,
+    AgreementKind,
+    AgreementRejected,
+    AgreementStatus,
+    AgreementStatusChanged,
+    AgreementSubmitted,
+    Audience,
+    BodyFormat,
+    ComplianceReport,
+    ComplianceViolation,
+    ConditionOverrides,
+    ConditionSource,
+    DayCount,
+    DeliveryMethod,
+    DeliveryTerms,
+    DocumentLine,
+    EffectiveConditions,
+    EmailDraft,
+    Instalment,
+    OverrideLimits,
+    PackagingItem,
+    PastSale,
+    PaymentBasis,
+    PaymentForm,
+    PaymentSchedule,
+    PaymentStage,
+    PlannedPayment,
+    Quote,
+    QuoteItem,
+    QuoteLine,
+    QuoteTemplate,
+    SaleKind,
+    SalesConditions,
+    SalesDocument,
+    SalesDocumentKind,
+    StatusChange,
+    Taxation,
+    TaxRegime,
+    ViolationCode,
+)
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType, CustomValue
 from crmcore.events import Change, DomainEvent
-from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId, UserId
+from crmcore.ids import AgreementId, ContactPersonId, EntityRef, PartnerId, RelationshipId, UserId
 from crmcore.money import Money, minor_units
 from crmcore.partners.contact_data import Address, BankAccount, Email, Phone
 from crmcore.partners.events import (
@@ -53,17 +102,26 @@ from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationsh
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = [
+    "AGREEMENT_EVENTS",
     "PARTNER_EVENTS",
     "addresses",
+    "agreements",
+    "audiences",
     "aware_datetimes",
     "bank_accounts",
     "changes",
+    "compliance_reports",
+    "compliance_violations",
+    "condition_overrides",
     "contact_persons",
     "custom_field_registries",
     "custom_field_values",
     "custom_fields",
     "custom_values",
+    "delivery_terms",
     "domain_events",
+    "effective_conditions",
+    "email_drafts",
     "emails",
     "entity_refs",
     "hostile_payloads",
@@ -71,13 +129,24 @@ __all__ = [
     "hostile_values",
     "identifiers",
     "inns",
+    "instalments",
     "kpps",
     "legal_data",
     "money",
     "ogrns",
+    "override_limits",
     "partners",
+    "past_sales",
+    "payment_schedules",
+    "payment_stages",
     "phones",
+    "quote_templates",
+    "quotes",
     "relationships",
+    "sales_conditions",
+    "sales_documents",
+    "status_changes",
+    "taxations",
     "working_calendars",
     "working_periods",
 ]
@@ -844,6 +913,382 @@ def hostile_payloads(
     return st.one_of(choices)
 
 
+# --- agreements (crmcore.agreements) -----------------------------------------------------
+
+AGREEMENT_EVENTS: Final[tuple[type[DomainEvent], ...]] = (
+    AgreementCreated,
+    AgreementChanged,
+    AgreementStatusChanged,
+    AgreementSubmitted,
+    AgreementApproved,
+    AgreementRejected,
+    AgreementExpired,
+    AgreementClosed,
+)
+"""The event classes of the agreements area."""
+
+_AGREEMENT_CURRENCIES: Final = ("RUB", "USD", "EUR", "JPY", "KWD")
+_PRICE_TYPES: Final = ("wholesale", "retail", "dealer", "distributor")
+_PRODUCTS: Final = ("tea-green", "tea-black", "coffee-beans", "cups-set", "sugar")
+_AGREEMENT_DAYS: Final = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+
+
+def _percent(low: int, high: int, *, places: int = 2) -> st.SearchStrategy[Decimal]:
+    return st.integers(low * 10**places, high * 10**places).map(
+        lambda units: Decimal(units).scaleb(-places)
+    )
+
+
+def taxations() -> st.SearchStrategy[Taxation]:
+    """VAT regimes with the rates they go with (0 when exempt)."""
+    exempt = st.just(Taxation(regime=TaxRegime.EXEMPT))
+    taxed = st.builds(
+        Taxation,
+        regime=st.sampled_from((TaxRegime.VAT_INCLUDED, TaxRegime.VAT_ON_TOP)),
+        rate=st.sampled_from((Decimal(10), Decimal(20), Decimal("12.5"))),
+    )
+    return exempt | taxed
+
+
+def delivery_terms() -> st.SearchStrategy[DeliveryTerms]:
+    """Delivery methods, with or without a required address."""
+    return st.builds(
+        DeliveryTerms, method=st.sampled_from(tuple(DeliveryMethod)), address_required=st.booleans()
+    )
+
+
+@st.composite
+def payment_stages(draw: st.DrawFn, *, percent: Choices[Decimal] = (Decimal(100),)) -> PaymentStage:
+    """A payment stage of any basis paying ``percent`` (100 unless given)."""
+    basis = draw(st.sampled_from(tuple(PaymentBasis)))
+    fixed_day = basis is PaymentBasis.DAY_OF_MONTH
+    return PaymentStage(
+        basis=basis,
+        percent=draw(_strategy(percent)),
+        days=draw(st.integers(0, 90)),
+        months=draw(st.integers(0, 3)),
+        day_of_month=draw(st.integers(1, 31)) if fixed_day else None,
+    )
+
+
+@st.composite
+def payment_schedules(draw: st.DrawFn, *, max_stages: int = 4) -> PaymentSchedule:
+    """Schedules of 1 to ``max_stages`` stages whose percentages (to the hundredth) sum to 100."""
+    count = draw(st.integers(1, max_stages))
+    cuts = draw(st.lists(st.integers(1, 9999), min_size=count - 1, max_size=count - 1, unique=True))
+    bounds = [0, *sorted(cuts), 10_000]
+    shares = [Decimal(high - low).scaleb(-2) for low, high in itertools.pairwise(bounds)]
+    return PaymentSchedule(
+        stages=tuple(draw(payment_stages(percent=st.just(share))) for share in shares),
+        day_count=draw(st.sampled_from(tuple(DayCount))),
+        shift_to_working_day=draw(st.booleans()),
+    )
+
+
+@st.composite
+def sales_conditions(
+    draw: st.DrawFn,
+    *,
+    currencies: Choices[str] = _AGREEMENT_CURRENCIES,
+    price_types: Choices[str] = _PRICE_TYPES,
+) -> SalesConditions:
+    """Whole sales conditions, the discount and the manager's share within 100 together."""
+    currency = draw(_strategy(currencies))
+    discount = draw(_percent(-20, 50))
+    minimum = draw(st.none() | money(currencies=(currency,), min_value=0, max_value=10**5))
+    return SalesConditions(
+        currency=currency,
+        price_type=draw(_strategy(price_types)),
+        payment_form=draw(st.sampled_from(tuple(PaymentForm))),
+        taxation=draw(taxations()),
+        delivery=draw(delivery_terms()),
+        payment_schedule=draw(st.none() | payment_schedules()),
+        discount=discount,
+        max_manager_discount=draw(_percent(0, 30)),
+        sale_kind=draw(st.sampled_from(tuple(SaleKind))),
+        contract_required=draw(st.booleans()),
+        returnable_packaging=draw(st.booleans()),
+        minimum_order=minimum,
+    )
+
+
+def audiences() -> st.SearchStrategy[Audience]:
+    """Audiences of typical agreements: roles and segments, either possibly empty (anyone)."""
+    return st.builds(
+        Audience,
+        roles=st.frozensets(st.sampled_from(tuple(PartnerRole)), max_size=3),
+        segments=st.frozensets(st.sampled_from(("A", "B", "VIP", "Юг")), max_size=2),
+    )
+
+
+def override_limits() -> st.SearchStrategy[OverrideLimits]:
+    """Limits of individual agreements: some overridable conditions, an extra discount."""
+    return st.builds(
+        OverrideLimits,
+        overridable=st.frozensets(st.sampled_from(OVERRIDABLE)),
+        max_extra_discount=_percent(0, 20),
+    )
+
+
+def condition_overrides(
+    *, currencies: Choices[str] = _AGREEMENT_CURRENCIES
+) -> st.SearchStrategy[ConditionOverrides]:
+    """Overrides of any few conditions, not necessarily within any typical agreement's limits."""
+    return st.builds(
+        ConditionOverrides,
+        price_type=st.none() | st.sampled_from(_PRICE_TYPES),
+        payment_form=st.none() | st.sampled_from(tuple(PaymentForm)),
+        taxation=st.none() | taxations(),
+        delivery=st.none() | delivery_terms(),
+        payment_schedule=st.none() | payment_schedules(max_stages=2),
+        discount=st.none() | _percent(-10, 60),
+        max_manager_discount=st.none() | _percent(0, 40),
+        sale_kind=st.none() | st.sampled_from(tuple(SaleKind)),
+        contract_required=st.none() | st.booleans(),
+        returnable_packaging=st.none() | st.booleans(),
+        minimum_order=st.none() | money(currencies=currencies, min_value=0, max_value=10**5),
+    )
+
+
+def status_changes() -> st.SearchStrategy[StatusChange]:
+    """Entries of an agreement's status log."""
+    return st.builds(
+        StatusChange,
+        event=st.sampled_from(("submit", "approve", "reject", "expire", "close")),
+        status_from=st.sampled_from(tuple(AgreementStatus)),
+        status_to=st.sampled_from(tuple(AgreementStatus)),
+        at=aware_datetimes(),
+        actor=st.none() | identifiers(),
+        reason=st.none() | _free_text(max_size=100),
+    )
+
+
+@st.composite
+def agreements(
+    draw: st.DrawFn,
+    *,
+    kinds: Choices[AgreementKind] = tuple(AgreementKind),
+    statuses: Choices[AgreementStatus] = tuple(AgreementStatus),
+) -> Agreement:
+    """Typical agreements with conditions, audience and limits, or individual ones with a
+    partner, a base and overrides (and conditions once approved or expired)."""
+    kind = draw(_strategy(kinds))
+    status = draw(_strategy(statuses))
+    valid_from = draw(_AGREEMENT_DAYS)
+    length = draw(st.none() | st.integers(0, 730))
+    common: dict[str, Any] = {
+        "id": draw(identifiers()),
+        "kind": kind,
+        "name": draw(_WORD),
+        "status": status,
+        "valid_from": valid_from,
+        "valid_to": None if length is None else valid_from + timedelta(days=length),
+        "manager": draw(st.none() | identifiers()),
+        "history": tuple(draw(st.lists(status_changes(), max_size=2))),
+        "created_at": draw(aware_datetimes()),
+        "version": draw(st.integers(1, 5)),
+    }
+    if kind is AgreementKind.TYPICAL:
+        return Agreement(
+            **common,
+            conditions=draw(sales_conditions()),
+            audience=draw(audiences()),
+            limits=draw(override_limits()),
+        )
+    resolved = status in {AgreementStatus.APPROVED, AgreementStatus.EXPIRED}
+    return Agreement(
+        **common,
+        partner_id=PartnerId(draw(identifiers())),
+        base_id=AgreementId(draw(identifiers())),
+        overrides=draw(condition_overrides()),
+        conditions=draw(sales_conditions()) if resolved else draw(st.none() | sales_conditions()),
+    )
+
+
+@st.composite
+def effective_conditions(draw: st.DrawFn) -> EffectiveConditions:
+    """Effective conditions with a source for each condition."""
+    sources = {
+        field: draw(st.sampled_from(tuple(ConditionSource))) for field in ("currency", *OVERRIDABLE)
+    }
+    return EffectiveConditions(conditions=draw(sales_conditions()), sources=sources)
+
+
+def _agreement_money(currency: str) -> st.SearchStrategy[Money]:
+    return money(currencies=(currency,), min_value=0, max_value=10**5)
+
+
+def instalments() -> st.SearchStrategy[Instalment]:
+    """Computed instalments of a payment schedule."""
+    return st.builds(
+        Instalment,
+        number=st.integers(1, 6),
+        basis=st.sampled_from(tuple(PaymentBasis)),
+        due_date=_AGREEMENT_DAYS,
+        amount=money(min_value=0, max_value=10**6),
+        percent=_percent(1, 100),
+    )
+
+
+def past_sales() -> st.SearchStrategy[PastSale]:
+    """What a client paid before for a product."""
+    return st.builds(
+        PastSale,
+        product=st.sampled_from(_PRODUCTS),
+        price=money(min_value=0, max_value=10**5),
+        sold_on=_AGREEMENT_DAYS,
+        document=st.none() | entity_refs(),
+    )
+
+
+@st.composite
+def sales_documents(
+    draw: st.DrawFn, *, currencies: Choices[str] = _AGREEMENT_CURRENCIES
+) -> SalesDocument:
+    """Orders, invoices and shipments whose money is all in the document's currency."""
+    currency = draw(_strategy(currencies))
+    day = draw(_AGREEMENT_DAYS)
+    lines = st.builds(
+        DocumentLine,
+        product=st.sampled_from(_PRODUCTS),
+        quantity=_percent(1, 100, places=0),
+        price=_agreement_money(currency),
+        discount=_percent(-10, 50),
+    )
+    plan = st.builds(PlannedPayment, due_date=_AGREEMENT_DAYS, amount=_agreement_money(currency))
+    packaging = st.builds(
+        PackagingItem, item=st.sampled_from(("pallet", "crate")), quantity=st.integers(1, 20)
+    )
+    return SalesDocument(
+        kind=draw(st.sampled_from(tuple(SalesDocumentKind))),
+        number=draw(st.from_regex(r"[A-Z]{2}-[0-9]{1,6}", fullmatch=True)),
+        date=day,
+        partner_id=PartnerId(draw(identifiers())),
+        agreement_id=draw(st.none() | identifiers().map(AgreementId)),
+        currency=currency,
+        payment_form=draw(st.sampled_from(tuple(PaymentForm))),
+        taxation=draw(taxations()),
+        lines=tuple(draw(st.lists(lines, min_size=1, max_size=4))),
+        payment_plan=tuple(draw(st.lists(plan, max_size=3))),
+        shipment_date=draw(st.none() | st.integers(0, 30).map(lambda n: day + timedelta(n))),
+        delivery_method=draw(st.sampled_from(tuple(DeliveryMethod))),
+        delivery_address=draw(st.none() | _free_text(max_size=100)),
+        contract=draw(st.none() | entity_refs()),
+        packaging=tuple(draw(st.lists(packaging, max_size=2))),
+    )
+
+
+def compliance_violations() -> st.SearchStrategy[ComplianceViolation]:
+    """Violations with built-in or plugin codes."""
+    codes = st.sampled_from(tuple(code.value for code in ViolationCode)) | _NAMES
+    return st.builds(
+        ComplianceViolation,
+        code=codes,
+        field=st.sampled_from(("currency", "lines[0].price", "payment_plan[1]", "contract")),
+        message=_free_text(max_size=80),
+        expected=st.none() | _free_text(max_size=40),
+        actual=st.none() | _free_text(max_size=40),
+    )
+
+
+def compliance_reports() -> st.SearchStrategy[ComplianceReport]:
+    """Reports of a check with any few violations."""
+    return st.builds(
+        ComplianceReport,
+        document=st.from_regex(r"(order|invoice|shipment):[A-Z]{2}-[0-9]{1,6}", fullmatch=True),
+        agreement_id=identifiers(),
+        checked_at=aware_datetimes(),
+        violations=st.lists(compliance_violations(), max_size=3).map(tuple),
+    )
+
+
+@st.composite
+def quotes(draw: st.DrawFn, *, currencies: Choices[str] = _AGREEMENT_CURRENCIES) -> Quote:
+    """Quotes whose lines and total are in one currency (not recomputed from each other)."""
+    currency = draw(_strategy(currencies))
+    amounts = _agreement_money(currency)
+    line = st.builds(
+        QuoteLine,
+        product=st.sampled_from(_PRODUCTS),
+        quantity=_percent(1, 100, places=0),
+        list_price=amounts,
+        discount=_percent(0, 30),
+        price=amounts,
+        minimum_price=amounts,
+        amount=amounts,
+        last_sale=st.none() | past_sales(),
+    )
+    return Quote(
+        id=draw(identifiers()),
+        partner_id=PartnerId(draw(identifiers())),
+        agreement_id=AgreementId(draw(identifiers())),
+        created_at=draw(aware_datetimes()),
+        valid_until=draw(st.none() | _AGREEMENT_DAYS),
+        price_type=draw(st.sampled_from(_PRICE_TYPES)),
+        taxation=draw(taxations()),
+        lines=tuple(draw(st.lists(line, max_size=3))),
+        total=draw(amounts),
+    )
+
+
+def quote_templates() -> st.SearchStrategy[QuoteTemplate]:
+    """Templates naming known placeholders among plain words, in text or HTML."""
+    pieces = st.sampled_from(sorted(f"${name}" for name in PLACEHOLDERS)) | _WORD
+    return st.builds(
+        QuoteTemplate,
+        subject=st.lists(pieces, min_size=1, max_size=3).map(" ".join),
+        body=st.lists(pieces, min_size=1, max_size=8).map("\n".join),
+        body_format=st.sampled_from(tuple(BodyFormat)),
+    )
+
+
+def email_drafts() -> st.SearchStrategy[EmailDraft]:
+    """Email drafts with attachments by reference."""
+    return st.builds(
+        EmailDraft,
+        to=st.lists(emails(), min_size=1, max_size=2).map(tuple),
+        subject=_free_text(max_size=100),
+        body=_free_text(max_size=300, multiline=True),
+        body_format=st.sampled_from(tuple(BodyFormat)),
+        attachments=st.lists(entity_refs(), max_size=2).map(tuple),
+        regarding=st.none() | entity_refs(),
+    )
+
+
+def _agreement_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
+    """The agreements area's models and their strategies, for :func:`_hypothesis_setup_hook`."""
+    registered: dict[type[Any], st.SearchStrategy[Any]] = {
+        Taxation: taxations(),
+        DeliveryTerms: delivery_terms(),
+        PaymentStage: payment_stages(),
+        PaymentSchedule: payment_schedules(),
+        Instalment: instalments(),
+        SalesConditions: sales_conditions(),
+        Audience: audiences(),
+        OverrideLimits: override_limits(),
+        ConditionOverrides: condition_overrides(),
+        EffectiveConditions: effective_conditions(),
+        StatusChange: status_changes(),
+        Agreement: agreements(),
+        PastSale: past_sales(),
+        SalesDocument: sales_documents(),
+        DocumentLine: sales_documents().map(lambda document: document.lines[0]),
+        ComplianceViolation: compliance_violations(),
+        ComplianceReport: compliance_reports(),
+        Quote: quotes(),
+        QuoteItem: st.builds(
+            QuoteItem,
+            product=st.sampled_from(_PRODUCTS),
+            quantity=_percent(1, 100, places=0),
+            discount=st.none() | _percent(0, 30),
+        ),
+        QuoteTemplate: quote_templates(),
+        EmailDraft: email_drafts(),
+    }
+    registered.update({cls: domain_events(classes=(cls,)) for cls in AGREEMENT_EVENTS})
+    return registered
+
+
 def _hypothesis_setup_hook() -> None:
     """Register a strategy for each public model so that ``st.from_type`` draws valid ones."""
     registered: dict[type[Any], st.SearchStrategy[Any]] = {
@@ -866,5 +1311,6 @@ def _hypothesis_setup_hook() -> None:
         WorkingCalendar: working_calendars(),
     }
     registered.update({cls: domain_events(classes=(cls,)) for cls in PARTNER_EVENTS})
+    registered.update(_agreement_strategies())
     for model, strategy in registered.items():
         st.register_type_strategy(model, strategy)

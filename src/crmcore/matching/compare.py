@@ -97,13 +97,6 @@ def _name_keys(value: str) -> Iterator[str]:
             yield "s" + token[-4:]
 
 
-def _address_keys(value: str) -> Iterator[str]:
-    yield "v" + value
-    for token in value.split()[:16]:
-        if len(token) >= 4 and not token.isdigit():
-            yield "t" + token
-
-
 def _part_keys(value: str) -> Iterator[str]:
     for part in value.split(PART_SEPARATOR):
         yield "v" + part
@@ -130,7 +123,8 @@ _KEYS: Final[dict[FieldKind, Callable[[str], Iterator[str]]]] = {
     FieldKind.COMPANY_NAME: _name_keys,
     FieldKind.PERSON_NAME: _name_keys,
     FieldKind.NAME: _name_keys,
-    FieldKind.ADDRESS: _address_keys,
+    # Address words (cities, streets) are shared by too many records to narrow anything down.
+    FieldKind.ADDRESS: _value_key,
     FieldKind.PHONE: _part_keys,
     FieldKind.EMAIL: _part_keys,
     FieldKind.TAX_ID: _value_key,

@@ -20,10 +20,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Final
 
-import phonenumbers
 from dateutil import parser as date_parser
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 __all__ = ["FieldKind", "normalize"]
 
@@ -33,7 +34,8 @@ MAX_NORMALIZED_LENGTH: Final = 200
 """Characters of a normalized value kept (and compared)."""
 MAX_PARTS: Final = 8
 """Phones or e-mails kept from one value listing several."""
-_MIN_NATIONAL_DIGITS: Final = 5
+_MIN_DIGITS: Final = 5
+_RUSSIAN_TRUNK_LENGTH: Final = 11
 PART_SEPARATOR: Final = ";"
 """Separates the phones or e-mails of one normalized value."""
 _DEFAULTS: Final = (datetime(2000, 1, 1), datetime(2001, 2, 2))
@@ -78,6 +80,10 @@ _FOLDS: Final = (
     (re.compile(r"([a-z])\1+"), r"\1"),
 )
 _NOT_WORD: Final = re.compile(r"[\W_]+")
+# The blocks of combining diacritical marks, which decomposition splits off accented letters.
+_COMBINING: Final = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 _NOT_ASCII_DIGIT: Final = re.compile(r"[^0-9]+")
 _NOT_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 _DOTS: Final = re.compile(r"[.'’`/]")
@@ -85,10 +91,12 @@ _PARTS: Final = re.compile(r"[;,\s]+")
 
 
 def _plain(value: str) -> str:
-    """Case-folded text without diacritics or control characters, cut to a bounded length."""
-    value = value[:MAX_INPUT_LENGTH].replace("ß", "ss").replace("ẞ", "ss")
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Case-folded text without diacritics, cut to a bounded length."""
+    value = value[:MAX_INPUT_LENGTH]
+    if not value.isascii():
+        value = value.replace("ß", "ss").replace("ẞ", "ss")
+        value = _COMBINING.sub("", unicodedata.normalize("NFKD", value))
+    return value.casefold()
 
 
 def _tokens(value: str) -> list[str]:
@@ -96,9 +104,13 @@ def _tokens(value: str) -> list[str]:
     return [token for token in _NOT_WORD.split(_plain(value)) if token]
 
 
+@lru_cache(maxsize=1 << 16)
 def _latin(token: str) -> str:
-    """One token transliterated into Latin with spelling variants folded until none is left."""
-    folded = token.translate(_TRANSLITERATION)
+    """One token transliterated into Latin with spelling variants folded until none is left.
+
+    Cached: the words of names and addresses repeat across a base.
+    """
+    folded = token if token.isascii() else token.translate(_TRANSLITERATION)
     previous = None
     while folded != previous:
         previous = folded
@@ -148,6 +160,9 @@ _LEGAL_FORM_PHRASES: Final = tuple(
     )
 )
 _LEGAL_FORMS_LATIN: Final = frozenset(_latin(form) for form in _LEGAL_FORMS)
+_LEGAL_FORM_PHRASE: Final = re.compile(
+    r"(?:^|\s)(?:" + "|".join(re.escape(p) for p in _LEGAL_FORM_PHRASES) + r")(?=\s|$)"
+)
 
 
 def _address_words() -> dict[str, str]:
@@ -187,8 +202,7 @@ def _name(value: str) -> str:
 
 def _company_name(value: str) -> str:
     text = " ".join(_tokens(_DOTS.sub("", value[:MAX_INPUT_LENGTH])))
-    for phrase in _LEGAL_FORM_PHRASES:
-        text = re.sub(rf"(?:^|\s){re.escape(phrase)}(?=\s|$)", " ", text)
+    text = _LEGAL_FORM_PHRASE.sub(" ", text)
     tokens = text.split()
     kept = [token for token in tokens if token not in _LEGAL_FORMS]
     latin = [_latin(token) for token in kept or tokens]
@@ -216,33 +230,38 @@ def _address(value: str) -> str:
 def _phone(value: str) -> str:
     numbers: list[str] = []
     for part in re.split(r"[;,]", value[:MAX_INPUT_LENGTH])[:MAX_PARTS]:
-        digits = _NOT_ASCII_DIGIT.sub("", part)[:20]
-        if digits:
-            international = part.lstrip().startswith("+")
-            numbers.append(_national_number(("+" if international else "") + digits, digits))
+        number = _national_number(part)
+        if number:
+            numbers.append(number)
     return PART_SEPARATOR.join(dict.fromkeys(numbers))
 
 
-def _national_number(text: str, digits: str) -> str:
-    """The national significant number, so that ``+7 495 ...`` and ``8 495 ...`` are one.
+def _national_number(part: str) -> str:
+    """The national significant number, so that ``+7 495 ...`` and ``8 495 ...`` are one."""
+    digits = _NOT_ASCII_DIGIT.sub("", part)[:20]
+    international = part.lstrip().startswith("+")
+    if not international and digits.startswith("00") and len(digits) > 7:
+        digits, international = digits[2:], True
+    if international:
+        digits = _without_country_code(digits)
+    return _without_trunk_prefix(digits)
 
-    Read again until it stops getting shorter, so that the result reads as itself.
-    """
-    number = _parsed(text, digits)
-    shorter = _parsed(number, number)
-    while len(shorter) < len(number):
-        number, shorter = shorter, _parsed(shorter, shorter)
-    return number
+
+def _without_country_code(digits: str) -> str:
+    for size in (1, 2, 3):
+        code = digits[:size]
+        if int(code or "0") in COUNTRY_CODE_TO_REGION_CODE and len(digits) - size >= _MIN_DIGITS:
+            return digits[size:]
+    return digits
 
 
-def _parsed(text: str, digits: str) -> str:
-    try:
-        parsed = phonenumbers.parse(text, "RU")
-    except phonenumbers.NumberParseException:
-        return digits
-    national = str(parsed.national_number)
-    # Too short to be a number of any plan: keep the digits as they were typed.
-    return national if len(national) >= _MIN_NATIONAL_DIGITS else digits
+def _without_trunk_prefix(digits: str) -> str:
+    """Digits without the prefix dialled inside a country: the 8 of Russia, the 0 of Europe."""
+    while len(digits) > _MIN_DIGITS and (
+        digits[0] == "0" or (len(digits) == _RUSSIAN_TRUNK_LENGTH and digits[0] in "78")
+    ):
+        digits = digits[1:]
+    return digits
 
 
 def _email(value: str) -> str:

@@ -75,6 +75,7 @@ def _import_event_modules() -> None:
     """Import the areas' event modules so that every event class is known for the tags."""
     import crmcore.agreements.events  # noqa: PLC0415 - registers the event subclasses
     import crmcore.partners.events  # noqa: F401, PLC0415 - registers the event subclasses
+    import crmcore.claims.events  # noqa: F401, PLC0415 - registers the event subclasses
     import crmcore.deals.events  # noqa: F401, PLC0415 - registers the event subclasses
 
 

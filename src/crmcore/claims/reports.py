@@ -1,0 +1,346 @@
+"""The three claim reports a quality manager asks for: dynamics, satisfaction and structure.
+
+Each streams once over any iterable of claims (a repository query, a generator over an
+export) and returns plain attrs data: :meth:`rows` gives a header and rows for a
+spreadsheet, :meth:`table` aligned text lines for a terminal. Shares are percentages with
+one decimal.
+
+>>> from datetime import date, datetime, timezone
+>>> from crmcore.claims.model import Claim, Claimant
+>>> from crmcore.claims.kinds import ClaimChannel
+>>> from crmcore.partners import PartnerRole
+>>> at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+>>> claims = [Claim(id=f"c-{i}", claimant=Claimant(role=PartnerRole.CLIENT, name="Anna"),
+...     registered_at=at, channel=ClaimChannel.CALL, essence="Broken", response_due=at,
+...     resolution_due=at, department=department, reasons=("packaging",))
+...     for i, department in enumerate(["Warehouse", "Warehouse", "Sales"])]
+>>> report = claim_structure(claims)
+>>> [(row.label, row.claims, str(row.share)) for row in report.departments]
+[('Warehouse', 2, '66.7'), ('Sales', 1, '33.3')]
+>>> print(*report.table(), sep="\\n")
+by          item       claims  share %
+----------  ---------  ------  -------
+department  Warehouse  2       66.7
+department  Sales      1       33.3
+reason      packaging  3       100.0
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final, Literal
+
+import attrs
+
+from crmcore.claims.kinds import ClaimResult, ClaimStatus
+from crmcore.claims.model import Claim
+from crmcore.claims.settings import ReasonClassifier
+from crmcore.errors import DomainValidationError
+
+__all__ = [
+    "ClaimDynamics",
+    "ClaimSatisfaction",
+    "ClaimStructure",
+    "DynamicsRow",
+    "SatisfactionRow",
+    "StructureRow",
+    "claim_dynamics",
+    "claim_satisfaction",
+    "claim_structure",
+]
+
+Period = Literal["month", "week"]
+NO_DEPARTMENT: Final = "(no department)"
+NO_REASON: Final = "(no reason)"
+_TENTH: Final = Decimal("0.1")
+_PROCESSED: Final = frozenset({ClaimStatus.DECIDED, ClaimStatus.CANCELLED})
+
+
+def share(part: int, whole: int) -> Decimal:
+    """``part`` of ``whole`` in percent, one decimal, half up (0 when ``whole`` is 0)."""
+    if not whole:
+        return Decimal(0).quantize(_TENTH)
+    return (Decimal(100) * part / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """Rows as aligned text lines with a rule under the headers."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(c) for c in column) for column in zip(headers, *cells, strict=True)]
+    lines = [list(headers), ["-" * width for width in widths], *cells]
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    ]
+
+
+# --- dynamics --------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DynamicsRow:
+    """Claims of one period (and one department, or all): ``registered`` in it, ``processed``
+    in it (decided or cancelled at least once during it), and ``open`` at its end."""
+
+    period: date
+    department: str | None
+    registered: int
+    processed: int
+    open: int
+
+
+@attrs.frozen(kw_only=True)
+class ClaimDynamics:
+    """Claims per period from ``start`` to ``end``, overall and by department, and the
+    period with most claims registered (the earliest of equals)."""
+
+    period: Period
+    rows: tuple[DynamicsRow, ...]
+    by_department: tuple[DynamicsRow, ...]
+    busiest: date | None
+
+    def rows_for_spreadsheet(self) -> list[tuple[object, ...]]:
+        """A header and one row per period and department (all departments first)."""
+        header: tuple[object, ...] = ("period", "department", "registered", "processed", "open")
+        body = [
+            (r.period.isoformat(), r.department or "", r.registered, r.processed, r.open)
+            for r in (*self.rows, *self.by_department)
+        ]
+        return [header, *body]
+
+    def table(self) -> list[str]:
+        """The overall rows as aligned text."""
+        rows = [(r.period.isoformat(), r.registered, r.processed, r.open) for r in self.rows]
+        return text_table(("period", "registered", "processed", "open"), rows)
+
+
+def _period_start(day: date, period: Period) -> date:
+    return day.replace(day=1) if period == "month" else day - timedelta(days=day.weekday())
+
+
+def _next_period(start: date, period: Period) -> date:
+    if period == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _status_at(claim: Claim, moment: datetime) -> ClaimStatus | None:
+    """The status of ``claim`` at ``moment`` from its workflow log (None before it existed)."""
+    if claim.registered_at > moment:
+        return None
+    status = ClaimStatus.REGISTERED
+    for step in claim.history:
+        if step.at > moment:
+            break
+        status = step.target
+    return status
+
+
+def _periods(start: date, end: date, period: Period) -> list[date]:
+    found, current = [], _period_start(start, period)
+    while current <= end:
+        found.append(current)
+        current = _next_period(current, period)
+    return found
+
+
+def claim_dynamics(
+    claims: Iterable[Claim], *, start: date, end: date, period: Period = "month", zone: tzinfo = UTC
+) -> ClaimDynamics:
+    """Registered, processed and open claims per ``period`` of ``[start, end]`` in ``zone``."""
+    if period not in {"month", "week"}:
+        raise DomainValidationError.single("period", "must be 'month' or 'week'", value=period)
+    periods = _periods(start, end, period)
+    ends = {
+        p: datetime.combine(_next_period(p, period), datetime.min.time(), zone) for p in periods
+    }
+    counts: Counter[tuple[date, str | None, str]] = Counter()
+    for claim in claims:
+        for department in (None, claim.department or NO_DEPARTMENT):
+            _count_claim(counts, claim, department, periods, ends, period, zone)
+    rows = [_row(counts, p, None) for p in periods]
+    departments = sorted({key[1] for key in counts if key[1] is not None})
+    by_department = [_row(counts, p, d) for d in departments for p in periods]
+    busiest = max(rows, key=lambda r: (r.registered, -r.period.toordinal()), default=None)
+    return ClaimDynamics(
+        period=period, rows=tuple(rows), by_department=tuple(by_department),
+        busiest=busiest.period if busiest and busiest.registered else None,
+    )  # fmt: skip
+
+
+def _count_claim(
+    counts: Counter[tuple[date, str | None, str]],
+    claim: Claim,
+    department: str | None,
+    periods: list[date],
+    ends: dict[date, datetime],
+    period: Period,
+    zone: tzinfo,
+) -> None:
+    registered = _period_start(claim.registered_at.astimezone(zone).date(), period)
+    counts[registered, department, "registered"] += 1
+    processed = {
+        _period_start(step.at.astimezone(zone).date(), period)
+        for step in claim.history
+        if step.target in _PROCESSED
+    }
+    for start in processed:
+        counts[start, department, "processed"] += 1
+    for start in periods:
+        status = _status_at(claim, ends[start] - timedelta(microseconds=1))
+        if status is not None and status.is_open:
+            counts[start, department, "open"] += 1
+
+
+def _row(
+    counts: Counter[tuple[date, str | None, str]], start: date, department: str | None
+) -> DynamicsRow:
+    return DynamicsRow(
+        period=start, department=department,
+        registered=counts[start, department, "registered"],
+        processed=counts[start, department, "processed"], open=counts[start, department, "open"],
+    )  # fmt: skip
+
+
+# --- satisfaction ----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SatisfactionRow:
+    """Decided claims of one reason (or all: ``reason`` is ``None``) by result, with shares."""
+
+    reason: str | None
+    label: str
+    satisfied: int
+    partially_satisfied: int
+    rejected: int
+
+    @property
+    def decided(self) -> int:
+        """Claims decided, whatever the result."""
+        return self.satisfied + self.partially_satisfied + self.rejected
+
+    def shares(self) -> tuple[Decimal, Decimal, Decimal]:
+        """Satisfied, partially satisfied and rejected in percent of :attr:`decided`."""
+        total = self.decided
+        parts = (self.satisfied, self.partially_satisfied, self.rejected)
+        return (share(parts[0], total), share(parts[1], total), share(parts[2], total))
+
+
+@attrs.frozen(kw_only=True)
+class ClaimSatisfaction:
+    """How decided claims ended, overall and by reason (a claim counts for each reason)."""
+
+    total: SatisfactionRow
+    by_reason: tuple[SatisfactionRow, ...]
+
+    def rows_for_spreadsheet(self) -> list[tuple[object, ...]]:
+        """A header and one row per reason, the total first."""
+        header: tuple[object, ...] = (
+            "reason",
+            "decided",
+            "satisfied %",
+            "partially %",
+            "rejected %",
+        )
+        return [header, *((r.label, r.decided, *r.shares()) for r in (self.total, *self.by_reason))]
+
+    def table(self) -> list[str]:
+        """The rows as aligned text."""
+        rows = self.rows_for_spreadsheet()
+        return text_table([str(h) for h in rows[0]], rows[1:])
+
+
+def claim_satisfaction(
+    claims: Iterable[Claim], *, classifier: ReasonClassifier | None = None
+) -> ClaimSatisfaction:
+    """Results of decided (and closed) claims: shares satisfied, partially, rejected."""
+    counts: Counter[tuple[str | None, ClaimResult]] = Counter()
+    for claim in claims:
+        if claim.result is None:
+            continue
+        counts[None, claim.result] += 1
+        for reason in claim.reasons or (NO_REASON,):
+            counts[reason, claim.result] += 1
+    reasons = sorted({reason for reason, _ in counts if reason is not None})
+    names = classifier or ReasonClassifier()
+    return ClaimSatisfaction(
+        total=_satisfaction_row(counts, None, "all claims"),
+        by_reason=tuple(_satisfaction_row(counts, r, names.name_of(r)) for r in reasons),
+    )
+
+
+def _satisfaction_row(
+    counts: Counter[tuple[str | None, ClaimResult]], reason: str | None, label: str
+) -> SatisfactionRow:
+    return SatisfactionRow(
+        reason=reason, label=label, satisfied=counts[reason, ClaimResult.SATISFIED],
+        partially_satisfied=counts[reason, ClaimResult.PARTIALLY_SATISFIED],
+        rejected=counts[reason, ClaimResult.REJECTED],
+    )  # fmt: skip
+
+
+# --- structure -------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class StructureRow:
+    """Claims of one department or reason and their share of all claims, in percent."""
+
+    key: str
+    label: str
+    claims: int
+    share: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class ClaimStructure:
+    """Claims by department and by reason, most first; ``top_departments`` are the first
+    few departments. Reason shares may add up past 100: a claim may have several reasons."""
+
+    total: int
+    departments: tuple[StructureRow, ...]
+    reasons: tuple[StructureRow, ...]
+    top_departments: tuple[StructureRow, ...]
+
+    def rows_for_spreadsheet(self) -> list[tuple[object, ...]]:
+        """A header and one row per department, then per reason."""
+        body = [("department", r.label, r.claims, r.share) for r in self.departments]
+        body += [("reason", r.label, r.claims, r.share) for r in self.reasons]
+        return [("by", "item", "claims", "share %"), *body]
+
+    def table(self) -> list[str]:
+        """The rows as aligned text."""
+        rows = self.rows_for_spreadsheet()
+        return text_table([str(h) for h in rows[0]], rows[1:])
+
+
+def claim_structure(
+    claims: Iterable[Claim], *, classifier: ReasonClassifier | None = None, top: int = 3
+) -> ClaimStructure:
+    """Claims by department and by reason with shares, and the ``top`` departments."""
+    total = 0
+    departments: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for claim in claims:
+        total += 1
+        departments[claim.department or NO_DEPARTMENT] += 1
+        reasons.update(claim.reasons or (NO_REASON,))
+    names = classifier or ReasonClassifier()
+    by_department = _structure_rows(departments, total, lambda key: key)
+    return ClaimStructure(
+        total=total, departments=by_department,
+        reasons=_structure_rows(reasons, total, names.name_of), top_departments=by_department[:top],
+    )  # fmt: skip
+
+
+def _structure_rows(
+    counts: Counter[str], total: int, label: Callable[[str], str]
+) -> tuple[StructureRow, ...]:
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        StructureRow(key=key, label=label(key), claims=count, share=share(count, total))
+        for key, count in ordered
+    )

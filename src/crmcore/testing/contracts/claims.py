@@ -1,0 +1,197 @@
+"""The contract suite of the claims area's repository."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import timedelta
+from typing import Any
+
+import attrs
+import pytest
+
+from crmcore.claims.investigation import Activity, InvestigationPlan
+from crmcore.claims.kinds import (
+    ActivityStatus,
+    ClaimChannel,
+    ClaimPriority,
+    ClaimResult,
+    ClaimStatus,
+    DocumentKind,
+)
+from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, Pause, WorkflowStep
+from crmcore.claims.repository import ClaimRepository
+from crmcore.errors import ConcurrencyConflictError, DuplicateEntityError, EntityNotFoundError
+from crmcore.ids import ClaimId, PartnerId, UserId
+from crmcore.partners.contact_data import Email, Phone
+from crmcore.partners.kinds import PartnerRole
+from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, Contract, run_in_threads
+
+__all__ = ["ClaimRepositoryContract"]
+
+HOUR = timedelta(hours=1)
+
+
+def _claim(claim_id: str = "c-1", **changes: Any) -> Claim:
+    claim = Claim(
+        id=ClaimId(claim_id),
+        claimant=Claimant(role=PartnerRole.CLIENT, partner_id=PartnerId("p-1")),
+        registered_at=CREATED_AT,
+        channel=ClaimChannel.MANUAL,
+        essence="Ящики пришли разбитыми",
+        response_due=CREATED_AT + 8 * HOUR,
+        resolution_due=CREATED_AT + 40 * HOUR,
+        department="Склад",
+    )
+    return attrs.evolve(claim, **changes)
+
+
+class ClaimRepositoryContract(Contract, ABC):
+    """The behaviour every :class:`~crmcore.claims.ClaimRepository` must show."""
+
+    @abstractmethod
+    def make_repository(self) -> ClaimRepository:
+        """A new, empty repository."""
+
+    def make_claim(self, claim_id: str = "c-1", **changes: Any) -> Claim:
+        """A valid registered claim of partner ``p-1`` about the warehouse."""
+        return _claim(claim_id, **changes)
+
+    def make_full_claim(self) -> Claim:
+        """A closed claim with every field set, to check that nothing is lost in storage."""
+        later = CREATED_AT + HOUR
+        activity = Activity(
+            id="a-1", name="Осмотр партии", planned_start=CREATED_AT, planned_finish=later,
+            assignee=UserId("u-2"), status=ActivityStatus.DONE, result="Нарушена укладка",
+            mandatory=False,
+        )  # fmt: skip
+        return self.make_claim(
+            "c-full",
+            claimant=Claimant(
+                role=PartnerRole.DEALER, partner_id=PartnerId("p-9"), name="Анна",
+                email=Email.parse("anna@example.com"), phone=Phone.parse(PHONE_A),
+            ),
+            claim_type="quality", priority=ClaimPriority.HIGH, employee=UserId("u-3"),
+            handler=UserId("u-1"), reasons=("packaging", "delivery"),
+            linked_documents=(
+                LinkedDocument(kind=DocumentKind.ORDER, document_id="o-1", number="123"),
+            ),
+            attachments=(Attachment(name="фото.jpg", media_type="image/jpeg", size=2048),),
+            requested_outcome="Заменить товар", status=ClaimStatus.CLOSED,
+            result=ClaimResult.PARTIALLY_SATISFIED, responded_at=later, decided_at=later,
+            pauses=(Pause(started_at=CREATED_AT, ended_at=later),),
+            plan=InvestigationPlan(activities=(activity,)),
+            history=(
+                WorkflowStep(event="register", source=ClaimStatus.REGISTERED,
+                             target=ClaimStatus.REGISTERED, at=CREATED_AT),
+                WorkflowStep(event="close", source=ClaimStatus.DECIDED, target=ClaimStatus.CLOSED,
+                             at=later, actor=UserId("u-1"), comment="Готово"),
+            ),
+            version=7,
+        )  # fmt: skip
+
+    def test_get_returns_an_equal_claim_with_every_field(self) -> None:
+        repository = self.make_repository()
+        full = self.make_full_claim()
+        repository.add(full)
+        repository.add(self.make_claim())
+        assert repository.get(full.id) == full
+        assert repository.get(ClaimId("c-1")) == self.make_claim()
+
+    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
+        with pytest.raises(EntityNotFoundError) as raised:
+            self.make_repository().get(ClaimId("nowhere"))
+        assert (raised.value.entity_type, raised.value.entity_id) == ("claim", "nowhere")
+
+    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
+        repository = self.make_repository()
+        first = self.make_claim()
+        repository.add(first)
+        with pytest.raises(DuplicateEntityError):
+            repository.add(self.make_claim(department="Продажи"))
+        assert repository.get(first.id) == first
+        assert repository.find(department="Продажи") == []
+
+    def test_save_moves_the_indexes_and_checks_the_version(self) -> None:
+        repository = self.make_repository()
+        claim = self.make_claim()
+        repository.add(claim)
+        moved = attrs.evolve(
+            claim, status=ClaimStatus.UNDER_INVESTIGATION, department="Продажи", version=2
+        )
+        repository.save(moved, expected_version=1)
+        assert repository.find(status=ClaimStatus.REGISTERED) == []
+        assert repository.find(status=ClaimStatus.UNDER_INVESTIGATION, department="Продажи") == [
+            moved
+        ]
+        with pytest.raises(ConcurrencyConflictError):
+            repository.save(attrs.evolve(moved, version=3, department="Склад"), expected_version=1)
+        assert repository.get(claim.id) == moved
+        assert repository.find(department="Склад") == []
+
+    def test_save_of_a_claim_never_added_raises_not_found(self) -> None:
+        with pytest.raises(EntityNotFoundError):
+            self.make_repository().save(self.make_claim(version=2), expected_version=1)
+
+    def test_find_filters_and_orders_by_registration_time_then_id(self) -> None:
+        repository = self.make_repository()
+        claims = [
+            self.make_claim("c-3", registered_at=CREATED_AT + 2 * HOUR),
+            self.make_claim("c-2", registered_at=CREATED_AT + HOUR, department=None),
+            self.make_claim("c-1", registered_at=CREATED_AT + HOUR),
+            self.make_claim(
+                "c-0",
+                claimant=Claimant(role=PartnerRole.OTHER, name="Гость"),
+                status=ClaimStatus.CANCELLED,
+            ),
+        ]
+        for claim in claims:
+            repository.add(claim)
+        assert [c.id for c in repository.find()] == ["c-0", "c-1", "c-2", "c-3"]
+        assert [c.id for c in repository.find(department="Склад")] == ["c-0", "c-1", "c-3"]
+        assert [c.id for c in repository.find(partner_id=PartnerId("p-1"))] == ["c-1", "c-2", "c-3"]
+        assert [c.id for c in repository.find(status=ClaimStatus.CANCELLED)] == ["c-0"]
+        window = repository.find(
+            registered_from=CREATED_AT + HOUR, registered_to=CREATED_AT + 2 * HOUR
+        )
+        assert [c.id for c in window] == ["c-1", "c-2"]
+
+    def test_overdue_lists_open_claims_past_a_due_date_by_resolution_due(self) -> None:
+        repository = self.make_repository()
+        now = CREATED_AT + 10 * HOUR
+        late_response = self.make_claim("c-1")
+        late_resolution = self.make_claim(
+            "c-2", status=ClaimStatus.UNDER_INVESTIGATION, responded_at=CREATED_AT,
+            resolution_due=CREATED_AT + 9 * HOUR,
+        )  # fmt: skip
+        waiting = self.make_claim(
+            "c-3", status=ClaimStatus.WAITING_FOR_CLAIMANT, pauses=(Pause(started_at=CREATED_AT),)
+        )
+        in_time = self.make_claim(
+            "c-4", status=ClaimStatus.UNDER_INVESTIGATION, responded_at=CREATED_AT
+        )
+        cancelled = self.make_claim("c-5", status=ClaimStatus.CANCELLED)
+        for claim in (late_response, late_resolution, waiting, in_time, cancelled):
+            repository.add(claim)
+        assert [c.id for c in repository.overdue(now)] == ["c-2", "c-1"]
+        assert repository.overdue(CREATED_AT) == []
+
+    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
+        self.require_concurrency()
+        repository = self.make_repository()
+        claim = self.make_claim()
+        repository.add(claim)
+        saved: list[int] = []
+
+        def worker(number: int) -> None:
+            try:
+                repository.save(
+                    attrs.evolve(claim, department=f"Отдел {number}", version=2),
+                    expected_version=1,
+                )
+            except ConcurrencyConflictError:
+                return
+            saved.append(number)
+
+        run_in_threads(worker, count=self.thread_count)
+        assert len(saved) == 1
+        assert repository.get(claim.id).department == f"Отдел {saved[0]}"

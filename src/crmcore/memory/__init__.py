@@ -7,6 +7,7 @@ from crmcore.memory.agreements import (
     MemoryPriceList,
     MemorySalesHistory,
 )
+from crmcore.memory.claims import MemoryClaimRepository
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
@@ -16,6 +17,7 @@ from crmcore.memory.partners import (
 
 __all__ = [
     "MemoryAgreementRepository",
+    "MemoryClaimRepository",
     "MemoryContactPersonRepository",
     "MemoryDealRepository",
     "MemoryPartnerRepository",

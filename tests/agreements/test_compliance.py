@@ -1,0 +1,273 @@
+"""The compliance check: a document built from the agreement passes, each single deviation
+is reported with exactly its code, and plugins add checks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from importlib.metadata import EntryPoint
+from typing import Any
+
+import attrs
+import pytest
+from agreement_samples import (
+    NOW,
+    PARTNER,
+    PRODUCT,
+    active,
+    approved_typical,
+    conditions,
+    conforming_document,
+    price_list,
+    typical,
+)
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from crmcore.agreements import (
+    Audience,
+    ComplianceContext,
+    ComplianceViolation,
+    DeliveryMethod,
+    PaymentForm,
+    SalesConditions,
+    Taxation,
+    TaxRegime,
+    ViolationCode,
+    check_sales_document,
+    compliance_check_problem,
+)
+from crmcore.errors import DomainValidationError, PluginError
+from crmcore.money import Money, minor_units
+from crmcore.partners import PartnerRole
+from crmcore.plugins import load
+from crmcore.testing.strategies import money, sales_conditions
+
+_OTHER_CURRENCY = {"RUB": "EUR", "USD": "RUB", "EUR": "USD", "JPY": "USD", "KWD": "RUB"}
+
+
+def _deviate(code: str, terms: SalesConditions, list_price: Money) -> dict[str, Any]:
+    """Keywords of :func:`conforming_document` that break exactly one condition."""
+    hundred = Decimal(100)
+    if code == ViolationCode.DISCOUNT_ABOVE_MAXIMUM:
+        above = terms.max_discount + 1
+        factor = (hundred - terms.max_discount) / (hundred - above)
+        price = (list_price * factor).rounded(rounding=ROUND_UP)
+        return {"discount": above, "price": price}
+    if code == ViolationCode.PRICE_BELOW_MINIMUM:
+        factor = (hundred - terms.max_discount) / (hundred - terms.discount)
+        price = (list_price * factor).rounded(rounding=ROUND_DOWN)
+        step = Money(
+            amount=Decimal(1).scaleb(-minor_units(price.currency)), currency=price.currency
+        )
+        assume(price.amount >= step.amount)
+        return {"price": price - step}
+    if code == ViolationCode.CURRENCY_DIFFERS:
+        return {"currency": _OTHER_CURRENCY[terms.currency]}
+    if code == ViolationCode.AGREEMENT_NOT_ACTIVE:
+        return {"day": date(2027, 1, 4)}
+    if code == ViolationCode.MINIMUM_AMOUNT_NOT_MET:
+        assume(terms.minimum_order is not None and terms.minimum_order.amount >= 1)
+        return {"quantity": Decimal("0.0001")}
+    return {}
+
+
+def _changed_fields(code: str, terms: SalesConditions) -> dict[str, Any]:
+    """Fields of a conforming document to change so that it breaks exactly one condition."""
+    options: dict[str, tuple[bool, dict[str, Any]]] = {
+        ViolationCode.AGREEMENT_MISMATCH: (True, {"agreement_id": "other-agreement"}),
+        ViolationCode.PARTNER_NOT_COVERED: (True, {"partner_id": "p-other"}),
+        ViolationCode.PAYMENT_FORM_DIFFERS: (
+            terms.payment_form is not PaymentForm.ANY,
+            {"payment_form": PaymentForm.ANY},
+        ),
+        ViolationCode.TAX_REGIME_DIFFERS: (
+            True,
+            {"taxation": Taxation(regime=TaxRegime.VAT_ON_TOP, rate=Decimal(7))},
+        ),
+        ViolationCode.CONTRACT_MISSING: (terms.contract_required, {"contract": None}),
+        ViolationCode.DELIVERY_METHOD_DIFFERS: (
+            True,
+            {"delivery_method": next(m for m in DeliveryMethod if m is not terms.delivery.method)},
+        ),
+        ViolationCode.DELIVERY_ADDRESS_MISSING: (
+            terms.delivery.address_required,
+            {"delivery_address": None},
+        ),
+        ViolationCode.PACKAGING_NOT_DECLARED: (terms.returnable_packaging, {"packaging": ()}),
+    }
+    applicable, fields = options[code]
+    assume(applicable)
+    return fields
+
+
+_BY_FIELDS = (
+    ViolationCode.AGREEMENT_MISMATCH,
+    ViolationCode.PARTNER_NOT_COVERED,
+    ViolationCode.PAYMENT_FORM_DIFFERS,
+    ViolationCode.TAX_REGIME_DIFFERS,
+    ViolationCode.CONTRACT_MISSING,
+    ViolationCode.DELIVERY_METHOD_DIFFERS,
+    ViolationCode.DELIVERY_ADDRESS_MISSING,
+    ViolationCode.PACKAGING_NOT_DECLARED,
+)
+_BY_BUILDING = (
+    ViolationCode.DISCOUNT_ABOVE_MAXIMUM,
+    ViolationCode.PRICE_BELOW_MINIMUM,
+    ViolationCode.CURRENCY_DIFFERS,
+    ViolationCode.AGREEMENT_NOT_ACTIVE,
+    ViolationCode.MINIMUM_AMOUNT_NOT_MET,
+)
+
+
+@st.composite
+def terms_and_price(draw: st.DrawFn) -> tuple[SalesConditions, Money]:
+    terms = draw(sales_conditions())
+    price = draw(money(currencies=(terms.currency,), min_value=1, max_value=10**4))
+    return terms, price
+
+
+@given(terms_and_price())
+def test_a_document_built_from_the_agreement_passes(case: tuple[SalesConditions, Money]) -> None:
+    terms, list_price = case
+    agreement = active(terms)
+    document = conforming_document(agreement, list_price)
+    prices = price_list(list_price, price_type=terms.price_type)
+    report = check_sales_document(document, agreement, prices=prices, now=NOW)
+    assert report.violations == ()
+    assert report.passed
+
+
+@given(terms_and_price(), st.sampled_from(_BY_FIELDS + _BY_BUILDING))
+def test_each_single_deviation_is_reported_with_exactly_its_code(
+    case: tuple[SalesConditions, Money], code: ViolationCode
+) -> None:
+    terms, list_price = case
+    agreement = active(terms)
+    if code in _BY_BUILDING:
+        document = conforming_document(agreement, list_price, **_deviate(code, terms, list_price))
+    else:
+        document = conforming_document(agreement, list_price)
+        document = attrs.evolve(document, **_changed_fields(code, terms))
+    prices = price_list(list_price, price_type=terms.price_type)
+    report = check_sales_document(document, agreement, prices=prices, now=NOW)
+    assert report.codes == {code.value}, report.violations
+
+
+@given(terms_and_price())
+def test_a_late_payment_is_reported_as_a_plan_that_differs(
+    case: tuple[SalesConditions, Money],
+) -> None:
+    terms, list_price = case
+    assume(terms.payment_schedule is not None)
+    agreement = active(terms)
+    document = conforming_document(agreement, list_price)
+    first, *rest = document.payment_plan
+    late = attrs.evolve(first, due_date=first.due_date + timedelta(days=1))
+    document = attrs.evolve(document, payment_plan=(late, *rest))
+    prices = price_list(list_price, price_type=terms.price_type)
+    report = check_sales_document(document, agreement, prices=prices, now=NOW)
+    assert report.codes == {"payment_plan_differs"}
+    assert [v.field for v in report.violations] == ["payment_plan[0]"]
+
+
+def test_a_document_breaking_several_conditions_lists_each_with_its_values() -> None:
+    agreement = active(conditions())
+    list_price = Money.of("100.00", "RUB")
+    document = attrs.evolve(
+        conforming_document(agreement, list_price, discount=Decimal(20)),
+        payment_form=PaymentForm.CASH,
+        contract=None,
+    )
+    report = check_sales_document(document, agreement, prices=price_list(list_price), now=NOW)
+    found = {(v.code, v.field, v.expected, v.actual) for v in report.violations}
+    assert found == {
+        ("payment_form_differs", "payment_form", "bank_transfer", "cash"),
+        ("discount_above_maximum", "lines[0].discount", "15", "20"),
+        ("price_below_minimum", "lines[0].price", "85.00 RUB", "80.00 RUB"),
+        ("contract_missing", "contract", "a contract", None),
+    }
+    assert str(report.violations[0]).startswith("[payment_form_differs] payment_form:")
+
+
+def test_an_agreement_not_approved_is_not_active() -> None:
+    agreement = typical()
+    list_price = Money.of("100.00", "RUB")
+    document = conforming_document(agreement, list_price)
+    report = check_sales_document(document, agreement, prices=price_list(list_price), now=NOW)
+    assert report.codes == {"agreement_not_active"}
+    assert report.violations[0].actual == "draft on 2026-03-02"
+
+
+def test_a_product_without_a_price_is_reported() -> None:
+    agreement = active(conditions())
+    list_price = Money.of("100.00", "RUB")
+    document = conforming_document(agreement, list_price)
+    report = check_sales_document(
+        document, agreement, prices=price_list(list_price, price_type="retail"), now=NOW
+    )
+    assert report.codes == {"price_unknown"}
+    assert report.violations[0].field == "lines[0].product"
+
+
+def test_a_typical_agreement_checks_its_audience_with_the_partner() -> None:
+    agreement = approved_typical(audience=Audience(roles=frozenset({PartnerRole.SUPPLIER})))
+    list_price = Money.of("100.00", "RUB")
+    document = conforming_document(agreement, list_price)
+    prices = price_list(list_price)
+    report = check_sales_document(document, agreement, prices=prices, now=NOW, partner=PARTNER)
+    assert report.codes == {"partner_not_covered"}
+    with pytest.raises(DomainValidationError) as raised:
+        check_sales_document(document, agreement, prices=prices, now=NOW)
+    assert raised.value.field == "partner"
+    stranger = attrs.evolve(PARTNER, id="p-2")
+    with pytest.raises(DomainValidationError) as raised:
+        check_sales_document(document, agreement, prices=prices, now=NOW, partner=stranger)
+    assert raised.value.field == "partner"
+
+
+def _no_discount_on_tea(context: ComplianceContext) -> list[ComplianceViolation]:
+    return [
+        ComplianceViolation(code="tea_discount", field=f"lines[{i}].discount", message="no")
+        for i, line in enumerate(context.document.lines)
+        if line.product == PRODUCT and line.discount > 0
+    ]
+
+
+def test_plugins_of_the_compliance_group_run_beside_the_built_in_checks() -> None:
+    installed = load("crmcore.compliance", validate=compliance_check_problem)
+    plugin = EntryPoint(
+        name="tea", value=f"{__name__}:_no_discount_on_tea", group="crmcore.compliance"
+    )
+    registry = load(
+        "crmcore.compliance",
+        validate=compliance_check_problem,
+        available=[plugin, *(entry for entry in _installed_entry_points())],
+    )
+    assert set(registry) == {*installed, "tea"}
+    agreement = active(conditions(payment_form=PaymentForm.ANY))
+    list_price = Money.of("100.00", "RUB")
+    document = attrs.evolve(conforming_document(agreement, list_price), contract=None)
+    report = check_sales_document(
+        document, agreement, prices=price_list(list_price), now=NOW, checks=registry
+    )
+    assert [v.code for v in report.violations] == ["contract_missing", "tea_discount"]
+
+
+def _installed_entry_points() -> list[EntryPoint]:
+    from importlib.metadata import entry_points  # noqa: PLC0415 - only this test needs it
+
+    return list(entry_points(group="crmcore.compliance"))
+
+
+def test_a_check_yielding_something_else_is_a_plugin_error() -> None:
+    agreement = active(conditions())
+    list_price = Money.of("100.00", "RUB")
+    document = conforming_document(agreement, list_price)
+    with pytest.raises(PluginError) as raised:
+        check_sales_document(
+            document, agreement, prices=price_list(list_price), now=NOW,
+            checks={"broken": lambda context: ["not a violation"]},
+        )  # fmt: skip
+    assert (raised.value.group, raised.value.name) == ("crmcore.compliance", "broken")
+    assert compliance_check_problem("x", 42) is not None

@@ -14,7 +14,7 @@ sequences keep hitting duplicates, stale versions, shared keys and case-folding.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -22,12 +22,28 @@ from hypothesis import settings as Settings  # noqa: N812 - the class, beside th
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from crmcore.deals.builtin import LONG_PROJECT, MANUAL_SALE, TYPICAL_SALE
+from crmcore.deals.kinds import DealKind, DealStatus
+from crmcore.deals.model import Deal, StageChange
+from crmcore.deals.pipeline import Pipeline
+from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
 from crmcore.errors import CRMError, EntityNotFoundError
-from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
+from crmcore.ids import (
+    ContactPersonId,
+    DealId,
+    EntityRef,
+    PartnerId,
+    PipelineId,
+    RelationshipId,
+    UserId,
+)
 from crmcore.memory import (
     MemoryContactPersonRepository,
+    MemoryDealRepository,
     MemoryPartnerRepository,
+    MemoryPipelineRepository,
     MemoryRelationshipRepository,
+    MemoryStageLog,
 )
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.partners.kinds import PartnerKind, PartnerRole, RelationshipKind
@@ -40,8 +56,11 @@ from crmcore.partners.repository import (
 
 __all__ = [
     "contact_person_repository_comparison",
+    "deal_repository_comparison",
     "partner_repository_comparison",
+    "pipeline_repository_comparison",
     "relationship_repository_comparison",
+    "stage_log_comparison",
 ]
 
 R = TypeVar("R")
@@ -304,3 +323,187 @@ def relationship_repository_comparison(
             self.compare(lambda repository: repository.of(ref))
 
     return _configured(RelationshipRepositoryComparison, settings)
+
+
+# --- deals (crmcore.deals) --------------------------------------------------------------
+
+_DEAL_PIPELINES: Final = (TYPICAL_SALE, MANUAL_SALE, LONG_PROJECT)
+_MANAGERS: Final = ("u-1", "u-2")
+_CLOSES: Final = (None, date(2026, 3, 1), date(2026, 3, 15), date(2026, 4, 1))
+
+
+@st.composite
+def _pooled_deals(draw: st.DrawFn) -> Deal:
+    pipeline = draw(st.sampled_from(_DEAL_PIPELINES))
+    status = draw(st.sampled_from(tuple(DealStatus)))
+    lost = status is DealStatus.LOST
+    return Deal(
+        id=DealId(draw(_ids)),
+        title=draw(st.sampled_from(_NAMES)),
+        partner_id=PartnerId(draw(st.sampled_from(("p-1", "p-2")))),
+        pipeline_id=pipeline.id,
+        kind=pipeline.kind,
+        stage=draw(st.sampled_from(pipeline.ordered)).name if pipeline.kind.staged else None,
+        status=status,
+        expected_close=draw(st.sampled_from(_CLOSES)),
+        responsible_manager=UserId(draw(st.sampled_from(_MANAGERS))),
+        lost_reason="price" if lost else None,
+        created_at=_CREATED_AT,
+        stage_entered_at=_CREATED_AT,
+        closed_at=_CREATED_AT if status.closed else None,
+        version=draw(st.integers(min_value=1, max_value=3)),
+    )
+
+
+def pipeline_repository_comparison(
+    make_repository: Callable[[], PipelineRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryPipelineRepository``."""
+    pipelines = st.builds(
+        lambda pipeline, pipeline_id, version: attrs.evolve(
+            pipeline, id=pipeline_id, version=version
+        ),
+        st.sampled_from(_DEAL_PIPELINES),
+        _ids.map(PipelineId),
+        st.integers(min_value=1, max_value=3),
+    )
+
+    class PipelineRepositoryComparison(_Comparison[PipelineRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryPipelineRepository()
+            self.subject = make_repository()
+
+        @rule(pipeline=pipelines)
+        def add(self, pipeline: Pipeline) -> None:
+            self.compare(lambda repository: repository.add(pipeline))
+
+        @rule(pipeline=pipelines, offset=_offsets, bump=_bumps)
+        def save(self, pipeline: Pipeline, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(pipeline.id))
+            changed, expected = _saved_change(pipeline, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        @rule(pipeline_id=_unknown_or_known_ids)
+        def get(self, pipeline_id: str) -> None:
+            self.compare(lambda repository: repository.get(PipelineId(pipeline_id)))
+
+        @rule(kind=st.sampled_from(tuple(DealKind)))
+        def of_kind(self, kind: DealKind) -> None:
+            self.compare(lambda repository: repository.of_kind(kind))
+
+        @invariant()
+        def same_pipelines(self) -> None:
+            self.compare(lambda repository: list(repository.iterate()))
+
+    return _configured(PipelineRepositoryComparison, settings)
+
+
+def deal_repository_comparison(
+    make_repository: Callable[[], DealRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryDealRepository``."""
+
+    class DealRepositoryComparison(_Comparison[DealRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryDealRepository()
+            self.subject = make_repository()
+
+        @rule(deal=_pooled_deals())
+        def add(self, deal: Deal) -> None:
+            self.compare(lambda repository: repository.add(deal))
+
+        @rule(deal=_pooled_deals(), offset=_offsets, bump=_bumps)
+        def save(self, deal: Deal, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(deal.id))
+            changed, expected = _saved_change(deal, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        @rule(deal_id=_unknown_or_known_ids)
+        def get(self, deal_id: str) -> None:
+            self.compare(lambda repository: repository.get(DealId(deal_id)))
+
+        @rule(
+            partner_id=st.none() | st.sampled_from(("p-1", "p-2", "p-3")).map(PartnerId),
+            pipeline_id=st.none() | st.sampled_from(_DEAL_PIPELINES).map(lambda p: p.id),
+            status=st.none() | st.sampled_from(tuple(DealStatus)),
+            manager=st.none() | st.sampled_from(_MANAGERS).map(UserId),
+        )
+        def find(
+            self,
+            partner_id: PartnerId | None,
+            pipeline_id: PipelineId | None,
+            status: DealStatus | None,
+            manager: UserId | None,
+        ) -> None:
+            self.compare(
+                lambda repository: repository.find(
+                    partner_id=partner_id,
+                    pipeline_id=pipeline_id,
+                    status=status,
+                    responsible_manager=manager,
+                )
+            )
+
+        @rule(start=st.sampled_from(_CLOSES[1:]), days=st.integers(min_value=0, max_value=40))
+        def closing_between(self, start: date, days: int) -> None:
+            end = start + timedelta(days=days)
+            self.compare(lambda repository: repository.closing_between(start, end))
+
+        @invariant()
+        def same_deals(self) -> None:
+            self.compare(lambda repository: (list(repository.iterate()), repository.count()))
+
+    return _configured(DealRepositoryComparison, settings)
+
+
+_entries = st.builds(
+    lambda deal_id, version, minutes, pipeline: StageChange(
+        deal_id=DealId(deal_id),
+        pipeline_id=pipeline.id,
+        status=DealStatus.OPEN,
+        at=_CREATED_AT + timedelta(minutes=minutes),
+        version=version,
+    ),
+    _ids,
+    st.integers(min_value=1, max_value=3),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(_DEAL_PIPELINES),
+)
+
+
+def stage_log_comparison(
+    make_repository: Callable[[], StageLog], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryStageLog``."""
+
+    class StageLogComparison(_Comparison[StageLog]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryStageLog()
+            self.subject = make_repository()
+
+        @rule(change=_entries)
+        def append(self, change: StageChange) -> None:
+            self.compare(lambda log: log.append(change))
+
+        @rule(deal_id=_unknown_or_known_ids)
+        def of_deal(self, deal_id: str) -> None:
+            self.compare(lambda log: log.of_deal(DealId(deal_id)))
+
+        @rule(
+            first=st.integers(min_value=-1, max_value=6),
+            length=st.integers(min_value=0, max_value=6),
+            pipeline_id=st.none() | st.sampled_from(_DEAL_PIPELINES).map(lambda p: p.id),
+        )
+        def between(self, first: int, length: int, pipeline_id: PipelineId | None) -> None:
+            start = _CREATED_AT + timedelta(minutes=first)
+            end = start + timedelta(minutes=length)
+            self.compare(lambda log: list(log.between(start, end, pipeline_id=pipeline_id)))
+
+        @invariant()
+        def same_count(self) -> None:
+            self.compare(lambda log: log.count())
+
+    return _configured(StageLogComparison, settings)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+
+import crmcore.memory.partners
 from crmcore.memory import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -28,3 +31,18 @@ class TestMemoryContactPersonRepository(ContactPersonRepositoryContract):
 class TestMemoryRelationshipRepository(RelationshipRepositoryContract):
     def make_repository(self) -> RelationshipRepository:
         return MemoryRelationshipRepository()
+
+
+def test_the_docstring_examples_hold() -> None:
+    results = doctest.testmod(crmcore.memory.partners)
+    assert results.failed == 0
+    assert results.attempted > 0
+
+
+def test_iterate_is_a_snapshot_that_later_adds_do_not_change() -> None:
+    repository = MemoryPartnerRepository()
+    sample = TestMemoryPartnerRepository()
+    repository.add(sample.make_partner("p-1"))
+    iterator = repository.iterate()
+    repository.add(sample.make_partner("p-2"))
+    assert [partner.id for partner in iterator] == ["p-1"]

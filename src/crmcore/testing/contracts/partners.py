@@ -234,10 +234,12 @@ class PartnerRepositoryContract(Contract, ABC):
             ("p-2", "Бета"),
             ("p-3", "АЛЬФА"),
             ("p-1", "Альфа-2"),
+            ("p-5", "Zeta"),
         ]:
             repository.add(self.make_partner(partner_id, short_name=name))
+        # Code point order, as Python compares strings: Latin before Cyrillic.
         found = repository.find_by_name_prefix("")
-        assert [p.id for p in found] == ["p-3", "p-4", "p-1", "p-2"]
+        assert [p.id for p in found] == ["p-5", "p-3", "p-4", "p-1", "p-2"]
 
     def test_find_by_name_prefix_stops_at_the_limit(self) -> None:
         repository = self.make_repository()
@@ -296,10 +298,32 @@ class PartnerRepositoryContract(Contract, ABC):
         repository = self.make_repository()
         assert list(repository.iterate()) == []
         assert repository.count() == 0
-        for partner_id in ("p-3", "p-1", "p-2"):
+        for partner_id in ("p-9", "p-10", "P-2", "p-1"):
             repository.add(self.make_partner(partner_id))
-        assert [p.id for p in repository.iterate()] == ["p-1", "p-2", "p-3"]
-        assert repository.count() == 3
+        # Ids compare by code point: no case-insensitive or natural collation.
+        assert [p.id for p in repository.iterate()] == ["P-2", "p-1", "p-10", "p-9"]
+        assert repository.count() == 4
+
+    def test_concurrent_readers_never_see_a_half_saved_partner(self) -> None:
+        self.require_concurrency()
+        repository = self.make_repository()
+        phones = {PHONE_A: (Phone(number=PHONE_A),), PHONE_B: (Phone(number=PHONE_B),)}
+        repository.add(self.make_partner("p-1", phones=phones[PHONE_A]))
+        seen: list[Partner] = []
+
+        def worker(number: int) -> None:
+            for round_number in range(20):
+                if number % 2:
+                    current = PHONE_B if round_number % 2 else PHONE_A
+                    _save_with_retry(repository, PartnerId("p-1"), phones=phones[current])
+                else:
+                    for key, expected in phones.items():
+                        found = repository.find_by_phone(key)
+                        seen.extend(found)
+                        assert all(p.phones == expected for p in found)
+
+        run_in_threads(worker, count=self.thread_count)
+        assert seen
 
     def test_concurrent_saves_lose_no_update(self) -> None:
         self.require_concurrency()
@@ -309,7 +333,7 @@ class PartnerRepositoryContract(Contract, ABC):
 
         def worker(number: int) -> None:
             for _ in range(rounds):
-                _save_with_retry(repository, PartnerId("p-1"), f"поток {number}")
+                _save_with_retry(repository, PartnerId("p-1"), notes=f"поток {number}")
 
         run_in_threads(worker, count=self.thread_count)
         assert repository.get(PartnerId("p-1")).version == 1 + rounds * self.thread_count
@@ -332,11 +356,11 @@ class PartnerRepositoryContract(Contract, ABC):
         assert [p.id for p in repository.find_by_name_prefix("поток")] == ["p-1"]
 
 
-def _save_with_retry(repository: PartnerRepository, partner_id: PartnerId, notes: str) -> None:
+def _save_with_retry(repository: PartnerRepository, partner_id: PartnerId, **changes: Any) -> None:
     """Read, change and save a partner until no one else saved it in between."""
     while True:
         partner = repository.get(partner_id)
-        changed = attrs.evolve(partner, notes=notes, version=partner.version + 1)
+        changed = attrs.evolve(partner, **changes, version=partner.version + 1)
         try:
             repository.save(changed, expected_version=partner.version)
         except ConcurrencyConflictError:

@@ -268,7 +268,8 @@ def merge_conditions(
         for name in given
         if name not in limits.overridable
     ]
-    problems.extend(_discount_problems(base, overrides, limits))
+    named = {problem.field for problem in problems}
+    problems.extend(p for p in _discount_problems(base, overrides, limits) if p.field not in named)
     if problems:
         return None, problems
     try:

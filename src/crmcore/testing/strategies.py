@@ -77,6 +77,29 @@ from crmcore.agreements import (
     TaxRegime,
     ViolationCode,
 )
+from crmcore.claims.events import (
+    ClaimDecided,
+    ClaimPlanChanged,
+    ClaimRegistered,
+    ClaimStatusChanged,
+)
+from crmcore.claims.investigation import Activity, InvestigationPlan
+from crmcore.claims.kinds import (
+    ActivityStatus,
+    ClaimChannel,
+    ClaimPriority,
+    ClaimResult,
+    ClaimStatus,
+)
+from crmcore.claims.kinds import DocumentKind as ClaimDocumentKind
+from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, Pause, WorkflowStep
+from crmcore.claims.settings import (
+    ClaimReason,
+    ClaimSettings,
+    DeadlinePolicy,
+    DeadlineRules,
+    ReasonClassifier,
+)
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType, CustomValue
 from crmcore.deals import (
     BUILTIN_GATES,
@@ -102,6 +125,7 @@ from crmcore.deals import (
 from crmcore.events import Change, DomainEvent
 from crmcore.ids import (
     AgreementId,
+    ClaimId,
     ContactPersonId,
     DealId,
     EntityRef,
@@ -133,14 +157,20 @@ from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = [
     "AGREEMENT_EVENTS",
+    "CLAIM_EVENTS",
     "DEAL_EVENTS",
     "PARTNER_EVENTS",
+    "activities",
     "addresses",
     "agreements",
+    "attachments",
     "audiences",
     "aware_datetimes",
     "bank_accounts",
     "changes",
+    "claim_settings",
+    "claimants",
+    "claims",
     "compliance_reports",
     "compliance_violations",
     "condition_overrides",
@@ -149,6 +179,7 @@ __all__ = [
     "custom_field_values",
     "custom_fields",
     "custom_values",
+    "deadline_policies",
     "deals",
     "delivery_terms",
     "domain_events",
@@ -162,13 +193,16 @@ __all__ = [
     "identifiers",
     "inns",
     "instalments",
+    "investigation_plans",
     "kpps",
     "legal_data",
+    "linked_documents",
     "money",
     "ogrns",
     "override_limits",
     "partners",
     "past_sales",
+    "pauses",
     "payment_schedules",
     "payment_stages",
     "phones",
@@ -182,6 +216,7 @@ __all__ = [
     "stage_gates",
     "status_changes",
     "taxations",
+    "workflow_steps",
     "working_calendars",
     "working_periods",
 ]
@@ -1479,6 +1514,183 @@ def _deal_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
     return registered
 
 
+# --- claims (crmcore.claims) ------------------------------------------------------------
+
+CLAIM_EVENTS: Final[tuple[type[DomainEvent], ...]] = (
+    ClaimRegistered,
+    ClaimStatusChanged,
+    ClaimDecided,
+    ClaimPlanChanged,
+)
+"""The event classes of the claims area."""
+
+_DEPARTMENT_NAMES: Final = ("Склад", "Отдел продаж", "Доставка", "Quality")
+_REASON_CODES: Final = ("packaging", "delivery", "quality", "price", "service")
+_MEDIA: Final = ("image/jpeg", "image/png", "application/pdf", "video/mp4")
+_HOURS: Final = st.integers(min_value=0, max_value=24 * 60).map(lambda h: timedelta(hours=h))
+
+
+@st.composite
+def claimants(draw: st.DrawFn, *, roles: Choices[PartnerRole] = tuple(PartnerRole)) -> Claimant:
+    """Claimants: a known partner, a person known by name, or both, with contact data."""
+    partner_id = draw(_optional(_IDS.map(PartnerId)))
+    name = draw(_PERSON_NAMES if partner_id is None else st.none() | _PERSON_NAMES)
+    return Claimant(
+        role=draw(_strategy(roles)), partner_id=partner_id, name=name,
+        email=draw(st.none() | emails()), phone=draw(st.none() | phones()),
+    )  # fmt: skip
+
+
+def linked_documents() -> st.SearchStrategy[LinkedDocument]:
+    """Documents by id, by number, or both."""
+    numbers = st.from_regex(r"[A-Z0-9][A-Z0-9/-]{0,15}", fullmatch=True)
+    return st.one_of(
+        st.builds(LinkedDocument, kind=st.sampled_from(ClaimDocumentKind), document_id=_IDS,
+                  number=st.none() | numbers),
+        st.builds(LinkedDocument, kind=st.sampled_from(ClaimDocumentKind), number=numbers),
+    )  # fmt: skip
+
+
+def attachments() -> st.SearchStrategy[Attachment]:
+    """Attachments as references: a file name, a media type and a size in bytes."""
+    return st.builds(
+        Attachment,
+        name=st.builds("{}.{}".format, _WORD, st.sampled_from(("jpg", "pdf", "png", "mp4"))),
+        media_type=st.sampled_from(_MEDIA),
+        size=st.integers(min_value=0, max_value=2**31),
+    )
+
+
+def pauses(*, start: datetime = datetime(2026, 1, 1, tzinfo=UTC)) -> st.SearchStrategy[Pause]:
+    """Finished pauses from ``start`` on."""
+    return st.builds(
+        lambda begin, length: Pause(started_at=start + begin, ended_at=start + begin + length),
+        _HOURS, _HOURS,
+    )  # fmt: skip
+
+
+def activities(
+    *, start: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+) -> st.SearchStrategy[Activity]:
+    """Investigation activities planned from ``start`` on, in any status."""
+    return st.builds(
+        lambda activity_id, name, begin, length, status, mandatory, assignee: Activity(
+            id=activity_id, name=name, planned_start=start + begin,
+            planned_finish=start + begin + length, status=status, mandatory=mandatory,
+            assignee=assignee, result="Причина найдена" if status is ActivityStatus.DONE else None,
+        ),
+        _IDS, _WORD, _HOURS, _HOURS, st.sampled_from(ActivityStatus), st.booleans(),
+        st.none() | _IDS,
+    )  # fmt: skip
+
+
+def investigation_plans(*, max_activities: int = 4) -> st.SearchStrategy[InvestigationPlan]:
+    """Plans of up to ``max_activities`` activities with distinct ids."""
+    return st.lists(activities(), max_size=max_activities, unique_by=lambda a: a.id).map(
+        lambda found: InvestigationPlan(activities=tuple(found))
+    )
+
+
+def workflow_steps() -> st.SearchStrategy[WorkflowStep]:
+    """Workflow steps between any two statuses (the log keeps what happened)."""
+    return st.builds(
+        WorkflowStep, event=st.sampled_from(("investigate", "decide", "close", "reopen")),
+        source=st.sampled_from(ClaimStatus), target=st.sampled_from(ClaimStatus),
+        at=aware_datetimes(), actor=st.none() | _IDS,
+        comment=st.none() | _free_text(max_size=40, multiline=True),
+    )  # fmt: skip
+
+
+@st.composite
+def claims(
+    draw: st.DrawFn,
+    *,
+    statuses: Choices[ClaimStatus] = tuple(ClaimStatus),
+    departments: Choices[str | None] = (None, *_DEPARTMENT_NAMES),
+    reasons: Sequence[str] = _REASON_CODES,
+) -> Claim:
+    """Claims in any status of ``statuses``, consistent with it (a decided claim has a
+    result, a waiting one an open pause), about ``departments`` with ``reasons``."""
+    status = draw(_strategy(statuses))
+    registered = draw(
+        aware_datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1))
+    )
+    response = registered + draw(_HOURS)
+    decided = status in {ClaimStatus.DECIDED, ClaimStatus.CLOSED}
+    finished = tuple(draw(st.lists(pauses(start=registered), max_size=2)))
+    waiting = (Pause(started_at=registered + draw(_HOURS)),)
+    return Claim(
+        id=ClaimId(draw(_IDS)), claimant=draw(claimants()), registered_at=registered,
+        channel=draw(st.sampled_from(ClaimChannel)),
+        essence=draw(_free_text(max_size=200, multiline=True)),
+        response_due=response, resolution_due=response + draw(_HOURS),
+        claim_type=draw(st.none() | st.sampled_from(("quality", "delivery"))),
+        priority=draw(st.sampled_from(ClaimPriority)), department=draw(_strategy(departments)),
+        employee=draw(_optional(_IDS.map(UserId))),
+        handler=draw(_optional(_IDS.map(UserId))),
+        reasons=tuple(draw(st.lists(st.sampled_from(reasons), unique=True, max_size=3))),
+        linked_documents=tuple(draw(st.lists(linked_documents(), max_size=2))),
+        attachments=tuple(draw(st.lists(attachments(), max_size=2))),
+        requested_outcome=draw(st.none() | _free_text(max_size=80)),
+        status=status, result=draw(st.sampled_from(ClaimResult)) if decided else None,
+        responded_at=draw(st.none() | st.just(registered)),
+        decided_at=registered + draw(_HOURS) if decided else None,
+        pauses=finished + waiting if status is ClaimStatus.WAITING_FOR_CLAIMANT else finished,
+        plan=draw(investigation_plans()),
+        history=tuple(draw(st.lists(workflow_steps(), max_size=3))),
+        version=draw(st.integers(min_value=1, max_value=50)),
+    )  # fmt: skip
+
+
+def deadline_policies() -> st.SearchStrategy[DeadlinePolicy]:
+    """Response and resolution allowances, the resolution never the shorter."""
+    positive = st.integers(min_value=1, max_value=24 * 30).map(lambda h: timedelta(hours=h))
+    return st.builds(
+        lambda a, b: DeadlinePolicy(response=min(a, b), resolution=max(a, b)), positive, positive
+    )
+
+
+def claim_settings() -> st.SearchStrategy[ClaimSettings]:
+    """Claim settings: reasons, deadline rules by priority and type, and a working calendar."""
+    classifier = st.lists(st.sampled_from(_REASON_CODES), unique=True).map(
+        lambda codes: ReasonClassifier(
+            reasons=tuple(ClaimReason(code=c, name=c.capitalize()) for c in codes)
+        )
+    )
+    policies = deadline_policies()
+    rules = st.builds(
+        DeadlineRules, default=deadline_policies(),
+        by_priority=st.dictionaries(st.sampled_from(ClaimPriority), policies, max_size=2),
+        by_type=st.dictionaries(st.sampled_from(("quality", "delivery")), policies, max_size=2),
+    )  # fmt: skip
+    return st.builds(
+        ClaimSettings, reasons=classifier, deadlines=rules, calendar=working_calendars(),
+        claim_types=st.frozensets(st.sampled_from(("quality", "delivery"))),
+    )  # fmt: skip
+
+
+def _claim_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
+    """The claims area's models and their strategies, for :func:`_hypothesis_setup_hook`."""
+    settings = claim_settings()
+    registered: dict[type[Any], st.SearchStrategy[Any]] = {
+        Claimant: claimants(),
+        LinkedDocument: linked_documents(),
+        Attachment: attachments(),
+        Pause: pauses(),
+        Activity: activities(),
+        InvestigationPlan: investigation_plans(),
+        WorkflowStep: workflow_steps(),
+        Claim: claims(),
+        DeadlinePolicy: deadline_policies(),
+        DeadlineRules: settings.map(lambda found: found.deadlines),
+        ClaimReason: st.sampled_from(_REASON_CODES).map(lambda c: ClaimReason(code=c, name=c)),
+        ReasonClassifier: settings.map(lambda found: found.reasons),
+        ClaimSettings: settings,
+    }
+    registered.update({cls: domain_events(classes=(cls,)) for cls in CLAIM_EVENTS})
+    return registered
+
+
 def _hypothesis_setup_hook() -> None:
     """Register a strategy for each public model so that ``st.from_type`` draws valid ones."""
     registered: dict[type[Any], st.SearchStrategy[Any]] = {
@@ -1503,5 +1715,6 @@ def _hypothesis_setup_hook() -> None:
     registered.update({cls: domain_events(classes=(cls,)) for cls in PARTNER_EVENTS})
     registered.update(_agreement_strategies())
     registered.update(_deal_strategies())
+    registered.update(_claim_strategies())
     for model, strategy in registered.items():
         st.register_type_strategy(model, strategy)

@@ -116,3 +116,15 @@ def test_the_examples_in_the_readme_and_docstrings_hold() -> None:
     assert (in_readme.failed, in_module.failed) == (0, 0)
     assert in_readme.attempted > 5
     assert in_module.attempted > 0
+
+
+def test_text_that_utf8_cannot_encode_is_a_storage_error_and_stores_nothing() -> None:
+    sample = TestSqlitePartnerRepository()
+    database = Database(":memory:")
+    try:
+        partners = SqlitePartnerRepository(database)
+        with pytest.raises(StorageError, match="add a partner"):
+            partners.add(sample.make_partner("p-1", short_name="Ромашка \ud800"))
+        assert partners.count() == 0
+    finally:
+        database.close()

@@ -87,12 +87,13 @@ CREATE INDEX IF NOT EXISTS relationships_by_target ON relationships (target_type
 
 
 class StorageError(RepositoryError):
-    """SQLite failed for a reason that is not a crmcore condition (disk full, locked, ...).
+    """SQLite failed for a reason that is not a crmcore condition (disk full, locked, text
+    that UTF-8 cannot encode, ...).
 
-    The original ``sqlite3.Error`` is the ``__cause__``; ``sqlite_error`` names its kind.
+    The original error is the ``__cause__``; ``sqlite_error`` names its kind.
     """
 
-    def __init__(self, operation: str, error: sqlite3.Error) -> None:
+    def __init__(self, operation: str, error: sqlite3.Error | UnicodeEncodeError) -> None:
         self.operation = operation
         self.sqlite_error = getattr(error, "sqlite_errorname", type(error).__name__)
         super().__init__(f"SQLite could not {operation}: {error}")
@@ -130,7 +131,8 @@ class Database:
         """A write transaction: committed if the block ends normally, else rolled back.
 
         ``sqlite3`` errors the block lets through become :class:`StorageError`; crmcore errors
-        pass unchanged (after the rollback).
+        pass unchanged (after the rollback). So does text with lone surrogates, which Python
+        strings may hold but UTF-8, and so SQLite, cannot.
         """
         with self._lock, self._translated(operation):
             self._connection.execute("BEGIN IMMEDIATE")
@@ -159,5 +161,5 @@ class Database:
     def _translated(self, operation: str) -> Iterator[None]:
         try:
             yield
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeEncodeError) as error:
             raise StorageError(operation, error) from error

@@ -125,7 +125,7 @@ def create_individual_agreement(
         kind=AgreementKind.INDIVIDUAL,
         name=name,
         valid_from=valid_from or base.valid_from,
-        valid_to=valid_to if valid_to is not None or valid_from is not None else base.valid_to,
+        valid_to=valid_to if valid_to is not None else base.valid_to,
         partner_id=partner.id,
         base_id=base.id,
         overrides=overrides or ConditionOverrides(),

@@ -80,7 +80,8 @@ class RelationshipRepositoryContract(Contract, ABC):
         twin = self.make_relationship("r-2", RelationshipKind.DEALER_OF, "p-1", "p-2")
         with pytest.raises(DuplicateEntityError) as raised:
             repository.add(twin)
-        assert raised.value.key == "ends"
+        # The error names the relationship that holds the ends, so it can be read or removed.
+        assert (raised.value.key, raised.value.entity_id) == ("ends", "r-1")
         with pytest.raises(EntityNotFoundError):
             repository.get(RelationshipId("r-2"))
 
@@ -90,7 +91,7 @@ class RelationshipRepositoryContract(Contract, ABC):
         reversed_twin = self.make_relationship("r-2", RelationshipKind.COMPETITOR_OF, "p-1", "p-2")
         with pytest.raises(DuplicateEntityError) as raised:
             repository.add(reversed_twin)
-        assert raised.value.key == "ends"
+        assert (raised.value.key, raised.value.entity_id) == ("ends", "r-1")
         assert [r.id for r in repository.of(reversed_twin.source)] == ["r-1"]
 
     def test_add_accepts_a_directed_kind_reversed_and_other_kinds(self) -> None:

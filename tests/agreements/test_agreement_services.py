@@ -73,7 +73,7 @@ def test_rejection_returns_to_draft_with_its_reason() -> None:
     assert rejected.entity.status is AgreementStatus.DRAFT
     assert rejected.entity.history[-1].reason == "Скидка слишком велика"
     assert rejected.events[0].name == "agreement.rejected"
-    assert rejected.events[0].reason == "Скидка слишком велика"  # type: ignore[attr-defined]
+    assert rejected.events[0].reason == "Скидка слишком велика"
     with pytest.raises(DomainValidationError) as raised:
         reject(submitted, reason="  ", now=LATER)
     assert raised.value.field == "reason"
@@ -224,7 +224,7 @@ def test_bad_agreements_name_every_field() -> None:
 def test_the_status_follows_the_compiled_machine(moves: list[object]) -> None:
     agreement = typical()
     for move in moves:
-        event = move.event  # type: ignore[attr-defined]
+        event = move.event
         allowed = event in APPROVAL.allowed_events(agreement.status.value)
         try:
             if event == "reject":

@@ -1,0 +1,52 @@
+"""The reference agreements repository passes its contract; the price list and the sales
+history answer by date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crmcore.agreements import AgreementRepository
+from crmcore.errors import DomainValidationError
+from crmcore.ids import EntityRef, PartnerId
+from crmcore.memory import MemoryAgreementRepository, MemoryPriceList, MemorySalesHistory
+from crmcore.money import Money
+from crmcore.testing.contracts import AgreementRepositoryContract
+
+
+class TestMemoryAgreementRepository(AgreementRepositoryContract):
+    def make_repository(self) -> AgreementRepository:
+        return MemoryAgreementRepository()
+
+
+def test_the_price_list_gives_the_price_in_effect_on_a_date() -> None:
+    prices = MemoryPriceList()
+    prices.set("wholesale", "tea", Money.of("110.00", "RUB"), since=date(2026, 3, 1))
+    prices.set("wholesale", "tea", Money.of("100.00", "RUB"), since=date(2026, 1, 1))
+    prices.set("wholesale", "tea", Money.of("105.00", "RUB"), since=date(2026, 3, 1))
+    assert prices.price("wholesale", "tea", date(2025, 12, 31)) is None
+    assert prices.price("wholesale", "tea", date(2026, 1, 1)) == Money.of("100.00", "RUB")
+    assert prices.price("wholesale", "tea", date(2026, 3, 1)) == Money.of("105.00", "RUB")
+    assert prices.price("retail", "tea", date(2026, 3, 1)) is None
+    with pytest.raises(DomainValidationError) as raised:
+        prices.set("wholesale", "tea", Money.of("-1", "RUB"), since=date(2026, 4, 1))
+    assert raised.value.field == "price"
+
+
+def test_the_sales_history_gives_the_latest_sale_up_to_a_date() -> None:
+    sales = MemorySalesHistory()
+    partner = PartnerId("p-1")
+    shipment = EntityRef(entity_type="shipment", entity_id="SH-2")
+    sales.record(partner, "tea", Money.of("90.00", "RUB"), sold_on=date(2026, 2, 1))
+    sales.record(
+        partner, "tea", Money.of("95.00", "RUB"), sold_on=date(2026, 3, 1), document=shipment
+    )
+    sales.record(partner, "tea", Money.of("99.00", "RUB"), sold_on=date(2026, 3, 1))
+    sales.record(PartnerId("p-2"), "cups", Money.of("5.00", "RUB"), sold_on=date(2026, 1, 1))
+    found = sales.last_sales(partner, ("tea", "cups"), until=date(2026, 3, 1))
+    assert list(found) == ["tea"]
+    assert found["tea"].price == Money.of("99.00", "RUB")
+    earlier = sales.last_sales(partner, ("tea",), until=date(2026, 2, 28))
+    assert earlier["tea"].price == Money.of("90.00", "RUB")
+    assert sales.last_sales(partner, ("tea",), until=date(2026, 1, 31)) == {}

@@ -14,6 +14,7 @@ need it are skipped, not failed. Sample entities come from ``make_partner`` and 
 override them when a backend needs other valid data.
 """
 
+from crmcore.testing.contracts.agreements import AgreementRepositoryContract
 from crmcore.testing.contracts.claims import ClaimRepositoryContract
 from crmcore.testing.contracts.contact_persons import ContactPersonRepositoryContract
 from crmcore.testing.contracts.deals import (
@@ -25,6 +26,7 @@ from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
 
 __all__ = [
+    "AgreementRepositoryContract",
     "ClaimRepositoryContract",
     "ContactPersonRepositoryContract",
     "DealRepositoryContract",

@@ -22,6 +22,21 @@ from hypothesis import settings as Settings  # noqa: N812 - the class, beside th
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from crmcore.agreements.conditions import (
+    ConditionOverrides,
+    DeliveryTerms,
+    SalesConditions,
+    Taxation,
+)
+from crmcore.agreements.kinds import (
+    AgreementKind,
+    AgreementStatus,
+    DeliveryMethod,
+    PaymentForm,
+    TaxRegime,
+)
+from crmcore.agreements.model import Agreement
+from crmcore.agreements.repository import AgreementRepository
 from crmcore.claims.kinds import ClaimChannel, ClaimResult, ClaimStatus
 from crmcore.claims.model import Claim, Claimant, Pause
 from crmcore.claims.repository import ClaimRepository
@@ -32,6 +47,7 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
 from crmcore.errors import CRMError, EntityNotFoundError
 from crmcore.ids import (
+    AgreementId,
     ClaimId,
     ContactPersonId,
     DealId,
@@ -42,6 +58,7 @@ from crmcore.ids import (
     UserId,
 )
 from crmcore.memory import (
+    MemoryAgreementRepository,
     MemoryClaimRepository,
     MemoryContactPersonRepository,
     MemoryDealRepository,
@@ -60,6 +77,7 @@ from crmcore.partners.repository import (
 )
 
 __all__ = [
+    "agreement_repository_comparison",
     "claim_repository_comparison",
     "contact_person_repository_comparison",
     "deal_repository_comparison",
@@ -607,3 +625,87 @@ def claim_repository_comparison(
             self.compare(lambda repository: repository.find())
 
     return _configured(ClaimRepositoryComparison, settings)
+
+
+# --- agreements (crmcore.agreements) ----------------------------------------------------
+
+_AGREEMENT_CONDITIONS: Final = SalesConditions(
+    currency="RUB",
+    price_type="wholesale",
+    payment_form=PaymentForm.BANK_TRANSFER,
+    taxation=Taxation(regime=TaxRegime.EXEMPT),
+    delivery=DeliveryTerms(method=DeliveryMethod.PICKUP),
+)
+_BASES: Final = ("t-1", "t-2")
+_VALID_FROM: Final = (date(2026, 1, 1), date(2026, 3, 1), date(2026, 6, 1))
+
+
+@st.composite
+def _pooled_agreements(draw: st.DrawFn) -> Agreement:
+    kind = draw(st.sampled_from(tuple(AgreementKind)))
+    status = draw(st.sampled_from(tuple(AgreementStatus)))
+    common: dict[str, Any] = {
+        "id": AgreementId(draw(_ids)),
+        "kind": kind,
+        "name": draw(st.sampled_from(_NAMES)),
+        "status": status,
+        "valid_from": draw(st.sampled_from(_VALID_FROM)),
+        "conditions": _AGREEMENT_CONDITIONS,
+        "created_at": _CREATED_AT,
+        "version": draw(st.integers(min_value=1, max_value=3)),
+    }
+    if kind is AgreementKind.TYPICAL:
+        return Agreement(**common)
+    return Agreement(
+        **common,
+        partner_id=PartnerId(draw(st.sampled_from(("p-1", "p-2")))),
+        base_id=AgreementId(draw(st.sampled_from(_BASES))),
+        overrides=ConditionOverrides(),
+    )
+
+
+def agreement_repository_comparison(
+    make_repository: Callable[[], AgreementRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryAgreementRepository``."""
+    statuses = st.none() | st.sampled_from(tuple(AgreementStatus))
+
+    class AgreementRepositoryComparison(_Comparison[AgreementRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryAgreementRepository()
+            self.subject = make_repository()
+
+        @rule(agreement=_pooled_agreements())
+        def add(self, agreement: Agreement) -> None:
+            self.compare(lambda repository: repository.add(agreement))
+
+        @rule(agreement=_pooled_agreements(), offset=_offsets, bump=_bumps)
+        def save(self, agreement: Agreement, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(agreement.id))
+            changed, expected = _saved_change(agreement, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        @rule(agreement_id=_unknown_or_known_ids)
+        def get(self, agreement_id: str) -> None:
+            self.compare(lambda repository: repository.get(AgreementId(agreement_id)))
+
+        @rule(partner_id=st.sampled_from(("p-1", "p-2", "p-3")), status=statuses)
+        def of_partner(self, partner_id: str, status: AgreementStatus | None) -> None:
+            self.compare(
+                lambda repository: repository.of_partner(PartnerId(partner_id), status=status)
+            )
+
+        @rule(base_id=st.sampled_from((*_BASES, "t-3")))
+        def based_on(self, base_id: str) -> None:
+            self.compare(lambda repository: repository.based_on(AgreementId(base_id)))
+
+        @rule(kind=st.sampled_from(tuple(AgreementKind)), status=statuses)
+        def of_kind(self, kind: AgreementKind, status: AgreementStatus | None) -> None:
+            self.compare(lambda repository: repository.of_kind(kind, status=status))
+
+        @invariant()
+        def same_agreements(self) -> None:
+            self.compare(lambda repository: (list(repository.iterate()), repository.count()))
+
+    return _configured(AgreementRepositoryComparison, settings)

@@ -6,18 +6,43 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import Phase, settings
 
-from crmcore.agreements import AgreementRepository
+from crmcore.agreements import Agreement, AgreementRepository, AgreementStatus
 from crmcore.errors import DomainValidationError
 from crmcore.ids import EntityRef, PartnerId
 from crmcore.memory import MemoryAgreementRepository, MemoryPriceList, MemorySalesHistory
 from crmcore.money import Money
 from crmcore.testing.contracts import AgreementRepositoryContract
+from crmcore.testing.stateful import agreement_repository_comparison
+
+QUICK = settings(max_examples=25, stateful_step_count=20, database=None)
 
 
 class TestMemoryAgreementRepository(AgreementRepositoryContract):
     def make_repository(self) -> AgreementRepository:
         return MemoryAgreementRepository()
+
+
+TestMemoryAgreementComparison = agreement_repository_comparison(
+    MemoryAgreementRepository, settings=QUICK
+).TestCase
+
+
+class StatusBlind(MemoryAgreementRepository):
+    """A repository with a classic bug: the status filter of of_partner is ignored."""
+
+    def of_partner(
+        self, partner_id: PartnerId, *, status: AgreementStatus | None = None
+    ) -> list[Agreement]:
+        return super().of_partner(partner_id)
+
+
+def test_the_comparison_finds_an_ignored_status_filter() -> None:
+    no_shrinking = settings(max_examples=200, database=None, phases=[Phase.generate])
+    machine = agreement_repository_comparison(StatusBlind, settings=no_shrinking)
+    with pytest.raises(AssertionError, match="reference gave"):
+        machine.TestCase("runTest").runTest()
 
 
 def test_the_price_list_gives_the_price_in_effect_on_a_date() -> None:

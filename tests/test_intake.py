@@ -124,6 +124,9 @@ def test_unknown_fields_are_reported_up_to_a_limit() -> None:
         FORM.read(payload)
     assert len(caught.value.violations) == 21
     assert caught.value.violations[-1].message == "has 81 more unknown fields"
+    with pytest.raises(DomainValidationError) as caught:
+        FORM.read({**VALID, "": 1, " x": 2, "a\x00": 3})
+    assert caught.value.fields == ("''", "' x'", "'a\\x00'")
 
 
 def test_shown_values_are_shortened_and_stripped_of_control_characters() -> None:
@@ -178,4 +181,5 @@ def test_hostile_payloads_raise_only_the_typed_error(payload: Any) -> None:
     else:
         problems = []
     assert set(values) <= set(FORM.fields)
+    assert all(problems)
     assert problems or {"name", "message", "kind"} <= set(values)

@@ -86,7 +86,10 @@ def clean_input_text(raw: str, *, multiline: bool = False, form: Normalization =
 class FieldReader(Protocol):
     """Reads the raw value of one field into a clean value, or says what is wrong with it."""
 
-    required: bool
+    @property
+    def required(self) -> bool:
+        """Whether a payload without the field (or with ``None`` in it) is refused."""
+        ...
 
     def read(self, field: str, raw: object) -> tuple[object, list[Violation]]:
         """The clean value and no violations, or anything and the violations found."""
@@ -269,8 +272,10 @@ class IntakeForm:
     def _unknown(self, payload: Mapping[Any, object]) -> Iterator[Violation]:
         unknown = [key for key in payload if not (isinstance(key, str) and key in self.fields)]
         for key in unknown[:_MAX_REPORTED_UNKNOWN]:
-            name = key if isinstance(key, str) else repr(key)
-            yield Violation(field=_shown(name), message="is not a known field")
+            plain = isinstance(key, str) and key.isprintable() and key.strip() == key != ""
+            yield Violation(
+                field=_shown(key if plain else repr(key)), message="is not a known field"
+            )
         if len(unknown) > _MAX_REPORTED_UNKNOWN:
             extra = len(unknown) - _MAX_REPORTED_UNKNOWN
             yield Violation(field="$", message=f"has {extra} more unknown fields")

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmcore.customfields import (
@@ -165,6 +165,7 @@ def test_a_registry_holds_only_uniquely_named_declarations() -> None:
         CustomFieldRegistry(fields=[("partner", ())])  # type: ignore[arg-type]
 
 
+@settings(max_examples=40)
 @given(custom_field_registries(), st.data())
 def test_values_drawn_for_a_registry_pass_it(
     registry: CustomFieldRegistry, data: st.DataObject

@@ -76,7 +76,7 @@ def test_the_setup_hook_is_the_hypothesis_entry_point() -> None:
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model.__name__)
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(data=st.data())
 def test_from_type_draws_valid_instances_of_each_model(
     model: type[Any], data: st.DataObject
@@ -105,7 +105,7 @@ def test_from_type_draws_valid_instances_of_each_model(
         "domain_events",
     ],
 )
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(data=st.data())
 def test_every_model_drawn_is_built_again_unchanged(name: str, data: st.DataObject) -> None:
     value = data.draw(getattr(strategies, name)())
@@ -204,7 +204,7 @@ def test_bank_accounts_need_some_kind_of_account() -> None:
         bank_accounts(russian=False, iban_countries=())
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(
     st.sampled_from(PartnerKind).flatmap(
         lambda kind: st.tuples(st.just(kind), partners(kinds=(kind,)))
@@ -217,7 +217,7 @@ def test_partners_have_legal_data_that_fits_their_kind(drawn: tuple[PartnerKind,
         assert list(partner.legal.problems(kind=kind)) == []
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(partners(roles=(PartnerRole.CLIENT, PartnerRole.DEALER), ids=("p-1",)))
 def test_partners_take_the_roles_and_ids_asked_for(partner: Partner) -> None:
     assert partner.id == "p-1"
@@ -225,7 +225,7 @@ def test_partners_take_the_roles_and_ids_asked_for(partner: Partner) -> None:
     assert partner.roles
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(custom_field_registries(entity_types=("partner",)), st.data())
 def test_partners_drawn_for_a_registry_pass_it(
     registry: CustomFieldRegistry, data: st.DataObject
@@ -236,6 +236,7 @@ def test_partners_drawn_for_a_registry_pass_it(
     assert required <= set(partner.custom)
 
 
+@settings(max_examples=40)
 @given(custom_values())
 def test_custom_values_without_a_registry_are_valid_for_a_model(values: dict[str, Any]) -> None:
     assert list(custom_values_check("custom", values)) == []

@@ -37,7 +37,7 @@ from crmcore.agreements import (
     submit_for_approval,
 )
 from crmcore.demo.world import World, table
-from crmcore.events import Outcome, primitive
+from crmcore.events import DomainEvent, Outcome, primitive
 from crmcore.ids import AgreementId, PartnerId
 from crmcore.memory import MemoryAgreementRepository, MemoryPriceList, MemorySalesHistory
 from crmcore.money import Money
@@ -71,11 +71,11 @@ def _conditions() -> SalesConditions:
 
 
 class _Agreements:
-    """The chapter's own repository and the world's event list."""
+    """The chapter's own repository and the events its services returned."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self) -> None:
         self.repository = MemoryAgreementRepository()
-        self.events = world.events
+        self.events: list[DomainEvent] = []
 
     def keep(self, outcome: Outcome[Agreement]) -> Agreement:
         agreement = outcome.entity
@@ -90,7 +90,7 @@ class _Agreements:
 
 def chapter(world: World, now: datetime) -> Iterator[str]:
     """Agreements drafted and approved, a quote, and a document checked against them."""
-    agreements = _Agreements(world)
+    agreements = _Agreements()
     client = world.partners.get(PartnerId("romashka"))
     start, end = date(now.year, 1, 1), date(now.year, 12, 31)
     typical = agreements.keep(
@@ -118,6 +118,9 @@ def chapter(world: World, now: datetime) -> Iterator[str]:
     prices = _price_list(start)
     yield from _quote_told(world, individual, prices, now)
     yield from _check_told(individual, prices, now)
+    yield ""
+    names = ", ".join(dict.fromkeys(event.name for event in agreements.events))
+    yield f"The agreements' services returned {len(agreements.events)} events: {names}"
 
 
 def _agreements_told(typical: Agreement, individual: Agreement) -> Iterator[str]:

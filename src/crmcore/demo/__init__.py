@@ -12,14 +12,17 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Final
 
-from crmcore.demo import partners
+from crmcore.demo import agreements, partners
 from crmcore.demo.world import World, table
 
 __all__ = ["CHAPTERS", "World", "demo_lines", "table"]
 
 Chapter = Callable[[World, datetime], Iterator[str]]
 
-CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (("Partners and contacts", partners.chapter),)
+CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
+    ("Partners and contacts", partners.chapter),
+    ("Agreements, quotes and the compliance check", agreements.chapter),
+)
 
 
 def demo_lines(now: datetime) -> Iterator[str]:

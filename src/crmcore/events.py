@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
@@ -67,7 +67,8 @@ class DomainEvent(Model):
 
 
 def primitive(value: object) -> Any:  # noqa: PLR0911 - one return per kind reads best
-    """A JSON-ready form of a domain value: ``Decimal``, dates, enums, attrs models, collections.
+    """A JSON-ready form of a domain value: ``Decimal``, dates, durations, enums, attrs models,
+    collections.
 
     >>> from crmcore.money import Money
     >>> primitive(Money.of("10.50", "RUB"))
@@ -79,6 +80,11 @@ def primitive(value: object) -> Any:  # noqa: PLR0911 - one return per kind read
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        # The same ISO 8601 duration as the converter writes; imported late to avoid a cycle.
+        from crmcore.serialization import _unstructure_timedelta  # noqa: PLC0415
+
+        return _unstructure_timedelta(value)
     if isinstance(value, enum.Enum):
         return primitive(value.value)
     if attrs.has(type(value)):

@@ -9,6 +9,7 @@ from crmcore.memory.agreements import (
 )
 from crmcore.memory.claims import MemoryClaimRepository
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
+from crmcore.memory.interactions import MemoryInteractionRepository
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -20,6 +21,7 @@ __all__ = [
     "MemoryClaimRepository",
     "MemoryContactPersonRepository",
     "MemoryDealRepository",
+    "MemoryInteractionRepository",
     "MemoryPartnerRepository",
     "MemoryPipelineRepository",
     "MemoryPriceList",

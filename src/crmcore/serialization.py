@@ -53,6 +53,7 @@ EVENT_MODULES: Final = (
     "crmcore.agreements.events",
     "crmcore.deals.events",
     "crmcore.claims.events",
+    "crmcore.interactions.events",
 )
 
 

@@ -13,6 +13,7 @@ import crmcore_sqlite
 from crmcore.errors import ConcurrencyConflictError, RepositoryError
 from crmcore.ids import PartnerId
 from crmcore.partners import ContactPersonRepository, PartnerRepository, RelationshipRepository
+from crmcore.serialization import make_converter
 from crmcore.testing.contracts import (
     ContactPersonRepositoryContract,
     PartnerRepositoryContract,
@@ -25,6 +26,8 @@ from crmcore_sqlite import (
     SqliteRelationshipRepository,
     StorageError,
 )
+
+CONVERTER = make_converter()
 
 
 class _Databases:
@@ -40,7 +43,7 @@ class _Databases:
             database.close()
 
     def open_database(self) -> Database:
-        database = Database(":memory:")
+        database = Database(":memory:", converter=CONVERTER)
         self.databases.append(database)
         return database
 

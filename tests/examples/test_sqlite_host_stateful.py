@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+from crmcore.serialization import make_converter
 from crmcore.testing.stateful import (
     contact_person_repository_comparison,
     partner_repository_comparison,
@@ -20,11 +21,13 @@ from crmcore_sqlite import (
 )
 
 THOROUGH = settings(max_examples=100, stateful_step_count=30, database=None)
+# Configuring a converter takes longer than a whole example; one serves every database.
+CONVERTER = make_converter()
 OPENED: list[Database] = []
 
 
 def open_database() -> Database:
-    database = Database(":memory:")
+    database = Database(":memory:", converter=CONVERTER)
     OPENED.append(database)
     return database
 

@@ -105,6 +105,7 @@ class Database:
     One connection serves every thread, one at a time under a lock; writes run in
     ``BEGIN IMMEDIATE`` transactions, so that two ``Database`` objects on one file (two
     processes, say) also serialize their writes and optimistic locking holds between them.
+    Pass ``converter`` to share one between databases: configuring one takes a moment.
     """
 
     def __init__(

@@ -29,7 +29,9 @@ from crmcore.agreements import (
     ComplianceContext,
     ComplianceViolation,
     DeliveryMethod,
+    PackagingItem,
     PaymentForm,
+    PlannedPayment,
     SalesConditions,
     Taxation,
     TaxRegime,
@@ -271,3 +273,37 @@ def test_a_check_yielding_something_else_is_a_plugin_error() -> None:
         )  # fmt: skip
     assert (raised.value.group, raised.value.name) == ("crmcore.compliance", "broken")
     assert compliance_check_problem("x", 42) is not None
+
+
+def test_a_report_names_the_document_by_kind_and_number_as_the_host_writes_it() -> None:
+    agreement = active(conditions())
+    list_price = Money.of("100.00", "RUB")
+    document = attrs.evolve(conforming_document(agreement, list_price), number="ЗК-000017")
+    report = check_sales_document(document, agreement, prices=price_list(list_price), now=NOW)
+    assert (report.document, report.agreement_id, report.checked_at) == (
+        "order ЗК-000017", "ind-9", NOW,
+    )  # fmt: skip
+
+
+def test_a_bad_document_names_every_field() -> None:
+    agreement = active(conditions())
+    document = conforming_document(agreement, Money.of("100.00", "RUB"))
+    with pytest.raises(DomainValidationError) as raised:
+        attrs.evolve(
+            document,
+            lines=(),
+            shipment_date=date(2026, 3, 1),
+            packaging=(PackagingItem(item="pallet", quantity=1),),
+            payment_plan=(PlannedPayment(due_date=date(2026, 3, 2), amount=Money.of(1, "EUR")),),
+        )
+    assert raised.value.fields == ("lines",)
+    with pytest.raises(DomainValidationError) as raised:
+        attrs.evolve(
+            document,
+            shipment_date=date(2026, 3, 1),
+            payment_plan=(PlannedPayment(due_date=date(2026, 3, 2), amount=Money.of(1, "EUR")),),
+        )
+    assert raised.value.fields == ("payment_plan[0].amount", "shipment_date")
+    with pytest.raises(DomainValidationError) as raised:
+        PackagingItem(item="pallet", quantity=0)
+    assert raised.value.field == "quantity"

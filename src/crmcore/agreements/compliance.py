@@ -93,7 +93,8 @@ class ComplianceViolation(Model):
 
 @attrs.frozen(kw_only=True)
 class ComplianceReport(Model):
-    """Every violation of one document against one agreement, in the order of the checks."""
+    """Every violation of one document (``order ORD-17``) against one agreement, in the order
+    of the checks."""
 
     document: str = attrs.field(metadata=checks(bounded_text(200)))
     agreement_id: AgreementId = attrs.field(metadata=checks(identifier))
@@ -372,7 +373,7 @@ def check_sales_document(
                 raise PluginError(GROUP, name, None, reason)
             found.append(violation)
     return ComplianceReport(
-        document=str(document.ref), agreement_id=agreement.id, checked_at=now,
+        document=document.title, agreement_id=agreement.id, checked_at=now,
         violations=tuple(found),
     )  # fmt: skip
 

@@ -43,6 +43,11 @@ def _positive(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be above 0", value=value)
 
 
+def _at_least_one(field: str, value: object) -> Iterator[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        yield Violation(field=field, message="must be an integer >= 1", value=value)
+
+
 def _non_negative_money(field: str, value: object) -> Iterator[Violation]:
     if not isinstance(value, Money) or value.is_negative():
         yield Violation(field=field, message="must be Money of 0 or more", value=value)
@@ -84,7 +89,7 @@ class PackagingItem(Model):
     """Returnable packaging declared on a document: crates, pallets and how many."""
 
     item: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(200)))
-    quantity: int = attrs.field(metadata=checks(instance_of(int)))
+    quantity: int = attrs.field(metadata=checks(_at_least_one))
 
 
 def _lines(field: str, value: object) -> Iterator[Violation]:
@@ -145,9 +150,9 @@ class SalesDocument(Model):
             yield Violation(field="shipment_date", message=message, value=self.shipment_date)
 
     @property
-    def ref(self) -> EntityRef:
-        """The document as a typed reference (``order:42``, ``invoice:42``...)."""
-        return EntityRef(entity_type=self.kind.value, entity_id=self.number)
+    def title(self) -> str:
+        """The kind and number, ``order ЗК-000017``: how a report names the document."""
+        return f"{self.kind.value} {self.number}"
 
     @property
     def total(self) -> Money:

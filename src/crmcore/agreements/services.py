@@ -260,7 +260,7 @@ def _moved(
     **fields: Any,
 ) -> Outcome[Agreement]:
     """``agreement`` moved by ``lifecycle_event``, logged in its history, with its event."""
-    status = AgreementStatus(agreement.status.value)
+    status = agreement.status
     target = AgreementStatus(
         APPROVAL.target(status.value, lifecycle_event, entity=(AGREEMENT, agreement.id))
     )

@@ -127,14 +127,14 @@ def _next_period(start: date, period: Period) -> date:
 
 
 def _status_at(claim: Claim, moment: datetime) -> ClaimStatus | None:
-    """The status of ``claim`` at ``moment`` from its workflow log (None before it existed)."""
+    """The status of ``claim`` at ``moment``: the target of the last step logged by then
+    (None before the claim was registered)."""
     if claim.registered_at > moment:
         return None
     status = ClaimStatus.REGISTERED
     for step in claim.history:
-        if step.at > moment:
-            break
-        status = step.target
+        if step.at <= moment:
+            status = step.target
     return status
 
 

@@ -140,11 +140,6 @@ def test_errors_pickle_with_their_context(error: CRMError, attributes: tuple[str
         assert getattr(copy, name) == getattr(error, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DomainValidationError.under calls type(self)(violations), which "
-    "CurrencyMismatchError.__init__(left, right) does not accept",
-)
 def test_a_currency_mismatch_can_be_placed_under_a_path() -> None:
     error = CurrencyMismatchError("RUB", "EUR").under("lines[0]")
     assert error.field == "lines[0].currency"

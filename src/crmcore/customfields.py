@@ -33,11 +33,13 @@ from crmcore.errors import DomainValidationError, Violation
 from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import (
+    FrozenMap,
     Model,
     bounded_text,
     checks,
     each,
     finite_decimal,
+    freeze,
     instance_of,
     optional,
     unique,
@@ -80,7 +82,7 @@ def _field_name(field: str, value: object) -> Iterator[Violation]:
 
 
 def _is_custom_value(value: object) -> bool:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime) or (isinstance(value, Decimal) and not value.is_finite()):
         return False
     return isinstance(value, str | int | bool | Decimal | Money | date | EntityRef)
 
@@ -217,7 +219,7 @@ class CustomFieldRegistry(Model):
     """The custom fields of each entity type. Immutable: :meth:`with_field` returns a new one."""
 
     fields: Mapping[str, tuple[CustomField, ...]] = attrs.field(
-        factory=dict, metadata=checks(_registry_fields)
+        factory=FrozenMap, converter=freeze, metadata=checks(_registry_fields)
     )
 
     def with_field(self, entity_type: str, field: CustomField) -> CustomFieldRegistry:

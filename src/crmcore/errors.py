@@ -109,8 +109,12 @@ class DomainValidationError(CRMError, ValueError):
         return tuple(dict.fromkeys(v.field for v in self.violations))
 
     def under(self, prefix: str) -> DomainValidationError:
-        """The same error with every field path placed under ``prefix``."""
-        return type(self)([v.under(prefix) for v in self.violations])
+        """The same violations with every field path placed under ``prefix``.
+
+        The result is a plain :class:`DomainValidationError`: a subclass's own context
+        (the currencies of a :class:`CurrencyMismatchError`, say) belongs to the original.
+        """
+        return DomainValidationError([v.under(prefix) for v in self.violations])
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.violations,))

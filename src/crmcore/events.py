@@ -20,7 +20,15 @@ from typing import Any, ClassVar, Generic, TypeVar, cast
 import attrs
 
 from crmcore.errors import Violation
-from crmcore.validation import Model, aware_datetime, checks, identifier, optional
+from crmcore.validation import (
+    FrozenMap,
+    Model,
+    aware_datetime,
+    checks,
+    freeze,
+    identifier,
+    optional,
+)
 
 __all__ = ["Change", "DomainEvent", "Outcome", "changes_between", "primitive"]
 
@@ -62,7 +70,9 @@ class DomainEvent(Model):
 
     entity_id: str = attrs.field(metadata=checks(identifier))
     occurred_at: datetime = attrs.field(metadata=checks(aware_datetime))
-    changes: Mapping[str, Change] = attrs.field(factory=dict, metadata=checks(_changes))
+    changes: Mapping[str, Change] = attrs.field(
+        factory=FrozenMap, converter=freeze, metadata=checks(_changes)
+    )
     actor: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
 
 

@@ -27,6 +27,7 @@ from crmcore.validation import Model, checks, finite_decimal
 __all__ = ["Money", "minor_units"]
 
 _CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
+_LIMIT: Final = Decimal(10) ** 18
 # ISO 4217 currencies whose minor unit is not the common two digits.
 _MINOR_UNITS: Final[dict[str, int]] = {
     "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
@@ -40,6 +41,21 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
+def _bounded(field: str, value: object) -> Iterator[Violation]:
+    # Rounding needs every digit in Decimal's default 28-digit context: 18 integer digits
+    # (a quintillion) leave room for any currency's minor unit and then some.
+    if isinstance(value, Decimal) and value.is_finite() and abs(value) >= _LIMIT:
+        yield Violation(field=field, message="must be below 10**18 in absolute value")
+
+
+def _is_ratio(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return False
+    if isinstance(value, Decimal) and not value.is_finite():
+        return False
+    return value >= 0
+
+
 def _currency(field: str, value: object) -> Iterator[Violation]:
     if not isinstance(value, str) or not _CURRENCY.match(value):
         yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
@@ -50,7 +66,7 @@ class Money(Model):
     """An amount of one currency. May be negative (a refund, a difference); fields that must
     not be negative check that themselves with :meth:`is_negative`."""
 
-    amount: Decimal = attrs.field(metadata=checks(finite_decimal))
+    amount: Decimal = attrs.field(metadata=checks(finite_decimal, _bounded))
     currency: str = attrs.field(metadata=checks(_currency))
 
     @classmethod
@@ -100,18 +116,26 @@ class Money(Model):
         return Money(amount=-self.amount, currency=self.currency)
 
     def __lt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
         self._same(other)
         return self.amount >= other.amount
 
@@ -155,7 +179,7 @@ class Money(Model):
 
 
 def _check_ratios(ratios: Sequence[int | Decimal]) -> None:
-    bad = [r for r in ratios if isinstance(r, bool) or not isinstance(r, int | Decimal) or r < 0]
+    bad = [r for r in ratios if not _is_ratio(r)]
     if not ratios or bad or sum(Decimal(r) for r in ratios) == 0:
         raise DomainValidationError.single(
             "ratios", "must be non-negative ints or Decimals with a positive sum", value=ratios

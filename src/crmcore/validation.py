@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
@@ -22,18 +22,23 @@ from crmcore.errors import DomainValidationError, Violation
 
 __all__ = [
     "Check",
+    "FrozenMap",
     "Model",
     "aware_datetime",
     "bounded_text",
     "checks",
     "clean_text",
     "each",
+    "freeze",
     "identifier",
     "instance_of",
     "non_negative_int",
     "optional",
     "unique",
 ]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 Check = Callable[[str, Any], Iterable[Violation]]
 """A check gets the field name and the value and yields what is wrong with it."""
@@ -75,6 +80,53 @@ class Model:
     def _invariants(self) -> Iterable[Violation]:
         """Cross-field rules; run only when every field passed its own checks."""
         return ()
+
+
+class FrozenMap(Mapping[K, V]):
+    """A read-only mapping: what a frozen model holds where it needs a mapping.
+
+    Compares equal to any mapping with the same items, hashes when its values do, and pickles.
+
+    >>> custom = FrozenMap({"car_brand": "Audi"})
+    >>> custom == {"car_brand": "Audi"}, custom["car_brand"]
+    (True, 'Audi')
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[K, V] | None = None) -> None:
+        self._items: dict[K, V] = dict(items or {})
+
+    def __getitem__(self, key: K) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._items.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._items == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self._items,))
+
+
+def freeze(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Converter for mapping fields: a :class:`FrozenMap` copy; other values pass unchanged
+    so that the field's checks can name them."""
+    if isinstance(value, FrozenMap) or not isinstance(value, Mapping):
+        return value
+    return FrozenMap(value)
 
 
 def clean_text(value: str) -> str:

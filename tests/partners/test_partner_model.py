@@ -140,20 +140,10 @@ def test_a_field_problem_does_not_hide_the_legal_data_problem() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model.time_zone catches ZoneInfoNotFoundError and ValueError only; ZoneInfo of "
-    "a directory such as 'Europe' raises IsADirectoryError",
-)
 def test_a_time_zone_directory_is_not_a_time_zone() -> None:
     assert _problems(time_zone="Europe") == ("time_zone",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Partner.custom keeps the dict it is given, so a frozen partner can be changed in "
-    "place past its checks (and cannot be hashed)",
-)
 def test_the_custom_values_of_a_partner_cannot_be_changed_in_place() -> None:
     partner = _partner(custom={"employees": 120})
     with pytest.raises(TypeError):

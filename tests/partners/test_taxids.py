@@ -127,10 +127,6 @@ def test_kpps_of_another_form_fail(kpp: str) -> None:
     assert _fields(kind=LEGAL, kpp=kpp) == ["kpp"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="taxids._KPP uses \\d, which matches non-ASCII digits such as fullwidth ones",
-)
 def test_a_kpp_has_ascii_digits_only() -> None:
     assert _fields(kind=LEGAL, kpp="７７３６01００１") == ["kpp"]
 

@@ -33,13 +33,15 @@ from crmcore.validation import (
 
 __all__ = ["Address", "BankAccount", "Email", "Phone", "country_code"]
 
-_E164: Final = re.compile(r"^\+[1-9]\d{6,14}$")
-_EXTENSION: Final = re.compile(r"^\d{1,10}$")
+_E164: Final = re.compile(r"^\+[1-9][0-9]{6,14}$")
+_EXTENSION: Final = re.compile(r"^[0-9]{1,10}$")
 _LOCAL_PART: Final = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
 _DOMAIN_LABEL: Final = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$")
 _COUNTRY: Final = re.compile(r"^[A-Z]{2}$")
-_DIGITS: Final = re.compile(r"^\d+$")
-_IBAN: Final = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$")
+_DIGITS: Final = re.compile(r"^[0-9]+$")
+_IBAN: Final = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")
+_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
+_SWIFT: Final = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 _MAX_RAW_PHONE = 64
 
 
@@ -54,7 +56,11 @@ def _e164(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be an E.164 number like '+74951234567'",
                         value=value)  # fmt: skip
         return
-    if not phonenumbers.is_valid_number(phonenumbers.parse(value)):
+    try:
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(value))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
         yield Violation(field=field, message="is not a valid phone number", value=value)
 
 
@@ -95,8 +101,11 @@ class Phone(Model):
         if not phonenumbers.is_valid_number(parsed):
             raise DomainValidationError.single(field, "is not a valid phone number", value=raw)
         number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        extension = parsed.extension or None
-        return cls(number=number, kind=kind, extension=extension)
+        try:
+            return cls(number=number, kind=kind, extension=parsed.extension or None)
+        except DomainValidationError as error:
+            moved = [attrs.evolve(v, field=field) for v in error.violations]
+            raise DomainValidationError(moved) from None
 
     def region(self) -> str | None:
         """The ISO country code of the number (``"RU"``), if the numbering plan tells it."""
@@ -201,6 +210,18 @@ def _iban(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="is not a valid IBAN: wrong check digits", value=value)
 
 
+def _swift(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, str) or not _SWIFT.match(value):
+        yield Violation(
+            field=field, message="must be a SWIFT/BIC code like 'SABRRUMM'", value=value
+        )
+
+
+def _currency(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, str) or not _CURRENCY.match(value):
+        yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
+
+
 def russian_account_is_valid(account: str, bic: str, *, correspondent: bool = False) -> bool:
     """The control key of a Russian 20-digit account against the bank's 9-digit BIC.
 
@@ -227,10 +248,8 @@ class BankAccount(Model):
         default=None, metadata=checks(optional(_digits(20)))
     )
     iban: str | None = attrs.field(default=None, metadata=checks(optional(_iban)))
-    swift: str | None = attrs.field(
-        default=None, metadata=checks(optional(instance_of(str)), optional(bounded_text(11)))
-    )
-    currency: str = "RUB"
+    swift: str | None = attrs.field(default=None, metadata=checks(optional(_swift)))
+    currency: str = attrs.field(default="RUB", metadata=checks(_currency))
 
     def _invariants(self) -> Iterator[Violation]:
         if self.bic is None:

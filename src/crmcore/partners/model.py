@@ -24,6 +24,7 @@ from crmcore.partners.contact_data import Address, BankAccount, Email, Phone, co
 from crmcore.partners.kinds import PartnerKind, PartnerRole, RelationshipKind
 from crmcore.partners.taxids import TaxIdScheme, normalize_code, scheme_for
 from crmcore.validation import (
+    FrozenMap,
     Model,
     aware_datetime,
     bounded_text,
@@ -31,6 +32,7 @@ from crmcore.validation import (
     clean_optional_text,
     clean_text,
     each,
+    freeze,
     identifier,
     instance_of,
     non_negative_int,
@@ -94,7 +96,7 @@ def time_zone(field: str, value: object) -> Iterator[Violation]:
         return
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder, not a zone
         yield Violation(field=field, message="is not a known IANA time zone", value=value)
 
 
@@ -149,7 +151,9 @@ class Partner(Model):
     )
     time_zone: str | None = attrs.field(default=None, metadata=checks(optional(time_zone)))
     notes: str | None = attrs.field(default=None, converter=clean_optional_text, metadata=_NOTES)
-    custom: Mapping[str, CustomValue] = attrs.field(factory=dict, metadata=checks(custom_values))
+    custom: Mapping[str, CustomValue] = attrs.field(
+        factory=FrozenMap, converter=freeze, metadata=checks(custom_values)
+    )
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
@@ -185,7 +189,9 @@ class ContactPerson(Model):
     )
     time_zone: str | None = attrs.field(default=None, metadata=checks(optional(time_zone)))
     notes: str | None = attrs.field(default=None, converter=clean_optional_text, metadata=_NOTES)
-    custom: Mapping[str, CustomValue] = attrs.field(factory=dict, metadata=checks(custom_values))
+    custom: Mapping[str, CustomValue] = attrs.field(
+        factory=FrozenMap, converter=freeze, metadata=checks(custom_values)
+    )
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 

@@ -1,0 +1,159 @@
+"""The manager's desktop: the day's calendar, counts, counterparties, and a partner's card.
+
+Read-only: it asks the repositories and the host's :class:`~.records.SalesFacts` and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+import attrs
+
+from crmcore.analytics.records import PartnerSales, SalesFacts
+from crmcore.errors import DomainValidationError
+from crmcore.ids import ContactPersonId, PartnerId, UserId
+from crmcore.interactions.kinds import InteractionStatus
+from crmcore.interactions.model import Interaction
+from crmcore.interactions.repository import InteractionRepository
+from crmcore.money import Money
+from crmcore.partners.localtime import LocalTime, local_time
+from crmcore.partners.model import ContactPerson, Partner
+from crmcore.partners.repository import ContactPersonRepository, PartnerRepository
+from crmcore.validation import aware_datetime, raise_violations
+
+__all__ = ["ContactLine", "Counterparty", "Desktop", "PartnerCard", "desktop", "partner_card"]
+
+
+@attrs.frozen(kw_only=True)
+class Counterparty:
+    """A partner the user has events with on the day, and how many."""
+
+    partner_id: PartnerId
+    name: str
+    events: int
+
+
+@attrs.frozen(kw_only=True)
+class Desktop:
+    """A user's day: the calendar in order of start, how many events and how many overdue
+    interactions (of any day) there are, and the counterparties of the day by name."""
+
+    user: UserId
+    day: date
+    calendar: tuple[Interaction, ...]
+    events: int
+    overdue: int
+    counterparties: tuple[Counterparty, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ContactLine:
+    """A contact person of a partner as the desktop shows it: the first phone and email, the
+    region, and the person's current local time when its zone is known."""
+
+    contact_person_id: ContactPersonId
+    name: str
+    phone: str | None
+    email: str | None
+    region: str | None
+    local_time: LocalTime | None
+
+
+@attrs.frozen(kw_only=True)
+class PartnerCard:
+    """What a manager sees of a chosen partner: sales figures, contacts and history."""
+
+    partner: Partner
+    sales: PartnerSales | None
+    contacts: tuple[ContactLine, ...]
+    history: tuple[Interaction, ...]
+
+    @property
+    def first_deal(self) -> date | None:
+        """The date of the partner's first deal."""
+        return None if self.sales is None else self.sales.first_deal
+
+    @property
+    def deal_count(self) -> int:
+        """How many deals the partner has had."""
+        return 0 if self.sales is None else self.sales.deals
+
+    @property
+    def average_check(self) -> Money | None:
+        """The average amount of the partner's deals."""
+        return None if self.sales is None else self.sales.average_check
+
+    @property
+    def total_sales(self) -> Money | None:
+        """What the partner has bought in all."""
+        return None if self.sales is None else self.sales.total
+
+
+def _day(day: object) -> date:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise DomainValidationError.single("day", "must be a date", value=day)
+    return day
+
+
+def desktop(
+    user: UserId,
+    day: date,
+    *,
+    interactions: InteractionRepository,
+    partners: PartnerRepository,
+    now: datetime,
+    zone: tzinfo = UTC,
+) -> Desktop:
+    """The desktop of ``user`` for ``day`` (a calendar day in ``zone``) at ``now``.
+
+    Cancelled interactions stay off the calendar.
+    """
+    raise_violations(aware_datetime("now", now))
+    start = datetime.combine(_day(day), time(), tzinfo=zone)
+    found = interactions.of_user(user, start=start, end=start + timedelta(days=1))
+    calendar = tuple(i for i in found if i.status is not InteractionStatus.CANCELLED)
+    counts = Counter(i.partner_id for i in calendar if i.partner_id is not None)
+    counterparties = sorted(
+        (
+            Counterparty(partner_id=p, name=partners.get(p).short_name, events=n)
+            for p, n in counts.items()
+        ),
+        key=lambda c: (c.name.casefold(), c.partner_id),
+    )
+    return Desktop(
+        user=user, day=day, calendar=calendar, events=len(calendar),
+        overdue=len(interactions.overdue(now, user=user)),
+        counterparties=tuple(counterparties),
+    )  # fmt: skip
+
+
+def _contact_line(person: ContactPerson, partner: Partner, now: datetime) -> ContactLine:
+    return ContactLine(
+        contact_person_id=person.id, name=person.name,
+        phone=person.phones[0].number if person.phones else None,
+        email=person.emails[0].address if person.emails else None,
+        region=person.region or partner.region, local_time=local_time(person, now),
+    )  # fmt: skip
+
+
+def partner_card(
+    partner_id: PartnerId,
+    *,
+    partners: PartnerRepository,
+    contacts: ContactPersonRepository,
+    interactions: InteractionRepository,
+    sales: SalesFacts,
+    now: datetime,
+    history_limit: int = 20,
+) -> PartnerCard:
+    """The card of ``partner_id`` at ``now``: its sales from ``sales``, its contact persons
+    with their local time, and its latest ``history_limit`` interactions, newest first."""
+    raise_violations(aware_datetime("now", now))
+    partner = partners.get(partner_id)
+    lines = tuple(_contact_line(p, partner, now) for p in contacts.of_partner(partner_id))
+    return PartnerCard(
+        partner=partner, sales=sales.of_partner(partner_id), contacts=lines,
+        history=tuple(interactions.history(partner_id, limit=history_limit)),
+    )  # fmt: skip

@@ -15,6 +15,7 @@ from crmcore.memory.partners import (
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
+from crmcore.memory.sales import MemorySalesFacts
 
 __all__ = [
     "MemoryAgreementRepository",
@@ -26,6 +27,7 @@ __all__ = [
     "MemoryPipelineRepository",
     "MemoryPriceList",
     "MemoryRelationshipRepository",
+    "MemorySalesFacts",
     "MemorySalesHistory",
     "MemoryStageLog",
 ]

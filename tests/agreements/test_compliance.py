@@ -307,3 +307,10 @@ def test_a_bad_document_names_every_field() -> None:
     with pytest.raises(DomainValidationError) as raised:
         PackagingItem(item="pallet", quantity=0)
     assert raised.value.field == "quantity"
+
+
+def test_a_wrong_document_or_agreement_is_named() -> None:
+    prices = price_list(Money.of("100.00", "RUB"))
+    with pytest.raises(DomainValidationError) as raised:
+        check_sales_document({"number": "1"}, "ind-9", prices=prices, now=NOW)
+    assert raised.value.fields == ("document", "agreement")

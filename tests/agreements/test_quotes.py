@@ -81,6 +81,12 @@ def test_a_discount_above_the_limit_and_an_unpriced_product_are_all_named() -> N
             history=history(), now=NOW,
         )  # fmt: skip
     assert raised.value.field == "items"
+    with pytest.raises(DomainValidationError) as raised:
+        build_quote(
+            PARTNER, active(conditions()), [{"product": PRODUCT}],
+            prices=price_list(LIST_PRICE), history=history(), now=NOW,
+        )  # fmt: skip
+    assert raised.value.field == "items[0]"
 
 
 def test_only_an_active_agreement_for_the_partner_can_be_quoted() -> None:

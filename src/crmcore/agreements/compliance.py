@@ -36,6 +36,7 @@ from crmcore.validation import (
     identifier,
     instance_of,
     optional,
+    raise_violations,
 )
 from crmcore.workcalendar import WorkingCalendar
 
@@ -355,6 +356,12 @@ def check_sales_document(
     too). Built-in checks run first, in their order, then the others by name. A check that
     yields something other than violations raises :class:`PluginError`.
     """
+    raise_violations(
+        [
+            *instance_of(SalesDocument)("document", document),
+            *instance_of(Agreement)("agreement", agreement),
+        ]
+    )
     _check_partner_given(document, agreement, partner)
     context = ComplianceContext(
         document=document,

@@ -109,12 +109,8 @@ def build_quote(
     no price or whose discount is above the most the agreement allows.
     """
     today = now.date()
-    conditions = agreement.in_force(today)
-    if not agreement.covers(partner):
-        reason = f"it is not for partner {partner.id!r}"
-        raise AgreementNotApplicableError(agreement.id, reason=reason)
-    if not items:
-        raise_violations([Violation(field="items", message="needs at least one item")])
+    conditions = _applicable(agreement, partner, today)
+    raise_violations(_items("items", tuple(items)))
     list_prices = [prices.price(conditions.price_type, item.product, today) for item in items]
     raise_violations(_item_problems(items, list_prices, conditions))
     products = tuple(dict.fromkeys(item.product for item in items))
@@ -135,6 +131,21 @@ def build_quote(
         lines=lines,
         total=sum((line.amount for line in lines), Money.zero(conditions.currency)),
     )
+
+
+def _applicable(agreement: Agreement, partner: Partner, today: date) -> SalesConditions:
+    """The agreement's conditions in force today, if it is for ``partner``."""
+    conditions = agreement.in_force(today)
+    if not agreement.covers(partner):
+        reason = f"it is not for partner {partner.id!r}"
+        raise AgreementNotApplicableError(agreement.id, reason=reason)
+    return conditions
+
+
+def _items(field: str, value: tuple[object, ...]) -> Iterator[Violation]:
+    yield from each(instance_of(QuoteItem))(field, value)
+    if not value:
+        yield Violation(field=field, message="needs at least one item")
 
 
 def _item_problems(

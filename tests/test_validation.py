@@ -210,3 +210,10 @@ def test_raise_violations_raises_only_when_something_is_wrong() -> None:
             iter([Violation(field="a", message="x"), Violation(field="b", message="y")])
         )
     assert caught.value.fields == ("a", "b")
+
+
+def test_text_with_a_lone_surrogate_is_refused() -> None:
+    check = bounded_text(10)
+    assert [v.message for v in check("name", "A\ud800")] == [
+        "must be valid Unicode (no lone surrogates)"
+    ]

@@ -48,6 +48,8 @@ CHECKS: Final = "crmcore.checks"
 _INVISIBLE: Final = r"\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff"
 _CONTROL: Final = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]")
 _CONTROL_SINGLE_LINE: Final = re.compile(rf"[\x00-\x1f{_INVISIBLE}]")
+# Half of a UTF-16 pair on its own: Python holds it, no UTF-8 database can store it.
+_SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
 
 
@@ -163,6 +165,8 @@ def bounded_text(max_length: int, *, multiline: bool = False) -> Check:
         elif len(value) > max_length:
             message = f"must be at most {max_length} characters, not {len(value)}"
             yield Violation(field=field, message=message)
+        elif _SURROGATE.search(value):
+            yield Violation(field=field, message="must be valid Unicode (no lone surrogates)")
         elif control.search(value):
             yield Violation(field=field, message="must not contain control characters")
 

@@ -10,7 +10,12 @@ Conventions shared by all repositories:
 - ``save(entity, *, expected_version)`` stores a changed entity only if the stored one is still
   at ``expected_version`` (optimistic locking), else raises
   :class:`~crmcore.errors.ConcurrencyConflictError`; it raises ``EntityNotFoundError`` for an
-  entity never added;
+  entity never added, and :class:`~crmcore.errors.DomainValidationError` naming ``version``
+  unless ``entity.version > expected_version`` (a save that does not bump the version would
+  let two writers of the same version both succeed); the checks run in that order: version,
+  existence, conflict;
+- ``limit`` parameters refuse negative numbers (``DomainValidationError`` naming ``limit``);
+  ``limit=0`` returns an empty list;
 - a failing call changes nothing;
 - queries return lists in a documented, stable order.
 """

@@ -1728,3 +1728,8 @@ def _hypothesis_setup_hook() -> None:
     registered.update(_claim_strategies())
     for model, strategy in registered.items():
         st.register_type_strategy(model, strategy)
+
+
+# Registration also runs here: when this module is what first imports hypothesis, crmcore's
+# entry point (crmcore.testing._hypothesis_hook) finds it half built and leaves it to us.
+_hypothesis_setup_hook()

@@ -22,6 +22,7 @@ from crmcore.testing.contracts.deals import (
     PipelineRepositoryContract,
     StageLogContract,
 )
+from crmcore.testing.contracts.interactions import InteractionRepositoryContract
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
 
@@ -30,6 +31,7 @@ __all__ = [
     "ClaimRepositoryContract",
     "ContactPersonRepositoryContract",
     "DealRepositoryContract",
+    "InteractionRepositoryContract",
     "PartnerRepositoryContract",
     "PipelineRepositoryContract",
     "RelationshipRepositoryContract",

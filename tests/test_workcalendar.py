@@ -16,6 +16,7 @@ from crmcore.testing.strategies import aware_datetimes, working_calendars
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+CONVERTER = make_converter()
 BERLIN = ZoneInfo("Europe/Berlin")
 OFFICE = WorkingCalendar(
     time_zone="Europe/Moscow",
@@ -246,7 +247,7 @@ def test_working_time_adds_up_over_consecutive_spans(
 
 @given(working_calendars())
 def test_calendars_round_trip_through_the_converter_and_pickle(calendar: WorkingCalendar) -> None:
-    converter = make_converter()
+    converter = CONVERTER
     assert converter.structure(converter.unstructure(calendar), WorkingCalendar) == calendar
     assert pickle.loads(pickle.dumps(calendar)) == calendar
     assert attrs.evolve(calendar) == calendar
@@ -254,7 +255,7 @@ def test_calendars_round_trip_through_the_converter_and_pickle(calendar: Working
 
 @given(st.timedeltas())
 def test_durations_round_trip_as_iso_8601_text(duration: timedelta) -> None:
-    converter = make_converter()
+    converter = CONVERTER
     text = converter.unstructure(duration)
     assert text.lstrip("-").startswith("P")
     assert converter.structure(text, timedelta) == duration
@@ -263,10 +264,10 @@ def test_durations_round_trip_as_iso_8601_text(duration: timedelta) -> None:
 @pytest.mark.parametrize("text", ["P", "PT", "1H", "P1H", "PT1.5H", "", 3600])
 def test_a_malformed_duration_is_refused(text: object) -> None:
     with pytest.raises(DomainValidationError, match="ISO 8601 duration"):
-        make_converter().structure(text, timedelta)
+        CONVERTER.structure(text, timedelta)
 
 
 @pytest.mark.parametrize("text", ["9 o'clock", "09:00+03:00", 900])
 def test_a_malformed_time_of_day_is_refused(text: object) -> None:
     with pytest.raises(DomainValidationError):
-        make_converter().structure(text, time)
+        CONVERTER.structure(text, time)

@@ -58,9 +58,10 @@ _HUNDRED: Final = Decimal(100)
 
 @attrs.frozen(kw_only=True)
 class FunnelStage:
-    """One stage of a funnel: deals that ``entered`` it, ``moved_on`` to a later stage, were
-    ``won`` afterwards or ``lost`` at it; ``conversion`` (moved on / entered, percent) and
-    the median and 90th percentile of the hours deals stayed (finished stays only)."""
+    """One stage of a funnel: deals that ``entered`` it in the period, of those the ones that
+    ``moved_on`` to a later stage or were ``won`` afterwards, and the deals ``lost`` at it;
+    ``conversion`` (moved on / entered, percent) and the median and 90th percentile of the
+    hours deals stayed (finished stays only)."""
 
     stage: str
     title: str
@@ -237,9 +238,9 @@ def funnel(
         for i in range(len(stages)):
             bit = 1 << i
             entered[i] += count if entered_mask & bit else 0
-            moved[i] += count if moved_mask & bit else 0
+            moved[i] += count if moved_mask & entered_mask & bit else 0
             won[i] += count if status is _WON and entered_mask & bit else 0
-        if status is _LOST:
+        if status is _LOST and stages:
             lost[stage] += count
     rows = tuple(
         FunnelStage(

@@ -28,6 +28,7 @@ __all__ = [
     "OverlappingValidityError",
     "PluginError",
     "RepositoryError",
+    "SpamError",
     "StageGateError",
     "Violation",
 ]
@@ -139,6 +140,14 @@ class CurrencyMismatchError(DomainValidationError):
     def __reduce__(self) -> tuple[object, ...]:
         field = self.violations[0].field
         return (_rebuild, (type(self), (self.left, self.right), {"field": field}))
+
+
+class SpamError(DomainValidationError):
+    """Untrusted input refused as obvious spam (a filled honeypot, too many links, a blocked
+    domain); each violation names the field that gave it away.
+
+    A host may answer a robot as if all went well instead of showing it the problems.
+    """
 
 
 class BusinessRuleError(CRMError):

@@ -27,6 +27,7 @@ crmcore.errors.DomainValidationError: mesage: is not a known field; name: must b
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, Literal, Protocol
@@ -44,7 +45,9 @@ __all__ = [
     "ListField",
     "NestedField",
     "ParsedField",
+    "SpamRules",
     "TextField",
+    "TrapField",
     "clean_input_text",
 ]
 
@@ -54,6 +57,8 @@ _LINE_BREAKS: Final = frozenset("\n\u2028\u2029\x85")
 # The reader gives up on text this many times longer than allowed without cleaning it.
 _RAW_LENGTH_FACTOR: Final = 4
 _MAX_REPORTED_UNKNOWN: Final = 20
+_LINK: Final = re.compile(r"(?i)\b(?:https?://|www\.)([^\s/?#<>\"']+)")
+_EMAIL_DOMAIN: Final = re.compile(r"@([^\s@<>\"',;]+)")
 
 
 def clean_input_text(raw: str, *, multiline: bool = False, form: Normalization = "NFC") -> str:
@@ -279,6 +284,84 @@ class IntakeForm:
         if len(unknown) > _MAX_REPORTED_UNKNOWN:
             extra = len(unknown) - _MAX_REPORTED_UNKNOWN
             yield Violation(field="$", message=f"has {extra} more unknown fields")
+
+
+@attrs.frozen(kw_only=True)
+class TrapField:
+    """A honeypot: a field hidden from people, so only a robot fills it in.
+
+    Reading never fails: the value is whether the field was filled, for :class:`SpamRules`
+    to judge; a robot learns nothing from a validation message.
+    """
+
+    required: bool = False
+
+    def read(self, field: str, raw: object) -> tuple[object, list[Violation]]:
+        """``True`` when anything but an empty string came in."""
+        return raw != "", []
+
+
+@attrs.frozen(kw_only=True)
+class SpamRules:
+    """Signs of obvious spam in a form's clean values: a filled honeypot, too many links in
+    one field, a link or an email address at a blocked domain (or a subdomain of one).
+
+    >>> rules = SpamRules(max_links=1, blocked_domains=frozenset({"spam.example"}))
+    >>> form = IntakeForm(fields={"message": TextField(max_length=500), **rules.trap_fields()})
+    >>> values = form.read({"message": "see www.a.example and https://b.example", "website": ""})
+    >>> [str(v) for v in rules.problems(values)]
+    ['message: has 2 links, at most 1 are allowed']
+    >>> for problem in rules.problems({"email": "bot@mail.spam.example", "website": True}):
+    ...     print(problem)
+    website: is a trap field that people leave empty
+    email: uses the blocked domain mail.spam.example
+    """
+
+    honeypot: str | None = "website"
+    max_links: int = 2
+    blocked_domains: frozenset[str] = frozenset()
+
+    def trap_fields(self) -> dict[str, FieldReader]:
+        """The honeypot field to add to a form's fields (none when there is no honeypot)."""
+        return {} if self.honeypot is None else {self.honeypot: TrapField()}
+
+    def problems(self, values: Mapping[str, object]) -> list[Violation]:
+        """Every sign of spam in ``values`` (clean values read by a form), by field."""
+        found: list[Violation] = []
+        if self.honeypot is not None and values.get(self.honeypot) is True:
+            message = "is a trap field that people leave empty"
+            found.append(Violation(field=self.honeypot, message=message))
+        for field, value in values.items():
+            if field == self.honeypot:
+                continue
+            found.extend(self._text_problems(field, " ".join(_texts(value))))
+        return found
+
+    def _text_problems(self, field: str, text: str) -> Iterator[Violation]:
+        links = _LINK.findall(text)
+        if len(links) > self.max_links:
+            message = f"has {len(links)} links, at most {self.max_links} are allowed"
+            yield Violation(field=field, message=message)
+        for domain in dict.fromkeys([*links, *_EMAIL_DOMAIN.findall(text)]):
+            host = domain.lower().split(":")[0].rstrip(".")
+            if any(host == d or host.endswith(f".{d}") for d in self.blocked_domains):
+                yield Violation(field=field, message=f"uses the blocked domain {_shown(host)}")
+                return
+
+
+def _texts(value: object) -> Iterator[str]:
+    """The text in a clean value: strings, items of lists, values of nested objects, and the
+    text form of parsed values (an email address)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif value is not None and not isinstance(value, bool | int | float):
+        yield str(value)
 
 
 def _shown(value: object) -> Any:

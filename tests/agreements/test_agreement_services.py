@@ -18,6 +18,7 @@ from crmcore.agreements import (
     Agreement,
     AgreementKind,
     AgreementStatus,
+    Audience,
     ConditionOverrides,
     approve,
     close,
@@ -102,8 +103,7 @@ def test_approving_with_an_unresolved_base_is_refused_and_changes_nothing() -> N
 
 
 def test_an_individual_agreement_outside_the_base_is_refused_with_every_reason() -> None:
-    base = approved_typical(audience=typical().audience.__class__(
-        roles=frozenset({PartnerRole.SUPPLIER})))  # fmt: skip
+    base = approved_typical(audience=Audience(roles=frozenset({PartnerRole.SUPPLIER})))
     with pytest.raises(AgreementTermsError) as raised:
         create_individual_agreement(
             name="Ромашка", partner=PARTNER, base=base, now=NOW,

@@ -1,0 +1,96 @@
+"""Requests (leads): intake from the website, email, calls and marketplaces; duplicate
+detection; binding to the client card through the duplicate check; qualification;
+conversion into a partner and a deal; and the reports over them."""
+
+from crmcore.requests.binding import (
+    CONTACT_FIELDS,
+    ContactPersonLookup,
+    RequestMatcher,
+    contact_match_model,
+    contact_person_record,
+    match_request,
+    propose_bindings,
+    request_contact_record,
+    request_partner_record,
+)
+from crmcore.requests.events import (
+    RequestBindingProposed,
+    RequestBound,
+    RequestChanged,
+    RequestConverted,
+    RequestRegistered,
+    RequestStatusChanged,
+)
+from crmcore.requests.kinds import (
+    BUILTIN_REJECTION_REASONS,
+    BUILTIN_SOURCES,
+    BindingMethod,
+    BindingState,
+    RequestStatus,
+)
+from crmcore.requests.lifecycle import REQUEST_LIFECYCLE, REQUEST_LIFECYCLE_DEFINITION
+from crmcore.requests.model import (
+    Binding,
+    BindingProposal,
+    Campaign,
+    ContactData,
+    Request,
+    RequestedItem,
+)
+from crmcore.requests.repository import RequestRepository
+from crmcore.requests.services import (
+    RequestDraft,
+    assign_request,
+    bind_request,
+    find_duplicate,
+    qualify_request,
+    register_request,
+    reject_request,
+    reopen_request,
+    request_changes,
+    take_request,
+)
+from crmcore.requests.settings import RequestSettings
+
+__all__ = [
+    "BUILTIN_REJECTION_REASONS",
+    "BUILTIN_SOURCES",
+    "CONTACT_FIELDS",
+    "REQUEST_LIFECYCLE",
+    "REQUEST_LIFECYCLE_DEFINITION",
+    "Binding",
+    "BindingMethod",
+    "BindingProposal",
+    "BindingState",
+    "Campaign",
+    "ContactData",
+    "ContactPersonLookup",
+    "Request",
+    "RequestBindingProposed",
+    "RequestBound",
+    "RequestChanged",
+    "RequestConverted",
+    "RequestDraft",
+    "RequestMatcher",
+    "RequestRegistered",
+    "RequestRepository",
+    "RequestSettings",
+    "RequestStatus",
+    "RequestStatusChanged",
+    "RequestedItem",
+    "assign_request",
+    "bind_request",
+    "contact_match_model",
+    "contact_person_record",
+    "find_duplicate",
+    "match_request",
+    "propose_bindings",
+    "qualify_request",
+    "register_request",
+    "reject_request",
+    "reopen_request",
+    "request_changes",
+    "request_contact_record",
+    "request_partner_record",
+    "take_request",
+]

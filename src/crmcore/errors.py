@@ -25,6 +25,7 @@ __all__ = [
     "DuplicateEntityError",
     "EntityNotFoundError",
     "InvalidTransitionError",
+    "NoAvailableManagerError",
     "OverlappingValidityError",
     "PluginError",
     "RepositoryError",
@@ -270,6 +271,19 @@ class ClaimNotDecidableError(BusinessRuleError):
     def __reduce__(self) -> tuple[object, ...]:
         context = {"open_activities": self.open_activities}
         return (_rebuild, (type(self), (self.claim_id,), context))
+
+
+class NoAvailableManagerError(BusinessRuleError):
+    """An assignment strategy found nobody available (active, not on leave, within working
+    hours when asked, under capacity); ``reason`` says who was considered and why not."""
+
+    def __init__(self, strategy: str, *, reason: str) -> None:
+        self.strategy = strategy
+        self.reason = reason
+        super().__init__(f"assignment by {strategy!r} found no available manager: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.strategy,), {"reason": self.reason}))
 
 
 class RepositoryError(CRMError):

@@ -4,9 +4,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # CI runs the same examples each time, so a red run is reproducible from its log.
 settings.register_profile(
     "ci", parent=settings.get_profile("default"), derandomize=True, print_blob=True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ def test_demo_tells_the_whole_story() -> None:
     assert "09:00 Europe/Moscow" in text
     assert "legal.tax_id: is not a valid INN" in text
     assert "partners stored before: 4, after: 4" in text
-    assert "10 events were published" in text
+    assert re.search(r"^\d+ events were published: .*partner\.registered", text, re.MULTILINE)
 
 
 def test_demo_command_prints_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:

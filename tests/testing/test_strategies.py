@@ -26,7 +26,7 @@ from crmcore.partners.events import PartnerChanged, PartnerRegistered
 from crmcore.partners.kinds import PartnerKind, PartnerRole
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
 from crmcore.partners.taxids import inn_is_valid, ogrn_is_valid
-from crmcore.testing import strategies
+from crmcore.testing import _hypothesis_hook, strategies
 from crmcore.testing.strategies import (
     PARTNER_EVENTS,
     bank_accounts,
@@ -71,8 +71,8 @@ def test_the_public_names_are_sorted_and_exist() -> None:
 
 def test_the_setup_hook_is_the_hypothesis_entry_point() -> None:
     (entry,) = [e for e in entry_points(group="hypothesis") if e.name == "crmcore"]
-    assert entry.value == "crmcore.testing.strategies:_hypothesis_setup_hook"
-    assert entry.load() is strategies._hypothesis_setup_hook
+    assert entry.value == "crmcore.testing._hypothesis_hook:setup"
+    assert entry.load() is _hypothesis_hook.setup
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model.__name__)

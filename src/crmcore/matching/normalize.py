@@ -214,17 +214,19 @@ def _address(value: str) -> str:
     value = _HYPHENATED_WORD.sub(
         lambda match: _HYPHENATED[match.group().lower()], value[:MAX_INPUT_LENGTH]
     )
-    words: list[str] = []
-    for token in _tokens(value):
-        canonical = _ADDRESS_WORDS.get(token)
-        if canonical is None:
-            # German compounds write the street word into the name: "Hauptstraße" is "Haupt Str.".
-            latin = _latin(token)
-            stem = _STREET_SUFFIX.sub("", latin)
-            words.extend((stem, "st") if stem != latin else (latin,))
-        else:
-            words.append(canonical)
-    return _joined(words)
+    return _joined(word for token in _tokens(value) for word in _address_words_of(token))
+
+
+@lru_cache(maxsize=1 << 16)
+def _address_words_of(token: str) -> tuple[str, ...]:
+    """The canonical word(s) of one address token; cached, as streets and cities repeat."""
+    canonical = _ADDRESS_WORDS.get(token)
+    if canonical is not None:
+        return (canonical,)
+    latin = _latin(token)
+    # German compounds write the street word into the name: "Hauptstraße" is "Haupt Str.".
+    stem = _STREET_SUFFIX.sub("", latin)
+    return (stem, "st") if stem != latin else (latin,)
 
 
 def _phone(value: str) -> str:

@@ -26,7 +26,8 @@ def _violations(model: MatchModel, record: object) -> list[Violation]:
     if not isinstance(record, Mapping):
         return [Violation(field="record", message="must be a mapping of field names to strings")]
     found: list[Violation] = []
-    for name in model.field_names:
+    for spec in model.fields:
+        name = spec.name
         if name not in record:
             found.append(Violation(field=name, message="is missing from the record"))
         elif record[name] is not None and not isinstance(record[name], str):

@@ -13,6 +13,7 @@ from crmcore.requests.binding import (
     request_contact_record,
     request_partner_record,
 )
+from crmcore.requests.conversion import Conversion, convert_request, partner_draft_of
 from crmcore.requests.events import (
     RequestBindingProposed,
     RequestBound,
@@ -51,6 +52,11 @@ from crmcore.requests.services import (
     take_request,
 )
 from crmcore.requests.settings import RequestSettings
+from crmcore.requests.webform import (
+    RequestFormLimits,
+    register_request_from_form,
+    request_form,
+)
 
 __all__ = [
     "BUILTIN_REJECTION_REASONS",
@@ -65,12 +71,14 @@ __all__ = [
     "Campaign",
     "ContactData",
     "ContactPersonLookup",
+    "Conversion",
     "Request",
     "RequestBindingProposed",
     "RequestBound",
     "RequestChanged",
     "RequestConverted",
     "RequestDraft",
+    "RequestFormLimits",
     "RequestMatcher",
     "RequestRegistered",
     "RequestRepository",
@@ -82,15 +90,19 @@ __all__ = [
     "bind_request",
     "contact_match_model",
     "contact_person_record",
+    "convert_request",
     "find_duplicate",
     "match_request",
+    "partner_draft_of",
     "propose_bindings",
     "qualify_request",
     "register_request",
+    "register_request_from_form",
     "reject_request",
     "reopen_request",
     "request_changes",
     "request_contact_record",
+    "request_form",
     "request_partner_record",
     "take_request",
 ]

@@ -70,6 +70,11 @@ def _positive_decimal(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be greater than 0", value=value)
 
 
+def _to_decimal(value: object) -> object:
+    """Whole numbers become ``Decimal``; anything else reaches the checks unchanged."""
+    return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _money(field: str, value: object) -> Iterator[Violation]:
     if value is None:
         return
@@ -84,7 +89,9 @@ class RequestedItem(Model):
     """A product or service asked for: what, how many, and the estimated amount if known."""
 
     product: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(200)))
-    quantity: Decimal = attrs.field(default=Decimal(1), metadata=checks(_positive_decimal))
+    quantity: Decimal = attrs.field(
+        default=Decimal(1), converter=_to_decimal, metadata=checks(_positive_decimal)
+    )
     unit: str | None = attrs.field(
         default=None, converter=clean_optional_text, metadata=checks(optional(bounded_text(20)))
     )

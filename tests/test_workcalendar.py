@@ -271,3 +271,19 @@ def test_a_malformed_duration_is_refused(text: object) -> None:
 def test_a_malformed_time_of_day_is_refused(text: object) -> None:
     with pytest.raises(DomainValidationError):
         CONVERTER.structure(text, time)
+
+
+def test_odd_field_values_are_refused_by_name() -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        WorkingCalendar(working_days=(0, 1), time_zone="")  # type: ignore[arg-type]
+    assert caught.value.fields == ("time_zone", "working_days")
+    with pytest.raises(DomainValidationError) as caught:
+        HolidayRule(name="Bad", rule=5)  # type: ignore[arg-type]
+    assert caught.value.field == "rule"
+
+
+def test_a_calendar_without_working_time_is_reported_going_backwards_too() -> None:
+    never = WorkingCalendar(holiday_rules=(HolidayRule(name="All", rule="FREQ=DAILY"),))
+    with pytest.raises(DomainValidationError) as caught:
+        never.subtract_working_time(moscow(2026, 1, 1), timedelta(hours=1))
+    assert caught.value.field == "calendar"

@@ -131,6 +131,7 @@ def test_the_status_invariants_hold(changes: dict[str, Any], field: str) -> None
         (lambda: LinkedDocument(kind=DocumentKind.ORDER), "number"),
         (lambda: Attachment(name="a", media_type="image", size=1), "media_type"),
         (lambda: Attachment(name="a", media_type="image/png", size=-1), "size"),
+        (lambda: Attachment(name="a", media_type=None, size=1), "media_type"),
         (lambda: Pause(started_at=AT, ended_at=AT - timedelta(1)), "ended_at"),
         (lambda: DeadlinePolicy(response=timedelta(2), resolution=timedelta(1)), "resolution"),
         (lambda: DeadlinePolicy(response=timedelta(0), resolution=timedelta(1)), "response"),

@@ -92,6 +92,7 @@ def test_dynamics_refuses_an_unknown_period() -> None:
         claim_dynamics([], start=START, end=END, period="day")  # type: ignore[arg-type]
     assert caught.value.field == "period"
     assert claim_dynamics([], start=START, end=START).busiest is None
+    assert claim_satisfaction([]).total.shares() == (Decimal("0.0"),) * 3
 
 
 def test_satisfaction_shares_by_reason() -> None:

@@ -181,6 +181,9 @@ def test_a_move_the_status_does_not_allow_names_the_allowed_ones(claim: Claim) -
     assert error.allowed == ("cancel", "investigate")
     with pytest.raises(InvalidTransitionError):
         decide(claim, result="satisfied", now=moscow(1, 11))
+    with pytest.raises(DomainValidationError) as refused:
+        decide(claim, result="fine", now=moscow(1, 11))
+    assert refused.value.field == "result"
 
 
 def test_reopening_clears_the_decision_and_needs_a_reason(claim: Claim) -> None:

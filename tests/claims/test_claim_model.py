@@ -14,13 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import crmcore.claims.investigation
+import crmcore.claims.lifecycle
 import crmcore.claims.model
 import crmcore.claims.planning
 import crmcore.claims.reports
 import crmcore.claims.selfservice
 import crmcore.claims.services
 import crmcore.claims.settings
-import crmcore.claims.workflow
 import crmcore.workcalendar
 from crmcore import claims
 from crmcore.claims import (
@@ -64,7 +64,7 @@ MODELS: tuple[type[Any], ...] = (
 MODULES: tuple[ModuleType, ...] = (
     crmcore.claims.investigation, crmcore.claims.model, crmcore.claims.planning,
     crmcore.claims.reports, crmcore.claims.selfservice, crmcore.claims.services,
-    crmcore.claims.settings, crmcore.claims.workflow, crmcore.workcalendar,
+    crmcore.claims.settings, crmcore.claims.lifecycle, crmcore.workcalendar,
 )  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from crmcore.claims.kinds import (
     ClaimStatus,
     DocumentKind,
 )
+from crmcore.claims.lifecycle import CLAIM_WORKFLOW, CLAIM_WORKFLOW_DEFINITION
 from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, Pause, WorkflowStep
 from crmcore.claims.planning import plan_activity, update_activity
 from crmcore.claims.reports import (
@@ -51,7 +52,6 @@ from crmcore.claims.settings import (
     DeadlineRules,
     ReasonClassifier,
 )
-from crmcore.claims.workflow import CLAIM_WORKFLOW, CLAIM_WORKFLOW_DEFINITION
 
 __all__ = [
     "CLAIM_WORKFLOW",

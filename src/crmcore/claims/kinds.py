@@ -24,7 +24,7 @@ class ClaimChannel(enum.Enum):
 
 
 class ClaimStatus(enum.Enum):
-    """Where a claim is in its workflow; the workflow itself is in :mod:`.workflow`."""
+    """Where a claim is in its workflow; the workflow itself is in :mod:`.lifecycle`."""
 
     REGISTERED = "registered"
     UNDER_INVESTIGATION = "under_investigation"

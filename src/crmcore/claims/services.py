@@ -30,6 +30,7 @@ import attrs
 
 from crmcore.claims.events import ClaimDecided, ClaimRegistered, ClaimStatusChanged
 from crmcore.claims.kinds import ClaimChannel, ClaimPriority, ClaimResult, ClaimStatus
+from crmcore.claims.lifecycle import CLAIM_WORKFLOW
 from crmcore.claims.model import (
     CLAIM,
     Attachment,
@@ -40,7 +41,6 @@ from crmcore.claims.model import (
     WorkflowStep,
 )
 from crmcore.claims.settings import ClaimSettings
-from crmcore.claims.workflow import CLAIM_WORKFLOW
 from crmcore.errors import ClaimNotDecidableError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import ClaimId, UserId

@@ -25,6 +25,7 @@ from crmcore.testing.contracts.deals import (
 from crmcore.testing.contracts.interactions import InteractionRepositoryContract
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
+from crmcore.testing.contracts.requests import RequestRepositoryContract
 
 __all__ = [
     "AgreementRepositoryContract",
@@ -35,5 +36,6 @@ __all__ = [
     "PartnerRepositoryContract",
     "PipelineRepositoryContract",
     "RelationshipRepositoryContract",
+    "RequestRepositoryContract",
     "StageLogContract",
 ]

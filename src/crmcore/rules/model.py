@@ -1,0 +1,333 @@
+"""Rules as data: a trigger, an "If" condition tree and the "Then" actions.
+
+A rule is plain data that a sales manager fills in a form and the host stores as JSON
+(through :func:`crmcore.serialization.make_converter`). Nothing here runs: conditions are
+compiled by :mod:`crmcore.rules.conditions`, checked against entity schemas by
+:mod:`crmcore.rules.validation`, and the engine (:mod:`crmcore.rules.engine`) applies them.
+
+>>> from crmcore.rules.actions import AssignManager, HeadOfDepartment
+>>> rule = Rule(id=RuleId("big-deals"), name="Big deals go to the head of sales",
+...             trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+...             when=FieldCondition(field="amount", op="gt", value=100000),
+...             then=(AssignManager(strategy=HeadOfDepartment()),))
+>>> rule.trigger.entity, rule.when.op
+('deal', 'gt')
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import ClassVar, Final, TypeAlias
+
+import attrs
+
+from crmcore.errors import Violation
+from crmcore.ids import RuleId
+from crmcore.validation import (
+    Model,
+    aware_datetime,
+    bounded_text,
+    checks,
+    clean_text,
+    each,
+    identifier,
+    instance_of,
+    non_negative_int,
+    optional,
+)
+
+__all__ = [
+    "ENTITIES",
+    "Action",
+    "AllOf",
+    "AnyOf",
+    "Condition",
+    "FieldCondition",
+    "FieldRef",
+    "Not",
+    "Operand",
+    "Rule",
+    "Scalar",
+    "TimeUnit",
+    "Trigger",
+    "TriggerKind",
+]
+
+ENTITIES: Final = (
+    "request",
+    "deal",
+    "contact",
+    "company",
+    "invoice",
+    "claim",
+    "interaction",
+    "agreement",
+)
+"""The entity types a rule may be triggered by (a company is a partner)."""
+
+MAX_ACTIONS: Final = 20
+_PATH: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63}){0,3}$")
+
+Scalar: TypeAlias = str | int | bool | None
+"""A literal value in a rule as JSON holds it; decimals and dates are written as strings."""
+
+
+class TriggerKind(enum.Enum):
+    """What happened to a record: the "When" of a rule."""
+
+    CREATED = "created"
+    CHANGED = "changed"
+    DELETED = "deleted"
+    STAGE_SET = "stage_set"
+    STATUS_SET = "status_set"
+    DATE = "date"
+    EMAIL_RECEIVED = "email_received"
+    EMAIL_SENT = "email_sent"
+
+
+class TimeUnit(enum.Enum):
+    """The unit of a date trigger's offset."""
+
+    MINUTES = "minutes"
+    HOURS = "hours"
+    DAYS = "days"
+
+
+def field_path(field: str, value: object) -> Iterator[Violation]:
+    """A dotted path of up to four lowercase names: ``amount``, ``partner.region``."""
+    if not isinstance(value, str) or not _PATH.match(value):
+        yield Violation(
+            field=field, message="must be a dotted path like 'partner.region'", value=value
+        )
+
+
+def _entity(field: str, value: object) -> Iterator[Violation]:
+    if value not in ENTITIES:
+        yield Violation(field=field, message="must be one of " + ", ".join(ENTITIES), value=value)
+
+
+def _scalar(field: str, value: object) -> Iterator[Violation]:
+    if value is not None and not isinstance(value, str | int | bool):
+        yield Violation(
+            field=field, message="must be a string, integer, boolean or null", value=value
+        )
+    elif isinstance(value, str) and len(value) > 1000:
+        yield Violation(field=field, message="must be at most 1000 characters")
+
+
+@attrs.frozen(kw_only=True)
+class Trigger(Model):
+    """When a rule is looked at: an entity type and what happened to a record of it.
+
+    ``changed`` may watch ``fields`` (any of them) and require ``from_value`` / ``to_value``
+    of the single watched field; ``stage_set`` and ``status_set`` may require ``to_value``;
+    ``date`` fires ``offset`` ``unit`` ``before`` (or after) the date in ``field``, counting
+    working days of the host's calendar when ``working_days`` is set.
+    """
+
+    entity: str = attrs.field(metadata=checks(_entity))
+    on: TriggerKind = attrs.field(metadata=checks(instance_of(TriggerKind)))
+    fields: tuple[str, ...] = attrs.field(default=(), metadata=checks(each(field_path)))
+    from_value: Scalar = attrs.field(default=None, metadata=checks(_scalar))
+    to_value: Scalar = attrs.field(default=None, metadata=checks(_scalar))
+    field: str | None = attrs.field(default=None, metadata=checks(optional(field_path)))
+    offset: int = attrs.field(default=0, metadata=checks(non_negative_int))
+    unit: TimeUnit = attrs.field(default=TimeUnit.DAYS, metadata=checks(instance_of(TimeUnit)))
+    before: bool = attrs.field(default=True, metadata=checks(instance_of(bool)))
+    working_days: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
+
+    def _invariants(self) -> Iterator[Violation]:
+        if self.on is TriggerKind.DATE:
+            if self.field is None:
+                yield Violation(field="field", message="a date trigger needs a date field")
+            if self.working_days and self.unit is not TimeUnit.DAYS:
+                yield Violation(field="unit", message="working days are counted in days")
+            if self.offset > 3660:
+                yield Violation(field="offset", message="must be at most 3660", value=self.offset)
+        elif self.field is not None or self.offset or self.working_days:
+            yield Violation(field="field", message="only a date trigger has a date field")
+        if self.fields and self.on is not TriggerKind.CHANGED:
+            yield Violation(field="fields", message="only a changed trigger watches fields")
+        if self.from_value is not None and (
+            self.on is not TriggerKind.CHANGED or len(self.fields) != 1
+        ):
+            yield Violation(field="from_value", message="needs a changed trigger on one field")
+        if self.to_value is not None and self.on not in _TO_VALUE_KINDS:
+            yield Violation(
+                field="to_value", message="needs a changed, stage_set or status_set trigger"
+            )
+        if self.to_value is not None and self.on is TriggerKind.CHANGED and len(self.fields) != 1:
+            yield Violation(
+                field="to_value", message="a changed trigger needs one watched field for it"
+            )
+
+
+_TO_VALUE_KINDS: Final = frozenset(
+    {TriggerKind.CHANGED, TriggerKind.STAGE_SET, TriggerKind.STATUS_SET}
+)
+
+
+@attrs.frozen(kw_only=True)
+class FieldRef(Model):
+    """The value of another field of the record, for field-to-field comparisons."""
+
+    field: str = attrs.field(metadata=checks(field_path))
+
+
+Operand: TypeAlias = Scalar | tuple[Scalar, ...] | FieldRef
+"""What a field is compared with: a literal, a list of literals, or another field."""
+
+
+def _operand(field: str, value: object) -> Iterator[Violation]:
+    if isinstance(value, FieldRef):
+        return
+    if isinstance(value, tuple):
+        if len(value) > 1000:
+            yield Violation(field=field, message="must hold at most 1000 values")
+        for index, item in enumerate(value):
+            yield from _scalar(f"{field}[{index}]", item)
+        return
+    yield from _scalar(field, value)
+
+
+@attrs.frozen(kw_only=True)
+class FieldCondition(Model):
+    """One test: the value at ``field`` compared by operator ``op`` with ``value``.
+
+    ``value`` is a literal, a list (for ``in``, ``between``), a :class:`FieldRef`, or a
+    relative date such as ``"today + 3 days"`` for date fields.
+    """
+
+    field: str = attrs.field(metadata=checks(field_path))
+    op: str = attrs.field(metadata=checks(identifier))
+    value: Operand = attrs.field(default=None, metadata=checks(_operand))
+
+
+def _conditions(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, tuple):
+        yield Violation(field=field, message="must be a list of conditions", value=value)
+        return
+    if not value:
+        yield Violation(field=field, message="must hold at least one condition")
+    for index, item in enumerate(value):
+        if not isinstance(item, _CONDITION_TYPES):
+            yield Violation(field=f"{field}[{index}]", message="must be a condition")
+
+
+def _condition(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, _CONDITION_TYPES):
+        yield Violation(field=field, message="must be a condition")
+
+
+@attrs.frozen(kw_only=True)
+class AllOf(Model):
+    """True when every one of ``all`` holds (JSON: ``{"all": [...]}``)."""
+
+    all: tuple[Condition, ...] = attrs.field(metadata=checks(_conditions))
+
+
+@attrs.frozen(kw_only=True)
+class AnyOf(Model):
+    """True when at least one of ``any`` holds (JSON: ``{"any": [...]}``)."""
+
+    any: tuple[Condition, ...] = attrs.field(metadata=checks(_conditions))
+
+
+@attrs.frozen(kw_only=True)
+class Not(Model):
+    """True when ``condition`` does not hold (JSON: ``{"not": {...}}``)."""
+
+    condition: Condition = attrs.field(metadata=checks(_condition))
+
+
+Condition: TypeAlias = AllOf | AnyOf | Not | FieldCondition
+"""A node of the "If" tree."""
+
+_CONDITION_TYPES: Final = (AllOf, AnyOf, Not, FieldCondition)
+
+
+TEMPLATE: Final = "crmcore.rules.template"
+
+
+def template(kind: str = "text") -> dict[str, str]:
+    """Field metadata marking an action's field as a template of ``kind`` (text, url, json),
+    whose ``{{ path }}`` placeholders the engine fills from the record."""
+    return {TEMPLATE: kind}
+
+
+@attrs.frozen(kw_only=True)
+class Action(Model):
+    """Base of the "Then" part of a rule; each subclass names itself with ``kind``.
+
+    Fields marked with :func:`template` metadata are filled from the record when the rule
+    fires; the filled action travels to the host inside a :class:`~crmcore.rules.Command`.
+    Plugins of the ``crmcore.actions`` group subclass it.
+    """
+
+    kind: ClassVar[str] = "action"
+
+    def paths(self) -> Iterator[tuple[str, str]]:
+        """The record paths this action reads or writes, each with its own field name, so
+        that validation can check them against the entity's schema."""
+        return iter(())
+
+
+def _actions(field: str, value: object) -> Iterator[Violation]:
+    yield from each(instance_of(Action))(field, value)
+    if isinstance(value, tuple) and len(value) > MAX_ACTIONS:
+        yield Violation(field=field, message=f"must hold at most {MAX_ACTIONS} actions")
+
+
+@attrs.frozen(kw_only=True)
+class Rule(Model):
+    """An If/Then automation rule: ``trigger``, optional ``when`` and the ``then`` actions.
+
+    Rules run by descending ``priority`` (ties by id); ``stop_processing`` keeps the rules after
+    a fired one from running for the same event. A rule id may have several versions, each
+    effective from ``effective_from`` (inclusive) until ``effective_until`` (exclusive).
+    """
+
+    id: RuleId = attrs.field(metadata=checks(identifier))
+    name: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(200)))
+    enabled: bool = attrs.field(default=True, metadata=checks(instance_of(bool)))
+    priority: int = attrs.field(default=0, metadata=checks(instance_of(int)))
+    stop_processing: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
+    trigger: Trigger = attrs.field(metadata=checks(instance_of(Trigger)))
+    when: Condition | None = attrs.field(default=None, metadata=checks(optional(_condition)))
+    then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
+    version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+    effective_from: datetime | None = attrs.field(
+        default=None, metadata=checks(optional(aware_datetime))
+    )
+    effective_until: datetime | None = attrs.field(
+        default=None, metadata=checks(optional(aware_datetime))
+    )
+
+    def _invariants(self) -> Iterator[Violation]:
+        if not self.then:
+            yield Violation(field="then", message="a rule needs at least one action")
+        start, end = self.effective_from, self.effective_until
+        if isinstance(start, datetime) and isinstance(end, datetime) and start >= end:
+            yield Violation(field="effective_until", message="must be after effective_from")
+
+    def effective_at(self, moment: datetime) -> bool:
+        """Whether this version of the rule applies at ``moment``."""
+        if self.effective_from is not None and moment < self.effective_from:
+            return False
+        return self.effective_until is None or moment < self.effective_until
+
+
+def nodes(condition: Condition, path: str = "when") -> Iterator[tuple[str, Condition]]:
+    """Every node of a condition tree with its JSON path, parents first."""
+    yield path, condition
+    if isinstance(condition, AllOf):
+        for index, child in enumerate(condition.all):
+            yield from nodes(child, f"{path}.all[{index}]")
+    elif isinstance(condition, AnyOf):
+        for index, child in enumerate(condition.any):
+            yield from nodes(child, f"{path}.any[{index}]")
+    elif isinstance(condition, Not):
+        yield from nodes(condition.condition, f"{path}.not")

@@ -1,0 +1,161 @@
+"""Date triggers: "three days before a deal's expected close date, create a task".
+
+:func:`fire_time` places a date trigger on the time line of one record; :func:`due_time_triggers`
+lists the triggers that came due in the half-open window ``(since, now]``. A host calls it
+on a schedule and passes the ``watermark`` of the last answer as the next ``since``: windows
+then tile the time line, so no trigger is missed and none comes due twice. Working days
+come from the host's :class:`~crmcore.workcalendar.WorkingCalendar` (Monday to Friday
+without one).
+
+>>> from datetime import date
+>>> shift_days(date(2026, 6, 1), -3, working=True).isoformat()   # Monday, back to Wednesday
+'2026-05-27'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Final
+
+import attrs
+
+from crmcore.rules.model import Rule, TimeUnit, TriggerKind
+from crmcore.rules.schemas import SchemaRegistry
+from crmcore.workcalendar import WorkingCalendar
+
+__all__ = ["DueTrigger", "DueTriggers", "due_time_triggers", "fire_time", "shift_days"]
+
+_UNITS: Final = {TimeUnit.MINUTES: "minutes", TimeUnit.HOURS: "hours", TimeUnit.DAYS: "days"}
+_LONGEST_STEP: Final = 3660
+
+
+def _is_working(day: date, calendar: WorkingCalendar | None) -> bool:
+    return calendar.is_working_day(day) if calendar is not None else day.weekday() < 5
+
+
+def shift_days(
+    day: date, days: int, *, working: bool = False, calendar: WorkingCalendar | None = None
+) -> date:
+    """``day`` moved by ``days`` calendar days, or by working days when ``working`` is set."""
+    if not working:
+        return day + timedelta(days=days)
+    step = 1 if days >= 0 else -1
+    remaining, moved = abs(days), 0
+    while remaining and moved < _LONGEST_STEP:
+        day += timedelta(days=step)
+        moved += 1
+        if _is_working(day, calendar):
+            remaining -= 1
+    return day
+
+
+def fire_time(
+    rule: Rule, value: object, *, zone: object, calendar: WorkingCalendar | None = None
+) -> datetime | None:
+    """When ``rule``'s date trigger fires for a record whose date field holds ``value``.
+
+    A plain date means the start of that day in ``zone`` (the calendar's zone if any); a record
+    without the date has no fire time.
+    """
+    trigger = rule.trigger
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        tz = calendar.zone if calendar is not None else zone
+        moment = datetime.combine(value, time(0), tzinfo=tz)  # type: ignore[arg-type]
+    else:
+        return None
+    sign = -1 if trigger.before else 1
+    if trigger.working_days:
+        day = shift_days(moment.date(), sign * trigger.offset, working=True, calendar=calendar)
+        return datetime.combine(day, moment.timetz())
+    return moment + sign * timedelta(**{_UNITS[trigger.unit]: trigger.offset})
+
+
+@attrs.frozen(kw_only=True)
+class DueTrigger:
+    """A date trigger of ``rule_id`` that came due for one record at ``due_at``."""
+
+    rule_id: str
+    rule_version: int
+    entity: str
+    entity_id: str
+    field: str
+    due_at: datetime
+
+
+@attrs.frozen(kw_only=True)
+class DueTriggers:
+    """The triggers that came due, oldest first, and the watermark to pass as the next
+    ``since``."""
+
+    due: tuple[DueTrigger, ...]
+    watermark: datetime
+
+
+def due_time_triggers(
+    rules: Iterable[Rule],
+    records: Mapping[str, Iterable[object]],
+    *,
+    since: datetime,
+    now: datetime,
+    schemas: SchemaRegistry | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> DueTriggers:
+    """The date triggers of enabled ``rules`` that came due in ``(since, now]``.
+
+    ``records`` holds the records of each entity type (attrs models or mappings). Each rule
+    version counts only where it is effective at the due time. ``schemas`` is unused for
+    reading (a date trigger names a field of the record itself) but, when given, a field that
+    is not a date of the entity is skipped rather than misread.
+    """
+    if since > now:
+        return DueTriggers(due=(), watermark=since)
+    found = [
+        due
+        for rule in rules
+        if rule.enabled and rule.trigger.on is TriggerKind.DATE
+        for due in _due_for_rule(rule, records.get(rule.trigger.entity, ()), since, now, calendar)
+        if schemas is None or _is_date_field(schemas, rule)
+    ]
+    found.sort(key=lambda due: (due.due_at, due.rule_id, due.entity_id))
+    return DueTriggers(due=tuple(found), watermark=now)
+
+
+def _is_date_field(schemas: SchemaRegistry, rule: Rule) -> bool:
+    from crmcore.rules.schemas import FieldType  # noqa: PLC0415 - local to this guard
+
+    try:
+        spec = schemas.resolve(rule.trigger.entity, rule.trigger.field or "").spec
+    except LookupError:
+        return False
+    return spec.type in {FieldType.DATE, FieldType.DATETIME}
+
+
+def _due_for_rule(
+    rule: Rule,
+    records: Iterable[object],
+    since: datetime,
+    now: datetime,
+    calendar: WorkingCalendar | None,
+) -> Iterator[DueTrigger]:
+    field = rule.trigger.field or ""
+    for record in records:
+        value = _read(record, field)
+        at = fire_time(rule, value, zone=now.tzinfo, calendar=calendar)
+        if at is not None and since < at <= now and rule.effective_at(at):
+            yield DueTrigger(
+                rule_id=rule.id,
+                rule_version=rule.version,
+                entity=rule.trigger.entity,
+                entity_id=str(_read(record, "id")),
+                field=field,
+                due_at=at,
+            )
+
+
+def _read(record: object, name: str) -> object:
+    if isinstance(record, Mapping):
+        return record.get(name)
+    return getattr(record, name, None)

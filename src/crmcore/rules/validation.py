@@ -1,0 +1,321 @@
+"""Checking rules against the entity schemas before they are saved or run.
+
+:func:`validate_rule` reports every problem of a rule at once, each with the JSON path of
+the part at fault (``when.all[1].value``, ``then[0].strategy.rows[2].when.field``): unknown
+fields, operators that do not fit the field's type, values that do not fit the field,
+unknown actions and placeholders, fields an action may not write.
+
+>>> from crmcore.rules.model import FieldCondition, Rule, Trigger, TriggerKind
+>>> from crmcore.rules.actions import SmsToClient
+>>> from crmcore.rules.schemas import default_schemas
+>>> rule = Rule(id="r", name="Bad", trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+...             when=FieldCondition(field="amount", op="starts_with", value="1"),
+...             then=(SmsToClient(text="Hi {{ colour }}"),))
+>>> try:
+...     validate_rule(rule, schemas=default_schemas())
+... except DomainValidationError as error:
+...     print(*error.violations, sep="\\n")
+when.op: 'starts_with' does not apply to a money field (got 'starts_with')
+then[0].text: placeholder 'colour': 'colour' is not a field, custom field or fact of deal
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from crmcore.errors import DomainValidationError, Violation
+from crmcore.rules.actions import ACTIONS, AssignManager, SetFields, placeholders, template_fields
+from crmcore.rules.assignment import FieldMapping
+from crmcore.rules.conditions import coerce
+from crmcore.rules.model import (
+    Action,
+    Condition,
+    FieldCondition,
+    FieldRef,
+    Rule,
+    TriggerKind,
+    nodes,
+)
+from crmcore.rules.operators import OPERATORS, Operator
+from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
+
+__all__ = ["rule_problems", "validate_rule", "validate_rules"]
+
+MAX_NODES = 200
+_COMPARABLE = {
+    FieldType.MONEY: FieldType.DECIMAL,
+    FieldType.INTEGER: FieldType.DECIMAL,
+    FieldType.CHOICE: FieldType.TEXT,
+}
+
+
+def validate_rule(
+    rule: Rule,
+    *,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator] = OPERATORS,
+    actions: Mapping[str, type[Action]] = ACTIONS,
+) -> None:
+    """Raise one :class:`~crmcore.errors.DomainValidationError` with every problem of ``rule``."""
+    found = list(rule_problems(rule, schemas=schemas, operators=operators, actions=actions))
+    if found:
+        raise DomainValidationError(found)
+
+
+def validate_rules(
+    rules: Iterable[Rule],
+    *,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator] = OPERATORS,
+    actions: Mapping[str, type[Action]] = ACTIONS,
+) -> None:
+    """Every problem of every rule (paths start with ``[index]``), and versions of one rule
+    whose effective periods overlap or that repeat a version number."""
+    found: list[Violation] = []
+    seen: dict[str, list[tuple[int, Rule]]] = {}
+    for index, rule in enumerate(rules):
+        problems = rule_problems(rule, schemas=schemas, operators=operators, actions=actions)
+        found.extend(problem.under(f"[{index}]") for problem in problems)
+        for other_index, other in seen.get(rule.id, []):
+            if other.version == rule.version or _overlap(rule, other):
+                message = f"overlaps version {other.version} of the same rule at [{other_index}]"
+                found.append(
+                    Violation(field=f"[{index}].version", message=message, value=rule.version)
+                )
+        seen.setdefault(rule.id, []).append((index, rule))
+    if found:
+        raise DomainValidationError(found)
+
+
+def _overlap(one: Rule, other: Rule) -> bool:
+    starts_before = (
+        one.effective_until is None
+        or other.effective_from is None
+        or other.effective_from < one.effective_until
+    )
+    ends_after = (
+        other.effective_until is None
+        or one.effective_from is None
+        or one.effective_from < other.effective_until
+    )
+    return starts_before and ends_after
+
+
+def rule_problems(
+    rule: Rule,
+    *,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator] = OPERATORS,
+    actions: Mapping[str, type[Action]] = ACTIONS,
+) -> Iterator[Violation]:
+    """Every problem of ``rule`` against the schemas, operators and actions, with its path."""
+    entity = rule.trigger.entity
+    try:
+        schemas.get(entity)
+    except LookupError as error:
+        yield Violation(field="trigger.entity", message=str(error), value=entity)
+        return
+    yield from _trigger_problems(rule, schemas)
+    if rule.when is not None:
+        yield from condition_problems(
+            rule.when, entity=entity, schemas=schemas, operators=operators
+        )
+    for index, action in enumerate(rule.then):
+        for problem in _action_problems(action, entity, schemas, operators, actions):
+            yield problem.under(f"then[{index}]")
+
+
+def _resolve(schemas: SchemaRegistry, entity: str, path: str, at: str) -> ResolvedPath | Violation:
+    try:
+        return schemas.resolve(entity, path)
+    except LookupError as error:
+        return Violation(field=at, message=str(error.args[0]), value=path)
+
+
+def _trigger_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation]:
+    trigger, entity = rule.trigger, rule.trigger.entity
+    for index, name in enumerate(trigger.fields):
+        found = _resolve(schemas, entity, name, f"trigger.fields[{index}]")
+        if isinstance(found, Violation):
+            yield found
+        elif found.hops or found.spec.source is not Source.RECORD:
+            yield Violation(
+                field=f"trigger.fields[{index}]",
+                message="must be a field of the record itself",
+                value=name,
+            )
+        else:
+            for key in ("from_value", "to_value"):
+                yield from _literal(found, getattr(trigger, key), f"trigger.{key}")
+    named = {
+        TriggerKind.STAGE_SET: "stage",
+        TriggerKind.STATUS_SET: "status",
+        TriggerKind.DATE: trigger.field,
+    }
+    if trigger.on in named:
+        yield from _trigger_field(schemas, entity, named[trigger.on] or "", trigger)
+    if (
+        trigger.on in {TriggerKind.EMAIL_RECEIVED, TriggerKind.EMAIL_SENT}
+        and entity != "interaction"
+    ):
+        yield Violation(
+            field="trigger.entity", message="email triggers concern interactions", value=entity
+        )
+
+
+def _trigger_field(
+    schemas: SchemaRegistry, entity: str, name: str, trigger: object
+) -> Iterator[Violation]:
+    from crmcore.rules.model import Trigger  # noqa: PLC0415 - for the type only
+
+    assert isinstance(trigger, Trigger)
+    at = "trigger.field" if trigger.on is TriggerKind.DATE else "trigger.on"
+    found = _resolve(schemas, entity, name, at)
+    if isinstance(found, Violation):
+        yield found
+        return
+    if trigger.on is TriggerKind.DATE:
+        if found.hops or found.spec.type not in {FieldType.DATE, FieldType.DATETIME}:
+            yield Violation(field=at, message="must be a date field of the record", value=name)
+    else:
+        yield from _literal(found, trigger.to_value, "trigger.to_value")
+
+
+def _literal(found: ResolvedPath, value: object, at: str) -> Iterator[Violation]:
+    if value is None:
+        return
+    try:
+        coerce(found.spec, OPERATORS["eq"], value)
+    except ValueError as error:
+        yield Violation(field=at, message=str(error), value=value)
+
+
+def condition_problems(
+    condition: Condition,
+    *,
+    entity: str,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator],
+    path: str = "when",
+) -> Iterator[Violation]:
+    """Every problem of a condition tree whose root is at ``path``."""
+    count = 0
+    for at, node in nodes(condition, path):
+        count += 1
+        if isinstance(node, FieldCondition):
+            yield from _leaf_problems(node, at, entity, schemas, operators)
+    if count > MAX_NODES:
+        yield Violation(field=path, message=f"must have at most {MAX_NODES} nodes, not {count}")
+
+
+def _leaf_problems(
+    leaf: FieldCondition,
+    at: str,
+    entity: str,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator],
+) -> Iterator[Violation]:
+    operator = operators.get(leaf.op)
+    found = _resolve(schemas, entity, leaf.field, f"{at}.field")
+    if operator is None:
+        yield Violation(
+            field=f"{at}.op",
+            message="must be one of " + ", ".join(sorted(operators)),
+            value=leaf.op,
+        )
+    if isinstance(found, Violation):
+        yield found
+    if operator is None or isinstance(found, Violation):
+        return
+    kind = found.spec.type
+    if operator.types is not None and kind not in operator.types:
+        yield Violation(
+            field=f"{at}.op",
+            message=f"{leaf.op!r} does not apply to a {kind.value} field",
+            value=leaf.op,
+        )
+        return
+    if operator.reads_change and (found.hops or found.spec.source is not Source.RECORD):
+        yield Violation(
+            field=f"{at}.field",
+            message=f"{leaf.op!r} needs a field of the record itself",
+            value=leaf.field,
+        )
+    if isinstance(leaf.value, FieldRef):
+        yield from _field_ref_problems(leaf.value, kind, at, entity, schemas)
+        return
+    try:
+        coerce(found.spec, operator, leaf.value)
+    except ValueError as error:
+        yield Violation(field=f"{at}.value", message=str(error), value=leaf.value)
+
+
+def _field_ref_problems(
+    ref: FieldRef, kind: FieldType, at: str, entity: str, schemas: SchemaRegistry
+) -> Iterator[Violation]:
+    other = _resolve(schemas, entity, ref.field, f"{at}.value.field")
+    if isinstance(other, Violation):
+        yield other
+    elif _COMPARABLE.get(other.spec.type, other.spec.type) != _COMPARABLE.get(kind, kind):
+        message = f"a {kind.value} field cannot be compared with a {other.spec.type.value} field"
+        yield Violation(field=f"{at}.value.field", message=message, value=ref.field)
+
+
+def _action_problems(
+    action: Action,
+    entity: str,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator],
+    actions: Mapping[str, type[Action]],
+) -> Iterator[Violation]:
+    if actions.get(action.kind) is not type(action):
+        yield Violation(
+            field="action",
+            message="must be one of " + ", ".join(sorted(actions)),
+            value=action.kind,
+        )
+        return
+    for name, _, text in template_fields(action):
+        for path in placeholders(text):
+            found = _resolve(schemas, entity, path, name)
+            if isinstance(found, Violation):
+                yield Violation(
+                    field=name,
+                    message=f"placeholder {path!r}: {found.message}",
+                )
+    for name, path in action.paths():
+        found = _resolve(schemas, entity, path, name)
+        if isinstance(found, Violation):
+            yield found
+        elif isinstance(action, SetFields):
+            yield from _write_problems(found, action.values[path], name)
+    if isinstance(action, AssignManager):
+        yield from _assignment_problems(action, entity, schemas, operators)
+
+
+def _write_problems(found: ResolvedPath, value: object, at: str) -> Iterator[Violation]:
+    if found.hops or not found.spec.writable or found.spec.source is Source.FACT:
+        yield Violation(field=at, message="is not a field a rule may change", value=found.path)
+        return
+    if found.spec.type is FieldType.LIST:
+        yield Violation(
+            field=at, message="list fields are changed by their own actions", value=found.path
+        )
+        return
+    yield from _literal(found, value, at)
+
+
+def _assignment_problems(
+    action: AssignManager, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
+) -> Iterator[Violation]:
+    if schemas.get(entity).manager_field is None:
+        yield Violation(field="action", message=f"a {entity} has no responsible manager to assign")
+    if isinstance(action.strategy, FieldMapping):
+        for index, row in enumerate(action.strategy.rows):
+            yield from condition_problems(
+                row.when,
+                entity=entity,
+                schemas=schemas,
+                operators=operators,
+                path=f"strategy.rows[{index}].when",
+            )

@@ -1,0 +1,96 @@
+"""Which triggers an event sets off, and the check of a trigger's fields and values.
+
+An area's event names its ``action``: ``created``, ``changed``, ``deleted``, ``stage_set``, or
+an area's own status move (``status_changed``, ``won``, ``lost``, ``decided``, ...), which
+sets off ``status_set`` triggers. A created interaction of kind email sets off
+``email_received`` or ``email_sent`` by its direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from crmcore.events import DomainEvent
+from crmcore.rules.conditions import Scope, constant, from_primitive, read
+from crmcore.rules.model import Trigger, TriggerKind
+from crmcore.rules.schemas import SchemaRegistry
+
+__all__ = ["TriggerCheck", "compile_trigger", "trigger_kinds"]
+
+TriggerCheck = Callable[[DomainEvent, Scope], bool]
+
+_PLAIN: Final = {
+    "created": (TriggerKind.CREATED,),
+    "changed": (TriggerKind.CHANGED,),
+    "deleted": (TriggerKind.DELETED,),
+    "stage_set": (TriggerKind.STAGE_SET,),
+    "date": (TriggerKind.DATE,),
+}
+STATUS_ACTIONS: Final = frozenset(
+    {"status_changed", "status_set", "won", "lost", "reopened", "suspended", "resumed", "decided"}
+)
+_EMAIL: Final = {"incoming": TriggerKind.EMAIL_RECEIVED, "outgoing": TriggerKind.EMAIL_SENT}
+
+
+def trigger_kinds(event: DomainEvent) -> tuple[TriggerKind, ...]:
+    """The trigger kinds ``event`` sets off."""
+    action = event.action
+    if action in _PLAIN:
+        kinds: tuple[TriggerKind, ...] = _PLAIN[action]
+        if action == "created" and event.entity_type == "interaction":
+            kinds += _email(event)
+        return kinds
+    if action in STATUS_ACTIONS:
+        return (TriggerKind.STATUS_SET,)
+    return (TriggerKind.CHANGED,)
+
+
+def _email(event: DomainEvent) -> tuple[TriggerKind, ...]:
+    kind, direction = event.changes.get("kind"), event.changes.get("direction")
+    if kind is None or kind.new != "email" or direction is None:
+        return ()
+    found = _EMAIL.get(direction.new) if isinstance(direction.new, str) else None
+    return (found,) if found is not None else ()
+
+
+def _always(_: DomainEvent, __: Scope) -> bool:
+    return True
+
+
+def compile_trigger(trigger: Trigger, schemas: SchemaRegistry) -> TriggerCheck:
+    """A check of the parts of ``trigger`` beyond its entity and kind: the from and to values
+    of a watched field, the stage or status reached."""
+    field = _field_of(trigger)
+    if field is None:
+        return _always
+    spec = schemas.resolve(trigger.entity, field).spec
+    before = None if trigger.from_value is None else constant(spec, trigger.from_value)
+    after = None if trigger.to_value is None else constant(spec, trigger.to_value)
+
+    def check(event: DomainEvent, scope: Scope) -> bool:
+        change = event.changes.get(field)
+        if change is None:
+            current: Any = read(scope.record, field)
+            return before is None and (
+                after is None or current == after or _value(current) == after
+            )
+        if before is not None and from_primitive(spec, change.old) != before:
+            return False
+        return after is None or from_primitive(spec, change.new) == after
+
+    return check
+
+
+def _field_of(trigger: Trigger) -> str | None:
+    if trigger.from_value is None and trigger.to_value is None:
+        return None
+    if trigger.on is TriggerKind.STAGE_SET:
+        return "stage"
+    if trigger.on is TriggerKind.STATUS_SET:
+        return "status"
+    return trigger.fields[0]
+
+
+def _value(current: object) -> object:
+    return getattr(current, "value", current)

@@ -54,6 +54,7 @@ EVENT_MODULES: Final = (
     "crmcore.deals.events",
     "crmcore.claims.events",
     "crmcore.interactions.events",
+    "crmcore.rules.events",
 )
 
 
@@ -77,7 +78,15 @@ def make_converter() -> Converter:
     _configure_scalars(converter)
     _configure_custom_values(converter)
     _configure_events(converter)
+    _configure_rules(converter)
     return converter
+
+
+def _configure_rules(converter: Converter) -> None:
+    """Rules: condition trees, actions and strategies as tagged unions."""
+    from crmcore.rules.serialization import configure  # noqa: PLC0415 - rules import this module
+
+    configure(converter)
 
 
 def _import_event_modules() -> None:

@@ -57,6 +57,7 @@ NO_DEPARTMENT: Final = "(no department)"
 NO_REASON: Final = "(no reason)"
 _TENTH: Final = Decimal("0.1")
 _PROCESSED: Final = frozenset({ClaimStatus.DECIDED, ClaimStatus.CANCELLED})
+_INSTANT: Final = timedelta(microseconds=1)
 
 
 def share(part: int, whole: int) -> Decimal:
@@ -153,13 +154,16 @@ def claim_dynamics(
     if period not in {"month", "week"}:
         raise DomainValidationError.single("period", "must be 'month' or 'week'", value=period)
     periods = _periods(start, end, period)
-    ends = {
-        p: datetime.combine(_next_period(p, period), datetime.min.time(), zone) for p in periods
-    }
+    last_moments = [
+        (p, datetime.combine(_next_period(p, period), datetime.min.time(), zone) - _INSTANT)
+        for p in periods
+    ]
     counts: Counter[tuple[date, str | None, str]] = Counter()
     for claim in claims:
+        marks = _marks(claim, last_moments, period, zone)
         for department in (None, claim.department or NO_DEPARTMENT):
-            _count_claim(counts, claim, department, periods, ends, period, zone)
+            for mark in marks:
+                counts[mark[0], department, mark[1]] += 1
     rows = [_row(counts, p, None) for p in periods]
     departments = sorted({key[1] for key in counts if key[1] is not None})
     by_department = [_row(counts, p, d) for d in departments for p in periods]
@@ -170,28 +174,24 @@ def claim_dynamics(
     )  # fmt: skip
 
 
-def _count_claim(
-    counts: Counter[tuple[date, str | None, str]],
-    claim: Claim,
-    department: str | None,
-    periods: list[date],
-    ends: dict[date, datetime],
-    period: Period,
-    zone: tzinfo,
-) -> None:
-    registered = _period_start(claim.registered_at.astimezone(zone).date(), period)
-    counts[registered, department, "registered"] += 1
+def _marks(
+    claim: Claim, last_moments: list[tuple[date, datetime]], period: Period, zone: tzinfo
+) -> list[tuple[date, str]]:
+    """Where ``claim`` counts: the period it was registered in, those it was processed in,
+    and those at whose last moment it was open."""
+    marks = [(_period_start(claim.registered_at.astimezone(zone).date(), period), "registered")]
     processed = {
         _period_start(step.at.astimezone(zone).date(), period)
         for step in claim.history
         if step.target in _PROCESSED
     }
-    for start in processed:
-        counts[start, department, "processed"] += 1
-    for start in periods:
-        status = _status_at(claim, ends[start] - timedelta(microseconds=1))
-        if status is not None and status.is_open:
-            counts[start, department, "open"] += 1
+    marks.extend((start, "processed") for start in processed)
+    for start, moment in last_moments:
+        if moment >= claim.registered_at:
+            status = _status_at(claim, moment)
+            if status is not None and status.is_open:
+                marks.append((start, "open"))
+    return marks
 
 
 def _row(

@@ -50,7 +50,7 @@ class RequestStatusChanged(DomainEvent):
     entity_type: ClassVar[str] = "request"
     action: ClassVar[str] = "status_changed"
 
-    step: str = attrs.field(default="", metadata=checks(identifier))
+    step: str = attrs.field(default="move", metadata=checks(identifier))
 
 
 @attrs.frozen(kw_only=True)
@@ -79,4 +79,4 @@ class RequestConverted(DomainEvent):
     entity_type: ClassVar[str] = "request"
     action: ClassVar[str] = "converted"
 
-    deal_id: str = attrs.field(default="", metadata=checks(identifier))
+    deal_id: str = attrs.field(metadata=checks(identifier))

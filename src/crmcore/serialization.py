@@ -54,6 +54,7 @@ EVENT_MODULES: Final = (
     "crmcore.deals.events",
     "crmcore.claims.events",
     "crmcore.interactions.events",
+    "crmcore.requests.events",
     "crmcore.rules.events",
 )
 

@@ -271,19 +271,7 @@ class WorkingCalendar(Model):
 
         Periods are clamped where a clock change makes local times repeat or vanish.
         """
-        if not self.is_working_day(day):
-            return ()
-        midnight = datetime.combine(day, _MIDNIGHT, tzinfo=self.zone)
-        found: list[tuple[datetime, datetime]] = []
-        for period in self.hours:
-            # Wall-clock arithmetic within the zone, then the real instant of that wall time.
-            begin = (midnight + period.start_offset).astimezone(UTC)
-            end = (midnight + period.end_offset).astimezone(UTC)
-            if found:
-                begin = max(begin, found[-1][1])
-            if begin < end:
-                found.append((begin, end))
-        return tuple(found)
+        return _working_periods(self, day)
 
     def _periods_after(self, start: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working periods ending after ``start``, the first one cut to begin at ``start``."""
@@ -308,6 +296,24 @@ class WorkingCalendar(Model):
                 yield begin, min(end, finish)
             day = _step(day, -1)
         raise _no_working_time()
+
+
+# Due dates of many claims walk over the same days; a calendar is immutable and hashes once.
+@lru_cache(maxsize=16384)
+def _working_periods(calendar: WorkingCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    if not calendar.is_working_day(day):
+        return ()
+    midnight = datetime.combine(day, _MIDNIGHT, tzinfo=calendar.zone)
+    found: list[tuple[datetime, datetime]] = []
+    for period in calendar.hours:
+        # Wall-clock arithmetic within the zone, then the real instant of that wall time.
+        begin = (midnight + period.start_offset).astimezone(UTC)
+        end = (midnight + period.end_offset).astimezone(UTC)
+        if found:
+            begin = max(begin, found[-1][1])
+        if begin < end:
+            found.append((begin, end))
+    return tuple(found)
 
 
 def _utc(moment: datetime, field: str) -> datetime:

@@ -176,7 +176,9 @@ class Binding(Model):
             yield Violation(field="probability", message="is required for a matched binding")
 
 
-def _items_currency(items: tuple[RequestedItem, ...], amount: Money | None) -> Iterator[Violation]:
+def items_currency_problems(
+    items: tuple[RequestedItem, ...], amount: Money | None
+) -> Iterator[Violation]:
     currencies = {item.amount.currency for item in items if item.amount is not None}
     if amount is not None:
         currencies.add(amount.currency)
@@ -240,7 +242,7 @@ class Request(Model):
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
     def _invariants(self) -> Iterator[Violation]:
-        yield from _items_currency(self.items, self.estimated_amount)
+        yield from items_currency_problems(self.items, self.estimated_amount)
         rejected = self.status is RequestStatus.REJECTED
         converted = self.status is RequestStatus.CONVERTED
         if rejected != (self.rejection_reason is not None):

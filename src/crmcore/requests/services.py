@@ -41,7 +41,15 @@ from crmcore.requests.events import (
 )
 from crmcore.requests.kinds import BindingMethod, RequestStatus
 from crmcore.requests.lifecycle import REQUEST_LIFECYCLE
-from crmcore.requests.model import REQUEST, Binding, Campaign, ContactData, Request, RequestedItem
+from crmcore.requests.model import (
+    REQUEST,
+    Binding,
+    Campaign,
+    ContactData,
+    Request,
+    RequestedItem,
+    items_currency_problems,
+)
 from crmcore.requests.settings import RequestSettings
 from crmcore.validation import (
     aware_datetime,
@@ -198,6 +206,8 @@ def register_request(
     }
     for name, value in fields.items():
         found.extend(field_violations(Request, name, value))
+    if not any(v.field.startswith(("items", "estimated_amount")) for v in found):
+        found.extend(items_currency_problems(fields["items"], draft.estimated_amount))
     raise_violations(found)
     assert contact is not None
     request = Request(

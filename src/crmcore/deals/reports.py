@@ -29,9 +29,10 @@ of 1 closed deals that reached Contract, 1 were won
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from math import ceil
 from operator import attrgetter
@@ -53,6 +54,11 @@ _FIELDS: Final = attrgetter(
     "deal_id", "pipeline_id", "from_stage", "to_stage", "from_status", "status", "at", "amount"
 )
 _UNKNOWN: Final = -1.0
+_OUTCOME: Final = attrgetter("entered", "moved", "status", "stage")
+_AMOUNT: Final = attrgetter("status", "amount")
+_ZERO: Final = Decimal(0)
+_EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
+_LATEST: Final = datetime.max.replace(tzinfo=UTC)
 _HUNDRED: Final = Decimal(100)
 
 
@@ -132,61 +138,65 @@ class _Pass:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.index = {stage.name: i for i, stage in enumerate(pipeline.ordered)}
+        # An unstaged pipeline keeps its deals under one pseudo-stage, "no stage".
+        names: list[str | None] = [stage.name for stage in pipeline.ordered] or [None]
+        self.index: dict[str | None, int] = {name: i for i, name in enumerate(names)}
         self.deals: dict[str, _Deal] = {}
-        # An unstaged pipeline keeps the times of its deals under one pseudo-stage.
-        self.minutes: list[Counter[int]] = [Counter() for _ in pipeline.ordered or (None,)]
+        self.minutes: list[array[int]] = [array("q") for _ in names]
 
-    def run(
-        self, changes: Iterable[StageChange], start: datetime | None, end: datetime | None
-    ) -> None:
-        """Feed the entries of the pipeline made in ``[start, end)`` (all when ``None``)."""
+    def run(self, changes: Iterable[StageChange], start: datetime, end: datetime) -> None:
+        """Feed the entries of the pipeline made in ``[start, end)``."""
         pipeline_id, deals, index = self.pipeline.id, self.deals, self.index
         for row in map(_FIELDS, changes):
             deal_id, pipeline, from_stage, to_stage, from_status, status, at, amount = row
-            if pipeline != pipeline_id or (start is not None and at < start):
+            if pipeline != pipeline_id or not start <= at < end:
                 continue
-            if end is not None and at >= end:
-                continue
-            stage = index.get(to_stage, -1) if to_stage is not None else 0
+            stage = index.get(to_stage, -1)
             if stage < 0:
                 self._unknown(to_stage)
             state = deals.get(deal_id)
             if state is None:
                 entered = from_stage != to_stage or from_status is None
                 deals[deal_id] = _Deal(stage, at.timestamp(), entered, status, amount)
-                continue
-            self._step(state, stage, status, at.timestamp(), amount)
+            else:
+                self._step(state, stage, status, at.timestamp(), amount)
 
     def _step(
         self, state: _Deal, stage: int, status: DealStatus, moment: float, amount: Money | None
     ) -> None:
-        if stage != state.stage:
-            self._stayed(state, moment)
+        left = stage != state.stage
+        closing = (status is _WON or status is _LOST) and state.status is not status
+        if (left or closing) and state.since != _UNKNOWN:
+            self.minutes[state.stage].append(int(moment - state.since) // 60)
+        if left:
             if stage > state.stage:
                 state.moved |= 1 << state.stage
             state.entered |= 1 << stage
             state.stage = stage
             state.since = moment
-        elif (status is _WON or status is _LOST) and state.status is not status:
-            self._stayed(state, moment)
-        elif state.status is _WON or state.status is _LOST:
+        elif not closing and (state.status is _WON or state.status is _LOST):
             state.since = moment  # reopened: a new stay at the same stage begins
         state.status = status
         state.amount = amount
 
-    def _stayed(self, state: _Deal, moment: float) -> None:
-        if state.since != _UNKNOWN:
-            self.minutes[state.stage][int(moment - state.since) // 60] += 1
-
     def _unknown(self, stage: object) -> None:
-        known = ", ".join(self.index) or "none"
+        known = ", ".join(str(name) for name in self.index) or "none"
         message = f"is not a stage of pipeline {self.pipeline.id!r} (stages: {known})"
         raise DomainValidationError.single("to_stage", message, value=stage)
 
     def outcomes(self) -> Counter[tuple[int, int, DealStatus, int]]:
         """How many deals share each (entered, moved on, status, stage) combination."""
-        return Counter((d.entered, d.moved, d.status, d.stage) for d in self.deals.values())
+        return Counter(map(_OUTCOME, self.deals.values()))
+
+    def amounts(self) -> dict[DealStatus, dict[str, Decimal]]:
+        """The sums of the deals' last amounts by status and currency."""
+        sums: dict[DealStatus, dict[str, Decimal]] = {status: {} for status in DealStatus}
+        for status, amount in map(_AMOUNT, self.deals.values()):
+            if amount is not None:
+                by_currency = sums[status]
+                currency = amount.currency
+                by_currency[currency] = by_currency.get(currency, _ZERO) + amount.amount
+        return sums
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
@@ -195,10 +205,10 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
 
 
-def _hours(counts: Counter[int], share: Decimal) -> Decimal | None:
-    """The minutes at ``share`` of ``counts`` (nearest rank; the median averages the middle
+def _hours(stays: array[int], share: Decimal) -> Decimal | None:
+    """The minutes at ``share`` of ``stays`` (nearest rank; the median averages the middle
     two of an even count), in hours to two decimals."""
-    total = sum(counts.values())
+    total = len(stays)
     if not total:
         return None
     ranks = (
@@ -206,6 +216,7 @@ def _hours(counts: Counter[int], share: Decimal) -> Decimal | None:
         if share == Decimal("0.5") and total % 2 == 0
         else [max(1, ceil(share * total))]
     )
+    counts = Counter(stays)
     values = []
     seen = 0
     for minute in sorted(counts):
@@ -217,13 +228,8 @@ def _hours(counts: Counter[int], share: Decimal) -> Decimal | None:
     return (minutes / 60).quantize(Decimal("0.01")).normalize()
 
 
-def _amounts(amounts: Iterable[Money | None]) -> tuple[Money, ...]:
-    totals: dict[str, Money] = {}
-    for amount in amounts:
-        if amount is not None:
-            previous = totals.get(amount.currency)
-            totals[amount.currency] = amount if previous is None else previous + amount
-    return tuple(totals[currency] for currency in sorted(totals))
+def _money(sums: dict[str, Decimal]) -> tuple[Money, ...]:
+    return tuple(Money(amount=sums[currency], currency=currency) for currency in sorted(sums))
 
 
 def funnel(
@@ -262,11 +268,13 @@ def funnel(
 def _totals(
     pipeline: Pipeline, walk: _Pass, rows: tuple[FunnelStage, ...], start: datetime, end: datetime
 ) -> Funnel:
-    by_status: dict[bool | None, list[Money | None]] = {True: [], False: [], None: []}
-    for deal in walk.deals.values():
-        key = True if deal.status is _WON else False if deal.status is _LOST else None
-        by_status[key].append(deal.amount)
-    won, lost = len(by_status[True]), len(by_status[False])
+    by_status = Counter(deal.status for deal in walk.deals.values())
+    won, lost = by_status[_WON], by_status[_LOST]
+    sums = walk.amounts()
+    open_sums: dict[str, Decimal] = {}
+    for status in (DealStatus.OPEN, DealStatus.SUSPENDED):
+        for currency, amount in sums[status].items():
+            open_sums[currency] = open_sums.get(currency, _ZERO) + amount
     most = max(rows, key=lambda row: row.lost, default=None)
     return Funnel(
         pipeline_id=pipeline.id,
@@ -275,10 +283,10 @@ def _totals(
         stages=rows,
         won=won,
         lost=lost,
-        open=len(by_status[None]),
-        won_amounts=_amounts(by_status[True]),
-        lost_amounts=_amounts(by_status[False]),
-        open_amounts=_amounts(by_status[None]),
+        open=len(walk.deals) - won - lost,
+        won_amounts=_money(sums[_WON]),
+        lost_amounts=_money(sums[_LOST]),
+        open_amounts=_money(open_sums),
         win_rate=_percent(won, won + lost),
         most_lost_at=most.stage if most is not None and most.lost else None,
     )
@@ -290,7 +298,7 @@ def win_probabilities(
     """For each stage, the share of closed deals that reached it and were won, learned from
     the whole log ``changes`` of ``pipeline``."""
     walk = _Pass(pipeline)
-    walk.run(changes, None, None)
+    walk.run(changes, _EARLIEST, _LATEST)
     reached = [0] * len(pipeline.ordered)
     won = [0] * len(pipeline.ordered)
     for (entered_mask, _, status, _), count in walk.outcomes().items():

@@ -108,7 +108,10 @@ def _bound_checks(
     if wanted is not None and (person is None or person.id != wanted):
         message = f"must be the bound contact person {wanted!r}"
         steps.refuse("contact_person", message, None if person is None else person.id)
-    if person is not None and partner is not None and person.partner_id != partner.id:
+    if person is not None and partner is None:
+        message = f"works for partner {person.partner_id!r}: pass that partner too"
+        steps.refuse("contact_person", message, person.id)
+    elif person is not None and partner is not None and person.partner_id != partner.id:
         message = f"works for partner {person.partner_id!r}, not {partner.id!r}"
         steps.refuse("contact_person", message, person.id)
 

@@ -125,7 +125,7 @@ class RuleOutcome:
     dry_run: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class _CompiledAction:
     action: Action
     templates: tuple[tuple[str, str, str], ...]
@@ -133,7 +133,7 @@ class _CompiledAction:
     mapping: Mapping[int, CompiledCondition]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)  # identity: two versions of one rule are two entries
 class _CompiledRule:
     rule: Rule
     trigger: TriggerCheck

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS, AssignManager, SetFields, placeholders, template_fields
 from crmcore.rules.assignment import FieldMapping
-from crmcore.rules.conditions import coerce
+from crmcore.rules.conditions import coerce, constant
 from crmcore.rules.model import (
     Action,
     Condition,
@@ -185,7 +185,7 @@ def _literal(found: ResolvedPath, value: object, at: str) -> Iterator[Violation]
     if value is None:
         return
     try:
-        coerce(found.spec, OPERATORS["eq"], value)
+        constant(found.spec, value)
     except ValueError as error:
         yield Violation(field=at, message=str(error), value=value)
 

@@ -7,15 +7,15 @@ user, of claims by the employee the claim is about, of deals and leads by their 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any, Final
 
 import attrs
 
-from crmcore.analytics.kpi import Measures, Source, Tally, Unit, Windows
+from crmcore.analytics.kpi import Chunk, Measures, Source, Tally, Unit, Windows
 from crmcore.deals.kinds import DealStatus
 from crmcore.errors import CurrencyMismatchError
 from crmcore.interactions.kinds import InteractionStatus
@@ -40,37 +40,42 @@ _LOST: Final = DealStatus.LOST
 _DONE: Final = InteractionStatus.DONE
 _CANCELLED: Final = InteractionStatus.CANCELLED
 _SECONDS_A_DAY: Final = Decimal(86_400)
+_ZERO: Final = Decimal(0)
 Moment = Callable[[Any], datetime | None]
 
 
-def _slotted(records: Iterable[Any], windows: Windows, when: Moment) -> Iterator[tuple[int, Any]]:
-    """``(slot, record)`` for each record whose moment ``when(record)`` is in a window."""
-    (current_start, current_end), (previous_start, previous_end) = windows.current, windows.previous
-    for record in records:
-        moment = when(record)
-        if moment is None:
-            continue
-        if current_start <= moment < current_end:
-            yield 0, record
-        elif previous_start <= moment < previous_end:
-            yield 1, record
+def _within(records: Sequence[Any], when: str, window: tuple[datetime, datetime]) -> list[Any]:
+    """The records whose moment ``when`` is in ``[start, end)``, shared between the tallies
+    of one chunk when the engine hands a :class:`Chunk`."""
+    if isinstance(records, Chunk):
+        return records.within(when, window)
+    return Chunk(records).within(when, window)
 
 
 class _Sums:
-    """Numerators and denominators per slot and manager, as ints or Decimals while streaming."""
+    """Numerators and denominators per slot and manager, as ints or Decimals while streaming.
+
+    Each chunk is filtered once per window with a comprehension and counted with
+    :class:`collections.Counter`, which keeps the per-record work in C where it can.
+    """
+
+    when: str = "closed_at"
 
     def __init__(self, windows: Windows, currency: str) -> None:
-        self.windows = windows
+        self.windows = (windows.current, windows.previous)
         self.currency = currency
-        self.numerators: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
-        self.denominators: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+        self.numerators: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+        self.denominators: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
 
-    def count(self, slot: int, manager: str, numerator: Any = 1, denominator: int = 0) -> None:
-        numerators = self.numerators[slot]
-        numerators[manager] = numerators.get(manager, 0) + numerator
-        if denominator:
-            denominators = self.denominators[slot]
-            denominators[manager] = denominators.get(manager, 0) + denominator
+    def consume(self, records: Sequence[Any]) -> None:
+        for slot, window in enumerate(self.windows):
+            chosen = _within(records, self.when, window)
+            if chosen:
+                self.take(slot, chosen)
+
+    def take(self, slot: int, records: list[Any]) -> None:
+        """Count ``records``, all inside the window of ``slot``."""
+        raise NotImplementedError
 
     def money(self, amount: Any) -> Decimal:
         if amount.currency != self.currency:
@@ -85,28 +90,27 @@ class _Sums:
         )
 
 
-def _decimals(sums: dict[str, Any]) -> dict[str, Decimal]:
+def _decimals(sums: Counter[str]) -> dict[str, Decimal]:
     return {manager: Decimal(value) for manager, value in sums.items()}
 
 
-_CLOSED_AT: Final = attrgetter("closed_at")
-
-
 class _DealsWon(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, deal in _slotted(records, self.windows, _CLOSED_AT):
-            if deal.status is _WON:
-                self.count(slot, deal.responsible_manager)
+    def take(self, slot: int, records: list[Any]) -> None:
+        self.numerators[slot].update(d.responsible_manager for d in records if d.status is _WON)
 
 
 class _WonAmount(_Sums):
     ratio = False
 
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, deal in _slotted(records, self.windows, _CLOSED_AT):
+    def take(self, slot: int, records: list[Any]) -> None:
+        amounts: dict[str, Any] = self.numerators[slot]
+        counts = self.denominators[slot]
+        for deal in records:
             if deal.status is _WON and deal.amount is not None:
-                amount = self.money(deal.amount)
-                self.count(slot, deal.responsible_manager, amount, 1 if self.ratio else 0)
+                manager = deal.responsible_manager
+                amounts[manager] = amounts.get(manager, _ZERO) + self.money(deal.amount)
+                if self.ratio:
+                    counts[manager] += 1
 
 
 class _AverageDeal(_WonAmount):
@@ -114,20 +118,20 @@ class _AverageDeal(_WonAmount):
 
 
 class _WinRate(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, deal in _slotted(records, self.windows, _CLOSED_AT):
-            status = deal.status
-            if status is _WON or status is _LOST:
-                self.count(slot, deal.responsible_manager, 1 if status is _WON else 0, 1)
+    def take(self, slot: int, records: list[Any]) -> None:
+        closed = [d for d in records if d.status is _WON or d.status is _LOST]
+        self.denominators[slot].update(d.responsible_manager for d in closed)
+        self.numerators[slot].update(d.responsible_manager for d in closed if d.status is _WON)
 
 
 class _SalesCycle(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, deal in _slotted(records, self.windows, _CLOSED_AT):
+    def take(self, slot: int, records: list[Any]) -> None:
+        seconds = self.numerators[slot]
+        for deal in records:
             if deal.status is _WON:
                 length = deal.closed_at - deal.created_at
-                seconds = length.days * 86_400 + length.seconds
-                self.count(slot, deal.responsible_manager, seconds, 1)
+                seconds[deal.responsible_manager] += length.days * 86_400 + length.seconds
+        self.denominators[slot].update(d.responsible_manager for d in records if d.status is _WON)
 
     def finish(self) -> Measures:
         found = super().finish()
@@ -139,6 +143,8 @@ class _SalesCycle(_Sums):
 
 class _NewClients(_Sums):
     """A partner is a new client of the manager of its first deal, when that deal opened."""
+
+    when = "created_at"
 
     def __init__(self, windows: Windows, currency: str) -> None:
         super().__init__(windows, currency)
@@ -152,42 +158,47 @@ class _NewClients(_Sums):
                 first[deal.partner_id] = (deal.created_at, deal.responsible_manager)
 
     def finish(self) -> Measures:
-        openings = self.first.values()
-        for slot, (_, manager) in _slotted(openings, self.windows, lambda pair: pair[0]):
-            self.count(slot, manager)
+        openings = list(self.first.values())
+        for slot, window in enumerate(self.windows):
+            start, end = window
+            chosen = (manager for opened, manager in openings if start <= opened < end)
+            self.numerators[slot].update(chosen)
         return super().finish()
 
 
 class _InteractionsDone(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, interaction in _slotted(records, self.windows, attrgetter("completed_at")):
-            if interaction.status is _DONE:
-                self.count(slot, interaction.responsible)
+    when = "completed_at"
+
+    def take(self, slot: int, records: list[Any]) -> None:
+        self.numerators[slot].update(i.responsible for i in records if i.status is _DONE)
 
 
 class _OverdueInteractions(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, interaction in _slotted(records, self.windows, attrgetter("end")):
-            if interaction.status is _CANCELLED:
-                continue
-            done = interaction.completed_at
-            if done is None or done > interaction.end:
-                self.count(slot, interaction.responsible)
+    when = "end"
+
+    def take(self, slot: int, records: list[Any]) -> None:
+        self.numerators[slot].update(
+            i.responsible for i in records
+            if i.status is not _CANCELLED and (i.completed_at is None or i.completed_at > i.end)
+        )  # fmt: skip
 
 
 class _Claims(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, claim in _slotted(records, self.windows, attrgetter("registered_at")):
-            if claim.employee is not None:
-                self.count(slot, claim.employee)
+    when = "registered_at"
+
+    def take(self, slot: int, records: list[Any]) -> None:
+        self.numerators[slot].update(c.employee for c in records if c.employee is not None)
 
 
 class _LeadConversion(_Sums):
-    def consume(self, records: Sequence[Any]) -> None:
-        for slot, lead in _slotted(records, self.windows, attrgetter("created_at")):
-            if lead.responsible_manager is not None:
-                converted = 0 if lead.deal_id is None else 1
-                self.count(slot, lead.responsible_manager, converted, 1)
+    when = "created_at"
+
+    def take(self, slot: int, records: list[Any]) -> None:
+        leads = [lead for lead in records if lead.responsible_manager is not None]
+        self.denominators[slot].update(lead.responsible_manager for lead in leads)
+        self.numerators[slot].update(
+            lead.responsible_manager for lead in leads if lead.deal_id is not None
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from itertools import islice
+from operator import attrgetter
 from typing import Any, Final, Protocol
 
 import attrs
@@ -24,6 +25,7 @@ from crmcore.errors import DomainValidationError
 from crmcore.plugins import PluginRegistry, load
 
 __all__ = [
+    "Chunk",
     "Indicator",
     "KpiTable",
     "KpiValue",
@@ -219,9 +221,29 @@ class KpiTable:
         return self.values[manager][indicator]
 
 
-def _chunks(records: Iterable[Any]) -> Iterator[list[Any]]:
+class Chunk(list[Any]):
+    """A chunk of records handed to every tally of one source; tallies that select the
+    records in a window by the same attribute share the selection through :meth:`within`."""
+
+    def __init__(self, records: Iterable[Any]) -> None:
+        super().__init__(records)
+        self._selections: dict[tuple[str, tuple[datetime, datetime]], list[Any]] = {}
+
+    def within(self, attribute: str, window: tuple[datetime, datetime]) -> list[Any]:
+        """The records whose ``attribute`` is a moment in ``[start, end)``; ``None`` is not."""
+        key = (attribute, window)
+        found = self._selections.get(key)
+        if found is None:
+            start, end = window
+            when = attrgetter(attribute)
+            found = [r for r in self if (m := when(r)) is not None and start <= m < end]
+            self._selections[key] = found
+        return found
+
+
+def _chunks(records: Iterable[Any]) -> Iterator[Chunk]:
     iterator = iter(records)
-    while chunk := list(islice(iterator, CHUNK)):
+    while chunk := Chunk(islice(iterator, CHUNK)):
         yield chunk
 
 

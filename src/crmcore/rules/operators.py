@@ -152,6 +152,26 @@ OPERATORS: Final[Mapping[str, Operator]] = {
 }
 """The built-in operators by name."""
 
+# One name per built-in, for the ``crmcore.operators`` entry points in pyproject.toml.
+OP_EQ: Final = OPERATORS["eq"]
+OP_NE: Final = OPERATORS["ne"]
+OP_LT: Final = OPERATORS["lt"]
+OP_LE: Final = OPERATORS["le"]
+OP_GT: Final = OPERATORS["gt"]
+OP_GE: Final = OPERATORS["ge"]
+OP_IN: Final = OPERATORS["in"]
+OP_NOT_IN: Final = OPERATORS["not_in"]
+OP_CONTAINS: Final = OPERATORS["contains"]
+OP_STARTS_WITH: Final = OPERATORS["starts_with"]
+OP_ENDS_WITH: Final = OPERATORS["ends_with"]
+OP_MATCHES: Final = OPERATORS["matches"]
+OP_IS_EMPTY: Final = OPERATORS["is_empty"]
+OP_IS_NOT_EMPTY: Final = OPERATORS["is_not_empty"]
+OP_BETWEEN: Final = OPERATORS["between"]
+OP_CHANGED: Final = OPERATORS["changed"]
+OP_CHANGED_FROM: Final = OPERATORS["changed_from"]
+OP_CHANGED_TO: Final = OPERATORS["changed_to"]
+
 
 def _operator_problem(name: str, value: object) -> str | None:
     if not isinstance(value, Operator):

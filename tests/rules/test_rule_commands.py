@@ -1,0 +1,147 @@
+"""Commands: handed to host handlers, applied to crmcore's aggregates, serialized."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from importlib.metadata import EntryPoint
+
+import pytest
+from rule_samples import CONVERTER, NOW, STAFF, Facts, deal, example_rules, schemas
+
+from crmcore.deals import DealChanged, DealKind, DealOpened
+from crmcore.deals.model import Deal
+from crmcore.errors import DomainValidationError, PluginError
+from crmcore.money import Money
+from crmcore.rules import (
+    OPERATORS,
+    AssignManager,
+    CallWebhook,
+    ChangeCoExecutor,
+    CoExecutorChange,
+    Command,
+    FixedUser,
+    RuleContext,
+    RuleEngine,
+    RuleOutcome,
+    SetFields,
+    SmsToClient,
+    apply_command,
+    dispatch,
+    load_actions,
+    load_operators,
+    render_text,
+)
+from crmcore.rules.actions import render
+
+
+def command(action: object, **fields: object) -> Command:
+    return Command(
+        rule_id="r", rule_version=1, entity="deal", entity_id="d-1", action=action,  # type: ignore[arg-type]
+        caused_by="deal.opened", **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.handled: list[Command] = []
+
+    def handle(self, command: Command) -> None:
+        self.handled.append(command)
+
+
+def test_dispatch_hands_each_command_to_its_kind_and_skips_dry_runs() -> None:
+    sms = Recorder()
+    commands = [command(SmsToClient(text="a")), command(SmsToClient(text="b"), dry_run=True)]
+    assert dispatch(commands, {"sms_client": sms}) == 1
+    assert [c.action for c in sms.handled] == [SmsToClient(text="a")]
+
+
+def test_dispatch_refuses_a_batch_with_an_unhandled_kind_before_handling_any() -> None:
+    sms = Recorder()
+    with pytest.raises(LookupError, match="set_fields"):
+        dispatch([command(SmsToClient(text="a")), command(SetFields(values={"title": "x"}))], {"sms_client": sms})
+    assert sms.handled == []
+
+
+def a_deal() -> Deal:
+    return Deal(
+        id="d-1", title="Tea", partner_id="p-1", pipeline_id="main", kind=DealKind.UNSTAGED,
+        amount=Money.of("10", "RUB"), responsible_manager="anna", created_at=NOW, stage_entered_at=NOW,
+    )  # fmt: skip
+
+
+def test_field_manager_and_co_executor_commands_apply_to_a_deal_with_its_event() -> None:
+    deal_ = a_deal()
+    changed = apply_command(deal_, command(SetFields(values={"title": "Big tea", "amount": "99.50", "expected_close": "2026-07-01"})), schemas=schemas(), now=NOW)
+    assert (changed.entity.title, changed.entity.amount, changed.entity.expected_close) == ("Big tea", Money.of("99.50", "RUB"), date(2026, 7, 1))
+    (event,) = changed.events
+    assert isinstance(event, DealChanged) and event.actor == "rule:r" and set(event.changes) == {"title", "amount", "expected_close"}
+    assigned = apply_command(changed.entity, command(AssignManager(strategy=FixedUser(user="boris")), assignment=_chosen("boris")), schemas=schemas(), now=NOW)
+    assert (assigned.entity.responsible_manager, assigned.entity.version) == ("boris", 3)
+    helped = apply_command(assigned.entity, command(ChangeCoExecutor(user="vera")), schemas=schemas(), now=NOW)
+    assert helped.entity.co_executors == frozenset({"vera"})
+    removed = apply_command(helped.entity, command(ChangeCoExecutor(user="vera", change=CoExecutorChange.REMOVE)), schemas=schemas(), now=NOW)
+    assert removed.entity.co_executors == frozenset()
+
+
+def _chosen(user: str) -> object:
+    from crmcore.rules import Assignment  # noqa: PLC0415
+
+    return Assignment(user=user, strategy="fixed_user", reason="test")
+
+
+def test_a_value_that_does_not_fit_names_its_field_and_changes_nothing() -> None:
+    deal_ = a_deal()
+    with pytest.raises(DomainValidationError) as caught:
+        apply_command(deal_, command(SetFields(values={"amount": "lots", "expected_close": "soon"})), schemas=schemas(), now=NOW)
+    assert caught.value.fields == ("values.amount", "values.expected_close")
+    assert deal_ == a_deal()
+
+
+def test_host_actions_are_not_applied_by_crmcore() -> None:
+    with pytest.raises(TypeError, match="executed by the host"):
+        apply_command(a_deal(), command(SmsToClient(text="hi")), schemas=schemas(), now=NOW)
+
+
+def test_templates_fill_placeholders_only_as_text_url_parts_or_json_values() -> None:
+    values = {"title": 'Tea "green" & co', "amount": Decimal("10.50"), "partner.region": None}
+    assert render_text("{{ title }} / {{amount}} / {{ partner.region }} / {{ title.__class__ }}", values) == (
+        'Tea "green" & co / 10.50 /  / {{ title.__class__ }}'
+    )
+    assert render("url", "https://x.example/d?t={{ title }}", values) == "https://x.example/d?t=Tea%20%22green%22%20%26%20co"
+    assert render("json", '{"t": "{{ title }}", "n": "{{ amount }}", "s": "a {{ title }}"}', values) == (
+        '{"t": "Tea \\"green\\" & co", "n": "10.50", "s": "a Tea \\"green\\" & co"}'
+    )
+
+
+def test_webhooks_need_a_fixed_https_host() -> None:
+    for url in ("http://x.example/", "https://{{ title }}.example/", "https://user:pw@x.example/"):
+        with pytest.raises(DomainValidationError, match="https URL"):
+            CallWebhook(url=url)
+
+
+def test_outcomes_round_trip_through_json() -> None:
+    engine = RuleEngine(example_rules(), schemas=schemas())
+    facts = Facts(partners={"p-1": {"id": "p-1", "segment": None, "custom": {}}}, purchases={})
+    outcome = engine.process(DealOpened(entity_id="d-1", occurred_at=NOW), context=RuleContext(record=deal(), facts=facts, staff=STAFF), now=NOW, explain=True)
+    assert outcome.commands
+    assert CONVERTER.structure(CONVERTER.unstructure(outcome), RuleOutcome) == outcome
+
+
+def test_plugins_add_operators_and_actions_and_bad_ones_name_themselves() -> None:
+    assert set(OPERATORS) <= set(load_operators(available=[EntryPoint(name=n, value=f"crmcore.rules.operators:_builtin_{n}", group="crmcore.operators") for n in ()]) or OPERATORS)
+    good = EntryPoint(name="sms_client", value="crmcore.rules.actions:SmsToClient", group="crmcore.actions")
+    assert load_actions(available=[good])["sms_client"] is SmsToClient
+    bad = EntryPoint(name="fax", value="crmcore.rules.actions:SmsToClient", group="crmcore.actions")
+    with pytest.raises(PluginError, match="fax"):
+        load_actions(available=[bad])
+    wrong = EntryPoint(name="eq", value="crmcore.rules.actions:SmsToClient", group="crmcore.operators")
+    with pytest.raises(PluginError, match="must be a crmcore.rules.Operator"):
+        load_operators(available=[wrong])
+
+
+def test_installed_entry_points_provide_the_built_ins() -> None:
+    assert set(load_actions()) >= {"create_task", "assign_manager", "call_webhook"}
+    assert set(load_operators()) >= set(OPERATORS)
+    _ = datetime(2026, 1, 1, tzinfo=UTC)

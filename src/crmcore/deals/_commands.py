@@ -4,7 +4,7 @@ stage log entry and event changes they build from two valid deals."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -35,13 +35,21 @@ class DealOutcome(Outcome[Deal]):
     warnings: tuple[Violation, ...] = ()
 
 
+_ACTOR: Final = optional(identifier)
+
+
 def check_now(now: object) -> None:
-    raise_violations(Violation(field="now", message=v.message) for v in aware_datetime("now", now))
+    """Refuse a ``now`` that is not a timezone-aware datetime, naming ``now``."""
+    if isinstance(now, datetime) and now.tzinfo is not None and now.utcoffset() is not None:
+        return
+    raise_violations(aware_datetime("now", now))
 
 
 def check_command(deal: Deal, pipeline: Pipeline, now: object, actor: object) -> None:
+    """Check the inputs every stage and status command shares."""
     check_now(now)
-    raise_violations(optional(identifier)("actor", actor))
+    if actor is not None:
+        raise_violations(_ACTOR("actor", actor))
     if deal.pipeline_id != pipeline.id:
         message = f"is {pipeline.id!r}, but deal {deal.id!r} follows pipeline {deal.pipeline_id!r}"
         raise DomainValidationError.single("pipeline", message, value=pipeline.id)

@@ -118,9 +118,10 @@ class Deal(Model):
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
     def _invariants(self) -> Iterator[Violation]:
-        if self.kind.staged and self.stage is None:
+        unstaged = self.kind is DealKind.UNSTAGED
+        if not unstaged and self.stage is None:
             yield Violation(field="stage", message=f"a {self.kind.value} deal has a stage")
-        if not self.kind.staged and self.stage is not None:
+        if unstaged and self.stage is not None:
             yield Violation(
                 field="stage", message="an unstaged deal has no stage", value=self.stage
             )
@@ -144,7 +145,8 @@ class Deal(Model):
 
     def linked(self, kind: DocumentKind) -> tuple[EntityRef, ...]:
         """The linked documents of ``kind``."""
-        return tuple(ref for ref in self.documents if ref.entity_type == kind.value)
+        wanted = kind.value
+        return tuple(ref for ref in self.documents if ref.entity_type == wanted)
 
 
 @attrs.frozen(kw_only=True)

@@ -77,6 +77,7 @@ _EDITABLE: Final = (
     "custom",
 )
 _NO_CONTEXT: Final = GateContext()
+_REASON: Final = optional(bounded_text(2000, multiline=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -269,7 +270,8 @@ def move_deal(
     unmet = _unmet(target, deal, gates, context)
     if unmet and pipeline.kind is DealKind.CONTROLLED:
         raise StageGateError(deal.id, stage=stage, unmet=unmet)
-    raise_violations(optional(bounded_text(2000, multiline=True))("reason", reason))
+    if reason is not None:
+        raise_violations(_REASON("reason", reason))
     moved = evolved(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
     warnings = tuple(str(violation) for violation in unmet)
     event = trusted(

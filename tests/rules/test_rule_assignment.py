@@ -37,13 +37,19 @@ def test_a_fixed_user_is_chosen_only_when_available() -> None:
 def test_load_balancing_takes_the_least_loaded_under_capacity() -> None:
     staff = attrs.evolve(
         STAFF,
-        members=(Member(user="anna", teams=("sales",), capacity=3), Member(user="boris", teams=("sales",))),
+        members=(
+            Member(user="anna", teams=("sales",), capacity=3),
+            Member(user="boris", teams=("sales",)),
+        ),
         loads={"anna": 1, "boris": 2},
     )
     assert assign(LoadBalancing(team="sales"), staff=staff, now=NOW).user == "anna"
     full = attrs.evolve(staff, loads={"anna": 3, "boris": 7})
     chosen = assign(LoadBalancing(team="sales"), staff=full, now=NOW)
-    assert (chosen.user, chosen.reason) == ("boris", "fewest open deals and requests in team sales (7)")
+    assert (chosen.user, chosen.reason) == (
+        "boris",
+        "fewest open deals and requests in team sales (7)",
+    )
 
 
 def test_working_hours_are_respected_when_asked() -> None:
@@ -62,7 +68,9 @@ def test_the_head_of_the_responsible_department_is_chosen() -> None:
 
 
 def test_a_mapping_without_a_match_or_fallback_names_why() -> None:
-    mapping = FieldMapping(rows=(MappingRow(when=FieldCondition(field="region", op="is_empty"), user="anna"),))
+    mapping = FieldMapping(
+        rows=(MappingRow(when=FieldCondition(field="region", op="is_empty"), user="anna"),)
+    )
     with pytest.raises(NoAvailableManagerError, match="no row matches"):
         assign(mapping, staff=STAFF, now=NOW)
     assert assign(mapping, staff=STAFF, now=NOW, matches=lambda _: True).user == "anna"

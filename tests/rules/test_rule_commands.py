@@ -60,7 +60,10 @@ def test_dispatch_hands_each_command_to_its_kind_and_skips_dry_runs() -> None:
 def test_dispatch_refuses_a_batch_with_an_unhandled_kind_before_handling_any() -> None:
     sms = Recorder()
     with pytest.raises(LookupError, match="set_fields"):
-        dispatch([command(SmsToClient(text="a")), command(SetFields(values={"title": "x"}))], {"sms_client": sms})
+        dispatch(
+            [command(SmsToClient(text="a")), command(SetFields(values={"title": "x"}))],
+            {"sms_client": sms},
+        )
     assert sms.handled == []
 
 
@@ -73,15 +76,44 @@ def a_deal() -> Deal:
 
 def test_field_manager_and_co_executor_commands_apply_to_a_deal_with_its_event() -> None:
     deal_ = a_deal()
-    changed = apply_command(deal_, command(SetFields(values={"title": "Big tea", "amount": "99.50", "expected_close": "2026-07-01"})), schemas=schemas(), now=NOW)
-    assert (changed.entity.title, changed.entity.amount, changed.entity.expected_close) == ("Big tea", Money.of("99.50", "RUB"), date(2026, 7, 1))
+    changed = apply_command(
+        deal_,
+        command(
+            SetFields(
+                values={"title": "Big tea", "amount": "99.50", "expected_close": "2026-07-01"}
+            )
+        ),
+        schemas=schemas(),
+        now=NOW,
+    )
+    assert (changed.entity.title, changed.entity.amount, changed.entity.expected_close) == (
+        "Big tea",
+        Money.of("99.50", "RUB"),
+        date(2026, 7, 1),
+    )
     (event,) = changed.events
-    assert isinstance(event, DealChanged) and event.actor == "rule:r" and set(event.changes) == {"title", "amount", "expected_close"}
-    assigned = apply_command(changed.entity, command(AssignManager(strategy=FixedUser(user="boris")), assignment=_chosen("boris")), schemas=schemas(), now=NOW)
+    assert (
+        isinstance(event, DealChanged)
+        and event.actor == "rule:r"
+        and set(event.changes) == {"title", "amount", "expected_close"}
+    )
+    assigned = apply_command(
+        changed.entity,
+        command(AssignManager(strategy=FixedUser(user="boris")), assignment=_chosen("boris")),
+        schemas=schemas(),
+        now=NOW,
+    )
     assert (assigned.entity.responsible_manager, assigned.entity.version) == ("boris", 3)
-    helped = apply_command(assigned.entity, command(ChangeCoExecutor(user="vera")), schemas=schemas(), now=NOW)
+    helped = apply_command(
+        assigned.entity, command(ChangeCoExecutor(user="vera")), schemas=schemas(), now=NOW
+    )
     assert helped.entity.co_executors == frozenset({"vera"})
-    removed = apply_command(helped.entity, command(ChangeCoExecutor(user="vera", change=CoExecutorChange.REMOVE)), schemas=schemas(), now=NOW)
+    removed = apply_command(
+        helped.entity,
+        command(ChangeCoExecutor(user="vera", change=CoExecutorChange.REMOVE)),
+        schemas=schemas(),
+        now=NOW,
+    )
     assert removed.entity.co_executors == frozenset()
 
 
@@ -94,7 +126,12 @@ def _chosen(user: str) -> object:
 def test_a_value_that_does_not_fit_names_its_field_and_changes_nothing() -> None:
     deal_ = a_deal()
     with pytest.raises(DomainValidationError) as caught:
-        apply_command(deal_, command(SetFields(values={"amount": "lots", "expected_close": "soon"})), schemas=schemas(), now=NOW)
+        apply_command(
+            deal_,
+            command(SetFields(values={"amount": "lots", "expected_close": "soon"})),
+            schemas=schemas(),
+            now=NOW,
+        )
     assert caught.value.fields == ("values.amount", "values.expected_close")
     assert deal_ == a_deal()
 
@@ -106,13 +143,16 @@ def test_host_actions_are_not_applied_by_crmcore() -> None:
 
 def test_templates_fill_placeholders_only_as_text_url_parts_or_json_values() -> None:
     values = {"title": 'Tea "green" & co', "amount": Decimal("10.50"), "partner.region": None}
-    assert render_text("{{ title }} / {{amount}} / {{ partner.region }} / {{ title.__class__ }}", values) == (
-        'Tea "green" & co / 10.50 /  / {{ title.__class__ }}'
+    assert render_text(
+        "{{ title }} / {{amount}} / {{ partner.region }} / {{ title.__class__ }}", values
+    ) == ('Tea "green" & co / 10.50 /  / {{ title.__class__ }}')
+    assert (
+        render("url", "https://x.example/d?t={{ title }}", values)
+        == "https://x.example/d?t=Tea%20%22green%22%20%26%20co"
     )
-    assert render("url", "https://x.example/d?t={{ title }}", values) == "https://x.example/d?t=Tea%20%22green%22%20%26%20co"
-    assert render("json", '{"t": "{{ title }}", "n": "{{ amount }}", "s": "a {{ title }}"}', values) == (
-        '{"t": "Tea \\"green\\" & co", "n": "10.50", "s": "a Tea \\"green\\" & co"}'
-    )
+    assert render(
+        "json", '{"t": "{{ title }}", "n": "{{ amount }}", "s": "a {{ title }}"}', values
+    ) == ('{"t": "Tea \\"green\\" & co", "n": "10.50", "s": "a Tea \\"green\\" & co"}')
 
 
 def test_webhooks_need_a_fixed_https_host() -> None:
@@ -124,19 +164,38 @@ def test_webhooks_need_a_fixed_https_host() -> None:
 def test_outcomes_round_trip_through_json() -> None:
     engine = RuleEngine(example_rules(), schemas=schemas())
     facts = Facts(partners={"p-1": {"id": "p-1", "segment": None, "custom": {}}}, purchases={})
-    outcome = engine.process(DealOpened(entity_id="d-1", occurred_at=NOW), context=RuleContext(record=deal(), facts=facts, staff=STAFF), now=NOW, explain=True)
+    outcome = engine.process(
+        DealOpened(entity_id="d-1", occurred_at=NOW),
+        context=RuleContext(record=deal(), facts=facts, staff=STAFF),
+        now=NOW,
+        explain=True,
+    )
     assert outcome.commands
     assert CONVERTER.structure(CONVERTER.unstructure(outcome), RuleOutcome) == outcome
 
 
 def test_plugins_add_operators_and_actions_and_bad_ones_name_themselves() -> None:
-    assert set(OPERATORS) <= set(load_operators(available=[EntryPoint(name=n, value=f"crmcore.rules.operators:_builtin_{n}", group="crmcore.operators") for n in ()]) or OPERATORS)
-    good = EntryPoint(name="sms_client", value="crmcore.rules.actions:SmsToClient", group="crmcore.actions")
+    assert set(OPERATORS) <= set(
+        load_operators(
+            available=[
+                EntryPoint(
+                    name=n, value=f"crmcore.rules.operators:_builtin_{n}", group="crmcore.operators"
+                )
+                for n in ()
+            ]
+        )
+        or OPERATORS
+    )
+    good = EntryPoint(
+        name="sms_client", value="crmcore.rules.actions:SmsToClient", group="crmcore.actions"
+    )
     assert load_actions(available=[good])["sms_client"] is SmsToClient
     bad = EntryPoint(name="fax", value="crmcore.rules.actions:SmsToClient", group="crmcore.actions")
     with pytest.raises(PluginError, match="fax"):
         load_actions(available=[bad])
-    wrong = EntryPoint(name="eq", value="crmcore.rules.actions:SmsToClient", group="crmcore.operators")
+    wrong = EntryPoint(
+        name="eq", value="crmcore.rules.actions:SmsToClient", group="crmcore.operators"
+    )
     with pytest.raises(PluginError, match="must be a crmcore.rules.Operator"):
         load_operators(available=[wrong])
 

@@ -319,3 +319,28 @@ def test_chains_stop_at_their_maximum_depth() -> None:
     chain = context().chain.after([]).after([])
     outcome = rules.process(opened(), context=attrs.evolve(context(), chain=chain), now=NOW)
     assert fired(outcome) == [] and "depth" in outcome.loops[0].reason
+
+
+def test_a_cycle_of_two_rules_is_reported_with_both() -> None:
+    def setter(rule_id: str, watched: str, written: str) -> Rule:
+        return Rule(
+            id=rule_id,
+            name=rule_id,
+            trigger=Trigger(entity="deal", on=TriggerKind.CHANGED, fields=(watched,)),
+            then=(SetFields(values={written: rule_id}),),
+        )
+
+    rules = engine(
+        setter("title-to-stage", "title", "stage"), setter("stage-to-title", "stage", "title")
+    )
+    chain = context().chain
+    loops = []
+    for field in ("title", "stage", "title"):
+        change = DealChanged(
+            entity_id="d-1", occurred_at=NOW, changes={field: Change(old=None, new="x")}
+        )
+        outcome = rules.process(change, context=attrs.evolve(context(), chain=chain), now=NOW)
+        chain, loops = outcome.chain, list(outcome.loops)
+    (loop,) = loops
+    assert loop.rule_id == "title-to-stage"
+    assert loop.rules == ("title-to-stage", "stage-to-title")

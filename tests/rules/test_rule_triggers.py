@@ -23,7 +23,9 @@ from crmcore.workcalendar import WorkingCalendar, WorkingPeriod
 
 
 def date_rule(offset: int = 3, **options: object) -> Rule:
-    trigger = Trigger(entity="deal", on=TriggerKind.DATE, field="expected_close", offset=offset, **options)  # type: ignore[arg-type]
+    trigger = Trigger(
+        entity="deal", on=TriggerKind.DATE, field="expected_close", offset=offset, **options
+    )  # type: ignore[arg-type]
     return Rule(id="soon", name="soon", trigger=trigger, then=(CreateTask(title="Call"),))
 
 
@@ -50,7 +52,9 @@ def test_working_days_follow_the_calendar() -> None:
 def test_disabled_rules_and_versions_out_of_effect_do_not_come_due() -> None:
     records = {"deal": [deal()]}
     window = {"since": NOW, "now": NOW + timedelta(days=10)}
-    assert due_time_triggers([attrs.evolve(date_rule(), enabled=False)], records, **window).due == ()  # type: ignore[arg-type]
+    assert (
+        due_time_triggers([attrs.evolve(date_rule(), enabled=False)], records, **window).due == ()
+    )  # type: ignore[arg-type]
     late = Rule(
         id="soon", name="soon", trigger=date_rule().trigger, then=(CreateTask(title="Call"),),
         effective_from=NOW + timedelta(days=9),

@@ -1,0 +1,142 @@
+"""Properties of the engine: explain traces agree with direct evaluation, and rule sets that
+feed each other always come to an end."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rule_samples import NOW, STAFF
+
+from crmcore.deals import DealChanged
+from crmcore.events import Change, primitive
+from crmcore.rules import (
+    OPERATORS,
+    FieldCondition,
+    FieldType,
+    Rule,
+    RuleContext,
+    RuleEngine,
+    Scope,
+    SetFields,
+    Trigger,
+    TriggerKind,
+    compile_condition,
+    default_schemas,
+)
+from crmcore.rules.model import nodes
+from crmcore.testing.strategies_rules import rules
+
+SCHEMAS = default_schemas()
+DEAL_FIELDS = SCHEMAS.get("deal").fields
+_VALUES: dict[FieldType, st.SearchStrategy[Any]] = {
+    FieldType.TEXT: st.sampled_from(("Audi", "tea", "east", "")),
+    FieldType.INTEGER: st.integers(-5, 5),
+    FieldType.DECIMAL: st.integers(0, 10**7).map(Decimal),
+    FieldType.MONEY: st.integers(0, 10**7).map(Decimal),
+    FieldType.DATE: st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    FieldType.DATETIME: st.integers(-1000, 1000).map(lambda d: NOW + timedelta(days=d)),
+    FieldType.BOOLEAN: st.booleans(),
+    FieldType.LIST: st.lists(st.sampled_from(("anna", "tea")), max_size=2).map(tuple),
+}
+
+
+@st.composite
+def deal_records(draw: st.DrawFn) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": "d-1"}
+    for name, spec in DEAL_FIELDS.items():
+        values = st.sampled_from(spec.choices) if spec.choices else _VALUES[spec.type]
+        record[name] = draw(st.none() | values)
+    record["id"] = "d-1"
+    return record
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(rules(entities=("deal",)), min_size=1, max_size=5, unique_by=lambda r: r.id),
+    deal_records(),
+)
+def test_traces_agree_with_direct_evaluation(drawn: list[Rule], record: dict[str, Any]) -> None:
+    changed = [
+        attrs.evolve(r, enabled=True, trigger=Trigger(entity="deal", on=TriggerKind.CHANGED))
+        for r in drawn
+    ]
+    engine = RuleEngine(changed, schemas=SCHEMAS)
+    event = DealChanged(
+        entity_id="d-1", occurred_at=NOW, changes={"title": Change(old="a", new="b")}
+    )
+    context = RuleContext(record=record, staff=STAFF)
+    plain = engine.process(event, context=context, now=NOW)
+    explained = engine.process(event, context=context, now=NOW, explain=True)
+    assert attrs.evolve(explained, trace=()) == plain
+    scope = Scope(event, record, now=NOW)
+    by_id = {rule.id: rule for rule in changed}
+    for trace in explained.trace:
+        rule = by_id[trace.rule_id]
+        if rule.when is None or trace.reason.startswith("failed"):
+            continue
+        shown = {node.path: node for node in trace.nodes}
+        for path, node in nodes(rule.when):
+            alone = compile_condition(
+                node, entity="deal", schemas=SCHEMAS, operators=OPERATORS, path=path
+            )
+            assert shown[path].result == alone.evaluate(scope)
+            if isinstance(node, FieldCondition):
+                assert shown[path].field == node.field
+
+
+_WRITABLE = sorted(n for n, s in DEAL_FIELDS.items() if s.type is FieldType.TEXT and s.writable)
+
+
+@st.composite
+def feeding_rules(draw: st.DrawFn) -> list[Rule]:
+    count = draw(st.integers(1, 6))
+    found = []
+    for index in range(count):
+        watched = draw(st.lists(st.sampled_from(_WRITABLE), max_size=2, unique=True))
+        written = draw(st.lists(st.sampled_from(_WRITABLE), min_size=1, max_size=2, unique=True))
+        found.append(
+            Rule(
+                id=f"r{index}",
+                name=f"r{index}",
+                priority=draw(st.integers(0, 3)),
+                trigger=Trigger(entity="deal", on=TriggerKind.CHANGED, fields=tuple(watched)),
+                then=(SetFields(values={name: f"by r{index}" for name in written}),),
+            )
+        )
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(feeding_rules(), st.integers(1, 10))
+def test_rule_sets_that_feed_each_other_terminate(drawn: list[Rule], depth: int) -> None:
+    engine = RuleEngine(drawn, schemas=SCHEMAS, max_depth=depth)
+    record: dict[str, Any] = {"id": "d-1", **{name: "start" for name in _WRITABLE}}
+    event = DealChanged(
+        entity_id="d-1",
+        occurred_at=NOW,
+        changes={name: Change(old=None, new="start") for name in _WRITABLE},
+    )
+    context = RuleContext(record=record)
+    steps = 0
+    while True:
+        steps += 1
+        outcome = engine.process(event, context=context, now=NOW)
+        assert steps <= min(len(drawn), depth) + 1
+        changes: dict[str, Change] = {}
+        for command in outcome.commands:
+            assert isinstance(command.action, SetFields)
+            for name, value in command.action.values.items():
+                changes[name] = Change(old=primitive(record.get(name)), new=value)
+                record[name] = value
+        if not changes:
+            break
+        event = DealChanged(entity_id="d-1", occurred_at=NOW, changes=changes)
+        context = RuleContext(record=dict(record), chain=outcome.chain)
+    fired = outcome.chain.fired
+    assert len(fired) == len(set(fired))
+    _ = datetime(2026, 1, 1, tzinfo=UTC)

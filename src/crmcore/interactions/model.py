@@ -174,7 +174,7 @@ class Interaction(Model):
 
     def _invariants(self) -> Iterator[Violation]:
         if self.end < self.start:
-            yield Violation(field="end", message="must not be before start", value=self.end)
+            yield Violation(field="end", message="must not be before start")
         yield from self._kind_violations()
         if (self.status is InteractionStatus.DONE) != (self.completed_at is not None):
             yield Violation(field="completed_at", message="is set exactly when the status is done")

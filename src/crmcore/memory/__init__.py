@@ -16,6 +16,7 @@ from crmcore.memory.partners import (
     MemoryRelationshipRepository,
 )
 from crmcore.memory.requests import MemoryRequestRepository
+from crmcore.memory.rules import MemoryFacts, MemoryRuleRepository
 from crmcore.memory.sales import MemorySalesFacts
 
 __all__ = [
@@ -23,12 +24,14 @@ __all__ = [
     "MemoryClaimRepository",
     "MemoryContactPersonRepository",
     "MemoryDealRepository",
+    "MemoryFacts",
     "MemoryInteractionRepository",
     "MemoryPartnerRepository",
     "MemoryPipelineRepository",
     "MemoryPriceList",
     "MemoryRelationshipRepository",
     "MemoryRequestRepository",
+    "MemoryRuleRepository",
     "MemorySalesFacts",
     "MemorySalesHistory",
     "MemoryStageLog",

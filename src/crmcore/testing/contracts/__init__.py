@@ -26,6 +26,7 @@ from crmcore.testing.contracts.interactions import InteractionRepositoryContract
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
 from crmcore.testing.contracts.requests import RequestRepositoryContract
+from crmcore.testing.contracts.rules import RuleRepositoryContract
 
 __all__ = [
     "AgreementRepositoryContract",
@@ -37,5 +38,6 @@ __all__ = [
     "PipelineRepositoryContract",
     "RelationshipRepositoryContract",
     "RequestRepositoryContract",
+    "RuleRepositoryContract",
     "StageLogContract",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Final
 
-from crmcore.demo import agreements, claims, interactions, partners
+from crmcore.demo import agreements, claims, deals, interactions, partners
 from crmcore.demo.world import World, table
 
 __all__ = ["CHAPTERS", "World", "demo_lines", "table"]
@@ -22,6 +22,7 @@ Chapter = Callable[[World, datetime], Iterator[str]]
 CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
     ("Partners and contacts", partners.chapter),
     ("Agreements, quotes and the compliance check", agreements.chapter),
+    ("Deals: three kinds of sales process, gates, results and the funnel", deals.chapter),
     ("Claims: the public form, investigation, deadlines and reports", claims.chapter),
     ("A manager's day and KPIs against last year", interactions.chapter),
 )

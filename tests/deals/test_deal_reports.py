@@ -129,7 +129,8 @@ def hours(minutes: list[int], share: float) -> Decimal | None:
         return None
     ordered = sorted(minutes)
     value = statistics.median(ordered) if share == 0.5 else ordered[ceil(share * len(ordered)) - 1]
-    return (Decimal(value) / 60).quantize(Decimal("0.01")).normalize()
+    hours = (Decimal(value) / 60).quantize(Decimal("0.01"))
+    return hours.to_integral() if hours == hours.to_integral() else hours.normalize()
 
 
 def recount(

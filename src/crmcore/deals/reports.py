@@ -224,8 +224,8 @@ def _hours(stays: array[int], share: Decimal) -> Decimal | None:
         while ranks and seen >= ranks[0]:
             values.append(minute)
             ranks.pop(0)
-    minutes = Decimal(sum(values)) / len(values)
-    return (minutes / 60).quantize(Decimal("0.01")).normalize()
+    hours = (Decimal(sum(values)) / len(values) / 60).quantize(Decimal("0.01"))
+    return hours.to_integral() if hours == hours.to_integral() else hours.normalize()
 
 
 def _money(sums: dict[str, Decimal]) -> tuple[Money, ...]:

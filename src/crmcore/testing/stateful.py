@@ -57,6 +57,7 @@ from crmcore.ids import (
     PipelineId,
     RelationshipId,
     RequestId,
+    RuleId,
     UserId,
 )
 from crmcore.interactions.kinds import InteractionKind, InteractionStatus
@@ -72,6 +73,7 @@ from crmcore.memory import (
     MemoryPipelineRepository,
     MemoryRelationshipRepository,
     MemoryRequestRepository,
+    MemoryRuleRepository,
     MemoryStageLog,
 )
 from crmcore.partners.contact_data import Email, Phone
@@ -85,6 +87,8 @@ from crmcore.partners.repository import (
 from crmcore.requests.kinds import BindingMethod, RequestStatus
 from crmcore.requests.model import Binding, ContactData, Request
 from crmcore.requests.repository import RequestRepository
+from crmcore.rules import Rule as RuleModel
+from crmcore.rules import RuleRepository, SendMessage, Trigger, TriggerKind
 
 __all__ = [
     "agreement_repository_comparison",
@@ -96,6 +100,7 @@ __all__ = [
     "pipeline_repository_comparison",
     "relationship_repository_comparison",
     "request_repository_comparison",
+    "rule_repository_comparison",
     "stage_log_comparison",
 ]
 
@@ -916,3 +921,66 @@ def request_repository_comparison(
             self.compare(lambda repository: repository.find())
 
     return _configured(RequestRepositoryComparison, settings)
+
+
+# --- rules (crmcore.rules) --------------------------------------------------------------
+
+_RULE_ENTITIES: Final = ("deal", "request", "claim")
+
+
+@st.composite
+def _pooled_rules(draw: st.DrawFn) -> RuleModel:
+    entity = draw(st.sampled_from(_RULE_ENTITIES))
+    return RuleModel(
+        id=RuleId(draw(_ids)),
+        name=draw(st.sampled_from(_NAMES)),
+        enabled=draw(st.booleans()),
+        priority=draw(st.integers(-2, 2)),
+        trigger=Trigger(entity=entity, on=TriggerKind.CREATED),
+        then=(SendMessage(text="{{ id }}"),),
+        version=draw(st.integers(min_value=1, max_value=3)),
+    )
+
+
+def rule_repository_comparison(
+    make_repository: Callable[[], RuleRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryRuleRepository``."""
+
+    class RuleRepositoryComparison(_Comparison[RuleRepository]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryRuleRepository()
+            self.subject = make_repository()
+
+        @rule(rule_=_pooled_rules())
+        def add(self, rule_: RuleModel) -> None:
+            self.compare(lambda repository: repository.add(rule_))
+
+        @rule(rule_=_pooled_rules(), offset=_offsets, bump=_bumps)
+        def save(self, rule_: RuleModel, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(rule_.id))
+            changed, expected = _saved_change(rule_, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        @rule(rule_id=_unknown_or_known_ids)
+        def versions(self, rule_id: str) -> None:
+            self.compare(lambda repository: repository.versions(RuleId(rule_id)))
+
+        @rule(
+            entity=st.none() | st.sampled_from(_RULE_ENTITIES),
+            enabled=st.none() | st.booleans(),
+            all_versions=st.booleans(),
+        )
+        def list_rules(self, entity: str | None, enabled: bool | None, all_versions: bool) -> None:
+            self.compare(
+                lambda repository: repository.list(
+                    entity=entity, enabled=enabled, all_versions=all_versions
+                )
+            )
+
+        @invariant()
+        def same_rules(self) -> None:
+            self.compare(lambda repository: repository.list(all_versions=True))
+
+    return _configured(RuleRepositoryComparison, settings)

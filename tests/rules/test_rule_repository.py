@@ -21,3 +21,35 @@ def test_memory_facts_answer_what_they_hold_and_none_otherwise() -> None:
     assert facts.record("deal", "p-1") is None
     assert facts.fact("company", "p-1", "last_purchase_amount") == 10
     assert facts.fact("company", "p-2", "last_purchase_amount") is None
+
+
+def test_the_memory_repository_matches_the_reference_under_random_calls() -> None:
+    from hypothesis import settings  # noqa: PLC0415
+
+    from crmcore.testing.stateful import rule_repository_comparison  # noqa: PLC0415
+
+    machine = rule_repository_comparison(
+        MemoryRuleRepository, settings=settings(max_examples=30, deadline=None)
+    )
+    machine.TestCase().runTest()
+
+
+class _ForgetsVersions(MemoryRuleRepository):
+    """A broken repository: it lists only the latest versions, even when asked for all."""
+
+    def list(
+        self, *, entity: str | None = None, enabled: bool | None = None, all_versions: bool = False
+    ):  # type: ignore[no-untyped-def]
+        return super().list(entity=entity, enabled=enabled)
+
+
+def test_the_comparison_catches_a_repository_that_forgets_versions() -> None:
+    import pytest  # noqa: PLC0415
+    from hypothesis import Phase, settings  # noqa: PLC0415
+
+    from crmcore.testing.stateful import rule_repository_comparison  # noqa: PLC0415
+
+    quick = settings(max_examples=100, deadline=None, database=None, phases=[Phase.generate])
+    machine = rule_repository_comparison(_ForgetsVersions, settings=quick)
+    with pytest.raises(AssertionError, match="reference gave"):
+        machine.TestCase().runTest()

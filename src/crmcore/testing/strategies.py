@@ -191,6 +191,7 @@ from crmcore.requests import (
     RequestStatus,
     RequestStatusChanged,
 )
+from crmcore.testing.strategies_rules import rule_strategies
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = [
@@ -2025,6 +2026,7 @@ def _hypothesis_setup_hook() -> None:
     registered.update(_claim_strategies())
     registered.update(_interaction_strategies())
     registered.update(_request_strategies())
+    registered.update(rule_strategies())
     for model, strategy in registered.items():
         st.register_type_strategy(model, strategy)
 

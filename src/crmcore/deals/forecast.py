@@ -28,6 +28,7 @@ from crmcore.deals.model import Deal
 from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import CurrencyMismatchError, DomainValidationError
 from crmcore.money import Money
+from crmcore.validation import non_negative_int, raise_violations
 
 __all__ = ["Forecast", "ForecastLine", "upcoming"]
 
@@ -78,6 +79,10 @@ def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> F
     )
 
 
+def _by_close(line: ForecastLine) -> tuple[date, str]:
+    return (line.expected_close, line.deal_id)
+
+
 def upcoming(
     deals: Iterable[Deal],
     *,
@@ -93,8 +98,7 @@ def upcoming(
     another currency raises :class:`~crmcore.errors.CurrencyMismatchError` naming it; a deal of
     a pipeline missing from ``pipelines`` raises ``DomainValidationError``.
     """
-    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise DomainValidationError.single("days", "must be an integer >= 0", value=days)
+    raise_violations(non_negative_int("days", days))
     end = today + timedelta(days=days)
     coming: list[ForecastLine] = []
     overdue: list[ForecastLine] = []
@@ -109,15 +113,13 @@ def upcoming(
             raise DomainValidationError.single("pipeline_id", message, value=deal.pipeline_id)
         line = _line(deal, pipeline, currency, unstaged_probability)
         (overdue if deal.expected_close < today else coming).append(line)
-    coming.sort(key=lambda line: (line.expected_close, line.deal_id))
-    overdue.sort(key=lambda line: (line.expected_close, line.deal_id))
     zero = Money.zero(currency)
     return Forecast(
         currency=currency,
         start=today,
         end=end,
-        upcoming=tuple(coming),
-        overdue=tuple(overdue),
+        upcoming=tuple(sorted(coming, key=_by_close)),
+        overdue=tuple(sorted(overdue, key=_by_close)),
         total=sum((line.amount for line in coming), zero),
         weighted=sum((line.weighted for line in coming), zero),
     )

@@ -116,20 +116,8 @@ def _custom(custom_fields: CustomFieldRegistry | None, value: object) -> object:
     return custom_fields.validate(DEAL, value)
 
 
-def open_deal(
-    draft: DealDraft,
-    *,
-    pipeline: Pipeline,
-    now: datetime,
-    deal_id: DealId | None = None,
-    custom_fields: CustomFieldRegistry | None = None,
-    actor: UserId | None = None,
-) -> DealOutcome:
-    """A new open deal of ``pipeline`` at its first stage (no stage for an unstaged pipeline).
-
-    Raises :class:`DomainValidationError` listing every problem of the draft.
-    """
-    check_now(now)
+def _draft_fields(draft: DealDraft, custom_fields: CustomFieldRegistry | None) -> dict[str, Any]:
+    """The deal's fields from ``draft``, every problem of them raised at once."""
     collected: list[Violation] = []
     try:
         custom = _custom(custom_fields, draft.custom)
@@ -149,6 +137,24 @@ def open_deal(
     for name, value in fields.items():
         collected.extend(field_violations(Deal, name, value))
     raise_violations(collected)
+    return fields
+
+
+def open_deal(
+    draft: DealDraft,
+    *,
+    pipeline: Pipeline,
+    now: datetime,
+    deal_id: DealId | None = None,
+    custom_fields: CustomFieldRegistry | None = None,
+    actor: UserId | None = None,
+) -> DealOutcome:
+    """A new open deal of ``pipeline`` at its first stage (no stage for an unstaged pipeline).
+
+    Raises :class:`DomainValidationError` listing every problem of the draft.
+    """
+    check_now(now)
+    fields = _draft_fields(draft, custom_fields)
     deal = Deal(
         id=deal_id or DealId(new_id()),
         pipeline_id=pipeline.id,

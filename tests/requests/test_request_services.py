@@ -20,6 +20,7 @@ from crmcore.requests import (
     RequestStatus,
     assign_request,
     bind_request,
+    edit_request,
     find_duplicate,
     qualify_request,
     register_request,
@@ -195,3 +196,22 @@ def test_quantities_are_decimals_and_must_be_positive() -> None:
     with pytest.raises(DomainValidationError) as raised:
         RequestedItem(product=" ", quantity=Decimal(0))
     assert raised.value.fields == ("product", "quantity")
+
+
+def test_edit_sets_what_a_manager_learns_and_names_what_it_cannot_change() -> None:
+    request = registered()
+    estimate = Money.of("52000", "RUB")
+    edited = edit_request(request, now=NOW, changes={"estimated_amount": estimate})
+    assert edited.entity.estimated_amount == estimate
+    assert edited.entity.version == request.version + 1
+    assert [event.name for event in edited.events] == ["request.changed"]
+    assert edit_request(edited.entity, now=NOW, changes={"estimated_amount": estimate}).events == ()
+    with pytest.raises(DomainValidationError) as raised:
+        edit_request(request, now=NOW, changes={"status": "converted", "binding": None})
+    assert raised.value.fields == ("binding", "status")
+    with pytest.raises(DomainValidationError) as raised:
+        edit_request(request, now=NOW, changes={"estimated_amount": Money.of("1", "EUR")})
+    assert raised.value.fields == ("estimated_amount",)
+    with pytest.raises(DomainValidationError) as raised:
+        edit_request(request, now=NOW, changes={"items": "crates"})
+    assert raised.value.fields == ("items",)

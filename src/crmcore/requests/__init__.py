@@ -21,6 +21,7 @@ from crmcore.requests.events import (
     RequestConverted,
     RequestRegistered,
     RequestStatusChanged,
+    request_changes,
 )
 from crmcore.requests.kinds import (
     BUILTIN_REJECTION_REASONS,
@@ -56,12 +57,12 @@ from crmcore.requests.services import (
     RequestDraft,
     assign_request,
     bind_request,
+    edit_request,
     find_duplicate,
     qualify_request,
     register_request,
     reject_request,
     reopen_request,
-    request_changes,
     take_request,
 )
 from crmcore.requests.settings import RequestSettings
@@ -112,6 +113,7 @@ __all__ = [
     "contact_person_record",
     "conversion_rates",
     "convert_request",
+    "edit_request",
     "find_duplicate",
     "match_request",
     "partner_draft_of",

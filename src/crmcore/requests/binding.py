@@ -27,10 +27,10 @@ from crmcore.matching import Candidate, DuplicateIndex, FieldKind, FieldSpec, Ma
 from crmcore.matching.normalize import PART_SEPARATOR
 from crmcore.matching.partners import PARTNER_FIELDS
 from crmcore.partners.model import ContactPerson
-from crmcore.requests.events import RequestBindingProposed
+from crmcore.requests.events import RequestBindingProposed, request_changes
 from crmcore.requests.kinds import BindingMethod
 from crmcore.requests.model import Binding, BindingProposal, ContactData, Request
-from crmcore.requests.services import bound, request_changes
+from crmcore.requests.services import bound
 from crmcore.validation import Model, checks, instance_of, raise_violations
 
 __all__ = [

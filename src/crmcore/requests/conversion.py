@@ -30,11 +30,10 @@ from crmcore.partners import (
     add_contact_person,
     create_partner,
 )
-from crmcore.requests.events import RequestConverted
+from crmcore.requests.events import RequestConverted, request_changes
 from crmcore.requests.kinds import BindingMethod, RequestStatus
 from crmcore.requests.lifecycle import REQUEST_LIFECYCLE
 from crmcore.requests.model import REQUEST, Binding, Request, RequestedItem
-from crmcore.requests.services import request_changes
 from crmcore.validation import aware_datetime, bounded_text, identifier, optional, raise_violations
 
 __all__ = ["Conversion", "convert_request", "partner_draft_of"]

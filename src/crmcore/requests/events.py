@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from decimal import Decimal
+from typing import ClassVar, Final
 
 import attrs
 
-from crmcore.events import DomainEvent
+from crmcore.events import Change, DomainEvent, changes_between
+from crmcore.requests.model import Binding, Request
 from crmcore.validation import checks, identifier, optional
 
 __all__ = [
@@ -16,7 +18,10 @@ __all__ = [
     "RequestConverted",
     "RequestRegistered",
     "RequestStatusChanged",
+    "request_changes",
 ]
+
+_SUMMARIZED: Final = frozenset({"version", "binding", "proposals"})
 
 
 @attrs.frozen(kw_only=True)
@@ -80,3 +85,36 @@ class RequestConverted(DomainEvent):
     action: ClassVar[str] = "converted"
 
     deal_id: str = attrs.field(metadata=checks(identifier))
+
+
+def _probability(value: float | None) -> str | None:
+    return None if value is None else str(round(Decimal(value), 4))
+
+
+def _binding_primitive(binding: Binding | None) -> object:
+    if binding is None:
+        return None
+    return {
+        "partner_id": binding.partner_id,
+        "contact_person_id": binding.contact_person_id,
+        "method": binding.method.value,
+        "probability": _probability(binding.probability),
+    }
+
+
+def request_changes(old: Request | None, new: Request) -> dict[str, Change]:
+    """:func:`~crmcore.events.changes_between` for requests: a binding and proposals appear
+    as the clients and probabilities (as decimal text), without the field evidence."""
+    changes = changes_between(old, new, ignore=_SUMMARIZED)
+    before_binding = None if old is None else old.binding
+    if old is None or before_binding != new.binding:
+        old_form = _binding_primitive(before_binding)
+        changes["binding"] = Change(old=old_form, new=_binding_primitive(new.binding))
+    before = () if old is None else old.proposals
+    if old is None or before != new.proposals:
+        forms = [
+            [[p.partner_id, p.contact_person_id, _probability(p.probability)] for p in proposals]
+            for proposals in (before, new.proposals)
+        ]
+        changes["proposals"] = Change(old=forms[0], new=forms[1])
+    return changes

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from functools import partial
 from typing import Any, Final, TypeVar
 
@@ -29,7 +28,7 @@ import attrs
 
 from crmcore.customfields import CustomFieldRegistry
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.events import Change, Outcome, changes_between
+from crmcore.events import Outcome
 from crmcore.ids import ContactPersonId, PartnerId, RequestId, UserId, new_id
 from crmcore.money import Money
 from crmcore.partners.contact_data import Email, Phone
@@ -38,6 +37,7 @@ from crmcore.requests.events import (
     RequestChanged,
     RequestRegistered,
     RequestStatusChanged,
+    request_changes,
 )
 from crmcore.requests.kinds import BindingMethod, RequestStatus
 from crmcore.requests.lifecycle import REQUEST_LIFECYCLE
@@ -64,18 +64,18 @@ __all__ = [
     "RequestDraft",
     "assign_request",
     "bind_request",
+    "edit_request",
     "find_duplicate",
     "qualify_request",
     "register_request",
     "reject_request",
     "reopen_request",
-    "request_changes",
     "take_request",
 ]
 
 T = TypeVar("T")
 _DEFAULT_SETTINGS: Final = RequestSettings()
-_SUMMARIZED: Final = frozenset({"version", "binding", "proposals"})
+_EDITABLE: Final = ("contact", "items", "estimated_amount", "campaign", "custom")
 
 
 @attrs.frozen(kw_only=True)
@@ -226,39 +226,6 @@ def register_request(
     return Outcome(entity=request, events=(event,))
 
 
-def _probability(value: float | None) -> str | None:
-    return None if value is None else str(round(Decimal(value), 4))
-
-
-def _binding_primitive(binding: Binding | None) -> object:
-    if binding is None:
-        return None
-    return {
-        "partner_id": binding.partner_id,
-        "contact_person_id": binding.contact_person_id,
-        "method": binding.method.value,
-        "probability": _probability(binding.probability),
-    }
-
-
-def request_changes(old: Request | None, new: Request) -> dict[str, Change]:
-    """:func:`~crmcore.events.changes_between` for requests: a binding and proposals appear
-    as the clients and probabilities (as decimal text), without the field evidence."""
-    changes = changes_between(old, new, ignore=_SUMMARIZED)
-    before_binding = None if old is None else old.binding
-    if old is None or before_binding != new.binding:
-        old_form = _binding_primitive(before_binding)
-        changes["binding"] = Change(old=old_form, new=_binding_primitive(new.binding))
-    before = () if old is None else old.proposals
-    if old is None or before != new.proposals:
-        forms = [
-            [[p.partner_id, p.contact_person_id, _probability(p.probability)] for p in proposals]
-            for proposals in (before, new.proposals)
-        ]
-        changes["proposals"] = Change(old=forms[0], new=forms[1])
-    return changes
-
-
 def _actor(actor: object) -> None:
     raise_violations(optional(identifier)("actor", actor))
 
@@ -360,6 +327,38 @@ def assign_request(
     raise_violations(identifier("manager", manager))
     _require_open(request, "assigned")
     return _changed(request, now=now, actor=actor, responsible_manager=manager)
+
+
+def edit_request(
+    request: Request,
+    *,
+    now: datetime,
+    changes: Mapping[str, object],
+    custom_fields: CustomFieldRegistry | None = None,
+    actor: UserId | None = None,
+) -> Outcome[Request]:
+    """An open ``request`` with ``changes`` (its ``contact``, ``items``, ``estimated_amount``,
+    ``campaign`` or ``custom``) applied: what a manager learns while qualifying it. Changing
+    nothing returns it as it was; status, binding and manager change through their own
+    services."""
+    _now(now)
+    _actor(actor)
+    raise_violations(
+        Violation(field=name, message="cannot be changed here (not an editable field)")
+        for name in sorted(set(changes).difference(_EDITABLE))
+    )
+    _require_open(request, "edited")
+    fields: dict[str, Any] = dict(changes)
+    custom = fields.get("custom")
+    if custom_fields is not None and isinstance(custom, Mapping):
+        fields["custom"] = custom_fields.validate(REQUEST, custom)
+    found = [v for name, value in fields.items() for v in field_violations(Request, name, value)]
+    raise_violations(found)
+    items = fields.get("items", request.items)
+    raise_violations(
+        items_currency_problems(items, fields.get("estimated_amount", request.estimated_amount))
+    )
+    return _changed(request, now=now, actor=actor, **fields)
 
 
 def bind_request(

@@ -129,7 +129,8 @@ def test_missing_related_records_read_as_empty() -> None:
 )
 def test_risky_patterns_are_refused(pattern: str, problem: str) -> None:
     found = regex_problem(pattern)
-    assert found is not None and problem in found
+    assert found is not None
+    assert problem in found
     with pytest.raises(ValueError, match="regular expression"):
         compile_regex(pattern)
 

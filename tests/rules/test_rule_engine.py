@@ -7,10 +7,14 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from rule_samples import NOW, STAFF, Facts, deal, example_rules, schemas
 
 from crmcore.deals import DealChanged, DealOpened, DealWon
 from crmcore.errors import DomainValidationError
 from crmcore.events import Change
+from crmcore.money import Money
+from crmcore.partners import Email
+from crmcore.requests import ContactData, Request, RequestedItem, RequestRegistered
 from crmcore.rules import (
     AssignManager,
     CreateTask,
@@ -22,11 +26,11 @@ from crmcore.rules import (
     SendMessage,
     SetFields,
     SmsToClient,
+    Staff,
     Trigger,
     TriggerKind,
     due_time_triggers,
 )
-from rule_samples import NOW, STAFF, Facts, deal, example_rules, schemas
 
 FACTS = Facts(
     partners={
@@ -73,28 +77,26 @@ def test_small_deals_and_key_clients_keep_their_manager(
     assert engine().process(opened(), context=context(**fields), now=NOW).commands == (), why
 
 
-def request(**fields: object) -> dict[str, object]:
-    record: dict[str, object] = {
-        "id": "r-1",
-        "region": "Moscow",
-        "source": "web",
-        "product": "cups",
-    }
-    record.update(fields)
-    return record
+def request(
+    *,
+    region: str = "Moscow",
+    source: str = "website_form",
+    product: str = "cups",
+    amount: str | None = None,
+) -> Request:
+    return Request(
+        id="r-1",
+        source=source,
+        received_at=NOW,
+        contact=ContactData(name="Анна", region=region, emails=(Email.parse("anna@example.com"),)),
+        items=(RequestedItem(product=product, quantity=Decimal(1)),),
+        estimated_amount=Money.of(amount, "RUB") if amount else None,
+    )
 
 
-def assign_request(record: dict[str, object], staff: object = STAFF) -> tuple[str, str]:
-    from crmcore.events import DomainEvent  # noqa: PLC0415
-
-    @attrs.frozen(kw_only=True)
-    class RequestCreated(DomainEvent):
-        name = "test.request_created"
-        entity_type = "request"
-        action = "created"
-
-    event = RequestCreated(entity_id="r-1", occurred_at=NOW)
-    outcome = engine().process(event, context=RuleContext(record=record, staff=staff), now=NOW)  # type: ignore[arg-type]
+def assign_request(record: Request, staff: Staff = STAFF) -> tuple[str, str]:
+    event = RequestRegistered(entity_id="r-1", occurred_at=NOW)
+    outcome = engine().process(event, context=RuleContext(record=record, staff=staff), now=NOW)
     (command,) = outcome.commands
     assert command.assignment is not None
     return command.assignment.user, command.assignment.reason
@@ -107,24 +109,12 @@ def test_requests_are_assigned_by_the_mapping_first() -> None:
 
 
 def test_an_unavailable_mapped_manager_fails_the_rule_and_names_why() -> None:
-    record = request(region="Siberia", amount=Decimal(600000))
-    outcome = engine().process(
-        _request_event(), context=RuleContext(record=record, staff=STAFF), now=NOW
-    )
+    record = request(region="Siberia", amount="600000")
+    event = RequestRegistered(entity_id="r-1", occurred_at=NOW)
+    outcome = engine().process(event, context=RuleContext(record=record, staff=STAFF), now=NOW)
     (failure,) = outcome.failures
-    assert failure.error == "NoAvailableManagerError" and "vera is on leave" in failure.message
-
-
-def _request_event() -> object:
-    from crmcore.events import DomainEvent  # noqa: PLC0415
-
-    @attrs.frozen(kw_only=True)
-    class RequestCreated(DomainEvent):
-        name = "test.request_created2"
-        entity_type = "request"
-        action = "created"
-
-    return RequestCreated(entity_id="r-1", occurred_at=NOW)
+    assert failure.error == "NoAvailableManagerError"
+    assert "vera is on leave" in failure.message
 
 
 def test_other_requests_go_round_robin_among_available_managers() -> None:
@@ -192,7 +182,8 @@ def test_a_dry_run_gives_the_same_commands_marked_as_such() -> None:
     rules = engine()
     real = rules.process(opened(), context=context(), now=NOW)
     dry = rules.process(opened(), context=context(), now=NOW, dry_run=True)
-    assert dry.dry_run and all(c.dry_run for c in dry.commands)
+    assert dry.dry_run
+    assert all(c.dry_run for c in dry.commands)
     assert [attrs.evolve(c, dry_run=False) for c in dry.commands] == list(real.commands)
 
 
@@ -311,14 +302,16 @@ def test_a_rule_that_feeds_itself_stops_at_the_loop_guard_naming_the_cycle() -> 
     second = rules.process(change, context=attrs.evolve(context(), chain=first.chain), now=NOW)
     assert fired(second) == []
     (loop,) = second.loops
-    assert loop.rules == ("bump",) and loop.entity_id == "d-1"
+    assert loop.rules == ("bump",)
+    assert loop.entity_id == "d-1"
 
 
 def test_chains_stop_at_their_maximum_depth() -> None:
     rules = RuleEngine([message("m")], schemas=schemas(), max_depth=2)
     chain = context().chain.after([]).after([])
     outcome = rules.process(opened(), context=attrs.evolve(context(), chain=chain), now=NOW)
-    assert fired(outcome) == [] and "depth" in outcome.loops[0].reason
+    assert fired(outcome) == []
+    assert "depth" in outcome.loops[0].reason
 
 
 def test_a_cycle_of_two_rules_is_reported_with_both() -> None:

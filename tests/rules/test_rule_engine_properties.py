@@ -105,7 +105,7 @@ def feeding_rules(draw: st.DrawFn) -> list[Rule]:
                 name=f"r{index}",
                 priority=draw(st.integers(0, 3)),
                 trigger=Trigger(entity="deal", on=TriggerKind.CHANGED, fields=tuple(watched)),
-                then=(SetFields(values={name: f"by r{index}" for name in written}),),
+                then=(SetFields(values=dict.fromkeys(written, f"by r{index}")),),
             )
         )
     return found
@@ -115,7 +115,7 @@ def feeding_rules(draw: st.DrawFn) -> list[Rule]:
 @given(feeding_rules(), st.integers(1, 10))
 def test_rule_sets_that_feed_each_other_terminate(drawn: list[Rule], depth: int) -> None:
     engine = RuleEngine(drawn, schemas=SCHEMAS, max_depth=depth)
-    record: dict[str, Any] = {"id": "d-1", **{name: "start" for name in _WRITABLE}}
+    record: dict[str, Any] = {"id": "d-1", **dict.fromkeys(_WRITABLE, "start")}
     event = DealChanged(
         entity_id="d-1",
         occurred_at=NOW,

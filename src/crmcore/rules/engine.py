@@ -36,6 +36,7 @@ from crmcore.rules.conditions import (
 from crmcore.rules.events import DateReached
 from crmcore.rules.model import Action, Condition, Rule, TriggerKind
 from crmcore.rules.operators import OPERATORS, Operator
+from crmcore.rules.records import FLATTENERS
 from crmcore.rules.repository import NO_FACTS, FactSource
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
 from crmcore.rules.triggers import DueTrigger
@@ -293,6 +294,8 @@ class _Run:
         record = context.record
         if record is None:
             record = _record_of(engine, event, entity)
+        elif type(record) in FLATTENERS:
+            record = FLATTENERS[type(record)](record)
         self.scope = Scope(event, record, now=now, facts=context.facts, calendar=engine._calendar)
         self.commands: list[Command] = []
         self.traces: list[RuleTrace] = []

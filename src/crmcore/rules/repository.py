@@ -59,9 +59,10 @@ class RuleRepository(Protocol):
         ...
 
     def save(self, rule: Rule, *, expected_version: int) -> None:
-        """Store ``rule`` as the next version after ``expected_version``, keeping the older
-        ones; ``ConcurrencyConflictError`` if the latest stored version is another, and
-        ``DomainValidationError`` if ``rule.version`` is not ``expected_version + 1``."""
+        """Store ``rule`` as a new version after ``expected_version``, keeping the older ones;
+        ``EntityNotFoundError`` for an unknown id, ``ConcurrencyConflictError`` if the latest
+        stored version is another, and ``DomainValidationError`` if ``rule.version`` is not
+        greater than ``expected_version``."""
         ...
 
     def versions(self, rule_id: RuleId) -> tuple[Rule, ...]:

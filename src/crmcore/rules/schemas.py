@@ -263,17 +263,6 @@ def _declared(entity: str, fields: Mapping[str, FieldSpec], **links: str) -> Ent
     )
 
 
-def _requests() -> EntitySchema:
-    """Requests (leads) as hosts record them until the requests area defines its model."""
-    fields = {
-        **_text("id", "title", "source", "region", "product", "status"),
-        **_text("partner_id", "responsible_manager", "team"),
-        "amount": FieldSpec(type=FieldType.MONEY),
-        "created_at": FieldSpec(type=FieldType.DATETIME, writable=False),
-    }
-    return _declared("request", fields, partner="company")
-
-
 def _invoices() -> EntitySchema:
     """Invoices, which live in the host's accounting; rules may react to them."""
     fields = {
@@ -288,12 +277,13 @@ def _invoices() -> EntitySchema:
 
 def default_schemas(custom_fields: CustomFieldRegistry | None = None) -> SchemaRegistry:
     """Schemas of the areas' entities: companies (partners), contacts, deals, interactions,
-    agreements and claims from their models, requests and invoices as hosts record them."""
+    agreements, claims and requests from their models, invoices as hosts record them."""
     from crmcore.agreements import Agreement  # noqa: PLC0415 - keeps import of rules light
     from crmcore.claims import Claim  # noqa: PLC0415
     from crmcore.deals import Deal  # noqa: PLC0415
     from crmcore.interactions import Interaction  # noqa: PLC0415
     from crmcore.partners import ContactPerson, Partner  # noqa: PLC0415
+    from crmcore.rules.records import request_schema  # noqa: PLC0415
 
     partner = Relation(field="partner_id", entity="company")
     schemas = (
@@ -307,7 +297,7 @@ def default_schemas(custom_fields: CustomFieldRegistry | None = None) -> SchemaR
         ),
         schema_of("agreement", Agreement, relations={"partner": partner}, manager_field="manager"),
         schema_of("claim", Claim, manager_field="handler"),
-        _requests(),
+        request_schema(),
         _invoices(),
     )
     return SchemaRegistry(

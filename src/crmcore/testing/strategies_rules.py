@@ -13,9 +13,8 @@ from typing import Any, Final
 
 from hypothesis import strategies as st
 
-from crmcore.ids import RuleId
+from crmcore.ids import RuleId, UserId
 from crmcore.rules import (
-    ACTIONS,
     OPERATORS,
     AllOf,
     AnyOf,
@@ -151,7 +150,7 @@ def conditions(
 def assignment_strategies(*, entity: str = "deal") -> st.SearchStrategy[Any]:
     """Assignment strategies, mapping rows included."""
     simple = st.one_of(
-        _USERS.map(lambda u: FixedUser(user=u)),
+        _USERS.map(lambda u: FixedUser(user=UserId(u))),
         _TEAMS.map(lambda t: RoundRobin(team=t)),
         _TEAMS.map(lambda t: LoadBalancing(team=t)),
         st.just(HeadOfDepartment()),
@@ -261,11 +260,10 @@ def rule_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         AllOf: conditions().filter(lambda c: isinstance(c, AllOf)),
         AssignManager: assignment_strategies().map(lambda s: AssignManager(strategy=s)),
     }
-    registered.update(
-        {
-            cls: rule_actions().filter(lambda a, c=cls: isinstance(a, c))
-            for cls in ACTIONS.values()
-            if cls in {SendMessage, SmsToClient, CreateTask, SetFields}
-        }
-    )
+    for cls in (SendMessage, SmsToClient, CreateTask, SetFields):
+        registered[cls] = _only(cls)
     return registered
+
+
+def _only(cls: type[Action]) -> st.SearchStrategy[Action]:
+    return rule_actions().filter(lambda action: isinstance(action, cls))

@@ -70,10 +70,15 @@ class RuleRepositoryContract(Contract, ABC):
         )
         return self.make_rule(
             "r-full", enabled=False, priority=-3, stop_processing=True,
-            trigger=Trigger(entity="request", on=TriggerKind.CHANGED, fields=("region",), to_value="east"),
+            trigger=Trigger(
+                entity="request", on=TriggerKind.CHANGED, fields=("region",), to_value="east"
+            ),
             when=Not(condition=FieldCondition(field="source", op="eq", value="web")),
-            then=(AssignManager(strategy=strategy, working_hours=True), SetFields(values={"status": "new"}),
-                  CallWebhook(url="https://hooks.example.com/r", body='{"id": "{{ id }}"}')),
+            then=(
+                AssignManager(strategy=strategy, working_hours=True),
+                SetFields(values={"status": "new"}),
+                CallWebhook(url="https://hooks.example.com/r", body='{"id": "{{ id }}"}'),
+            ),
             version=3, effective_from=CREATED_AT, effective_until=CREATED_AT + timedelta(days=30),
         )  # fmt: skip
 

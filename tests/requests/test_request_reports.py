@@ -12,7 +12,7 @@ from request_samples import HOUR, NOW, registered
 
 from crmcore.deals import Deal, DealKind, DealStatus
 from crmcore.errors import DomainValidationError
-from crmcore.ids import DealId, PartnerId, PipelineId, UserId
+from crmcore.ids import DealId, PartnerId, PipelineId, RequestId, UserId
 from crmcore.requests import (
     Request,
     RequestStatus,
@@ -23,7 +23,9 @@ from crmcore.requests import (
 )
 from crmcore.testing.strategies import requests
 
-DRAWN = st.lists(requests(sources=("website_form", "call"), managers=(None, "u-1")), max_size=6)
+DRAWN = st.lists(
+    requests(sources=("website_form", "call"), managers=(None, UserId("u-1"))), max_size=6
+)
 
 
 def deal(deal_id: str, status: DealStatus) -> Deal:
@@ -82,8 +84,8 @@ def test_conversion_matches_a_recount(found: list[Request], by: str, won: st.Dat
 def test_conversion_rates_are_percentages_of_requests_and_deals() -> None:
     base = registered()
     found = [
-        attrs.evolve(base, id=f"r-{i}", status=RequestStatus.CONVERTED, deal_id=f"d-{i}",
-                     closed_at=NOW, responsible_manager="u-1")
+        attrs.evolve(base, id=RequestId(f"r-{i}"), status=RequestStatus.CONVERTED,
+                     deal_id=DealId(f"d-{i}"), closed_at=NOW, responsible_manager=UserId("u-1"))
         for i in range(3)
     ] + [base]  # fmt: skip
     deals = [

@@ -16,8 +16,10 @@ from crmcore.requests import (
     BindingProposal,
     BindingState,
     RequestedItem,
+    RequestRegistered,
     RequestSettings,
     RequestStatus,
+    RequestStatusChanged,
     assign_request,
     bind_request,
     edit_request,
@@ -79,7 +81,9 @@ def test_a_repeated_request_from_the_same_email_is_linked_to_the_first() -> None
         now=NOW + HOUR, earlier=[first],
     )  # fmt: skip
     assert second.entity.duplicate_of == "r-1"
-    assert second.events[0].duplicate_of == "r-1"
+    registered_event = second.events[0]
+    assert isinstance(registered_event, RequestRegistered)
+    assert registered_event.duplicate_of == "r-1"
     third = register_request(
         draft(), request_id=RequestId("r-3"), now=NOW + 2 * HOUR, earlier=[second.entity, first]
     )
@@ -148,7 +152,9 @@ def test_reject_needs_a_configured_reason_and_a_sane_comment() -> None:
     rejected = reject_request(request, "bored", now=NOW, settings=settings, comment="  Спам  ")
     assert rejected.entity.rejection_reason == "bored"
     assert rejected.entity.rejection_comment == "Спам"
-    assert rejected.events[0].step == "reject"
+    [moved] = rejected.events
+    assert isinstance(moved, RequestStatusChanged)
+    assert moved.step == "reject"
 
 
 def test_assign_changes_the_manager_once_and_refuses_a_closed_request() -> None:

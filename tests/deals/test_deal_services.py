@@ -4,6 +4,7 @@ what is wrong, the deal unchanged."""
 from __future__ import annotations
 
 import copy
+import pickle
 from datetime import date, datetime, timedelta
 
 import attrs
@@ -30,6 +31,7 @@ from crmcore.deals import (
     win_deal,
 )
 from crmcore.errors import (
+    BusinessRuleError,
     DomainValidationError,
     InvalidTransitionError,
     PluginError,
@@ -278,3 +280,17 @@ def test_a_gate_that_is_not_loaded_blocks_the_move(typical: Deal) -> None:
 
 def test_opened_helper_builds_valid_deals() -> None:
     assert opened(MANUAL_SALE, "d-9").id == "d-9"
+
+
+def test_a_stage_gate_error_survives_pickling_with_its_context(typical: Deal) -> None:
+    deal = walk(typical, "qualification")
+    with pytest.raises(StageGateError) as raised:
+        move_deal(deal, "commercial_offer", pipeline=TYPICAL_SALE, now=NOW)
+    again = pickle.loads(pickle.dumps(raised.value))
+    assert isinstance(again, BusinessRuleError)
+    assert (again.entity_id, again.stage, again.unmet) == (
+        "d-1",
+        "commercial_offer",
+        raised.value.unmet,
+    )
+    assert str(again) == str(raised.value)

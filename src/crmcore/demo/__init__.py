@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Final
 
-from crmcore.demo import agreements, claims, deals, interactions, partners, requests
+from crmcore.demo import agreements, claims, deals, interactions, partners, requests, rules
 from crmcore.demo.world import World, table
 
 __all__ = ["CHAPTERS", "World", "demo_lines", "table"]
@@ -26,6 +26,7 @@ CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
     ("Requests: web intake, binding to a known client, conversion into a deal", requests.chapter),
     ("Claims: the public form, investigation, deadlines and reports", claims.chapter),
     ("A manager's day and KPIs against last year", interactions.chapter),
+    ("Automation: If/Then rules, their commands and an explain trace", rules.chapter),
 )
 
 

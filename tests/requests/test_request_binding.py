@@ -103,3 +103,15 @@ def test_a_private_person_is_matched_by_name() -> None:
     record = request_partner_record(registered(company=None, name="Анна").contact)
     assert record["short_name"] == "Анна"
     assert set(record) == set(MatchModel.for_partners().field_names)
+
+
+def test_a_contact_with_nothing_to_compare_stays_unbound() -> None:
+    request = registered(company=None, name="-", emails=[])
+    assert match_request(request, matcher(), now=NOW).entity == request
+
+
+def test_a_matcher_names_a_bad_limit_and_contact_index() -> None:
+    index = DuplicateIndex(MatchModel.for_partners())
+    with pytest.raises(DomainValidationError) as raised:
+        RequestMatcher(partners=index, limit=0, contacts="index")  # type: ignore[arg-type]
+    assert raised.value.fields == ("contacts", "limit")

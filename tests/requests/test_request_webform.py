@@ -127,12 +127,17 @@ def test_an_unknown_source_is_named() -> None:
     assert raised.value.fields == ("source",)
 
 
+MATCHER = matcher()
+
+
 @settings(max_examples=150)
-@given(payload=hostile_payloads(FIELDS, valid=st.just(GOOD)))
-def test_hostile_payloads_give_only_the_typed_error_and_store_nothing(payload: object) -> None:
+@given(payload=hostile_payloads(FIELDS, valid=st.just(GOOD)), matched=st.booleans())
+def test_hostile_payloads_give_only_the_typed_error_and_store_nothing(
+    payload: object, matched: bool
+) -> None:
     repository = MemoryRequestRepository()
     try:
-        repository.add(submit(payload).entity)
+        repository.add(submit(payload, matcher=MATCHER if matched else None).entity)
     except DomainValidationError:
         assert repository.find() == []
     else:

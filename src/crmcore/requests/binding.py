@@ -20,7 +20,7 @@ from typing import Final, Protocol
 
 import attrs
 
-from crmcore.errors import EntityNotFoundError, Violation
+from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.events import Outcome
 from crmcore.ids import ContactPersonId, PartnerId, UserId
 from crmcore.matching import Candidate, DuplicateIndex, FieldKind, FieldSpec, MatchModel
@@ -31,7 +31,7 @@ from crmcore.requests.events import RequestBindingProposed, request_changes
 from crmcore.requests.kinds import BindingMethod
 from crmcore.requests.model import Binding, BindingProposal, ContactData, Request
 from crmcore.requests.services import bound
-from crmcore.validation import Model, checks, instance_of, raise_violations
+from crmcore.validation import Model, checks, instance_of, optional, raise_violations
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -105,17 +105,24 @@ def _threshold(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be a number above 0 and at most 1", value=value)
 
 
+def _limit(field: str, value: object) -> Iterator[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        yield Violation(field=field, message="must be a whole number from 1 to 100", value=value)
+
+
 @attrs.frozen(kw_only=True)
 class RequestMatcher(Model):
     """Where and how strictly a request is matched: the partners' index, optionally the
     contact persons' index with their lookup, and the two probability thresholds."""
 
     partners: DuplicateIndex = attrs.field(metadata=checks(instance_of(DuplicateIndex)))
-    contacts: DuplicateIndex | None = None
+    contacts: DuplicateIndex | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(DuplicateIndex)))
+    )
     contact_persons: ContactPersonLookup | None = None
     confident: float = attrs.field(default=0.95, metadata=checks(_threshold))
     possible: float = attrs.field(default=0.5, metadata=checks(_threshold))
-    limit: int = 3
+    limit: int = attrs.field(default=3, metadata=checks(_limit))
 
     def _invariants(self) -> Iterator[Violation]:
         numbers = isinstance(self.possible, float | int) and isinstance(self.confident, float | int)
@@ -125,6 +132,18 @@ class RequestMatcher(Model):
         if (self.contacts is None) != (self.contact_persons is None):
             message = "and contacts are given together or not at all"
             yield Violation(field="contact_persons", message=message)
+
+
+def _query(
+    index: DuplicateIndex, record: dict[str, str | None], matcher: RequestMatcher
+) -> list[Candidate]:
+    """The candidates for ``record``; none when nothing in it survives normalization (a name
+    of punctuation only, say), which is no fault of the request."""
+    try:
+        index.model.normalize(record)
+    except DomainValidationError:
+        return []
+    return index.query(record, limit=matcher.limit, threshold=matcher.possible)
 
 
 def _proposal(candidate: Candidate, partner_id: str, person: str | None) -> BindingProposal:
@@ -138,10 +157,9 @@ def _proposal(candidate: Candidate, partner_id: str, person: str | None) -> Bind
 
 def _contact_proposals(contact: ContactData, matcher: RequestMatcher) -> Iterator[BindingProposal]:
     record = request_contact_record(contact)
-    if matcher.contacts is None or matcher.contact_persons is None or not any(record.values()):
+    if matcher.contacts is None or matcher.contact_persons is None:
         return
-    found = matcher.contacts.query(record, limit=matcher.limit, threshold=matcher.possible)
-    for candidate in found:
+    for candidate in _query(matcher.contacts, record, matcher):
         try:
             person = matcher.contact_persons.get(ContactPersonId(candidate.record_id))
         except EntityNotFoundError:
@@ -152,9 +170,7 @@ def _contact_proposals(contact: ContactData, matcher: RequestMatcher) -> Iterato
 def propose_bindings(contact: ContactData, matcher: RequestMatcher) -> tuple[BindingProposal, ...]:
     """The known clients ``contact`` may be, at or above ``possible``, most likely first; one
     per partner, with the contact person when a contact person matched."""
-    partners = matcher.partners.query(
-        request_partner_record(contact), limit=matcher.limit, threshold=matcher.possible
-    )
+    partners = _query(matcher.partners, request_partner_record(contact), matcher)
     best: dict[str, BindingProposal] = {}
     found = [*(_proposal(c, c.record_id, None) for c in partners)]
     for proposal in [*found, *_contact_proposals(contact, matcher)]:

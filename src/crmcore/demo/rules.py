@@ -15,7 +15,7 @@ from crmcore.deals import DealOpened, DealWon
 from crmcore.demo.world import World, table
 from crmcore.errors import EntityNotFoundError
 from crmcore.events import Change
-from crmcore.ids import PartnerId
+from crmcore.ids import PartnerId, RequestId, UserId
 from crmcore.memory import MemoryRuleRepository
 from crmcore.money import Money
 from crmcore.partners import Email
@@ -63,13 +63,13 @@ RULES: Final[tuple[Mapping[str, Any], ...]] = (
 )  # fmt: skip
 STAFF: Final = Staff(
     members=(
-        Member(user="anna", teams=("sales",), department="sales"),
-        Member(user="boris", teams=("sales",), department="sales"),
-        Member(user="vera", teams=("sales",), department="sales", on_leave=True),
-        Member(user="gleb", teams=("tea",), department="sales"),
-        Member(user="olga", department="sales"),
+        Member(user=UserId("anna"), teams=("sales",), department="sales"),
+        Member(user=UserId("boris"), teams=("sales",), department="sales"),
+        Member(user=UserId("vera"), teams=("sales",), department="sales", on_leave=True),
+        Member(user=UserId("gleb"), teams=("tea",), department="sales"),
+        Member(user=UserId("olga"), department="sales"),
     ),
-    heads={"sales": "olga"},
+    heads={"sales": UserId("olga")},
 )
 _CAR_BRANDS: Final = {"romashka": "Audi"}
 _LAST_PURCHASES: Final = {"vostok": Decimal("72000"), "romashka": Decimal("8000")}
@@ -112,7 +112,7 @@ def _deal(deal_id: str, partner: str, amount: str, now: datetime) -> dict[str, A
 
 def _request(request_id: str, region: str, product: str, now: datetime) -> Request:
     return Request(
-        id=request_id, source="website_form", received_at=now,
+        id=RequestId(request_id), source="website_form", received_at=now,
         contact=ContactData(name="Клиент", region=region, emails=(Email.parse("c@example.com"),)),
         items=(RequestedItem(product=product, quantity=Decimal(1)),),
         estimated_amount=Money.of("20000", "RUB"),

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import crmcore.claims.editing
 import crmcore.claims.investigation
 import crmcore.claims.lifecycle
 import crmcore.claims.model
@@ -29,6 +30,7 @@ from crmcore.claims import (
     Attachment,
     Claim,
     Claimant,
+    ClaimChanged,
     ClaimChannel,
     ClaimDecided,
     ClaimPlanChanged,
@@ -60,9 +62,11 @@ MODELS: tuple[type[Any], ...] = (
     Claim, Claimant, LinkedDocument, Attachment, Pause, WorkflowStep, Activity,
     InvestigationPlan, DeadlinePolicy, DeadlineRules, ClaimReason, ReasonClassifier,
     ClaimSettings, ClaimRegistered, ClaimStatusChanged, ClaimDecided, ClaimPlanChanged,
+    ClaimChanged,
 )  # fmt: skip
 MODULES: tuple[ModuleType, ...] = (
-    crmcore.claims.investigation, crmcore.claims.model, crmcore.claims.planning,
+    crmcore.claims.editing, crmcore.claims.investigation, crmcore.claims.model,
+    crmcore.claims.planning,
     crmcore.claims.reports, crmcore.claims.selfservice, crmcore.claims.services,
     crmcore.claims.settings, crmcore.claims.lifecycle, crmcore.workcalendar,
 )  # fmt: skip

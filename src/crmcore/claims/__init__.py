@@ -2,7 +2,9 @@
 (also from a public form), deadlines on a working calendar, investigation plans, workflow,
 results and reports."""
 
+from crmcore.claims.editing import ClaimEdit, edit_claim
 from crmcore.claims.events import (
+    ClaimChanged,
     ClaimDecided,
     ClaimPlanChanged,
     ClaimRegistered,
@@ -60,10 +62,12 @@ __all__ = [
     "ActivityStatus",
     "Attachment",
     "Claim",
+    "ClaimChanged",
     "ClaimChannel",
     "ClaimDecided",
     "ClaimDraft",
     "ClaimDynamics",
+    "ClaimEdit",
     "ClaimFormLimits",
     "ClaimPlanChanged",
     "ClaimPriority",
@@ -96,6 +100,7 @@ __all__ = [
     "claim_structure",
     "close",
     "decide",
+    "edit_claim",
     "investigate",
     "overdue_claims",
     "plan_activity",

@@ -10,7 +10,13 @@ from crmcore.claims.kinds import ClaimResult
 from crmcore.events import DomainEvent
 from crmcore.validation import checks, identifier, instance_of
 
-__all__ = ["ClaimDecided", "ClaimPlanChanged", "ClaimRegistered", "ClaimStatusChanged"]
+__all__ = [
+    "ClaimChanged",
+    "ClaimDecided",
+    "ClaimPlanChanged",
+    "ClaimRegistered",
+    "ClaimStatusChanged",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -20,6 +26,16 @@ class ClaimRegistered(DomainEvent):
     name: ClassVar[str] = "claim.registered"
     entity_type: ClassVar[str] = "claim"
     action: ClassVar[str] = "created"
+
+
+@attrs.frozen(kw_only=True)
+class ClaimChanged(DomainEvent):
+    """Fields of a claim were edited (its reasons, department, priority...); ``changes``
+    holds old and new values of each."""
+
+    name: ClassVar[str] = "claim.changed"
+    entity_type: ClassVar[str] = "claim"
+    action: ClassVar[str] = "changed"
 
 
 @attrs.frozen(kw_only=True)

@@ -81,7 +81,8 @@ class ClaimDraft:
     requested_outcome: str | None = None
 
 
-def _enum(kind: type[E], field: str, value: object, found: list[Violation]) -> E | None:
+def enum_value(kind: type[E], field: str, value: object, found: list[Violation]) -> E | None:
+    """``value`` as a member of ``kind``, or ``None`` with a violation added to ``found``."""
     if isinstance(value, kind):
         return value
     try:
@@ -96,7 +97,8 @@ def _now(now: datetime) -> None:
     raise_violations(aware_datetime("now", now))
 
 
-def _draft_violations(draft: ClaimDraft, settings: ClaimSettings) -> Iterator[Violation]:
+def draft_violations(draft: ClaimDraft, settings: ClaimSettings) -> Iterator[Violation]:
+    """What ``settings`` find wrong with ``draft``: unknown reasons and claim types."""
     reasons = tuple(draft.reasons) if isinstance(draft.reasons, Sequence) else ()
     for index, code in enumerate(reasons):
         if isinstance(code, str) and settings.reasons.unknown([code]):
@@ -122,9 +124,9 @@ def register_claim(
     Raises :class:`DomainValidationError` naming every problem of the draft.
     """
     _now(now)
-    found = list(_draft_violations(draft, settings))
-    channel = _enum(ClaimChannel, "channel", draft.channel, found)
-    priority = _enum(ClaimPriority, "priority", draft.priority, found) or ClaimPriority.NORMAL
+    found = list(draft_violations(draft, settings))
+    channel = enum_value(ClaimChannel, "channel", draft.channel, found)
+    priority = enum_value(ClaimPriority, "priority", draft.priority, found) or ClaimPriority.NORMAL
     policy = settings.deadlines.policy_for(claim_type=draft.claim_type, priority=priority)
     calendar = settings.calendar
     step = WorkflowStep(
@@ -247,7 +249,7 @@ def decide(
     Raises :class:`ClaimNotDecidableError` listing every open mandatory activity.
     """
     found: list[Violation] = []
-    decided = _enum(ClaimResult, "result", result, found)
+    decided = enum_value(ClaimResult, "result", result, found)
     if decided is None:
         raise DomainValidationError(found)
     CLAIM_WORKFLOW.target(claim.status.value, "decide", entity=(CLAIM, claim.id))

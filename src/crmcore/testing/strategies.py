@@ -80,6 +80,7 @@ from crmcore.agreements import (
 from crmcore.analytics.periods import Period
 from crmcore.analytics.records import PartnerSales
 from crmcore.claims.events import (
+    ClaimChanged,
     ClaimDecided,
     ClaimPlanChanged,
     ClaimRegistered,
@@ -1571,6 +1572,7 @@ def _deal_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
 
 CLAIM_EVENTS: Final[tuple[type[DomainEvent], ...]] = (
     ClaimRegistered,
+    ClaimChanged,
     ClaimStatusChanged,
     ClaimDecided,
     ClaimPlanChanged,

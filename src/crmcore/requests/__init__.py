@@ -6,6 +6,7 @@ from crmcore.requests.binding import (
     CONTACT_FIELDS,
     ContactPersonLookup,
     RequestMatcher,
+    bind_request,
     contact_match_model,
     contact_person_record,
     match_request,
@@ -56,7 +57,6 @@ from crmcore.requests.repository import RequestRepository
 from crmcore.requests.services import (
     RequestDraft,
     assign_request,
-    bind_request,
     edit_request,
     find_duplicate,
     qualify_request,

@@ -27,16 +27,18 @@ from crmcore.matching import Candidate, DuplicateIndex, FieldKind, FieldSpec, Ma
 from crmcore.matching.normalize import PART_SEPARATOR
 from crmcore.matching.partners import PARTNER_FIELDS
 from crmcore.partners.model import ContactPerson
-from crmcore.requests.events import RequestBindingProposed, request_changes
+from crmcore.requests.events import RequestBindingProposed, RequestBound, request_changes
 from crmcore.requests.kinds import BindingMethod
 from crmcore.requests.model import Binding, BindingProposal, ContactData, Request
-from crmcore.requests.services import bound
-from crmcore.validation import Model, checks, instance_of, optional, raise_violations
+from crmcore.requests.services import check_actor, check_now, require_open
+from crmcore.validation import Model, checks, identifier, instance_of, optional, raise_violations
 
 __all__ = [
     "CONTACT_FIELDS",
     "ContactPersonLookup",
     "RequestMatcher",
+    "bind_request",
+    "bound",
     "contact_match_model",
     "contact_person_record",
     "match_request",
@@ -207,6 +209,44 @@ def match_request(
         return Outcome(entity=request)
     changed = attrs.evolve(request, proposals=proposals, version=request.version + 1)
     event = RequestBindingProposed(
+        entity_id=request.id, occurred_at=now, actor=actor,
+        changes=request_changes(request, changed),
+    )  # fmt: skip
+    return Outcome(entity=changed, events=(event,))
+
+
+def bind_request(
+    request: Request,
+    partner_id: PartnerId,
+    *,
+    now: datetime,
+    contact_person_id: ContactPersonId | None = None,
+    actor: UserId | None = None,
+) -> Outcome[Request]:
+    """``request`` bound by a person to a client card (and contact person); its proposals are
+    dropped. The binding's explanation is the proposal's when the person chose one of them."""
+    check_now(now)
+    check_actor(actor)
+    raise_violations(
+        [*identifier("partner_id", partner_id),
+         *optional(identifier)("contact_person_id", contact_person_id)]
+    )  # fmt: skip
+    require_open(request, "bound")
+    chosen = next((p for p in request.proposals if p.partner_id == partner_id), None)
+    binding = Binding(
+        partner_id=partner_id, contact_person_id=contact_person_id, method=BindingMethod.MANUAL,
+        probability=chosen.probability if chosen else None,
+        explanation=chosen.explanation if chosen else (), bound_at=now, by=actor,
+    )  # fmt: skip
+    return bound(request, binding, now=now, actor=actor)
+
+
+def bound(
+    request: Request, binding: Binding, *, now: datetime, actor: UserId | None
+) -> Outcome[Request]:
+    """``request`` with ``binding`` and without proposals, and its :class:`RequestBound`."""
+    changed = attrs.evolve(request, binding=binding, proposals=(), version=request.version + 1)
+    event = RequestBound(
         entity_id=request.id, occurred_at=now, actor=actor,
         changes=request_changes(request, changed),
     )  # fmt: skip

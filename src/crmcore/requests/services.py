@@ -29,21 +29,19 @@ import attrs
 from crmcore.customfields import CustomFieldRegistry
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Outcome
-from crmcore.ids import ContactPersonId, PartnerId, RequestId, UserId, new_id
+from crmcore.ids import RequestId, UserId, new_id
 from crmcore.money import Money
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.requests.events import (
-    RequestBound,
     RequestChanged,
     RequestRegistered,
     RequestStatusChanged,
     request_changes,
 )
-from crmcore.requests.kinds import BindingMethod, RequestStatus
+from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.lifecycle import REQUEST_LIFECYCLE
 from crmcore.requests.model import (
     REQUEST,
-    Binding,
     Campaign,
     ContactData,
     Request,
@@ -63,7 +61,6 @@ from crmcore.validation import (
 __all__ = [
     "RequestDraft",
     "assign_request",
-    "bind_request",
     "edit_request",
     "find_duplicate",
     "qualify_request",
@@ -141,7 +138,7 @@ def _contact(draft: RequestDraft, found: list[Violation], region: str) -> Contac
     )
 
 
-def _now(now: object) -> None:
+def check_now(now: object) -> None:
     raise_violations(Violation(field="now", message=v.message) for v in aware_datetime("now", now))
 
 
@@ -172,6 +169,32 @@ def find_duplicate(
     return first.duplicate_of or first.id
 
 
+def _draft_fields(
+    draft: RequestDraft,
+    found: list[Violation],
+    custom_fields: CustomFieldRegistry | None,
+    received_at: datetime,
+) -> dict[str, Any]:
+    """The request fields of ``draft`` besides its source and contact; problems go to
+    ``found``."""
+    custom: Any = draft.custom
+    if custom_fields is not None and isinstance(custom, Mapping):
+        custom = _attempt(found, "", lambda: custom_fields.validate(REQUEST, draft.custom)) or {}
+    fields: dict[str, Any] = {
+        "items": tuple(draft.items) if isinstance(draft.items, Sequence) else draft.items,
+        "estimated_amount": draft.estimated_amount,
+        "campaign": draft.campaign,
+        "custom": custom,
+        "responsible_manager": draft.responsible_manager,
+        "received_at": received_at,
+    }
+    for name, value in fields.items():
+        found.extend(field_violations(Request, name, value))
+    if not any(v.field.startswith(("items", "estimated_amount")) for v in found):
+        found.extend(items_currency_problems(fields["items"], draft.estimated_amount))
+    return fields
+
+
 def register_request(
     draft: RequestDraft,
     *,
@@ -190,24 +213,11 @@ def register_request(
 
     Raises :class:`DomainValidationError` listing every problem of the draft.
     """
-    _now(now)
+    check_now(now)
+    check_actor(actor)
     found: list[Violation] = settings.source_problems("source", draft.source)
     contact = _contact(draft, found, default_region)
-    custom: Any = draft.custom
-    if custom_fields is not None and isinstance(custom, Mapping):
-        custom = _attempt(found, "", lambda: custom_fields.validate(REQUEST, draft.custom)) or {}
-    fields: dict[str, Any] = {
-        "items": tuple(draft.items) if isinstance(draft.items, Sequence) else draft.items,
-        "estimated_amount": draft.estimated_amount,
-        "campaign": draft.campaign,
-        "custom": custom,
-        "responsible_manager": draft.responsible_manager,
-        "received_at": received_at or now,
-    }
-    for name, value in fields.items():
-        found.extend(field_violations(Request, name, value))
-    if not any(v.field.startswith(("items", "estimated_amount")) for v in found):
-        found.extend(items_currency_problems(fields["items"], draft.estimated_amount))
+    fields = _draft_fields(draft, found, custom_fields, received_at or now)
     raise_violations(found)
     assert contact is not None
     request = Request(
@@ -226,15 +236,15 @@ def register_request(
     return Outcome(entity=request, events=(event,))
 
 
-def _actor(actor: object) -> None:
+def check_actor(actor: object) -> None:
     raise_violations(optional(identifier)("actor", actor))
 
 
 def _move(
     request: Request, step: str, *, now: datetime, actor: UserId | None, **changes: Any
 ) -> Outcome[Request]:
-    _now(now)
-    _actor(actor)
+    check_now(now)
+    check_actor(actor)
     target = REQUEST_LIFECYCLE.target(request.status.value, step, entity=(REQUEST, request.id))
     moved = attrs.evolve(
         request, status=RequestStatus(target), version=request.version + 1, **changes
@@ -312,7 +322,7 @@ def _changed(
     return Outcome(entity=changed, events=(event,))
 
 
-def _require_open(request: Request, what: str) -> None:
+def require_open(request: Request, what: str) -> None:
     if not request.status.open:
         message = f"is {request.status.value}; only an open request can be {what}"
         raise DomainValidationError.single("status", message, value=request.status.value)
@@ -322,10 +332,10 @@ def assign_request(
     request: Request, manager: UserId, *, now: datetime, actor: UserId | None = None
 ) -> Outcome[Request]:
     """``request`` handed to ``manager``; assigning the same manager again changes nothing."""
-    _now(now)
-    _actor(actor)
+    check_now(now)
+    check_actor(actor)
     raise_violations(identifier("manager", manager))
-    _require_open(request, "assigned")
+    require_open(request, "assigned")
     return _changed(request, now=now, actor=actor, responsible_manager=manager)
 
 
@@ -341,13 +351,13 @@ def edit_request(
     ``campaign`` or ``custom``) applied: what a manager learns while qualifying it. Changing
     nothing returns it as it was; status, binding and manager change through their own
     services."""
-    _now(now)
-    _actor(actor)
+    check_now(now)
+    check_actor(actor)
     raise_violations(
         Violation(field=name, message="cannot be changed here (not an editable field)")
         for name in sorted(set(changes).difference(_EDITABLE))
     )
-    _require_open(request, "edited")
+    require_open(request, "edited")
     fields: dict[str, Any] = dict(changes)
     custom = fields.get("custom")
     if custom_fields is not None and isinstance(custom, Mapping):
@@ -359,41 +369,3 @@ def edit_request(
         items_currency_problems(items, fields.get("estimated_amount", request.estimated_amount))
     )
     return _changed(request, now=now, actor=actor, **fields)
-
-
-def bind_request(
-    request: Request,
-    partner_id: PartnerId,
-    *,
-    now: datetime,
-    contact_person_id: ContactPersonId | None = None,
-    actor: UserId | None = None,
-) -> Outcome[Request]:
-    """``request`` bound by a person to a client card (and contact person); its proposals are
-    dropped. The binding's explanation is the proposal's when the person chose one of them."""
-    _now(now)
-    _actor(actor)
-    raise_violations(
-        [*identifier("partner_id", partner_id),
-         *optional(identifier)("contact_person_id", contact_person_id)]
-    )  # fmt: skip
-    _require_open(request, "bound")
-    chosen = next((p for p in request.proposals if p.partner_id == partner_id), None)
-    binding = Binding(
-        partner_id=partner_id, contact_person_id=contact_person_id, method=BindingMethod.MANUAL,
-        probability=chosen.probability if chosen else None,
-        explanation=chosen.explanation if chosen else (), bound_at=now, by=actor,
-    )  # fmt: skip
-    return bound(request, binding, now=now, actor=actor)
-
-
-def bound(
-    request: Request, binding: Binding, *, now: datetime, actor: UserId | None
-) -> Outcome[Request]:
-    """``request`` with ``binding`` and without proposals, and its :class:`RequestBound`."""
-    changed = attrs.evolve(request, binding=binding, proposals=(), version=request.version + 1)
-    event = RequestBound(
-        entity_id=request.id, occurred_at=now, actor=actor,
-        changes=request_changes(request, changed),
-    )  # fmt: skip
-    return Outcome(entity=changed, events=(event,))

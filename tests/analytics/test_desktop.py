@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
+from kpi_samples import DealRow
 
 from crmcore.analytics import desktop, partner_card
+from crmcore.deals import DealStatus
 from crmcore.errors import DomainValidationError, EntityNotFoundError
 from crmcore.ids import ContactPersonId, InteractionId, PartnerId, UserId
 from crmcore.interactions import Interaction, InteractionKind, InteractionStatus
@@ -147,3 +149,24 @@ def test_sales_facts_record_won_deals_and_refuse_bad_input() -> None:
         sales.record("p-1", on=date(2026, 1, 1), amount=Decimal(5))  # type: ignore[arg-type]
     assert raised.value.field == "amount"
     assert sales.of_partner("p-1") is None
+
+
+def test_sales_facts_take_the_won_deals_with_an_amount_on_their_local_day() -> None:
+    won_late = datetime(2026, 3, 1, 22, 30, tzinfo=UTC)  # 2 March in Moscow
+    rows = [
+        DealRow(partner_id="p-1", responsible_manager="u-1", status=DealStatus.WON,
+                amount=Money.of(10, "RUB"), created_at=NOW, closed_at=won_late),
+        DealRow(partner_id="p-1", responsible_manager="u-1", status=DealStatus.LOST,
+                amount=Money.of(99, "RUB"), created_at=NOW, closed_at=NOW),
+        DealRow(partner_id="p-1", responsible_manager="u-1", status=DealStatus.WON,
+                amount=None, created_at=NOW, closed_at=NOW),
+    ]  # fmt: skip
+    sales = MemorySalesFacts()
+    sales.record_won(rows, zone=MOSCOW)
+    found = sales.of_partner("p-1")
+    assert found is not None
+    assert (found.first_deal, found.deals, found.total) == (
+        date(2026, 3, 2),
+        1,
+        Money.of(10, "RUB"),
+    )

@@ -12,7 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmcore.analytics import KpiValue, PartnerSales, Period
+from crmcore.analytics import (
+    BUILTIN_INDICATORS,
+    Counterparty,
+    Desktop,
+    Granularity,
+    KpiTable,
+    KpiValue,
+    PartnerSales,
+    Period,
+    kpi_table,
+)
 from crmcore.errors import DomainValidationError
 from crmcore.events import DomainEvent
 from crmcore.interactions import (
@@ -101,3 +111,22 @@ def test_an_impossible_date_in_a_period_is_named() -> None:
     with pytest.raises(DomainValidationError) as raised:
         CONVERTER.structure({"first": "2023-02-29", "last": "2023-03-01"}, Period)
     assert raised.value.fields == ("first",)
+
+
+def test_a_kpi_table_and_a_desktop_round_trip() -> None:
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    table = kpi_table(
+        BUILTIN_INDICATORS,
+        period=Period.containing(at.date(), Granularity.MONTH),
+        managers=["u-1", "u-2"],
+    )
+    assert CONVERTER.structure(json_form(table, KpiTable), KpiTable) == table
+    meeting = Interaction(
+        id="i-1", kind=InteractionKind.MEETING, topic="Visit", start=at, end=at,
+        author="u-1", responsible="u-1", partner_id="p-1", created_at=at,
+    )  # fmt: skip
+    day = Desktop(
+        user="u-1", day=at.date(), calendar=(meeting,), events=1, overdue=0,
+        counterparties=(Counterparty(partner_id="p-1", name="Ромашка", events=1),),
+    )  # fmt: skip
+    assert CONVERTER.structure(json_form(day, Desktop), Desktop) == day

@@ -120,14 +120,16 @@ def test_a_naive_now_is_refused_by_name() -> None:
 
 
 def test_each_step_is_logged_with_who_when_and_why(claim: Claim) -> None:
-    claim = investigate(claim, now=moscow(1, 11), actor=MANAGER, handler=UserId("u-7")).entity
+    claim = investigate(
+        claim, now=moscow(1, 11), actor=MANAGER, responsible_manager=UserId("u-7")
+    ).entity
     claim = decide(claim, result="partially_satisfied", now=moscow(2, 12), comment="Half").entity
     outcome = close(claim, now=moscow(3, 9), actor=MANAGER, comment="Refund paid")
     closed = outcome.entity
     assert closed.status is ClaimStatus.CLOSED
     assert closed.result is ClaimResult.PARTIALLY_SATISFIED
     assert closed.responded_at == moscow(1, 11)
-    assert closed.handler == "u-7"
+    assert closed.responsible_manager == "u-7"
     assert closed.version == 4
     steps = [(s.event, s.source.value, s.target.value, s.actor, s.comment) for s in closed.history]
     assert steps[1:] == [

@@ -51,7 +51,7 @@ class ClaimEdit:
     priority: ClaimPriority | str | None = None
     department: str | None = None
     employee: UserId | None = None
-    handler: UserId | None = None
+    responsible_manager: UserId | None = None
     linked_documents: Sequence[LinkedDocument] | None = None
     attachments: Sequence[Attachment] | None = None
     requested_outcome: str | None = None

@@ -170,7 +170,9 @@ class Claim(Model):
         default=None, converter=clean_optional_text, metadata=checks(optional(bounded_text(200)))
     )
     employee: UserId | None = attrs.field(default=None, metadata=checks(optional(identifier)))
-    handler: UserId | None = attrs.field(default=None, metadata=checks(optional(identifier)))
+    responsible_manager: UserId | None = attrs.field(
+        default=None, metadata=checks(optional(identifier))
+    )
     reasons: tuple[str, ...] = attrs.field(
         default=(), metadata=checks(each(identifier), unique(lambda code: code, what="reason"))
     )

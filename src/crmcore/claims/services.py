@@ -74,7 +74,7 @@ class ClaimDraft:
     priority: ClaimPriority | str = ClaimPriority.NORMAL
     department: str | None = None
     employee: UserId | None = None
-    handler: UserId | None = None
+    responsible_manager: UserId | None = None
     reasons: Sequence[str] = ()
     linked_documents: Sequence[LinkedDocument] = ()
     attachments: Sequence[Attachment] = ()
@@ -140,7 +140,8 @@ def register_claim(
             response_due=calendar.add_working_time(now, policy.response),
             resolution_due=calendar.add_working_time(now, policy.resolution),
             claim_type=draft.claim_type, priority=priority, department=draft.department,
-            employee=draft.employee, handler=draft.handler, reasons=tuple(draft.reasons),
+            employee=draft.employee, responsible_manager=draft.responsible_manager,
+            reasons=tuple(draft.reasons),
             linked_documents=tuple(draft.linked_documents),
             attachments=tuple(draft.attachments), requested_outcome=draft.requested_outcome,
             history=(step,),
@@ -193,12 +194,13 @@ def investigate(
     now: datetime,
     actor: UserId | None = None,
     comment: str | None = None,
-    handler: UserId | None = None,
+    responsible_manager: UserId | None = None,
 ) -> Outcome[Claim]:
-    """Start the investigation; this is the claim's first response, and may name a handler."""
+    """Start the investigation, the claim's first response; may name the responsible manager."""
     return _move(
         claim, "investigate", now=now, actor=actor, comment=comment,
-        responded_at=claim.responded_at or now, handler=handler or claim.handler,
+        responded_at=claim.responded_at or now,
+        responsible_manager=responsible_manager or claim.responsible_manager,
     )  # fmt: skip
 
 

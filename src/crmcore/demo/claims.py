@@ -170,7 +170,7 @@ def _register_earlier(claims: _Claims, world: World, now: datetime) -> None:
 
 def _investigation(claims: _Claims, claim: Claim, now: datetime) -> Iterator[str]:
     claim = claims.keep(
-        investigate(claim, now=now + _HOUR, actor=_QUALITY, handler=UserId("u-anna"))
+        investigate(claim, now=now + _HOUR, actor=_QUALITY, responsible_manager=UserId("u-anna"))
     )
     for number, name, mandatory in ((1, "Inspect the batch", True), (2, "Ask the carrier", False)):
         activity = Activity(

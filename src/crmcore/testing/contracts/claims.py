@@ -71,7 +71,7 @@ class ClaimRepositoryContract(Contract, ABC):
                 email=Email.parse("anna@example.com"), phone=Phone.parse(PHONE_A),
             ),
             claim_type="quality", priority=ClaimPriority.HIGH, employee=UserId("u-3"),
-            handler=UserId("u-1"), reasons=("packaging", "delivery"),
+            responsible_manager=UserId("u-1"), reasons=("packaging", "delivery"),
             linked_documents=(
                 LinkedDocument(kind=DocumentKind.ORDER, document_id="o-1", number="123"),
             ),

@@ -1692,7 +1692,7 @@ def claims(
         claim_type=draw(st.none() | st.sampled_from(("quality", "delivery"))),
         priority=draw(st.sampled_from(ClaimPriority)), department=draw(_strategy(departments)),
         employee=draw(_optional(_IDS.map(UserId))),
-        handler=draw(_optional(_IDS.map(UserId))),
+        responsible_manager=draw(_optional(_IDS.map(UserId))),
         reasons=tuple(draw(st.lists(st.sampled_from(reasons), unique=True, max_size=3))),
         linked_documents=tuple(draw(st.lists(linked_documents(), max_size=2))),
         attachments=tuple(draw(st.lists(attachments(), max_size=2))),

@@ -1,7 +1,7 @@
 """The built-in KPI indicators, registered under the ``crmcore.indicators`` entry point group.
 
-Each streams its records once, keeps per-manager sums in plain dicts and hands them over as
-:class:`~crmcore.analytics.kpi.Measures`. Counts of interactions are by the responsible
+Each reads every chunk of its records once, keeps per-manager sums in counters and hands
+them over as :class:`~crmcore.analytics.kpi.Measures`. Counts of interactions are by the responsible
 user, of claims by the employee the claim is about, of deals and leads by their manager.
 """
 
@@ -41,7 +41,6 @@ _DONE: Final = InteractionStatus.DONE
 _CANCELLED: Final = InteractionStatus.CANCELLED
 _SECONDS_A_DAY: Final = Decimal(86_400)
 _ZERO: Final = Decimal(0)
-Moment = Callable[[Any], datetime | None]
 
 
 def _within(records: Sequence[Any], when: str, window: tuple[datetime, datetime]) -> list[Any]:

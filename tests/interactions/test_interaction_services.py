@@ -76,6 +76,15 @@ def test_a_bad_draft_names_every_field() -> None:
     assert set(raised.value.fields) == {"kind", "direction", "topic", "subject.entity_type"}
 
 
+def test_an_unknown_direction_of_a_call_is_reported_once() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        create_interaction(
+            draft(kind="call", direction="sideways"), interaction_id=InteractionId("i-1"),
+            author=MANAGER, now=NOW,
+        )  # fmt: skip
+    assert [v.field for v in raised.value.violations] == ["direction"]
+
+
 def test_kind_rules_are_reported_together() -> None:
     with pytest.raises(DomainValidationError) as raised:
         meeting(

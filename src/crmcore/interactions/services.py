@@ -91,9 +91,13 @@ def _now(now: datetime) -> None:
 
 
 def _build(
-    draft: InteractionDraft, *, interaction_id: InteractionId, author: UserId, now: datetime,
+    draft: InteractionDraft,
+    *,
+    interaction_id: InteractionId,
+    author: UserId,
+    now: datetime,
     **settled: Any,
-) -> Interaction:  # fmt: skip
+) -> Interaction:
     _now(now)
     found: list[Violation] = []
     kind = _enum(InteractionKind, "kind", draft.kind, found)
@@ -110,8 +114,9 @@ def _build(
             **settled,
         )  # fmt: skip
     except DomainValidationError as error:
-        # A kind that could not be read leaves the kind-dependent fields unjudged.
-        unjudged = _KIND_DEPENDENT if kind is None else frozenset()
+        # A kind that could not be read leaves the kind-dependent fields unjudged, and a
+        # field reported already is not reported again.
+        unjudged = {v.field for v in found} | (_KIND_DEPENDENT if kind is None else set())
         found.extend(v for v in error.violations if v.field not in unjudged)
     raise_violations(found)
     return interaction

@@ -2,6 +2,7 @@
 contact information, legal data, bank accounts and relationships."""
 
 from crmcore.partners.contact_data import Address, BankAccount, Email, Phone
+from crmcore.partners.drafts import ContactPersonDraft, PartnerDraft
 from crmcore.partners.events import (
     ContactPersonAdded,
     ContactPersonChanged,
@@ -27,8 +28,6 @@ from crmcore.partners.repository import (
     RelationshipRepository,
 )
 from crmcore.partners.services import (
-    ContactPersonDraft,
-    PartnerDraft,
     add_contact_person,
     create_partner,
     edit_contact_person,

@@ -21,10 +21,11 @@ from crmcore.errors import EntityNotFoundError
 from crmcore.events import Outcome
 from crmcore.ids import PartnerId, UserId
 from crmcore.partners.contact_data import Address
+from crmcore.partners.drafts import PartnerDraft
 from crmcore.partners.kinds import AddressKind
 from crmcore.partners.model import Partner
 from crmcore.partners.repository import PartnerRepository
-from crmcore.partners.services import PartnerDraft, create_partner
+from crmcore.partners.services import create_partner
 
 __all__ = [
     "DuplicateCandidate",

@@ -153,33 +153,35 @@ def batch(model, records, entity_of, threshold):
     return elapsed, len(clusters), f1(tp, fp, fn)
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--baseline-queries", type=int, default=200)
     parser.add_argument("--labels", type=int, default=300)
     parser.add_argument("--batch", action="store_true", help="also cluster the whole base")
+    parser.add_argument(
+        "--batch-thresholds", type=float, nargs="+", default=[0.5, 0.9], metavar="P"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    rng = random.Random(args.seed)
+    return parser.parse_args()
 
+
+def generated(size, seed):
     start = time.perf_counter()
     records, entity_of = {}, {}
     members = defaultdict(set)
-    for record_id, entity, record in partner_base.generate(args.size, seed=args.seed):
+    for record_id, entity, record in partner_base.generate(size, seed=seed):
         records[record_id] = record
         entity_of[record_id] = entity
         members[entity].add(record_id)
     duplicates = sum(len(m) * (len(m) - 1) // 2 for m in members.values())
-    emit(
-        phase="generate",
-        size=args.size,
-        duplicate_pairs=duplicates,
-        seconds=round(time.perf_counter() - start, 2),
-    )
+    seconds = round(time.perf_counter() - start, 2)
+    emit(phase="generate", size=size, duplicate_pairs=duplicates, seconds=seconds)
+    return records, entity_of, members
 
-    model = base_model()
+
+def fitted_model(model, records):
     start = time.perf_counter()
     # A slice of the base, not a thin random sample: duplicates stay as frequent as in the
     # whole, which EM needs to tell them apart.
@@ -192,61 +194,63 @@ def main() -> None:
         prior=round(fitted.prior, 4),
         weights={s.name: [round(w, 2) for w in s.level_weights] for s in fitted.fields},
     )
+    return fitted, sample_records
 
+
+def built_index(model, records):
     gc.collect()
     before = peak_mib()
     start = time.perf_counter()
-    index = DuplicateIndex(fitted)
+    index = DuplicateIndex(model)
     for record_id, record in records.items():
         index.add(record_id, record)
-    build = time.perf_counter() - start
     emit(
         phase="build",
         size=len(index),
-        seconds=round(build, 2),
+        seconds=round(time.perf_counter() - start, 2),
         peak_rss_mib=round(peak_mib(), 1),
         rss_growth_mib=round(peak_mib() - before, 1),
     )
+    return index
+
+
+def measure_queries(index, scoring, truth, sample, **figures):
+    # The same filed records are scored with each model in turn: blocking keys do not depend
+    # on the parameters, so swapping the compiled scorer spares a rebuild per model.
+    index._scorer = type(index._scorer)(scoring)
+    latencies, counts, blocked, exhaustive = run_queries(index, *truth, sample, THRESHOLDS)
+    emit(
+        phase="query",
+        queries=len(sample),
+        **figures,
+        p50_ms=round(percentile(latencies, 0.5) * 1000, 3),
+        p99_ms=round(percentile(latencies, 0.99) * 1000, 3),
+        blocking_recall=round(blocked / exhaustive, 4) if exhaustive else None,
+        quality={str(t): f1(*counts[t]) for t in THRESHOLDS},
+    )
+
+
+def main() -> None:
+    args = arguments()
+    rng = random.Random(args.seed)
+    records, entity_of, members = generated(args.size, args.seed)
+    truth = (records, entity_of, members)
+    model = base_model()
+    fitted, sample_records = fitted_model(model, records)
+    index = built_index(fitted, records)
 
     with_duplicates = [i for i in records if len(members[entity_of[i]]) > 1]
     sample = rng.sample(with_duplicates, min(len(with_duplicates), args.queries // 2))
     sample += rng.sample(list(records), min(len(records), args.queries // 2))
-    # The same filed records are scored with each model in turn: blocking keys do not depend
-    # on the parameters, so swapping the compiled scorer spares a rebuild per model.
-    for name, candidate_model in (("default", model), ("fitted", fitted)):
-        index._scorer = type(index._scorer)(candidate_model)
-        latencies, counts, blocked, exhaustive = run_queries(
-            index, records, entity_of, members, sample, THRESHOLDS
-        )
-        emit(
-            phase="query",
-            model=name,
-            queries=len(sample),
-            p50_ms=round(percentile(latencies, 0.5) * 1000, 3),
-            p99_ms=round(percentile(latencies, 0.99) * 1000, 3),
-            blocking_recall=round(blocked / exhaustive, 4) if exhaustive else None,
-            quality={str(t): f1(*counts[t]) for t in THRESHOLDS},
-        )
-
+    measure_queries(index, model, truth, sample, model="default")
+    measure_queries(index, fitted, truth, sample, model="fitted")
     if args.labels:
-        index._scorer = type(index._scorer)(fitted)
         labels = labeled_pairs(records, entity_of, members, index, args.labels, rng)
         start = time.perf_counter()
         refined = fitted.fit(sample_records, labeled_pairs=labels)
         seconds = round(time.perf_counter() - start, 2)
-        index._scorer = type(index._scorer)(refined)
-        latencies, counts, blocked, exhaustive = run_queries(
-            index, records, entity_of, members, sample, THRESHOLDS
-        )
-        emit(
-            phase="query",
-            model=f"fitted+{len(labels)} labels",
-            fit_seconds=seconds,
-            p50_ms=round(percentile(latencies, 0.5) * 1000, 3),
-            p99_ms=round(percentile(latencies, 0.99) * 1000, 3),
-            blocking_recall=round(blocked / exhaustive, 4) if exhaustive else None,
-            quality={str(t): f1(*counts[t]) for t in THRESHOLDS},
-        )
+        name = f"fitted+{len(labels)} labels"
+        measure_queries(index, refined, truth, sample, model=name, fit_seconds=seconds)
 
     base_sample = sample[: args.baseline_queries]
     latencies, quality = baseline(records, entity_of, members, base_sample)
@@ -258,18 +262,16 @@ def main() -> None:
         p99_ms=round(percentile(latencies, 0.99) * 1000, 3),
         quality=quality,
     )
-
-    if args.batch:
-        for threshold in (0.5, 0.9):
-            seconds, clusters, quality = batch(fitted, records, entity_of, threshold)
-            emit(
-                phase="batch",
-                threshold=threshold,
-                seconds=round(seconds, 2),
-                clusters=clusters,
-                quality=quality,
-                peak_rss_mib=round(peak_mib(), 1),
-            )
+    for threshold in args.batch_thresholds if args.batch else ():
+        seconds, clusters, quality = batch(fitted, records, entity_of, threshold)
+        emit(
+            phase="batch",
+            threshold=threshold,
+            seconds=round(seconds, 2),
+            clusters=clusters,
+            quality=quality,
+            peak_rss_mib=round(peak_mib(), 1),
+        )
 
 
 if __name__ == "__main__":

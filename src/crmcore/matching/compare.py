@@ -21,6 +21,7 @@ __all__ = [
     "TERM_FREQUENCY_KINDS",
     "blocking_keys",
     "similarity",
+    "similarity_for",
 ]
 
 Similarity = Callable[[str, str], float]
@@ -83,6 +84,11 @@ def similarity(kind: FieldKind, left: str, right: str) -> float:
     0.9
     """
     return _SIMILARITIES[kind](left, right)
+
+
+def similarity_for(kind: FieldKind) -> Similarity:
+    """The similarity function of ``kind``, to look up once rather than per comparison."""
+    return _SIMILARITIES[kind]
 
 
 def _name_keys(value: str) -> Iterator[str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Final
 
-from crmcore.matching.compare import blocking_keys, similarity
+from crmcore.matching.compare import blocking_keys, similarity_for
 from crmcore.matching.model import Candidate, FieldEvidence, FieldSpec, MatchModel
 from crmcore.matching.records import MatchRecord, Prepared, prepare
 
@@ -76,12 +76,22 @@ class TermFrequencies:
 class _Field:
     """One field of a model, compiled: kind, thresholds and the weight of each level."""
 
-    __slots__ = ("index", "kind", "name", "scale", "term_frequency", "thresholds", "weights")
+    __slots__ = (
+        "compare",
+        "index",
+        "kind",
+        "name",
+        "scale",
+        "term_frequency",
+        "thresholds",
+        "weights",
+    )
 
     def __init__(self, index: int, spec: FieldSpec) -> None:
         self.index = index
         self.name = spec.name
         self.kind = spec.kind
+        self.compare = similarity_for(spec.kind)
         self.thresholds = spec.thresholds
         self.weights = spec.level_weights
         self.term_frequency = spec.term_frequency
@@ -89,7 +99,7 @@ class _Field:
 
     def level(self, left: str, right: str) -> tuple[float, int]:
         """The similarity of two values and the level it falls into."""
-        score = 1.0 if left == right else similarity(self.kind, left, right)
+        score = 1.0 if left == right else self.compare(left, right)
         for level, threshold in enumerate(self.thresholds):
             if score >= threshold:
                 return score, level

@@ -38,5 +38,5 @@ class ClaimRow:
 @attrs.frozen(kw_only=True)
 class LeadRow:
     responsible_manager: str | None
-    created_at: datetime
+    received_at: datetime
     deal_id: str | None

@@ -20,6 +20,7 @@ from crmcore.analytics import (
     Granularity,
     InteractionRecord,
     KpiValue,
+    LeadRecord,
     Period,
     kpi_table,
     load_indicators,
@@ -30,6 +31,7 @@ from crmcore.deals import Deal, DealStatus
 from crmcore.errors import CurrencyMismatchError, DomainValidationError, PluginError
 from crmcore.interactions import Interaction, InteractionStatus
 from crmcore.money import Money
+from crmcore.requests import Request
 
 MANAGERS = ("u-1", "u-2", "u-3")
 START = datetime(2023, 1, 1, tzinfo=UTC)
@@ -81,7 +83,7 @@ def claim_rows(moments: st.SearchStrategy[datetime]) -> st.SearchStrategy[ClaimR
 
 def lead_rows(moments: st.SearchStrategy[datetime]) -> st.SearchStrategy[LeadRow]:
     return st.builds(
-        LeadRow, responsible_manager=st.none() | managers, created_at=moments,
+        LeadRow, responsible_manager=st.none() | managers, received_at=moments,
         deal_id=st.none() | st.just("d-1"),
     )  # fmt: skip
 
@@ -146,7 +148,7 @@ def recount(  # noqa: C901, PLR0911 - one brute-force branch per indicator reads
     leads = [
         lead for lead in rows["leads"]
         if lead.responsible_manager is not None and manager(lead.responsible_manager)
-        and inside(lead.created_at, period)
+        and inside(lead.received_at, period)
     ]  # fmt: skip
     converted = sum(1 for lead in leads if lead.deal_id is not None)
     return ratio(Decimal(converted), Decimal(len(leads)), 100)
@@ -291,4 +293,5 @@ def test_the_areas_models_satisfy_the_record_protocols() -> None:
     deal: type[DealRecord] = Deal
     interaction: type[InteractionRecord] = Interaction
     claim: type[ClaimRecord] = Claim
-    assert (deal, interaction, claim) == (Deal, Interaction, Claim)
+    lead: type[LeadRecord] = Request
+    assert (deal, interaction, claim, lead) == (Deal, Interaction, Claim, Request)

@@ -190,7 +190,7 @@ class _Claims(_Sums):
 
 
 class _LeadConversion(_Sums):
-    when = "created_at"
+    when = "received_at"
 
     def take(self, slot: int, records: list[Any]) -> None:
         leads = [lead for lead in records if lead.responsible_manager is not None]

@@ -4,7 +4,7 @@ Indicators need a few attributes of a deal, an interaction, a claim or a lead, a
 else, so that a host can stream light rows from its database (a named tuple, a slotted
 class) instead of whole models; the areas' own models satisfy these protocols too
 (:class:`crmcore.deals.Deal`, :class:`crmcore.interactions.Interaction`,
-:class:`crmcore.claims.Claim`).
+:class:`crmcore.claims.Claim`, :class:`crmcore.requests.Request`).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class LeadRecord(Protocol):
         ...
 
     @property
-    def created_at(self) -> datetime:
+    def received_at(self) -> datetime:
         """When the lead came in."""
         ...
 
@@ -148,9 +148,10 @@ if TYPE_CHECKING:
     from crmcore.claims.model import Claim
     from crmcore.deals.model import Deal
     from crmcore.interactions.model import Interaction
+    from crmcore.requests.model import Request
 
     def _fits(
-        deal: Deal, interaction: Interaction, claim: Claim
-    ) -> tuple[DealRecord, InteractionRecord, ClaimRecord]:
+        deal: Deal, interaction: Interaction, claim: Claim, request: Request
+    ) -> tuple[DealRecord, InteractionRecord, ClaimRecord, LeadRecord]:
         """Never called: mypy checks with ``src`` that the areas' models fit the protocols."""
-        return deal, interaction, claim
+        return deal, interaction, claim, request

@@ -96,6 +96,7 @@ from crmcore.claims.kinds import (
 )
 from crmcore.claims.kinds import DocumentKind as ClaimDocumentKind
 from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, Pause, WorkflowStep
+from crmcore.claims.selfservice import ClaimFormLimits
 from crmcore.claims.settings import (
     ClaimReason,
     ClaimSettings,
@@ -213,6 +214,7 @@ __all__ = [
     "bindings",
     "campaigns",
     "changes",
+    "claim_form_limits",
     "claim_settings",
     "claimants",
     "claims",
@@ -1734,6 +1736,16 @@ def claim_settings() -> st.SearchStrategy[ClaimSettings]:
     )  # fmt: skip
 
 
+def claim_form_limits() -> st.SearchStrategy[ClaimFormLimits]:
+    """Limits of the public claim form, within what a claim can hold."""
+    return st.builds(
+        ClaimFormLimits, name=st.integers(1, 200), essence=st.integers(1, 5000),
+        requested_outcome=st.integers(1, 5000), reasons=st.integers(0, 100),
+        documents=st.integers(0, 100), attachments=st.integers(0, 100),
+        attachment_size=st.integers(0, 2**40), media_types=st.frozensets(st.sampled_from(_MEDIA)),
+    )  # fmt: skip
+
+
 def _claim_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
     """The claims area's models and their strategies, for :func:`_hypothesis_setup_hook`."""
     settings = claim_settings()
@@ -1751,6 +1763,7 @@ def _claim_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         ClaimReason: st.sampled_from(_REASON_CODES).map(lambda c: ClaimReason(code=c, name=c)),
         ReasonClassifier: settings.map(lambda found: found.reasons),
         ClaimSettings: settings,
+        ClaimFormLimits: claim_form_limits(),
     }
     registered.update({cls: domain_events(classes=(cls,)) for cls in CLAIM_EVENTS})
     return registered

@@ -33,6 +33,7 @@ from crmcore.claims import (
     ClaimChanged,
     ClaimChannel,
     ClaimDecided,
+    ClaimFormLimits,
     ClaimPlanChanged,
     ClaimReason,
     ClaimRegistered,
@@ -62,7 +63,7 @@ MODELS: tuple[type[Any], ...] = (
     Claim, Claimant, LinkedDocument, Attachment, Pause, WorkflowStep, Activity,
     InvestigationPlan, DeadlinePolicy, DeadlineRules, ClaimReason, ReasonClassifier,
     ClaimSettings, ClaimRegistered, ClaimStatusChanged, ClaimDecided, ClaimPlanChanged,
-    ClaimChanged,
+    ClaimChanged, ClaimFormLimits,
 )  # fmt: skip
 MODULES: tuple[ModuleType, ...] = (
     crmcore.claims.editing, crmcore.claims.investigation, crmcore.claims.model,

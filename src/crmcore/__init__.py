@@ -8,14 +8,23 @@ hypothesis, pytest nor any plugin.
 from importlib.metadata import PackageNotFoundError, version
 
 from crmcore.errors import (
+    AgreementNotApplicableError,
+    AgreementTermsError,
+    BusinessRuleError,
+    ClaimNotDecidableError,
     ConcurrencyConflictError,
     CRMError,
     CurrencyMismatchError,
     DomainValidationError,
     DuplicateEntityError,
     EntityNotFoundError,
+    InvalidTransitionError,
+    NoAvailableManagerError,
+    OverlappingValidityError,
     PluginError,
     RepositoryError,
+    SpamError,
+    StageGateError,
     Violation,
 )
 from crmcore.ids import EntityRef, new_id
@@ -27,16 +36,25 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0+unknown"
 
 __all__ = [
+    "AgreementNotApplicableError",
+    "AgreementTermsError",
+    "BusinessRuleError",
     "CRMError",
+    "ClaimNotDecidableError",
     "ConcurrencyConflictError",
     "CurrencyMismatchError",
     "DomainValidationError",
     "DuplicateEntityError",
     "EntityNotFoundError",
     "EntityRef",
+    "InvalidTransitionError",
     "Money",
+    "NoAvailableManagerError",
+    "OverlappingValidityError",
     "PluginError",
     "RepositoryError",
+    "SpamError",
+    "StageGateError",
     "Violation",
     "__version__",
     "new_id",

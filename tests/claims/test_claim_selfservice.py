@@ -132,8 +132,8 @@ def test_limits_are_configurable() -> None:
         )  # fmt: skip
     assert caught.value.fields == ("essence", "attachments")
     with pytest.raises(DomainValidationError) as caught:
-        ClaimFormLimits(essence=10**6, name=-1)
-    assert caught.value.fields == ("name", "essence")
+        ClaimFormLimits(essence=10**6, name=-1, media_types=frozenset({"exe"}))
+    assert caught.value.fields == ("name", "essence", "media_types[0]")
 
 
 @given(hostile_payloads(FIELDS, valid=st.just(VALID)))

@@ -65,7 +65,8 @@ _MEDIA_TYPE: Final = re.compile(
 _TEXT: Final = 5000
 
 
-def _media_type(field: str, value: object) -> Iterator[Violation]:
+def valid_media_type(field: str, value: object) -> Iterator[Violation]:
+    """A media type in lower case, ``type/subtype`` (``image/jpeg``)."""
     if not isinstance(value, str) or not _MEDIA_TYPE.match(value):
         yield Violation(field=field, message="must be a media type like 'image/jpeg'", value=value)
 
@@ -117,7 +118,7 @@ class Attachment(Model):
     """A file attached to a claim, by reference: its name, media type and size in bytes."""
 
     name: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(255)))
-    media_type: str = attrs.field(converter=_lower, metadata=checks(_media_type))
+    media_type: str = attrs.field(converter=_lower, metadata=checks(valid_media_type))
     size: int = attrs.field(metadata=checks(non_negative_int))
 
 

@@ -31,7 +31,7 @@ from typing import Any, Final
 import attrs
 
 from crmcore.claims.kinds import ClaimChannel, DocumentKind
-from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument
+from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, valid_media_type
 from crmcore.claims.services import ClaimDraft, register_claim
 from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import DomainValidationError, Violation
@@ -48,7 +48,7 @@ from crmcore.intake import (
     TextField,
 )
 from crmcore.partners import Email, PartnerRole, Phone
-from crmcore.validation import Check, Model, checks, instance_of, non_negative_int
+from crmcore.validation import Check, Model, checks, each, non_negative_int
 
 __all__ = ["ClaimFormLimits", "claim_form", "register_claim_from_form"]
 
@@ -80,7 +80,7 @@ class ClaimFormLimits(Model):
     attachments: int = attrs.field(default=10, metadata=checks(_at_most(100)))
     attachment_size: int = attrs.field(default=25 * 2**20, metadata=checks(_at_most(2**40)))
     media_types: frozenset[str] = attrs.field(
-        default=_MEDIA_TYPES, metadata=checks(instance_of(frozenset))
+        default=_MEDIA_TYPES, metadata=checks(each(valid_media_type, container=frozenset))
     )
 
 

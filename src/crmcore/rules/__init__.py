@@ -39,7 +39,7 @@ from crmcore.rules.assignment import (
     assign,
 )
 from crmcore.rules.commands import ActionHandler, Command, apply_command, dispatch
-from crmcore.rules.conditions import CompiledCondition, NodeTrace, Scope, compile_condition
+from crmcore.rules.conditions import CompiledCondition, NodeTrace, compile_condition
 from crmcore.rules.engine import (
     Chain,
     LoopStop,
@@ -78,6 +78,7 @@ from crmcore.rules.schemas import (
     default_schemas,
     schema_of,
 )
+from crmcore.rules.scope import Scope
 from crmcore.rules.triggers import DueTrigger, DueTriggers, due_time_triggers, fire_time
 from crmcore.rules.validation import rule_problems, validate_rule, validate_rules
 

@@ -13,6 +13,7 @@ no attribute access, nothing a rule author could use to reach beyond the record.
 
 from __future__ import annotations
 
+import copy
 import enum
 import json
 import re
@@ -32,11 +33,13 @@ from crmcore.validation import (
     bounded_text,
     checks,
     each,
+    field_violations,
     finite_decimal,
     freeze,
     identifier,
     instance_of,
     optional,
+    raise_violations,
 )
 
 __all__ = [
@@ -354,6 +357,24 @@ ACTIONS: Final[Mapping[str, type[Action]]] = FrozenMap(
     }
 )  # fmt: skip
 """The built-in action classes by kind."""
+
+
+def fill(action: Action, texts: Mapping[str, str]) -> Action:
+    """``action`` with its template fields replaced by ``texts``, each checked by its field's
+    own checks; the other fields are valid already, so they are not checked again."""
+    fields = attrs.fields_dict(type(action))
+    converted = {}
+    problems = []
+    for name, text in texts.items():
+        field = fields[name]
+        value = field.converter(text) if callable(field.converter) else text
+        problems.extend(field_violations(type(action), name, text))
+        converted[name] = value
+    raise_violations(problems)
+    filled = copy.copy(action)
+    for name, value in converted.items():
+        object.__setattr__(filled, name, value)  # a copy that nobody else holds yet
+    return filled
 
 
 def template_fields(action: Action) -> Iterator[tuple[str, str, str]]:

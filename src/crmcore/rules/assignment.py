@@ -6,7 +6,7 @@ an :class:`Assignment` naming who was chosen, why, and the rotation to store. On
 managers are chosen: active, not on leave, under capacity, and within their working hours
 when the rule asks for it.
 
->>> from datetime import datetime
+>>> from datetime import UTC, datetime
 >>> staff = Staff(members=(Member(user=UserId("anna"), teams=("sales",)),
 ...                        Member(user=UserId("boris"), teams=("sales",))),
 ...               rotation={"sales": UserId("anna")})

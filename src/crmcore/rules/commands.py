@@ -22,9 +22,9 @@ from crmcore.ids import RuleId
 from crmcore.money import Money
 from crmcore.rules.actions import AssignManager, ChangeCoExecutor, CoExecutorChange, SetFields
 from crmcore.rules.assignment import Assignment
-from crmcore.rules.conditions import constant
 from crmcore.rules.model import Action
 from crmcore.rules.schemas import FieldType, SchemaRegistry, Source
+from crmcore.rules.values import constant
 from crmcore.validation import raise_violations
 
 __all__ = ["ActionHandler", "Command", "apply_command", "dispatch"]

@@ -15,33 +15,34 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
-from crmcore.rules.actions import ACTIONS, AssignManager, placeholders, render, template_fields
+from crmcore.rules.actions import (
+    ACTIONS,
+    AssignManager,
+    fill,
+    placeholders,
+    render,
+    template_fields,
+)
 from crmcore.rules.assignment import Assignment, FieldMapping, OrgStructure, Staff, assign
 from crmcore.rules.commands import Command
-from crmcore.rules.conditions import (
-    CompiledCondition,
-    NodeTrace,
-    Scope,
-    compile_condition,
-    compile_path,
-    read,
-    record_from_changes,
-)
+from crmcore.rules.conditions import CompiledCondition, NodeTrace, compile_condition
 from crmcore.rules.events import DateReached
-from crmcore.rules.model import Action, Condition, Rule, TriggerKind
+from crmcore.rules.index import RuleIndex
+from crmcore.rules.model import Action, Condition, Rule
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.records import FLATTENERS
 from crmcore.rules.repository import NO_FACTS, FactSource
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
+from crmcore.rules.scope import Scope, compile_path, read, record_from_changes
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import validate_rules
-from crmcore.rules.watch import TriggerCheck, compile_trigger, trigger_kinds
+from crmcore.rules.watch import TriggerCheck, always, compile_trigger
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
@@ -141,9 +142,9 @@ class _CompiledRule:
     condition: CompiledCondition | None
     actions: tuple[_CompiledAction, ...]
     order: tuple[int, str]
-
-
-_NO_RULES: Final[tuple[_CompiledRule, ...]] = ()
+    check: TriggerCheck | None = None  # None: the entity and kind say it all
+    evaluate: Callable[[Scope], bool] | None = None
+    timeless: bool = True  # no effective dates to check
 
 
 class RuleEngine:
@@ -167,17 +168,8 @@ class RuleEngine:
         self._max_depth = max_depth
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
         self._by_id = {c.rule.id: [x for x in compiled if x.rule.id == c.rule.id] for c in compiled}
-        self._index: dict[tuple[str, TriggerKind], tuple[_CompiledRule, ...]] = {}
-        self._watched: dict[tuple[str, str], tuple[_CompiledRule, ...]] = {}
-        for rule in sorted(compiled, key=lambda c: c.order):
-            trigger = rule.rule.trigger
-            if trigger.on is TriggerKind.CHANGED and trigger.fields:
-                for name in trigger.fields:
-                    key = (trigger.entity, name)
-                    self._watched[key] = (*self._watched.get(key, ()), rule)
-            else:
-                key2 = (trigger.entity, trigger.on)
-                self._index[key2] = (*self._index.get(key2, ()), rule)
+        self._index = RuleIndex(compiled, schemas)
+        self._timeless = all(c.timeless for c in compiled)
 
     def _compile(self, rule: Rule) -> _CompiledRule:
         entity = rule.trigger.entity
@@ -186,7 +178,12 @@ class RuleEngine:
             condition = self._condition(rule.when, entity)
         actions = tuple(self._compile_action(action, entity) for action in rule.then)
         trigger = compile_trigger(rule.trigger, self._schemas)
-        return _CompiledRule(rule, trigger, condition, actions, (-rule.priority, rule.id))
+        return _CompiledRule(
+            rule, trigger, condition, actions, (-rule.priority, rule.id),
+            check=None if trigger is always else trigger,
+            evaluate=condition.evaluate if condition is not None else None,
+            timeless=rule.effective_from is None and rule.effective_until is None,
+        )  # fmt: skip
 
     def _condition(
         self, condition: Condition, entity: str, path: str = "when"
@@ -210,16 +207,7 @@ class RuleEngine:
         return tuple(c.rule for c in self._candidates(event))
 
     def _candidates(self, event: DomainEvent) -> tuple[_CompiledRule, ...]:
-        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
-        found: tuple[_CompiledRule, ...] = _NO_RULES
-        for kind in trigger_kinds(event):
-            found += self._index.get((entity, kind), _NO_RULES)
-            if kind is TriggerKind.CHANGED and self._watched:
-                for name in event.changes:
-                    found += self._watched.get((entity, name), _NO_RULES)
-        if len(found) > 1:
-            found = tuple(sorted(set(found), key=lambda c: (c.order, c.rule.version)))
-        return found
+        return self._index.candidates(event)
 
     def process(
         self,
@@ -235,7 +223,10 @@ class RuleEngine:
         ``dry_run`` gives the same result with every command marked as a dry run;
         ``explain`` adds the trace of each candidate rule with its condition nodes.
         """
-        candidates = [c for c in self._candidates(event) if c.rule.effective_at(event.occurred_at)]
+        candidates = self._candidates(event)
+        if not self._timeless:
+            at = event.occurred_at
+            candidates = tuple(c for c in candidates if c.timeless or c.rule.effective_at(at))
         return self._run(event, candidates, context, now, dry_run=dry_run, explain=explain)
 
     def process_due(
@@ -262,7 +253,7 @@ class RuleEngine:
     def _run(
         self,
         event: DomainEvent,
-        candidates: list[_CompiledRule],
+        candidates: Iterable[_CompiledRule],
         context: RuleContext,
         now: datetime,
         *,
@@ -307,7 +298,10 @@ class _Run:
         """Run one candidate rule; whether processing stops after it."""
         rule = compiled.rule
         try:
-            fired, reason, nodes = self._evaluate(compiled)
+            if self.explain:
+                fired, reason, nodes = self._evaluate(compiled)
+            else:
+                fired, reason, nodes = self._fires(compiled), "", ()
             if fired and not self._guard(rule):
                 fired, reason = False, "stopped by the loop guard"
             if fired:
@@ -330,6 +324,14 @@ class _Run:
                 )
             )
         return fired and rule.stop_processing
+
+    def _fires(self, compiled: _CompiledRule) -> bool:
+        """Whether the rule fires, without a trace: the hot path."""
+        check = compiled.check
+        if check is not None and not check(self.event, self.scope):
+            return False
+        condition = compiled.evaluate
+        return condition is None or condition(self.scope)
 
     def _evaluate(self, compiled: _CompiledRule) -> tuple[bool, str, tuple[NodeTrace, ...]]:
         if not compiled.trigger(self.event, self.scope):
@@ -379,7 +381,7 @@ class _Run:
             if item.templates:
                 values = {path: getter(self.scope) for path, getter in item.getters.items()}
                 filled = {name: render(kind, text, values) for name, kind, text in item.templates}
-                action = attrs.evolve(action, **filled)
+                action = fill(action, filled)
             chosen = self._assignment(item) if isinstance(action, AssignManager) else None
             yield Command(
                 rule_id=rule.id, rule_version=rule.version, entity=self.entity,

@@ -5,7 +5,7 @@ A rule is plain data that a sales manager fills in a form and the host stores as
 compiled by :mod:`crmcore.rules.conditions`, checked against entity schemas by
 :mod:`crmcore.rules.validation`, and the engine (:mod:`crmcore.rules.engine`) applies them.
 
->>> from crmcore.rules.actions import AssignManager, HeadOfDepartment
+>>> from crmcore.rules import AssignManager, HeadOfDepartment
 >>> rule = Rule(id=RuleId("big-deals"), name="Big deals go to the head of sales",
 ...             trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
 ...             when=FieldCondition(field="amount", op="gt", value=100000),

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS, AssignManager, SetFields, placeholders, template_fields
 from crmcore.rules.assignment import FieldMapping
-from crmcore.rules.conditions import coerce, constant
 from crmcore.rules.model import (
     Action,
     Condition,
@@ -38,6 +37,7 @@ from crmcore.rules.model import (
 )
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
+from crmcore.rules.values import coerce, constant
 
 __all__ = ["rule_problems", "validate_rule", "validate_rules"]
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from crmcore.events import DomainEvent
-from crmcore.rules.conditions import Scope, constant, from_primitive, read
 from crmcore.rules.model import Trigger, TriggerKind
 from crmcore.rules.schemas import SchemaRegistry
+from crmcore.rules.scope import Scope, from_primitive, read
+from crmcore.rules.values import constant
 
 __all__ = ["TriggerCheck", "compile_trigger", "trigger_kinds"]
 
@@ -54,7 +55,8 @@ def _email(event: DomainEvent) -> tuple[TriggerKind, ...]:
     return (found,) if found is not None else ()
 
 
-def _always(_: DomainEvent, __: Scope) -> bool:
+def always(_: DomainEvent, __: Scope) -> bool:
+    """The check of a trigger whose entity and kind say everything."""
     return True
 
 
@@ -63,7 +65,7 @@ def compile_trigger(trigger: Trigger, schemas: SchemaRegistry) -> TriggerCheck:
     of a watched field, the stage or status reached."""
     field = _field_of(trigger)
     if field is None:
-        return _always
+        return always
     spec = schemas.resolve(trigger.entity, field).spec
     before = None if trigger.from_value is None else constant(spec, trigger.from_value)
     after = None if trigger.to_value is None else constant(spec, trigger.to_value)

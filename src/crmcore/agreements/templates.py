@@ -24,6 +24,7 @@ from crmcore.agreements.quotes import Quote, QuoteLine
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.ids import EntityRef
 from crmcore.partners.contact_data import Email
+from crmcore.tables import text_table
 from crmcore.validation import Check, Model, bounded_text, checks, instance_of
 
 __all__ = [
@@ -121,12 +122,7 @@ def _cells(line: QuoteLine) -> tuple[str, ...]:
 
 
 def _text_table(lines: Sequence[QuoteLine]) -> str:
-    rows = [_HEADERS, *(_cells(line) for line in lines)]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(_HEADERS))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
+    return "\n".join(text_table(_HEADERS, [_cells(line) for line in lines], rule=False))
 
 
 def _html_table(lines: Sequence[QuoteLine]) -> str:

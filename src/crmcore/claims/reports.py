@@ -28,7 +28,7 @@ reason      packaging  3       100.0
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal
@@ -39,6 +39,7 @@ from crmcore.claims.kinds import ClaimResult, ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.claims.settings import ReasonClassifier
 from crmcore.errors import DomainValidationError
+from crmcore.tables import text_table
 
 __all__ = [
     "ClaimDynamics",
@@ -65,16 +66,6 @@ def share(part: int, whole: int) -> Decimal:
     if not whole:
         return Decimal(0).quantize(_TENTH)
     return (Decimal(100) * part / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
-
-
-def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    """Rows as aligned text lines with a rule under the headers."""
-    cells = [[str(cell) for cell in row] for row in rows]
-    widths = [max(len(c) for c in column) for column in zip(headers, *cells, strict=True)]
-    lines = [list(headers), ["-" * width for width in widths], *cells]
-    return [
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
-    ]
 
 
 # --- dynamics --------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import attrs
 
 from crmcore.events import DomainEvent
@@ -12,6 +10,7 @@ from crmcore.memory import (
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
+from crmcore.tables import text_table as table
 
 __all__ = ["World", "table"]
 
@@ -27,19 +26,3 @@ class World:
     contacts: MemoryContactPersonRepository = attrs.field(factory=MemoryContactPersonRepository)
     relationships: MemoryRelationshipRepository = attrs.field(factory=MemoryRelationshipRepository)
     events: list[DomainEvent] = attrs.field(factory=list)
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Rows as an aligned text table with a rule under the headers.
-
-    >>> print(*table(["name", "city"], [["Ромашка", "Москва"], ["Vostok", "Vladivostok"]]),
-    ...       sep="\\n")
-    name     city
-    -------  -----------
-    Ромашка  Москва
-    Vostok   Vladivostok
-    """
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
-    lines = [headers, ["-" * width for width in widths], *rows]
-    return ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
-            for line in lines]  # fmt: skip

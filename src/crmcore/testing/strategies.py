@@ -902,11 +902,13 @@ def relationships(
     return _relationships(_strategy(ids), _strategy(kinds), ends)
 
 
+def _nest_primitives(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 _PRIMITIVES: Final = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    _nest_primitives,
     max_leaves=8,
 )
 
@@ -1016,13 +1018,11 @@ def hostile_values(*, texts: st.SearchStrategy[str] | None = None) -> st.SearchS
         texts or hostile_texts(),
         st.binary(max_size=20),
     )
-    return st.recursive(
-        scalars,
-        lambda inner: (
-            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
-        ),
-        max_leaves=12,
-    )
+    return st.recursive(scalars, _nest_hostile, max_leaves=12)
+
+
+def _nest_hostile(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
 
 
 def hostile_payloads(

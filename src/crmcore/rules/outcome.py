@@ -1,0 +1,104 @@
+"""What the engine is given beside an event, and what it gives back.
+
+:class:`RuleContext` carries the record, the host's facts, the staff for assignment and the
+causal :class:`Chain` the event belongs to; :class:`RuleOutcome` carries the commands, the
+explain trace, the failed rules and the loops the guard stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import attrs
+
+from crmcore.rules.assignment import OrgStructure, Staff
+from crmcore.rules.commands import Command
+from crmcore.rules.conditions import NodeTrace
+from crmcore.rules.repository import NO_FACTS, FactSource
+
+__all__ = [
+    "NO_CONTEXT",
+    "Chain",
+    "Link",
+    "LoopStop",
+    "RuleContext",
+    "RuleFailure",
+    "RuleOutcome",
+    "RuleTrace",
+]
+
+Link = tuple[str, str, str]  # rule id, entity, record id
+
+
+@attrs.frozen(kw_only=True)
+class Chain:
+    """A causal chain of rule firings: how deep it is and which rule fired for which record."""
+
+    depth: int = 0
+    fired: tuple[Link, ...] = ()
+
+    def after(self, links: Iterable[Link]) -> Chain:
+        """The chain one step deeper, with ``links`` fired."""
+        return Chain(depth=self.depth + 1, fired=(*self.fired, *links))
+
+
+@attrs.frozen(kw_only=True)
+class RuleContext:
+    """What the host knows beside the event: the record, related facts, staff for assignment,
+    the causal chain the event belongs to."""
+
+    record: object = None
+    facts: FactSource = NO_FACTS
+    staff: Staff | None = None
+    org: OrgStructure | None = None
+    chain: Chain = Chain()
+
+
+@attrs.frozen(kw_only=True)
+class RuleTrace:
+    """Why a candidate rule fired or not, with its condition nodes when explained."""
+
+    rule_id: str
+    version: int
+    fired: bool
+    reason: str
+    nodes: tuple[NodeTrace, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class RuleFailure:
+    """A rule that raised while running; the other rules ran."""
+
+    rule_id: str
+    version: int
+    error: str
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class LoopStop:
+    """A firing the loop guard stopped: a cycle (the rules in it) or a chain too deep."""
+
+    rule_id: str
+    entity: str
+    entity_id: str
+    reason: str
+    rules: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class RuleOutcome:
+    """What processing one event gave: commands, traces, failures, stopped loops, and the
+    chain to pass with the events the commands cause."""
+
+    commands: tuple[Command, ...] = ()
+    trace: tuple[RuleTrace, ...] = ()
+    failures: tuple[RuleFailure, ...] = ()
+    loops: tuple[LoopStop, ...] = ()
+    chain: Chain = Chain()
+    dry_run: bool = False
+
+
+NO_CONTEXT: Final = RuleContext()
+"""The context of an event the host knows nothing more about."""

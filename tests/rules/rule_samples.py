@@ -7,7 +7,15 @@ from decimal import Decimal
 from typing import Any, Final
 
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
-from crmcore.rules import FieldType, Member, Rule, SchemaRegistry, Staff, default_schemas
+from crmcore.rules import (
+    FieldType,
+    Member,
+    Operator,
+    Rule,
+    SchemaRegistry,
+    Staff,
+    default_schemas,
+)
 from crmcore.serialization import make_converter
 
 NOW: Final = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -133,3 +141,16 @@ def deal(**fields: Any) -> dict[str, Any]:
     }
     record.update(fields)
     return record
+
+
+def _longer_than(actual: object, expected: object) -> bool:
+    return isinstance(actual, str) and isinstance(expected, int) and len(actual) > expected
+
+
+LONGER_THAN: Final = Operator(
+    name="longer_than",
+    test=_longer_than,
+    types=frozenset({FieldType.TEXT}),
+    value_type=FieldType.INTEGER,
+)
+"""An operator as a plugin would ship it."""

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from importlib.metadata import EntryPoint
 
+import attrs
 import pytest
 from rule_samples import CONVERTER, NOW, STAFF, Facts, deal, example_rules, schemas
 
@@ -203,3 +204,56 @@ def test_installed_entry_points_provide_the_built_ins() -> None:
     assert set(load_actions()) >= {"create_task", "assign_manager", "call_webhook"}
     assert set(load_operators()) >= set(OPERATORS)
     _ = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_a_plugin_operator_is_validated_and_run_like_a_built_in() -> None:
+    from crmcore.deals import DealOpened  # noqa: PLC0415
+    from crmcore.rules import FieldCondition, Rule, Trigger, TriggerKind  # noqa: PLC0415
+
+    entry = EntryPoint(
+        name="longer_than", value="rule_samples:LONGER_THAN", group="crmcore.operators"
+    )
+    operators = {**OPERATORS, **load_operators(available=[entry])}
+    rule = Rule(
+        id="long-titles", name="Long titles",
+        trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+        when=FieldCondition(field="title", op="longer_than", value=5),
+        then=(SmsToClient(text="{{ title }}"),),
+    )  # fmt: skip
+    engine = RuleEngine([rule], schemas=schemas(), operators=operators)
+    opened = DealOpened(entity_id="d-1", occurred_at=NOW)
+    assert len(engine.process(opened, context=RuleContext(record=deal()), now=NOW).commands) == 1
+    short = RuleContext(record=deal(title="Tea"))
+    assert engine.process(opened, context=short, now=NOW).commands == ()
+    with pytest.raises(DomainValidationError, match="does not apply to a money field"):
+        RuleEngine(
+            [attrs.evolve(rule, when=FieldCondition(field="amount", op="longer_than", value=5))],
+            schemas=schemas(),
+            operators=operators,
+        )
+    with pytest.raises(DomainValidationError, match="must be one of"):
+        RuleEngine([rule], schemas=schemas())
+
+
+def test_emails_set_off_email_triggers_by_their_direction() -> None:
+    from crmcore.events import Change  # noqa: PLC0415
+    from crmcore.interactions import InteractionCreated  # noqa: PLC0415
+    from crmcore.rules import Rule, Trigger, TriggerKind  # noqa: PLC0415
+
+    def rule(kind: TriggerKind) -> Rule:
+        return Rule(id=kind.value, name=kind.value, trigger=Trigger(entity="interaction", on=kind),
+                    then=(SmsToClient(text="hi"),))  # fmt: skip
+
+    engine = RuleEngine(
+        [rule(TriggerKind.EMAIL_RECEIVED), rule(TriggerKind.EMAIL_SENT), rule(TriggerKind.CREATED)],
+        schemas=schemas(),
+    )
+
+    def fired(kind: str, direction: str | None) -> list[str]:
+        changes = {"kind": Change(new=kind), "direction": Change(new=direction)}
+        event = InteractionCreated(entity_id="i-1", occurred_at=NOW, changes=changes)
+        return sorted(c.rule_id for c in engine.process(event, now=NOW).commands)
+
+    assert fired("email", "incoming") == ["created", "email_received"]
+    assert fired("email", "outgoing") == ["created", "email_sent"]
+    assert fired("call", "incoming") == ["created"]

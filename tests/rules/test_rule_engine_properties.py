@@ -29,6 +29,7 @@ from crmcore.rules import (
     default_schemas,
 )
 from crmcore.rules.model import nodes
+from crmcore.rules.watch import compile_trigger, trigger_kinds
 from crmcore.testing.strategies_rules import rules
 
 SCHEMAS = default_schemas()
@@ -140,3 +141,57 @@ def test_rule_sets_that_feed_each_other_terminate(drawn: list[Rule], depth: int)
     fired = outcome.chain.fired
     assert len(fired) == len(set(fired))
     _ = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+_STATUSES = SCHEMAS.get("deal").fields["status"].choices
+
+
+@st.composite
+def status_rules(draw: st.DrawFn) -> list[Rule]:
+    """Rules awaiting statuses, stages and field values, or not, to test the index."""
+    found = []
+    for index in range(draw(st.integers(1, 8))):
+        kind = draw(
+            st.sampled_from((TriggerKind.STATUS_SET, TriggerKind.STAGE_SET, TriggerKind.CHANGED))
+        )
+        to_value = draw(st.none() | st.sampled_from((*_STATUSES, "offer", "contract")))
+        if kind is TriggerKind.STATUS_SET and to_value not in (None, *_STATUSES):
+            to_value = None
+        fields = ("stage",) if kind is TriggerKind.CHANGED else ()
+        found.append(
+            Rule(
+                id=f"r{index}", name="r",
+                trigger=Trigger(entity="deal", on=kind, fields=fields, to_value=to_value),
+                then=(SetFields(values={"title": "x"}),),
+            )
+        )  # fmt: skip
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    status_rules(),
+    st.sampled_from(("status", "stage")),
+    st.none() | st.sampled_from((*_STATUSES, "offer", "contract")),
+    st.booleans(),
+)
+def test_the_index_never_drops_a_rule_that_fires(
+    drawn: list[Rule], field: str, new: str | None, with_change: bool
+) -> None:
+    from crmcore.deals import DealMoved, DealWon  # noqa: PLC0415
+
+    engine = RuleEngine(drawn, schemas=SCHEMAS)
+    cls = DealWon if field == "status" else DealMoved
+    changes = {field: Change(old=None, new=new)} if with_change else {}
+    event = cls(entity_id="d-1", occurred_at=NOW, changes=changes)
+    record = {"id": "d-1", "status": new if field == "status" else "open", "stage": new}
+    outcome = engine.process(event, context=RuleContext(record=record), now=NOW)
+    scope = Scope(event, record, now=NOW)
+    expected = {
+        rule.id
+        for rule in drawn
+        if rule.trigger.on in trigger_kinds(event)
+        and (not rule.trigger.fields or set(rule.trigger.fields) & set(event.changes))
+        and compile_trigger(rule.trigger, SCHEMAS)(event, scope)
+    }
+    assert {c.rule_id for c in outcome.commands} == expected

@@ -54,15 +54,17 @@ class Arity(enum.Enum):
 class Operator:
     """A named test of a field's value against the condition's value.
 
-    ``types`` lists the field types it accepts (``None``: every type); ``reads_change`` makes
-    the engine pass the field's :class:`~crmcore.events.Change` (or ``None``) as the actual
-    value.
+    ``types`` lists the field types it accepts (``None``: every type); ``value_type`` is the
+    type its value is checked as (``None``: the field's own type, as for ``gt``; an integer
+    for a "longer than" test on text); ``reads_change`` makes the engine pass the field's old
+    and new values (or ``None`` when it did not change) as the actual value.
     """
 
     name: str
     test: Callable[[Any, Any], bool]
     arity: Arity = Arity.ONE
     types: frozenset[FieldType] | None = None
+    value_type: FieldType | None = None
     reads_change: bool = False
 
 

@@ -113,6 +113,8 @@ def _expected_one(spec: FieldSpec, value: object) -> Getter | tuple[Any]:
 def coerce(spec: FieldSpec, operator: Operator, value: object) -> Getter:
     """The condition's value as a function of the scope, checked against the field's type and
     the operator's arity; ``ValueError`` says what is wrong."""
+    if operator.value_type is not None:
+        spec = FieldSpec(type=operator.value_type)
     if operator.arity is Arity.NONE:
         if value is not None:
             raise ValueError(f"{operator.name!r} takes no value")

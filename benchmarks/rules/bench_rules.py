@@ -7,7 +7,8 @@ Side by side in the same run, the same rules expressed for venmo's ``business-ru
 package (``pip install business-rules``, for this benchmark only): once as it is meant to
 run (``run_all`` over every rule, the trigger as conditions), and once fed only the rules our
 index picks, to separate indexing from evaluation. Both engines must trigger the same
-actions on the events they share. The explain trace's overhead is reported separately.
+actions on the events they share. Throughput is also reported by how many rules an event
+meets, and the explain trace's overhead separately.
 Run from the repository root::
 
     python benchmarks/rules/bench_rules.py --events 100000
@@ -330,6 +331,10 @@ def main(argv: Iterable[str] | None = None) -> None:
 
     plain = measure("rules.process", contexts, ours, rules=len(rules),
                     candidates_per_event=round(candidates, 2))  # fmt: skip
+    for low, high in ((0, 2), (3, 5), (6, 10), (11, 10_000)):
+        group = [item for item in contexts if low <= len(engine.candidates(item[0])) <= high]
+        if group:
+            measure(f"rules.process_meeting_{low}_to_{min(high, 999)}_rules", group, ours)
     traced = measure("rules.process_explain", contexts, explained, rules=len(rules))
     overhead = traced["seconds"] / plain["seconds"]
     print(json.dumps({"benchmark": "rules.explain_overhead", "ratio": round(overhead, 2)}))

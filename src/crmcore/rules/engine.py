@@ -13,7 +13,7 @@ causal chain, and chains stop at ``max_depth``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from crmcore.events import DomainEvent
@@ -158,7 +158,7 @@ class RuleEngine:
     def _run(
         self,
         event: DomainEvent,
-        candidates: Iterable[CompiledRule],
+        candidates: Sequence[CompiledRule],
         context: RuleContext,
         now: datetime,
         *,
@@ -166,6 +166,8 @@ class RuleEngine:
         explain: bool,
         entity: str | None = None,
     ) -> RuleOutcome:
+        if not candidates:
+            return RuleOutcome(chain=context.chain, dry_run=dry_run)
         entity = entity or ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
         run = Run(self._settings, event, entity, context, now, dry_run=dry_run, explain=explain)
         return run.run(candidates)

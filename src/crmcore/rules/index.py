@@ -55,6 +55,7 @@ class RuleIndex(Generic[T]):
         self._cache: dict[Hashable, tuple[T, ...]] = {}
         for entry in sorted(entries, key=_order):
             self._file(entry, schemas)
+        self._awaited_entities = frozenset(entity for entity, _, _ in self._awaiting)
 
     def _file(self, entry: T, schemas: SchemaRegistry) -> None:
         trigger = entry.rule.trigger
@@ -91,6 +92,8 @@ class RuleIndex(Generic[T]):
         """What decides the candidates of ``event``: its entity, kinds, changed fields and the
         new values of awaited fields; ``None`` when a value cannot be a key."""
         names = tuple(event.changes)
+        if entity not in self._awaited_entities:
+            return (entity, kinds, names)
         values = []
         for kind in kinds:
             for field in _fields(kind, names):

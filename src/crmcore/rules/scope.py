@@ -58,7 +58,7 @@ def read(record: object, name: str) -> object:
 
 def _accessor(record: object) -> Callable[[str], object]:
     """How to read fields of ``record``, decided once per event rather than per read."""
-    if isinstance(record, Mapping):
+    if type(record) is dict or isinstance(record, Mapping):
         return record.get
     return lambda name: getattr(record, name, None)
 

@@ -33,7 +33,7 @@ from crmcore.rules import (
     load_operators,
     render_text,
 )
-from crmcore.rules.actions import render
+from crmcore.rules.templates import render
 
 
 def command(action: object, **fields: object) -> Command:

@@ -21,8 +21,6 @@ from crmcore.rules.actions import (
     SmsToEmployee,
     StartProject,
     load_actions,
-    placeholders,
-    render_text,
 )
 from crmcore.rules.assignment import (
     Assignment,
@@ -79,6 +77,7 @@ from crmcore.rules.schemas import (
     schema_of,
 )
 from crmcore.rules.scope import Scope
+from crmcore.rules.templates import placeholders, render_text
 from crmcore.rules.triggers import DueTrigger, DueTriggers, due_time_triggers, fire_time
 from crmcore.rules.validation import rule_problems, validate_rule, validate_rules
 

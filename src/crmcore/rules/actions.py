@@ -1,45 +1,38 @@
 """The fifteen built-in actions of the "Then" part of a rule.
 
 An action is data; the engine never performs it. When a rule fires, the engine fills the
-action's templates from the record and hands it to the host inside a
-:class:`~crmcore.rules.Command`. Templates know only ``{{ path }}`` placeholders that name
-fields of the record's schema (``{{ title }}``, ``{{ partner.short_name }}``): no expressions,
-no attribute access, nothing a rule author could use to reach beyond the record.
+action's templates from the record (see :mod:`crmcore.rules.templates`) and hands it to the
+host inside a :class:`~crmcore.rules.Command`.
 
->>> render_text("Call {{ partner.short_name }} about {{ title }}",
-...             {"partner.short_name": "Ромашка", "title": "Tea"})
-'Call Ромашка about Tea'
+>>> ACTIONS["sms_client"](text="Thank you, {{ partner.short_name }}!").kind
+'sms_client'
 """
 
 from __future__ import annotations
 
-import copy
 import enum
 import json
-import re
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 
 from crmcore.errors import Violation
 from crmcore.rules.assignment import STRATEGIES, Strategy
-from crmcore.rules.model import TEMPLATE, Action, Scalar, field_path, template
+from crmcore.rules.model import Action, Scalar, field_path, template
 from crmcore.validation import (
     FrozenMap,
     bounded_text,
     checks,
     each,
-    field_violations,
     finite_decimal,
     freeze,
     identifier,
     instance_of,
     optional,
-    raise_violations,
 )
 
 __all__ = [
@@ -60,64 +53,13 @@ __all__ = [
     "SmsToClient",
     "SmsToEmployee",
     "StartProject",
-    "placeholders",
-    "render_text",
+    "load_actions",
 ]
 
-PLACEHOLDER: Final = re.compile(r"\{\{\s*([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){0,3})\s*\}\}")
 RESPONSIBLE: Final = "responsible"
 _TEXT: Final = checks(bounded_text(2000, multiline=True))
 _TITLE: Final = checks(bounded_text(500))
 _RECIPIENTS: Final = checks(each(identifier))
-
-
-def placeholders(text: str) -> tuple[str, ...]:
-    """The paths named by the ``{{ path }}`` placeholders of ``text``, in order."""
-    return tuple(match.group(1) for match in PLACEHOLDER.finditer(text))
-
-
-def _text_of(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return ", ".join(_text_of(item) for item in value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def render_text(text: str, values: Mapping[str, object]) -> str:
-    """``text`` with each placeholder replaced by its value as text (empty when unknown)."""
-    return PLACEHOLDER.sub(lambda match: _text_of(values.get(match.group(1))), text)
-
-
-def _json_value(value: object) -> object:
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, tuple):
-        return [_json_value(item) for item in value]
-    return _text_of(value)
-
-
-def _render_json(node: Any, values: Mapping[str, object]) -> Any:
-    if isinstance(node, str):
-        whole = PLACEHOLDER.fullmatch(node)
-        return _json_value(values.get(whole.group(1))) if whole else render_text(node, values)
-    if isinstance(node, list):
-        return [_render_json(item, values) for item in node]
-    if isinstance(node, dict):
-        return {key: _render_json(item, values) for key, item in node.items()}
-    return node
-
-
-def render(kind: str, text: str, values: Mapping[str, object]) -> str:
-    """A template of ``kind`` (text, url, json) filled from ``values``; URL values are
-    percent-encoded and JSON values are placed as JSON, never spliced into its text."""
-    if kind == "url":
-        return PLACEHOLDER.sub(lambda m: quote(_text_of(values.get(m.group(1))), safe=""), text)
-    if kind == "json":
-        return json.dumps(_render_json(json.loads(text), values), ensure_ascii=False)
-    return render_text(text, values)
 
 
 def _recipients(field: str, value: object) -> Iterator[Violation]:
@@ -357,33 +299,6 @@ ACTIONS: Final[Mapping[str, type[Action]]] = FrozenMap(
     }
 )  # fmt: skip
 """The built-in action classes by kind."""
-
-
-def fill(action: Action, texts: Mapping[str, str]) -> Action:
-    """``action`` with its template fields replaced by ``texts``, each checked by its field's
-    own checks; the other fields are valid already, so they are not checked again."""
-    fields = attrs.fields_dict(type(action))
-    converted = {}
-    problems = []
-    for name, text in texts.items():
-        field = fields[name]
-        value = field.converter(text) if callable(field.converter) else text
-        problems.extend(field_violations(type(action), name, text))
-        converted[name] = value
-    raise_violations(problems)
-    filled = copy.copy(action)
-    for name, value in converted.items():
-        object.__setattr__(filled, name, value)  # a copy that nobody else holds yet
-    return filled
-
-
-def template_fields(action: Action) -> Iterator[tuple[str, str, str]]:
-    """``(field name, template kind, text)`` of every filled-in template field of ``action``."""
-    for field in attrs.fields(type(action)):
-        kind = field.metadata.get(TEMPLATE)
-        text = getattr(action, field.name)
-        if kind is not None and isinstance(text, str):
-            yield field.name, kind, text
 
 
 def _action_problem(name: str, value: object) -> str | None:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
-from crmcore.rules.actions import ACTIONS, AssignManager, placeholders, template_fields
+from crmcore.rules.actions import ACTIONS, AssignManager
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.conditions import CompiledCondition, compile_condition
 from crmcore.rules.events import DateReached
@@ -37,6 +37,7 @@ from crmcore.rules.outcome import (
 from crmcore.rules.run import CompiledAction, CompiledRule, Run, Settings
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
 from crmcore.rules.scope import compile_path
+from crmcore.rules.templates import placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import validate_rules
 from crmcore.rules.watch import always, compile_trigger

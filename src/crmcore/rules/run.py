@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from crmcore.events import DomainEvent
-from crmcore.rules.actions import AssignManager, fill, render
+from crmcore.rules.actions import AssignManager
 from crmcore.rules.assignment import Assignment, assign
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import CompiledCondition, NodeTrace
@@ -24,6 +24,7 @@ from crmcore.rules.outcome import Link, LoopStop, RuleContext, RuleFailure, Rule
 from crmcore.rules.records import FLATTENERS
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, read, record_from_changes
+from crmcore.rules.templates import fill, render
 from crmcore.rules.watch import TriggerCheck
 from crmcore.workcalendar import WorkingCalendar
 

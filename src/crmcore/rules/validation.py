@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.rules.actions import ACTIONS, AssignManager, SetFields, placeholders, template_fields
+from crmcore.rules.actions import ACTIONS, AssignManager, SetFields
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.model import (
     Action,
@@ -37,6 +37,7 @@ from crmcore.rules.model import (
 )
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
+from crmcore.rules.templates import placeholders, template_fields
 from crmcore.rules.values import coerce, constant
 
 __all__ = ["rule_problems", "validate_rule", "validate_rules"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Final
 
 from hypothesis import strategies as st
@@ -16,21 +17,34 @@ from hypothesis import strategies as st
 from crmcore.ids import RuleId, UserId
 from crmcore.rules import (
     OPERATORS,
+    AddProduct,
     AllOf,
     AnyOf,
     Arity,
     AssignManager,
+    Assignment,
     CallWebhook,
+    ChangeCoExecutor,
+    CoExecutorChange,
+    Command,
     Condition,
+    CreateDeal,
+    CreateDocument,
+    CreateInvoice,
+    CreateRequest,
     CreateTask,
+    EmailToClient,
     FieldCondition,
     FieldMapping,
+    FieldRef,
     FieldSpec,
     FieldType,
     FixedUser,
     HeadOfDepartment,
+    HttpMethod,
     LoadBalancing,
     MappingRow,
+    Member,
     Not,
     RoundRobin,
     Rule,
@@ -38,6 +52,9 @@ from crmcore.rules import (
     SendMessage,
     SetFields,
     SmsToClient,
+    SmsToEmployee,
+    Staff,
+    StartProject,
     Trigger,
     TriggerKind,
     default_schemas,
@@ -46,6 +63,7 @@ from crmcore.rules.model import Action
 
 __all__ = [
     "assignment_strategies",
+    "commands",
     "conditions",
     "field_conditions",
     "literal_values",
@@ -149,17 +167,21 @@ def conditions(
 @functools.cache
 def assignment_strategies(*, entity: str = "deal") -> st.SearchStrategy[Any]:
     """Assignment strategies, mapping rows included."""
-    simple = st.one_of(
-        _USERS.map(lambda u: FixedUser(user=UserId(u))),
-        _TEAMS.map(lambda t: RoundRobin(team=t)),
-        _TEAMS.map(lambda t: LoadBalancing(team=t)),
-        st.just(HeadOfDepartment()),
-    )
+    return st.one_of(*_strategy_kinds(entity).values())
+
+
+@functools.cache
+def _strategy_kinds(entity: str) -> dict[type[Any], st.SearchStrategy[Any]]:
+    simple = {
+        FixedUser: _USERS.map(lambda u: FixedUser(user=UserId(u))),
+        RoundRobin: _TEAMS.map(lambda t: RoundRobin(team=t)),
+        LoadBalancing: _TEAMS.map(lambda t: LoadBalancing(team=t)),
+        HeadOfDepartment: st.just(HeadOfDepartment()),
+    }
     row = st.builds(MappingRow, when=field_conditions(entity=entity), user=_USERS)
-    mapping = st.builds(
-        FieldMapping, rows=st.lists(row, max_size=3).map(tuple), otherwise=st.none() | simple
-    )
-    return simple | mapping
+    fallback = st.none() | st.one_of(*simple.values())
+    mapping = st.builds(FieldMapping, rows=st.lists(row, max_size=3).map(tuple), otherwise=fallback)
+    return {**simple, FieldMapping: mapping}
 
 
 def _writable(entity: str) -> list[tuple[str, FieldSpec]]:
@@ -185,22 +207,27 @@ def _set_fields(draw: st.DrawFn, entity: str) -> SetFields:
 @functools.cache
 def rule_actions(*, entity: str = "deal") -> st.SearchStrategy[Action]:
     """Valid actions for records of ``entity``, templates naming its fields."""
+    return st.one_of(*_action_kinds(entity).values())
+
+
+@functools.cache
+def _action_kinds(entity: str) -> dict[type[Any], st.SearchStrategy[Any]]:
     text_fields = sorted(
         n for n, s in SCHEMAS.get(entity).fields.items() if s.type is FieldType.TEXT
     )
     texts = st.sampled_from(text_fields).map(lambda name: f"About {{{{ {name} }}}}")
-    return st.one_of(
-        texts.map(lambda t: SendMessage(text=t)),
-        texts.map(lambda t: SmsToClient(text=t)),
-        st.builds(
-            CreateTask,
-            title=texts,
-            due_in=st.none() | st.integers(0, 30).map(lambda d: timedelta(days=d)),
+    days = st.none() | st.integers(0, 30).map(lambda d: timedelta(days=d))
+    webhook = CallWebhook(url="https://hooks.example.com/deal", body='{"id": "{{ id }}"}')
+    return {
+        SendMessage: texts.map(lambda t: SendMessage(text=t)),
+        SmsToClient: texts.map(lambda t: SmsToClient(text=t)),
+        CreateTask: st.builds(CreateTask, title=texts, due_in=days),
+        CallWebhook: st.just(webhook),
+        SetFields: _set_fields(entity),
+        AssignManager: assignment_strategies(entity=entity).map(
+            lambda s: AssignManager(strategy=s)
         ),
-        st.just(CallWebhook(url="https://hooks.example.com/deal", body='{"id": "{{ id }}"}')),
-        _set_fields(entity),
-        assignment_strategies(entity=entity).map(lambda s: AssignManager(strategy=s)),
-    )
+    }
 
 
 @functools.cache
@@ -251,19 +278,62 @@ def rules(
     )
 
 
+_TEXTS: Final = st.sampled_from(("Call {{ title }}", "Спасибо!", "Deal {{ id }} is won"))
+_QUANTITIES: Final = st.integers(1, 10_000).map(lambda n: Decimal(n) / 100)
+_OTHER_ACTIONS: Final[dict[type[Any], st.SearchStrategy[Any]]] = {
+    CreateRequest: st.builds(CreateRequest, title=_TEXTS, source=st.none() | st.just("web")),
+    CreateDeal: st.builds(CreateDeal, title=_TEXTS, pipeline_id=st.none() | _IDS),
+    CreateInvoice: st.builds(CreateInvoice, comment=st.none() | _TEXTS,
+                             amount_field=st.none() | st.just("amount")),
+    StartProject: st.builds(StartProject, name=_TEXTS, template_id=_IDS),
+    SmsToEmployee: st.builds(SmsToEmployee, text=_TEXTS, to=st.tuples(_USERS)),
+    EmailToClient: st.builds(EmailToClient, subject=_TEXTS, body=_TEXTS),
+    AddProduct: st.builds(AddProduct, product_id=_IDS, quantity=_QUANTITIES),
+    ChangeCoExecutor: st.builds(ChangeCoExecutor, user=_USERS,
+                                change=st.sampled_from(tuple(CoExecutorChange))),
+    CreateDocument: st.builds(CreateDocument, template_id=_IDS, text=_TEXTS),
+    CallWebhook: st.builds(CallWebhook, url=st.just("https://hooks.example.com/r?d={{ id }}"),
+                           method=st.sampled_from(tuple(HttpMethod)),
+                           body=st.none() | st.just('{"id": "{{ id }}"}')),
+}  # fmt: skip
+
+
+@st.composite
+def commands(draw: st.DrawFn) -> Command:
+    """Commands as a fired rule hands them over, with an assignment for managers."""
+    action = draw(rule_actions())
+    assignment = None
+    if isinstance(action, AssignManager):
+        user = UserId(draw(_USERS))
+        assignment = Assignment(user=user, strategy="round_robin", reason="next in turn",
+                                rotation={"sales": user})  # fmt: skip
+    return Command(
+        rule_id=RuleId(draw(_IDS)), rule_version=draw(st.integers(1, 5)), entity="deal",
+        entity_id=draw(_IDS), action=action, caused_by="deal.opened", assignment=assignment,
+        dry_run=draw(st.booleans()),
+    )  # fmt: skip
+
+
 def rule_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
     """The rules area's models and their strategies, for ``st.register_type_strategy``."""
+    tests = st.lists(field_conditions(), min_size=1, max_size=3).map(tuple)
+    fields = st.sampled_from(sorted(SCHEMAS.get("deal").fields))
     registered: dict[type[Any], st.SearchStrategy[Any]] = {
         Rule: rules(),
         Trigger: triggers(),
         FieldCondition: field_conditions(),
-        AllOf: conditions().filter(lambda c: isinstance(c, AllOf)),
-        AssignManager: assignment_strategies().map(lambda s: AssignManager(strategy=s)),
-    }
-    for cls in (SendMessage, SmsToClient, CreateTask, SetFields):
-        registered[cls] = _only(cls)
+        FieldRef: fields.map(lambda f: FieldRef(field=f)),
+        AllOf: tests.map(lambda c: AllOf(all=c)),
+        AnyOf: tests.map(lambda c: AnyOf(any=c)),
+        Not: field_conditions().map(lambda c: Not(condition=c)),
+        Member: st.builds(Member, user=_USERS.map(UserId), teams=st.tuples(_TEAMS),
+                          department=st.none() | st.just("sales"), on_leave=st.booleans()),
+        Command: commands(),
+        **_OTHER_ACTIONS,
+    }  # fmt: skip
+    registered.update(_action_kinds("deal"))
+    registered.update(_strategy_kinds("deal"))
+    registered[Staff] = st.lists(registered[Member], max_size=4, unique_by=lambda m: m.user).map(
+        lambda members: Staff(members=tuple(members), heads={"sales": UserId("olga")})
+    )
     return registered
-
-
-def _only(cls: type[Action]) -> st.SearchStrategy[Action]:
-    return rule_actions().filter(lambda action: isinstance(action, cls))

@@ -337,3 +337,26 @@ def test_a_cycle_of_two_rules_is_reported_with_both() -> None:
     (loop,) = loops
     assert loop.rule_id == "title-to-stage"
     assert loop.rules == ("title-to-stage", "stage-to-title")
+
+
+@pytest.mark.parametrize(
+    ("event_name", "kind"),
+    [
+        ("deal.opened", TriggerKind.CREATED),
+        ("deal.moved", TriggerKind.STAGE_SET),
+        ("deal.lost", TriggerKind.STATUS_SET),
+        ("request.converted", TriggerKind.STATUS_SET),
+        ("claim.decided", TriggerKind.STATUS_SET),
+        ("claim.plan_changed", TriggerKind.CHANGED),
+        ("agreement.approved", TriggerKind.STATUS_SET),
+        ("partner.changed", TriggerKind.CHANGED),
+    ],
+)
+def test_each_areas_events_set_off_their_trigger_kind(event_name: str, kind: TriggerKind) -> None:
+    from crmcore.rules.watch import trigger_kinds  # noqa: PLC0415
+    from crmcore.serialization import _event_classes, make_converter  # noqa: PLC0415
+
+    make_converter()
+    extra = {"deal_id": "d-1"} if event_name == "request.converted" else {}
+    event = _event_classes()[event_name](entity_id="x-1", occurred_at=NOW, **extra)
+    assert trigger_kinds(event) == (kind,)

@@ -1,7 +1,7 @@
 """Which triggers an event sets off, and the check of a trigger's fields and values.
 
 An area's event names its ``action``: ``created``, ``changed``, ``deleted``, ``stage_set``, or
-an area's own status move (``status_changed``, ``won``, ``lost``, ``decided``, ...), which
+an area's own status move (``status_changed``, ``won``, ``lost``, ``decided``, ``converted``, ...), which
 sets off ``status_set`` triggers. A created interaction of kind email sets off
 ``email_received`` or ``email_sent`` by its direction.
 """
@@ -29,7 +29,17 @@ _PLAIN: Final = {
     "date": (TriggerKind.DATE,),
 }
 STATUS_ACTIONS: Final = frozenset(
-    {"status_changed", "status_set", "won", "lost", "reopened", "suspended", "resumed", "decided"}
+    {
+        "status_changed",
+        "status_set",
+        "won",
+        "lost",
+        "reopened",
+        "suspended",
+        "resumed",
+        "decided",
+        "converted",
+    }
 )
 _EMAIL: Final = {"incoming": TriggerKind.EMAIL_RECEIVED, "outgoing": TriggerKind.EMAIL_SENT}
 

@@ -1,9 +1,9 @@
 """Which triggers an event sets off, and the check of a trigger's fields and values.
 
 An area's event names its ``action``: ``created``, ``changed``, ``deleted``, ``stage_set``, or
-an area's own status move (``status_changed``, ``won``, ``lost``, ``decided``, ``converted``, ...), which
-sets off ``status_set`` triggers. A created interaction of kind email sets off
-``email_received`` or ``email_sent`` by its direction.
+an area's own status move (``status_changed``, ``won``, ``lost``, ``decided``, ``converted``,
+...), which sets off ``status_set`` triggers; any other action sets off ``changed``. A created
+interaction of kind email sets off ``email_received`` or ``email_sent`` by its direction.
 """
 
 from __future__ import annotations

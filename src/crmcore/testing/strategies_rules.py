@@ -153,14 +153,16 @@ def conditions(
 ) -> st.SearchStrategy[Condition]:
     """Valid condition trees of ``all``, ``any`` and ``not`` over fields of ``entity``."""
     leaves: st.SearchStrategy[Condition] = field_conditions(entity=entity, schemas=schemas)
-    return st.recursive(
-        leaves,
-        lambda children: st.one_of(
-            st.lists(children, min_size=1, max_size=3).map(lambda c: AllOf(all=tuple(c))),
-            st.lists(children, min_size=1, max_size=3).map(lambda c: AnyOf(any=tuple(c))),
-            children.map(lambda c: Not(condition=c)),
-        ),
-        max_leaves=max_leaves,
+    return st.recursive(leaves, _groups, max_leaves=max_leaves)
+
+
+def _groups(children: st.SearchStrategy[Condition]) -> st.SearchStrategy[Condition]:
+    """``all``, ``any`` and ``not`` nodes over ``children``."""
+    several = st.lists(children, min_size=1, max_size=3).map(tuple)
+    return st.one_of(
+        several.map(lambda c: AllOf(all=c)),
+        several.map(lambda c: AnyOf(any=c)),
+        children.map(lambda c: Not(condition=c)),
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from math import ceil
+from unittest import mock
 
 import pytest
 from deal_samples import NOW, opened
@@ -25,6 +26,7 @@ from crmcore.deals import (
     DealStatus,
     Pipeline,
     StageChange,
+    _tally,
     funnel,
     lose_deal,
     move_deal,
@@ -199,12 +201,30 @@ def test_win_probabilities_agree_with_a_recount(data: st.DataObject) -> None:
         )
 
 
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), pipeline=st.sampled_from(tuple(BUILTIN_PIPELINES.values())))
+def test_a_log_grouped_by_deal_gives_the_same_reports(
+    data: st.DataObject, pipeline: Pipeline
+) -> None:
+    log = data.draw(logs(pipeline))
+    grouped = sorted(log, key=lambda change: (change.deal_id, change.version))
+    start = NOW + timedelta(minutes=data.draw(st.integers(0, 20000)))
+    end = start + timedelta(minutes=data.draw(st.integers(0, 60000)))
+    # Small batches, so that deals are folded while the pass goes on, as in a long log.
+    with mock.patch.object(_tally, "_BATCH", data.draw(st.integers(1, 4))):
+        by_deal = funnel(pipeline, grouped, start=start, end=end, by_deal=True)
+        probabilities = win_probabilities(pipeline, grouped, by_deal=True)
+    assert by_deal == funnel(pipeline, log, start=start, end=end)
+    assert probabilities == win_probabilities(pipeline, log)
+
+
 def test_a_log_entry_of_an_unknown_stage_is_named() -> None:
     entry = StageChange(deal_id="d-1", pipeline_id=MANUAL_SALE.id, to_stage="tender",
                         status=DealStatus.OPEN, at=NOW, version=1)  # fmt: skip
-    with pytest.raises(DomainValidationError) as raised:
-        funnel(MANUAL_SALE, [entry], start=NOW, end=NOW + timedelta(days=1))
-    assert (raised.value.field, raised.value.value) == ("to_stage", "tender")
+    for by_deal in (False, True):
+        with pytest.raises(DomainValidationError) as raised:
+            funnel(MANUAL_SALE, [entry], start=NOW, end=NOW + timedelta(days=1), by_deal=by_deal)
+        assert (raised.value.field, raised.value.value) == ("to_stage", "tender")
 
 
 def test_an_empty_period_has_an_empty_funnel() -> None:

@@ -1,9 +1,11 @@
 """The funnel of a pipeline and the historical win probability of its stages, from the log.
 
-Both stream once over the stage log (any iterable of :class:`~crmcore.deals.StageChange`, in
-the order the changes happened, such as :meth:`~crmcore.deals.StageLog.between` yields), keep
-a few numbers per deal, and so work for millions of entries. Times in stage are counted to
-the minute.
+Both stream once over the stage log: any iterable of :class:`~crmcore.deals.StageChange` in
+the order the changes happened, such as :meth:`~crmcore.deals.StageLog.between` yields, or
+grouped by deal with ``by_deal=True``. Each entry costs a few dict and list operations; memory
+holds a few counters per stage and a small object per deal seen (per deal of the current
+batch only, when grouped by deal), so millions of entries stream from storage. Times in stage
+are counted in whole minutes.
 
 >>> from datetime import datetime, timedelta, timezone
 >>> from crmcore.deals.builtin import MANUAL_SALE
@@ -29,37 +31,27 @@ of 1 closed deals that reached Contract, 1 were won
 
 from __future__ import annotations
 
-from array import array
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from math import ceil
-from operator import attrgetter
 from typing import Final
 
 import attrs
 
+from crmcore.deals._tally import CLOSED, LOST, WON, Tally
 from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import StageChange
 from crmcore.deals.pipeline import Pipeline
-from crmcore.errors import DomainValidationError
 from crmcore.money import Money
 
 __all__ = ["Funnel", "FunnelStage", "StageWinProbability", "funnel", "win_probabilities"]
 
-_WON: Final = DealStatus.WON
-_LOST: Final = DealStatus.LOST
-_FIELDS: Final = attrgetter(
-    "deal_id", "pipeline_id", "from_stage", "to_stage", "from_status", "status", "at", "amount"
-)
-_UNKNOWN: Final = -1.0
-_OUTCOME: Final = attrgetter("entered", "moved", "status", "stage")
-_AMOUNT: Final = attrgetter("status", "amount")
 _ZERO: Final = Decimal(0)
 _EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
 _LATEST: Final = datetime.max.replace(tzinfo=UTC)
 _HUNDRED: Final = Decimal(100)
+_STATUSES: Final = tuple(DealStatus)
 
 
 @attrs.frozen(kw_only=True)
@@ -116,99 +108,16 @@ class StageWinProbability:
         return f"of {self.reached} closed deals that reached {self.title}, {self.won} were won"
 
 
-class _Deal:
-    """What the pass keeps per deal: its stage, since when, the stages it entered and left
-    for a later one, its last status and amount."""
-
-    __slots__ = ("amount", "entered", "moved", "since", "stage", "status")
-
-    def __init__(
-        self, stage: int, since: float, entered: bool, status: DealStatus, amount: Money | None
-    ) -> None:
-        self.stage = stage
-        self.since = since if entered else _UNKNOWN
-        self.entered = 1 << stage if entered else 0
-        self.moved = 0
-        self.status = status
-        self.amount = amount
-
-
-class _Pass:
-    """One pass over a stage log, keeping per deal only what the reports need."""
-
-    def __init__(self, pipeline: Pipeline) -> None:
-        self.pipeline = pipeline
-        # An unstaged pipeline keeps its deals under one pseudo-stage, "no stage".
-        names: list[str | None] = [stage.name for stage in pipeline.ordered] or [None]
-        self.index: dict[str | None, int] = {name: i for i, name in enumerate(names)}
-        self.deals: dict[str, _Deal] = {}
-        self.minutes: list[array[int]] = [array("q") for _ in names]
-
-    def run(self, changes: Iterable[StageChange], start: datetime, end: datetime) -> None:
-        """Feed the entries of the pipeline made in ``[start, end)``."""
-        pipeline_id, deals, index = self.pipeline.id, self.deals, self.index
-        for row in map(_FIELDS, changes):
-            deal_id, pipeline, from_stage, to_stage, from_status, status, at, amount = row
-            if pipeline != pipeline_id or not start <= at < end:
-                continue
-            stage = index.get(to_stage, -1)
-            if stage < 0:
-                self._unknown(to_stage)
-            state = deals.get(deal_id)
-            if state is None:
-                entered = from_stage != to_stage or from_status is None
-                deals[deal_id] = _Deal(stage, at.timestamp(), entered, status, amount)
-            else:
-                self._step(state, stage, status, at.timestamp(), amount)
-
-    def _step(
-        self, state: _Deal, stage: int, status: DealStatus, moment: float, amount: Money | None
-    ) -> None:
-        left = stage != state.stage
-        closing = (status is _WON or status is _LOST) and state.status is not status
-        if (left or closing) and state.since != _UNKNOWN:
-            self.minutes[state.stage].append(int(moment - state.since) // 60)
-        if left:
-            if stage > state.stage:
-                state.moved |= 1 << state.stage
-            state.entered |= 1 << stage
-            state.stage = stage
-            state.since = moment
-        elif not closing and (state.status is _WON or state.status is _LOST):
-            state.since = moment  # reopened: a new stay at the same stage begins
-        state.status = status
-        state.amount = amount
-
-    def _unknown(self, stage: object) -> None:
-        known = ", ".join(str(name) for name in self.index) or "none"
-        message = f"is not a stage of pipeline {self.pipeline.id!r} (stages: {known})"
-        raise DomainValidationError.single("to_stage", message, value=stage)
-
-    def outcomes(self) -> Counter[tuple[int, int, DealStatus, int]]:
-        """How many deals share each (entered, moved on, status, stage) combination."""
-        return Counter(map(_OUTCOME, self.deals.values()))
-
-    def amounts(self) -> dict[DealStatus, dict[str, Decimal]]:
-        """The sums of the deals' last amounts by status and currency."""
-        sums: dict[DealStatus, dict[str, Decimal]] = {status: {} for status in DealStatus}
-        for status, amount in map(_AMOUNT, self.deals.values()):
-            if amount is not None:
-                by_currency = sums[status]
-                currency = amount.currency
-                by_currency[currency] = by_currency.get(currency, _ZERO) + amount.amount
-        return sums
-
-
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
 
 
-def _hours(stays: array[int], share: Decimal) -> Decimal | None:
-    """The minutes at ``share`` of ``stays`` (nearest rank; the median averages the middle
-    two of an even count), in hours to two decimals."""
-    total = len(stays)
+def _hours(stays: dict[int, int], share: Decimal) -> Decimal | None:
+    """The minutes at ``share`` of the stays counted in ``stays`` (minutes: how many; nearest
+    rank; the median averages the middle two of an even count), in hours to two decimals."""
+    total = sum(stays.values())
     if not total:
         return None
     ranks = (
@@ -216,11 +125,10 @@ def _hours(stays: array[int], share: Decimal) -> Decimal | None:
         if share == Decimal("0.5") and total % 2 == 0
         else [max(1, ceil(share * total))]
     )
-    counts = Counter(stays)
     values = []
     seen = 0
-    for minute in sorted(counts):
-        seen += counts[minute]
+    for minute in sorted(stays):
+        seen += stays[minute]
         while ranks and seen >= ranks[0]:
             values.append(minute)
             ranks.pop(0)
@@ -228,26 +136,63 @@ def _hours(stays: array[int], share: Decimal) -> Decimal | None:
     return hours.to_integral() if hours == hours.to_integral() else hours.normalize()
 
 
-def _money(sums: dict[str, Decimal]) -> tuple[Money, ...]:
+def _money(tally: Tally, *codes: int) -> tuple[Money, ...]:
+    """The amounts of the deals last seen with one of the status ``codes``, per currency."""
+    sums: dict[str, Decimal] = {}
+    for (code, currency), amount in tally.sums.items():
+        if code in codes:
+            sums[currency] = sums.get(currency, _ZERO) + amount
     return tuple(Money(amount=sums[currency], currency=currency) for currency in sorted(sums))
 
 
+def _tallied(
+    pipeline: Pipeline,
+    changes: Iterable[StageChange],
+    start: datetime,
+    end: datetime,
+    by_deal: bool,
+) -> Tally:
+    tally = Tally(pipeline, by_deal=by_deal)
+    tally.run(changes, start, end)
+    return tally
+
+
+def _stage_counts(tally: Tally, stages: int) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Per stage: the deals that entered it, of those the ones that moved on and the ones
+    won, and the deals lost at it."""
+    entered, moved, won, lost = ([0] * stages for _ in range(4))
+    for (position, bits), count in tally.outcomes.items():
+        status = position & 3
+        for i in range(stages):
+            if bits >> i & 1:
+                entered[i] += count
+                moved[i] += count if bits >> (tally.count + i) & 1 else 0
+                won[i] += count if status == WON else 0
+        if status == LOST and stages:
+            lost[position >> 2] += count
+    return entered, moved, won, lost
+
+
 def funnel(
-    pipeline: Pipeline, changes: Iterable[StageChange], *, start: datetime, end: datetime
+    pipeline: Pipeline,
+    changes: Iterable[StageChange],
+    *,
+    start: datetime,
+    end: datetime,
+    by_deal: bool = False,
 ) -> Funnel:
-    """The funnel of ``pipeline`` over the entries of ``changes`` made in ``[start, end)``."""
-    walk = _Pass(pipeline)
-    walk.run(changes, start, end)
+    """The funnel of ``pipeline`` over the entries of ``changes`` made in ``[start, end)``.
+
+    ``changes`` come in the order they happened (each deal's entries in version order; deals
+    may interleave), and every deal seen is remembered until the end, since a closed deal may
+    be reopened. With ``by_deal=True`` they come grouped by deal instead (``ORDER BY deal_id,
+    version``, or each deal's ``StageLog.of_deal`` in turn), and memory no longer grows with
+    the number of deals: prefer it when storage can stream that order, rather than sorting a
+    log in memory for it.
+    """
+    tally = _tallied(pipeline, changes, start, end, by_deal)
     stages = pipeline.ordered
-    entered, moved, won, lost = ([0] * len(stages) for _ in range(4))
-    for (entered_mask, moved_mask, status, stage), count in walk.outcomes().items():
-        for i in range(len(stages)):
-            bit = 1 << i
-            entered[i] += count if entered_mask & bit else 0
-            moved[i] += count if moved_mask & entered_mask & bit else 0
-            won[i] += count if status is _WON and entered_mask & bit else 0
-        if status is _LOST and stages:
-            lost[stage] += count
+    entered, moved, won, lost = _stage_counts(tally, len(stages))
     rows = tuple(
         FunnelStage(
             stage=stage.name,
@@ -257,24 +202,21 @@ def funnel(
             won=won[i],
             lost=lost[i],
             conversion=_percent(moved[i], entered[i]),
-            median_hours=_hours(walk.minutes[i], Decimal("0.5")),
-            p90_hours=_hours(walk.minutes[i], Decimal("0.9")),
+            median_hours=_hours(tally.stays[i], Decimal("0.5")),
+            p90_hours=_hours(tally.stays[i], Decimal("0.9")),
         )
         for i, stage in enumerate(stages)
     )
-    return _totals(pipeline, walk, rows, start, end)
+    return _totals(pipeline, tally, rows, start, end)
 
 
 def _totals(
-    pipeline: Pipeline, walk: _Pass, rows: tuple[FunnelStage, ...], start: datetime, end: datetime
+    pipeline: Pipeline, tally: Tally, rows: tuple[FunnelStage, ...], start: datetime, end: datetime
 ) -> Funnel:
-    by_status = Counter(deal.status for deal in walk.deals.values())
-    won, lost = by_status[_WON], by_status[_LOST]
-    sums = walk.amounts()
-    open_sums: dict[str, Decimal] = {}
-    for status in (DealStatus.OPEN, DealStatus.SUSPENDED):
-        for currency, amount in sums[status].items():
-            open_sums[currency] = open_sums.get(currency, _ZERO) + amount
+    by_status = [0] * len(_STATUSES)
+    for (position, _), count in tally.outcomes.items():
+        by_status[position & 3] += count
+    won, lost = by_status[WON], by_status[LOST]
     most = max(rows, key=lambda row: row.lost, default=None)
     return Funnel(
         pipeline_id=pipeline.id,
@@ -283,31 +225,32 @@ def _totals(
         stages=rows,
         won=won,
         lost=lost,
-        open=len(walk.deals) - won - lost,
-        won_amounts=_money(sums[_WON]),
-        lost_amounts=_money(sums[_LOST]),
-        open_amounts=_money(open_sums),
+        open=sum(by_status) - won - lost,
+        won_amounts=_money(tally, WON),
+        lost_amounts=_money(tally, LOST),
+        open_amounts=_money(tally, *(code for code in range(len(_STATUSES)) if code not in CLOSED)),
         win_rate=_percent(won, won + lost),
         most_lost_at=most.stage if most is not None and most.lost else None,
     )
 
 
 def win_probabilities(
-    pipeline: Pipeline, changes: Iterable[StageChange]
+    pipeline: Pipeline, changes: Iterable[StageChange], *, by_deal: bool = False
 ) -> tuple[StageWinProbability, ...]:
     """For each stage, the share of closed deals that reached it and were won, learned from
-    the whole log ``changes`` of ``pipeline``."""
-    walk = _Pass(pipeline)
-    walk.run(changes, _EARLIEST, _LATEST)
+    the whole log ``changes`` of ``pipeline`` (in the order of :func:`funnel`, grouped by deal
+    with ``by_deal=True``)."""
+    tally = _tallied(pipeline, changes, _EARLIEST, _LATEST, by_deal)
     reached = [0] * len(pipeline.ordered)
     won = [0] * len(pipeline.ordered)
-    for (entered_mask, _, status, _), count in walk.outcomes().items():
-        if status is not _WON and status is not _LOST:
+    for (position, bits), count in tally.outcomes.items():
+        status = position & 3
+        if status not in CLOSED:
             continue
         for i in range(len(reached)):
-            if entered_mask & (1 << i):
+            if bits >> i & 1:
                 reached[i] += count
-                won[i] += count if status is _WON else 0
+                won[i] += count if status == WON else 0
     return tuple(
         StageWinProbability(
             stage=stage.name,

@@ -257,3 +257,20 @@ def test_emails_set_off_email_triggers_by_their_direction() -> None:
     assert fired("email", "incoming") == ["created", "email_received"]
     assert fired("email", "outgoing") == ["created", "email_sent"]
     assert fired("call", "incoming") == ["created"]
+
+
+def test_a_filled_template_is_checked_like_typed_text_and_fails_only_its_rule() -> None:
+    from crmcore.deals import DealOpened  # noqa: PLC0415
+    from crmcore.rules import Rule, Trigger, TriggerKind  # noqa: PLC0415
+
+    def rule(rule_id: str, text: str) -> Rule:
+        return Rule(id=rule_id, name=rule_id, trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+                    then=(SmsToClient(text=text),))  # fmt: skip
+
+    engine = RuleEngine([rule("long", "{{ title }}"), rule("short", "New deal")], schemas=schemas())
+    opened = DealOpened(entity_id="d-1", occurred_at=NOW)
+    outcome = engine.process(opened, context=RuleContext(record=deal(title="x" * 1500)), now=NOW)
+    assert [c.rule_id for c in outcome.commands] == ["short"]
+    (failure,) = outcome.failures
+    assert failure.rule_id == "long"
+    assert "text: must be at most 1000 characters" in failure.message

@@ -33,6 +33,7 @@ from crmcore.rules.outcome import (
     RuleFailure,
     RuleOutcome,
     RuleTrace,
+    nothing_done,
 )
 from crmcore.rules.run import CompiledAction, CompiledRule, Run, Settings
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
@@ -168,7 +169,7 @@ class RuleEngine:
         entity: str | None = None,
     ) -> RuleOutcome:
         if not candidates:
-            return RuleOutcome(chain=context.chain, dry_run=dry_run)
+            return nothing_done(context.chain, dry_run=dry_run)
         entity = entity or ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
         run = Run(self._settings, event, entity, context, now, dry_run=dry_run, explain=explain)
         return run.run(candidates)

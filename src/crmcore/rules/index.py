@@ -53,6 +53,7 @@ class RuleIndex(Generic[T]):
         self._valued: dict[tuple[str, TriggerKind, str, Hashable], list[T]] = {}
         self._awaiting: dict[Key, list[T]] = {}  # every entry awaiting some value of a field
         self._cache: dict[Hashable, tuple[T, ...]] = {}
+        self._by_class: dict[Hashable, tuple[T, ...]] = {}  # when class and fields decide
         for entry in sorted(entries, key=_order):
             self._file(entry, schemas)
         self._awaited_entities = frozenset(entity for entity, _, _ in self._awaiting)
@@ -74,6 +75,10 @@ class RuleIndex(Generic[T]):
 
     def candidates(self, event: DomainEvent) -> tuple[T, ...]:
         """The entries ``event`` may concern, in running order."""
+        quick = (event.__class__, tuple(event.changes))
+        found = self._by_class.get(quick)
+        if found is not None:
+            return found
         entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
         kinds = trigger_kinds(event)
         key = self._shape(entity, kinds, event)
@@ -84,6 +89,10 @@ class RuleIndex(Generic[T]):
                 if len(self._cache) >= _CACHE_SIZE:
                     self._cache.clear()
                 self._cache[key] = found
+        if _by_class_alone(entity, event, self._awaited_entities):
+            if len(self._by_class) >= _CACHE_SIZE:
+                self._by_class.clear()
+            self._by_class[quick] = found
         return found
 
     def _shape(
@@ -121,6 +130,15 @@ class RuleIndex(Generic[T]):
         if len(found) > 1:
             return tuple(sorted(set(found), key=_order))
         return tuple(found)
+
+
+def _by_class_alone(entity: str, event: DomainEvent, awaited: frozenset[str]) -> bool:
+    """Whether the event's class and changed fields decide its candidates, with no value
+    to look at: no rule of its entity awaits a value, and it is not a created interaction
+    (whose kind and direction decide its email triggers)."""
+    return entity not in awaited and not (
+        event.entity_type == "interaction" and event.action == "created"
+    )
 
 
 def _order(entry: Indexed) -> tuple[int, str, int]:

@@ -26,6 +26,7 @@ __all__ = [
     "RuleFailure",
     "RuleOutcome",
     "RuleTrace",
+    "nothing_done",
 ]
 
 Link = tuple[str, str, str]  # rule id, entity, record id
@@ -102,3 +103,12 @@ class RuleOutcome:
 
 NO_CONTEXT: Final = RuleContext()
 """The context of an event the host knows nothing more about."""
+_NO_CHAIN: Final = RuleContext().chain
+_NOTHING: Final = {False: RuleOutcome(), True: RuleOutcome(dry_run=True)}
+
+
+def nothing_done(chain: Chain, *, dry_run: bool) -> RuleOutcome:
+    """The outcome of an event no rule fired for (shared when the chain is the empty one)."""
+    if chain is _NO_CHAIN:
+        return _NOTHING[dry_run]
+    return RuleOutcome(chain=chain, dry_run=dry_run)

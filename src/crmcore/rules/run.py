@@ -20,7 +20,15 @@ from crmcore.rules.assignment import Assignment, assign
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import CompiledCondition, NodeTrace
 from crmcore.rules.model import Action, Rule
-from crmcore.rules.outcome import Link, LoopStop, RuleContext, RuleFailure, RuleOutcome, RuleTrace
+from crmcore.rules.outcome import (
+    Link,
+    LoopStop,
+    RuleContext,
+    RuleFailure,
+    RuleOutcome,
+    RuleTrace,
+    nothing_done,
+)
 from crmcore.rules.records import FLATTENERS
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, read, record_from_changes
@@ -214,6 +222,8 @@ class Run:
         )  # fmt: skip
 
     def _outcome(self) -> RuleOutcome:
+        if not (self.commands or self.traces or self.failures or self.loops or self.links):
+            return nothing_done(self.context.chain, dry_run=self.dry_run)
         chain = self.context.chain.after(self.links) if self.links else self.context.chain
         return RuleOutcome(
             commands=tuple(self.commands), trace=tuple(self.traces), failures=tuple(self.failures),

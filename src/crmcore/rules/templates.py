@@ -11,7 +11,6 @@ JSON templates get them as JSON values, never spliced into the JSON text.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -81,19 +80,29 @@ def render(kind: str, text: str, values: Mapping[str, object]) -> str:
 def fill(action: Action, texts: Mapping[str, str]) -> Action:
     """``action`` with its template fields replaced by ``texts``, each checked by its field's
     own checks; the other fields are valid already, so they are not checked again."""
-    fields = attrs.fields_dict(type(action))
-    converted = {}
+    cls = type(action)
+    fields = _fields_of(cls)
     problems = []
+    values = {name: getattr(action, name) for name in fields}
     for name, text in texts.items():
-        field = fields[name]
-        value = field.converter(text) if callable(field.converter) else text
-        problems.extend(field_violations(type(action), name, text))
-        converted[name] = value
+        converter = fields[name].converter
+        values[name] = converter(text) if callable(converter) else text
+        problems.extend(field_violations(cls, name, text))
     raise_violations(problems)
-    filled = copy.copy(action)
-    for name, value in converted.items():
-        object.__setattr__(filled, name, value)  # a copy that nobody else holds yet
+    filled = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(filled, name, value)  # a new instance that nobody else holds yet
     return filled
+
+
+_FIELDS: Final[dict[type, dict[str, attrs.Attribute[Any]]]] = {}
+
+
+def _fields_of(cls: type) -> dict[str, attrs.Attribute[Any]]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = dict(attrs.fields_dict(cls))
+    return found
 
 
 def template_fields(action: Action) -> Iterator[tuple[str, str, str]]:

@@ -264,8 +264,8 @@ def test_a_filled_template_is_checked_like_typed_text_and_fails_only_its_rule() 
     from crmcore.rules import Rule, Trigger, TriggerKind  # noqa: PLC0415
 
     def rule(rule_id: str, text: str) -> Rule:
-        return Rule(id=rule_id, name=rule_id, trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
-                    then=(SmsToClient(text=text),))  # fmt: skip
+        created = Trigger(entity="deal", on=TriggerKind.CREATED)
+        return Rule(id=rule_id, name=rule_id, trigger=created, then=(SmsToClient(text=text),))
 
     engine = RuleEngine([rule("long", "{{ title }}"), rule("short", "New deal")], schemas=schemas())
     opened = DealOpened(entity_id="d-1", occurred_at=NOW)

@@ -17,7 +17,7 @@ from crmcore.deals import (
     pipeline_diagram,
     stage_lifecycle,
 )
-from crmcore.deals.lifecycle import event_to
+from crmcore.deals.lifecycle import event_to, stage_routes
 from crmcore.errors import DomainValidationError, InvalidTransitionError
 from crmcore.lifecycle import Lifecycle
 from crmcore.testing.strategies import pipelines
@@ -46,6 +46,20 @@ def test_the_stage_table_agrees_with_the_machine(pipeline: Pipeline) -> None:
     lifecycle = stage_lifecycle(pipeline)
     names = [stage.name for stage in pipeline.ordered]
     assert_table_agrees_with_machine(lifecycle, [event_to(name) for name in [*names, "nowhere"]])
+
+
+@settings(max_examples=30, deadline=None)
+@given(pipeline=pipelines(kinds=(DealKind.CONTROLLED, DealKind.MANUAL), max_stages=5))
+def test_the_routes_of_moves_agree_with_the_machine(pipeline: Pipeline) -> None:
+    lifecycle = stage_lifecycle(pipeline)
+    routes = stage_routes(pipeline)
+    names = [stage.name for stage in pipeline.ordered]
+    assert sorted(routes) == sorted(names)
+    for source in names:
+        for target in names:
+            by_machine = outcome(lifecycle, source, event_to(target), "fire") == target
+            assert (source in routes[target].sources) == by_machine, (source, target)
+            assert routes[target].stage == pipeline.stage(target)
 
 
 def test_the_status_table_agrees_with_the_machine() -> None:

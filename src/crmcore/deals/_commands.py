@@ -14,7 +14,7 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Change, DomainEvent, Outcome, primitive
 from crmcore.ids import UserId
-from crmcore.validation import aware_datetime, identifier, optional, raise_violations
+from crmcore.validation import FrozenMap, aware_datetime, identifier, optional, raise_violations
 
 __all__ = [
     "DealOutcome",
@@ -55,15 +55,18 @@ def check_command(deal: Deal, pipeline: Pipeline, now: object, actor: object) ->
         raise DomainValidationError.single("pipeline", message, value=pipeline.id)
 
 
-def changed_fields(deal: Deal, changed: Deal, names: tuple[str, ...]) -> dict[str, Change]:
-    """The :class:`Change` of each of ``names`` that differs, as ``changes_between`` makes."""
-    return {
-        name: trusted(
-            Change, old=primitive(getattr(deal, name)), new=primitive(getattr(changed, name))
-        )
-        for name in names
-        if getattr(deal, name) != getattr(changed, name)
-    }
+def changed_fields(deal: Deal, changed: Deal, names: tuple[str, ...]) -> FrozenMap[str, Change]:
+    """The :class:`Change` of each of ``names`` that differs, as ``changes_between`` makes,
+    frozen as an event's converter would freeze it."""
+    return FrozenMap(
+        {
+            name: trusted(
+                Change, old=primitive(getattr(deal, name)), new=primitive(getattr(changed, name))
+            )
+            for name in names
+            if getattr(deal, name) != getattr(changed, name)
+        }
+    )
 
 
 def log_entry(

@@ -19,14 +19,18 @@ evaluates them itself, so that every unmet gate is reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Final
 
+import attrs
+
 from crmcore.deals.kinds import DealKind, DealStatus
-from crmcore.deals.pipeline import Pipeline
+from crmcore.deals.pipeline import Pipeline, Stage
 from crmcore.lifecycle import Lifecycle, LifecycleDefinition, Transition, compile_lifecycle
 
-__all__ = ["STATUS", "event_to", "pipeline_diagram", "stage_lifecycle"]
+__all__ = ["STATUS", "Route", "event_to", "pipeline_diagram", "stage_lifecycle", "stage_routes"]
 
 _OPEN, _WON, _LOST, _SUSPENDED = (status.value for status in DealStatus)
 
@@ -81,6 +85,35 @@ def _definition(pipeline: Pipeline) -> LifecycleDefinition:
 def stage_lifecycle(pipeline: Pipeline) -> Lifecycle:
     """The stage lifecycle of a staged ``pipeline``, compiled once per distinct pipeline."""
     return compile_lifecycle(_definition(pipeline))
+
+
+@attrs.frozen
+class Route:
+    """A stage as the target of a move: the stage, and the stages its lifecycle enters it
+    from."""
+
+    stage: Stage
+    sources: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def stage_routes(pipeline: Pipeline) -> Mapping[str, Route]:
+    """Every stage of a staged ``pipeline`` as a move's target, read once from its compiled
+    lifecycle's table, so that a move costs one look-up and a membership test."""
+    table = stage_lifecycle(pipeline).table
+    return MappingProxyType(
+        {
+            stage.name: Route(
+                stage=stage,
+                sources=frozenset(
+                    source
+                    for (source, event), target in table.items()
+                    if target == stage.name and event == event_to(stage.name)
+                ),
+            )
+            for stage in pipeline.stages
+        }
+    )
 
 
 def pipeline_diagram(pipeline: Pipeline) -> str:

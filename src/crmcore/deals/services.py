@@ -29,7 +29,7 @@ from typing import Any, Final
 import attrs
 
 from crmcore.customfields import CustomFieldRegistry
-from crmcore.deals._checked import evolved, trusted
+from crmcore.deals._checked import replaced, trusted
 from crmcore.deals._commands import (
     DealOutcome,
     changed_fields,
@@ -44,7 +44,7 @@ from crmcore.deals.events import (
 )
 from crmcore.deals.gates import BUILTIN_GATES, GATES, Gate, GateContext
 from crmcore.deals.kinds import DealKind, DealStatus
-from crmcore.deals.lifecycle import STATUS, event_to, stage_lifecycle
+from crmcore.deals.lifecycle import STATUS, Route, event_to, stage_lifecycle, stage_routes
 from crmcore.deals.model import DEAL, Deal
 from crmcore.deals.pipeline import Pipeline, Stage
 from crmcore.errors import DomainValidationError, PluginError, StageGateError, Violation
@@ -222,6 +222,12 @@ def _unmet(
     return unmet
 
 
+def _route(pipeline: Pipeline, stage: str) -> Route:
+    """The route into ``stage``; a stage the pipeline lacks raises as ``Pipeline.stage``."""
+    routes = stage_routes(pipeline) if pipeline.stages else {}
+    return routes.get(stage) or Route(stage=pipeline.stage(stage), sources=frozenset())
+
+
 def preview_move(
     deal: Deal,
     stage: str,
@@ -270,15 +276,19 @@ def move_deal(
     """
     check_command(deal, pipeline, now, actor)
     entity = (DEAL, deal.id)
-    STATUS.target(deal.status.value, "move", entity=entity)
-    target = pipeline.stage(stage)
-    stage_lifecycle(pipeline).target(str(deal.stage), event_to(stage), entity=entity)
-    unmet = _unmet(target, deal, gates, context)
+    # `.value` of an enum member is a Python-level property; `_value_` is a plain attribute.
+    STATUS.target(deal.status._value_, "move", entity=entity)
+    route = _route(pipeline, stage)
+    if deal.stage not in route.sources:
+        stage_lifecycle(pipeline).target(str(deal.stage), event_to(stage), entity=entity)
+    unmet = _unmet(route.stage, deal, gates, context) if route.stage.gates else []
     if unmet and pipeline.kind is DealKind.CONTROLLED:
         raise StageGateError(deal.id, stage=stage, unmet=unmet)
     if reason is not None:
         raise_violations(_REASON("reason", reason))
-    moved = evolved(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
+    # A stage of the deal's own pipeline, a checked `now` and the next version: valid
+    # values that keep every invariant of the deal, so nothing is checked again.
+    moved = replaced(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
     warnings = tuple(str(violation) for violation in unmet)
     event = trusted(
         DealMoved,

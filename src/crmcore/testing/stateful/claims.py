@@ -1,0 +1,128 @@
+"""Comparisons of claim repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Final
+
+from hypothesis import settings as Settings  # noqa: N812 - the class, beside the argument name
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from crmcore.claims.kinds import ClaimChannel, ClaimResult, ClaimStatus
+from crmcore.claims.model import Claim, Claimant, Pause
+from crmcore.claims.repository import ClaimRepository
+from crmcore.ids import ClaimId, PartnerId
+from crmcore.memory import MemoryClaimRepository
+from crmcore.partners.kinds import PartnerRole
+from crmcore.testing.stateful._common import (
+    _CREATED_AT,
+    _NAMES,
+    _bumps,
+    _Comparison,
+    _configured,
+    _ids,
+    _offsets,
+    _saved_change,
+    _unknown_or_known_ids,
+)
+
+__all__ = ["claim_repository_comparison"]
+
+_DEPARTMENTS: Final = (None, "Склад", "Продажи")
+_CLAIM_HOURS: Final = (0, 4, 8, 30)
+
+
+@st.composite
+def _pooled_claims(draw: st.DrawFn) -> Claim:
+    status = draw(st.sampled_from(tuple(ClaimStatus)))
+    decided = status in {ClaimStatus.DECIDED, ClaimStatus.CLOSED}
+    waiting = status is ClaimStatus.WAITING_FOR_CLAIMANT
+    partner = draw(st.sampled_from((None, "p-1", "p-2")))
+    due = _CREATED_AT + timedelta(hours=draw(st.sampled_from(_CLAIM_HOURS)))
+    return Claim(
+        id=ClaimId(draw(_ids)),
+        claimant=Claimant(
+            role=PartnerRole.CLIENT,
+            partner_id=None if partner is None else PartnerId(partner),
+            name=draw(st.sampled_from(_NAMES)),
+        ),
+        registered_at=_CREATED_AT + timedelta(hours=draw(st.sampled_from(_CLAIM_HOURS))),
+        channel=ClaimChannel.MANUAL,
+        essence=draw(st.sampled_from(_NAMES)),
+        response_due=due,
+        resolution_due=due + timedelta(hours=draw(st.sampled_from(_CLAIM_HOURS))),
+        department=draw(st.sampled_from(_DEPARTMENTS)),
+        status=status,
+        result=ClaimResult.SATISFIED if decided else None,
+        decided_at=_CREATED_AT if decided else None,
+        responded_at=draw(st.sampled_from((None, _CREATED_AT))),
+        pauses=(Pause(started_at=_CREATED_AT),) if waiting else (),
+        version=draw(st.integers(min_value=1, max_value=3)),
+    )
+
+
+_moments = st.sampled_from(_CLAIM_HOURS).map(lambda hours: _CREATED_AT + timedelta(hours=hours))
+
+
+class _ClaimRepositoryCalls(_Comparison[ClaimRepository]):
+    """The calls compared on the reference and the subject claim repository."""
+
+    @rule(claim=_pooled_claims())
+    def add(self, claim: Claim) -> None:
+        self.compare(lambda repository: repository.add(claim))
+
+    @rule(claim=_pooled_claims(), offset=_offsets, bump=_bumps)
+    def save(self, claim: Claim, offset: int, bump: int) -> None:
+        stored = self.saved_version(lambda repository: repository.get(claim.id))
+        changed, expected = _saved_change(claim, stored, offset, bump)
+        self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+    @rule(claim_id=_unknown_or_known_ids)
+    def get(self, claim_id: str) -> None:
+        self.compare(lambda repository: repository.get(ClaimId(claim_id)))
+
+    @rule(
+        status=st.none() | st.sampled_from(tuple(ClaimStatus)),
+        department=st.sampled_from(_DEPARTMENTS),
+        partner_id=st.none() | st.sampled_from(("p-1", "p-2")).map(PartnerId),
+        start=st.none() | _moments,
+        end=st.none() | _moments,
+    )
+    def find(
+        self,
+        status: ClaimStatus | None,
+        department: str | None,
+        partner_id: PartnerId | None,
+        start: datetime | None,
+        end: datetime | None,
+    ) -> None:
+        self.compare(
+            lambda repository: repository.find(
+                status=status, department=department, partner_id=partner_id,
+                registered_from=start, registered_to=end,
+            )
+        )  # fmt: skip
+
+    @rule(now=_moments)
+    def overdue(self, now: datetime) -> None:
+        self.compare(lambda repository: repository.overdue(now))
+
+    @invariant()
+    def same_claims(self) -> None:
+        self.compare(lambda repository: repository.find())
+
+
+def claim_repository_comparison(
+    make_repository: Callable[[], ClaimRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryClaimRepository``."""
+
+    class ClaimRepositoryComparison(_ClaimRepositoryCalls):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryClaimRepository()
+            self.subject = make_repository()
+
+    return _configured(ClaimRepositoryComparison, settings)

@@ -1,0 +1,230 @@
+"""Comparisons of pipeline and deal repositories and of the stage log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Final
+
+import attrs
+from hypothesis import settings as Settings  # noqa: N812 - the class, beside the argument name
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from crmcore.deals.builtin import LONG_PROJECT, MANUAL_SALE, TYPICAL_SALE
+from crmcore.deals.kinds import DealKind, DealStatus
+from crmcore.deals.model import Deal, StageChange
+from crmcore.deals.pipeline import Pipeline
+from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
+from crmcore.ids import DealId, PartnerId, PipelineId, UserId
+from crmcore.memory import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
+from crmcore.testing.stateful._common import (
+    _CREATED_AT,
+    _NAMES,
+    _bumps,
+    _Comparison,
+    _configured,
+    _ids,
+    _offsets,
+    _saved_change,
+    _unknown_or_known_ids,
+)
+
+__all__ = [
+    "deal_repository_comparison",
+    "pipeline_repository_comparison",
+    "stage_log_comparison",
+]
+
+_DEAL_PIPELINES: Final = (TYPICAL_SALE, MANUAL_SALE, LONG_PROJECT)
+_MANAGERS: Final = ("u-1", "u-2")
+_CLOSES: Final = (None, date(2026, 3, 1), date(2026, 3, 15), date(2026, 4, 1))
+
+
+@st.composite
+def _pooled_deals(draw: st.DrawFn) -> Deal:
+    pipeline = draw(st.sampled_from(_DEAL_PIPELINES))
+    status = draw(st.sampled_from(tuple(DealStatus)))
+    lost = status is DealStatus.LOST
+    return Deal(
+        id=DealId(draw(_ids)),
+        title=draw(st.sampled_from(_NAMES)),
+        partner_id=PartnerId(draw(st.sampled_from(("p-1", "p-2")))),
+        pipeline_id=pipeline.id,
+        kind=pipeline.kind,
+        stage=draw(st.sampled_from(pipeline.ordered)).name if pipeline.kind.staged else None,
+        status=status,
+        expected_close=draw(st.sampled_from(_CLOSES)),
+        responsible_manager=UserId(draw(st.sampled_from(_MANAGERS))),
+        lost_reason="price" if lost else None,
+        created_at=_CREATED_AT,
+        stage_entered_at=_CREATED_AT,
+        closed_at=_CREATED_AT if status.closed else None,
+        version=draw(st.integers(min_value=1, max_value=3)),
+    )
+
+
+_pipelines = st.builds(
+    lambda pipeline, pipeline_id, version: attrs.evolve(pipeline, id=pipeline_id, version=version),
+    st.sampled_from(_DEAL_PIPELINES),
+    _ids.map(PipelineId),
+    st.integers(min_value=1, max_value=3),
+)
+
+
+class _PipelineRepositoryCalls(_Comparison[PipelineRepository]):
+    """The calls compared on the reference and the subject pipeline repository."""
+
+    @rule(pipeline=_pipelines)
+    def add(self, pipeline: Pipeline) -> None:
+        self.compare(lambda repository: repository.add(pipeline))
+
+    @rule(pipeline=_pipelines, offset=_offsets, bump=_bumps)
+    def save(self, pipeline: Pipeline, offset: int, bump: int) -> None:
+        stored = self.saved_version(lambda repository: repository.get(pipeline.id))
+        changed, expected = _saved_change(pipeline, stored, offset, bump)
+        self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+    @rule(pipeline_id=_unknown_or_known_ids)
+    def get(self, pipeline_id: str) -> None:
+        self.compare(lambda repository: repository.get(PipelineId(pipeline_id)))
+
+    @rule(kind=st.sampled_from(tuple(DealKind)))
+    def of_kind(self, kind: DealKind) -> None:
+        self.compare(lambda repository: repository.of_kind(kind))
+
+    @invariant()
+    def same_pipelines(self) -> None:
+        self.compare(lambda repository: list(repository.iterate()))
+
+
+def pipeline_repository_comparison(
+    make_repository: Callable[[], PipelineRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryPipelineRepository``."""
+
+    class PipelineRepositoryComparison(_PipelineRepositoryCalls):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryPipelineRepository()
+            self.subject = make_repository()
+
+    return _configured(PipelineRepositoryComparison, settings)
+
+
+class _DealRepositoryCalls(_Comparison[DealRepository]):
+    """The calls compared on the reference and the subject deal repository."""
+
+    @rule(deal=_pooled_deals())
+    def add(self, deal: Deal) -> None:
+        self.compare(lambda repository: repository.add(deal))
+
+    @rule(deal=_pooled_deals(), offset=_offsets, bump=_bumps)
+    def save(self, deal: Deal, offset: int, bump: int) -> None:
+        stored = self.saved_version(lambda repository: repository.get(deal.id))
+        changed, expected = _saved_change(deal, stored, offset, bump)
+        self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+    @rule(deal_id=_unknown_or_known_ids)
+    def get(self, deal_id: str) -> None:
+        self.compare(lambda repository: repository.get(DealId(deal_id)))
+
+    @rule(
+        partner_id=st.none() | st.sampled_from(("p-1", "p-2", "p-3")).map(PartnerId),
+        pipeline_id=st.none() | st.sampled_from(_DEAL_PIPELINES).map(lambda p: p.id),
+        status=st.none() | st.sampled_from(tuple(DealStatus)),
+        manager=st.none() | st.sampled_from(_MANAGERS).map(UserId),
+    )
+    def find(
+        self,
+        partner_id: PartnerId | None,
+        pipeline_id: PipelineId | None,
+        status: DealStatus | None,
+        manager: UserId | None,
+    ) -> None:
+        self.compare(
+            lambda repository: repository.find(
+                partner_id=partner_id,
+                pipeline_id=pipeline_id,
+                status=status,
+                responsible_manager=manager,
+            )
+        )
+
+    @rule(start=st.sampled_from(_CLOSES[1:]), days=st.integers(min_value=0, max_value=40))
+    def closing_between(self, start: date, days: int) -> None:
+        end = start + timedelta(days=days)
+        self.compare(lambda repository: repository.closing_between(start, end))
+
+    @invariant()
+    def same_deals(self) -> None:
+        self.compare(lambda repository: (list(repository.iterate()), repository.count()))
+
+
+def deal_repository_comparison(
+    make_repository: Callable[[], DealRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryDealRepository``."""
+
+    class DealRepositoryComparison(_DealRepositoryCalls):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryDealRepository()
+            self.subject = make_repository()
+
+    return _configured(DealRepositoryComparison, settings)
+
+
+_entries = st.builds(
+    lambda deal_id, version, minutes, pipeline: StageChange(
+        deal_id=DealId(deal_id),
+        pipeline_id=pipeline.id,
+        status=DealStatus.OPEN,
+        at=_CREATED_AT + timedelta(minutes=minutes),
+        version=version,
+    ),
+    _ids,
+    st.integers(min_value=1, max_value=3),
+    st.integers(min_value=0, max_value=5),
+    st.sampled_from(_DEAL_PIPELINES),
+)
+
+
+class _StageLogCalls(_Comparison[StageLog]):
+    """The calls compared on the reference and the subject stage log."""
+
+    @rule(change=_entries)
+    def append(self, change: StageChange) -> None:
+        self.compare(lambda log: log.append(change))
+
+    @rule(deal_id=_unknown_or_known_ids)
+    def of_deal(self, deal_id: str) -> None:
+        self.compare(lambda log: log.of_deal(DealId(deal_id)))
+
+    @rule(
+        first=st.integers(min_value=-1, max_value=6),
+        length=st.integers(min_value=0, max_value=6),
+        pipeline_id=st.none() | st.sampled_from(_DEAL_PIPELINES).map(lambda p: p.id),
+    )
+    def between(self, first: int, length: int, pipeline_id: PipelineId | None) -> None:
+        start = _CREATED_AT + timedelta(minutes=first)
+        end = start + timedelta(minutes=length)
+        self.compare(lambda log: list(log.between(start, end, pipeline_id=pipeline_id)))
+
+    @invariant()
+    def same_count(self) -> None:
+        self.compare(lambda log: log.count())
+
+
+def stage_log_comparison(
+    make_repository: Callable[[], StageLog], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryStageLog``."""
+
+    class StageLogComparison(_StageLogCalls):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reference = MemoryStageLog()
+            self.subject = make_repository()
+
+    return _configured(StageLogComparison, settings)

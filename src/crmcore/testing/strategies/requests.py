@@ -142,6 +142,11 @@ def bindings(draw: st.DrawFn) -> Binding:
     )  # fmt: skip
 
 
+def _another(request_id: RequestId, duplicate_of: RequestId | None) -> RequestId | None:
+    """``duplicate_of`` unless it is the request itself, which cannot duplicate itself."""
+    return None if duplicate_of == request_id else duplicate_of
+
+
 @st.composite
 def requests(
     draw: st.DrawFn,
@@ -162,14 +167,15 @@ def requests(
         status is RequestStatus.REJECTED and draw(st.booleans())
     )
     qualified = status in {RequestStatus.QUALIFIED, RequestStatus.CONVERTED}
+    request_id = RequestId(draw(_IDS))
     return Request(
-        id=RequestId(draw(_IDS)), source=draw(_strategy(sources)), received_at=received,
+        id=request_id, source=draw(_strategy(sources)), received_at=received,
         contact=draw(contact_data()),
         items=tuple(draw(st.lists(requested_items(currencies=(currency,)), max_size=3))),
         estimated_amount=draw(_optional(money(currencies=(currency,), min_value=0))),
         campaign=draw(_optional(campaigns())), binding=binding,
         proposals=() if binding else tuple(draw(st.lists(binding_proposals(), max_size=2))),
-        duplicate_of=draw(_optional(_IDS.map(RequestId))),
+        duplicate_of=_another(request_id, draw(_optional(_IDS.map(RequestId)))),
         responsible_manager=draw(_strategy(managers)), status=status,
         rejection_reason=draw(_strategy(reasons)) if status is RequestStatus.REJECTED else None,
         first_response_at=received + draw(_REQUEST_MINUTES) if taken else None,

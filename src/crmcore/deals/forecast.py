@@ -33,6 +33,7 @@ from crmcore.validation import non_negative_int, raise_violations
 __all__ = ["Forecast", "ForecastLine", "upcoming"]
 
 _HUNDRED: Final = Decimal(100)
+_ZERO: Final = Decimal(0)
 
 
 @attrs.frozen(kw_only=True)
@@ -113,13 +114,16 @@ def upcoming(
             raise DomainValidationError.single("pipeline_id", message, value=deal.pipeline_id)
         line = _line(deal, pipeline, currency, unstaged_probability)
         (overdue if deal.expected_close < today else coming).append(line)
-    zero = Money.zero(currency)
+    # Summed as decimals and made Money once: the same additions in the same order as adding
+    # Money, without checking a Money per addition.
+    total = sum((line.amount.amount for line in coming), _ZERO)
+    weighted = sum((line.weighted.amount for line in coming), _ZERO)
     return Forecast(
         currency=currency,
         start=today,
         end=end,
         upcoming=tuple(sorted(coming, key=_by_close)),
         overdue=tuple(sorted(overdue, key=_by_close)),
-        total=sum((line.amount for line in coming), zero),
-        weighted=sum((line.weighted for line in coming), zero),
+        total=Money(amount=total, currency=currency),
+        weighted=Money(amount=weighted, currency=currency),
     )

@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 import attrs
 import pytest
 from deal_samples import NOW, opened
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
 from crmcore.deals import (
@@ -18,8 +20,10 @@ from crmcore.deals import (
     TYPICAL_SALE,
     Deal,
     DealDraft,
+    DealMoved,
     DealStatus,
     GateContext,
+    StageChange,
     edit_deal,
     lose_deal,
     move_deal,
@@ -37,9 +41,11 @@ from crmcore.errors import (
     PluginError,
     StageGateError,
 )
+from crmcore.events import changes_between
 from crmcore.ids import EntityRef, PartnerId, UserId
 from crmcore.money import Money
 from crmcore.partners import Partner
+from crmcore.testing.strategies import deals
 
 AGREEMENT = EntityRef(entity_type="agreement", entity_id="a-1")
 OFFER = EntityRef(entity_type="commercial_offer", entity_id="o-1")
@@ -294,3 +300,30 @@ def test_a_stage_gate_error_survives_pickling_with_its_context(typical: Deal) ->
         raised.value.unmet,
     )
     assert str(again) == str(raised.value)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    deal=deals(pipelines=(MANUAL_SALE,), statuses=(DealStatus.OPEN,)),
+    target=st.sampled_from([stage.name for stage in MANUAL_SALE.ordered]),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)),
+    actor=st.sampled_from([None, UserId("u-2")]),
+)
+def test_a_move_builds_what_the_checked_constructors_build(
+    deal: Deal, target: str, later: timedelta, actor: UserId | None
+) -> None:
+    assume(target != deal.stage)
+    now = deal.stage_entered_at + later
+    outcome = move_deal(deal, target, pipeline=MANUAL_SALE, now=now, actor=actor)
+    moved = attrs.evolve(deal, stage=target, stage_entered_at=now, version=deal.version + 1)
+    assert outcome.entity == moved
+    assert outcome.stage_change == StageChange(
+        deal_id=deal.id, pipeline_id=deal.pipeline_id, from_stage=deal.stage, to_stage=target,
+        from_status=deal.status, status=deal.status, at=now, by=actor, amount=deal.amount,
+        version=deal.version + 1,
+    )  # fmt: skip
+    changes = changes_between(deal, moved)
+    event = DealMoved(entity_id=deal.id, occurred_at=now, changes=changes, actor=actor,
+                      warnings=tuple(str(warning) for warning in outcome.warnings))  # fmt: skip
+    assert outcome.events == (event,)
+    assert type(outcome.events[0].changes) is type(event.changes)

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 import attrs
 
-from crmcore.deals._checked import evolved, trusted
+from crmcore.deals._checked import evolved, maker, trusted
 from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, Violation
@@ -36,6 +36,8 @@ class DealOutcome(Outcome[Deal]):
 
 
 _ACTOR: Final = optional(identifier)
+_CHANGE: Final = maker(Change)
+_STAGE_CHANGE: Final = maker(StageChange)
 
 
 def check_now(now: object) -> None:
@@ -60,9 +62,7 @@ def changed_fields(deal: Deal, changed: Deal, names: tuple[str, ...]) -> FrozenM
     frozen as an event's converter would freeze it."""
     return FrozenMap(
         {
-            name: trusted(
-                Change, old=primitive(getattr(deal, name)), new=primitive(getattr(changed, name))
-            )
+            name: _CHANGE(old=primitive(getattr(deal, name)), new=primitive(getattr(changed, name)))
             for name in names
             if getattr(deal, name) != getattr(changed, name)
         }
@@ -74,8 +74,7 @@ def log_entry(
 ) -> StageChange:
     """The stage log entry of a change of ``deal`` into ``changed``: made of two valid deals
     and the checked ``now``, ``actor`` and ``reason``."""
-    return trusted(
-        StageChange,
+    return _STAGE_CHANGE(
         deal_id=changed.id,
         pipeline_id=changed.pipeline_id,
         from_stage=None if deal is None else deal.stage,

@@ -29,7 +29,7 @@ from typing import Any, Final
 import attrs
 
 from crmcore.customfields import CustomFieldRegistry
-from crmcore.deals._checked import replaced, trusted
+from crmcore.deals._checked import maker, replaced
 from crmcore.deals._commands import (
     DealOutcome,
     changed_fields,
@@ -78,6 +78,7 @@ _EDITABLE: Final = (
 )
 _NO_CONTEXT: Final = GateContext()
 _REASON: Final = optional(bounded_text(2000, multiline=True))
+_DEAL_MOVED: Final = maker(DealMoved)
 
 
 @attrs.frozen(kw_only=True)
@@ -290,8 +291,7 @@ def move_deal(
     # values that keep every invariant of the deal, so nothing is checked again.
     moved = replaced(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)
     warnings = tuple(str(violation) for violation in unmet)
-    event = trusted(
-        DealMoved,
+    event = _DEAL_MOVED(
         entity_id=deal.id,
         occurred_at=now,
         changes=changed_fields(deal, moved, ("stage", "stage_entered_at")),

@@ -5,7 +5,7 @@ moved-on stages as bits, last amount) and folds deals into a few counters per st
 *position* is its stage number times four plus its status code, so that everything an entry
 does to a deal is one look-up in a table made once per pass from the positions before and
 after it; the loop itself does a few dict and list operations per entry and creates no object
-but the whole minutes of a finished stay.
+but the length of a finished stay.
 
 A closed deal may still be reopened, so a pass over a log in time order remembers every deal
 it has seen until the end. A log grouped by deal (each deal's entries together, in version

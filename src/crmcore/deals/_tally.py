@@ -42,7 +42,7 @@ _BATCH: Final = 4096
 _ZERO: Final = Decimal(0)
 _OUTCOME: Final = attrgetter("position", "bits")
 
-Action = tuple[int, bool, int]
+_Action = tuple[int, bool, int]
 """What an entry does to a deal: the stage whose stay ends (-1 for none), whether a new stay
 begins, and the bits of the stages entered and moved on from."""
 
@@ -76,7 +76,7 @@ class _Stages(dict[str | None, int]):
         raise DomainValidationError.single("to_stage", message, value=name)
 
 
-def _action(before: int, after: int, stages: int) -> Action:
+def _action(before: int, after: int, stages: int) -> _Action:
     stage, status = divmod(before, 4)
     target, result = divmod(after, 4)
     left = target != stage
@@ -86,7 +86,7 @@ def _action(before: int, after: int, stages: int) -> Action:
     return (stage if left or closing else -1), begins, bits
 
 
-def actions(stages: int) -> list[list[Action]]:
+def _actions(stages: int) -> list[list[_Action]]:
     """The action of every pair of positions, by position before and after."""
     positions = range(stages * 4)
     return [[_action(before, after, stages) for after in positions] for before in positions]
@@ -110,7 +110,7 @@ class Tally:
     def run(self, changes: Iterable[StageChange], start: datetime, end: datetime) -> None:
         """Count the entries of the pipeline made in ``[start, end)``, then fold every deal."""
         pipeline_id, stages, codes, stays = self.pipeline_id, self.stages, _STATUS_CODE, self.stays
-        rows, table = self._rows, actions(self.count)
+        rows, table = self._rows, _actions(self.count)
         for entry in changes:
             at = entry.at
             if entry.pipeline_id != pipeline_id or at < start or at >= end:

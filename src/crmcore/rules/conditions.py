@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from crmcore.events import primitive
+from crmcore.rules.inline import inline_test
 from crmcore.rules.model import AllOf, Condition, FieldCondition, FieldRef, Not
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import SchemaRegistry
@@ -135,7 +136,7 @@ def _compile_leaf(
     evaluate = _fast_test(leaf.op, operator, actual, expected)
     direct = None if operator.reads_change else direct_field(resolved)
     if direct is not None and isinstance(expected, Constant):
-        evaluate = _inline_test(leaf.op, operator, direct, expected.value) or evaluate
+        evaluate = inline_test(leaf.op, operator, direct, expected.value) or evaluate
 
     def explain(scope: Scope, trace: list[NodeTrace]) -> bool:
         seen, wanted = actual(scope), expected(scope)
@@ -173,22 +174,6 @@ def _fast_test(
 
         return member
     return lambda scope: bool(test(actual(scope), value))
-
-
-def _inline_test(
-    name: str,
-    operator: Operator,
-    direct: tuple[str, Callable[[object], object] | None],
-    value: Any,
-) -> Callable[[Scope], bool] | None:
-    """Equality with a field of the record itself, read inline: the commonest test."""
-    if name != "eq" or OPERATORS.get(name) is not operator:
-        return None
-    field, normal = direct
-    if normal is None:
-        return lambda scope: bool(scope.field(field) == value)
-    made_plain = normal
-    return lambda scope: bool(made_plain(scope.field(field)) == value)
 
 
 def _hashable(value: object) -> bool:

@@ -191,6 +191,8 @@ _NORMAL: Final[dict[FieldType, Callable[[object], object] | None]] = {
     FieldType.INTEGER: None,
     FieldType.DECIMAL: None,
     FieldType.BOOLEAN: None,
+    FieldType.DATE: None,
+    FieldType.DATETIME: None,
 }
 
 

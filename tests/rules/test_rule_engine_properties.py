@@ -30,7 +30,7 @@ from crmcore.rules import (
 )
 from crmcore.rules.model import nodes
 from crmcore.rules.watch import compile_trigger, trigger_kinds
-from crmcore.testing.strategies_rules import rules
+from crmcore.testing.strategies import rules
 
 SCHEMAS = default_schemas()
 DEAL_FIELDS = SCHEMAS.get("deal").fields

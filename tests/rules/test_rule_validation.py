@@ -24,7 +24,7 @@ from crmcore.rules import (
     validate_rule,
 )
 from crmcore.rules.model import nodes
-from crmcore.testing.strategies_rules import rules
+from crmcore.testing.strategies import rules
 
 SCHEMAS = default_schemas()
 

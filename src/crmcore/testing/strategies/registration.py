@@ -17,6 +17,7 @@ from crmcore.money import Money
 from crmcore.partners.contact_data import Address, BankAccount, Email, Phone
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
 from crmcore.testing.strategies.agreements import _agreement_strategies
+from crmcore.testing.strategies.automation import rule_strategies
 from crmcore.testing.strategies.calendars import _HOLIDAY_RULES, working_calendars, working_periods
 from crmcore.testing.strategies.claims import _claim_strategies
 from crmcore.testing.strategies.contacts import addresses, bank_accounts, emails, phones
@@ -34,7 +35,6 @@ from crmcore.testing.strategies.kernel import (
 )
 from crmcore.testing.strategies.partners import contact_persons, legal_data, partners, relationships
 from crmcore.testing.strategies.requests import _request_strategies
-from crmcore.testing.strategies_rules import rule_strategies
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = ["_hypothesis_setup_hook"]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from math import ceil
 from unittest import mock
 
+import attrs
 import pytest
 from deal_samples import NOW, opened
 from hypothesis import given, settings
@@ -270,3 +271,27 @@ def test_the_forecast_refuses_mixed_currencies_and_unknown_pipelines() -> None:
     with pytest.raises(DomainValidationError) as days:
         upcoming([], pipelines={}, today=date(2026, 3, 2), days=-1, currency="EUR")
     assert days.value.field == "days"
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    amount=st.decimals(min_value=0, max_value=10**9, places=3),
+    stage=st.sampled_from([stage.name for stage in MANUAL_SALE.ordered]),
+    unstaged=st.decimals(min_value=0, max_value=100, places=3),
+)
+def test_the_forecast_weighs_and_sums_as_money_arithmetic_does(
+    amount: Decimal, stage: str, unstaged: Decimal
+) -> None:
+    money = Money(amount=amount, currency="RUB")
+    staged = opened(MANUAL_SALE, "d-1", amount=money, expected_close=date(2026, 3, 10))
+    project = opened(LONG_PROJECT, "d-2", amount=money, expected_close=date(2026, 3, 11))
+    report = upcoming([attrs.evolve(staged, stage=stage), project], pipelines=BUILTIN_PIPELINES,
+                      today=date(2026, 3, 2), days=30, currency="RUB",
+                      unstaged_probability=unstaged)  # fmt: skip
+    expected = [
+        (money * (MANUAL_SALE.stage(stage).probability / 100)).rounded(),
+        (money * (unstaged / 100)).rounded(),
+    ]
+    assert [line.weighted for line in report.upcoming] == expected
+    assert report.weighted == expected[0] + expected[1]
+    assert report.total == money + money

@@ -23,6 +23,7 @@ from typing import Final
 
 import attrs
 
+from crmcore.deals._checked import trusted
 from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import Deal
 from crmcore.deals.pipeline import Pipeline
@@ -69,6 +70,9 @@ def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> F
     if amount.currency != currency:
         raise CurrencyMismatchError(currency, amount.currency, field=f"deals[{deal.id}].amount")
     probability = pipeline.stage(deal.stage).probability if deal.stage is not None else unstaged
+    # The product is made unchecked and checked once, rounded: the same value as
+    # `(amount * ratio).rounded()`, one Money built and checked instead of two.
+    product = trusted(Money, amount=amount.amount * (probability / _HUNDRED), currency=currency)
     return ForecastLine(
         deal_id=deal.id,
         title=deal.title,
@@ -76,7 +80,7 @@ def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> F
         expected_close=deal.expected_close or date.min,
         amount=amount,
         probability=probability,
-        weighted=(amount * (probability / _HUNDRED)).rounded(),
+        weighted=product.rounded(),
     )
 
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_samples import NOW, STAFF
 
-from crmcore.deals import DealChanged
-from crmcore.events import Change, primitive
+from crmcore.deals import DealChanged, DealMoved, DealWon
+from crmcore.events import Change, DomainEvent, primitive
 from crmcore.rules import (
     OPERATORS,
     FieldCondition,
@@ -178,8 +178,6 @@ def status_rules(draw: st.DrawFn) -> list[Rule]:
 def test_the_index_never_drops_a_rule_that_fires(
     drawn: list[Rule], field: str, new: str | None, with_change: bool
 ) -> None:
-    from crmcore.deals import DealMoved, DealWon  # noqa: PLC0415
-
     engine = RuleEngine(drawn, schemas=SCHEMAS)
     cls = DealWon if field == "status" else DealMoved
     changes = {field: Change(old=None, new=new)} if with_change else {}
@@ -195,3 +193,26 @@ def test_the_index_never_drops_a_rule_that_fires(
         and compile_trigger(rule.trigger, SCHEMAS)(event, scope)
     }
     assert {c.rule_id for c in outcome.commands} == expected
+
+
+_NEW_VALUES = st.none() | st.sampled_from((*_STATUSES, "offer", "contract", 1, True)) | st.just([])
+
+
+@st.composite
+def deal_events(draw: st.DrawFn) -> DomainEvent:
+    """A status, stage or plain change of a deal, with awaited fields changed or not."""
+    cls = draw(st.sampled_from((DealWon, DealMoved, DealChanged)))
+    names = draw(st.lists(st.sampled_from(("status", "stage", "title")), max_size=2, unique=True))
+    changes = {name: Change(old=None, new=draw(_NEW_VALUES)) for name in names}
+    return cls(entity_id="d-1", occurred_at=NOW, changes=changes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(status_rules(), st.lists(deal_events(), min_size=1, max_size=8))
+def test_the_index_keeps_the_answers_a_fresh_look_up_gives(
+    drawn: list[Rule], events: list[DomainEvent]
+) -> None:
+    engine = RuleEngine(drawn, schemas=SCHEMAS)
+    for event in events + events:  # the second time round, every answer is a kept one
+        fresh = RuleEngine(drawn, schemas=SCHEMAS)
+        assert engine.candidates(event) == fresh.candidates(event)

@@ -4,13 +4,13 @@ Rules are filed by entity and trigger kind; ``changed`` rules by each watched fi
 that wait for one value (``stage_set`` to ``"contract"``, ``changed`` status to ``"won"``)
 by that value too, when the field holds text, choices, integers or booleans. A lookup merges
 the lists an event names, in running order (descending priority, then id), and keeps the
-answer for the next event of the same shape.
+answer for the next event of the same class, changed fields and awaited values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from typing import Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, TypeVar
 
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Rule, Trigger, TriggerKind
@@ -42,6 +42,7 @@ class Indexed(Protocol):
 
 T = TypeVar("T", bound=Indexed)
 Key = tuple[str, TriggerKind, str]
+Shape = tuple[type, tuple[str, ...]]
 
 
 class RuleIndex(Generic[T]):
@@ -52,11 +53,15 @@ class RuleIndex(Generic[T]):
         self._watched: dict[Key, list[T]] = {}
         self._valued: dict[tuple[str, TriggerKind, str, Hashable], list[T]] = {}
         self._awaiting: dict[Key, list[T]] = {}  # every entry awaiting some value of a field
-        self._cache: dict[Hashable, tuple[T, ...]] = {}
-        self._by_class: dict[Hashable, tuple[T, ...]] = {}  # when class and fields decide
         for entry in sorted(entries, key=_order):
             self._file(entry, schemas)
-        self._awaited_entities = frozenset(entity for entity, _, _ in self._awaiting)
+        self._awaited: dict[str, frozenset[str]] = {}  # by entity: the fields awaited
+        for entity, _, field in self._awaiting:
+            self._awaited[entity] = self._awaited.get(entity, frozenset()) | {field}
+        # By event class and changed fields: the answer, or the fields whose values decide it.
+        self._by_class: dict[Shape, tuple[T, ...]] = {}
+        self._deciding: dict[Shape, tuple[str, ...]] = {}
+        self._by_value: dict[tuple[Shape, tuple[Any, ...]], tuple[T, ...]] = {}
 
     def _file(self, entry: T, schemas: SchemaRegistry) -> None:
         trigger = entry.rule.trigger
@@ -74,50 +79,45 @@ class RuleIndex(Generic[T]):
             self._plain.setdefault((trigger.entity, trigger.on), []).append(entry)
 
     def candidates(self, event: DomainEvent) -> tuple[T, ...]:
-        """The entries ``event`` may concern, in running order."""
-        quick = (event.__class__, tuple(event.changes))
-        found = self._by_class.get(quick)
+        """The entries ``event`` may concern, in running order.
+
+        The event's class and changed fields decide the answer, with the new values of the
+        few fields that some rule awaits; answers are kept by those, so most events cost two
+        dictionary look-ups.
+        """
+        changes = event.changes
+        shape = (event.__class__, tuple(changes))
+        found = self._by_class.get(shape)
         if found is not None:
             return found
-        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
-        kinds = trigger_kinds(event)
-        key = self._shape(entity, kinds, event)
-        found = self._cache.get(key) if key is not None else None
+        fields = self._deciding.get(shape)
+        if fields is None:
+            fields = self._deciding[shape] = _bounded(self._deciding, self._fields_deciding(event))
+            if not fields:
+                found = self._by_class[shape] = _bounded(self._by_class, self._lookup(event))
+                return found
+        key = (shape, tuple([changes[field].new for field in fields]))
+        try:
+            found = self._by_value.get(key)
+        except TypeError:  # an unhashable new value: look it up every time
+            return self._lookup(event)
         if found is None:
-            found = self._lookup(entity, kinds, event)
-            if key is not None:
-                if len(self._cache) >= _CACHE_SIZE:
-                    self._cache.clear()
-                self._cache[key] = found
-        if _by_class_alone(entity, event, self._awaited_entities):
-            if len(self._by_class) >= _CACHE_SIZE:
-                self._by_class.clear()
-            self._by_class[quick] = found
+            found = self._by_value[key] = _bounded(self._by_value, self._lookup(event))
         return found
 
-    def _shape(
-        self, entity: str, kinds: tuple[TriggerKind, ...], event: DomainEvent
-    ) -> Hashable | None:
-        """What decides the candidates of ``event``: its entity, kinds, changed fields and the
-        new values of awaited fields; ``None`` when a value cannot be a key."""
-        names = tuple(event.changes)
-        if entity not in self._awaited_entities:
-            return (entity, kinds, names)
-        values = []
-        for kind in kinds:
-            for field in _fields(kind, names):
-                if (entity, kind, field) in self._awaiting and field in event.changes:
-                    value = event.changes[field].new
-                    if not isinstance(value, Hashable):
-                        return None
-                    values.append((field, value))
-        return (entity, kinds, names, tuple(values))
+    def _fields_deciding(self, event: DomainEvent) -> tuple[str, ...]:
+        """The changed fields of ``event`` whose new values its candidates depend on: those
+        some rule awaits a value of, and an email's kind and direction (its trigger kinds)."""
+        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        deciding = self._awaited.get(entity, frozenset())
+        if _email_decides(event):
+            deciding |= {"kind", "direction"}
+        return tuple(field for field in event.changes if field in deciding)
 
-    def _lookup(
-        self, entity: str, kinds: tuple[TriggerKind, ...], event: DomainEvent
-    ) -> tuple[T, ...]:
+    def _lookup(self, event: DomainEvent) -> tuple[T, ...]:
+        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
         found: list[T] = []
-        for kind in kinds:
+        for kind in trigger_kinds(event):
             found.extend(self._plain.get((entity, kind), ()))
             for field in _fields(kind, tuple(event.changes)):
                 key = (entity, kind, field)
@@ -132,13 +132,21 @@ class RuleIndex(Generic[T]):
         return tuple(found)
 
 
-def _by_class_alone(entity: str, event: DomainEvent, awaited: frozenset[str]) -> bool:
-    """Whether the event's class and changed fields decide its candidates, with no value
-    to look at: no rule of its entity awaits a value, and it is not a created interaction
-    (whose kind and direction decide its email triggers)."""
-    return entity not in awaited and not (
-        event.entity_type == "interaction" and event.action == "created"
-    )
+V = TypeVar("V")
+
+
+def _bounded(cache: dict[Any, Any], value: V) -> V:
+    """``value``, with ``cache`` emptied first when it is full: events of ever new shapes or
+    values must not grow it without end."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    return value
+
+
+def _email_decides(event: DomainEvent) -> bool:
+    """Whether the new values of ``event`` decide its trigger kinds: a created interaction's
+    kind and direction decide its email triggers."""
+    return event.entity_type == "interaction" and event.action == "created"
 
 
 def _order(entry: Indexed) -> tuple[int, str, int]:

@@ -13,17 +13,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, Final
 from urllib.parse import quote
 
 import attrs
 
+from crmcore.errors import Violation
 from crmcore.rules.model import TEMPLATE, Action
-from crmcore.validation import field_violations, raise_violations
+from crmcore.validation import CHECKS, raise_violations
 
-__all__ = ["PLACEHOLDER", "fill", "placeholders", "render", "render_text", "template_fields"]
+__all__ = [
+    "PLACEHOLDER",
+    "Renderer",
+    "compile_template",
+    "fill",
+    "placeholders",
+    "render",
+    "render_text",
+    "template_fields",
+]
 
 PLACEHOLDER: Final = re.compile(r"\{\{\s*([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){0,3})\s*\}\}")
 
@@ -71,37 +81,79 @@ def render(kind: str, text: str, values: Mapping[str, object]) -> str:
     """A template of ``kind`` (text, url, json) filled from ``values``; URL values are
     percent-encoded and JSON values are placed as JSON, never spliced into its text."""
     if kind == "url":
-        return PLACEHOLDER.sub(lambda m: quote(_text_of(values.get(m.group(1))), safe=""), text)
+        return PLACEHOLDER.sub(lambda m: _url_text(values.get(m.group(1))), text)
     if kind == "json":
         return json.dumps(_render_json(json.loads(text), values), ensure_ascii=False)
     return render_text(text, values)
+
+
+def _url_text(value: object) -> str:
+    return quote(_text_of(value), safe="")
+
+
+Renderer = Callable[[Mapping[str, object]], str]
+
+
+def compile_template(kind: str, text: str) -> Renderer:
+    """:func:`render` of one template, split once at its placeholders, so that filling it
+    joins its pieces instead of searching the text again."""
+    if kind == "json":
+        return lambda values: render(kind, text, values)
+    pieces = PLACEHOLDER.split(text)  # literal, path, literal, ..., literal
+    head, paths, tails = pieces[0], pieces[1::2], pieces[2::2]
+    shown = _url_text if kind == "url" else _text_of
+    if len(paths) == 1:
+        path, tail = paths[0], tails[0]
+        return lambda values: head + shown(values.get(path)) + tail
+    parts = tuple(zip(paths, tails, strict=True))
+
+    def rendered(values: Mapping[str, object]) -> str:
+        found = [head]
+        for path, tail in parts:
+            found += (shown(values.get(path)), tail)
+        return "".join(found)
+
+    return rendered
+
+
+Check = Callable[[str, Any], Iterable[Violation]]
+FieldPlan = tuple[str, Callable[[Any], Any] | None, tuple[Check, ...]]  # name, converter, checks
 
 
 def fill(action: Action, texts: Mapping[str, str]) -> Action:
     """``action`` with its template fields replaced by ``texts``, each checked by its field's
     own checks; the other fields are valid already, so they are not checked again."""
     cls = type(action)
-    fields = _fields_of(cls)
-    problems = []
-    values = {name: getattr(action, name) for name in fields}
-    for name, text in texts.items():
-        converter = fields[name].converter
-        values[name] = converter(text) if callable(converter) else text
-        problems.extend(field_violations(cls, name, text))
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _fields_of(cls)
+    problems: list[Violation] = []
+    filled = object.__new__(cls)  # a new instance that nobody else holds yet
+    for name, convert, checks in fields:
+        if name in texts:
+            value: Any = texts[name] if convert is None else convert(texts[name])
+            for check in checks:
+                problems.extend(check(name, value))
+        else:
+            value = getattr(action, name)
+        object.__setattr__(filled, name, value)
     raise_violations(problems)
-    filled = object.__new__(cls)
-    for name, value in values.items():
-        object.__setattr__(filled, name, value)  # a new instance that nobody else holds yet
     return filled
 
 
-_FIELDS: Final[dict[type, dict[str, attrs.Attribute[Any]]]] = {}
+_FIELDS: Final[dict[type, tuple[FieldPlan, ...]]] = {}
 
 
-def _fields_of(cls: type) -> dict[str, attrs.Attribute[Any]]:
-    found = _FIELDS.get(cls)
-    if found is None:
-        found = _FIELDS[cls] = dict(attrs.fields_dict(cls))
+def _fields_of(cls: type) -> tuple[FieldPlan, ...]:
+    """Each field of an action class with its converter and checks, read once per class."""
+    found = _FIELDS[cls] = tuple(
+        (
+            field.name,
+            field.converter if callable(field.converter) else None,
+            tuple(field.metadata.get(CHECKS, ())),
+        )
+        for field in attrs.fields(cls)
+    )
     return found
 
 

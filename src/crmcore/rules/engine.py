@@ -35,10 +35,18 @@ from crmcore.rules.outcome import (
     RuleTrace,
     nothing_done,
 )
-from crmcore.rules.run import CompiledAction, CompiledRule, Run, Settings
+from crmcore.rules.run import (
+    CompiledAction,
+    CompiledRule,
+    Run,
+    Settings,
+    rule_test,
+    run_quiet,
+    scope_of,
+)
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
 from crmcore.rules.scope import compile_path
-from crmcore.rules.templates import placeholders, template_fields
+from crmcore.rules.templates import compile_template, placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import validate_rules
 from crmcore.rules.watch import always, compile_trigger
@@ -85,10 +93,12 @@ class RuleEngine:
             condition = self._condition(rule.when, entity)
         actions = tuple(self._compile_action(action, entity) for action in rule.then)
         trigger = compile_trigger(rule.trigger, self._schemas)
+        test = rule_test(
+            None if trigger is always else trigger,
+            condition.evaluate if condition is not None else None,
+        )
         return CompiledRule(
-            rule, trigger, condition, actions, (-rule.priority, rule.id),
-            check=None if trigger is always else trigger,
-            evaluate=condition.evaluate if condition is not None else None,
+            rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
             timeless=rule.effective_from is None and rule.effective_until is None,
         )  # fmt: skip
 
@@ -100,9 +110,10 @@ class RuleEngine:
         )
 
     def _compile_action(self, action: Action, entity: str) -> CompiledAction:
-        templates = tuple(template_fields(action))
-        paths = {p for _, _, text in templates for p in placeholders(text)}
+        fields = tuple(template_fields(action))
+        paths = {p for _, _, text in fields for p in placeholders(text)}
         getters = {p: compile_path(self._schemas.resolve(entity, p)) for p in paths}
+        templates = tuple((name, compile_template(kind, text)) for name, kind, text in fields)
         mapping: dict[int, CompiledCondition] = {}
         if isinstance(action, AssignManager) and isinstance(action.strategy, FieldMapping):
             for row in action.strategy.rows:
@@ -111,10 +122,7 @@ class RuleEngine:
 
     def candidates(self, event: DomainEvent) -> tuple[Rule, ...]:
         """The rules (every effective version) ``event`` may concern, in the order they run."""
-        return tuple(c.rule for c in self._candidates(event))
-
-    def _candidates(self, event: DomainEvent) -> tuple[CompiledRule, ...]:
-        return self._index.candidates(event)
+        return tuple(c.rule for c in self._index.candidates(event))
 
     def process(
         self,
@@ -130,7 +138,9 @@ class RuleEngine:
         ``dry_run`` gives the same result with every command marked as a dry run;
         ``explain`` adds the trace of each candidate rule with its condition nodes.
         """
-        candidates = self._candidates(event)
+        candidates = self._index.candidates(event)
+        if not candidates:
+            return nothing_done(context.chain, dry_run=dry_run)
         if not self._timeless:
             at = event.occurred_at
             candidates = tuple(c for c in candidates if c.timeless or c.rule.effective_at(at))
@@ -171,5 +181,8 @@ class RuleEngine:
         if not candidates:
             return nothing_done(context.chain, dry_run=dry_run)
         entity = entity or ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
-        run = Run(self._settings, event, entity, context, now, dry_run=dry_run, explain=explain)
-        return run.run(candidates)
+        scope = scope_of(self._settings, event, entity, context, now)
+        if explain:
+            run = Run(self._settings, scope, entity, context, dry_run=dry_run)
+            return run.explained(candidates)
+        return run_quiet(self._settings, scope, entity, context, candidates, dry_run=dry_run)

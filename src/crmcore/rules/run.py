@@ -1,7 +1,8 @@
 """One run of the engine over one event: compiled rules in, commands and traces out.
 
-The hot path (no trace) asks each candidate only its trigger check and its compiled
-condition; the explained path records why each rule fired or not, node by node. Either way a
+The hot path (:func:`run_quiet`, no trace) asks each candidate one test, its trigger check
+and compiled condition together, and builds nothing until a rule fires; the explained path
+(:meth:`Run.explained`) records why each rule fired or not, node by node. Either way a
 rule that raises is reported and the others run, and the loop guard stops a rule that fired
 for the same record earlier in the causal chain.
 """
@@ -32,35 +33,58 @@ from crmcore.rules.outcome import (
 from crmcore.rules.records import FLATTENERS
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, read, record_from_changes
-from crmcore.rules.templates import fill, render
+from crmcore.rules.templates import Renderer, fill
 from crmcore.rules.watch import TriggerCheck
 from crmcore.workcalendar import WorkingCalendar
 
-__all__ = ["CompiledAction", "CompiledRule", "Run"]
+__all__ = [
+    "CompiledAction",
+    "CompiledRule",
+    "Run",
+    "Settings",
+    "rule_test",
+    "run_quiet",
+    "scope_of",
+]
 
 
 @attrs.frozen(eq=False)
 class CompiledAction:
-    """An action with its template fields and the readers of their placeholders."""
+    """An action with its template fields' renderers and the readers of their placeholders."""
 
     action: Action
-    templates: tuple[tuple[str, str, str], ...]
+    templates: tuple[tuple[str, Renderer], ...]
     getters: Mapping[str, Callable[[Scope], Any]]
     mapping: Mapping[int, CompiledCondition]
 
 
+Test = Callable[[Scope], bool]
+
+
 @attrs.frozen(eq=False)  # identity: two versions of one rule are two entries
 class CompiledRule:
-    """A rule ready to run: its trigger check, compiled condition and actions."""
+    """A rule ready to run: its trigger check, compiled condition and actions.
+
+    ``test`` is the hot path's whole question, trigger check and condition in one call;
+    ``None`` when the entity and kind say it all and the rule has no condition.
+    """
 
     rule: Rule
     trigger: TriggerCheck
     condition: CompiledCondition | None
     actions: tuple[CompiledAction, ...]
     order: tuple[int, str]
-    check: TriggerCheck | None = None  # None: the entity and kind say it all
-    evaluate: Callable[[Scope], bool] | None = None
+    test: Test | None = None
     timeless: bool = True  # no effective dates to check
+
+
+def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:
+    """A rule's trigger check (``None``: nothing to check) and condition as one test."""
+    if check is None:
+        return evaluate
+    if evaluate is None:
+        return lambda scope: check(scope.event, scope)
+    return lambda scope: check(scope.event, scope) and evaluate(scope)
 
 
 @attrs.frozen(kw_only=True)
@@ -72,66 +96,80 @@ class Settings:
     max_depth: int
 
 
+def scope_of(
+    settings: Settings, event: DomainEvent, entity: str, context: RuleContext, now: datetime
+) -> Scope:
+    """The scope rules read for ``event``: the host's record (flattened where rules want it
+    flat) or, when the host passes none, the record as the event's changes show it."""
+    record = context.record
+    if record is None:
+        record = _record_of(settings.schemas, event, entity)
+    elif type(record) in FLATTENERS:
+        record = FLATTENERS[type(record)](record)
+    return Scope(event, record, now=now, facts=context.facts, calendar=settings.calendar)
+
+
+def run_quiet(
+    settings: Settings, scope: Scope, entity: str, context: RuleContext,
+    candidates: Iterable[CompiledRule], *, dry_run: bool,
+) -> RuleOutcome:  # fmt: skip
+    """Run ``candidates`` without a trace: each asked its one test, and the state of a
+    :class:`Run` made only once a rule fires or fails, so that most events allocate nothing."""
+    run: Run | None = None
+    for compiled in candidates:
+        try:
+            test = compiled.test
+            if test is not None and not test(scope):
+                continue
+            if run is None:
+                run = Run(settings, scope, entity, context, dry_run=dry_run)
+            if not run.fire(compiled):
+                continue
+        except Exception as error:  # one rule's failure must not stop the others
+            if run is None:
+                run = Run(settings, scope, entity, context, dry_run=dry_run)
+            run.failed(compiled.rule, error)
+            continue
+        if compiled.rule.stop_processing:
+            break
+    return nothing_done(context.chain, dry_run=dry_run) if run is None else run.outcome()
+
+
 class Run:
     """The state of processing one event: commands so far, traces, failures, the chain."""
 
     def __init__(
-        self, settings: Settings, event: DomainEvent, entity: str, context: RuleContext,
-        now: datetime, *, dry_run: bool, explain: bool,
+        self, settings: Settings, scope: Scope, entity: str, context: RuleContext, *,
+        dry_run: bool,
     ) -> None:  # fmt: skip
         self.settings = settings
-        self.event = event
+        self.event = scope.event
         self.entity = entity
         self.context = context
         self.dry_run = dry_run
-        self.explain = explain
-        record = context.record
-        if record is None:
-            record = _record_of(settings.schemas, event, entity)
-        elif type(record) in FLATTENERS:
-            record = FLATTENERS[type(record)](record)
-        self.scope = Scope(event, record, now=now, facts=context.facts, calendar=settings.calendar)
+        self.scope = scope
         self.commands: list[Command] = []
         self.traces: list[RuleTrace] = []
         self.failures: list[RuleFailure] = []
         self.loops: list[LoopStop] = []
         self.links: list[Link] = []
 
-    def run(self, candidates: Iterable[CompiledRule]) -> RuleOutcome:
-        """Run ``candidates`` in order and say what came of it."""
-        if self.explain:
-            for compiled in candidates:
-                if self._step(compiled):
-                    break
-        else:
-            self._run_fast(candidates)
-        return self._outcome()
-
-    def _run_fast(self, candidates: Iterable[CompiledRule]) -> None:
-        event, scope = self.event, self.scope
+    def explained(self, candidates: Iterable[CompiledRule]) -> RuleOutcome:
+        """Run ``candidates`` in order with the trace of each, and say what came of it."""
         for compiled in candidates:
-            try:
-                check = compiled.check
-                if check is not None and not check(event, scope):
-                    continue
-                evaluate = compiled.evaluate
-                if (evaluate is not None and not evaluate(scope)) or not self._fire(compiled):
-                    continue
-            except Exception as error:  # one rule's failure must not stop the others
-                self._failed(compiled.rule, error)
-                continue
-            if compiled.rule.stop_processing:
+            if self._step(compiled):
                 break
+        return self.outcome()
 
     def _step(self, compiled: CompiledRule) -> bool:
         """Run one candidate rule with its trace; whether processing stops after it."""
         rule = compiled.rule
         try:
             fired, reason, nodes = self._evaluate(compiled)
-            if fired and not self._fire(compiled):
+            if fired and not self.fire(compiled):
                 fired, reason = False, "stopped by the loop guard"
         except Exception as error:  # one rule's failure must not stop the others
-            self._failed(rule, error)
+            self.failed(rule, error)
             fired, reason, nodes = False, f"failed: {type(error).__name__}", ()
         trace = RuleTrace(
             rule_id=rule.id, version=rule.version, fired=fired, reason=reason, nodes=nodes
@@ -139,7 +177,7 @@ class Run:
         self.traces.append(trace)
         return fired and rule.stop_processing
 
-    def _failed(self, rule: Rule, error: Exception) -> None:
+    def failed(self, rule: Rule, error: Exception) -> None:
         failure = RuleFailure(
             rule_id=rule.id, version=rule.version, error=type(error).__name__, message=str(error)
         )
@@ -155,7 +193,7 @@ class Run:
         holds = condition.explain(self.scope, nodes)
         return holds, "conditions hold" if holds else "conditions do not hold", tuple(nodes)
 
-    def _fire(self, compiled: CompiledRule) -> bool:
+    def fire(self, compiled: CompiledRule) -> bool:
         """Hand over the rule's commands unless the loop guard stops it; whether it fired."""
         rule = compiled.rule
         if not self._guard(rule):
@@ -196,9 +234,9 @@ class Run:
         for item in compiled.actions:
             action = item.action
             if item.templates:
-                values = {path: getter(self.scope) for path, getter in item.getters.items()}
-                filled = {name: render(kind, text, values) for name, kind, text in item.templates}
-                action = fill(action, filled)
+                scope = self.scope
+                values = {path: getter(scope) for path, getter in item.getters.items()}
+                action = fill(action, {name: render(values) for name, render in item.templates})
             chosen = self._assignment(item) if isinstance(action, AssignManager) else None
             yield Command(
                 rule_id=rule.id, rule_version=rule.version, entity=self.entity,
@@ -221,7 +259,7 @@ class Run:
             matches=lambda condition: item.mapping[id(condition)].evaluate(self.scope),
         )  # fmt: skip
 
-    def _outcome(self) -> RuleOutcome:
+    def outcome(self) -> RuleOutcome:
         if not (self.commands or self.traces or self.failures or self.loops or self.links):
             return nothing_done(self.context.chain, dry_run=self.dry_run)
         chain = self.context.chain.after(self.links) if self.links else self.context.chain

@@ -4,45 +4,19 @@ reference under random operations."""
 from __future__ import annotations
 
 import doctest
-from collections.abc import Iterator
 
-import pytest
-from hypothesis import settings
+from sqlite_wiring import sqlite_suites
 
 import crmcore_sqlite.requests
-from crmcore.requests import RequestRepository
-from crmcore.serialization import make_converter
 from crmcore.testing.contracts import RequestRepositoryContract
 from crmcore.testing.stateful import request_repository_comparison
-from crmcore_sqlite import Database
 from crmcore_sqlite.requests import SqliteRequestRepository
 
-CONVERTER = make_converter()
-OPENED: list[Database] = []
-
-
-def open_database() -> Database:
-    database = Database(":memory:", converter=CONVERTER)
-    OPENED.append(database)
-    return database
-
-
-@pytest.fixture(autouse=True)
-def _close_databases() -> Iterator[None]:
-    yield
-    while OPENED:
-        OPENED.pop().close()
-
-
-class TestSqliteRequestRepository(RequestRepositoryContract):
-    def make_repository(self) -> RequestRepository:
-        return SqliteRequestRepository(open_database())
-
-
-TestSqliteRequestComparison = request_repository_comparison(
-    lambda: SqliteRequestRepository(open_database()),
-    settings=settings(max_examples=50, stateful_step_count=25, database=None),
-).TestCase
+TestSqliteRequestRepository, TestSqliteRequestComparison = sqlite_suites(
+    SqliteRequestRepository,
+    RequestRepositoryContract,
+    request_repository_comparison,
+)
 
 
 def test_the_docstring_example_holds() -> None:

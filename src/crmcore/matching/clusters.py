@@ -209,14 +209,18 @@ def _clusters(
     linkage = _Linkage(scorer, prepared, pairs)
     for pair in pairs:
         linkage.link(pair, threshold)
-    plain = {record_id: _fields(record) for record_id, record in records.items()}
+    group_of = {member: key for key, members in linkage.groups.items() for member in members}
+    inside: dict[str, list[DuplicatePair]] = {key: [] for key in linkage.groups}
+    for pair in pairs:
+        group = group_of.get(pair.left_id)
+        if group is not None and group == group_of.get(pair.right_id):
+            inside[group].append(pair)
+    plain = {record_id: _fields(records[record_id]) for record_id in group_of}
     position = {record_id: index for index, record_id in enumerate(records)}
     clusters = []
-    for members in linkage.groups.values():
+    for key, members in linkage.groups.items():
         ordered = tuple(sorted(members, key=position.__getitem__))
-        inside = set(ordered)
-        own = tuple(p for p in pairs if p.left_id in inside and p.right_id in inside)
-        clusters.append(_cluster(scorer.model, plain, ordered, own))
+        clusters.append(_cluster(scorer.model, plain, ordered, tuple(inside[key])))
     return sorted(clusters, key=lambda c: (-len(c.record_ids), c.record_ids))
 
 

@@ -11,7 +11,7 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 from hypothesis import settings as Settings  # noqa: N812 - the class, beside the argument name
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from crmcore.errors import CRMError, EntityNotFoundError
 from crmcore.partners.contact_data import Email, Phone
@@ -92,3 +92,57 @@ def _saved_change(entity: Any, stored_version: int, offset: int, bump: int) -> t
 
 _offsets = st.sampled_from((0, 0, 0, -1, 1))
 _bumps = st.sampled_from((1, 1, 2, 0))
+
+
+class _VersionedCalls(_Comparison[R]):
+    """The ``add``, ``save`` and ``get`` calls every repository of versioned entities shares.
+
+    A subclass names the ``entities`` drawn and the ``entity_id`` type a drawn id is made into
+    (``class _ClaimRepositoryCalls(_VersionedCalls[ClaimRepository], entities=..., entity_id=
+    ClaimId)``); its own rules add the area's queries.
+    """
+
+    def __init_subclass__(
+        cls,
+        *,
+        entities: st.SearchStrategy[Any] | None = None,
+        entity_id: Callable[[str], object] = str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if entities is None:  # a subclass of an area's calls inherits its rules
+            return
+
+        def add(self: _Comparison[Any], entity: Any) -> None:
+            self.compare(lambda repository: repository.add(entity))
+
+        def save(self: _Comparison[Any], entity: Any, offset: int, bump: int) -> None:
+            stored = self.saved_version(lambda repository: repository.get(entity.id))
+            changed, expected = _saved_change(entity, stored, offset, bump)
+            self.compare(lambda repository: repository.save(changed, expected_version=expected))
+
+        def get(self: _Comparison[Any], drawn_id: str) -> None:
+            self.compare(lambda repository: repository.get(entity_id(drawn_id)))
+
+        cls.add = rule(entity=entities)(add)
+        cls.save = rule(entity=entities, offset=_offsets, bump=_bumps)(save)
+        cls.get = rule(drawn_id=_unknown_or_known_ids)(get)
+
+
+def _comparison(
+    calls: type[_Comparison[R]],
+    reference: Callable[[], R],
+    make_repository: Callable[[], R],
+    settings: Settings | None,
+) -> type[RuleBasedStateMachine]:
+    """A machine running ``calls`` on a new ``reference()`` and a new ``make_repository()``,
+    named after them: ``_ClaimRepositoryCalls`` gives ``ClaimRepositoryComparison``."""
+
+    def start(self: _Comparison[R]) -> None:
+        calls.__init__(self)
+        self.reference = reference()
+        self.subject = make_repository()
+
+    name = calls.__name__.removeprefix("_").removesuffix("Calls") + "Comparison"
+    machine = type(name, (calls,), {"__init__": start, "__qualname__": name})
+    return _configured(machine, settings)

@@ -30,13 +30,9 @@ from crmcore.memory import MemoryAgreementRepository
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _NAMES,
-    _bumps,
-    _Comparison,
-    _configured,
+    _comparison,
     _ids,
-    _offsets,
-    _saved_change,
-    _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = ["agreement_repository_comparison"]
@@ -79,22 +75,10 @@ def _pooled_agreements(draw: st.DrawFn) -> Agreement:
 _statuses = st.none() | st.sampled_from(tuple(AgreementStatus))
 
 
-class _AgreementRepositoryCalls(_Comparison[AgreementRepository]):
+class _AgreementRepositoryCalls(
+    _VersionedCalls[AgreementRepository], entities=_pooled_agreements(), entity_id=AgreementId
+):
     """The calls compared on the reference and the subject agreement repository."""
-
-    @rule(agreement=_pooled_agreements())
-    def add(self, agreement: Agreement) -> None:
-        self.compare(lambda repository: repository.add(agreement))
-
-    @rule(agreement=_pooled_agreements(), offset=_offsets, bump=_bumps)
-    def save(self, agreement: Agreement, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(agreement.id))
-        changed, expected = _saved_change(agreement, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(agreement_id=_unknown_or_known_ids)
-    def get(self, agreement_id: str) -> None:
-        self.compare(lambda repository: repository.get(AgreementId(agreement_id)))
 
     @rule(partner_id=st.sampled_from(("p-1", "p-2", "p-3")), status=_statuses)
     def of_partner(self, partner_id: str, status: AgreementStatus | None) -> None:
@@ -117,11 +101,6 @@ def agreement_repository_comparison(
     make_repository: Callable[[], AgreementRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryAgreementRepository``."""
-
-    class AgreementRepositoryComparison(_AgreementRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryAgreementRepository()
-            self.subject = make_repository()
-
-    return _configured(AgreementRepositoryComparison, settings)
+    return _comparison(
+        _AgreementRepositoryCalls, MemoryAgreementRepository, make_repository, settings
+    )

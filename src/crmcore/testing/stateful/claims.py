@@ -19,13 +19,9 @@ from crmcore.partners.kinds import PartnerRole
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _NAMES,
-    _bumps,
-    _Comparison,
-    _configured,
+    _comparison,
     _ids,
-    _offsets,
-    _saved_change,
-    _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = ["claim_repository_comparison"]
@@ -66,22 +62,10 @@ def _pooled_claims(draw: st.DrawFn) -> Claim:
 _moments = st.sampled_from(_CLAIM_HOURS).map(lambda hours: _CREATED_AT + timedelta(hours=hours))
 
 
-class _ClaimRepositoryCalls(_Comparison[ClaimRepository]):
+class _ClaimRepositoryCalls(
+    _VersionedCalls[ClaimRepository], entities=_pooled_claims(), entity_id=ClaimId
+):
     """The calls compared on the reference and the subject claim repository."""
-
-    @rule(claim=_pooled_claims())
-    def add(self, claim: Claim) -> None:
-        self.compare(lambda repository: repository.add(claim))
-
-    @rule(claim=_pooled_claims(), offset=_offsets, bump=_bumps)
-    def save(self, claim: Claim, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(claim.id))
-        changed, expected = _saved_change(claim, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(claim_id=_unknown_or_known_ids)
-    def get(self, claim_id: str) -> None:
-        self.compare(lambda repository: repository.get(ClaimId(claim_id)))
 
     @rule(
         status=st.none() | st.sampled_from(tuple(ClaimStatus)),
@@ -118,11 +102,4 @@ def claim_repository_comparison(
     make_repository: Callable[[], ClaimRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryClaimRepository``."""
-
-    class ClaimRepositoryComparison(_ClaimRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryClaimRepository()
-            self.subject = make_repository()
-
-    return _configured(ClaimRepositoryComparison, settings)
+    return _comparison(_ClaimRepositoryCalls, MemoryClaimRepository, make_repository, settings)

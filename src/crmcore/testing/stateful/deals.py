@@ -14,20 +14,17 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from crmcore.deals.builtin import LONG_PROJECT, MANUAL_SALE, TYPICAL_SALE
 from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.deals.model import Deal, StageChange
-from crmcore.deals.pipeline import Pipeline
 from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.memory import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _NAMES,
-    _bumps,
     _Comparison,
-    _configured,
+    _comparison,
     _ids,
-    _offsets,
-    _saved_change,
     _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = [
@@ -72,22 +69,10 @@ _pipelines = st.builds(
 )
 
 
-class _PipelineRepositoryCalls(_Comparison[PipelineRepository]):
+class _PipelineRepositoryCalls(
+    _VersionedCalls[PipelineRepository], entities=_pipelines, entity_id=PipelineId
+):
     """The calls compared on the reference and the subject pipeline repository."""
-
-    @rule(pipeline=_pipelines)
-    def add(self, pipeline: Pipeline) -> None:
-        self.compare(lambda repository: repository.add(pipeline))
-
-    @rule(pipeline=_pipelines, offset=_offsets, bump=_bumps)
-    def save(self, pipeline: Pipeline, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(pipeline.id))
-        changed, expected = _saved_change(pipeline, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(pipeline_id=_unknown_or_known_ids)
-    def get(self, pipeline_id: str) -> None:
-        self.compare(lambda repository: repository.get(PipelineId(pipeline_id)))
 
     @rule(kind=st.sampled_from(tuple(DealKind)))
     def of_kind(self, kind: DealKind) -> None:
@@ -102,32 +87,15 @@ def pipeline_repository_comparison(
     make_repository: Callable[[], PipelineRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryPipelineRepository``."""
-
-    class PipelineRepositoryComparison(_PipelineRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryPipelineRepository()
-            self.subject = make_repository()
-
-    return _configured(PipelineRepositoryComparison, settings)
+    return _comparison(
+        _PipelineRepositoryCalls, MemoryPipelineRepository, make_repository, settings
+    )
 
 
-class _DealRepositoryCalls(_Comparison[DealRepository]):
+class _DealRepositoryCalls(
+    _VersionedCalls[DealRepository], entities=_pooled_deals(), entity_id=DealId
+):
     """The calls compared on the reference and the subject deal repository."""
-
-    @rule(deal=_pooled_deals())
-    def add(self, deal: Deal) -> None:
-        self.compare(lambda repository: repository.add(deal))
-
-    @rule(deal=_pooled_deals(), offset=_offsets, bump=_bumps)
-    def save(self, deal: Deal, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(deal.id))
-        changed, expected = _saved_change(deal, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(deal_id=_unknown_or_known_ids)
-    def get(self, deal_id: str) -> None:
-        self.compare(lambda repository: repository.get(DealId(deal_id)))
 
     @rule(
         partner_id=st.none() | st.sampled_from(("p-1", "p-2", "p-3")).map(PartnerId),
@@ -165,14 +133,7 @@ def deal_repository_comparison(
     make_repository: Callable[[], DealRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryDealRepository``."""
-
-    class DealRepositoryComparison(_DealRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryDealRepository()
-            self.subject = make_repository()
-
-    return _configured(DealRepositoryComparison, settings)
+    return _comparison(_DealRepositoryCalls, MemoryDealRepository, make_repository, settings)
 
 
 _entries = st.builds(
@@ -220,11 +181,4 @@ def stage_log_comparison(
     make_repository: Callable[[], StageLog], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryStageLog``."""
-
-    class StageLogComparison(_StageLogCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryStageLog()
-            self.subject = make_repository()
-
-    return _configured(StageLogComparison, settings)
+    return _comparison(_StageLogCalls, MemoryStageLog, make_repository, settings)

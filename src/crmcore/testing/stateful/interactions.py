@@ -18,13 +18,9 @@ from crmcore.memory import MemoryInteractionRepository
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _NAMES,
-    _bumps,
-    _Comparison,
-    _configured,
+    _comparison,
     _ids,
-    _offsets,
-    _saved_change,
-    _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = ["interaction_repository_comparison"]
@@ -65,22 +61,10 @@ _moments = st.sampled_from((-1, *_INTERACTION_HOURS, 7)).map(
 _users = st.sampled_from((*_USERS, "u-9")).map(UserId)
 
 
-class _InteractionRepositoryCalls(_Comparison[InteractionRepository]):
+class _InteractionRepositoryCalls(
+    _VersionedCalls[InteractionRepository], entities=_pooled_interactions(), entity_id=InteractionId
+):
     """The calls compared on the reference and the subject interaction repository."""
-
-    @rule(interaction=_pooled_interactions())
-    def add(self, interaction: Interaction) -> None:
-        self.compare(lambda repository: repository.add(interaction))
-
-    @rule(interaction=_pooled_interactions(), offset=_offsets, bump=_bumps)
-    def save(self, interaction: Interaction, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(interaction.id))
-        changed, expected = _saved_change(interaction, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(interaction_id=_unknown_or_known_ids)
-    def get(self, interaction_id: str) -> None:
-        self.compare(lambda repository: repository.get(InteractionId(interaction_id)))
 
     @rule(user=_users, now=_moments, by_user=st.booleans())
     def pending_and_overdue(self, user: UserId, now: datetime, by_user: bool) -> None:
@@ -114,11 +98,6 @@ def interaction_repository_comparison(
     make_repository: Callable[[], InteractionRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryInteractionRepository``."""
-
-    class InteractionRepositoryComparison(_InteractionRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryInteractionRepository()
-            self.subject = make_repository()
-
-    return _configured(InteractionRepositoryComparison, settings)
+    return _comparison(
+        _InteractionRepositoryCalls, MemoryInteractionRepository, make_repository, settings
+    )

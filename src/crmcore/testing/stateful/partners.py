@@ -27,16 +27,14 @@ from crmcore.testing.stateful._common import (
     _EMAILS,
     _NAMES,
     _PHONES,
-    _bumps,
     _cased,
     _Comparison,
-    _configured,
+    _comparison,
     _emails,
     _ids,
-    _offsets,
     _phones,
-    _saved_change,
     _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = [
@@ -83,22 +81,10 @@ _contact_persons = st.builds(
 )
 
 
-class _PartnerRepositoryCalls(_Comparison[PartnerRepository]):
+class _PartnerRepositoryCalls(
+    _VersionedCalls[PartnerRepository], entities=_partners, entity_id=PartnerId
+):
     """The calls compared on the reference and the subject partner repository."""
-
-    @rule(partner=_partners)
-    def add(self, partner: Partner) -> None:
-        self.compare(lambda repository: repository.add(partner))
-
-    @rule(partner=_partners, offset=_offsets, bump=_bumps)
-    def save(self, partner: Partner, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(partner.id))
-        changed, expected = _saved_change(partner, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(partner_id=_unknown_or_known_ids)
-    def get(self, partner_id: str) -> None:
-        self.compare(lambda repository: repository.get(PartnerId(partner_id)))
 
     @rule(tax_id=st.sampled_from(_INNS), kpp=st.sampled_from(_KPPS))
     def find_by_tax_id(self, tax_id: str, kpp: str | None) -> None:
@@ -133,32 +119,13 @@ def partner_repository_comparison(
     make_repository: Callable[[], PartnerRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryPartnerRepository``."""
-
-    class PartnerRepositoryComparison(_PartnerRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryPartnerRepository()
-            self.subject = make_repository()
-
-    return _configured(PartnerRepositoryComparison, settings)
+    return _comparison(_PartnerRepositoryCalls, MemoryPartnerRepository, make_repository, settings)
 
 
-class _ContactPersonRepositoryCalls(_Comparison[ContactPersonRepository]):
+class _ContactPersonRepositoryCalls(
+    _VersionedCalls[ContactPersonRepository], entities=_contact_persons, entity_id=ContactPersonId
+):
     """The calls compared on the reference and the subject contact person repository."""
-
-    @rule(person=_contact_persons)
-    def add(self, person: ContactPerson) -> None:
-        self.compare(lambda repository: repository.add(person))
-
-    @rule(person=_contact_persons, offset=_offsets, bump=_bumps)
-    def save(self, person: ContactPerson, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(person.id))
-        changed, expected = _saved_change(person, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(person_id=_unknown_or_known_ids)
-    def get(self, person_id: str) -> None:
-        self.compare(lambda repository: repository.get(ContactPersonId(person_id)))
 
     @rule(partner_id=st.sampled_from(("p-1", "p-2", "p-3")))
     def of_partner(self, partner_id: str) -> None:
@@ -177,14 +144,9 @@ def contact_person_repository_comparison(
     make_repository: Callable[[], ContactPersonRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryContactPersonRepository``."""
-
-    class ContactPersonRepositoryComparison(_ContactPersonRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryContactPersonRepository()
-            self.subject = make_repository()
-
-    return _configured(ContactPersonRepositoryComparison, settings)
+    return _comparison(
+        _ContactPersonRepositoryCalls, MemoryContactPersonRepository, make_repository, settings
+    )
 
 
 _END_IDS: Final = ("e-1", "e-2", "e-3")
@@ -234,11 +196,6 @@ def relationship_repository_comparison(
     make_repository: Callable[[], RelationshipRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryRelationshipRepository``."""
-
-    class RelationshipRepositoryComparison(_RelationshipRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryRelationshipRepository()
-            self.subject = make_repository()
-
-    return _configured(RelationshipRepositoryComparison, settings)
+    return _comparison(
+        _RelationshipRepositoryCalls, MemoryRelationshipRepository, make_repository, settings
+    )

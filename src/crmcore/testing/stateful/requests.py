@@ -20,16 +20,12 @@ from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _EMAILS,
     _NAMES,
-    _bumps,
     _cased,
-    _Comparison,
-    _configured,
+    _comparison,
     _emails,
     _ids,
-    _offsets,
     _phones,
-    _saved_change,
-    _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = ["request_repository_comparison"]
@@ -72,22 +68,10 @@ _cased_emails = st.lists(st.tuples(st.sampled_from(_EMAILS), _cased), max_size=2
 )
 
 
-class _RequestRepositoryCalls(_Comparison[RequestRepository]):
+class _RequestRepositoryCalls(
+    _VersionedCalls[RequestRepository], entities=_pooled_requests(), entity_id=RequestId
+):
     """The calls compared on the reference and the subject request repository."""
-
-    @rule(request=_pooled_requests())
-    def add(self, request: Request) -> None:
-        self.compare(lambda repository: repository.add(request))
-
-    @rule(request=_pooled_requests(), offset=_offsets, bump=_bumps)
-    def save(self, request: Request, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(request.id))
-        changed, expected = _saved_change(request, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
-
-    @rule(request_id=_unknown_or_known_ids)
-    def get(self, request_id: str) -> None:
-        self.compare(lambda repository: repository.get(RequestId(request_id)))
 
     @rule(
         status=st.none() | st.sampled_from(tuple(RequestStatus)),
@@ -130,11 +114,4 @@ def request_repository_comparison(
     make_repository: Callable[[], RequestRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryRequestRepository``."""
-
-    class RequestRepositoryComparison(_RequestRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryRequestRepository()
-            self.subject = make_repository()
-
-    return _configured(RequestRepositoryComparison, settings)
+    return _comparison(_RequestRepositoryCalls, MemoryRequestRepository, make_repository, settings)

@@ -15,13 +15,10 @@ from crmcore.rules import Rule as RuleModel
 from crmcore.rules import RuleRepository, SendMessage, Trigger, TriggerKind
 from crmcore.testing.stateful._common import (
     _NAMES,
-    _bumps,
-    _Comparison,
-    _configured,
+    _comparison,
     _ids,
-    _offsets,
-    _saved_change,
     _unknown_or_known_ids,
+    _VersionedCalls,
 )
 
 __all__ = ["rule_repository_comparison"]
@@ -43,18 +40,10 @@ def _pooled_rules(draw: st.DrawFn) -> RuleModel:
     )
 
 
-class _RuleRepositoryCalls(_Comparison[RuleRepository]):
+class _RuleRepositoryCalls(
+    _VersionedCalls[RuleRepository], entities=_pooled_rules(), entity_id=RuleId
+):
     """The calls compared on the reference and the subject rule repository."""
-
-    @rule(rule_=_pooled_rules())
-    def add(self, rule_: RuleModel) -> None:
-        self.compare(lambda repository: repository.add(rule_))
-
-    @rule(rule_=_pooled_rules(), offset=_offsets, bump=_bumps)
-    def save(self, rule_: RuleModel, offset: int, bump: int) -> None:
-        stored = self.saved_version(lambda repository: repository.get(rule_.id))
-        changed, expected = _saved_change(rule_, stored, offset, bump)
-        self.compare(lambda repository: repository.save(changed, expected_version=expected))
 
     @rule(rule_id=_unknown_or_known_ids)
     def versions(self, rule_id: str) -> None:
@@ -81,11 +70,4 @@ def rule_repository_comparison(
     make_repository: Callable[[], RuleRepository], *, settings: Settings | None = None
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryRuleRepository``."""
-
-    class RuleRepositoryComparison(_RuleRepositoryCalls):
-        def __init__(self) -> None:
-            super().__init__()
-            self.reference = MemoryRuleRepository()
-            self.subject = make_repository()
-
-    return _configured(RuleRepositoryComparison, settings)
+    return _comparison(_RuleRepositoryCalls, MemoryRuleRepository, make_repository, settings)

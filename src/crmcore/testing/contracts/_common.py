@@ -1,13 +1,23 @@
-"""What the contract suites share: sample codes, a thread runner and capability flags."""
+"""What the contract suites share: sample codes, a thread runner, capability flags, and the
+get, add and save tests of every repository of versioned entities."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from abc import abstractmethod
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final, Generic, Protocol, TypeVar, cast
 
 import pytest
+from attrs import evolve
+
+from crmcore.errors import (
+    ConcurrencyConflictError,
+    DomainValidationError,
+    DuplicateEntityError,
+    EntityNotFoundError,
+)
 
 __all__ = [
     "CREATED_AT",
@@ -20,6 +30,7 @@ __all__ = [
     "PHONE_B",
     "PHONE_C",
     "Contract",
+    "VersionedRepositoryContract",
     "run_in_threads",
 ]
 
@@ -70,3 +81,123 @@ class Contract:
         """Skip the calling test if the backend cannot be shared between threads."""
         if not self.supports_concurrent_access:
             pytest.skip("the repository does not support concurrent access")
+
+
+class _Versioned(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+E = TypeVar("E", bound=_Versioned)
+
+
+def _at_version(entity: E, version: int) -> E:
+    """``entity`` (a frozen attrs model) at ``version``."""
+    changed: E = evolve(cast(Any, entity), version=version)
+    return changed
+
+
+class VersionedRepositoryContract(Contract, Generic[E]):
+    """The ``get``, ``add`` and ``save`` behaviour every repository of versioned entities shows.
+
+    An area's contract supplies an entity, the same entity with every indexed key moved, and
+    the queries that see those keys; the tests here check that a failed call changes nothing
+    and that a save moves every index.
+    """
+
+    entity_type: ClassVar[str]
+    """The ``entity_type`` the repository's errors name."""
+
+    @abstractmethod
+    def make_repository(self) -> Any:
+        """A new, empty repository."""
+
+    @abstractmethod
+    def make_entity(self) -> E:
+        """A valid entity at version 1."""
+
+    @abstractmethod
+    def moved(self, entity: E) -> E:
+        """``entity`` at the same id and version with every key its indexes hold changed."""
+
+    @abstractmethod
+    def found_by_keys(self, repository: Any, entity: E) -> Sequence[list[E]]:
+        """What each query of ``repository`` finds under ``entity``'s keys, a list a query."""
+
+    def assert_found_only(self, repository: Any, entity: E, found: list[E]) -> None:
+        """Every query under ``entity``'s keys finds exactly ``found``."""
+        assert all(each == found for each in self.found_by_keys(repository, entity))
+
+    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
+        with pytest.raises(EntityNotFoundError) as raised:
+            self.make_repository().get("nowhere")
+        assert (raised.value.entity_type, raised.value.entity_id) == (self.entity_type, "nowhere")
+
+    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
+        repository = self.make_repository()
+        first = self.make_entity()
+        repository.add(first)
+        with pytest.raises(DuplicateEntityError):
+            repository.add(self.moved(first))
+        assert repository.get(first.id) == first
+        self.assert_found_only(repository, self.moved(first), [])
+
+    def test_save_moves_the_indexes_and_checks_the_version(self) -> None:
+        repository = self.make_repository()
+        entity = self.make_entity()
+        repository.add(entity)
+        moved = _at_version(self.moved(entity), entity.version + 1)
+        repository.save(moved, expected_version=entity.version)
+        self.assert_found_only(repository, entity, [])
+        self.assert_found_only(repository, moved, [moved])
+        stale = _at_version(entity, moved.version + 1)
+        with pytest.raises(ConcurrencyConflictError) as raised:
+            repository.save(stale, expected_version=entity.version)
+        assert (raised.value.expected_version, raised.value.actual_version) == (
+            entity.version,
+            moved.version,
+        )
+        assert repository.get(entity.id) == moved
+        self.assert_found_only(repository, entity, [])
+
+    def test_save_without_a_version_bump_is_rejected(self) -> None:
+        repository = self.make_repository()
+        entity = self.make_entity()
+        repository.add(entity)
+        with pytest.raises(DomainValidationError) as raised:
+            repository.save(self.moved(entity), expected_version=entity.version)
+        assert raised.value.field == "version"
+        assert repository.get(entity.id) == entity
+        self.assert_found_only(repository, self.moved(entity), [])
+
+    def save_of_an_entity_never_added_raises_not_found(self) -> None:
+        """A save of an unknown id; each area runs it under its own test name."""
+        entity = self.make_entity()
+        repository = self.make_repository()
+        with pytest.raises(EntityNotFoundError):
+            repository.save(_at_version(entity, 2), expected_version=1)
+        with pytest.raises(EntityNotFoundError):
+            repository.get(entity.id)
+
+    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
+        self.require_concurrency()
+        repository = self.make_repository()
+        entity = self.make_entity()
+        repository.add(entity)
+        saved: list[int] = []
+
+        def worker(number: int) -> None:
+            # Each writer bumps to its own version, so the stored one names the winner.
+            changed = _at_version(entity, entity.version + 1 + number)
+            try:
+                repository.save(changed, expected_version=entity.version)
+            except ConcurrencyConflictError:
+                return
+            saved.append(number)
+
+        run_in_threads(worker, count=self.thread_count)
+        assert len(saved) == 1
+        assert repository.get(entity.id).version == entity.version + 1 + saved[0]

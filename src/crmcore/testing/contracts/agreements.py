@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -32,14 +32,15 @@ from crmcore.agreements.repository import AgreementRepository
 from crmcore.agreements.schedule import PaymentSchedule, PaymentStage
 from crmcore.errors import (
     ConcurrencyConflictError,
-    DomainValidationError,
-    DuplicateEntityError,
-    EntityNotFoundError,
 )
 from crmcore.ids import AgreementId, PartnerId, UserId
 from crmcore.money import Money
 from crmcore.partners.kinds import PartnerRole
-from crmcore.testing.contracts._common import CREATED_AT, Contract, run_in_threads
+from crmcore.testing.contracts._common import (
+    CREATED_AT,
+    VersionedRepositoryContract,
+    run_in_threads,
+)
 
 __all__ = ["AgreementRepositoryContract"]
 
@@ -52,8 +53,10 @@ _CONDITIONS = SalesConditions(
 )
 
 
-class AgreementRepositoryContract(Contract, ABC):
+class AgreementRepositoryContract(VersionedRepositoryContract[Agreement], ABC):
     """The behaviour every :class:`~crmcore.agreements.AgreementRepository` must show."""
+
+    entity_type: ClassVar[str] = "agreement"
 
     @abstractmethod
     def make_repository(self) -> AgreementRepository:
@@ -124,6 +127,29 @@ class AgreementRepositoryContract(Contract, ABC):
             version=4,
         )
 
+    def make_entity(self) -> Agreement:
+        """The individual agreement ``a-1`` of partner ``p-1`` based on ``t-1``."""
+        return self.make_individual("a-1", "p-1")
+
+    def moved(self, entity: Agreement) -> Agreement:
+        """``entity`` moved to partner ``p-2`` and base ``t-2``."""
+        return attrs.evolve(entity, partner_id=PartnerId("p-2"), base_id=AgreementId("t-2"))
+
+    def found_by_keys(
+        self, repository: AgreementRepository, entity: Agreement
+    ) -> list[list[Agreement]]:
+        """The agreements of ``entity``'s partner and based on its base."""
+        found = []
+        if entity.partner_id is not None:
+            found.append(repository.of_partner(entity.partner_id))
+        if entity.base_id is not None:
+            found.append(repository.based_on(entity.base_id))
+        return found
+
+    test_save_of_an_unknown_agreement_raises_not_found = (
+        VersionedRepositoryContract.save_of_an_entity_never_added_raises_not_found
+    )
+
     def test_get_returns_an_equal_agreement(self) -> None:
         repository = self.make_repository()
         full = self.make_full_agreement()
@@ -135,39 +161,6 @@ class AgreementRepositoryContract(Contract, ABC):
         assert repository.get(full.id) == full
         assert repository.get(typical.id) == typical
 
-    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
-        repository = self.make_repository()
-        with pytest.raises(EntityNotFoundError) as raised:
-            repository.get(AgreementId("a-404"))
-        assert (raised.value.entity_type, raised.value.entity_id) == ("agreement", "a-404")
-
-    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
-        repository = self.make_repository()
-        first = self.make_individual("a-1", "p-1")
-        repository.add(first)
-        with pytest.raises(DuplicateEntityError):
-            repository.add(self.make_individual("a-1", "p-2"))
-        assert repository.get(AgreementId("a-1")) == first
-        assert repository.of_partner(PartnerId("p-2")) == []
-        assert repository.count() == 1
-
-    def test_save_stores_the_new_version_and_moves_the_indexes(self) -> None:
-        repository = self.make_repository()
-        agreement = self.make_individual("a-1", "p-1")
-        repository.add(agreement)
-        changed = attrs.evolve(
-            agreement,
-            partner_id=PartnerId("p-2"),
-            base_id=AgreementId("t-2"),
-            version=agreement.version + 1,
-        )
-        repository.save(changed, expected_version=agreement.version)
-        assert repository.get(agreement.id) == changed
-        assert repository.of_partner(PartnerId("p-1")) == []
-        assert repository.of_partner(PartnerId("p-2")) == [changed]
-        assert repository.based_on(AgreementId("t-1")) == []
-        assert repository.based_on(AgreementId("t-2")) == [changed]
-
     def test_save_at_a_stale_version_raises_conflict_and_changes_nothing(self) -> None:
         repository = self.make_repository()
         stored = self.make_typical("t-1", version=3)
@@ -176,21 +169,6 @@ class AgreementRepositoryContract(Contract, ABC):
             repository.save(self.make_typical("t-1", name="Другое", version=5), expected_version=2)
         assert (raised.value.expected_version, raised.value.actual_version) == (2, 3)
         assert repository.get(stored.id) == stored
-
-    def test_save_without_a_version_bump_is_rejected(self) -> None:
-        repository = self.make_repository()
-        stored = self.make_typical("t-1", version=2)
-        repository.add(stored)
-        with pytest.raises(DomainValidationError) as raised:
-            repository.save(self.make_typical("t-1", name="Другое", version=2), expected_version=2)
-        assert raised.value.field == "version"
-        assert repository.get(stored.id) == stored
-
-    def test_save_of_an_unknown_agreement_raises_not_found(self) -> None:
-        repository = self.make_repository()
-        with pytest.raises(EntityNotFoundError):
-            repository.save(self.make_typical("t-9", version=2), expected_version=1)
-        assert repository.count() == 0
 
     def test_of_partner_orders_by_validity_then_id_and_filters_by_status(self) -> None:
         repository = self.make_repository()

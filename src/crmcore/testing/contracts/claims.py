@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
-import pytest
 
 from crmcore.claims.investigation import Activity, InvestigationPlan
 from crmcore.claims.kinds import (
@@ -20,11 +19,10 @@ from crmcore.claims.kinds import (
 )
 from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, Pause, WorkflowStep
 from crmcore.claims.repository import ClaimRepository
-from crmcore.errors import ConcurrencyConflictError, DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ClaimId, PartnerId, UserId
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.partners.kinds import PartnerRole
-from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, Contract, run_in_threads
+from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, VersionedRepositoryContract
 
 __all__ = ["ClaimRepositoryContract"]
 
@@ -45,8 +43,10 @@ def _claim(claim_id: str = "c-1", **changes: Any) -> Claim:
     return attrs.evolve(claim, **changes)
 
 
-class ClaimRepositoryContract(Contract, ABC):
+class ClaimRepositoryContract(VersionedRepositoryContract[Claim], ABC):
     """The behaviour every :class:`~crmcore.claims.ClaimRepository` must show."""
+
+    entity_type: ClassVar[str] = "claim"
 
     @abstractmethod
     def make_repository(self) -> ClaimRepository:
@@ -89,6 +89,29 @@ class ClaimRepositoryContract(Contract, ABC):
             version=7,
         )  # fmt: skip
 
+    def make_entity(self) -> Claim:
+        """The claim of :meth:`make_claim`."""
+        return self.make_claim()
+
+    def moved(self, entity: Claim) -> Claim:
+        """``entity`` under investigation, at sales, from partner ``p-2``."""
+        claimant = attrs.evolve(entity.claimant, partner_id=PartnerId("p-2"))
+        return attrs.evolve(
+            entity, status=ClaimStatus.UNDER_INVESTIGATION, department="Продажи", claimant=claimant
+        )
+
+    def found_by_keys(self, repository: ClaimRepository, entity: Claim) -> list[list[Claim]]:
+        """The claims found by ``entity``'s status, department and partner."""
+        return [
+            repository.find(status=entity.status),
+            repository.find(department=entity.department),
+            repository.find(partner_id=entity.claimant.partner_id),
+        ]
+
+    test_save_of_a_claim_never_added_raises_not_found = (
+        VersionedRepositoryContract.save_of_an_entity_never_added_raises_not_found
+    )
+
     def test_get_returns_an_equal_claim_with_every_field(self) -> None:
         repository = self.make_repository()
         full = self.make_full_claim()
@@ -96,41 +119,6 @@ class ClaimRepositoryContract(Contract, ABC):
         repository.add(self.make_claim())
         assert repository.get(full.id) == full
         assert repository.get(ClaimId("c-1")) == self.make_claim()
-
-    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError) as raised:
-            self.make_repository().get(ClaimId("nowhere"))
-        assert (raised.value.entity_type, raised.value.entity_id) == ("claim", "nowhere")
-
-    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
-        repository = self.make_repository()
-        first = self.make_claim()
-        repository.add(first)
-        with pytest.raises(DuplicateEntityError):
-            repository.add(self.make_claim(department="Продажи"))
-        assert repository.get(first.id) == first
-        assert repository.find(department="Продажи") == []
-
-    def test_save_moves_the_indexes_and_checks_the_version(self) -> None:
-        repository = self.make_repository()
-        claim = self.make_claim()
-        repository.add(claim)
-        moved = attrs.evolve(
-            claim, status=ClaimStatus.UNDER_INVESTIGATION, department="Продажи", version=2
-        )
-        repository.save(moved, expected_version=1)
-        assert repository.find(status=ClaimStatus.REGISTERED) == []
-        assert repository.find(status=ClaimStatus.UNDER_INVESTIGATION, department="Продажи") == [
-            moved
-        ]
-        with pytest.raises(ConcurrencyConflictError):
-            repository.save(attrs.evolve(moved, version=3, department="Склад"), expected_version=1)
-        assert repository.get(claim.id) == moved
-        assert repository.find(department="Склад") == []
-
-    def test_save_of_a_claim_never_added_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError):
-            self.make_repository().save(self.make_claim(version=2), expected_version=1)
 
     def test_find_filters_and_orders_by_registration_time_then_id(self) -> None:
         repository = self.make_repository()
@@ -174,24 +162,3 @@ class ClaimRepositoryContract(Contract, ABC):
             repository.add(claim)
         assert [c.id for c in repository.overdue(now)] == ["c-2", "c-1"]
         assert repository.overdue(CREATED_AT) == []
-
-    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
-        self.require_concurrency()
-        repository = self.make_repository()
-        claim = self.make_claim()
-        repository.add(claim)
-        saved: list[int] = []
-
-        def worker(number: int) -> None:
-            try:
-                repository.save(
-                    attrs.evolve(claim, department=f"Отдел {number}", version=2),
-                    expected_version=1,
-                )
-            except ConcurrencyConflictError:
-                return
-            saved.append(number)
-
-        run_in_threads(worker, count=self.thread_count)
-        assert len(saved) == 1
-        assert repository.get(claim.id).department == f"Отдел {saved[0]}"

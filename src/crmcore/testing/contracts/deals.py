@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -14,21 +14,43 @@ from crmcore.customfields import CustomValue
 from crmcore.deals.builtin import LONG_PROJECT, MANUAL_SALE, TYPICAL_SALE
 from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.deals.model import Deal, StageChange
+from crmcore.deals.pipeline import Pipeline
 from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
-from crmcore.errors import ConcurrencyConflictError, DuplicateEntityError, EntityNotFoundError
+from crmcore.errors import DuplicateEntityError
 from crmcore.ids import DealId, EntityRef, PartnerId, PipelineId, UserId
 from crmcore.money import Money
-from crmcore.testing.contracts._common import CREATED_AT, Contract, run_in_threads
+from crmcore.testing.contracts._common import (
+    CREATED_AT,
+    Contract,
+    VersionedRepositoryContract,
+    run_in_threads,
+)
 
 __all__ = ["DealRepositoryContract", "PipelineRepositoryContract", "StageLogContract"]
 
 
-class PipelineRepositoryContract(Contract, ABC):
+class PipelineRepositoryContract(VersionedRepositoryContract[Pipeline], ABC):
     """The behaviour every :class:`~crmcore.deals.PipelineRepository` must show."""
+
+    entity_type: ClassVar[str] = "pipeline"
 
     @abstractmethod
     def make_repository(self) -> PipelineRepository:
         """A new, empty repository."""
+
+    def make_entity(self) -> Pipeline:
+        """The built-in manual sale."""
+        return MANUAL_SALE
+
+    def moved(self, entity: Pipeline) -> Pipeline:
+        """``entity`` made a controlled sale."""
+        return attrs.evolve(entity, kind=DealKind.CONTROLLED, win_at_any_stage=False)
+
+    def found_by_keys(
+        self, repository: PipelineRepository, entity: Pipeline
+    ) -> list[list[Pipeline]]:
+        """The pipelines of ``entity``'s kind."""
+        return [repository.of_kind(entity.kind)]
 
     def test_get_returns_an_equal_pipeline(self) -> None:
         repository = self.make_repository()
@@ -36,32 +58,6 @@ class PipelineRepositoryContract(Contract, ABC):
             repository.add(pipeline)
         assert repository.get(TYPICAL_SALE.id) == TYPICAL_SALE
         assert repository.get(LONG_PROJECT.id).stages == ()
-
-    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError) as raised:
-            self.make_repository().get(PipelineId("nowhere"))
-        assert (raised.value.entity_type, raised.value.entity_id) == ("pipeline", "nowhere")
-
-    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
-        repository = self.make_repository()
-        repository.add(TYPICAL_SALE)
-        with pytest.raises(DuplicateEntityError):
-            repository.add(attrs.evolve(MANUAL_SALE, id=TYPICAL_SALE.id))
-        assert repository.get(TYPICAL_SALE.id) == TYPICAL_SALE
-        assert repository.of_kind(DealKind.MANUAL) == []
-
-    def test_save_moves_the_kind_index_and_checks_the_version(self) -> None:
-        repository = self.make_repository()
-        repository.add(MANUAL_SALE)
-        changed = attrs.evolve(
-            MANUAL_SALE, kind=DealKind.CONTROLLED, win_at_any_stage=False, version=2
-        )
-        repository.save(changed, expected_version=1)
-        assert repository.of_kind(DealKind.MANUAL) == []
-        assert repository.of_kind(DealKind.CONTROLLED) == [changed]
-        with pytest.raises(ConcurrencyConflictError):
-            repository.save(attrs.evolve(changed, version=3), expected_version=1)
-        assert repository.get(MANUAL_SALE.id) == changed
 
     def test_of_kind_and_iterate_are_ordered_by_id(self) -> None:
         repository = self.make_repository()
@@ -90,8 +86,10 @@ def _deal(deal_id: str = "d-1", **changes: Any) -> Deal:
     return attrs.evolve(deal, **changes)
 
 
-class DealRepositoryContract(Contract, ABC):
+class DealRepositoryContract(VersionedRepositoryContract[Deal], ABC):
     """The behaviour every :class:`~crmcore.deals.DealRepository` must show."""
+
+    entity_type: ClassVar[str] = "deal"
 
     @abstractmethod
     def make_repository(self) -> DealRepository:
@@ -128,42 +126,34 @@ class DealRepositoryContract(Contract, ABC):
             stage_entered_at=CREATED_AT + timedelta(days=20),
         )
 
+    def make_entity(self) -> Deal:
+        """The deal of :meth:`make_deal`."""
+        return self.make_deal()
+
+    def moved(self, entity: Deal) -> Deal:
+        """``entity`` won, of partner ``p-2``, managed by ``u-2``."""
+        return attrs.evolve(
+            entity, status=DealStatus.WON, closed_at=CREATED_AT, partner_id=PartnerId("p-2"),
+            responsible_manager=UserId("u-2"),
+        )  # fmt: skip
+
+    def found_by_keys(self, repository: DealRepository, entity: Deal) -> list[list[Deal]]:
+        """The deals found by ``entity``'s status, partner and manager."""
+        return [
+            repository.find(status=entity.status),
+            repository.find(partner_id=entity.partner_id),
+            repository.find(responsible_manager=entity.responsible_manager),
+        ]
+
+    test_save_of_a_deal_never_added_raises_not_found = (
+        VersionedRepositoryContract.save_of_an_entity_never_added_raises_not_found
+    )
+
     def test_get_returns_an_equal_deal_with_every_field(self) -> None:
         repository = self.make_repository()
         deal = self.make_full_deal()
         repository.add(deal)
         assert repository.get(deal.id) == deal
-
-    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError) as raised:
-            self.make_repository().get(DealId("d-404"))
-        assert (raised.value.entity_type, raised.value.entity_id) == ("deal", "d-404")
-
-    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
-        repository = self.make_repository()
-        first = self.make_deal()
-        repository.add(first)
-        with pytest.raises(DuplicateEntityError):
-            repository.add(self.make_deal(partner_id=PartnerId("p-2")))
-        assert repository.get(first.id) == first
-        assert repository.find(partner_id=PartnerId("p-2")) == []
-
-    def test_save_checks_the_version_and_moves_the_indexes(self) -> None:
-        repository = self.make_repository()
-        deal = self.make_deal()
-        repository.add(deal)
-        won = attrs.evolve(deal, status=DealStatus.WON, closed_at=CREATED_AT, version=2)
-        repository.save(won, expected_version=1)
-        assert repository.find(status=DealStatus.OPEN) == []
-        assert repository.find(status=DealStatus.WON) == [won]
-        with pytest.raises(ConcurrencyConflictError) as raised:
-            repository.save(attrs.evolve(deal, version=2), expected_version=1)
-        assert raised.value.actual_version == 2
-        assert repository.get(deal.id) == won
-
-    def test_save_of_a_deal_never_added_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError):
-            self.make_repository().save(self.make_deal(version=2), expected_version=1)
 
     def test_find_combines_filters_and_orders_by_id(self) -> None:
         repository = self.make_repository()
@@ -190,26 +180,6 @@ class DealRepositoryContract(Contract, ABC):
         )
         found = repository.closing_between(date(2026, 3, 1), date(2026, 4, 1))
         assert [d.id for d in found] == ["d-2", "d-1"]
-
-    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
-        self.require_concurrency()
-        repository = self.make_repository()
-        deal = self.make_deal()
-        repository.add(deal)
-        saved: list[int] = []
-
-        def worker(number: int) -> None:
-            try:
-                repository.save(
-                    attrs.evolve(deal, title=f"Deal {number}", version=2), expected_version=1
-                )
-            except ConcurrencyConflictError:
-                return
-            saved.append(number)
-
-        run_in_threads(worker, count=self.thread_count)
-        assert len(saved) == 1
-        assert repository.get(deal.id).title == f"Deal {saved[0]}"
 
 
 def _entry(deal_id: str, version: int, *, minutes: int, **changes: Any) -> StageChange:

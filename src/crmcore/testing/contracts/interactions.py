@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
 
 from crmcore.errors import (
-    ConcurrencyConflictError,
     DomainValidationError,
-    DuplicateEntityError,
-    EntityNotFoundError,
 )
 from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.kinds import Direction, InteractionKind, InteractionStatus
 from crmcore.interactions.model import Interaction, Participant, Reminder
 from crmcore.interactions.repository import InteractionRepository
-from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, Contract, run_in_threads
+from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, VersionedRepositoryContract
 
 __all__ = ["InteractionRepositoryContract"]
 
@@ -40,8 +37,10 @@ def _ids(found: list[Interaction]) -> list[str]:
     return [interaction.id for interaction in found]
 
 
-class InteractionRepositoryContract(Contract, ABC):
+class InteractionRepositoryContract(VersionedRepositoryContract[Interaction], ABC):
     """The behaviour every :class:`~crmcore.interactions.InteractionRepository` must show."""
+
+    entity_type: ClassVar[str] = "interaction"
 
     @abstractmethod
     def make_repository(self) -> InteractionRepository:
@@ -65,6 +64,29 @@ class InteractionRepositoryContract(Contract, ABC):
             completed_at=CREATED_AT + 2 * HOUR, version=4,
         )  # fmt: skip
 
+    def make_entity(self) -> Interaction:
+        """The interaction of :meth:`make_interaction`."""
+        return self.make_interaction()
+
+    def moved(self, entity: Interaction) -> Interaction:
+        """``entity`` handed to ``u-2``, with partner ``p-2``, in the chain about a deal."""
+        return attrs.evolve(
+            entity, responsible=UserId("u-2"), partner_id=PartnerId("p-2"), subject=DEAL
+        )
+
+    def found_by_keys(
+        self, repository: InteractionRepository, entity: Interaction
+    ) -> list[list[Interaction]]:
+        """The interactions pending for ``entity``'s user, with its partner, in its chain."""
+        found = [repository.pending(entity.responsible), repository.chain(entity.chain)]
+        if entity.partner_id is not None:
+            found.append(repository.history(entity.partner_id))
+        return found
+
+    test_save_of_an_interaction_never_added_raises_not_found = (
+        VersionedRepositoryContract.save_of_an_entity_never_added_raises_not_found
+    )
+
     def test_get_returns_an_equal_interaction_with_every_field(self) -> None:
         repository = self.make_repository()
         full = self.make_full_interaction()
@@ -72,42 +94,6 @@ class InteractionRepositoryContract(Contract, ABC):
         repository.add(self.make_interaction())
         assert repository.get(full.id) == full
         assert repository.get(InteractionId("i-1")) == self.make_interaction()
-
-    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError) as raised:
-            self.make_repository().get(InteractionId("nowhere"))
-        assert (raised.value.entity_type, raised.value.entity_id) == ("interaction", "nowhere")
-
-    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
-        repository = self.make_repository()
-        first = self.make_interaction()
-        repository.add(first)
-        with pytest.raises(DuplicateEntityError):
-            repository.add(self.make_interaction(responsible=UserId("u-2")))
-        assert repository.get(first.id) == first
-        assert repository.pending(UserId("u-2")) == []
-
-    def test_save_moves_the_indexes_and_checks_the_version(self) -> None:
-        repository = self.make_repository()
-        interaction = self.make_interaction()
-        repository.add(interaction)
-        moved = attrs.evolve(
-            interaction, responsible=UserId("u-2"), partner_id=PartnerId("p-2"), subject=DEAL,
-            version=2,
-        )  # fmt: skip
-        repository.save(moved, expected_version=1)
-        assert repository.pending(UserId("u-1")) == []
-        assert repository.pending(UserId("u-2")) == [moved]
-        assert repository.history(PartnerId("p-1")) == []
-        assert repository.chain(DEAL) == [moved]
-        assert repository.chain(interaction.ref) == []
-        with pytest.raises(ConcurrencyConflictError):
-            repository.save(attrs.evolve(moved, version=3, subject=None), expected_version=1)
-        assert repository.get(interaction.id) == moved
-
-    def test_save_of_an_interaction_never_added_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError):
-            self.make_repository().save(self.make_interaction(version=2), expected_version=1)
 
     def test_pending_lists_planned_and_in_progress_by_start_then_id(self) -> None:
         repository = self.make_repository()
@@ -196,22 +182,3 @@ class InteractionRepositoryContract(Contract, ABC):
             "i-1",
             "i-2",
         ]
-
-    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
-        self.require_concurrency()
-        repository = self.make_repository()
-        interaction = self.make_interaction()
-        repository.add(interaction)
-        saved: list[int] = []
-
-        def worker(number: int) -> None:
-            changed = attrs.evolve(interaction, topic=f"Тема {number}", version=2)
-            try:
-                repository.save(changed, expected_version=1)
-            except ConcurrencyConflictError:
-                return
-            saved.append(number)
-
-        run_in_threads(worker, count=self.thread_count)
-        assert len(saved) == 1
-        assert repository.get(interaction.id).topic == f"Тема {saved[0]}"

@@ -5,12 +5,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
-import pytest
 
-from crmcore.errors import ConcurrencyConflictError, DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ContactPersonId, DealId, PartnerId, RequestId, UserId
 from crmcore.matching import FieldEvidence
 from crmcore.money import Money
@@ -29,8 +27,7 @@ from crmcore.testing.contracts._common import (
     CREATED_AT,
     PHONE_A,
     PHONE_B,
-    Contract,
-    run_in_threads,
+    VersionedRepositoryContract,
 )
 
 __all__ = ["RequestRepositoryContract"]
@@ -52,8 +49,10 @@ def _request(request_id: str = "r-1", **changes: Any) -> Request:
     return attrs.evolve(request, **changes)
 
 
-class RequestRepositoryContract(Contract, ABC):
+class RequestRepositoryContract(VersionedRepositoryContract[Request], ABC):
     """The behaviour every :class:`~crmcore.requests.RequestRepository` must show."""
+
+    entity_type: ClassVar[str] = "request"
 
     @abstractmethod
     def make_repository(self) -> RequestRepository:
@@ -94,6 +93,35 @@ class RequestRepositoryContract(Contract, ABC):
             closed_at=CREATED_AT + 3 * HOUR, version=5,
         )  # fmt: skip
 
+    def make_entity(self) -> Request:
+        """The request of :meth:`make_request`."""
+        return self.make_request()
+
+    def moved(self, entity: Request) -> Request:
+        """``entity`` taken into work by ``u-2``, come by call from phone B alone."""
+        return attrs.evolve(
+            entity, status=RequestStatus.IN_WORK, responsible_manager=UserId("u-2"),
+            source="call", contact=ContactData(name="Анна", phones=(Phone.parse(PHONE_B),)),
+        )  # fmt: skip
+
+    def found_by_keys(self, repository: RequestRepository, entity: Request) -> list[list[Request]]:
+        """The requests found by ``entity``'s status, source, manager and contact data."""
+        contact = entity.contact
+        found = [
+            repository.find(status=entity.status),
+            repository.find(source=entity.source),
+            repository.from_contact(
+                phones=contact.phones, emails=contact.emails, received_from=entity.received_at
+            ),
+        ]
+        if entity.responsible_manager is not None:
+            found.append(repository.find(manager=entity.responsible_manager))
+        return found
+
+    test_save_of_a_request_never_added_raises_not_found = (
+        VersionedRepositoryContract.save_of_an_entity_never_added_raises_not_found
+    )
+
     def test_get_returns_an_equal_request_with_every_field(self) -> None:
         repository = self.make_repository()
         full = self.make_full_request()
@@ -104,42 +132,6 @@ class RequestRepositoryContract(Contract, ABC):
             repository.add(request)
         assert repository.get(full.id) == full
         assert repository.get(proposed.id) == proposed
-
-    def test_get_of_an_unknown_id_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError) as raised:
-            self.make_repository().get(RequestId("nowhere"))
-        assert (raised.value.entity_type, raised.value.entity_id) == ("request", "nowhere")
-
-    def test_add_of_a_taken_id_raises_and_keeps_the_first(self) -> None:
-        repository = self.make_repository()
-        first = self.make_request()
-        repository.add(first)
-        with pytest.raises(DuplicateEntityError):
-            repository.add(self.make_request(source="call"))
-        assert repository.get(first.id) == first
-        assert repository.find(source="call") == []
-
-    def test_save_moves_the_indexes_and_checks_the_version(self) -> None:
-        repository = self.make_repository()
-        request = self.make_request()
-        repository.add(request)
-        taken = attrs.evolve(
-            request, status=RequestStatus.IN_WORK, responsible_manager=UserId("u-2"), version=2,
-            contact=ContactData(name="Анна", phones=(Phone.parse(PHONE_B),)),
-        )  # fmt: skip
-        repository.save(taken, expected_version=1)
-        assert repository.find(status=RequestStatus.NEW) == []
-        assert repository.find(manager=UserId("u-2")) == [taken]
-        phones = [Phone.parse(PHONE_A)]
-        assert repository.from_contact(phones=phones, received_from=CREATED_AT) == []
-        with pytest.raises(ConcurrencyConflictError):
-            repository.save(attrs.evolve(taken, version=3, source="call"), expected_version=1)
-        assert repository.get(request.id) == taken
-        assert repository.find(source="call") == []
-
-    def test_save_of_a_request_never_added_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError):
-            self.make_repository().save(self.make_request(version=2), expected_version=1)
 
     def test_find_filters_and_orders_by_time_received_then_id(self) -> None:
         repository = self.make_repository()
@@ -188,24 +180,3 @@ class RequestRepositoryContract(Contract, ABC):
         )
         assert [r.id for r in both] == ["r-0", "r-1", "r-2"]
         assert repository.from_contact(received_from=since) == []
-
-    def test_concurrent_saves_of_one_version_keep_one(self) -> None:
-        self.require_concurrency()
-        repository = self.make_repository()
-        request = self.make_request()
-        repository.add(request)
-        saved: list[int] = []
-
-        def worker(number: int) -> None:
-            try:
-                repository.save(
-                    attrs.evolve(request, responsible_manager=UserId(f"u-{number}"), version=2),
-                    expected_version=1,
-                )
-            except ConcurrencyConflictError:
-                return
-            saved.append(number)
-
-        run_in_threads(worker, count=self.thread_count)
-        assert len(saved) == 1
-        assert repository.get(request.id).responsible_manager == f"u-{saved[0]}"

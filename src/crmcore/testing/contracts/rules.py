@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import pytest
@@ -31,7 +31,7 @@ from crmcore.rules import (
     Trigger,
     TriggerKind,
 )
-from crmcore.testing.contracts._common import CREATED_AT, Contract, run_in_threads
+from crmcore.testing.contracts._common import CREATED_AT, VersionedRepositoryContract
 
 __all__ = ["RuleRepositoryContract"]
 
@@ -47,8 +47,10 @@ def _rule(rule_id: str = "r-1", **changes: Any) -> Rule:
     return attrs.evolve(rule, **changes)
 
 
-class RuleRepositoryContract(Contract, ABC):
+class RuleRepositoryContract(VersionedRepositoryContract[Rule], ABC):
     """The behaviour every :class:`~crmcore.rules.RuleRepository` must show."""
+
+    entity_type: ClassVar[str] = "rule"
 
     @abstractmethod
     def make_repository(self) -> RuleRepository:
@@ -81,6 +83,22 @@ class RuleRepositoryContract(Contract, ABC):
             ),
             version=3, effective_from=CREATED_AT, effective_until=CREATED_AT + timedelta(days=30),
         )  # fmt: skip
+
+    def make_entity(self) -> Rule:
+        """The rule of :meth:`make_rule`."""
+        return self.make_rule()
+
+    def moved(self, entity: Rule) -> Rule:
+        """``entity`` triggered by a created request."""
+        return attrs.evolve(entity, trigger=Trigger(entity="request", on=TriggerKind.CREATED))
+
+    def found_by_keys(self, repository: RuleRepository, entity: Rule) -> list[list[Rule]]:
+        """The latest rules about ``entity``'s trigger entity."""
+        return [list(repository.list(entity=entity.trigger.entity))]
+
+    test_save_of_a_rule_never_added_raises_not_found = (
+        VersionedRepositoryContract.save_of_an_entity_never_added_raises_not_found
+    )
 
     def test_get_returns_an_equal_rule_with_every_part(self) -> None:
         repository = self.make_repository()
@@ -117,10 +135,6 @@ class RuleRepositoryContract(Contract, ABC):
             repository.save(attrs.evolve(second, version=2), expected_version=2)
         assert repository.versions(first.id) == (first, second)
 
-    def test_save_of_a_rule_never_added_raises_not_found(self) -> None:
-        with pytest.raises(EntityNotFoundError):
-            self.make_repository().save(self.make_rule(version=2), expected_version=1)
-
     def test_list_filters_by_entity_and_enabled_ordered_by_id(self) -> None:
         repository = self.make_repository()
         request = Trigger(entity="request", on=TriggerKind.CREATED)
@@ -137,21 +151,3 @@ class RuleRepositoryContract(Contract, ABC):
         assert [r.id for r in repository.list(entity="claim")] == []
         every = repository.list(entity="deal", all_versions=True)
         assert [(r.id, r.version) for r in every] == [("r-1", 1), ("r-3", 1), ("r-3", 2)]
-
-    def test_concurrent_saves_of_one_version_let_exactly_one_win(self) -> None:
-        self.require_concurrency()
-        repository = self.make_repository()
-        repository.add(self.make_rule())
-        outcomes: list[str] = []
-
-        def save(number: int) -> None:
-            try:
-                changed = self.make_rule(version=2, name=f"Writer {number}")
-                repository.save(changed, expected_version=1)
-                outcomes.append("saved")
-            except ConcurrencyConflictError:
-                outcomes.append("conflict")
-
-        run_in_threads(save, count=self.thread_count)
-        assert outcomes.count("saved") == 1
-        assert len(repository.versions(RuleId("r-1"))) == 2

@@ -1,11 +1,12 @@
 """The building blocks of the in-memory repositories: a versioned store and its indexes.
 
-None of these classes lock: the repositories that own them hold one lock around every call,
-so that a store and its indexes always change together.
+:class:`GuardedStore` holds one re-entrant lock around every call, so that a store and its
+indexes always change together; the other classes do not lock and are used only behind it.
 """
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, Protocol, TypeVar
@@ -17,7 +18,14 @@ from crmcore.errors import (
     EntityNotFoundError,
 )
 
-__all__ = ["Identified", "KeyIndex", "PrefixIndex", "VersionedStore", "require_version_bump"]
+__all__ = [
+    "GuardedStore",
+    "Identified",
+    "KeyIndex",
+    "PrefixIndex",
+    "VersionedStore",
+    "require_version_bump",
+]
 
 
 class Identified(Protocol):
@@ -170,3 +178,55 @@ class VersionedStore(Generic[V]):
         self._entities[entity.id] = entity
         for index in self._indexes:
             index.insert(entity)
+
+
+class GuardedStore(Generic[V]):
+    """A :class:`VersionedStore` behind one re-entrant lock: what a reference repository of
+    versioned entities holds, so that each call sees and changes store and indexes whole.
+
+    A query that reads several indexes at once holds :attr:`lock` around them itself.
+    """
+
+    def __init__(self, entity_type: str, indexes: Sequence[Index[V]]) -> None:
+        self.lock = threading.RLock()
+        self._store = VersionedStore(entity_type, indexes)
+
+    def __len__(self) -> int:
+        with self.lock:
+            return len(self._store)
+
+    def get(self, entity_id: str) -> V:
+        """The entity with ``entity_id``, else ``EntityNotFoundError``."""
+        with self.lock:
+            return self._store.get(entity_id)
+
+    def add(self, entity: V) -> None:
+        """Store a new entity, else ``DuplicateEntityError``."""
+        with self.lock:
+            self._store.add(entity)
+
+    def save(self, entity: V, *, expected_version: int) -> None:
+        """Replace the stored entity if it is at ``expected_version`` and ``entity`` is past it."""
+        with self.lock:
+            self._store.save(entity, expected_version=expected_version)
+
+    def ordered(self, ids: Iterable[str] | None = None) -> list[V]:
+        """The entities with ``ids`` (every entity when ``None``), ordered by id."""
+        with self.lock:
+            return self._store.ordered(ids)
+
+    def matching(self, filters: Iterable[tuple[KeyIndex[V], Hashable | None]]) -> list[V]:
+        """The entities under every ``(index, key)`` given, ordered by id; a ``None`` key
+        does not filter, so that a query's optional filters pass straight through."""
+        with self.lock:
+            chosen: set[str] | None = None
+            for index, key in filters:
+                if key is not None:
+                    found = index.lookup(key)
+                    chosen = found if chosen is None else chosen & found
+            return self._store.ordered(chosen)
+
+    def under_any(self, index: KeyIndex[V], keys: Iterable[Hashable]) -> list[V]:
+        """The entities under at least one of ``keys`` in ``index``, ordered by id."""
+        with self.lock:
+            return self._store.ordered(set().union(*(index.lookup(key) for key in keys)))

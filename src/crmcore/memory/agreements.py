@@ -19,7 +19,7 @@ from crmcore.agreements.model import Agreement
 from crmcore.agreements.pricing import PastSale
 from crmcore.errors import DomainValidationError
 from crmcore.ids import AgreementId, EntityRef, PartnerId
-from crmcore.memory._store import KeyIndex, VersionedStore
+from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.money import Money
 
 __all__ = ["MemoryAgreementRepository", "MemoryPriceList", "MemorySalesHistory"]
@@ -31,7 +31,6 @@ class MemoryAgreementRepository:
     """Agreements in memory: the reference :class:`~crmcore.agreements.AgreementRepository`."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_partner: KeyIndex[Agreement] = KeyIndex(
             lambda agreement: [agreement.partner_id] if agreement.partner_id else []
         )
@@ -39,57 +38,49 @@ class MemoryAgreementRepository:
             lambda agreement: [agreement.base_id] if agreement.base_id else []
         )
         self._by_kind: KeyIndex[Agreement] = KeyIndex(lambda agreement: [agreement.kind])
-        self._store: VersionedStore[Agreement] = VersionedStore(
+        self._store: GuardedStore[Agreement] = GuardedStore(
             AGREEMENT, [self._by_partner, self._by_base, self._by_kind]
         )
 
     def get(self, agreement_id: AgreementId) -> Agreement:
         """The agreement with this id, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(agreement_id)
+        return self._store.get(agreement_id)
 
     def add(self, agreement: Agreement) -> None:
         """Store a new agreement, else ``DuplicateEntityError``."""
-        with self._lock:
-            self._store.add(agreement)
+        self._store.add(agreement)
 
     def save(self, agreement: Agreement, *, expected_version: int) -> None:
         """Store a changed agreement if the stored one is at ``expected_version``."""
-        with self._lock:
-            self._store.save(agreement, expected_version=expected_version)
+        self._store.save(agreement, expected_version=expected_version)
 
     def of_partner(
         self, partner_id: PartnerId, *, status: AgreementStatus | None = None
     ) -> list[Agreement]:
         """The partner's individual agreements (with ``status`` when given), ordered by
         ``valid_from``, then id."""
-        with self._lock:
-            found = self._store.ordered(self._by_partner.lookup(partner_id))
+        found = self._store.under_any(self._by_partner, [partner_id])
         found.sort(key=lambda agreement: agreement.valid_from)
         return [a for a in found if status is None or a.status is status]
 
     def based_on(self, base_id: AgreementId) -> list[Agreement]:
         """The individual agreements based on ``base_id``, ordered by id."""
-        with self._lock:
-            return self._store.ordered(self._by_base.lookup(base_id))
+        return self._store.under_any(self._by_base, [base_id])
 
     def of_kind(
         self, kind: AgreementKind, *, status: AgreementStatus | None = None
     ) -> list[Agreement]:
         """The agreements of ``kind`` (with ``status`` when given), ordered by id."""
-        with self._lock:
-            found = self._store.ordered(self._by_kind.lookup(kind))
+        found = self._store.under_any(self._by_kind, [kind])
         return [a for a in found if status is None or a.status is status]
 
     def iterate(self) -> Iterator[Agreement]:
         """Every agreement, ordered by id (a snapshot taken when called)."""
-        with self._lock:
-            return iter(self._store.ordered())
+        return iter(self._store.ordered())
 
     def count(self) -> int:
         """How many agreements are stored."""
-        with self._lock:
-            return len(self._store)
+        return len(self._store)
 
 
 class MemoryPriceList:

@@ -7,14 +7,13 @@ method; a failing call raises before it changes anything.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Final
 
 from crmcore.claims.kinds import ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.ids import ClaimId, PartnerId
-from crmcore.memory._store import KeyIndex, VersionedStore
+from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.validation import aware_datetime, optional, raise_violations
 
 __all__ = ["MemoryClaimRepository"]
@@ -27,27 +26,23 @@ class MemoryClaimRepository:
     """Claims in memory: the reference :class:`~crmcore.claims.ClaimRepository`."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_status: KeyIndex[Claim] = KeyIndex(lambda claim: [claim.status])
         self._by_department: KeyIndex[Claim] = KeyIndex(lambda claim: [claim.department])
         self._by_partner: KeyIndex[Claim] = KeyIndex(lambda claim: [claim.claimant.partner_id])
         indexes = [self._by_status, self._by_department, self._by_partner]
-        self._store: VersionedStore[Claim] = VersionedStore(CLAIM, indexes)
+        self._store: GuardedStore[Claim] = GuardedStore(CLAIM, indexes)
 
     def get(self, claim_id: ClaimId) -> Claim:
         """The claim with this id, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(claim_id)
+        return self._store.get(claim_id)
 
     def add(self, claim: Claim) -> None:
         """Store a new claim, else ``DuplicateEntityError``."""
-        with self._lock:
-            self._store.add(claim)
+        self._store.add(claim)
 
     def save(self, claim: Claim, *, expected_version: int) -> None:
         """Store a changed claim if the stored one is at ``expected_version``."""
-        with self._lock:
-            self._store.save(claim, expected_version=expected_version)
+        self._store.save(claim, expected_version=expected_version)
 
     def find(
         self,
@@ -70,13 +65,7 @@ class MemoryClaimRepository:
             (self._by_department, department),
             (self._by_partner, partner_id),
         )
-        with self._lock:
-            chosen: set[str] | None = None
-            for index, key in filters:
-                if key is not None:
-                    found = index.lookup(key)
-                    chosen = found if chosen is None else chosen & found
-            claims = self._store.ordered(chosen)
+        claims = self._store.matching(filters)
         claims = [
             claim
             for claim in claims
@@ -90,9 +79,7 @@ class MemoryClaimRepository:
         """Open claims not waiting for their claimant that have passed a due date at ``now``,
         ordered by resolution due date, then id."""
         raise_violations(aware_datetime("now", now))
-        with self._lock:
-            ids = set().union(*(self._by_status.lookup(status) for status in _OPEN))
-            claims = self._store.ordered(ids)
+        claims = self._store.under_any(self._by_status, _OPEN)
         found = [claim for claim in claims if claim.is_overdue(now)]
         found.sort(key=lambda claim: claim.resolution_due)
         return found

@@ -19,7 +19,7 @@ from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, DuplicateEntityError
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
-from crmcore.memory._store import KeyIndex, VersionedStore
+from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.validation import aware_datetime, plain_date, raise_violations
 
 __all__ = ["MemoryDealRepository", "MemoryPipelineRepository", "MemoryStageLog"]
@@ -40,62 +40,52 @@ class MemoryPipelineRepository:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_kind: KeyIndex[Pipeline] = KeyIndex(lambda pipeline: [pipeline.kind])
-        self._store: VersionedStore[Pipeline] = VersionedStore(PIPELINE, [self._by_kind])
+        self._store: GuardedStore[Pipeline] = GuardedStore(PIPELINE, [self._by_kind])
 
     def get(self, pipeline_id: PipelineId) -> Pipeline:
         """The pipeline with this id, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(pipeline_id)
+        return self._store.get(pipeline_id)
 
     def add(self, pipeline: Pipeline) -> None:
         """Store a new pipeline, else ``DuplicateEntityError``."""
-        with self._lock:
-            self._store.add(pipeline)
+        self._store.add(pipeline)
 
     def save(self, pipeline: Pipeline, *, expected_version: int) -> None:
         """Store a changed pipeline if the stored one is at ``expected_version``."""
-        with self._lock:
-            self._store.save(pipeline, expected_version=expected_version)
+        self._store.save(pipeline, expected_version=expected_version)
 
     def of_kind(self, kind: DealKind) -> list[Pipeline]:
         """The pipelines of ``kind``, ordered by id."""
-        with self._lock:
-            return self._store.ordered(self._by_kind.lookup(kind))
+        return self._store.under_any(self._by_kind, [kind])
 
     def iterate(self) -> Iterator[Pipeline]:
         """Every pipeline, ordered by id (a snapshot)."""
-        with self._lock:
-            return iter(self._store.ordered())
+        return iter(self._store.ordered())
 
 
 class MemoryDealRepository:
     """Deals in memory: the reference :class:`~crmcore.deals.DealRepository`."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_partner: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.partner_id])
         self._by_pipeline: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.pipeline_id])
         self._by_status: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.status])
         self._by_manager: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.responsible_manager])
         indexes = [self._by_partner, self._by_pipeline, self._by_status, self._by_manager]
-        self._store: VersionedStore[Deal] = VersionedStore(DEAL, indexes)
+        self._store: GuardedStore[Deal] = GuardedStore(DEAL, indexes)
 
     def get(self, deal_id: DealId) -> Deal:
         """The deal with this id, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(deal_id)
+        return self._store.get(deal_id)
 
     def add(self, deal: Deal) -> None:
         """Store a new deal, else ``DuplicateEntityError``."""
-        with self._lock:
-            self._store.add(deal)
+        self._store.add(deal)
 
     def save(self, deal: Deal, *, expected_version: int) -> None:
         """Store a changed deal if the stored one is at ``expected_version``."""
-        with self._lock:
-            self._store.save(deal, expected_version=expected_version)
+        self._store.save(deal, expected_version=expected_version)
 
     def find(
         self,
@@ -112,20 +102,13 @@ class MemoryDealRepository:
             (self._by_status, status),
             (self._by_manager, responsible_manager),
         )
-        with self._lock:
-            chosen: set[str] | None = None
-            for index, key in filters:
-                if key is not None:
-                    found = index.lookup(key)
-                    chosen = found if chosen is None else chosen & found
-            return self._store.ordered(chosen)
+        return self._store.matching(filters)
 
     def closing_between(self, start: date, end: date) -> list[Deal]:
         """Open deals expected to close on or after ``start`` and before ``end``, ordered by
         expected close, then id."""
         raise_violations([*plain_date("start", start), *plain_date("end", end)])
-        with self._lock:
-            deals = self._store.ordered(self._by_status.lookup(DealStatus.OPEN))
+        deals = self._store.under_any(self._by_status, [DealStatus.OPEN])
         closing = [
             deal
             for deal in deals
@@ -135,13 +118,11 @@ class MemoryDealRepository:
 
     def iterate(self) -> Iterator[Deal]:
         """Every deal, ordered by id (a snapshot)."""
-        with self._lock:
-            return iter(self._store.ordered())
+        return iter(self._store.ordered())
 
     def count(self) -> int:
         """How many deals are stored."""
-        with self._lock:
-            return len(self._store)
+        return len(self._store)
 
 
 class MemoryStageLog:

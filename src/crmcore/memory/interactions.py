@@ -7,14 +7,13 @@ lock guards every method; a failing call raises before it changes anything.
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Final
 
 from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.kinds import InteractionStatus
 from crmcore.interactions.model import Interaction
-from crmcore.memory._store import KeyIndex, VersionedStore
+from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.validation import aware_datetime, non_negative_int, optional, raise_violations
 
 __all__ = ["MemoryInteractionRepository"]
@@ -32,55 +31,46 @@ class MemoryInteractionRepository:
     :class:`~crmcore.interactions.InteractionRepository`."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_user: KeyIndex[Interaction] = KeyIndex(lambda i: [i.responsible])
         self._by_partner: KeyIndex[Interaction] = KeyIndex(lambda i: [i.partner_id])
         self._by_chain: KeyIndex[Interaction] = KeyIndex(lambda i: [i.chain])
         self._by_status: KeyIndex[Interaction] = KeyIndex(lambda i: [i.status])
         indexes = [self._by_user, self._by_partner, self._by_chain, self._by_status]
-        self._store: VersionedStore[Interaction] = VersionedStore(INTERACTION, indexes)
+        self._store: GuardedStore[Interaction] = GuardedStore(INTERACTION, indexes)
 
     def get(self, interaction_id: InteractionId) -> Interaction:
         """The interaction with this id, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(interaction_id)
+        return self._store.get(interaction_id)
 
     def add(self, interaction: Interaction) -> None:
         """Store a new interaction, else ``DuplicateEntityError``."""
-        with self._lock:
-            self._store.add(interaction)
+        self._store.add(interaction)
 
     def save(self, interaction: Interaction, *, expected_version: int) -> None:
         """Store a changed interaction if the stored one is at ``expected_version``."""
-        with self._lock:
-            self._store.save(interaction, expected_version=expected_version)
-
-    def _pending_ids(self) -> set[str]:
-        return set().union(*(self._by_status.lookup(status) for status in _PENDING))
+        self._store.save(interaction, expected_version=expected_version)
 
     def pending(self, user: UserId) -> list[Interaction]:
         """The pending interactions of ``user``, ordered by start, then id."""
-        with self._lock:
-            found = self._store.ordered(self._by_user.lookup(user) & self._pending_ids())
+        found = [i for i in self._store.under_any(self._by_user, [user]) if i.status in _PENDING]
         found.sort(key=lambda i: i.start)
         return found
 
     def overdue(self, now: datetime, *, user: UserId | None = None) -> list[Interaction]:
         """Pending interactions (of ``user``) that ended before ``now``, by end, then id."""
         _moments(now=now)
-        with self._lock:
-            ids = self._pending_ids()
-            if user is not None:
-                ids &= self._by_user.lookup(user)
-            found = [i for i in self._store.ordered(ids) if i.is_overdue(now)]
+        found = [
+            i
+            for i in self._store.under_any(self._by_status, _PENDING)
+            if (user is None or i.responsible == user) and i.is_overdue(now)
+        ]
         found.sort(key=lambda i: i.end)
         return found
 
     def of_user(self, user: UserId, *, start: datetime, end: datetime) -> list[Interaction]:
         """The interactions of ``user`` overlapping ``[start, end)``, by start, then id."""
         _moments(start=start, end=end)
-        with self._lock:
-            found = self._store.ordered(self._by_user.lookup(user))
+        found = self._store.under_any(self._by_user, [user])
         found = [i for i in found if i.start < end and (i.end > start or i.start >= start)]
         found.sort(key=lambda i: i.start)
         return found
@@ -88,21 +78,18 @@ class MemoryInteractionRepository:
     def history(self, partner_id: PartnerId, *, limit: int | None = None) -> list[Interaction]:
         """The interactions with a partner by start descending, then id; up to ``limit``."""
         raise_violations(optional(non_negative_int)("limit", limit))
-        with self._lock:
-            found = self._store.ordered(self._by_partner.lookup(partner_id))
+        found = self._store.under_any(self._by_partner, [partner_id])
         found.sort(key=lambda i: i.start, reverse=True)
         return found if limit is None else found[:limit]
 
     def chain(self, subject: EntityRef) -> list[Interaction]:
         """The chain about ``subject``, by start, then id."""
-        with self._lock:
-            found = self._store.ordered(self._by_chain.lookup(subject))
+        found = self._store.under_any(self._by_chain, [subject])
         found.sort(key=lambda i: i.start)
         return found
 
     def reminding(self, since: datetime, now: datetime) -> list[Interaction]:
         """Pending interactions with a reminder due in ``(since, now]``, by id."""
         _moments(since=since, now=now)
-        with self._lock:
-            found = self._store.ordered(self._pending_ids())
+        found = self._store.under_any(self._by_status, _PENDING)
         return [i for i in found if any(since < m <= now for m in i.reminder_moments())]

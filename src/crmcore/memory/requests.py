@@ -8,12 +8,11 @@ changes anything.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection
 from datetime import datetime
 
 from crmcore.ids import PartnerId, RequestId, UserId
-from crmcore.memory._store import KeyIndex, VersionedStore
+from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import REQUEST, Request
@@ -30,7 +29,6 @@ class MemoryRequestRepository:
     """Requests in memory: the reference :class:`~crmcore.requests.RequestRepository`."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_status: KeyIndex[Request] = KeyIndex(lambda r: [r.status])
         self._by_source: KeyIndex[Request] = KeyIndex(lambda r: [r.source])
         self._by_manager: KeyIndex[Request] = KeyIndex(lambda r: [r.responsible_manager])
@@ -43,22 +41,19 @@ class MemoryRequestRepository:
             self._by_partner,
             self._by_contact,
         ]
-        self._store: VersionedStore[Request] = VersionedStore(REQUEST, indexes)
+        self._store: GuardedStore[Request] = GuardedStore(REQUEST, indexes)
 
     def get(self, request_id: RequestId) -> Request:
         """The request with this id, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(request_id)
+        return self._store.get(request_id)
 
     def add(self, request: Request) -> None:
         """Store a new request, else ``DuplicateEntityError``."""
-        with self._lock:
-            self._store.add(request)
+        self._store.add(request)
 
     def save(self, request: Request, *, expected_version: int) -> None:
         """Store a changed request if the stored one is at ``expected_version``."""
-        with self._lock:
-            self._store.save(request, expected_version=expected_version)
+        self._store.save(request, expected_version=expected_version)
 
     def find(
         self,
@@ -83,13 +78,7 @@ class MemoryRequestRepository:
             (self._by_manager, manager),
             (self._by_partner, partner_id),
         )
-        with self._lock:
-            chosen: set[str] | None = None
-            for index, key in filters:
-                if key is not None:
-                    found = index.lookup(key)
-                    chosen = found if chosen is None else chosen & found
-            requests = self._store.ordered(chosen)
+        requests = self._store.matching(filters)
         found_requests = [
             request
             for request in requests
@@ -116,9 +105,7 @@ class MemoryRequestRepository:
             ]
         )
         keys = [f"phone:{p.number}" for p in phones] + [f"email:{e.key}" for e in emails]
-        with self._lock:
-            ids = set().union(*(self._by_contact.lookup(key) for key in keys))
-            requests = self._store.ordered(ids)
+        requests = self._store.under_any(self._by_contact, keys)
         found = [request for request in requests if request.received_at >= received_from]
         found.sort(key=lambda request: request.received_at)
         return found

@@ -6,13 +6,12 @@ every method, and a failing call raises before it changes anything.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import Final
 
 from crmcore.errors import EntityNotFoundError
 from crmcore.ids import RuleId
-from crmcore.memory._store import KeyIndex, VersionedStore
+from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.rules.model import Rule
 
 __all__ = ["MemoryFacts", "MemoryRuleRepository"]
@@ -25,31 +24,29 @@ class MemoryRuleRepository:
     :class:`~crmcore.rules.RuleRepository`."""
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
         self._by_entity: KeyIndex[Rule] = KeyIndex(lambda rule: [rule.trigger.entity])
-        self._store: VersionedStore[Rule] = VersionedStore(RULE, [self._by_entity])
+        self._store: GuardedStore[Rule] = GuardedStore(RULE, [self._by_entity])
         self._history: dict[str, list[Rule]] = {}
 
     def get(self, rule_id: RuleId) -> Rule:
         """The latest version of the rule, else ``EntityNotFoundError``."""
-        with self._lock:
-            return self._store.get(rule_id)
+        return self._store.get(rule_id)
 
     def add(self, rule: Rule) -> None:
         """Store a new rule, else ``DuplicateEntityError``."""
-        with self._lock:
+        with self._store.lock:
             self._store.add(rule)
             self._history[rule.id] = [rule]
 
     def save(self, rule: Rule, *, expected_version: int) -> None:
         """Store a new version if the latest stored one is at ``expected_version``."""
-        with self._lock:
+        with self._store.lock:
             self._store.save(rule, expected_version=expected_version)
             self._history[rule.id].append(rule)
 
     def versions(self, rule_id: RuleId) -> tuple[Rule, ...]:
         """Every version of the rule, oldest first, else ``EntityNotFoundError``."""
-        with self._lock:
+        with self._store.lock:
             if rule_id not in self._history:
                 raise EntityNotFoundError(RULE, rule_id)
             return tuple(self._history[rule_id])
@@ -58,7 +55,7 @@ class MemoryRuleRepository:
         self, *, entity: str | None = None, enabled: bool | None = None, all_versions: bool = False
     ) -> tuple[Rule, ...]:
         """Latest (or all) versions by id then version, filtered by entity and ``enabled``."""
-        with self._lock:
+        with self._store.lock:
             ids = None if entity is None else self._by_entity.lookup(entity)
             latest = self._store.ordered(ids)
             chosen = [r for r in latest if enabled is None or r.enabled is enabled]

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, TypeVar, cast, overload
 
 import attrs
 
@@ -39,6 +39,7 @@ __all__ = [
 
 K = TypeVar("K")
 V = TypeVar("V")
+D = TypeVar("D")
 
 Check = Callable[[str, Any], Iterable[Violation]]
 """A check gets the field name and the value and yields what is wrong with it."""
@@ -107,6 +108,19 @@ class FrozenMap(Mapping[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    # The mixins of Mapping answer ``get`` and ``in`` through ``__getitem__`` and a caught
+    # KeyError; events' changes are read this way on every rule evaluation.
+    @overload
+    def get(self, key: K, /) -> V | None: ...
+    @overload
+    def get(self, key: K, /, default: V | D) -> V | D: ...
+    def get(self, key: K, /, default: object = None) -> object:
+        """The value of ``key``, or ``default`` when there is none."""
+        return self._items.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
 
     def __hash__(self) -> int:
         return hash(frozenset(self._items.items()))

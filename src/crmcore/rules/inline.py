@@ -4,12 +4,18 @@ The commonest conditions compare a field of the record with a literal (``amount 
 ``region eq "Siberia"``). For those, one closure reads the field, makes it plain and
 compares, instead of a chain of calls; each gives the same answer as the operator's own
 ``test``, which the property tests check through the explain path.
+
+A value of the very class of the literal (a ``str`` for a text literal, a ``Decimal`` for an
+amount) is plain already, since making a builtin value plain leaves it as it is; only other
+values go through the field type's plain-making function.
 """
 
 from __future__ import annotations
 
 import operator as python
 from collections.abc import Callable, Hashable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from crmcore.rules.operators import OPERATORS, Operator
@@ -20,6 +26,9 @@ __all__ = ["inline_test"]
 Direct = tuple[str, Callable[[object], object] | None]
 Test = Callable[[Scope], bool]
 
+# Builtin classes that every plain-making function returns unchanged.
+_PLAIN: Final = frozenset({str, int, bool, Decimal, date, datetime})
+
 
 def inline_test(name: str, operator: Operator, direct: Direct, value: Any) -> Test | None:
     """A fused test of built-in operator ``name``, or ``None`` where none applies."""
@@ -29,12 +38,28 @@ def inline_test(name: str, operator: Operator, direct: Direct, value: Any) -> Te
     return None if make is None else make(direct, value)
 
 
+def _plain_class(*values: object) -> type | None:
+    """The one builtin class of ``values`` a read value may have to skip making it plain."""
+    classes = {value.__class__ for value in values}
+    if len(classes) != 1:
+        return None
+    (found,) = classes
+    return found if found in _PLAIN else None
+
+
 def _equal(direct: Direct, value: Any) -> Test | None:
     field, normal = direct
     if normal is None:
         return lambda scope: bool(scope.field(field) == value)
-    made_plain = normal
-    return lambda scope: bool(made_plain(scope.field(field)) == value)
+    kind = _plain_class(value)
+
+    def test(scope: Scope) -> bool:
+        found = scope.field(field)
+        if found.__class__ is kind:
+            return found == value  # type: ignore[no-any-return]  # a builtin's equality
+        return bool(normal(found) == value)
+
+    return test
 
 
 def _member(direct: Direct, value: Any) -> Test | None:
@@ -42,10 +67,11 @@ def _member(direct: Direct, value: Any) -> Test | None:
         return None
     field, normal = direct
     members = frozenset(value)
+    kind = _plain_class(*value)
 
     def test(scope: Scope) -> bool:
         found = scope.field(field)
-        if normal is not None:
+        if found.__class__ is not kind and normal is not None:
             found = normal(found)
         try:
             return found in members
@@ -55,7 +81,11 @@ def _member(direct: Direct, value: Any) -> Test | None:
     return test
 
 
-def _text(method: Callable[[str, str], bool]) -> Callable[[Direct, Any], Test | None]:
+def _text(name: str, method: Callable[[str, str], bool]) -> Callable[[Direct, Any], Test | None]:
+    """Text operator ``name`` on text read as it is, casefolded; other values (a list of words
+    for ``contains``) go to the operator's own test."""
+    other = OPERATORS[name].test
+
     def make(direct: Direct, value: Any) -> Test | None:
         field, normal = direct
         if not isinstance(value, str) or normal is plain:  # lists keep the operator's test
@@ -65,9 +95,9 @@ def _text(method: Callable[[str, str], bool]) -> Callable[[Direct, Any], Test | 
         def test(scope: Scope) -> bool:
             found = scope.field(field)
             if found.__class__ is not str:
-                found = normal(found) if normal is not None else found
+                found = found if normal is None else normal(found)
                 if not isinstance(found, str):
-                    return False
+                    return bool(other(found, value))
             return method(found.casefold(), folded)
 
         return test
@@ -75,42 +105,56 @@ def _text(method: Callable[[str, str], bool]) -> Callable[[Direct, Any], Test | 
     return make
 
 
-def _ordered(compare: Callable[[Any, Any], bool]) -> Callable[[Direct, Any], Test | None]:
+def _ordered(compare: Callable[[Any, Any], Any]) -> Callable[[Direct, Any], Test | None]:
     def make(direct: Direct, value: Any) -> Test | None:
+        if value is None:
+            return None
         field, normal = direct
+        kind = _plain_class(value)
 
         def test(scope: Scope) -> bool:
             found = scope.field(field)
-            if normal is not None:
-                found = normal(found)
-            if found is None:
-                return False
+            if found.__class__ is not kind:
+                found = found if normal is None else normal(found)
+                if found is None:
+                    return False
             try:
                 return bool(compare(found, value))
             except TypeError:
                 return False
 
-        return None if value is None else test
+        return test
 
     return make
 
 
-def _within(bounds: Any) -> Callable[[Any, Any], bool]:
-    return lambda found, _: bool(bounds[0] <= found <= bounds[1])
-
-
 def _between(direct: Direct, value: Any) -> Test | None:
-    if value[0] is None or value[1] is None:
+    low, high = value
+    if low is None or high is None:
         return None
-    return _ordered(_within(value))(direct, value)
+    field, normal = direct
+    kind = _plain_class(low, high)
+
+    def test(scope: Scope) -> bool:
+        found = scope.field(field)
+        if found.__class__ is not kind:
+            found = found if normal is None else normal(found)
+            if found is None:
+                return False
+        try:
+            return bool(low <= found <= high)
+        except TypeError:
+            return False
+
+    return test
 
 
 _MAKERS: Final[dict[str, Callable[[Direct, Any], Test | None]]] = {
     "eq": _equal,
     "in": _member,
-    "starts_with": _text(str.startswith),
-    "ends_with": _text(str.endswith),
-    "contains": _text(lambda found, part: part in found),
+    "starts_with": _text("starts_with", str.startswith),
+    "ends_with": _text("ends_with", str.endswith),
+    "contains": _text("contains", python.contains),
     "gt": _ordered(python.gt),
     "ge": _ordered(python.ge),
     "lt": _ordered(python.lt),

@@ -5,7 +5,7 @@ templates."""
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -187,6 +187,35 @@ def test_compiled_conditions_agree_with_their_explanation(
     condition: Condition, record: dict[str, Any]
 ) -> None:
     _agree(condition, record)
+
+
+_ZONES = st.sampled_from((UTC, timezone(timedelta(hours=10)), timezone(timedelta(hours=-8))))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.datetimes(min_value=datetime(2025, 1, 1), timezones=_ZONES), min_size=1, max_size=4
+    ),
+    st.integers(-30, 30),
+)
+def test_relative_dates_follow_every_moment_asked_with(nows: list[datetime], days: int) -> None:
+    text = f"today + {days} days" if days >= 0 else f"today - {-days} days"
+    due = FieldCondition(field="expected_close", op="eq", value=text)
+    later = FieldCondition(field="created_at", op="lt", value="now - 2 hours")
+    compiled = [
+        compile_condition(leaf, entity="deal", schemas=SCHEMAS, operators=OPERATORS)
+        for leaf in (due, later)
+    ]
+    for now in nows + [moment.replace() for moment in reversed(nows)]:
+        record = {
+            "expected_close": now.date() + timedelta(days=days),
+            "created_at": now - timedelta(hours=2, seconds=1),
+        }
+        scope = Scope(_CHANGED, record, now=now)
+        assert all(condition.evaluate(scope) for condition in compiled)
+        record["created_at"] = now - timedelta(hours=2)
+        assert not compiled[1].evaluate(Scope(_CHANGED, record, now=now))
 
 
 _EVENTS = (DealOpened, DealChanged, DealMoved, DealWon, DealLost)

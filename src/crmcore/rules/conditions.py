@@ -87,26 +87,58 @@ def _not(inner: CompiledCondition, path: str) -> CompiledCondition:
         trace.insert(at, NodeTrace(path=path, op="not", result=result))
         return result
 
-    return CompiledCondition(evaluate=lambda scope: not inner.evaluate(scope), explain=explain)
+    negated = inner.evaluate
+    return CompiledCondition(evaluate=lambda scope: not negated(scope), explain=explain)
 
 
-def _group(children: tuple[CompiledCondition, ...], path: str, *, every: bool) -> CompiledCondition:
-    evaluators = tuple(child.evaluate for child in children)
-    combine = all if every else any
+Test = Callable[[Scope], bool]
 
-    def evaluate_all(scope: Scope) -> bool:
-        for check in evaluators:  # noqa: SIM110 - a plain loop beats all() on the hot path
-            if not check(scope):
+
+def _every(tests: tuple[Test, ...]) -> Test:
+    """Whether all ``tests`` hold, stopping at the first that does not; one test is itself,
+    two or three are joined by ``and`` without a loop."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scope: first(scope) and second(scope)
+    if len(tests) == 3:
+        first, second, third = tests
+        return lambda scope: first(scope) and second(scope) and third(scope)
+
+    def every(scope: Scope) -> bool:
+        for test in tests:  # noqa: SIM110 - a plain loop beats all() on the hot path
+            if not test(scope):
                 return False
         return True
 
-    def evaluate_any(scope: Scope) -> bool:
-        for check in evaluators:  # noqa: SIM110 - a plain loop beats any() on the hot path
-            if check(scope):
+    return every
+
+
+def _either(tests: tuple[Test, ...]) -> Test:
+    """Whether any of ``tests`` holds, stopping at the first that does; shaped as
+    :func:`_every`."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scope: first(scope) or second(scope)
+    if len(tests) == 3:
+        first, second, third = tests
+        return lambda scope: first(scope) or second(scope) or third(scope)
+
+    def either(scope: Scope) -> bool:
+        for test in tests:  # noqa: SIM110 - a plain loop beats any() on the hot path
+            if test(scope):
                 return True
         return False
 
-    evaluate = evaluate_all if every else evaluate_any
+    return either
+
+
+def _group(children: tuple[CompiledCondition, ...], path: str, *, every: bool) -> CompiledCondition:
+    tests = tuple(child.evaluate for child in children)
+    combine = all if every else any
 
     def explain(scope: Scope, trace: list[NodeTrace]) -> bool:
         at = len(trace)
@@ -115,7 +147,7 @@ def _group(children: tuple[CompiledCondition, ...], path: str, *, every: bool) -
         trace.insert(at, NodeTrace(path=path, op="all" if every else "any", result=result))
         return result
 
-    return CompiledCondition(evaluate=evaluate, explain=explain)
+    return CompiledCondition(evaluate=_every(tests) if every else _either(tests), explain=explain)
 
 
 def _compile_leaf(
@@ -135,8 +167,8 @@ def _compile_leaf(
     test = operator.test
     evaluate = _fast_test(leaf.op, operator, actual, expected)
     direct = None if operator.reads_change else direct_field(resolved)
-    if direct is not None and isinstance(expected, Constant):
-        evaluate = inline_test(leaf.op, operator, direct, expected.value) or evaluate
+    if direct is not None and not isinstance(leaf.value, FieldRef):
+        evaluate = inline_test(leaf.op, operator, direct, expected) or evaluate
 
     def explain(scope: Scope, trace: list[NodeTrace]) -> bool:
         seen, wanted = actual(scope), expected(scope)

@@ -1,9 +1,10 @@
 """Leaf tests on fields of the record itself, with the value bound and the read inlined.
 
 The commonest conditions compare a field of the record with a literal (``amount gt 100000``,
-``region eq "Siberia"``). For those, one closure reads the field, makes it plain and
-compares, instead of a chain of calls; each gives the same answer as the operator's own
-``test``, which the property tests check through the explain path.
+``region eq "Siberia"``) or a relative date (``expected_close lt "today + 3 days"``). For
+those, one closure reads the field, makes it plain and compares, instead of a chain of calls;
+each gives the same answer as the operator's own ``test``, which the property tests check
+through the explain path.
 
 A value of the very class of the literal (a ``str`` for a text literal, a ``Decimal`` for an
 amount) is plain already, since making a builtin value plain leaves it as it is; only other
@@ -19,7 +20,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from crmcore.rules.operators import OPERATORS, Operator
-from crmcore.rules.scope import Scope, plain
+from crmcore.rules.scope import Getter, Scope, plain
+from crmcore.rules.values import Constant
 
 __all__ = ["inline_test"]
 
@@ -30,12 +32,54 @@ Test = Callable[[Scope], bool]
 _PLAIN: Final = frozenset({str, int, bool, Decimal, date, datetime})
 
 
-def inline_test(name: str, operator: Operator, direct: Direct, value: Any) -> Test | None:
-    """A fused test of built-in operator ``name``, or ``None`` where none applies."""
+def inline_test(name: str, operator: Operator, direct: Direct, expected: Getter) -> Test | None:
+    """A fused test of built-in operator ``name`` against ``expected``, a literal or a value
+    that moves with the moment (a relative date); ``None`` where none applies."""
     if OPERATORS.get(name) is not operator:
         return None
+    if not isinstance(expected, Constant):
+        return _moving(name, direct, expected)
     make = _MAKERS.get(name)
-    return None if make is None else make(direct, value)
+    return None if make is None else make(direct, expected.value)
+
+
+def _moving(name: str, direct: Direct, expected: Getter) -> Test | None:
+    """An ordering against a relative date, as the operator's own test orders them; not for
+    a comparison with another field, whose value may be of any shape."""
+    compare = _ORDERINGS.get(name)
+    if compare is None:
+        return None
+    field, normal = direct
+
+    def test(scope: Scope) -> bool:
+        found = scope.field(field)
+        if normal is not None:
+            found = normal(found)
+        if found is None:
+            return False
+        bound = expected(scope)
+        if bound is None:
+            return False
+        try:
+            return bool(compare(found, bound))
+        except TypeError:
+            return False
+
+    return test
+
+
+def _within(found: Any, bounds: tuple[Any, Any]) -> Any:
+    low, high = bounds
+    return low <= found <= high
+
+
+_ORDERINGS: Final[dict[str, Callable[[Any, Any], Any]]] = {
+    "gt": python.gt,
+    "ge": python.ge,
+    "lt": python.lt,
+    "le": python.le,
+    "between": _within,
+}
 
 
 def _plain_class(*values: object) -> type | None:

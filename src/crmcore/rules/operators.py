@@ -96,10 +96,13 @@ def _text(compare: Callable[[str, str], bool]) -> Callable[[Any, Any], bool]:
     return test
 
 
+_text_contains: Final = _text(lambda a, e: e in a)
+
+
 def _contains(actual: Any, expected: Any) -> bool:
     if isinstance(actual, tuple):
         return expected in actual
-    return _text(lambda a, e: e in a)(actual, expected)
+    return _text_contains(actual, expected)
 
 
 def _is_empty(actual: Any, _: Any) -> bool:
@@ -114,7 +117,12 @@ def _matches(actual: Any, expected: Any) -> bool:
 
 def _between(actual: Any, expected: Any) -> bool:
     low, high = expected
-    return _ordered(lambda a, _: low <= a <= high)(actual, expected)
+    if actual is None:
+        return False
+    try:
+        return low <= actual <= high  # type: ignore[no-any-return]
+    except TypeError:
+        return False
 
 
 def _changed_from(change: Any, expected: Any) -> bool:

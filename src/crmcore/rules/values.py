@@ -3,7 +3,8 @@
 :func:`constant` turns a rule's JSON literal into the plain form of its field (a decimal
 string into a ``Decimal``, an ISO date into a ``date``) or says why it cannot;
 :func:`coerce` does so for an operator's whole value, relative dates included
-(``"today + 3 days"``, ``"now - 2 hours"``, ``"today + 2 working days"``).
+(``"today + 3 days"``, ``"now - 2 hours"``, ``"today + 2 working days"``), each worked out
+once for the moment an event is processed at, however many conditions name it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Final
 
 from crmcore.rules.operators import Arity, Operator, compile_regex
 from crmcore.rules.schemas import FieldSpec, FieldType
 from crmcore.rules.scope import Getter, Scope
 from crmcore.rules.triggers import shift_days
+from crmcore.workcalendar import WorkingCalendar
 
 __all__ = ["Constant", "coerce", "constant"]
 
@@ -30,24 +33,51 @@ def _relative(match: re.Match[str], spec: FieldSpec) -> Getter:
     count = int(amount or 0) * (-1 if sign == "-" else 1)
     if spec.type is FieldType.DATE and (anchor == "now" or unit in {"minute", "hour"}):
         raise ValueError("a date field compares with 'today [+|- N days|weeks|working days]'")
+    return _moment_of(anchor, count, unit, spec.type)
+
+
+@lru_cache(maxsize=1024)
+def _moment_of(anchor: str, count: int, unit: str | None, kind: FieldType) -> Getter:
+    """The moment ``anchor`` (today or now) shifted by ``count`` ``unit``s, as a function of
+    the scope, shared by every condition that names it.
+
+    It is worked out once for each moment and calendar it is asked with, not per condition
+    and event: one call of the engine passes one ``now``. The last answer sits in a single
+    list slot, read and replaced whole, so that threads never see a half-written one.
+    """
+    last: list[tuple[object, object, Any]] = [(None, None, None)]
 
     def moment(scope: Scope) -> date | datetime:
-        now = scope.now
-        if anchor == "now":
-            step = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}.get(unit or "")
-            days = count * (7 if unit == "week" else 1)
-            return now + step * count if step else _shift(now, days, unit, scope)
-        day = _shift(now, count * (7 if unit == "week" else 1), unit, scope).date()
-        if spec.type is FieldType.DATE:
-            return day
-        return datetime.combine(day, time(0), tzinfo=now.tzinfo)
+        now, calendar = scope.now, scope.calendar
+        seen = last[0]
+        if seen[0] is now and seen[1] is calendar:
+            return seen[2]  # type: ignore[no-any-return]
+        found = _shifted(anchor, count, unit, kind, now, calendar)
+        last[0] = (now, calendar, found)
+        return found
 
     return moment
 
 
-def _shift(now: datetime, days: int, unit: str | None, scope: Scope) -> datetime:
+def _shifted(
+    anchor: str, count: int, unit: str | None, kind: FieldType, now: datetime,
+    calendar: WorkingCalendar | None,
+) -> date | datetime:  # fmt: skip
+    if anchor == "now":
+        step = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}.get(unit or "")
+        days = count * (7 if unit == "week" else 1)
+        return now + step * count if step else _shift(now, days, unit, calendar)
+    day = _shift(now, count * (7 if unit == "week" else 1), unit, calendar).date()
+    if kind is FieldType.DATE:
+        return day
+    return datetime.combine(day, time(0), tzinfo=now.tzinfo)
+
+
+def _shift(
+    now: datetime, days: int, unit: str | None, calendar: WorkingCalendar | None
+) -> datetime:
     working = unit == "working day"
-    day = shift_days(now.date(), days, working=working, calendar=scope.calendar)
+    day = shift_days(now.date(), days, working=working, calendar=calendar)
     return datetime.combine(day, now.timetz())
 
 

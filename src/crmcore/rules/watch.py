@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Trigger, TriggerKind
-from crmcore.rules.schemas import SchemaRegistry
+from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import Scope, from_primitive, read
 from crmcore.rules.values import constant
 
@@ -42,6 +42,7 @@ STATUS_ACTIONS: Final = frozenset(
     }
 )
 _EMAIL: Final = {"incoming": TriggerKind.EMAIL_RECEIVED, "outgoing": TriggerKind.EMAIL_SENT}
+_AS_IS: Final = frozenset({FieldType.TEXT, FieldType.CHOICE, FieldType.INTEGER, FieldType.BOOLEAN})
 
 
 def trigger_kinds(event: DomainEvent) -> tuple[TriggerKind, ...]:
@@ -79,6 +80,9 @@ def compile_trigger(trigger: Trigger, schemas: SchemaRegistry) -> TriggerCheck:
     spec = schemas.resolve(trigger.entity, field).spec
     before = None if trigger.from_value is None else constant(spec, trigger.from_value)
     after = None if trigger.to_value is None else constant(spec, trigger.to_value)
+    # A change's value of these types is compared as it is: reading it plain only turns a
+    # list into a tuple, and neither equals a text, number or truth value.
+    same = None if spec.type in _AS_IS else spec
 
     def check(event: DomainEvent, scope: Scope) -> bool:
         change = event.changes.get(field)
@@ -87,9 +91,13 @@ def compile_trigger(trigger: Trigger, schemas: SchemaRegistry) -> TriggerCheck:
             return before is None and (
                 after is None or current == after or _value(current) == after
             )
-        if before is not None and from_primitive(spec, change.old) != before:
-            return False
-        return after is None or from_primitive(spec, change.new) == after
+        if before is not None:
+            old = change.old if same is None else from_primitive(same, change.old)
+            if old != before:
+                return False
+        if after is None:
+            return True
+        return bool((change.new if same is None else from_primitive(same, change.new)) == after)
 
     return check
 

@@ -23,6 +23,8 @@ def test_demo_tells_the_whole_story() -> None:
     assert "09:00 Europe/Moscow" in text
     assert "legal.tax_id: is not a valid INN" in text
     assert "partners stored before: 4, after: 4" in text
+    assert "stopped: may be ООО «Ромашка»" in text
+    assert "the event records the override: True" in text
     assert re.search(r"^\d+ events were published: .*partner\.registered", text, re.MULTILINE)
 
 

@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Final
 
-from crmcore.demo import agreements, claims, deals, interactions, partners, requests, rules
+from crmcore.demo import (
+    agreements,
+    claims,
+    deals,
+    duplicates,
+    interactions,
+    partners,
+    requests,
+    rules,
+)
 from crmcore.demo.world import World, table
 
 __all__ = ["CHAPTERS", "World", "demo_lines", "table"]
@@ -21,6 +30,7 @@ Chapter = Callable[[World, datetime], Iterator[str]]
 
 CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
     ("Partners and contacts", partners.chapter),
+    ("Duplicate control: a new partner that exists already", duplicates.chapter),
     ("Agreements, quotes and the compliance check", agreements.chapter),
     ("Deals: three kinds of sales process, gates, results and the funnel", deals.chapter),
     ("Requests: web intake, binding to a known client, conversion into a deal", requests.chapter),

@@ -22,6 +22,14 @@ from crmcore.partners.kinds import (
 from crmcore.partners.localtime import LocalTime, local_time
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
 from crmcore.partners.network import Environment, EnvironmentLink, EnvironmentNode, environment
+from crmcore.partners.registration import (
+    DuplicateCheck,
+    PossibleDuplicate,
+    PossibleDuplicates,
+    RegistryEntry,
+    RegistryLookup,
+    register_partner,
+)
 from crmcore.partners.repository import (
     ContactPersonRepository,
     PartnerRepository,
@@ -48,6 +56,7 @@ __all__ = [
     "ContactPersonChanged",
     "ContactPersonDraft",
     "ContactPersonRepository",
+    "DuplicateCheck",
     "Email",
     "EmailKind",
     "Environment",
@@ -65,6 +74,10 @@ __all__ = [
     "PartnerRole",
     "Phone",
     "PhoneKind",
+    "PossibleDuplicate",
+    "PossibleDuplicates",
+    "RegistryEntry",
+    "RegistryLookup",
     "Relationship",
     "RelationshipKind",
     "RelationshipLinked",
@@ -79,5 +92,6 @@ __all__ = [
     "environment",
     "link",
     "local_time",
+    "register_partner",
     "unlink",
 ]

@@ -97,8 +97,9 @@ def _import_event_modules() -> None:
 
 
 def _event_classes() -> dict[str, type[DomainEvent]]:
+    """Every event class by name, the base included (its instances are events too)."""
     found: dict[str, type[DomainEvent]] = {}
-    pending = list(DomainEvent.__subclasses__())
+    pending: list[type[DomainEvent]] = [DomainEvent]
     while pending:
         cls = pending.pop()
         found[cls.name] = cls
@@ -107,15 +108,31 @@ def _event_classes() -> dict[str, type[DomainEvent]]:
 
 
 def _configure_events(converter: Converter) -> None:
-    """Events carry their class's ``name`` under the key ``"type"`` (a tagged union)."""
+    """Events carry their class's ``name`` under the key ``"type"`` (a tagged union).
+
+    Each class gets its own hooks; ``DomainEvent`` dispatches to them by the event's class
+    when unstructuring and by the tag when structuring.
+    """
     classes = _event_classes()
+    unstructurers = {cls: _event_unstructurer(converter, cls) for cls in classes.values()}
+    structurers = {name: _event_structurer(converter, cls) for name, cls in classes.items()}
     for cls in classes.values():
-        converter.register_unstructure_hook(cls, _event_unstructurer(converter, cls))
-        converter.register_structure_hook(cls, _event_structurer(converter, cls))
-    converter.register_unstructure_hook(
-        DomainEvent, lambda event: converter.unstructure(event, type(event))
-    )
-    converter.register_structure_hook(DomainEvent, partial(_structure_event, converter, classes))
+        if cls is not DomainEvent:
+            converter.register_unstructure_hook(cls, unstructurers[cls])
+            converter.register_structure_hook(cls, structurers[cls.name])
+    converter.register_unstructure_hook(DomainEvent, partial(_unstructure_event, unstructurers))
+    converter.register_structure_hook(DomainEvent, partial(_structure_event, structurers))
+
+
+def _unstructure_event(
+    unstructurers: Mapping[type[DomainEvent], Callable[[Any], Any]], event: DomainEvent
+) -> Any:
+    unstructure = unstructurers.get(type(event))
+    if unstructure is None:
+        raise TypeError(
+            f"{type(event).__name__} was defined after this converter was made; make a new one"
+        )
+    return unstructure(event)
 
 
 def _event_unstructurer(converter: Converter, cls: type[DomainEvent]) -> Callable[[Any], Any]:
@@ -137,17 +154,17 @@ def _event_structurer(converter: Converter, cls: type[DomainEvent]) -> Callable[
 
 
 def _structure_event(
-    converter: Converter, classes: Mapping[str, type[DomainEvent]], value: Any, _: Any
+    structurers: Mapping[str, Callable[[Any, Any], Any]], value: Any, _: Any
 ) -> DomainEvent:
     if not isinstance(value, Mapping):
         raise TypeError("must be a mapping")
     if TAG not in value:
         raise DomainValidationError.single(TAG, "is required: it names the kind of event")
-    cls = classes.get(value[TAG]) if isinstance(value[TAG], str) else None
-    if cls is None:
-        message = "must be one of " + ", ".join(sorted(classes))
+    structure = structurers.get(value[TAG]) if isinstance(value[TAG], str) else None
+    if structure is None:
+        message = "must be one of " + ", ".join(sorted(structurers))
         raise DomainValidationError.single(TAG, message, value=value[TAG])
-    event: DomainEvent = converter.structure(value, cls)
+    event: DomainEvent = structure(value, None)
     return event
 
 

@@ -37,11 +37,11 @@ from crmcore.testing.strategies.partners import contact_persons, legal_data, par
 from crmcore.testing.strategies.requests import _request_strategies
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
-__all__ = ["_hypothesis_setup_hook"]
+__all__ = ["_hypothesis_setup_hook", "model_strategies"]
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register a strategy for each public model so that ``st.from_type`` draws valid ones."""
+def model_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
+    """The strategy of each public model, as :func:`_hypothesis_setup_hook` registers them."""
     registered: dict[type[Any], st.SearchStrategy[Any]] = {
         Money: money(),
         EntityRef: entity_refs(),
@@ -69,5 +69,10 @@ def _hypothesis_setup_hook() -> None:
     registered.update(_interaction_strategies())
     registered.update(_request_strategies())
     registered.update(rule_strategies())
-    for model, strategy in registered.items():
+    return registered
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register a strategy for each public model so that ``st.from_type`` draws valid ones."""
+    for model, strategy in model_strategies().items():
         st.register_type_strategy(model, strategy)

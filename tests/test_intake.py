@@ -25,17 +25,12 @@ from crmcore.intake import (
 from crmcore.partners import Email
 from crmcore.testing.strategies import hostile_payloads, hostile_texts
 
-
-def email(text: str, field: str) -> Email:
-    return Email.parse(text, field=field)
-
-
 FILE = IntakeForm(fields={"name": TextField(max_length=20), "size": IntegerField(maximum=1000)})
 FORM = IntakeForm(
     fields={
         "name": TextField(max_length=50),
         "message": TextField(max_length=200, multiline=True),
-        "email": ParsedField(parse=email, required=False),
+        "email": ParsedField(parse=Email.parse, required=False),
         "kind": ChoiceField(choices={"quality": 1, "delivery": 2}),
         "tags": ListField(item=TextField(max_length=10), max_items=3, required=False),
         "files": ListField(item=NestedField(form=FILE), max_items=2, required=False),

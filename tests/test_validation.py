@@ -23,6 +23,7 @@ from crmcore.validation import (
     finite_decimal,
     identifier,
     instance_of,
+    int_at_most,
     mapping_of,
     non_negative_int,
     optional,
@@ -217,3 +218,12 @@ def test_text_with_a_lone_surrogate_is_refused() -> None:
     assert [v.message for v in check("name", "A\ud800")] == [
         "must be valid Unicode (no lone surrogates)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "messages"),
+    [(0, []), (10, []), (11, ["must be at most 10"]), (-1, ["must be an integer >= 0"]),
+     (True, ["must be an integer >= 0"]), ("5", ["must be an integer >= 0"])],
+)  # fmt: skip
+def test_int_at_most_takes_counts_up_to_its_maximum(value: object, messages: list[str]) -> None:
+    assert [v.message for v in int_at_most(10)("limit", value)] == messages

@@ -134,11 +134,12 @@ class TextField:
 class ParsedField:
     """Text that ``parse`` turns into a value (an email, a phone), after cleaning.
 
-    ``parse(text, field)`` returns the value or raises ``DomainValidationError``; the
-    partners area's ``Email.parse`` and ``Phone.parse`` fit with a small adapter.
+    ``parse(text)`` returns the value or raises ``DomainValidationError``, whose violations
+    are reported under the form's field; the partners area's ``Email.parse`` and
+    ``Phone.parse`` fit as they are.
     """
 
-    parse: Callable[[str, str], object]
+    parse: Callable[[str], object]
     max_length: int = 254
     required: bool = True
 
@@ -148,7 +149,7 @@ class ParsedField:
         if problems:
             return None, problems
         try:
-            return self.parse(str(text), field), []
+            return self.parse(str(text)), []
         except DomainValidationError as error:
             return None, [attrs.evolve(v, field=field) for v in error.violations]
 

@@ -32,6 +32,7 @@ __all__ = [
     "freeze",
     "identifier",
     "instance_of",
+    "int_at_most",
     "non_negative_int",
     "optional",
     "unique",
@@ -270,6 +271,17 @@ def non_negative_int(field: str, value: object) -> Iterator[Violation]:
     """An ``int`` (not ``bool``) of zero or more."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         yield Violation(field=field, message="must be an integer >= 0", value=value)
+
+
+def int_at_most(maximum: int) -> Check:
+    """An ``int`` (not ``bool``) from 0 to ``maximum``: a count or a limit someone configures."""
+
+    def check(field: str, value: object) -> Iterator[Violation]:
+        yield from non_negative_int(field, value)
+        if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
+            yield Violation(field=field, message=f"must be at most {maximum}", value=value)
+
+    return check
 
 
 def finite_decimal(field: str, value: object) -> Iterator[Violation]:

@@ -32,12 +32,12 @@ from crmcore.agreements.kinds import DayCount, PaymentBasis
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.money import Money
 from crmcore.validation import (
-    Check,
     Model,
     checks,
     each,
     finite_decimal,
     instance_of,
+    int_at_most,
     non_negative_int,
     optional,
     plain_date,
@@ -62,18 +62,6 @@ def _percent(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be above 0 and at most 100", value=value)
 
 
-def _at_most(limit: int) -> Check:
-    """An int from 0 to ``limit``."""
-
-    def check(field: str, value: object) -> Iterator[Violation]:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            yield from non_negative_int(field, value)
-        elif value > limit:
-            yield Violation(field=field, message=f"must be at most {limit}", value=value)
-
-    return check
-
-
 @attrs.frozen(kw_only=True)
 class PaymentStage(Model):
     """One instalment: ``percent`` of the amount, due ``months`` and then ``days`` after the
@@ -81,8 +69,8 @@ class PaymentStage(Model):
 
     basis: PaymentBasis = attrs.field(metadata=checks(instance_of(PaymentBasis)))
     percent: Decimal = attrs.field(metadata=checks(_percent))
-    days: int = attrs.field(default=0, metadata=checks(_at_most(_MAX_DAYS)))
-    months: int = attrs.field(default=0, metadata=checks(_at_most(_MAX_MONTHS)))
+    days: int = attrs.field(default=0, metadata=checks(int_at_most(_MAX_DAYS)))
+    months: int = attrs.field(default=0, metadata=checks(int_at_most(_MAX_MONTHS)))
     day_of_month: int | None = attrs.field(
         default=None, metadata=checks(optional(instance_of(int)))
     )

@@ -24,7 +24,7 @@ domain after the @ (got 'x@'); essence: must be a string (got 7)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -48,7 +48,7 @@ from crmcore.intake import (
     TextField,
 )
 from crmcore.partners import Email, PartnerRole, Phone
-from crmcore.validation import Check, Model, checks, each, non_negative_int
+from crmcore.validation import Model, checks, each, int_at_most
 
 __all__ = ["ClaimFormLimits", "claim_form", "register_claim_from_form"]
 
@@ -59,37 +59,20 @@ _MEDIA_TYPES: Final = frozenset({
 _ROLES: Final = {role.value: role for role in PartnerRole}
 
 
-def _at_most(maximum: int) -> Check:
-    def check(field: str, value: object) -> Iterator[Violation]:
-        yield from non_negative_int(field, value)
-        if isinstance(value, int) and value > maximum:
-            yield Violation(field=field, message=f"must be at most {maximum}", value=value)
-
-    return check
-
-
 @attrs.frozen(kw_only=True)
 class ClaimFormLimits(Model):
     """How much a public claim form accepts; text limits stay within the claim's own."""
 
-    name: int = attrs.field(default=200, metadata=checks(_at_most(200)))
-    essence: int = attrs.field(default=5000, metadata=checks(_at_most(5000)))
-    requested_outcome: int = attrs.field(default=2000, metadata=checks(_at_most(5000)))
-    reasons: int = attrs.field(default=10, metadata=checks(_at_most(100)))
-    documents: int = attrs.field(default=10, metadata=checks(_at_most(100)))
-    attachments: int = attrs.field(default=10, metadata=checks(_at_most(100)))
-    attachment_size: int = attrs.field(default=25 * 2**20, metadata=checks(_at_most(2**40)))
+    name: int = attrs.field(default=200, metadata=checks(int_at_most(200)))
+    essence: int = attrs.field(default=5000, metadata=checks(int_at_most(5000)))
+    requested_outcome: int = attrs.field(default=2000, metadata=checks(int_at_most(5000)))
+    reasons: int = attrs.field(default=10, metadata=checks(int_at_most(100)))
+    documents: int = attrs.field(default=10, metadata=checks(int_at_most(100)))
+    attachments: int = attrs.field(default=10, metadata=checks(int_at_most(100)))
+    attachment_size: int = attrs.field(default=25 * 2**20, metadata=checks(int_at_most(2**40)))
     media_types: frozenset[str] = attrs.field(
         default=_MEDIA_TYPES, metadata=checks(each(valid_media_type, container=frozenset))
     )
-
-
-def _email(text: str, field: str) -> Email:
-    return Email.parse(text, field=field)
-
-
-def _phone(text: str, field: str) -> Phone:
-    return Phone.parse(text, field=field)
 
 
 def claim_form(settings: ClaimSettings, limits: ClaimFormLimits) -> IntakeForm:
@@ -110,8 +93,8 @@ def claim_form(settings: ClaimSettings, limits: ClaimFormLimits) -> IntakeForm:
     reasons = ChoiceField(choices={r.code: r.code for r in settings.reasons.reasons})
     fields: dict[str, FieldReader] = {
         "name": TextField(max_length=limits.name),
-        "email": ParsedField(parse=_email, required=False),
-        "phone": ParsedField(parse=_phone, max_length=64, required=False),
+        "email": ParsedField(parse=Email.parse, required=False),
+        "phone": ParsedField(parse=Phone.parse, max_length=64, required=False),
         "role": ChoiceField(choices=_ROLES, required=False),
         "essence": TextField(max_length=limits.essence, multiline=True),
         "requested_outcome": TextField(

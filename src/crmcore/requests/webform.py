@@ -27,7 +27,7 @@ crmcore.errors.SpamError: website: is a trap field that people leave empty
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -52,7 +52,7 @@ from crmcore.requests.binding import RequestMatcher, match_request
 from crmcore.requests.model import Campaign, Request, RequestedItem
 from crmcore.requests.services import RequestDraft, register_request
 from crmcore.requests.settings import RequestSettings
-from crmcore.validation import Check, Model, checks, non_negative_int
+from crmcore.validation import Model, checks, int_at_most
 
 __all__ = ["RequestFormLimits", "register_request_from_form", "request_form"]
 
@@ -61,31 +61,14 @@ _DEFAULT_SETTINGS: Final = RequestSettings()
 _DEFAULT_SPAM: Final = SpamRules()
 
 
-def _at_most(maximum: int) -> Check:
-    def check(field: str, value: object) -> Iterator[Violation]:
-        yield from non_negative_int(field, value)
-        if isinstance(value, int) and value > maximum:
-            yield Violation(field=field, message=f"must be at most {maximum}", value=value)
-
-    return check
-
-
 @attrs.frozen(kw_only=True)
 class RequestFormLimits(Model):
     """How much a public request form accepts; text limits stay within the request's own."""
 
-    name: int = attrs.field(default=200, metadata=checks(_at_most(200)))
-    message: int = attrs.field(default=5000, metadata=checks(_at_most(5000)))
-    items: int = attrs.field(default=20, metadata=checks(_at_most(100)))
-    quantity: int = attrs.field(default=1_000_000, metadata=checks(_at_most(10**9)))
-
-
-def _email(text: str, field: str) -> Email:
-    return Email.parse(text, field=field)
-
-
-def _phone(text: str, field: str) -> Phone:
-    return Phone.parse(text, field=field)
+    name: int = attrs.field(default=200, metadata=checks(int_at_most(200)))
+    message: int = attrs.field(default=5000, metadata=checks(int_at_most(5000)))
+    items: int = attrs.field(default=20, metadata=checks(int_at_most(100)))
+    quantity: int = attrs.field(default=1_000_000, metadata=checks(int_at_most(10**9)))
 
 
 def request_form(limits: RequestFormLimits, spam: SpamRules) -> IntakeForm:
@@ -101,8 +84,8 @@ def request_form(limits: RequestFormLimits, spam: SpamRules) -> IntakeForm:
     fields: dict[str, FieldReader] = {
         "name": line,
         "company": line,
-        "email": ParsedField(parse=_email, required=False),
-        "phone": ParsedField(parse=_phone, max_length=64, required=False),
+        "email": ParsedField(parse=Email.parse, required=False),
+        "phone": ParsedField(parse=Phone.parse, max_length=64, required=False),
         "region": TextField(max_length=200, required=False),
         "message": TextField(max_length=limits.message, multiline=True, required=False),
         "items": ListField(item=NestedField(form=item), max_items=limits.items, required=False),

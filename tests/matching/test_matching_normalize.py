@@ -1,14 +1,12 @@
 """Normalization: one comparable form for the many ways people write one value."""
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmcore.matching import FieldKind, normalize
 from crmcore.matching.compare import blocking_keys, similarity
-from crmcore.matching.normalize import MAX_NORMALIZED_LENGTH
+from crmcore.matching.normalize import MAX_INPUT_LENGTH, MAX_NORMALIZED_LENGTH
 
 MIXED_TEXT = st.text(
     alphabet=st.characters(
@@ -130,11 +128,10 @@ def test_normalized_values_are_bounded_and_keys_are_strings(kind: FieldKind, val
 @pytest.mark.parametrize("kind", list(FieldKind))
 def test_hostile_values_do_not_stall(kind: FieldKind) -> None:
     hostile = ("Ромашка\x00\u202e" + "a" * 50 + "\u0301" * 10 + "漢字") * 2000
-    start = time.process_time()
     normalized = normalize(kind, hostile)
     assert normalized is None or len(normalized) <= MAX_NORMALIZED_LENGTH
-    # A generous bound that only an unbounded algorithm could exceed.
-    assert time.process_time() - start < 5
+    # Only a bounded prefix is ever read, so the cost cannot grow with the input.
+    assert normalized == normalize(kind, hostile[:MAX_INPUT_LENGTH])
 
 
 @settings(max_examples=100)

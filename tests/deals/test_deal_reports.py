@@ -211,8 +211,12 @@ def test_a_log_grouped_by_deal_gives_the_same_reports(
     grouped = sorted(log, key=lambda change: (change.deal_id, change.version))
     start = NOW + timedelta(minutes=data.draw(st.integers(0, 20000)))
     end = start + timedelta(minutes=data.draw(st.integers(0, 60000)))
-    # Small batches, so that deals are folded while the pass goes on, as in a long log.
-    with mock.patch.object(_tally, "_BATCH", data.draw(st.integers(1, 4))):
+    # Small batches, so that amounts are summed while the pass goes on, as in a long log, and
+    # a short list of stays, so that longer ones are counted in the dict beside it.
+    with (
+        mock.patch.object(_tally, "_BATCH", data.draw(st.integers(1, 4))),
+        mock.patch.object(_tally, "_SHORT", data.draw(st.integers(0, 3000))),
+    ):
         by_deal = funnel(pipeline, grouped, start=start, end=end, by_deal=True)
         probabilities = win_probabilities(pipeline, grouped, by_deal=True)
     assert by_deal == funnel(pipeline, log, start=start, end=end)

@@ -1,21 +1,23 @@
 """One streaming pass over a stage log: what the funnel and the win probabilities count.
 
-The pass keeps per deal a :class:`_Deal` (position, start of the current stay, entered and
-moved-on stages as bits, last amount) and folds deals into a few counters per stage. A deal's
-*position* is its stage number times four plus its status code, so that everything an entry
-does to a deal is one look-up in a table made once per pass from the positions before and
-after it; the loop itself does a few dict and list operations per entry and creates no object
-but the length of a finished stay.
+The pass keeps per deal its *position* (stage number times four plus status code), the start
+of its current stay, the stages it entered and moved on from (as bits) and its last amount,
+and folds each deal into a few counters per stage. Everything an entry does to a deal is one
+look-up in a table made once per pass from the positions before and after it, so the loop
+does a few dict and list operations per entry and creates no object but the length of a
+finished stay. Stays are counted per whole minute in a list indexed by minutes (grown as
+longer stays come, up to :data:`_SHORT` minutes) and in a dict beyond: a dict keyed by
+minutes would touch an int object of its own, somewhere in memory, for every stay counted.
 
 A closed deal may still be reopened, so a pass over a log in time order remembers every deal
-it has seen until the end. A log grouped by deal (each deal's entries together, in version
-order) needs no such memory: a deal is folded as soon as the next one starts, in batches of
-:data:`_BATCH`, and the pass holds only those and the per-stage counters.
+it has seen until the end, each in a small :class:`_Deal`. A log grouped by deal (each deal's
+entries together, in version order) needs no such memory: the pass keeps the current deal in
+local variables and folds it as soon as the next one starts, and only the amounts of the last
+:data:`_BATCH` deals wait to be summed.
 """
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
@@ -39,17 +41,49 @@ WON: Final = _STATUS_CODE[DealStatus.WON.value]
 LOST: Final = _STATUS_CODE[DealStatus.LOST.value]
 CLOSED: Final = (WON, LOST)
 _BATCH: Final = 4096
+_SHORT: Final = 1 << 16
+"""Stays shorter than this many minutes (about 45 days) are counted in a list."""
 _ZERO: Final = Decimal(0)
-_OUTCOME: Final = attrgetter("position", "bits")
+_CURRENCY: Final = attrgetter("currency")
+_AMOUNT: Final = attrgetter("amount")
+_KEPT: Final = attrgetter("position", "bits", "amount")
 
-_Action = tuple[int, bool, int]
-"""What an entry does to a deal: the stage whose stay ends (-1 for none), whether a new stay
-begins, and the bits of the stages entered and moved on from."""
+_Action = tuple["_Stays | None", bool, int]
+"""What an entry does to a deal: the stays of the stage whose stay ends (None for none),
+whether a new stay begins, and the bits of the stages entered and moved on from."""
+
+
+class _Stays:
+    """The finished stays at one stage: how many lasted each number of whole minutes, in
+    ``short`` (a list, for stays under ``len(short)`` minutes) and ``longer`` (a dict)."""
+
+    __slots__ = ("longer", "short")
+
+    def __init__(self) -> None:
+        self.short: list[int] = []
+        self.longer: dict[int, int] = {}
+
+    def add(self, minutes: int) -> None:
+        """Count a stay the list does not reach yet: grow the list to a power of two that
+        holds it, up to :data:`_SHORT`, else count it in the dict."""
+        short = self.short
+        if 0 <= minutes < _SHORT:
+            short.extend([0] * (max(64, 1 << minutes.bit_length()) - len(short)))
+            short[minutes] += 1
+        else:
+            self.longer[minutes] = self.longer.get(minutes, 0) + 1
+
+    def counts(self) -> dict[int, int]:
+        """Every stay counted: whole minutes -> how many."""
+        counts = {minutes: count for minutes, count in enumerate(self.short) if count}
+        for minutes, count in self.longer.items():
+            counts[minutes] = counts.get(minutes, 0) + count
+        return counts
 
 
 class _Deal:
-    """What the pass keeps of a deal: one small object, so that the entry that comes back to
-    it after thousands of others touches one place in memory."""
+    """What a pass in time order keeps of a deal: one small object, so that the entry that
+    comes back to it after thousands of others touches one place in memory."""
 
     __slots__ = ("amount", "bits", "position", "since")
 
@@ -76,20 +110,22 @@ class _Stages(dict[str | None, int]):
         raise DomainValidationError.single("to_stage", message, value=name)
 
 
-def _action(before: int, after: int, stages: int) -> _Action:
+def _action(before: int, after: int, stays: list[_Stays]) -> _Action:
     stage, status = divmod(before, 4)
     target, result = divmod(after, 4)
     left = target != stage
     closing = result in CLOSED and result != status
     begins = left or (not closing and status in CLOSED)  # moved, or reopened where it stood
-    bits = (1 << target | (1 << (stages + stage) if target > stage else 0)) if left else 0
-    return (stage if left or closing else -1), begins, bits
+    bits = (1 << target | (1 << (len(stays) + stage) if target > stage else 0)) if left else 0
+    return (stays[stage] if left or closing else None), begins, bits
 
 
-def _actions(stages: int) -> list[list[_Action]]:
-    """The action of every pair of positions, by position before and after."""
-    positions = range(stages * 4)
-    return [[_action(before, after, stages) for after in positions] for before in positions]
+def _entered(entry: StageChange, position: int) -> int:
+    """The bits of a deal at its first entry in a pass: the entry's stage if the deal entered
+    it there, none if it only changed status."""
+    if entry.from_stage != entry.to_stage or entry.from_status is None:
+        return 1 << (position >> 2)
+    return 0
 
 
 class Tally:
@@ -103,56 +139,119 @@ class Tally:
         self.count = len(self.stages)
         self.outcomes: Counter[tuple[int, int]] = Counter()
         self.sums: dict[tuple[int, str], Decimal] = {}
-        self.stays: list[dict[int, int]] = [{} for _ in range(self.count)]
-        self._rows: dict[str, _Deal] = {}
-        self._batch = _BATCH if by_deal else sys.maxsize
+        self._stays = [_Stays() for _ in range(self.count)]
+        self._by_deal = by_deal
+        self._pending: list[list[Money | None]] = [[] for _ in DealStatus]
+        self._folded = 0
 
     def run(self, changes: Iterable[StageChange], start: datetime, end: datetime) -> None:
         """Count the entries of the pipeline made in ``[start, end)``, then fold every deal."""
-        pipeline_id, stages, codes, stays = self.pipeline_id, self.stages, _STATUS_CODE, self.stays
-        rows, table = self._rows, _actions(self.count)
+        # Kept deals by id, in time order; none grouped by deal, where each deal is folded as
+        # soon as the next one starts.
+        rows: dict[str, _Deal] | None = None if self._by_deal else {}
+        last = self._pass(changes, start, end, rows)
+        kept = map(_KEPT, rows.values()) if rows is not None else [last] if last else []
+        for position, bits, amount in kept:
+            self._fold(position, bits, amount)
+        self._sum_pending()
+
+    def _pass(  # noqa: C901, PLR0912 - one hot loop: a call per entry would cost a third of it
+        self,
+        changes: Iterable[StageChange],
+        start: datetime,
+        end: datetime,
+        rows: dict[str, _Deal] | None,
+    ) -> tuple[int, int, Money | None] | None:
+        """Read the entries, keep every deal in ``rows`` (if given) and fold the others as
+        the next deal starts; the position, bits and amount of the last deal not folded."""
+        pipeline_id, stages, codes, table = (
+            self.pipeline_id,
+            self.stages,
+            _STATUS_CODE,
+            self._table(),
+        )
+        # The deal being read lives in local variables, cheaper to use than the attributes of
+        # its row; its row (in time order) takes them back when another deal's entry comes.
+        deal: str | None = None
+        row: _Deal | None = None
+        last: StageChange | None = None
+        since: datetime | None = None
+        position = bits = 0
         for entry in changes:
             at = entry.at
             if entry.pipeline_id != pipeline_id or at < start or at >= end:
                 continue
-            position = stages[entry.to_stage] + codes[entry.status._value_]
-            row = rows.get(entry.deal_id)
-            if row is None:
-                self._first(entry, position)
-                continue
-            stay, begins, bits = table[row.position][position]
-            since = row.since
-            if stay >= 0 and since is not None:
+            after = stages[entry.to_stage] + codes[entry.status._value_]
+            if entry.deal_id != deal:
+                if row is not None and last is not None:
+                    row.position, row.since, row.bits = position, since, bits
+                    row.amount = last.amount
+                elif last is not None:
+                    self._fold(position, bits, last.amount)
+                deal = entry.deal_id
+                row = None if rows is None else rows.get(deal)
+                if row is None:
+                    last, position = entry, after
+                    bits = _entered(entry, after)
+                    since = at if bits else None
+                    if rows is not None:
+                        row = rows[deal] = _Deal(position, since, bits, None)
+                    continue
+                position, since, bits = row.position, row.since, row.bits
+            stays, begins, entered = table[position][after]
+            if stays is not None and since is not None:
                 # Whole minutes, exactly: cheaper than timedelta // timedelta, whose
                 # microseconds take long arithmetic.
                 stayed = at - since
                 minutes = stayed.days * 1440 + stayed.seconds // 60
-                counts = stays[stay]
-                counts[minutes] = counts.get(minutes, 0) + 1
+                short = stays.short
+                if 0 <= minutes < len(short):
+                    short[minutes] += 1
+                else:
+                    stays.add(minutes)
             if begins:
-                row.since = at
-            row.position = position
-            row.bits |= bits
-            row.amount = entry.amount
-        self._fold()
+                since = at
+            position = after
+            bits |= entered
+            last = entry
+        if last is None:
+            return None
+        if row is not None:
+            row.position, row.since, row.bits, row.amount = position, since, bits, last.amount
+        return position, bits, last.amount
 
-    def _first(self, entry: StageChange, position: int) -> None:
-        """Start keeping a deal at its first entry in the pass (a stay begins if it entered
-        the stage there, not if it only changed status)."""
-        if len(self._rows) >= self._batch:
-            self._fold()
-        entered = entry.from_stage != entry.to_stage or entry.from_status is None
-        since, bits = (entry.at, 1 << (position >> 2)) if entered else (None, 0)
-        self._rows[entry.deal_id] = _Deal(position, since, bits, entry.amount)
+    def _fold(self, position: int, bits: int, amount: Money | None) -> None:
+        """Count a deal whose last entry left it at ``position`` with ``bits``."""
+        key = (position, bits)
+        outcomes = self.outcomes
+        outcomes[key] = outcomes.get(key, 0) + 1
+        self._pending[position & 3].append(amount)
+        self._folded += 1
+        if self._folded % _BATCH == 0:
+            self._sum_pending()
 
-    def _fold(self) -> None:
-        """Add the deals kept so far to the counters and forget them."""
-        rows = self._rows.values()
-        self.outcomes.update(map(_OUTCOME, rows))
+    def _table(self) -> list[list[_Action]]:
+        """The action of every pair of positions, by position before and after."""
+        positions, stays = range(self.count * 4), self._stays
+        return [[_action(before, after, stays) for after in positions] for before in positions]
+
+    @property
+    def stays(self) -> list[dict[int, int]]:
+        """The finished stays per stage: whole minutes -> how many."""
+        return [stays.counts() for stays in self._stays]
+
+    def _sum_pending(self) -> None:
+        """Add the amounts of the folded deals to the sums per status code and currency."""
         sums = self.sums
-        for row in rows:
-            amount = row.amount
-            if amount is not None:
-                key = (row.position & 3, amount.currency)
-                sums[key] = sums.get(key, _ZERO) + amount.amount
-        self._rows.clear()
+        for code, amounts in enumerate(self._pending):
+            known: list[Money] = list(filter(None, amounts))
+            currencies = set(map(_CURRENCY, known))
+            for currency in currencies:
+                of_currency = (
+                    known
+                    if len(currencies) == 1
+                    else [amount for amount in known if amount.currency == currency]
+                )
+                key = (code, currency)
+                sums[key] = sum(map(_AMOUNT, of_currency), sums.get(key, _ZERO))
+            amounts.clear()

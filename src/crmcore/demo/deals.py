@@ -155,7 +155,7 @@ def _other_kinds(desk: _Desk) -> Iterator[str]:
 
 def _reports(desk: _Desk, now: datetime) -> Iterator[str]:
     start, end = now - timedelta(days=30), now + timedelta(days=1)
-    report = funnel(TYPICAL_SALE, desk.log.between(start, end), start=start, end=end)
+    report = funnel(TYPICAL_SALE, desk.log.by_deal(start, end), start=start, end=end, by_deal=True)
     yield "Funnel of the typical sale, last 30 days:"
     yield from table(
         ["stage", "entered", "moved on", "won", "lost", "conversion", "median h"],

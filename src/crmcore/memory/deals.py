@@ -169,6 +169,15 @@ class MemoryStageLog:
             ]
         )
 
+    def by_deal(
+        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+    ) -> Iterator[StageChange]:
+        """Entries made in ``[start, end)`` (of one pipeline if given), ordered by deal id,
+        then version (a snapshot)."""
+        chosen = list(self.between(start, end, pipeline_id=pipeline_id))
+        chosen.sort(key=lambda change: (change.deal_id, change.version))
+        return iter(chosen)
+
     def count(self) -> int:
         """How many entries are stored."""
         with self._lock:

@@ -194,6 +194,11 @@ def _entry(deal_id: str, version: int, *, minutes: int, **changes: Any) -> Stage
     return attrs.evolve(entry, **changes)
 
 
+def _in_time_order(change: StageChange) -> tuple[object, ...]:
+    """The order of :meth:`~crmcore.deals.StageLog.between`."""
+    return (change.at, change.deal_id, change.version)
+
+
 class StageLogContract(Contract, ABC):
     """The behaviour every :class:`~crmcore.deals.StageLog` must show."""
 
@@ -259,6 +264,26 @@ class StageLogContract(Contract, ABC):
         log.append(other)
         end = CREATED_AT + timedelta(days=1)
         assert list(log.between(CREATED_AT, end, pipeline_id=MANUAL_SALE.id)) == [other]
+
+    def test_by_deal_groups_the_range_by_deal_in_version_order(self) -> None:
+        log = self.make_repository()
+        for deal_id, version, minutes, pipeline in (
+            ("d-2", 1, 10, TYPICAL_SALE),
+            ("d-1", 1, 10, TYPICAL_SALE),
+            ("d-2", 2, 15, MANUAL_SALE),
+            ("d-1", 2, 20, TYPICAL_SALE),
+            ("d-3", 1, 0, TYPICAL_SALE),
+            ("d-3", 2, 30, TYPICAL_SALE),
+            ("d-1", 3, 29, TYPICAL_SALE),
+        ):
+            log.append(self.make_entry(deal_id, version, minutes=minutes, pipeline_id=pipeline.id))
+        start, end = CREATED_AT + timedelta(minutes=10), CREATED_AT + timedelta(minutes=30)
+        found = [(c.deal_id, c.version) for c in log.by_deal(start, end)]
+        assert found == [("d-1", 1), ("d-1", 2), ("d-1", 3), ("d-2", 1), ("d-2", 2)]
+        assert sorted(log.by_deal(start, end), key=_in_time_order) == list(log.between(start, end))
+        typical = log.by_deal(start, end, pipeline_id=TYPICAL_SALE.id)
+        assert [(c.deal_id, c.version) for c in typical] == [("d-1", 1), ("d-1", 2), ("d-1", 3),
+                                                              ("d-2", 1)]  # fmt: skip
 
     def test_concurrent_appends_of_one_version_keep_one(self) -> None:
         self.require_concurrency()

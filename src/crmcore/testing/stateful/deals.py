@@ -166,11 +166,15 @@ class _StageLogCalls(_Comparison[StageLog]):
         first=st.integers(min_value=-1, max_value=6),
         length=st.integers(min_value=0, max_value=6),
         pipeline_id=st.none() | st.sampled_from(_DEAL_PIPELINES).map(lambda p: p.id),
+        order=st.sampled_from(("between", "by_deal")),
     )
-    def between(self, first: int, length: int, pipeline_id: PipelineId | None) -> None:
+    def read_range(
+        self, first: int, length: int, pipeline_id: PipelineId | None, order: str
+    ) -> None:
+        """``between`` (in time order) or ``by_deal`` (grouped by deal) over a range."""
         start = _CREATED_AT + timedelta(minutes=first)
         end = start + timedelta(minutes=length)
-        self.compare(lambda log: list(log.between(start, end, pipeline_id=pipeline_id)))
+        self.compare(lambda log: list(getattr(log, order)(start, end, pipeline_id=pipeline_id)))
 
     @invariant()
     def same_count(self) -> None:

@@ -155,7 +155,7 @@ class Tally:
             self._fold(position, bits, amount)
         self._sum_pending()
 
-    def _pass(  # noqa: C901, PLR0912 - one hot loop: a call per entry would cost a third of it
+    def _pass(  # noqa: C901, PLR0912 - one hot loop; splitting it adds calls per entry
         self,
         changes: Iterable[StageChange],
         start: datetime,

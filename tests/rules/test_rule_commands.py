@@ -263,14 +263,19 @@ def test_a_filled_template_is_checked_like_typed_text_and_fails_only_its_rule() 
     from crmcore.deals import DealOpened  # noqa: PLC0415
     from crmcore.rules import Rule, Trigger, TriggerKind  # noqa: PLC0415
 
-    def rule(rule_id: str, text: str) -> Rule:
+    def rule(rule_id: str, *texts: str) -> Rule:
         created = Trigger(entity="deal", on=TriggerKind.CREATED)
-        return Rule(id=rule_id, name=rule_id, trigger=created, then=(SmsToClient(text=text),))
+        then = tuple(SmsToClient(text=text) for text in texts)
+        return Rule(id=rule_id, name=rule_id, trigger=created, then=then)
 
-    engine = RuleEngine([rule("long", "{{ title }}"), rule("short", "New deal")], schemas=schemas())
+    # "long" fills its first action, then fails on its second: it gives no command at all.
+    rules = [rule("long", "New deal", "{{ title }}"), rule("short", "New deal")]
+    engine = RuleEngine(rules, schemas=schemas())
     opened = DealOpened(entity_id="d-1", occurred_at=NOW)
-    outcome = engine.process(opened, context=RuleContext(record=deal(title="x" * 1500)), now=NOW)
-    assert [c.rule_id for c in outcome.commands] == ["short"]
-    (failure,) = outcome.failures
-    assert failure.rule_id == "long"
-    assert "text: must be at most 1000 characters" in failure.message
+    record = RuleContext(record=deal(title="x" * 1500))
+    for explain in (False, True):
+        outcome = engine.process(opened, context=record, now=NOW, explain=explain)
+        assert [c.rule_id for c in outcome.commands] == ["short"]
+        (failure,) = outcome.failures
+        assert failure.rule_id == "long"
+        assert "text: must be at most 1000 characters" in failure.message

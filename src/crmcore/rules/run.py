@@ -194,11 +194,14 @@ class Run:
         return holds, "conditions hold" if holds else "conditions do not hold", tuple(nodes)
 
     def fire(self, compiled: CompiledRule) -> bool:
-        """Hand over the rule's commands unless the loop guard stops it; whether it fired."""
+        """Hand over the rule's commands unless the loop guard stops it; whether it fired.
+
+        The commands are all built before any is handed over: a rule whose later action
+        fails to fill gives none, so the host never applies half of a rule."""
         rule = compiled.rule
         if not self._guard(rule):
             return False
-        self.commands.extend(self._commands(compiled))
+        self.commands += list(self._commands(compiled))
         self.links.append((rule.id, self.entity, self.event.entity_id))
         return True
 

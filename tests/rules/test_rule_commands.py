@@ -272,9 +272,9 @@ def test_a_filled_template_is_checked_like_typed_text_and_fails_only_its_rule() 
     rules = [rule("long", "New deal", "{{ title }}"), rule("short", "New deal")]
     engine = RuleEngine(rules, schemas=schemas())
     opened = DealOpened(entity_id="d-1", occurred_at=NOW)
-    record = RuleContext(record=deal(title="x" * 1500))
+    long_title = RuleContext(record=deal(title="x" * 1500))
     for explain in (False, True):
-        outcome = engine.process(opened, context=record, now=NOW, explain=explain)
+        outcome = engine.process(opened, context=long_title, now=NOW, explain=explain)
         assert [c.rule_id for c in outcome.commands] == ["short"]
         (failure,) = outcome.failures
         assert failure.rule_id == "long"

@@ -9,6 +9,7 @@ model's own cross-field :meth:`Model._invariants`, then raises one
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
@@ -29,6 +30,7 @@ __all__ = [
     "checks",
     "clean_text",
     "each",
+    "enum_member",
     "freeze",
     "identifier",
     "instance_of",
@@ -41,6 +43,7 @@ __all__ = [
 K = TypeVar("K")
 V = TypeVar("V")
 D = TypeVar("D")
+E = TypeVar("E", bound=enum.Enum)
 
 Check = Callable[[str, Any], Iterable[Violation]]
 """A check gets the field name and the value and yields what is wrong with it."""
@@ -249,6 +252,29 @@ def unique(key: Callable[[Any], Hashable], *, what: str) -> Check:
             seen.add(marker)
 
     return check
+
+
+def enum_member(kind: type[E], field: str, value: object, found: list[Violation]) -> E | None:
+    """``value`` as a member of ``kind`` (a member, or a member's value), else ``None`` with a
+    violation naming ``field`` and the allowed values added to ``found``.
+
+    >>> import enum
+    >>> class Colour(enum.Enum):
+    ...     RED = "red"
+    >>> found = []
+    >>> enum_member(Colour, "colour", "red", found), enum_member(Colour, "colour", "blue", found)
+    (<Colour.RED: 'red'>, None)
+    >>> print(found[0])
+    colour: must be one of 'red' (got 'blue')
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(repr(member.value) for member in kind)
+        found.append(Violation(field=field, message=f"must be one of {allowed}", value=value))
+        return None
 
 
 def aware_datetime(field: str, value: object) -> Iterator[Violation]:

@@ -32,12 +32,12 @@ import attrs
 from crmcore.claims.events import ClaimChanged
 from crmcore.claims.kinds import ClaimPriority
 from crmcore.claims.model import Attachment, Claim, LinkedDocument
-from crmcore.claims.services import ClaimDraft, draft_violations, enum_value
+from crmcore.claims.services import ClaimDraft, draft_violations
 from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import BusinessRuleError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import UserId
-from crmcore.validation import aware_datetime, raise_violations
+from crmcore.validation import aware_datetime, enum_member, raise_violations
 
 __all__ = ["ClaimEdit", "edit_claim"]
 
@@ -100,7 +100,7 @@ def _changes(edit: ClaimEdit, found: list[Violation]) -> dict[str, Any]:
         if value is None:
             continue
         if field.name == "priority":
-            value = enum_value(ClaimPriority, "priority", value, found)
+            value = enum_member(ClaimPriority, "priority", value, found)
         elif field.name in {"reasons", "linked_documents", "attachments"}:
             value = tuple(value)
         changes[field.name] = value

@@ -21,10 +21,9 @@ command raises a typed error and changes nothing. Every move is logged on the cl
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
@@ -44,7 +43,7 @@ from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import ClaimNotDecidableError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import ClaimId, UserId
-from crmcore.validation import aware_datetime, raise_violations
+from crmcore.validation import aware_datetime, enum_member, raise_violations
 
 __all__ = [
     "ClaimDraft",
@@ -59,7 +58,6 @@ __all__ = [
     "resume",
 ]
 
-E = TypeVar("E", bound=enum.Enum)
 _UNLOGGED = frozenset({"version", "history"})
 
 
@@ -79,18 +77,6 @@ class ClaimDraft:
     linked_documents: Sequence[LinkedDocument] = ()
     attachments: Sequence[Attachment] = ()
     requested_outcome: str | None = None
-
-
-def enum_value(kind: type[E], field: str, value: object, found: list[Violation]) -> E | None:
-    """``value`` as a member of ``kind``, or ``None`` with a violation added to ``found``."""
-    if isinstance(value, kind):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in kind)
-        found.append(Violation(field=field, message=f"must be one of {allowed}", value=value))
-        return None
 
 
 def _now(now: datetime) -> None:
@@ -125,8 +111,8 @@ def register_claim(
     """
     _now(now)
     found = list(draft_violations(draft, settings))
-    channel = enum_value(ClaimChannel, "channel", draft.channel, found)
-    priority = enum_value(ClaimPriority, "priority", draft.priority, found) or ClaimPriority.NORMAL
+    channel = enum_member(ClaimChannel, "channel", draft.channel, found)
+    priority = enum_member(ClaimPriority, "priority", draft.priority, found) or ClaimPriority.NORMAL
     policy = settings.deadlines.policy_for(claim_type=draft.claim_type, priority=priority)
     calendar = settings.calendar
     step = WorkflowStep(
@@ -251,7 +237,7 @@ def decide(
     Raises :class:`ClaimNotDecidableError` listing every open mandatory activity.
     """
     found: list[Violation] = []
-    decided = enum_value(ClaimResult, "result", result, found)
+    decided = enum_member(ClaimResult, "result", result, found)
     if decided is None:
         raise DomainValidationError(found)
     CLAIM_WORKFLOW.target(claim.status.value, "decide", entity=(CLAIM, claim.id))

@@ -18,10 +18,9 @@ command raises a typed error and changes nothing.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import attrs
 
@@ -36,7 +35,7 @@ from crmcore.interactions.events import (
 from crmcore.interactions.kinds import Direction, InteractionKind, InteractionStatus
 from crmcore.interactions.lifecycle import INTERACTION_LIFECYCLE
 from crmcore.interactions.model import INTERACTION, Interaction, Participant, Reminder
-from crmcore.validation import aware_datetime, raise_violations
+from crmcore.validation import aware_datetime, enum_member, raise_violations
 
 __all__ = [
     "InteractionDraft",
@@ -51,7 +50,6 @@ __all__ = [
     "start",
 ]
 
-E = TypeVar("E", bound=enum.Enum)
 _UNLOGGED: Final = frozenset({"version"})
 _KIND_DEPENDENT: Final = frozenset({"direction", "reviewed", "duration", "body_ref"})
 
@@ -75,17 +73,6 @@ class InteractionDraft:
     reminders: Sequence[Reminder] = ()
 
 
-def _enum(kind: type[E], field: str, value: object, found: list[Violation]) -> E | None:
-    if value is None or isinstance(value, kind):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(repr(member.value) for member in kind)
-        found.append(Violation(field=field, message=f"must be one of {allowed}", value=value))
-        return None
-
-
 def _now(now: datetime) -> None:
     raise_violations(aware_datetime("now", now))
 
@@ -100,8 +87,10 @@ def _build(
 ) -> Interaction:
     _now(now)
     found: list[Violation] = []
-    kind = _enum(InteractionKind, "kind", draft.kind, found)
-    direction = _enum(Direction, "direction", draft.direction, found)
+    kind = enum_member(InteractionKind, "kind", draft.kind, found)
+    direction = None
+    if draft.direction is not None:
+        direction = enum_member(Direction, "direction", draft.direction, found)
     try:
         interaction = Interaction(
             id=interaction_id, kind=kind or InteractionKind.PLANNED, topic=draft.topic,

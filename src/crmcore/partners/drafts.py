@@ -22,7 +22,7 @@ from crmcore.partners.contact_data import Address, BankAccount, Email, Phone
 from crmcore.partners.kinds import PartnerKind, PartnerRole
 from crmcore.partners.model import LegalData
 from crmcore.partners.taxids import TaxIdScheme
-from crmcore.validation import field_violations, raise_violations
+from crmcore.validation import enum_member, field_violations, raise_violations
 
 __all__ = ["ContactPersonDraft", "PartnerDraft"]
 
@@ -133,13 +133,12 @@ class Collector:
 
 
 def enum_value(cls: type[E], value: object, field: str) -> E:
-    try:
-        return cls(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise DomainValidationError.single(
-            field, f"must be one of {allowed}", value=value
-        ) from None
+    """``value`` as a member of ``cls``, else ``DomainValidationError`` naming ``field``."""
+    found: list[Violation] = []
+    member = enum_member(cls, field, value, found)
+    if member is None:
+        raise DomainValidationError(found)
+    return member
 
 
 def _parse_roles(value: object) -> frozenset[PartnerRole]:

@@ -3,32 +3,15 @@
 import pickle
 
 import pytest
+from match_samples import MODEL, record
 
 from crmcore.errors import DomainValidationError
 from crmcore.matching import (
-    FieldKind,
-    FieldSpec,
-    MatchModel,
     build_clusters,
     find_duplicate_clusters,
     find_duplicate_pairs,
 )
 from crmcore.matching.compare import blocking_keys
-
-MODEL = MatchModel(
-    fields=[
-        FieldSpec(name="name", kind=FieldKind.COMPANY_NAME),
-        FieldSpec(name="phone", kind=FieldKind.PHONE),
-        FieldSpec(name="email", kind=FieldKind.EMAIL),
-    ]
-)
-
-
-def record(
-    name: str | None = None, phone: str | None = None, email: str | None = None
-) -> dict[str, str | None]:
-    return {"name": name, "phone": phone, "email": email}
-
 
 RECORDS = {
     "a1": record("ООО «Ромашка»", "+7 (495) 123-45-67"),

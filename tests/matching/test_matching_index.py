@@ -6,25 +6,12 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from match_samples import MODEL, record
 
 from crmcore.errors import DomainValidationError, EntityNotFoundError
 from crmcore.ids import PartnerId
-from crmcore.matching import DuplicateIndex, FieldKind, FieldSpec, MatchModel
+from crmcore.matching import DuplicateIndex, MatchModel
 from crmcore.partners import Email, LegalData, Partner, PartnerKind, PartnerRole, Phone
-
-MODEL = MatchModel(
-    fields=[
-        FieldSpec(name="name", kind=FieldKind.COMPANY_NAME),
-        FieldSpec(name="phone", kind=FieldKind.PHONE),
-        FieldSpec(name="email", kind=FieldKind.EMAIL),
-    ]
-)
-
-
-def record(
-    name: str | None = None, phone: str | None = None, email: str | None = None
-) -> dict[str, str | None]:
-    return {"name": name, "phone": phone, "email": email}
 
 
 def index_of(*records: dict[str, str | None], model: MatchModel = MODEL) -> DuplicateIndex:

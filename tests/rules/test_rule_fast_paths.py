@@ -270,7 +270,9 @@ def test_untraced_runs_give_the_explained_outcome(
 
 
 _PATHS = ("title", "amount", "partner.region", "tags")
-_VALUES = st.none() | st.text(max_size=5) | st.decimals(allow_nan=False, allow_infinity=False)
+_TEMPLATE_VALUES = (
+    st.none() | st.text(max_size=5) | st.decimals(allow_nan=False, allow_infinity=False)
+)
 _PIECES = st.sampled_from(("", "Call ", " about ", "&?=", "{{", "}}", "{ title }", "{{ Title }}"))
 _PLACEHOLDERS = st.sampled_from(_PATHS).flatmap(
     lambda path: st.sampled_from((f"{{{{ {path} }}}}", f"{{{{{path}}}}}"))
@@ -280,7 +282,9 @@ _PLACEHOLDERS = st.sampled_from(_PATHS).flatmap(
 @given(
     st.sampled_from(("text", "url")),
     st.lists(_PIECES | _PLACEHOLDERS, max_size=6).map("".join),
-    st.fixed_dictionaries({}, optional=dict.fromkeys(_PATHS, _VALUES | st.tuples(_VALUES))),
+    st.fixed_dictionaries(
+        {}, optional=dict.fromkeys(_PATHS, _TEMPLATE_VALUES | st.tuples(_TEMPLATE_VALUES))
+    ),
 )
 def test_compiled_templates_render_as_templates_do(
     kind: str, text: str, values: dict[str, object]

@@ -1,6 +1,9 @@
 """The registration assistant: registry completion, exact conflicts, fuzzy duplicates, force."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
 import pytest
 
@@ -9,7 +12,13 @@ from crmcore.events import Outcome
 from crmcore.ids import PartnerId
 from crmcore.matching import DuplicateIndex, MatchModel
 from crmcore.memory.partners import MemoryPartnerRepository
-from crmcore.partners import AddressKind, PartnerDraft, PartnerRegistered, create_partner
+from crmcore.partners import (
+    AddressKind,
+    Partner,
+    PartnerDraft,
+    PartnerRegistered,
+    create_partner,
+)
 from crmcore.partners.registration import (
     PossibleDuplicates,
     RegistryEntry,
@@ -18,6 +27,7 @@ from crmcore.partners.registration import (
 )
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+Register = Callable[..., Outcome[Partner] | PossibleDuplicates]
 ROMASHKA = PartnerDraft(
     kind="legal_entity",
     roles=["client"],
@@ -59,12 +69,24 @@ def known() -> tuple[MemoryPartnerRepository, DuplicateIndex]:
     return repository, index
 
 
-def test_a_new_partner_is_registered_with_its_event(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
+@pytest.fixture
+def register(known: tuple[MemoryPartnerRepository, DuplicateIndex]) -> Register:
+    """``register_partner`` against the known base at ``NOW``; keywords given replace these."""
     repository, index = known
+    return partial(register_partner, repository=repository, index=index, now=NOW)
+
+
+def client(**fields: Any) -> PartnerDraft:
+    """The draft of an organization registered as a client."""
+    return PartnerDraft(kind="legal_entity", roles=["client"], **fields)
+
+
+def test_a_new_partner_is_registered_with_its_event(
+    known: tuple[MemoryPartnerRepository, DuplicateIndex], register: Register
+) -> None:
+    repository, _ = known
     draft = PartnerDraft(kind="legal_entity", roles=["supplier"], short_name="ООО «Василёк»")
-    result = register_partner(draft, repository=repository, index=index, now=NOW)
+    result = register(draft)
     assert isinstance(result, Outcome)
     assert result.entity.short_name == "ООО «Василёк»"
     (event,) = result.events
@@ -74,13 +96,9 @@ def test_a_new_partner_is_registered_with_its_event(
 
 
 def test_a_transliterated_name_with_the_same_phone_is_a_possible_duplicate(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
+    register: Register,
 ) -> None:
-    repository, index = known
-    draft = PartnerDraft(
-        kind="legal_entity", roles=["client"], short_name="Romashka LLC", phones=["8 495 1234567"]
-    )
-    result = register_partner(draft, repository=repository, index=index, now=NOW)
+    result = register(client(short_name="Romashka LLC", phones=["8 495 1234567"]))
     assert isinstance(result, PossibleDuplicates)
     (candidate,) = result.candidates
     assert candidate.partner.id == "p-1"
@@ -92,18 +110,9 @@ def test_a_transliterated_name_with_the_same_phone_is_a_possible_duplicate(
     assert result.exact == ()
 
 
-def test_the_same_tax_id_and_kpp_is_an_exact_conflict(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
-    repository, index = known
-    draft = PartnerDraft(
-        kind="legal_entity",
-        roles=["client"],
-        short_name="Совсем другое имя",
-        tax_id="7707083893",
-        kpp="770701001",
-    )
-    result = register_partner(draft, repository=repository, index=index, now=NOW)
+def test_the_same_tax_id_and_kpp_is_an_exact_conflict(register: Register) -> None:
+    draft = client(short_name="Совсем другое имя", tax_id="7707083893", kpp="770701001")
+    result = register(draft)
     assert isinstance(result, PossibleDuplicates)
     assert [c.partner.id for c in result.exact] == ["p-1"]
     assert result.candidates[0].exact is True
@@ -111,37 +120,18 @@ def test_the_same_tax_id_and_kpp_is_an_exact_conflict(
 
 
 def test_a_branch_with_another_kpp_is_not_an_exact_conflict(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
+    register: Register,
 ) -> None:
-    repository, index = known
-    draft = PartnerDraft(
-        kind="legal_entity",
-        roles=["client"],
-        short_name="Филиал в Казани",
-        tax_id="7707083893",
-        kpp="165501001",
-    )
-    result = register_partner(draft, repository=repository, index=index, now=NOW)
+    result = register(client(short_name="Филиал в Казани", tax_id="7707083893", kpp="165501001"))
     # The same tax id is strong evidence, but a branch is not an exact conflict.
     assert isinstance(result, PossibleDuplicates)
     assert [(c.partner.id, c.exact) for c in result.candidates] == [("p-1", False)]
     assert result.exact == ()
 
 
-def test_force_registers_and_records_the_override(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
-    repository, index = known
-    draft = PartnerDraft(kind="legal_entity", roles=["client"], short_name="Romashka LLC",
-                         phones=["8 495 1234567"])  # fmt: skip
-    result = register_partner(
-        draft,
-        repository=repository,
-        index=index,
-        now=NOW,
-        force=True,
-        partner_id=PartnerId("p-2"),
-    )
+def test_force_registers_and_records_the_override(register: Register) -> None:
+    draft = client(short_name="Romashka LLC", phones=["8 495 1234567"])
+    result = register(draft, force=True, partner_id=PartnerId("p-2"))
     assert isinstance(result, Outcome)
     assert result.entity.id == "p-2"
     (event,) = result.events
@@ -149,12 +139,8 @@ def test_force_registers_and_records_the_override(
     assert event.duplicate_check_overridden is True
 
 
-def test_force_without_candidates_overrides_nothing(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
-    repository, index = known
-    draft = PartnerDraft(kind="legal_entity", roles=["client"], short_name="Незабудка")
-    result = register_partner(draft, repository=repository, index=index, now=NOW, force=True)
+def test_force_without_candidates_overrides_nothing(register: Register) -> None:
+    result = register(client(short_name="Незабудка"), force=True)
     assert isinstance(result, Outcome)
     assert result.events[0].duplicate_check_overridden is False  # type: ignore[attr-defined]
 
@@ -178,14 +164,8 @@ def test_the_registry_fills_what_is_missing_and_keeps_what_was_typed() -> None:
     assert complete_from_registry(draft, None) is draft
 
 
-def test_a_completed_draft_is_registered(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
-    repository, index = known
-    draft = PartnerDraft(kind="legal_entity", roles=["client"], short_name="", tax_id="5001007329")
-    result = register_partner(
-        draft, repository=repository, index=index, registry_lookup=Registry(), now=NOW
-    )
+def test_a_completed_draft_is_registered(register: Register) -> None:
+    result = register(client(short_name="", tax_id="5001007329"), registry_lookup=Registry())
     assert isinstance(result, Outcome)
     partner = result.entity
     assert partner.short_name == "Лютик"
@@ -194,21 +174,14 @@ def test_a_completed_draft_is_registered(
     assert partner.phones[0].number == "+74950000001"
 
 
-def test_an_invalid_draft_is_rejected_with_every_problem(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
-    repository, index = known
+def test_an_invalid_draft_is_rejected_with_every_problem(register: Register) -> None:
     draft = PartnerDraft(kind="alien", roles=["client"], short_name="", phones=["not a phone"])
     with pytest.raises(DomainValidationError) as caught:
-        register_partner(draft, repository=repository, index=index, now=NOW)
+        register(draft)
     assert {"kind", "short_name"} <= {f.split("[")[0] for f in caught.value.fields}
 
 
-def test_a_partner_the_repository_lost_is_not_offered(
-    known: tuple[MemoryPartnerRepository, DuplicateIndex],
-) -> None:
-    _, index = known
-    draft = PartnerDraft(kind="legal_entity", roles=["client"], short_name="Romashka LLC",
-                         phones=["8 495 1234567"])  # fmt: skip
-    result = register_partner(draft, repository=MemoryPartnerRepository(), index=index, now=NOW)
+def test_a_partner_the_repository_lost_is_not_offered(register: Register) -> None:
+    draft = client(short_name="Romashka LLC", phones=["8 495 1234567"])
+    result = register(draft, repository=MemoryPartnerRepository())
     assert isinstance(result, Outcome)

@@ -21,7 +21,7 @@ period      source        requests
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final, Literal
@@ -32,6 +32,7 @@ from crmcore.deals import Deal, DealStatus
 from crmcore.errors import DomainValidationError
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import Request
+from crmcore.tables import text_table
 
 __all__ = [
     "ConversionReport",
@@ -60,15 +61,6 @@ def _rate(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    cells = [[str(cell) for cell in row] for row in rows]
-    widths = [max(len(c) for c in column) for column in zip(headers, *cells, strict=True)]
-    lines = [list(headers), ["-" * width for width in widths], *cells]
-    return [
-        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
-    ]
-
-
 def _period_start(day: date, period: Period) -> date:
     if period == "month":
         return day.replace(day=1)
@@ -95,7 +87,7 @@ class IntakeReport:
     def table(self) -> list[str]:
         """The report as aligned text lines."""
         rows = [(row.period.isoformat(), row.source, row.requests) for row in self.rows]
-        return _table(("period", "source", "requests"), rows)
+        return text_table(("period", "source", "requests"), rows)
 
 
 def requests_by_source(
@@ -150,7 +142,7 @@ class ConversionReport:
     def table(self) -> list[str]:
         """The report as aligned text lines, the total last."""
         headers = (self.by, "requests", "deals", "won", "deal %", "won %", "win % of deals")
-        return _table(
+        return text_table(
             headers,
             [
                 (r.group, r.requests, r.converted, r.won, r.deal_rate, r.won_rate, r.win_rate)
@@ -210,7 +202,7 @@ class ResponseTimes:
             ("first response", self.answered, self.first_response or "-"),
             ("qualification", self.qualified, self.qualification or "-"),
         ]
-        return _table(("median time to", "requests", "median"), rows)
+        return text_table(("median time to", "requests", "median"), rows)
 
 
 def _median(values: list[timedelta]) -> timedelta | None:
@@ -259,7 +251,7 @@ class RejectionReport:
     def table(self) -> list[str]:
         """The report as aligned text lines."""
         rows = [(row.reason, row.requests, row.share) for row in self.rows]
-        return _table(("reason", "requests", "share %"), rows)
+        return text_table(("reason", "requests", "share %"), rows)
 
 
 def rejections_by_reason(requests: Iterable[Request]) -> RejectionReport:

@@ -133,6 +133,7 @@ def test_bad_input_is_named(world: Office) -> None:
         desktop(ME, datetime(2026, 3, 2, tzinfo=UTC), interactions=world.interactions,
                 partners=world.partners, now=NOW)  # fmt: skip
     assert raised.value.field == "day"
+    assert raised.value.violations[0].message == "must be a date"
     with pytest.raises(DomainValidationError) as raised:
         desktop(ME, date(2026, 3, 2), interactions=world.interactions,
                 partners=world.partners, now=NOW.replace(tzinfo=None))  # fmt: skip

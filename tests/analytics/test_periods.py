@@ -94,3 +94,4 @@ def test_bad_periods_name_the_field() -> None:
     with pytest.raises(DomainValidationError) as raised:
         Period.containing("2026-03-02", Granularity.DAY)  # type: ignore[arg-type]
     assert raised.value.field == "day"
+    assert str(raised.value) == "day: must be a date (got '2026-03-02')"

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import attrs
 
 from crmcore.analytics.records import PartnerSales, SalesFacts
-from crmcore.errors import DomainValidationError
 from crmcore.ids import ContactPersonId, PartnerId, UserId
 from crmcore.interactions.kinds import InteractionStatus
 from crmcore.interactions.model import Interaction
@@ -21,7 +20,7 @@ from crmcore.money import Money
 from crmcore.partners.localtime import LocalTime, local_time
 from crmcore.partners.model import ContactPerson, Partner
 from crmcore.partners.repository import ContactPersonRepository, PartnerRepository
-from crmcore.validation import aware_datetime, raise_violations
+from crmcore.validation import aware_datetime, plain_date, raise_violations
 
 __all__ = ["ContactLine", "Counterparty", "Desktop", "PartnerCard", "desktop", "partner_card"]
 
@@ -91,12 +90,6 @@ class PartnerCard:
         return None if self.sales is None else self.sales.total
 
 
-def _day(day: object) -> date:
-    if not isinstance(day, date) or isinstance(day, datetime):
-        raise DomainValidationError.single("day", "must be a date", value=day)
-    return day
-
-
 def desktop(
     user: UserId,
     day: date,
@@ -111,7 +104,8 @@ def desktop(
     Cancelled interactions stay off the calendar.
     """
     raise_violations(aware_datetime("now", now))
-    start = datetime.combine(_day(day), time(), tzinfo=zone)
+    raise_violations(plain_date("day", day))
+    start = datetime.combine(day, time(), tzinfo=zone)
     found = interactions.of_user(user, start=start, end=start + timedelta(days=1))
     calendar = tuple(i for i in found if i.status is not InteractionStatus.CANCELLED)
     counts = Counter(i.partner_id for i in calendar if i.partner_id is not None)

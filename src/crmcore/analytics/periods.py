@@ -24,8 +24,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from crmcore.errors import DomainValidationError, Violation
-from crmcore.validation import Model, checks, plain_date
+from crmcore.errors import Violation
+from crmcore.validation import Model, checks, plain_date, raise_violations
 
 __all__ = ["Granularity", "Period"]
 
@@ -92,8 +92,7 @@ class Period(Model):
     def containing(cls, day: date, granularity: Granularity, *, to_date: bool = False) -> Period:
         """The period of ``granularity`` that holds ``day``; with ``to_date`` it ends on ``day``
         (month to date, year to date)."""
-        if not isinstance(day, date) or isinstance(day, datetime):
-            raise DomainValidationError.single("day", "must be a date", value=day)
+        raise_violations(plain_date("day", day))
         first = granularity.start_of(day)
         last = day if to_date else first + granularity.step() - _DAY
         return cls(first=first, last=last)

@@ -21,7 +21,8 @@ from typing import Final
 import attrs
 
 from crmcore.rules.model import Rule, TimeUnit, TriggerKind
-from crmcore.rules.schemas import SchemaRegistry
+from crmcore.rules.schemas import FieldType, SchemaRegistry
+from crmcore.rules.scope import read
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = ["DueTrigger", "DueTriggers", "due_time_triggers", "fire_time", "shift_days"]
@@ -124,8 +125,6 @@ def due_time_triggers(
 
 
 def _is_date_field(schemas: SchemaRegistry, rule: Rule) -> bool:
-    from crmcore.rules.schemas import FieldType  # noqa: PLC0415 - local to this guard
-
     try:
         spec = schemas.resolve(rule.trigger.entity, rule.trigger.field or "").spec
     except LookupError:
@@ -142,20 +141,14 @@ def _due_for_rule(
 ) -> Iterator[DueTrigger]:
     field = rule.trigger.field or ""
     for record in records:
-        value = _read(record, field)
+        value = read(record, field)
         at = fire_time(rule, value, zone=now.tzinfo, calendar=calendar)
         if at is not None and since < at <= now and rule.effective_at(at):
             yield DueTrigger(
                 rule_id=rule.id,
                 rule_version=rule.version,
                 entity=rule.trigger.entity,
-                entity_id=str(_read(record, "id")),
+                entity_id=str(read(record, "id")),
                 field=field,
                 due_at=at,
             )
-
-
-def _read(record: object, name: str) -> object:
-    if isinstance(record, Mapping):
-        return record.get(name)
-    return getattr(record, name, None)

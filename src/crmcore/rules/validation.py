@@ -32,6 +32,7 @@ from crmcore.rules.model import (
     FieldCondition,
     FieldRef,
     Rule,
+    Trigger,
     TriggerKind,
     nodes,
 )
@@ -165,11 +166,8 @@ def _trigger_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation
 
 
 def _trigger_field(
-    schemas: SchemaRegistry, entity: str, name: str, trigger: object
+    schemas: SchemaRegistry, entity: str, name: str, trigger: Trigger
 ) -> Iterator[Violation]:
-    from crmcore.rules.model import Trigger  # noqa: PLC0415 - for the type only
-
-    assert isinstance(trigger, Trigger)
     at = "trigger.field" if trigger.on is TriggerKind.DATE else "trigger.on"
     found = _resolve(schemas, entity, name, at)
     if isinstance(found, Violation):

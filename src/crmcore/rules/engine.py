@@ -82,7 +82,9 @@ class RuleEngine:
         self._operators = operators
         self._settings = Settings(schemas=schemas, calendar=calendar, max_depth=max_depth)
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
-        self._by_id = {c.rule.id: [x for x in compiled if x.rule.id == c.rule.id] for c in compiled}
+        self._by_id: dict[RuleId, list[CompiledRule]] = {}
+        for entry in compiled:
+            self._by_id.setdefault(entry.rule.id, []).append(entry)
         self._index = RuleIndex(compiled, schemas)
         self._timeless = all(c.timeless for c in compiled)
 

@@ -9,7 +9,6 @@ every :class:`Violation`, never only the first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
 import attrs
 
@@ -34,7 +33,6 @@ __all__ = [
     "Violation",
 ]
 
-_NO_VALUE: Final = object()
 _MAX_SHOWN_VALUE = 60
 
 

@@ -223,12 +223,15 @@ def register_request(
     request = Request(
         id=request_id or RequestId(new_id()), source=draft.source, contact=contact, **fields
     )
-    if request.estimated_amount is None and request.items_total() is not None:
-        request = attrs.evolve(request, estimated_amount=request.items_total())
     duplicate = find_duplicate(
         contact, earlier, received_at=request.received_at, settings=settings, exclude=request.id
     )
-    request = attrs.evolve(request, duplicate_of=duplicate)
+    estimate = request.estimated_amount
+    request = attrs.evolve(
+        request,
+        estimated_amount=request.items_total() if estimate is None else estimate,
+        duplicate_of=duplicate,
+    )
     event = RequestRegistered(
         entity_id=request.id, occurred_at=now, actor=actor, duplicate_of=duplicate,
         changes=request_changes(None, request),

@@ -1,10 +1,12 @@
 """The approval lifecycle of agreements: every move logged with an event, refusals typed and
-changing nothing."""
+changing nothing; and the examples in the area's docstrings hold."""
 
 from __future__ import annotations
 
+import doctest
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import ModuleType
 
 import attrs
 import pytest
@@ -12,6 +14,9 @@ from agreement_samples import NOW, PARTNER, approved_typical, conditions, indivi
 from hypothesis import given
 from hypothesis import strategies as st
 
+import crmcore.agreements.model
+import crmcore.agreements.schedule
+import crmcore.agreements.templates
 from crmcore.agreements import (
     APPROVAL,
     APPROVAL_DEFINITION,
@@ -242,3 +247,14 @@ def test_the_status_follows_the_compiled_machine(moves: list[object]) -> None:
         assert outcome.entity.status.value == expected
         assert outcome.entity.history[-1].status_to.value == expected
         agreement = outcome.entity
+
+
+@pytest.mark.parametrize(
+    "module",
+    [crmcore.agreements.model, crmcore.agreements.schedule, crmcore.agreements.templates],
+    ids=lambda module: module.__name__,
+)
+def test_the_docstring_examples_hold(module: ModuleType) -> None:
+    results = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert results.failed == 0
+    assert results.attempted > 0

@@ -14,7 +14,7 @@ and order in SQL.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 
 from crmcore.claims import Claim, ClaimStatus
@@ -22,7 +22,12 @@ from crmcore.errors import DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ClaimId, PartnerId
 from crmcore.validation import aware_datetime, optional, raise_violations
 from crmcore_sqlite.database import Database
-from crmcore_sqlite.repositories import raise_update_failure, require_version_bump
+from crmcore_sqlite.repositories import (
+    instant,
+    raise_update_failure,
+    require_version_bump,
+    where,
+)
 
 __all__ = ["SqliteClaimRepository"]
 
@@ -46,19 +51,15 @@ SCHEMA: Final = (
 _OPEN: Final = (ClaimStatus.REGISTERED.value, ClaimStatus.UNDER_INVESTIGATION.value)
 
 
-def _instant(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _columns(claim: Claim) -> tuple[object, ...]:
     return (
         claim.status.value,
         claim.department,
         claim.claimant.partner_id,
-        _instant(claim.registered_at),
+        instant(claim.registered_at),
         int(claim.responded_at is not None),
-        _instant(claim.response_due),
-        _instant(claim.resolution_due),
+        instant(claim.response_due),
+        instant(claim.resolution_due),
     )
 
 
@@ -127,21 +128,19 @@ class SqliteClaimRepository:
             ("status = ?", None if status is None else status.value),
             ("department = ?", department),
             ("partner_id = ?", partner_id),
-            ("registered_at >= ?", None if registered_from is None else _instant(registered_from)),
-            ("registered_at < ?", None if registered_to is None else _instant(registered_to)),
+            ("registered_at >= ?", None if registered_from is None else instant(registered_from)),
+            ("registered_at < ?", None if registered_to is None else instant(registered_to)),
         ]
-        chosen = [(sql, value) for sql, value in conditions if value is not None]
-        where = " AND ".join(sql for sql, _ in chosen) or "1"
+        sql, parameters = where(conditions)
         return self._claims(
-            f"SELECT body FROM claims WHERE {where} ORDER BY registered_at, id",
-            tuple(value for _, value in chosen),
+            f"SELECT body FROM claims WHERE {sql} ORDER BY registered_at, id", parameters
         )
 
     def overdue(self, now: datetime) -> list[Claim]:
         """Open claims not waiting for their claimant that have passed a due date at ``now``,
         ordered by resolution due date, then id."""
         raise_violations(aware_datetime("now", now))
-        moment = _instant(now)
+        moment = instant(now)
         return self._claims(
             "SELECT body FROM claims WHERE status IN (?, ?)"
             " AND ((responded = 0 AND response_due < ?) OR resolution_due < ?)"

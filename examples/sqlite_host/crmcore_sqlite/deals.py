@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Final
 
 from crmcore.deals import Deal, DealKind, DealStatus, Pipeline, StageChange
@@ -22,7 +22,12 @@ from crmcore.errors import DomainValidationError, DuplicateEntityError, EntityNo
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.validation import aware_datetime, plain_date, raise_violations
 from crmcore_sqlite.database import Database
-from crmcore_sqlite.repositories import raise_update_failure, require_version_bump
+from crmcore_sqlite.repositories import (
+    instant,
+    raise_update_failure,
+    require_version_bump,
+    where,
+)
 
 __all__ = ["SqliteDealRepository", "SqlitePipelineRepository", "SqliteStageLog"]
 
@@ -54,10 +59,6 @@ SCHEMA: Final = (
     )""",
     "CREATE INDEX IF NOT EXISTS stage_log_by_time ON stage_log (at, deal_id, version)",
 )
-
-
-def _instant(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _create(database: Database) -> None:
@@ -181,10 +182,8 @@ class SqliteDealRepository:
             ("status = ?", None if status is None else status.value),
             ("manager = ?", responsible_manager),
         ]
-        chosen = [(sql, value) for sql, value in conditions if value is not None]
-        where = " AND ".join(sql for sql, _ in chosen) or "1"
-        sql = f"SELECT body FROM deals WHERE {where} ORDER BY id"
-        return self._deals(sql, tuple(value for _, value in chosen))
+        sql, parameters = where(conditions)
+        return self._deals(f"SELECT body FROM deals WHERE {sql} ORDER BY id", parameters)
 
     def closing_between(self, start: date, end: date) -> list[Deal]:
         """Open deals expected to close on or after ``start`` and before ``end``, ordered by
@@ -228,7 +227,7 @@ class SqliteStageLog:
                 connection.execute(
                     "INSERT INTO stage_log (deal_id, version, pipeline_id, at, body)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (change.deal_id, change.version, change.pipeline_id, _instant(change.at), body),
+                    (change.deal_id, change.version, change.pipeline_id, instant(change.at), body),
                 )
             except sqlite3.IntegrityError:
                 entry_id = f"{change.deal_id}@{change.version}"
@@ -258,7 +257,7 @@ class SqliteStageLog:
     ) -> Iterator[StageChange]:
         raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
         sql = "SELECT body FROM stage_log WHERE at >= ? AND at < ?"
-        parameters: tuple[object, ...] = (_instant(start), _instant(end))
+        parameters: tuple[object, ...] = (instant(start), instant(end))
         if pipeline_id is not None:
             sql += " AND pipeline_id = ?"
             parameters = (*parameters, pipeline_id)

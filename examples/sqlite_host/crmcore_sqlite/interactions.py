@@ -14,7 +14,7 @@ fire go to a side table, so that ``reminding`` is one indexed query.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 
 from crmcore.errors import DuplicateEntityError, EntityNotFoundError
@@ -22,7 +22,12 @@ from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions import Interaction, InteractionStatus
 from crmcore.validation import aware_datetime, raise_violations
 from crmcore_sqlite.database import Database
-from crmcore_sqlite.repositories import check_limit, raise_update_failure, require_version_bump
+from crmcore_sqlite.repositories import (
+    check_limit,
+    instant,
+    raise_update_failure,
+    require_version_bump,
+)
 
 __all__ = ["SqliteInteractionRepository"]
 
@@ -53,10 +58,6 @@ _PENDING: Final = (InteractionStatus.PLANNED.value, InteractionStatus.IN_PROGRES
 _COLUMNS: Final = "responsible, partner_id, chain, status, start_at, end_at"
 
 
-def _instant(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _moments(**moments: datetime) -> None:
     raise_violations(v for name, value in moments.items() for v in aware_datetime(name, value))
 
@@ -64,7 +65,7 @@ def _moments(**moments: datetime) -> None:
 def _columns(interaction: Interaction) -> tuple[object, ...]:
     return (
         interaction.responsible, interaction.partner_id, str(interaction.chain),
-        interaction.status.value, _instant(interaction.start), _instant(interaction.end),
+        interaction.status.value, instant(interaction.start), instant(interaction.end),
     )  # fmt: skip
 
 
@@ -132,13 +133,13 @@ class SqliteInteractionRepository:
         mine = "" if user is None else " AND responsible = ?"
         return self._select(
             f"WHERE status IN (?, ?) AND end_at < ?{mine} ORDER BY end_at, id",
-            (*_PENDING, _instant(now), *(() if user is None else (user,))),
+            (*_PENDING, instant(now), *(() if user is None else (user,))),
         )
 
     def of_user(self, user: UserId, *, start: datetime, end: datetime) -> list[Interaction]:
         """The interactions of ``user`` overlapping ``[start, end)``, by start, then id."""
         _moments(start=start, end=end)
-        since, until = _instant(start), _instant(end)
+        since, until = instant(start), instant(end)
         return self._select(
             "WHERE responsible = ? AND start_at < ? AND (end_at > ? OR start_at >= ?)"
             " ORDER BY start_at, id",
@@ -164,14 +165,14 @@ class SqliteInteractionRepository:
         return self._select(
             "WHERE status IN (?, ?) AND id IN (SELECT interaction_id FROM interaction_reminders"
             " WHERE at > ? AND at <= ?) ORDER BY id",
-            (*_PENDING, _instant(since), _instant(now)),
+            (*_PENDING, instant(since), instant(now)),
         )
 
     @staticmethod
     def _remember(connection: sqlite3.Connection, interaction: Interaction) -> None:
         connection.executemany(
             "INSERT INTO interaction_reminders (interaction_id, at) VALUES (?, ?)",
-            [(interaction.id, _instant(at)) for at in interaction.reminder_moments()],
+            [(interaction.id, instant(at)) for at in interaction.reminder_moments()],
         )
 
     def _select(self, where: str, parameters: tuple[object, ...]) -> list[Interaction]:

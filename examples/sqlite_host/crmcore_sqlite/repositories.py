@@ -9,7 +9,8 @@ crmcore error; the transaction is rolled back, so a failed call changes nothing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 from crmcore.errors import (
@@ -31,6 +32,18 @@ __all__ = [
 PARTNER: Final = "partner"
 CONTACT_PERSON: Final = "contact_person"
 RELATIONSHIP: Final = "relationship"
+
+
+def instant(moment: datetime) -> str:
+    """``moment`` as UTC ISO text with microseconds, which sorts and compares as instants do."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def where(conditions: Iterable[tuple[str, object]]) -> tuple[str, tuple[object, ...]]:
+    """The ``WHERE`` text and parameters of the ``(sql, value)`` conditions whose value is not
+    ``None`` (``"1"`` when none is): a query's optional filters, joined by ``AND``."""
+    chosen = [(sql, value) for sql, value in conditions if value is not None]
+    return " AND ".join(sql for sql, _ in chosen) or "1", tuple(value for _, value in chosen)
 
 
 def require_version_bump(version: int, expected_version: int) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 
 from crmcore.errors import DuplicateEntityError, EntityNotFoundError
@@ -25,7 +25,12 @@ from crmcore.partners import Email, Phone
 from crmcore.requests import Request, RequestStatus
 from crmcore.validation import aware_datetime, each, instance_of, optional, raise_violations
 from crmcore_sqlite.database import Database
-from crmcore_sqlite.repositories import raise_update_failure, require_version_bump
+from crmcore_sqlite.repositories import (
+    instant,
+    raise_update_failure,
+    require_version_bump,
+    where,
+)
 
 __all__ = ["SqliteRequestRepository"]
 
@@ -51,10 +56,6 @@ SCHEMA: Final = (
 )
 
 
-def _instant(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _columns(request: Request) -> tuple[object, ...]:
     partner = None if request.binding is None else request.binding.partner_id
     return (
@@ -62,7 +63,7 @@ def _columns(request: Request) -> tuple[object, ...]:
         request.source,
         request.responsible_manager,
         partner,
-        _instant(request.received_at),
+        instant(request.received_at),
     )
 
 
@@ -134,14 +135,12 @@ class SqliteRequestRepository:
             ("source = ?", source),
             ("manager = ?", manager),
             ("partner_id = ?", partner_id),
-            ("received_at >= ?", None if received_from is None else _instant(received_from)),
-            ("received_at < ?", None if received_to is None else _instant(received_to)),
+            ("received_at >= ?", None if received_from is None else instant(received_from)),
+            ("received_at < ?", None if received_to is None else instant(received_to)),
         ]
-        chosen = [(sql, value) for sql, value in conditions if value is not None]
-        where = " AND ".join(sql for sql, _ in chosen) or "1"
+        sql, parameters = where(conditions)
         return self._requests(
-            f"SELECT body FROM requests WHERE {where} ORDER BY received_at, id",
-            tuple(value for _, value in chosen),
+            f"SELECT body FROM requests WHERE {sql} ORDER BY received_at, id", parameters
         )
 
     def from_contact(
@@ -168,7 +167,7 @@ class SqliteRequestRepository:
             "SELECT body FROM requests WHERE received_at >= ? AND id IN"
             f" (SELECT request_id FROM request_contacts WHERE contact_key IN ({marks}))"
             " ORDER BY received_at, id",
-            (_instant(received_from), *keys),
+            (instant(received_from), *keys),
         )
 
     @staticmethod

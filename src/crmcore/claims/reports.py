@@ -1,8 +1,8 @@
 """The three claim reports a quality manager asks for: dynamics, satisfaction and structure.
 
 Each streams once over any iterable of claims (a repository query, a generator over an
-export) and returns plain attrs data: :meth:`rows` gives a header and rows for a
-spreadsheet, :meth:`table` aligned text lines for a terminal. Shares are percentages with
+export) and returns plain attrs data: ``rows_for_spreadsheet()`` gives a header and rows for
+a spreadsheet, ``table()`` aligned text lines for a terminal. Shares are percentages with
 one decimal.
 
 >>> from datetime import date, datetime, timezone

@@ -132,7 +132,7 @@ def create_individual_agreement(
         manager=manager,
         created_at=now,
     )
-    problems = list(_terms_problems(agreement, base, require_approved=False))
+    _, problems = _terms(agreement, base, require_approved=False)
     if not base.covers(partner):
         message = "is not in the audience of the typical agreement"
         problems.append(Violation(field="partner_id", message=message, value=partner.id))
@@ -164,43 +164,36 @@ def effective_conditions(agreement: Agreement, *, base: Agreement | None) -> Eff
 def _resolve(
     agreement: Agreement, base: Agreement | None, *, require_approved: bool
 ) -> EffectiveConditions:
-    problems = list(_terms_problems(agreement, base, require_approved=require_approved))
+    merged, problems = _terms(agreement, base, require_approved=require_approved)
     if problems:
         raise AgreementTermsError(agreement.id, problems=problems)
-    # No problems means a typical base with conditions and an individual with overrides.
-    assert base is not None
-    assert base.conditions is not None
-    assert agreement.overrides is not None
-    merged, _ = merge_conditions(
-        base.conditions, agreement.overrides, base.limits or OverrideLimits()
-    )
-    assert merged is not None
+    assert merged is not None  # no problems means the overrides merged over the base
     return merged
 
 
-def _terms_problems(
+def _terms(
     agreement: Agreement, base: Agreement | None, *, require_approved: bool
-) -> Iterator[Violation]:
-    """Everything that keeps an individual agreement's terms from resolving over ``base``."""
+) -> tuple[EffectiveConditions | None, list[Violation]]:
+    """The effective conditions of an individual agreement over ``base``, merged once, and
+    everything that keeps its terms from resolving."""
     if base is None:
-        yield Violation(field="base_id", message="the typical agreement is not given")
-        return
+        return None, [Violation(field="base_id", message="the typical agreement is not given")]
     if base.id != agreement.base_id:
         message = f"names {agreement.base_id!r}, but {base.id!r} was given as the base"
-        yield Violation(field="base_id", message=message, value=base.id)
-        return
+        return None, [Violation(field="base_id", message=message, value=base.id)]
     if base.kind is not AgreementKind.TYPICAL or base.conditions is None:
-        yield Violation(field="base_id", message="must name a typical agreement", value=base.id)
-        return
+        message = "must name a typical agreement"
+        return None, [Violation(field="base_id", message=message, value=base.id)]
+    problems: list[Violation] = []
     if require_approved and base.status is not AgreementStatus.APPROVED:
         message = f"the typical agreement is {base.status.value}, not approved"
-        yield Violation(field="base_id", message=message, value=base.id)
-    yield from _outside_validity(agreement, base)
-    assert agreement.overrides is not None
-    _, problems = merge_conditions(
+        problems.append(Violation(field="base_id", message=message, value=base.id))
+    problems.extend(_outside_validity(agreement, base))
+    assert agreement.overrides is not None  # an individual agreement always has them
+    merged, unmet = merge_conditions(
         base.conditions, agreement.overrides, base.limits or OverrideLimits()
     )
-    yield from problems
+    return merged, [*problems, *unmet]
 
 
 def _outside_validity(agreement: Agreement, base: Agreement) -> Iterator[Violation]:

@@ -28,6 +28,7 @@ from crmcore.validation import (
     non_negative_int,
     optional,
     plain_date,
+    positive_int,
     raise_violations,
     unique,
 )
@@ -182,6 +183,15 @@ def test_plain_dates_are_not_datetimes() -> None:
 @pytest.mark.parametrize("value", [-1, True, 1.0, "1", None])
 def test_non_negative_int_rejects(value: object) -> None:
     assert _fields(non_negative_int, "version", value) == ["version"]
+
+
+@pytest.mark.parametrize(
+    ("value", "messages"),
+    [(1, []), (10**6, []), (0, ["must be an integer >= 1"]), (True, ["must be an integer >= 1"]),
+     (1.0, ["must be an integer >= 1"]), ("2", ["must be an integer >= 1"])],
+)  # fmt: skip
+def test_positive_int_takes_one_or_more(value: object, messages: list[str]) -> None:
+    assert [v.message for v in positive_int("limit", value)] == messages
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ __all__ = [
     "int_at_most",
     "non_negative_int",
     "optional",
+    "positive_int",
     "unique",
 ]
 
@@ -297,6 +298,12 @@ def non_negative_int(field: str, value: object) -> Iterator[Violation]:
     """An ``int`` (not ``bool``) of zero or more."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         yield Violation(field=field, message="must be an integer >= 0", value=value)
+
+
+def positive_int(field: str, value: object) -> Iterator[Violation]:
+    """An ``int`` (not ``bool``) of one or more: a size, a limit, a number of rounds."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        yield Violation(field=field, message="must be an integer >= 1", value=value)
 
 
 def int_at_most(maximum: int) -> Check:

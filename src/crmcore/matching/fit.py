@@ -19,6 +19,7 @@ from crmcore.matching.index import DuplicateIndex
 from crmcore.matching.model import MatchModel
 from crmcore.matching.records import MatchRecord, Prepared, prepare
 from crmcore.matching.scoring import Scorer, probability_of, scorer_for
+from crmcore.validation import positive_int, raise_violations
 
 __all__ = ["fit_model"]
 
@@ -59,13 +60,9 @@ def fit_model(
 
 
 def _check_settings(sample_size: object, iterations: object) -> None:
-    found = [
-        Violation(field=name, message="must be an integer >= 1", value=value)
-        for name, value in (("sample_size", sample_size), ("iterations", iterations))
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1
-    ]
-    if found:
-        raise DomainValidationError(found)
+    raise_violations(
+        [*positive_int("sample_size", sample_size), *positive_int("iterations", iterations)]
+    )
 
 
 def _prepared_records(model: MatchModel, records: Iterable[MatchRecord]) -> list[Prepared]:

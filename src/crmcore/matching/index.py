@@ -17,6 +17,7 @@ from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.matching.model import Candidate, MatchModel
 from crmcore.matching.records import MatchRecord, Prepared, prepare
 from crmcore.matching.scoring import Scorer, TermFrequencies, probability_of, scorer_for
+from crmcore.validation import positive_int
 
 __all__ = ["DuplicateIndex"]
 
@@ -26,9 +27,7 @@ _VISITS_PER_BLOCK = 4
 
 def query_violations(limit: object, threshold: object) -> list[Violation]:
     """What is wrong with the ``limit`` and ``threshold`` of a query."""
-    found: list[Violation] = []
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        found.append(Violation(field="limit", message="must be an integer >= 1", value=limit))
+    found = list(positive_int("limit", limit))
     if (
         isinstance(threshold, bool)
         or not isinstance(threshold, int | float)

@@ -19,7 +19,7 @@ from crmcore.errors import Violation
 from crmcore.matching.compare import DEFAULT_PARAMETERS, TERM_FREQUENCY_KINDS
 from crmcore.matching.normalize import FieldKind
 from crmcore.matching.partners import PARTNER_FIELDS
-from crmcore.validation import Model, bounded_text, checks, each, instance_of
+from crmcore.validation import Model, bounded_text, checks, each, instance_of, positive_int
 
 if TYPE_CHECKING:
     from crmcore.matching.records import MatchRecord
@@ -66,11 +66,6 @@ def _optional_weight(field: str, value: object) -> Iterator[Violation]:
         return
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 100:
         yield Violation(field=field, message="must be None or a number in [0, 100)", value=value)
-
-
-def _positive_int(field: str, value: object) -> Iterator[Violation]:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        yield Violation(field=field, message="must be an integer >= 1", value=value)
 
 
 def _defaults(kind: object) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
@@ -188,8 +183,8 @@ class MatchModel(Model):
 
     fields: tuple[FieldSpec, ...] = attrs.field(converter=_tuple, metadata=checks(_fields))
     prior: float = attrs.field(default=0.01, metadata=checks(_probability))
-    max_block_size: int = attrs.field(default=1000, metadata=checks(_positive_int))
-    max_candidates: int = attrs.field(default=64, metadata=checks(_positive_int))
+    max_block_size: int = attrs.field(default=1000, metadata=checks(positive_int))
+    max_candidates: int = attrs.field(default=64, metadata=checks(positive_int))
 
     @classmethod
     def for_partners(cls) -> MatchModel:

@@ -127,7 +127,12 @@ def _pairs(
                     probability=candidate.probability,
                     explanation=candidate.explanation,
                 )
-    return sorted(found.values(), key=lambda pair: (-pair.probability, pair.left_id, pair.right_id))
+    return _ranked(found.values())
+
+
+def _ranked(pairs: Iterable[DuplicatePair]) -> list[DuplicatePair]:
+    """``pairs`` most likely first, then by their ids, so that clusters grow the same each time."""
+    return sorted(pairs, key=lambda pair: (-pair.probability, pair.left_id, pair.right_id))
 
 
 def find_duplicate_clusters(
@@ -154,10 +159,7 @@ def build_clusters(
     _check_threshold(threshold)
     prepared = _prepared(model, records)
     unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
-    ordered = sorted(
-        unique.values(), key=lambda pair: (-pair.probability, pair.left_id, pair.right_id)
-    )
-    return _clusters(scorer_for(model), records, prepared, ordered, threshold)
+    return _clusters(scorer_for(model), records, prepared, _ranked(unique.values()), threshold)
 
 
 class _Linkage:

@@ -36,8 +36,8 @@ from crmcore.agreements import (
     reject,
     submit_for_approval,
 )
-from crmcore.demo.world import World, table
-from crmcore.events import DomainEvent, Outcome, primitive
+from crmcore.demo.world import Ledger, World, table
+from crmcore.events import primitive
 from crmcore.ids import AgreementId, PartnerId
 from crmcore.memory import MemoryAgreementRepository, MemoryPriceList, MemorySalesHistory
 from crmcore.money import Money
@@ -70,27 +70,9 @@ def _conditions() -> SalesConditions:
     )
 
 
-class _Agreements:
-    """The chapter's own repository and the events its services returned."""
-
-    def __init__(self) -> None:
-        self.repository = MemoryAgreementRepository()
-        self.events: list[DomainEvent] = []
-
-    def keep(self, outcome: Outcome[Agreement]) -> Agreement:
-        agreement = outcome.entity
-        if agreement.version == 1:
-            self.repository.add(agreement)
-        else:
-            stored = self.repository.get(agreement.id)
-            self.repository.save(agreement, expected_version=stored.version)
-        self.events.extend(outcome.events)
-        return agreement
-
-
 def chapter(world: World, now: datetime) -> Iterator[str]:
     """Agreements drafted and approved, a quote, and a document checked against them."""
-    agreements = _Agreements()
+    agreements = Ledger(MemoryAgreementRepository())
     client = world.partners.get(PartnerId("romashka"))
     start, end = date(now.year, 1, 1), date(now.year, 12, 31)
     typical = agreements.keep(

@@ -32,15 +32,17 @@ from crmcore.claims import (
     resume,
     update_activity,
 )
-from crmcore.demo.world import World, table
+from crmcore.demo.world import Ledger, World, table
 from crmcore.errors import ClaimNotDecidableError, DomainValidationError
-from crmcore.events import DomainEvent, Outcome
 from crmcore.ids import ClaimId, PartnerId, UserId
 from crmcore.memory import MemoryClaimRepository
 from crmcore.partners import PartnerRole
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = ["chapter"]
+
+_Claims = Ledger[MemoryClaimRepository]
+"""The chapter's own claims and the events its services returned."""
 
 _HOUR: Final = timedelta(hours=1)
 _QUALITY: Final = UserId("u-quality")
@@ -98,32 +100,15 @@ _EARLIER: Final = (
 )
 
 
-class _Claims:
-    """The chapter's own repository and the events its services returned."""
-
-    def __init__(self) -> None:
-        self.repository = MemoryClaimRepository()
-        self.events: list[DomainEvent] = []
-
-    def keep(self, outcome: Outcome[Claim], *, new: bool = False) -> Claim:
-        claim = outcome.entity
-        if new:
-            self.repository.add(claim)
-        else:
-            self.repository.save(claim, expected_version=claim.version - 1)
-        self.events.extend(outcome.events)
-        return claim
-
-
 def chapter(world: World, now: datetime) -> Iterator[str]:
     """A claim's life from the public form to the reports."""
-    claims = _Claims()
+    claims = _Claims(MemoryClaimRepository())
     _register_earlier(claims, world, now)
     yield "A claim arrives through the public form:"
     outcome = register_claim_from_form(
         _FORM, claim_id=ClaimId("c-100"), now=now, settings=_SETTINGS
     )
-    claim = claims.keep(outcome, new=True)
+    claim = claims.keep(outcome)
     yield from table(
         ["id", "from", "channel", "reasons", "respond by", "resolve by"],
         [[claim.id, str(claim.claimant.name), claim.channel.value, ", ".join(claim.reasons),
@@ -160,8 +145,7 @@ def _register_earlier(claims: _Claims, world: World, now: datetime) -> None:
             reasons=reasons,
         )  # fmt: skip
         claim = claims.keep(
-            register_claim(draft, claim_id=ClaimId(f"c-{number}"), now=when, settings=_SETTINGS),
-            new=True,
+            register_claim(draft, claim_id=ClaimId(f"c-{number}"), now=when, settings=_SETTINGS)
         )
         claim = claims.keep(investigate(claim, now=when + _HOUR, actor=_QUALITY))
         if result is not None:

@@ -20,8 +20,7 @@ from crmcore.analytics import (
     partner_card,
 )
 from crmcore.deals import Deal, DealKind, DealStatus
-from crmcore.demo.world import World, table
-from crmcore.events import DomainEvent, Outcome
+from crmcore.demo.world import Ledger, World, table
 from crmcore.ids import DealId, EntityRef, InteractionId, PartnerId, PipelineId, UserId
 from crmcore.interactions import (
     Interaction,
@@ -41,26 +40,13 @@ from crmcore.money import Money
 
 __all__ = ["chapter"]
 
+_Journal = Ledger[MemoryInteractionRepository]
+"""The chapter's own interactions and the events its services returned."""
+
 MOSCOW: Final = ZoneInfo("Europe/Moscow")
 IVANOVA: Final = UserId("u-ivanova")
 MANAGERS: Final = (IVANOVA, UserId("u-petrov"), UserId("u-sidorova"))
 _SHOWN: Final = ("deals_won", "won_amount", "win_rate", "interactions_done", "overdue_interactions")
-
-
-class _Journal:
-    """The chapter's own interactions and the events of its services."""
-
-    def __init__(self) -> None:
-        self.repository = MemoryInteractionRepository()
-        self.events: list[DomainEvent] = []
-
-    def keep(self, outcome: Outcome[Interaction], *, new: bool = True) -> Interaction:
-        if new:
-            self.repository.add(outcome.entity)
-        else:
-            self.repository.save(outcome.entity, expected_version=outcome.entity.version - 1)
-        self.events.extend(outcome.events)
-        return outcome.entity
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -121,10 +107,10 @@ def _reminder_lines(journal: _Journal, day: date) -> Iterator[str]:
 
 def _chain_lines(journal: _Journal, meeting: Interaction, day: date) -> Iterator[str]:
     done = journal.keep(complete(meeting, now=_at(day, 11), actor=IVANOVA,
-                                 result="300 boxes of green tea in April"), new=False)  # fmt: skip
+                                 result="300 boxes of green tea in April"))  # fmt: skip
     call = journal.repository.get(InteractionId("i-call"))
     sergey = EntityRef(entity_type="contact_person", entity_id="sergey")
-    linked = journal.keep(link_participant(call, 0, sergey, now=_at(day, 14)), new=False)
+    linked = journal.keep(link_participant(call, 0, sergey, now=_at(day, 14)))
     person = linked.participants[0]
     yield f"Linked the call's participant {person.name!r} ({person.reach}) to {person.ref}"
     yield f"The chain of {done.topic!r}, in order:"
@@ -230,7 +216,7 @@ def _kpi_lines(kpi: KpiTable) -> Iterator[str]:
 
 def chapter(world: World, now: datetime) -> Iterator[str]:
     """A manager's day and reminders, a chain and a partner's card, and KPIs against last year."""
-    journal = _Journal()
+    journal = _Journal(MemoryInteractionRepository())
     day = now.astimezone(MOSCOW).date()
     meeting = _plan_day(journal, day, now)
     yield from _day_lines(journal, world, day, now)

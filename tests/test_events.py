@@ -61,7 +61,8 @@ def test_primitive_refuses_what_it_cannot_represent() -> None:
 @settings(max_examples=30)
 @given(partners())
 def test_every_partner_has_a_primitive_form_a_change_accepts(partner: Partner) -> None:
-    Change(old=None, new=primitive(partner))
+    form = primitive(partner)
+    assert Change(old=None, new=form).new == form
 
 
 @pytest.mark.parametrize(

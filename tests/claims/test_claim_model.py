@@ -95,7 +95,9 @@ def test_the_public_names_exist() -> None:
 @pytest.mark.parametrize("module", MODULES, ids=lambda module: module.__name__)
 def test_the_module_examples_hold(module: ModuleType) -> None:
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    assert doctest.testmod(module, optionflags=flags).failed == 0
+    results = doctest.testmod(module, optionflags=flags)
+    assert results.failed == 0
+    assert results.attempted > 0
 
 
 def test_every_problem_of_a_claim_is_reported_by_field() -> None:

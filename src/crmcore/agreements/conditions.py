@@ -49,8 +49,6 @@ __all__ = [
     "merge_conditions",
 ]
 
-_MAX_MARKUP: Final = Decimal(-1000)
-
 
 def percent_between(low: Decimal, high: Decimal) -> Check:
     """A finite ``Decimal`` percentage from ``low`` to ``high`` inclusive."""
@@ -69,7 +67,14 @@ def currency_code(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
 
 
-_DISCOUNT: Final = percent_between(_MAX_MARKUP, HUNDRED)
+def non_negative_money(field: str, value: object) -> Iterator[Violation]:
+    """:class:`~crmcore.money.Money` of 0 or more: a price, a payment, a minimum order."""
+    if not isinstance(value, Money) or value.is_negative():
+        yield Violation(field=field, message="must be Money of 0 or more", value=value)
+
+
+discount_percent: Final = percent_between(Decimal(-1000), HUNDRED)
+"""A discount in percent, wherever one is set: at most 100, and negative for a markup."""
 _SHARE: Final = percent_between(Decimal(0), HUNDRED)
 
 
@@ -122,13 +127,6 @@ class Audience(Model):
         return role_fits and segment_fits
 
 
-def _minimum_order(field: str, value: object) -> Iterator[Violation]:
-    if value is None:
-        return
-    if not isinstance(value, Money) or value.is_negative():
-        yield Violation(field=field, message="must be Money of 0 or more", value=value)
-
-
 @attrs.frozen(kw_only=True)
 class SalesConditions(Model):
     """Everything an agreement fixes about a sale.
@@ -146,14 +144,16 @@ class SalesConditions(Model):
     payment_schedule: PaymentSchedule | None = attrs.field(
         default=None, metadata=checks(optional(instance_of(PaymentSchedule)))
     )
-    discount: Decimal = attrs.field(default=Decimal(0), metadata=checks(_DISCOUNT))
+    discount: Decimal = attrs.field(default=Decimal(0), metadata=checks(discount_percent))
     max_manager_discount: Decimal = attrs.field(default=Decimal(0), metadata=checks(_SHARE))
     sale_kind: SaleKind = attrs.field(
         default=SaleKind.WHOLESALE, metadata=checks(instance_of(SaleKind))
     )
     contract_required: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
     returnable_packaging: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
-    minimum_order: Money | None = attrs.field(default=None, metadata=checks(_minimum_order))
+    minimum_order: Money | None = attrs.field(
+        default=None, metadata=checks(optional(non_negative_money))
+    )
 
     def _invariants(self) -> Iterator[Violation]:
         if self.discount + self.max_manager_discount > HUNDRED:
@@ -216,7 +216,7 @@ class ConditionOverrides(Model):
     payment_schedule: PaymentSchedule | None = attrs.field(
         default=None, metadata=_override(instance_of(PaymentSchedule))
     )
-    discount: Decimal | None = attrs.field(default=None, metadata=_override(_DISCOUNT))
+    discount: Decimal | None = attrs.field(default=None, metadata=_override(discount_percent))
     max_manager_discount: Decimal | None = attrs.field(default=None, metadata=_override(_SHARE))
     sale_kind: SaleKind | None = attrs.field(
         default=None, metadata=_override(instance_of(SaleKind))
@@ -227,7 +227,7 @@ class ConditionOverrides(Model):
     returnable_packaging: bool | None = attrs.field(
         default=None, metadata=_override(instance_of(bool))
     )
-    minimum_order: Money | None = attrs.field(default=None, metadata=checks(_minimum_order))
+    minimum_order: Money | None = attrs.field(default=None, metadata=_override(non_negative_money))
 
     def given(self) -> dict[str, Any]:
         """The overridden conditions by name."""

@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Final
 
 import attrs
 
-from crmcore.agreements.conditions import Taxation, currency_code, percent_between
+from crmcore.agreements.conditions import (
+    Taxation,
+    currency_code,
+    discount_percent,
+    non_negative_money,
+)
 from crmcore.agreements.kinds import DeliveryMethod, PaymentForm, SalesDocumentKind
 from crmcore.agreements.pricing import discounted
-from crmcore.agreements.schedule import HUNDRED
 from crmcore.errors import Violation
 from crmcore.ids import AgreementId, EntityRef, PartnerId
 from crmcore.money import Money
@@ -33,8 +36,6 @@ from crmcore.validation import (
 
 __all__ = ["DocumentLine", "PackagingItem", "PlannedPayment", "SalesDocument"]
 
-_MARKUP_LIMIT: Final = Decimal(-1000)
-
 
 def _positive(field: str, value: object) -> Iterator[Violation]:
     if not isinstance(value, Decimal) or not value.is_finite():
@@ -48,11 +49,6 @@ def _at_least_one(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be an integer >= 1", value=value)
 
 
-def _non_negative_money(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, Money) or value.is_negative():
-        yield Violation(field=field, message="must be Money of 0 or more", value=value)
-
-
 @attrs.frozen(kw_only=True)
 class DocumentLine(Model):
     """A line of a sales document: ``quantity`` of ``product`` at ``price`` less ``discount``
@@ -60,10 +56,8 @@ class DocumentLine(Model):
 
     product: str = attrs.field(metadata=checks(identifier))
     quantity: Decimal = attrs.field(metadata=checks(_positive))
-    price: Money = attrs.field(metadata=checks(_non_negative_money))
-    discount: Decimal = attrs.field(
-        default=Decimal(0), metadata=checks(percent_between(_MARKUP_LIMIT, HUNDRED))
-    )
+    price: Money = attrs.field(metadata=checks(non_negative_money))
+    discount: Decimal = attrs.field(default=Decimal(0), metadata=checks(discount_percent))
 
     @property
     def net_price(self) -> Money:
@@ -81,7 +75,7 @@ class PlannedPayment(Model):
     """A payment the document plans: its due date and amount."""
 
     due_date: dt.date = attrs.field(metadata=checks(plain_date))
-    amount: Money = attrs.field(metadata=checks(_non_negative_money))
+    amount: Money = attrs.field(metadata=checks(non_negative_money))
 
 
 @attrs.frozen(kw_only=True)

@@ -9,11 +9,10 @@ from decimal import ROUND_UP, Decimal
 
 import attrs
 
-from crmcore.agreements.conditions import SalesConditions, Taxation, percent_between
+from crmcore.agreements.conditions import SalesConditions, Taxation, discount_percent
 from crmcore.agreements.model import Agreement
 from crmcore.agreements.pricing import PastSale, discounted, minimum_price
 from crmcore.agreements.repository import PriceSource, SalesHistory
-from crmcore.agreements.schedule import HUNDRED
 from crmcore.errors import AgreementNotApplicableError, Violation
 from crmcore.ids import AgreementId, EntityRef, PartnerId, new_id
 from crmcore.money import Money
@@ -34,7 +33,6 @@ from crmcore.validation import (
 __all__ = ["Quote", "QuoteItem", "QuoteLine", "build_quote"]
 
 QUOTE = "quote"
-_DISCOUNT = percent_between(Decimal(-1000), HUNDRED)
 
 
 def _positive(field: str, value: object) -> Iterator[Violation]:
@@ -51,7 +49,9 @@ class QuoteItem(Model):
 
     product: str = attrs.field(metadata=checks(identifier))
     quantity: Decimal = attrs.field(metadata=checks(_positive))
-    discount: Decimal | None = attrs.field(default=None, metadata=checks(optional(_DISCOUNT)))
+    discount: Decimal | None = attrs.field(
+        default=None, metadata=checks(optional(discount_percent))
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -63,7 +63,7 @@ class QuoteLine(Model):
     product: str = attrs.field(metadata=checks(identifier))
     quantity: Decimal = attrs.field(metadata=checks(_positive))
     list_price: Money = attrs.field(metadata=checks(instance_of(Money)))
-    discount: Decimal = attrs.field(metadata=checks(_DISCOUNT))
+    discount: Decimal = attrs.field(metadata=checks(discount_percent))
     price: Money = attrs.field(metadata=checks(instance_of(Money)))
     minimum_price: Money = attrs.field(metadata=checks(instance_of(Money)))
     amount: Money = attrs.field(metadata=checks(instance_of(Money)))

@@ -152,7 +152,8 @@ def conforming_document(
     line_discount = terms.discount if discount is None else discount
     net = discounted(line_price, line_discount).amount
     minimum = terms.minimum_order.amount if terms.minimum_order else Decimal(0)
-    count = quantity or ((minimum / net).to_integral_value(ROUND_CEILING) + 1 if net else 1)
+    enough = (minimum / net).to_integral_value(ROUND_CEILING) + 1 if net else Decimal(1)
+    count = quantity or enough
     line = DocumentLine(product=PRODUCT, quantity=count, price=line_price, discount=line_discount)
     shipment = day.replace(day=min(day.day + 5, 28))
     document = SalesDocument(

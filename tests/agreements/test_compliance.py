@@ -63,7 +63,11 @@ def _deviate(code: str, terms: SalesConditions, list_price: Money) -> dict[str, 
             amount=Decimal(1).scaleb(-minor_units(price.currency)), currency=price.currency
         )
         assume(price.amount >= step.amount)
-        return {"price": price - step}
+        below = price - step
+        # At a price of 0 no quantity meets a minimum order: the order would break two.
+        minimum = terms.minimum_order
+        assume(below.amount > 0 or minimum is None or not minimum.amount)
+        return {"price": below}
     if code == ViolationCode.CURRENCY_DIFFERS:
         return {"currency": _OTHER_CURRENCY[terms.currency]}
     if code == ViolationCode.AGREEMENT_NOT_ACTIVE:

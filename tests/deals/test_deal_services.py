@@ -327,3 +327,21 @@ def test_a_move_builds_what_the_checked_constructors_build(
                       warnings=tuple(str(warning) for warning in outcome.warnings))  # fmt: skip
     assert outcome.events == (event,)
     assert type(outcome.events[0].changes) is type(event.changes)
+
+
+@pytest.mark.parametrize("reason", ["x" * 2001, 12345, "bad\x00text"])
+def test_every_command_checks_the_reason_it_logs(reason: object) -> None:
+    deal = opened(MANUAL_SALE)
+    suspended = suspend_deal(deal, pipeline=MANUAL_SALE, now=NOW, reason="Пауза").entity
+    commands = {
+        "move": lambda r: move_deal(deal, "contract", pipeline=MANUAL_SALE, now=NOW, reason=r),
+        "win": lambda r: win_deal(deal, pipeline=MANUAL_SALE, now=NOW, reason=r),
+        "resume": lambda r: resume_deal(suspended, pipeline=MANUAL_SALE, now=NOW, reason=r),
+    }
+    for name, command in commands.items():
+        with pytest.raises(DomainValidationError) as raised:
+            command(reason)
+        assert raised.value.fields == ("reason",), name
+        logged = command("  Бюджет согласован ").stage_change
+        assert logged is not None
+        assert logged.reason == "Бюджет согласован", name

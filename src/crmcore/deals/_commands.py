@@ -14,7 +14,15 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Change, DomainEvent, Outcome, primitive
 from crmcore.ids import UserId
-from crmcore.validation import FrozenMap, aware_datetime, identifier, optional, raise_violations
+from crmcore.validation import (
+    FrozenMap,
+    aware_datetime,
+    bounded_text,
+    clean_optional_text,
+    identifier,
+    optional,
+    raise_violations,
+)
 
 __all__ = [
     "DealOutcome",
@@ -36,6 +44,7 @@ class DealOutcome(Outcome[Deal]):
 
 
 _ACTOR: Final = optional(identifier)
+_REASON: Final = optional(bounded_text(2000, multiline=True))
 _CHANGE: Final = maker(Change)
 _STAGE_CHANGE: Final = maker(StageChange)
 
@@ -73,7 +82,11 @@ def log_entry(
     deal: Deal | None, changed: Deal, now: datetime, actor: UserId | None, reason: str | None = None
 ) -> StageChange:
     """The stage log entry of a change of ``deal`` into ``changed``: made of two valid deals
-    and the checked ``now``, ``actor`` and ``reason``."""
+    and the checked ``now`` and ``actor``; ``reason`` is checked and cleaned here, as the
+    entry's own field would check and clean it, for every command."""
+    if reason is not None:
+        raise_violations(_REASON("reason", reason))
+        reason = clean_optional_text(reason)
     return _STAGE_CHANGE(
         deal_id=changed.id,
         pipeline_id=changed.pipeline_id,

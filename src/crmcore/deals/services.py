@@ -52,9 +52,7 @@ from crmcore.events import changes_between
 from crmcore.ids import DealId, EntityRef, PartnerId, UserId, new_id
 from crmcore.money import Money
 from crmcore.validation import (
-    bounded_text,
     field_violations,
-    optional,
     raise_violations,
 )
 
@@ -77,7 +75,6 @@ _EDITABLE: Final = (
     "custom",
 )
 _NO_CONTEXT: Final = GateContext()
-_REASON: Final = optional(bounded_text(2000, multiline=True))
 _DEAL_MOVED: Final = maker(DealMoved)
 
 
@@ -285,8 +282,6 @@ def move_deal(
     unmet = _unmet(route.stage, deal, gates, context) if route.stage.gates else []
     if unmet and pipeline.kind is DealKind.CONTROLLED:
         raise StageGateError(deal.id, stage=stage, unmet=unmet)
-    if reason is not None:
-        raise_violations(_REASON("reason", reason))
     # A stage of the deal's own pipeline, a checked `now` and the next version: valid
     # values that keep every invariant of the deal, so nothing is checked again.
     moved = replaced(deal, stage=stage, stage_entered_at=now, version=deal.version + 1)

@@ -27,6 +27,7 @@ __all__ = [
     "Model",
     "aware_datetime",
     "bounded_text",
+    "check_now",
     "checks",
     "clean_text",
     "each",
@@ -286,6 +287,14 @@ def aware_datetime(field: str, value: object) -> Iterator[Violation]:
         yield Violation(
             field=field, message="must be timezone-aware (naive datetimes are ambiguous)"
         )
+
+
+def check_now(now: object) -> None:
+    """Refuse a ``now`` that is not a timezone-aware datetime, naming ``now`` (what every
+    service that takes the moment from its caller checks first)."""
+    if isinstance(now, datetime) and now.tzinfo is not None and now.utcoffset() is not None:
+        return
+    raise_violations(aware_datetime("now", now))
 
 
 def plain_date(field: str, value: object) -> Iterator[Violation]:

@@ -20,7 +20,7 @@ from crmcore.money import Money
 from crmcore.partners.localtime import LocalTime, local_time
 from crmcore.partners.model import ContactPerson, Partner
 from crmcore.partners.repository import ContactPersonRepository, PartnerRepository
-from crmcore.validation import aware_datetime, plain_date, raise_violations
+from crmcore.validation import check_now, plain_date, raise_violations
 
 __all__ = ["ContactLine", "Counterparty", "Desktop", "PartnerCard", "desktop", "partner_card"]
 
@@ -103,7 +103,7 @@ def desktop(
 
     Cancelled interactions stay off the calendar.
     """
-    raise_violations(aware_datetime("now", now))
+    check_now(now)
     raise_violations(plain_date("day", day))
     start = datetime.combine(day, time(), tzinfo=zone)
     found = interactions.of_user(user, start=start, end=start + timedelta(days=1))
@@ -144,7 +144,7 @@ def partner_card(
 ) -> PartnerCard:
     """The card of ``partner_id`` at ``now``: its sales from ``sales``, its contact persons
     with their local time, and its latest ``history_limit`` interactions, newest first."""
-    raise_violations(aware_datetime("now", now))
+    check_now(now)
     partner = partners.get(partner_id)
     lines = tuple(_contact_line(p, partner, now) for p in contacts.of_partner(partner_id))
     return PartnerCard(

@@ -37,7 +37,7 @@ from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import BusinessRuleError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import UserId
-from crmcore.validation import aware_datetime, enum_member, raise_violations
+from crmcore.validation import check_now, enum_member, raise_violations
 
 __all__ = ["ClaimEdit", "edit_claim"]
 
@@ -71,7 +71,7 @@ def edit_claim(
     with the working time of finished pauses added. A claim that is decided, closed or
     cancelled must be reopened first (:class:`BusinessRuleError`).
     """
-    raise_violations(aware_datetime("now", now))
+    check_now(now)
     if not claim.is_open:
         raise BusinessRuleError(f"claim {claim.id!r} is {claim.status.value}: reopen it to edit it")
     found: list[Violation] = []

@@ -30,7 +30,7 @@ from crmcore.claims.model import Claim
 from crmcore.errors import BusinessRuleError, DomainValidationError
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import UserId
-from crmcore.validation import aware_datetime, raise_violations
+from crmcore.validation import check_now
 
 __all__ = ["plan_activity", "update_activity"]
 
@@ -38,7 +38,7 @@ __all__ = ["plan_activity", "update_activity"]
 def _changed(
     claim: Claim, plan: InvestigationPlan, now: datetime, actor: UserId | None
 ) -> Outcome[Claim]:
-    raise_violations(aware_datetime("now", now))
+    check_now(now)
     if not claim.is_open:
         raise BusinessRuleError(
             f"claim {claim.id!r} is {claim.status.value}: reopen it to change its plan"

@@ -43,7 +43,7 @@ from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import ClaimNotDecidableError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import ClaimId, UserId
-from crmcore.validation import aware_datetime, enum_member, raise_violations
+from crmcore.validation import check_now, enum_member, raise_violations
 
 __all__ = [
     "ClaimDraft",
@@ -79,10 +79,6 @@ class ClaimDraft:
     requested_outcome: str | None = None
 
 
-def _now(now: datetime) -> None:
-    raise_violations(aware_datetime("now", now))
-
-
 def draft_violations(draft: ClaimDraft, settings: ClaimSettings) -> Iterator[Violation]:
     """What ``settings`` find wrong with ``draft``: unknown reasons and claim types."""
     reasons = tuple(draft.reasons) if isinstance(draft.reasons, Sequence) else ()
@@ -109,7 +105,7 @@ def register_claim(
 
     Raises :class:`DomainValidationError` naming every problem of the draft.
     """
-    _now(now)
+    check_now(now)
     found = list(draft_violations(draft, settings))
     channel = enum_member(ClaimChannel, "channel", draft.channel, found)
     priority = enum_member(ClaimPriority, "priority", draft.priority, found) or ClaimPriority.NORMAL
@@ -151,7 +147,7 @@ def _move(
     **changes: Any,
 ) -> Outcome[Claim]:
     """``claim`` moved by ``event``, logged and announced; ``changes`` go with the move."""
-    _now(now)
+    check_now(now)
     target = ClaimStatus(CLAIM_WORKFLOW.target(claim.status.value, event, entity=(CLAIM, claim.id)))
     step = WorkflowStep(
         event=event, source=claim.status, target=target, at=now, actor=actor, comment=comment
@@ -194,7 +190,7 @@ def await_claimant(
     claim: Claim, *, now: datetime, actor: UserId | None = None, comment: str | None = None
 ) -> Outcome[Claim]:
     """Pause the claim while waiting for the claimant: its resolution clock stops."""
-    _now(now)
+    check_now(now)
     pauses = (*claim.pauses, Pause(started_at=now))
     return _move(claim, "await_claimant", now=now, actor=actor, comment=comment, pauses=pauses)
 
@@ -208,7 +204,7 @@ def resume(
     comment: str | None = None,
 ) -> Outcome[Claim]:
     """Resume the investigation; the resolution due date moves by the paused working time."""
-    _now(now)
+    check_now(now)
     if claim.status is not ClaimStatus.WAITING_FOR_CLAIMANT or not claim.pauses:
         return _move(claim, "resume", now=now, actor=actor, comment=comment)
     pause = claim.pauses[-1]
@@ -275,7 +271,7 @@ def cancel(
     claim: Claim, *, now: datetime, comment: str, actor: UserId | None = None
 ) -> Outcome[Claim]:
     """Cancel an open claim (registered by mistake, withdrawn); ``comment`` says why."""
-    _now(now)
+    check_now(now)
     _required_comment(comment, "cancelled")
     pauses = claim.pauses
     if claim.status is ClaimStatus.WAITING_FOR_CLAIMANT and pauses:
@@ -285,5 +281,5 @@ def cancel(
 
 def overdue_claims(claims: Iterable[Claim], now: datetime) -> Iterator[Claim]:
     """The claims of ``claims`` that have passed a due date at ``now``, streamed."""
-    _now(now)
+    check_now(now)
     return (claim for claim in claims if claim.is_overdue(now))

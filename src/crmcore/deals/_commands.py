@@ -16,8 +16,8 @@ from crmcore.events import Change, DomainEvent, Outcome, primitive
 from crmcore.ids import UserId
 from crmcore.validation import (
     FrozenMap,
-    aware_datetime,
     bounded_text,
+    check_now,
     clean_optional_text,
     identifier,
     optional,
@@ -28,7 +28,6 @@ __all__ = [
     "DealOutcome",
     "changed_fields",
     "check_command",
-    "check_now",
     "log_entry",
     "status_changed",
 ]
@@ -47,13 +46,6 @@ _ACTOR: Final = optional(identifier)
 _REASON: Final = optional(bounded_text(2000, multiline=True))
 _CHANGE: Final = maker(Change)
 _STAGE_CHANGE: Final = maker(StageChange)
-
-
-def check_now(now: object) -> None:
-    """Refuse a ``now`` that is not a timezone-aware datetime, naming ``now``."""
-    if isinstance(now, datetime) and now.tzinfo is not None and now.utcoffset() is not None:
-        return
-    raise_violations(aware_datetime("now", now))
 
 
 def check_command(deal: Deal, pipeline: Pipeline, now: object, actor: object) -> None:

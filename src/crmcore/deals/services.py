@@ -34,7 +34,6 @@ from crmcore.deals._commands import (
     DealOutcome,
     changed_fields,
     check_command,
-    check_now,
     log_entry,
 )
 from crmcore.deals.events import (
@@ -52,6 +51,7 @@ from crmcore.events import changes_between
 from crmcore.ids import DealId, EntityRef, PartnerId, UserId, new_id
 from crmcore.money import Money
 from crmcore.validation import (
+    check_now,
     field_violations,
     raise_violations,
 )

@@ -35,7 +35,7 @@ from crmcore.interactions.events import (
 from crmcore.interactions.kinds import Direction, InteractionKind, InteractionStatus
 from crmcore.interactions.lifecycle import INTERACTION_LIFECYCLE
 from crmcore.interactions.model import INTERACTION, Interaction, Participant, Reminder
-from crmcore.validation import aware_datetime, enum_member, raise_violations
+from crmcore.validation import aware_datetime, check_now, enum_member, raise_violations
 
 __all__ = [
     "InteractionDraft",
@@ -73,10 +73,6 @@ class InteractionDraft:
     reminders: Sequence[Reminder] = ()
 
 
-def _now(now: datetime) -> None:
-    raise_violations(aware_datetime("now", now))
-
-
 def _build(
     draft: InteractionDraft,
     *,
@@ -85,7 +81,7 @@ def _build(
     now: datetime,
     **settled: Any,
 ) -> Interaction:
-    _now(now)
+    check_now(now)
     found: list[Violation] = []
     kind = enum_member(InteractionKind, "kind", draft.kind, found)
     direction = None
@@ -151,7 +147,7 @@ def record_interaction(
 def _changed(
     interaction: Interaction, *, now: datetime, actor: UserId | None, **changes: Any
 ) -> Outcome[Interaction]:
-    _now(now)
+    check_now(now)
     changed = attrs.evolve(interaction, version=interaction.version + 1, **changes)
     event = InteractionChanged(
         entity_id=interaction.id, occurred_at=now, actor=actor,
@@ -163,7 +159,7 @@ def _changed(
 def _move(
     interaction: Interaction, step: str, *, now: datetime, actor: UserId | None, **changes: Any
 ) -> Outcome[Interaction]:
-    _now(now)
+    check_now(now)
     target = INTERACTION_LIFECYCLE.target(
         interaction.status.value, step, entity=(INTERACTION, interaction.id)
     )

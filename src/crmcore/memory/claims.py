@@ -14,7 +14,7 @@ from crmcore.claims.kinds import ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.ids import ClaimId, PartnerId
 from crmcore.memory._store import GuardedStore, KeyIndex
-from crmcore.validation import aware_datetime, optional, raise_violations
+from crmcore.validation import aware_datetime, check_now, optional, raise_violations
 
 __all__ = ["MemoryClaimRepository"]
 
@@ -78,7 +78,7 @@ class MemoryClaimRepository:
     def overdue(self, now: datetime) -> list[Claim]:
         """Open claims not waiting for their claimant that have passed a due date at ``now``,
         ordered by resolution due date, then id."""
-        raise_violations(aware_datetime("now", now))
+        check_now(now)
         claims = self._store.under_any(self._by_status, _OPEN)
         found = [claim for claim in claims if claim.is_overdue(now)]
         found.sort(key=lambda claim: claim.resolution_due)

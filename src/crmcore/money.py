@@ -24,7 +24,7 @@ import attrs
 from crmcore.errors import CurrencyMismatchError, DomainValidationError, Violation
 from crmcore.validation import Model, checks, finite_decimal
 
-__all__ = ["Money", "minor_units"]
+__all__ = ["Money", "minor_units", "not_negative"]
 
 _CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
 _LIMIT: Final = Decimal(10) ** 18
@@ -184,3 +184,12 @@ def _check_ratios(ratios: Sequence[int | Decimal]) -> None:
         raise DomainValidationError.single(
             "ratios", "must be non-negative ints or Decimals with a positive sum", value=ratios
         )
+
+
+def not_negative(field: str, value: object) -> Iterator[Violation]:
+    """A :class:`Money` of 0 or more: an amount of a deal or a request (with
+    :func:`~crmcore.validation.optional` where it may be missing)."""
+    if not isinstance(value, Money):
+        yield Violation(field=field, message="must be Money", value=value)
+    elif value.is_negative():
+        yield Violation(field=field, message="must not be negative", value=str(value))

@@ -38,6 +38,7 @@ __all__ = [
     "int_at_most",
     "non_negative_int",
     "optional",
+    "positive_decimal",
     "positive_int",
     "unique",
 ]
@@ -330,6 +331,14 @@ def finite_decimal(field: str, value: object) -> Iterator[Violation]:
     """A finite ``Decimal`` (no float: binary fractions cannot hold money or percentages)."""
     if not isinstance(value, Decimal) or not value.is_finite():
         yield Violation(field=field, message="must be a finite Decimal", value=value)
+
+
+def positive_decimal(field: str, value: object) -> Iterator[Violation]:
+    """A finite ``Decimal`` above 0: a quantity."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        yield from finite_decimal(field, value)
+    elif value <= 0:
+        yield Violation(field=field, message="must be above 0", value=value)
 
 
 def mapping_of(key: Check, item: Check) -> Check:

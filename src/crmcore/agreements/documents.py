@@ -27,21 +27,14 @@ from crmcore.validation import (
     clean_optional_text,
     clean_text,
     each,
-    finite_decimal,
     identifier,
     instance_of,
     optional,
     plain_date,
+    positive_decimal,
 )
 
 __all__ = ["DocumentLine", "PackagingItem", "PlannedPayment", "SalesDocument"]
-
-
-def _positive(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, Decimal) or not value.is_finite():
-        yield from finite_decimal(field, value)
-    elif value <= 0:
-        yield Violation(field=field, message="must be above 0", value=value)
 
 
 def _at_least_one(field: str, value: object) -> Iterator[Violation]:
@@ -55,7 +48,7 @@ class DocumentLine(Model):
     percent (negative for a markup)."""
 
     product: str = attrs.field(metadata=checks(identifier))
-    quantity: Decimal = attrs.field(metadata=checks(_positive))
+    quantity: Decimal = attrs.field(metadata=checks(positive_decimal))
     price: Money = attrs.field(metadata=checks(non_negative_money))
     discount: Decimal = attrs.field(default=Decimal(0), metadata=checks(discount_percent))
 

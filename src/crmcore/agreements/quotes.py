@@ -22,11 +22,11 @@ from crmcore.validation import (
     aware_datetime,
     checks,
     each,
-    finite_decimal,
     identifier,
     instance_of,
     optional,
     plain_date,
+    positive_decimal,
     raise_violations,
 )
 
@@ -35,20 +35,13 @@ __all__ = ["Quote", "QuoteItem", "QuoteLine", "build_quote"]
 QUOTE = "quote"
 
 
-def _positive(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, Decimal) or not value.is_finite():
-        yield from finite_decimal(field, value)
-    elif value <= 0:
-        yield Violation(field=field, message="must be above 0", value=value)
-
-
 @attrs.frozen(kw_only=True)
 class QuoteItem(Model):
     """What the client asks about: a product, a quantity, and the discount the manager wants
     to give (the agreement's own when ``None``)."""
 
     product: str = attrs.field(metadata=checks(identifier))
-    quantity: Decimal = attrs.field(metadata=checks(_positive))
+    quantity: Decimal = attrs.field(metadata=checks(positive_decimal))
     discount: Decimal | None = attrs.field(
         default=None, metadata=checks(optional(discount_percent))
     )
@@ -61,7 +54,7 @@ class QuoteLine(Model):
     price for the product, if they bought it before."""
 
     product: str = attrs.field(metadata=checks(identifier))
-    quantity: Decimal = attrs.field(metadata=checks(_positive))
+    quantity: Decimal = attrs.field(metadata=checks(positive_decimal))
     list_price: Money = attrs.field(metadata=checks(instance_of(Money)))
     discount: Decimal = attrs.field(metadata=checks(discount_percent))
     price: Money = attrs.field(metadata=checks(instance_of(Money)))

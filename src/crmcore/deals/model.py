@@ -23,7 +23,7 @@ from crmcore.deals.kinds import DealKind, DealStatus, DocumentKind
 from crmcore.deals.pipeline import code
 from crmcore.errors import Violation
 from crmcore.ids import DealId, EntityRef, PartnerId, PipelineId, UserId
-from crmcore.money import Money
+from crmcore.money import Money, not_negative
 from crmcore.validation import (
     Model,
     aware_datetime,
@@ -66,13 +66,8 @@ def _users(field: str, value: object) -> Iterator[Violation]:
         yield from identifier(field, user)
 
 
-def _amount(field: str, value: object) -> Iterator[Violation]:
-    if value is None:
-        return
-    if not isinstance(value, Money):
-        yield Violation(field=field, message="must be Money", value=value)
-    elif value.is_negative():
-        yield Violation(field=field, message="must not be negative", value=str(value))
+_AMOUNT: Final = optional(not_negative)
+"""An amount that may be missing, else Money of 0 or more."""
 
 
 @attrs.frozen(kw_only=True)
@@ -94,7 +89,7 @@ class Deal(Model):
     status: DealStatus = attrs.field(
         default=DealStatus.OPEN, metadata=checks(instance_of(DealStatus))
     )
-    amount: Money | None = attrs.field(default=None, metadata=checks(_amount))
+    amount: Money | None = attrs.field(default=None, metadata=checks(_AMOUNT))
     expected_close: date | None = attrs.field(default=None, metadata=checks(optional(plain_date)))
     responsible_manager: UserId = attrs.field(metadata=checks(identifier))
     co_executors: frozenset[UserId] = attrs.field(factory=frozenset, metadata=checks(_users))
@@ -169,7 +164,7 @@ class StageChange(Model):
     at: datetime = attrs.field(metadata=checks(aware_datetime))
     by: UserId | None = attrs.field(default=None, metadata=checks(optional(identifier)))
     reason: str | None = attrs.field(default=None, converter=clean_optional_text, metadata=_COMMENT)
-    amount: Money | None = attrs.field(default=None, metadata=checks(_amount))
+    amount: Money | None = attrs.field(default=None, metadata=checks(_AMOUNT))
     version: int = attrs.field(metadata=checks(non_negative_int))
 
     @property

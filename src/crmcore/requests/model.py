@@ -22,7 +22,7 @@ from crmcore.deals.pipeline import code
 from crmcore.errors import Violation
 from crmcore.ids import ContactPersonId, DealId, EntityRef, PartnerId, RequestId, UserId
 from crmcore.matching import FieldEvidence
-from crmcore.money import Money
+from crmcore.money import Money, not_negative
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.requests.kinds import BindingMethod, BindingState, RequestStatus
 from crmcore.validation import (
@@ -75,13 +75,8 @@ def _to_decimal(value: object) -> object:
     return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _money(field: str, value: object) -> Iterator[Violation]:
-    if value is None:
-        return
-    if not isinstance(value, Money):
-        yield Violation(field=field, message="must be Money", value=value)
-    elif value.is_negative():
-        yield Violation(field=field, message="must not be negative", value=str(value))
+_AMOUNT: Final = optional(not_negative)
+"""An amount that may be missing, else Money of 0 or more."""
 
 
 @attrs.frozen(kw_only=True)
@@ -95,7 +90,7 @@ class RequestedItem(Model):
     unit: str | None = attrs.field(
         default=None, converter=clean_optional_text, metadata=checks(optional(bounded_text(20)))
     )
-    amount: Money | None = attrs.field(default=None, metadata=checks(_money))
+    amount: Money | None = attrs.field(default=None, metadata=checks(_AMOUNT))
 
 
 @attrs.frozen(kw_only=True)
@@ -203,7 +198,7 @@ class Request(Model):
     items: tuple[RequestedItem, ...] = attrs.field(
         default=(), metadata=checks(each(instance_of(RequestedItem)))
     )
-    estimated_amount: Money | None = attrs.field(default=None, metadata=checks(_money))
+    estimated_amount: Money | None = attrs.field(default=None, metadata=checks(_AMOUNT))
     campaign: Campaign | None = attrs.field(
         default=None, metadata=checks(optional(instance_of(Campaign)))
     )

@@ -32,14 +32,10 @@ from crmcore.validation import (
     optional,
     plain_date,
     positive_decimal,
+    positive_int,
 )
 
 __all__ = ["DocumentLine", "PackagingItem", "PlannedPayment", "SalesDocument"]
-
-
-def _at_least_one(field: str, value: object) -> Iterator[Violation]:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        yield Violation(field=field, message="must be an integer >= 1", value=value)
 
 
 @attrs.frozen(kw_only=True)
@@ -76,7 +72,7 @@ class PackagingItem(Model):
     """Returnable packaging declared on a document: crates, pallets and how many."""
 
     item: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(200)))
-    quantity: int = attrs.field(metadata=checks(_at_least_one))
+    quantity: int = attrs.field(metadata=checks(positive_int))
 
 
 def _lines(field: str, value: object) -> Iterator[Violation]:

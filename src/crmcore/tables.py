@@ -11,8 +11,24 @@ Vostok   Vladivostok
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
 
-__all__ = ["text_table"]
+__all__ = ["percent", "text_table"]
+
+_TENTH: Final = Decimal("0.1")
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """``part`` of ``whole`` in percent, one decimal, half up (0 when ``whole`` is 0), as a
+    report's share column shows it.
+
+    >>> percent(1, 3), percent(2, 3), percent(0, 0)
+    (Decimal('33.3'), Decimal('66.7'), Decimal('0.0'))
+    """
+    if not whole:
+        return Decimal(0).quantize(_TENTH)
+    return (Decimal(100) * part / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 def text_table(

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final, Literal
 
 import attrs
@@ -39,7 +39,7 @@ from crmcore.claims.kinds import ClaimResult, ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.claims.settings import ReasonClassifier
 from crmcore.errors import DomainValidationError
-from crmcore.tables import text_table
+from crmcore.tables import percent, text_table
 
 __all__ = [
     "ClaimDynamics",
@@ -56,16 +56,8 @@ __all__ = [
 Period = Literal["month", "week"]
 NO_DEPARTMENT: Final = "(no department)"
 NO_REASON: Final = "(no reason)"
-_TENTH: Final = Decimal("0.1")
 _PROCESSED: Final = frozenset({ClaimStatus.DECIDED, ClaimStatus.CANCELLED})
 _INSTANT: Final = timedelta(microseconds=1)
-
-
-def share(part: int, whole: int) -> Decimal:
-    """``part`` of ``whole`` in percent, one decimal, half up (0 when ``whole`` is 0)."""
-    if not whole:
-        return Decimal(0).quantize(_TENTH)
-    return (Decimal(100) * part / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 # --- dynamics --------------------------------------------------------------------------------
@@ -217,7 +209,7 @@ class SatisfactionRow:
         """Satisfied, partially satisfied and rejected in percent of :attr:`decided`."""
         total = self.decided
         parts = (self.satisfied, self.partially_satisfied, self.rejected)
-        return (share(parts[0], total), share(parts[1], total), share(parts[2], total))
+        return (percent(parts[0], total), percent(parts[1], total), percent(parts[2], total))
 
 
 @attrs.frozen(kw_only=True)
@@ -332,6 +324,6 @@ def _structure_rows(
 ) -> tuple[StructureRow, ...]:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return tuple(
-        StructureRow(key=key, label=label(key), claims=count, share=share(count, total))
+        StructureRow(key=key, label=label(key), claims=count, share=percent(count, total))
         for key, count in ordered
     )

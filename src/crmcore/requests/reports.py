@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final, Literal
 
 import attrs
@@ -32,7 +32,7 @@ from crmcore.deals import Deal, DealStatus
 from crmcore.errors import DomainValidationError
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import Request
-from crmcore.tables import text_table
+from crmcore.tables import percent, text_table
 
 __all__ = [
     "ConversionReport",
@@ -51,14 +51,6 @@ __all__ = [
 Period = Literal["day", "week", "month"]
 Grouping = Literal["source", "manager"]
 NO_MANAGER: Final = "(no manager)"
-_TENTH: Final = Decimal("0.1")
-
-
-def _rate(part: int, whole: int) -> Decimal:
-    """``part`` of ``whole`` in percent, one decimal, half up (0 when ``whole`` is 0)."""
-    if not whole:
-        return Decimal(0).quantize(_TENTH)
-    return (Decimal(100) * part / whole).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 def _period_start(day: date, period: Period) -> date:
@@ -118,17 +110,17 @@ class ConversionRow:
     @property
     def deal_rate(self) -> Decimal:
         """Converted requests, in percent of all requests."""
-        return _rate(self.converted, self.requests)
+        return percent(self.converted, self.requests)
 
     @property
     def won_rate(self) -> Decimal:
         """Requests that ended in a won deal, in percent of all requests."""
-        return _rate(self.won, self.requests)
+        return percent(self.won, self.requests)
 
     @property
     def win_rate(self) -> Decimal:
         """Won deals, in percent of the deals opened from requests."""
-        return _rate(self.won, self.converted)
+        return percent(self.won, self.converted)
 
 
 @attrs.frozen(kw_only=True)
@@ -263,5 +255,5 @@ def rejections_by_reason(requests: Iterable[Request]) -> RejectionReport:
     )
     total = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    rows = [RejectionRow(reason=r, requests=n, share=_rate(n, total)) for r, n in ordered]
+    rows = [RejectionRow(reason=r, requests=n, share=percent(n, total)) for r, n in ordered]
     return RejectionReport(rejected=total, rows=tuple(rows))

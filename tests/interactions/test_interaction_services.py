@@ -7,7 +7,7 @@ import pytest
 from interaction_samples import HOUR, MANAGER, NOW, draft, meeting
 
 from crmcore.errors import DomainValidationError, InvalidTransitionError
-from crmcore.ids import EntityRef, InteractionId, UserId
+from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions import (
     INTERACTION_LIFECYCLE,
     Direction,
@@ -17,6 +17,7 @@ from crmcore.interactions import (
     Reminder,
     add_participant,
     cancel,
+    change_subject,
     complete,
     create_interaction,
     link_participant,
@@ -215,3 +216,18 @@ def test_responsible_defaults_to_the_author_and_may_differ() -> None:
         author=MANAGER, now=NOW,
     )  # fmt: skip
     assert (outcome.entity.author, outcome.entity.responsible) == (MANAGER, "u-petrov")
+
+
+def test_changing_the_subject_moves_the_interaction_and_fills_a_missing_partner() -> None:
+    moved = change_subject(meeting(), DEAL, now=NOW, actor=MANAGER, partner_id=PartnerId("p-9"))
+    assert (moved.entity.subject, moved.entity.partner_id, moved.entity.version) == (DEAL, "p-1", 2)
+    (event,) = moved.events
+    assert (event.name, sorted(event.changes)) == ("interaction.changed", ["subject"])
+    anonymous = meeting(partner_id=None)
+    filled = change_subject(anonymous, DEAL, now=NOW, partner_id=PartnerId("p-9")).entity
+    assert filled.partner_id == "p-9"
+    same = change_subject(moved.entity, DEAL, now=NOW)
+    assert (same.entity, same.events) == (moved.entity, ())
+    with pytest.raises(DomainValidationError) as raised:
+        change_subject(meeting(), DEAL, now=NOW.replace(tzinfo=None))
+    assert raised.value.field == "now"

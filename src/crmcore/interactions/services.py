@@ -41,6 +41,7 @@ __all__ = [
     "InteractionDraft",
     "add_participant",
     "cancel",
+    "change_subject",
     "complete",
     "create_interaction",
     "link_participant",
@@ -226,6 +227,22 @@ def reschedule(
     if end is None:
         end = start + (interaction.end - interaction.start)
     return _changed(interaction, now=now, actor=actor, start=start, end=end)
+
+
+def change_subject(
+    interaction: Interaction,
+    subject: EntityRef,
+    *,
+    now: datetime,
+    actor: UserId | None = None,
+    partner_id: PartnerId | None = None,
+) -> Outcome[Interaction]:
+    """Move the interaction into the chain of ``subject`` (the deal a request became, say);
+    ``partner_id`` fills in its partner if it has none. Its own subject changes nothing."""
+    if interaction.subject == subject:
+        return Outcome(entity=interaction)
+    partner = interaction.partner_id or partner_id
+    return _changed(interaction, now=now, actor=actor, subject=subject, partner_id=partner)
 
 
 def mark_reviewed(

@@ -18,9 +18,9 @@ import attrs
 
 from crmcore.deals import Deal, DealDraft, DealOutcome, Pipeline, StageChange, open_deal
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.events import DomainEvent, Outcome, changes_between
+from crmcore.events import DomainEvent, Outcome
 from crmcore.ids import ContactPersonId, DealId, PartnerId, UserId
-from crmcore.interactions import Interaction, InteractionChanged
+from crmcore.interactions import Interaction, change_subject
 from crmcore.partners import (
     ContactPerson,
     ContactPersonDraft,
@@ -113,24 +113,6 @@ def _bound_checks(
     elif person is not None and partner is not None and person.partner_id != partner.id:
         message = f"works for partner {person.partner_id!r}, not {partner.id!r}"
         steps.refuse("contact_person", message, person.id)
-
-
-def _moved(
-    interaction: Interaction, deal: Deal, now: datetime, actor: UserId | None
-) -> Outcome[Interaction]:
-    if interaction.subject == deal.ref:
-        return Outcome(entity=interaction)
-    moved = attrs.evolve(
-        interaction,
-        subject=deal.ref,
-        partner_id=interaction.partner_id or deal.partner_id,
-        version=interaction.version + 1,
-    )
-    event = InteractionChanged(
-        entity_id=interaction.id, occurred_at=now, actor=actor,
-        changes=changes_between(interaction, moved),
-    )  # fmt: skip
-    return Outcome(entity=moved, events=(event,))
 
 
 def _title(request: Request) -> str:
@@ -295,11 +277,15 @@ def convert_request(
     assert client is not None
     assert opened is not None
     converted = _converted(request, client, opened.entity, now, actor)
-    moved = [_moved(i, opened.entity, now, actor) for i in interactions]
+    deal = opened.entity
+    moved = [
+        change_subject(i, deal.ref, now=now, actor=actor, partner_id=deal.partner_id)
+        for i in interactions
+    ]
     return Conversion(
         request=converted.entity, partner=client.partner, partner_created=client.partner_created,
         contact_person=client.person, contact_person_created=client.person_created,
-        deal=opened.entity, stage_change=opened.stage_change, items=request.items,
+        deal=deal, stage_change=opened.stage_change, items=request.items,
         interactions=tuple(outcome.entity for outcome in moved),
         events=(*client.events, *opened.events, *converted.events,
                 *(event for outcome in moved for event in outcome.events)),

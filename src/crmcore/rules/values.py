@@ -63,11 +63,11 @@ def _shifted(
     anchor: str, count: int, unit: str | None, kind: FieldType, now: datetime,
     calendar: WorkingCalendar | None,
 ) -> date | datetime:  # fmt: skip
+    days = count * (7 if unit == "week" else 1)
     if anchor == "now":
         step = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}.get(unit or "")
-        days = count * (7 if unit == "week" else 1)
         return now + step * count if step else _shift(now, days, unit, calendar)
-    day = _shift(now, count * (7 if unit == "week" else 1), unit, calendar).date()
+    day = _shift(now, days, unit, calendar).date()
     if kind is FieldType.DATE:
         return day
     return datetime.combine(day, time(0), tzinfo=now.tzinfo)

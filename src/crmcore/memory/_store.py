@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left, insort
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, Protocol, TypeVar
 
 from crmcore.errors import (
@@ -21,11 +23,62 @@ from crmcore.errors import (
 __all__ = [
     "GuardedStore",
     "Identified",
+    "Journal",
     "KeyIndex",
     "PrefixIndex",
     "VersionedStore",
+    "journaled",
     "require_version_bump",
 ]
+
+
+class Journal:
+    """The undo steps of the writes made while it is open, so that a unit of work of
+    :class:`crmcore.memory.MemoryStore` can take back every write of a failed command.
+
+    Every reference repository notes, through :func:`journaled`, how to undo each write it
+    makes; a write made while no journal is open notes nothing.
+    """
+
+    def __init__(self) -> None:
+        self._undo: list[Callable[[], object]] = []
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """Note the undo steps of the writes made in this thread until the block ends."""
+        token = _JOURNAL.set(self)
+        try:
+            yield
+        finally:
+            _JOURNAL.reset(token)
+
+    @staticmethod
+    def open_here() -> bool:
+        """Whether a journal is recording in this thread (a unit of work is running)."""
+        return _JOURNAL.get() is not None
+
+    def note(self, undo: Callable[[], object]) -> None:
+        """Remember how to take back one write."""
+        self._undo.append(undo)
+
+    def rollback(self) -> None:
+        """Undo every noted write, the latest first."""
+        while self._undo:
+            self._undo.pop()()
+
+    def forget(self) -> None:
+        """Keep every write: the unit of work committed."""
+        self._undo.clear()
+
+
+_JOURNAL: ContextVar[Journal | None] = ContextVar("crmcore_memory_journal", default=None)
+
+
+def journaled(undo: Callable[[], object]) -> None:
+    """Note ``undo`` in the journal open in this thread, if any (what it returns is dropped)."""
+    journal = _JOURNAL.get()
+    if journal is not None:
+        journal.note(undo)
 
 
 class Identified(Protocol):
@@ -153,6 +206,7 @@ class VersionedStore(Generic[V]):
         if entity.id in self._entities:
             raise DuplicateEntityError(self.entity_type, entity.id)
         self._put(entity)
+        journaled(lambda: self._replace(entity, None))
 
     def save(self, entity: V, *, expected_version: int) -> None:
         """Replace the stored entity if it is at ``expected_version`` and ``entity`` is past it."""
@@ -165,9 +219,8 @@ class VersionedStore(Generic[V]):
                 expected_version=expected_version,
                 actual_version=stored.version,
             )
-        for index in self._indexes:
-            index.delete(stored)
-        self._put(entity)
+        self._replace(stored, entity)
+        journaled(lambda: self._replace(entity, stored))
 
     def ordered(self, ids: Iterable[str] | None = None) -> list[V]:
         """The entities with ``ids`` (every entity when ``None``), ordered by id."""
@@ -178,6 +231,15 @@ class VersionedStore(Generic[V]):
         self._entities[entity.id] = entity
         for index in self._indexes:
             index.insert(entity)
+
+    def _replace(self, stored: V, entity: V | None) -> None:
+        """Put ``entity`` where ``stored`` is (take ``stored`` out when ``None``)."""
+        for index in self._indexes:
+            index.delete(stored)
+        if entity is None:
+            del self._entities[stored.id]
+        else:
+            self._put(entity)
 
 
 class GuardedStore(Generic[V]):

@@ -19,7 +19,7 @@ from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, DuplicateEntityError
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
-from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.memory._store import GuardedStore, KeyIndex, journaled
 from crmcore.validation import aware_datetime, plain_date, raise_violations
 
 __all__ = ["MemoryDealRepository", "MemoryPipelineRepository", "MemoryStageLog"]
@@ -143,7 +143,14 @@ class MemoryStageLog:
                 entry_id = f"{change.deal_id}@{change.version}"
                 raise DuplicateEntityError(STAGE_CHANGE, entry_id, key="version")
             versions[change.version] = change
-            insort(self._entries, (change.at, change.deal_id, change.version, change))
+            entry = (change.at, change.deal_id, change.version, change)
+            insort(self._entries, entry)
+            journaled(lambda: self._take_back(entry))
+
+    def _take_back(self, entry: tuple[datetime, str, int, StageChange]) -> None:
+        with self._lock:
+            self._entries.remove(entry)
+            del self._of_deal[entry[1]][entry[2]]
 
     def of_deal(self, deal_id: DealId) -> list[StageChange]:
         """The entries of one deal, ordered by version."""

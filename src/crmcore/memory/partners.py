@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 from crmcore.errors import DomainValidationError, DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
-from crmcore.memory._store import KeyIndex, PrefixIndex, VersionedStore
+from crmcore.memory._store import KeyIndex, PrefixIndex, VersionedStore, journaled
 from crmcore.partners.kinds import RelationshipKind
 from crmcore.partners.model import ContactPerson, Partner, Relationship
 
@@ -207,23 +207,33 @@ class MemoryRelationshipRepository:
             key = ends_key(relationship)
             if key in self._by_ends:
                 raise DuplicateEntityError(RELATIONSHIP, self._by_ends[key], key="ends")
-            self._relationships[relationship.id] = relationship
-            self._by_ends[key] = relationship.id
-            self._by_end.insert(relationship)
+            self._put(relationship)
+            journaled(lambda: self._take_out(relationship))
 
     def remove(self, relationship_id: RelationshipId) -> None:
         """Delete a relationship, else ``EntityNotFoundError``."""
         with self._lock:
             relationship = self._get(relationship_id)
-            del self._relationships[relationship_id]
-            del self._by_ends[ends_key(relationship)]
-            self._by_end.delete(relationship)
+            self._take_out(relationship)
+            journaled(lambda: self._put(relationship))
 
     def of(self, ref: EntityRef) -> list[Relationship]:
         """Relationships with ``ref`` at either end, ordered by id."""
         with self._lock:
             ids = sorted(self._by_end.lookup(ref))
             return [self._relationships[relationship_id] for relationship_id in ids]
+
+    def _put(self, relationship: Relationship) -> None:
+        with self._lock:
+            self._relationships[relationship.id] = relationship
+            self._by_ends[ends_key(relationship)] = relationship.id
+            self._by_end.insert(relationship)
+
+    def _take_out(self, relationship: Relationship) -> None:
+        with self._lock:
+            del self._relationships[relationship.id]
+            del self._by_ends[ends_key(relationship)]
+            self._by_end.delete(relationship)
 
     def _get(self, relationship_id: str) -> Relationship:
         try:

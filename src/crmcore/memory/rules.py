@@ -11,7 +11,7 @@ from typing import Final
 
 from crmcore.errors import EntityNotFoundError
 from crmcore.ids import RuleId
-from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.memory._store import GuardedStore, KeyIndex, journaled
 from crmcore.rules.model import Rule
 
 __all__ = ["MemoryFacts", "MemoryRuleRepository"]
@@ -37,12 +37,14 @@ class MemoryRuleRepository:
         with self._store.lock:
             self._store.add(rule)
             self._history[rule.id] = [rule]
+            journaled(lambda: self._history.pop(rule.id))
 
     def save(self, rule: Rule, *, expected_version: int) -> None:
         """Store a new version if the latest stored one is at ``expected_version``."""
         with self._store.lock:
             self._store.save(rule, expected_version=expected_version)
             self._history[rule.id].append(rule)
+            journaled(self._history[rule.id].pop)
 
     def versions(self, rule_id: RuleId) -> tuple[Rule, ...]:
         """Every version of the rule, oldest first, else ``EntityNotFoundError``."""

@@ -1,0 +1,64 @@
+"""The store: every repository of every area behind one unit of work.
+
+A :class:`Store` hands out :class:`Repositories` that share one transaction: what is written
+through them becomes visible to others all at once when the unit of work ends normally, and
+not at all when it raises. :class:`crmcore.memory.MemoryStore` is the reference store;
+:mod:`crmcore.sql` keeps the same protocols on SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+import attrs
+
+from crmcore.agreements.repository import AgreementRepository, PriceSource, SalesHistory
+from crmcore.app.repository import OutboxRepository, TickLog
+from crmcore.claims.repository import ClaimRepository
+from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
+from crmcore.interactions.repository import InteractionRepository
+from crmcore.partners.repository import (
+    ContactPersonRepository,
+    PartnerRepository,
+    RelationshipRepository,
+)
+from crmcore.requests.repository import RequestRepository
+from crmcore.rules.repository import RuleRepository
+
+__all__ = ["Repositories", "Store"]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Repositories:
+    """The repositories of one unit of work, one per protocol."""
+
+    partners: PartnerRepository
+    contact_persons: ContactPersonRepository
+    relationships: RelationshipRepository
+    pipelines: PipelineRepository
+    deals: DealRepository
+    stage_log: StageLog
+    interactions: InteractionRepository
+    agreements: AgreementRepository
+    prices: PriceSource
+    sales_history: SalesHistory
+    claims: ClaimRepository
+    requests: RequestRepository
+    rules: RuleRepository
+    outbox: OutboxRepository
+    ticks: TickLog
+
+
+class Store(Protocol):
+    """Where a :class:`~crmcore.app.CRM` keeps everything."""
+
+    def unit_of_work(self) -> AbstractContextManager[Repositories]:
+        """Repositories sharing one transaction: committed when the ``with`` block ends
+        normally, rolled back (every write of the block undone) when it raises.
+
+        Storage failures surface as :class:`~crmcore.errors.RepositoryError` subclasses; a
+        conflict with a concurrent writer as
+        :class:`~crmcore.errors.ConcurrencyConflictError`, which the application retries.
+        """
+        ...

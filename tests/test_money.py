@@ -165,7 +165,7 @@ def test_equal_ratios_get_parts_at_most_one_minor_unit_apart(
     assert max(amounts) - min(amounts) <= quantum
 
 
-def test_leftover_minor_units_go_to_the_first_parts() -> None:
+def test_equal_shares_give_leftover_minor_units_to_the_first_parts() -> None:
     parts = Money.of("100.00", "RUB").allocate([1, 1, 1])
     assert [str(p) for p in parts] == ["33.34 RUB", "33.33 RUB", "33.33 RUB"]
     refunds = Money.of("-100.00", "RUB").allocate([1, 1, 1])
@@ -175,6 +175,27 @@ def test_leftover_minor_units_go_to_the_first_parts() -> None:
         "1 JPY",
         "0 JPY",
     ]
+
+
+def test_a_30_70_split_gives_the_odd_cent_to_the_part_whose_share_rounds_up() -> None:
+    parts = Money.of("10000.01", "RUB").allocate([30, 70])
+    assert [str(p) for p in parts] == ["3000.00 RUB", "7000.01 RUB"]
+
+
+@given(money(min_value=0), ratios)
+def test_only_the_shares_that_lose_most_to_rounding_down_get_a_cent_more(
+    total: Money, weights: list[int]
+) -> None:
+    quantum = Decimal(1).scaleb(-minor_units(total.currency))
+    rounded = total.rounded().amount
+    shares = [rounded * weight / sum(weights) for weight in weights]
+    parts = [part.amount for part in total.allocate(weights)]
+    pairs = list(zip(parts, shares, strict=True))
+    assert all(share - quantum < part < share + quantum for part, share in pairs)
+    remainders = [share % quantum for share in shares]
+    raised = [r for r, p, s in zip(remainders, parts, shares, strict=True) if p > s]
+    kept = [r for r, p, s in zip(remainders, parts, shares, strict=True) if p <= s]
+    assert not raised or not kept or min(raised) >= max(kept)
 
 
 @pytest.mark.parametrize("weights", [[], [0, 0], [-1, 2], [1.5, 1], [True, 1], ["1"]])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 import attrs
@@ -153,26 +153,27 @@ class Money(Model):
     def allocate(self, ratios: Sequence[int | Decimal]) -> list[Money]:
         """Split into parts proportional to ``ratios`` that add up exactly to the rounded amount.
 
-        Cents left over by rounding go to the first parts, one each, so that instalments of a
+        Each part is first its exact share cut down to the minor unit; the minor units left
+        over go, one each, to the parts whose cut-off remainders are largest (the earlier part
+        on a tie), so every part is its exact share rounded up or down and instalments of a
         payment schedule never lose or invent a kopeck.
         """
         _check_ratios(ratios)
         total = self.rounded()
         quantum = Decimal(1).scaleb(-minor_units(self.currency))
         weight = sum(Decimal(r) for r in ratios)
-        parts = [
-            (total.amount * Decimal(r) / weight).quantize(quantum, rounding="ROUND_DOWN")
-            for r in ratios
-        ]
-        remainder = total.amount - sum(parts)
-        step = quantum if remainder >= 0 else -quantum
-        index = 0
-        while remainder != 0:
-            if ratios[index % len(ratios)] != 0:
-                parts[index % len(ratios)] += step
-                remainder -= step
-            index += 1
-        return [Money(amount=part, currency=self.currency) for part in parts]
+        # Split the size of the amount and give the sign back at the end, so that a refund
+        # is split exactly as the payment it reverses.
+        shares = [abs(total.amount) * Decimal(r) / weight for r in ratios]
+        parts = [share.quantize(quantum, rounding=ROUND_DOWN) for share in shares]
+        leftover = int((abs(total.amount) - sum(parts)) / quantum)
+        by_remainder = sorted(
+            range(len(parts)), key=lambda index: shares[index] - parts[index], reverse=True
+        )
+        for index in by_remainder[:leftover]:
+            parts[index] += quantum
+        sign = -1 if total.is_negative() else 1
+        return [Money(amount=sign * part, currency=self.currency) for part in parts]
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"

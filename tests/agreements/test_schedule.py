@@ -68,6 +68,14 @@ def test_thirds_lose_no_kopeck() -> None:
     assert [str(due.amount) for due in dues] == ["33.33 RUB", "33.33 RUB", "33.34 RUB"]
 
 
+def test_a_30_70_schedule_puts_the_odd_kopeck_on_the_instalment_it_rounds_to() -> None:
+    schedule = PaymentSchedule(
+        stages=(stage(PaymentBasis.ORDER, 30), stage(PaymentBasis.SHIPMENT, 70, days=14))
+    )
+    dues = schedule.due_dates(date(2026, 3, 2), date(2026, 3, 10), Money.of("10000.01", "RUB"))
+    assert [str(due.amount) for due in dues] == ["3000.00 RUB", "7000.01 RUB"]
+
+
 @pytest.mark.parametrize(
     ("shipment", "months", "expected"),
     [

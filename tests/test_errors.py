@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmcore.errors import (
+    MAX_REPORTED,
     ConcurrencyConflictError,
     CRMError,
     CurrencyMismatchError,
@@ -17,6 +18,7 @@ from crmcore.errors import (
     PluginError,
     RepositoryError,
     Violation,
+    shown,
 )
 
 fields = st.from_regex(r"[a-z_]{1,10}(\.[a-z_]{1,10}|\[[0-9]\]){0,3}", fullmatch=True)
@@ -36,8 +38,54 @@ def test_a_violation_shows_field_message_and_value() -> None:
 def test_a_long_value_is_shortened_in_the_message_but_kept_whole() -> None:
     violation = Violation(field="notes", message="is too long", value="x" * 1000)
     assert len(str(violation)) < 100
-    assert str(violation).endswith("...)")
+    assert str(violation).endswith("... (1000 characters))")
     assert violation.value == "x" * 1000
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+class _BrokenRepr:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [10**5000, -(10**5000), _nested(100_000), "x" * 1_000_000, _BrokenRepr(), {"k": _nested(50)}],
+    ids=["huge-int", "huge-negative-int", "deep-list", "megabyte", "broken-repr", "deep-dict"],
+)
+def test_a_message_quotes_any_value_in_a_few_characters(value: object) -> None:
+    message = str(DomainValidationError.single("field", "is wrong", value=value))
+    assert message.startswith("field: is wrong (got ")
+    assert len(message) < 120
+
+
+def test_a_huge_integer_is_described_by_its_digits() -> None:
+    assert shown(10**5000) == "<an integer of 5001 digits>"
+    assert shown(12345) == "12345"
+
+
+def test_a_message_spells_out_a_bounded_number_of_violations_and_keeps_them_all() -> None:
+    found = [Violation(field=f"k{i}", message="is not a known field") for i in range(20_000)]
+    error = DomainValidationError(found)
+    assert len(error.violations) == 20_000
+    assert len(str(error)) < 2_000
+    assert str(error).endswith(f"and {20_000 - MAX_REPORTED} more problems")
+
+
+def test_a_long_field_path_is_cut_in_the_message() -> None:
+    message = str(Violation(field="k" * 100_000, message="is not a known field"))
+    assert len(message) < 200
+    assert "(100000 characters)" in message
+
+
+def test_an_entity_id_is_quoted_shortly() -> None:
+    assert len(str(EntityNotFoundError("partner", "p" * 1_000_000))) < 150
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ every :class:`Violation`, never only the first.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
+from typing import Any, Final
 
 import attrs
 
@@ -31,9 +33,71 @@ __all__ = [
     "SpamError",
     "StageGateError",
     "Violation",
+    "shown",
 ]
 
-_MAX_SHOWN_VALUE = 60
+MAX_SHOWN: Final = 60
+"""The longest form of a value that a message quotes: a prefix, then the value's size."""
+MAX_REPORTED: Final = 50
+"""The most violations a message spells out; the error keeps every one of them."""
+_MAX_SHOWN_FIELD: Final = 120
+_MAX_SHOWN_DIGITS: Final = 40
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` cut at every level: deep, huge and self-referring values stay short, and an
+    integer too long for Python to print is described by its digit count."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = self.maxdeque = 20
+        self.maxdict = 10
+        self.maxstring = MAX_SHOWN
+        self.maxother = MAX_SHOWN
+        self.maxlong = MAX_SHOWN
+
+    def repr_int(self, x: int, level: int) -> str:
+        digits = _digits(x)
+        if digits > _MAX_SHOWN_DIGITS:
+            return f"<an integer of {digits} digits>"
+        return repr(x)
+
+
+def _digits(number: int) -> int:
+    # bit_length is cheap where str() is quadratic (and refused past 4300 digits).
+    bits = abs(number).bit_length()
+    return max(1, int(bits * 0.30103) + 1) if bits > 200 else len(str(abs(number)))
+
+
+_SHORT: Final = _ShortRepr()
+
+
+def shown(value: object, *, limit: int = MAX_SHOWN) -> str:
+    """``value`` as a message may quote it: at most ``limit`` characters of its ``repr``,
+    followed by its full length when it was cut; never raises, whatever the value.
+
+    >>> print(shown("ab" * 500_000))
+    'ababababababababababababababababababababababababab'... (1000000 characters)
+    >>> shown(10**5000)
+    '<an integer of 5001 digits>'
+    """
+    try:
+        text = _SHORT.repr(value)
+    except Exception:  # a value whose own repr fails must still be reported
+        return f"<{type(value).__name__}>"
+    if isinstance(value, str) and len(value) > limit - 10:
+        return f"{value[: limit - 10]!r}... ({len(value)} characters)"
+    if len(text) > limit:
+        return text[: limit - 3] + "..."
+    return text
+
+
+def _field_shown(field: Any) -> str:
+    text = field if isinstance(field, str) else shown(field)
+    if len(text) > _MAX_SHOWN_FIELD:
+        return f"{text[: _MAX_SHOWN_FIELD - 30]}... ({len(text)} characters)"
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -49,12 +113,10 @@ class Violation:
     value: object = None
 
     def __str__(self) -> str:
+        field = _field_shown(self.field)
         if self.value is None:
-            return f"{self.field}: {self.message}"
-        shown = repr(self.value)
-        if len(shown) > _MAX_SHOWN_VALUE:
-            shown = shown[: _MAX_SHOWN_VALUE - 3] + "..."
-        return f"{self.field}: {self.message} (got {shown})"
+            return f"{field}: {self.message}"
+        return f"{field}: {self.message} (got {shown(self.value)})"
 
     def under(self, prefix: str) -> Violation:
         """The same violation with its field path placed under ``prefix``."""
@@ -86,7 +148,10 @@ class DomainValidationError(CRMError, ValueError):
         self.violations = tuple(violations)
         if not self.violations:
             raise ValueError("a DomainValidationError needs at least one violation")
-        super().__init__("; ".join(str(v) for v in self.violations))
+        spelled = [str(v) for v in self.violations[:MAX_REPORTED]]
+        if len(self.violations) > MAX_REPORTED:
+            spelled.append(f"and {len(self.violations) - MAX_REPORTED} more problems")
+        super().__init__("; ".join(spelled))
 
     @classmethod
     def single(cls, field: str, message: str, *, value: object = None) -> DomainValidationError:
@@ -175,7 +240,8 @@ class InvalidTransitionError(BusinessRuleError):
         self.allowed = allowed
         options = ", ".join(allowed) if allowed else "none"
         super().__init__(
-            f"{entity_type} {entity_id!r} cannot {event!r} while {state!r}; allowed: {options}"
+            f"{entity_type} {shown(entity_id)} cannot {shown(event)} while {shown(state)};"
+            f" allowed: {options}"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -195,7 +261,7 @@ class StageGateError(BusinessRuleError):
         self.stage = stage
         self.unmet = tuple(unmet)
         reasons = "; ".join(str(gate) for gate in self.unmet) or "no reason given"
-        super().__init__(f"deal {entity_id!r} cannot enter {stage!r}: {reasons}")
+        super().__init__(f"deal {shown(entity_id)} cannot enter {shown(stage)}: {reasons}")
 
     def __reduce__(self) -> tuple[object, ...]:
         context = {"stage": self.stage, "unmet": self.unmet}
@@ -211,7 +277,7 @@ class AgreementNotApplicableError(BusinessRuleError):
     def __init__(self, agreement_id: str, *, reason: str) -> None:
         self.agreement_id = agreement_id
         self.reason = reason
-        super().__init__(f"agreement {agreement_id!r} cannot be used: {reason}")
+        super().__init__(f"agreement {shown(agreement_id)} cannot be used: {reason}")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.agreement_id,), {"reason": self.reason}))
@@ -228,7 +294,7 @@ class AgreementTermsError(BusinessRuleError):
         self.agreement_id = agreement_id
         self.problems = tuple(problems)
         reasons = "; ".join(str(problem) for problem in self.problems) or "no reason given"
-        super().__init__(f"agreement {agreement_id!r} has terms that do not hold: {reasons}")
+        super().__init__(f"agreement {shown(agreement_id)} has terms that do not hold: {reasons}")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.agreement_id,), {"problems": self.problems}))
@@ -242,8 +308,8 @@ class OverlappingValidityError(BusinessRuleError):
         self.other_id = other_id
         self.partner_id = partner_id
         super().__init__(
-            f"agreement {agreement_id!r} overlaps agreement {other_id!r} of partner"
-            f" {partner_id!r}: close the other one or change the validity dates"
+            f"agreement {shown(agreement_id)} overlaps agreement {shown(other_id)} of partner"
+            f" {shown(partner_id)}: close the other one or change the validity dates"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -261,9 +327,9 @@ class ClaimNotDecidableError(BusinessRuleError):
     def __init__(self, claim_id: str, *, open_activities: Iterable[Violation]) -> None:
         self.claim_id = claim_id
         self.open_activities = tuple(open_activities)
-        names = ", ".join(repr(activity.value) for activity in self.open_activities)
+        names = ", ".join(shown(activity.value) for activity in self.open_activities)
         super().__init__(
-            f"claim {claim_id!r} cannot be decided: mandatory activities are open: {names}"
+            f"claim {shown(claim_id)} cannot be decided: mandatory activities are open: {names}"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -278,7 +344,7 @@ class NoAvailableManagerError(BusinessRuleError):
     def __init__(self, strategy: str, *, reason: str) -> None:
         self.strategy = strategy
         self.reason = reason
-        super().__init__(f"assignment by {strategy!r} found no available manager: {reason}")
+        super().__init__(f"assignment by {shown(strategy)} found no available manager: {reason}")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.strategy,), {"reason": self.reason}))
@@ -294,7 +360,7 @@ class EntityNotFoundError(RepositoryError, LookupError):
     def __init__(self, entity_type: str, entity_id: str) -> None:
         self.entity_type = entity_type
         self.entity_id = entity_id
-        super().__init__(f"{entity_type} {entity_id!r} does not exist")
+        super().__init__(f"{entity_type} {shown(entity_id)} does not exist")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.entity_type, self.entity_id))
@@ -307,7 +373,7 @@ class DuplicateEntityError(RepositoryError):
         self.entity_type = entity_type
         self.entity_id = entity_id
         self.key = key
-        super().__init__(f"{entity_type} with {key} {entity_id!r} exists already; use save()")
+        super().__init__(f"{entity_type} with {key} {shown(entity_id)} exists already; use save()")
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.entity_type, self.entity_id), {"key": self.key}))
@@ -324,7 +390,7 @@ class ConcurrencyConflictError(RepositoryError):
         self.expected_version = expected_version
         self.actual_version = actual_version
         super().__init__(
-            f"{entity_type} {entity_id!r} is at version {actual_version}, not"
+            f"{entity_type} {shown(entity_id)} is at version {actual_version}, not"
             f" {expected_version}: read it again and repeat the change"
         )
 
@@ -340,9 +406,9 @@ class PluginError(CRMError, ImportError):
     """A plugin of an entry point group could not be loaded or is not what the group expects."""
 
     def __init__(self, group: str, name: str, distribution: str | None, reason: str) -> None:
-        source = f" from distribution {distribution!r}" if distribution else ""
+        source = f" from distribution {shown(distribution)}" if distribution else ""
         # ImportError.__init__ resets ``name``, so the context is set after it.
-        super().__init__(f"plugin {name!r} of group {group!r}{source}: {reason}")
+        super().__init__(f"plugin {shown(name)} of group {shown(group)}{source}: {reason}")
         self.group = group
         self.name = name
         self.distribution = distribution

@@ -12,9 +12,15 @@ from hypothesis import strategies as st
 
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.validation import (
+    MAX_DEPTH,
+    MAX_INTEGER,
+    MAX_TEXT,
+    MAX_VALUES,
+    Check,
     Model,
     aware_datetime,
     bounded_text,
+    check_now,
     checks,
     clean_optional_text,
     clean_text,
@@ -27,9 +33,11 @@ from crmcore.validation import (
     mapping_of,
     non_negative_int,
     optional,
+    payload_violations,
     plain_date,
     positive_int,
     raise_violations,
+    read_changes,
     unique,
 )
 
@@ -237,3 +245,112 @@ def test_text_with_a_lone_surrogate_is_refused() -> None:
 )  # fmt: skip
 def test_int_at_most_takes_counts_up_to_its_maximum(value: object, messages: list[str]) -> None:
     assert [v.message for v in int_at_most(10)("limit", value)] == messages
+
+
+@pytest.mark.parametrize("value", ["p-1\n", "p-1\r\n", "\np-1"])
+def test_an_identifier_with_a_line_break_is_refused(value: str) -> None:
+    assert list(identifier("id", value))
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (aware_datetime, datetime(9999, 12, 31, 23, tzinfo=UTC)),
+        (aware_datetime, datetime(1, 1, 2, tzinfo=UTC)),
+        (plain_date, date.max),
+        (plain_date, date(1899, 12, 31)),
+    ],
+)
+def test_dates_near_the_ends_of_the_calendar_are_refused(check: Check, value: object) -> None:
+    (violation,) = check("when", value)
+    assert violation.message == "must lie from 1900-01-01 to 2999-12-31"
+
+
+def test_check_now_refuses_a_moment_beyond_the_date_range() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        check_now(datetime.max.replace(tzinfo=UTC))
+    assert raised.value.fields == ("now",)
+
+
+@pytest.mark.parametrize("check", [non_negative_int, positive_int])
+def test_integers_beyond_what_a_store_holds_are_refused(check: Check) -> None:
+    assert not list(check("n", MAX_INTEGER))
+    (violation,) = check("n", MAX_INTEGER + 1)
+    assert violation.message == f"must be at most {MAX_INTEGER}"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (Decimal("1e18"), "must be below 10**18 in absolute value"),
+        (Decimal("-1e400"), "must be below 10**18 in absolute value"),
+        (Decimal("0." + "1" * 29), "must have at most 28 significant digits"),
+    ],
+)
+def test_decimals_that_default_arithmetic_cannot_hold_exactly_are_refused(
+    value: Decimal, message: str
+) -> None:
+    (violation,) = finite_decimal("rate", value)
+    assert violation.message == message
+    assert not list(finite_decimal("rate", Decimal("999999999999999999.5")))
+
+
+def _containers(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(children, max_size=5) | st.dictionaries(
+        st.text(max_size=5), children, max_size=5
+    )
+
+
+def _nested(depth: int) -> list[object]:
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("value", "field", "message"),
+    [
+        (_nested(100_000), "$" + "[0]" * MAX_DEPTH, f"must not nest more than {MAX_DEPTH} levels"),
+        ({"roles": list(range(100_000))}, "roles", "must have at most 1000 items, not 100000"),
+        ({"a": {"b": "x" * (MAX_TEXT + 1)}}, "a.b", f"must be at most {MAX_TEXT} characters"),
+        ({"n": [10**5000]}, "n[0]", f"must be at most {MAX_INTEGER} in absolute value"),
+        ([list(range(900))] * 30, "$", f"must hold at most {MAX_VALUES} values in all"),
+    ],
+)
+def test_payloads_beyond_the_input_limits_are_refused(
+    value: object, field: str, message: str
+) -> None:
+    (violation,) = payload_violations(value)
+    assert (violation.field, violation.message[: len(message)]) == (field, message)
+
+
+_LEAVES = st.none() | st.booleans() | st.integers(-MAX_INTEGER, MAX_INTEGER) | st.text()
+
+
+@given(st.recursive(_LEAVES, _containers, max_leaves=40))
+def test_payloads_within_the_limits_pass(value: object) -> None:
+    assert payload_violations(value) == []
+
+
+def test_read_changes_keeps_the_editable_changes_and_names_every_other_problem() -> None:
+    changes = {"title": "Pumps", "stage": "won", 7: "x", "roles": list(range(5_000))}
+    kept, found = read_changes(changes, editable={"title", "roles"})
+    assert kept == {"title": "Pumps"}
+    assert [(v.field, v.message) for v in found] == [
+        ("7", "cannot be changed here (not an editable field)"),
+        ("stage", "cannot be changed here (not an editable field)"),
+        ("roles", "must have at most 1000 items, not 5000"),
+    ]
+
+
+@pytest.mark.parametrize("changes", [None, ["title"], "title", 5])
+def test_read_changes_refuses_what_is_not_a_mapping(changes: object) -> None:
+    kept, (violation,) = read_changes(changes, editable={"title"})
+    assert (kept, violation.field) == ({}, "changes")
+
+
+def test_read_changes_reports_a_bounded_number_of_unknown_fields() -> None:
+    _, found = read_changes({f"k{i}": i for i in range(900)}, editable={"title"})
+    assert len(found) == 21
+    assert found[-1].message == "has 880 more fields that cannot be changed"

@@ -12,14 +12,14 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, TypeVar, cast, overload
 
 import attrs
 
-from crmcore.errors import DomainValidationError, Violation
+from crmcore.errors import DomainValidationError, Violation, shown
 
 __all__ = [
     "Check",
@@ -38,8 +38,10 @@ __all__ = [
     "int_at_most",
     "non_negative_int",
     "optional",
+    "payload_violations",
     "positive_decimal",
     "positive_int",
+    "read_changes",
     "unique",
 ]
 
@@ -58,7 +60,26 @@ _CONTROL: Final = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]")
 _CONTROL_SINGLE_LINE: Final = re.compile(rf"[\x00-\x1f{_INVISIBLE}]")
 # Half of a UTF-16 pair on its own: Python holds it, no UTF-8 database can store it.
 _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
-_IDENTIFIER: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")
+# \A and \Z, not ^ and $: "$" also matches before a trailing newline ("p-1\n").
+_IDENTIFIER: Final = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}\Z")
+
+MAX_TEXT: Final = 100_000
+"""The longest string an untrusted payload may hold anywhere (fields allow far less)."""
+MAX_ITEMS: Final = 1_000
+"""The most items of one list, or keys of one mapping, in an untrusted payload."""
+MAX_VALUES: Final = 20_000
+"""The most values (every item, key and leaf counted) in one untrusted payload."""
+MAX_DEPTH: Final = 32
+"""The deepest nesting of lists and mappings in an untrusted payload."""
+MAX_INTEGER: Final = 2**63 - 1
+"""The largest integer, in absolute value, that crmcore accepts (what every store holds)."""
+_MAX_REPORTED_UNKNOWN: Final = 20
+MAX_DECIMAL_DIGITS: Final = 28
+"""The most significant digits of a decimal number (the precision of Decimal's context)."""
+FIRST_DAY: Final = date(1900, 1, 1)
+LAST_DAY: Final = date(2999, 12, 31)
+"""Dates and moments crmcore accepts lie from :data:`FIRST_DAY` to :data:`LAST_DAY`: far
+enough from ``date.min`` and ``date.max`` that a calendar can add years without overflow."""
 
 
 def checks(*functions: Check) -> dict[str, tuple[Check, ...]]:
@@ -281,39 +302,55 @@ def enum_member(kind: type[E], field: str, value: object, found: list[Violation]
 
 
 def aware_datetime(field: str, value: object) -> Iterator[Violation]:
-    """A timezone-aware ``datetime``: crmcore never guesses the zone of a naive one."""
+    """A timezone-aware ``datetime`` within the dates crmcore accepts: crmcore never guesses
+    the zone of a naive one."""
     if not isinstance(value, datetime):
         yield Violation(field=field, message="must be a datetime", value=value)
     elif value.tzinfo is None or value.utcoffset() is None:
         yield Violation(
             field=field, message="must be timezone-aware (naive datetimes are ambiguous)"
         )
+    else:
+        yield from _in_range(field, value.date())
 
 
 def check_now(now: object) -> None:
-    """Refuse a ``now`` that is not a timezone-aware datetime, naming ``now`` (what every
-    service that takes the moment from its caller checks first)."""
-    if isinstance(now, datetime) and now.tzinfo is not None and now.utcoffset() is not None:
-        return
+    """Refuse a ``now`` that is not a timezone-aware datetime within the dates crmcore
+    accepts, naming ``now`` (what every service that takes the moment from its caller checks
+    first)."""
     raise_violations(aware_datetime("now", now))
 
 
 def plain_date(field: str, value: object) -> Iterator[Violation]:
-    """A ``date`` that is not a ``datetime``."""
+    """A ``date`` that is not a ``datetime``, within the dates crmcore accepts."""
     if not isinstance(value, date) or isinstance(value, datetime):
         yield Violation(field=field, message="must be a date", value=value)
+    else:
+        yield from _in_range(field, value)
+
+
+def _in_range(field: str, day: date) -> Iterator[Violation]:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        message = f"must lie from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        yield Violation(field=field, message=message, value=day.isoformat())
 
 
 def non_negative_int(field: str, value: object) -> Iterator[Violation]:
-    """An ``int`` (not ``bool``) of zero or more."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        yield Violation(field=field, message="must be an integer >= 0", value=value)
+    """An ``int`` (not ``bool``) from zero to :data:`MAX_INTEGER`."""
+    return _integer(field, value, minimum=0)
 
 
 def positive_int(field: str, value: object) -> Iterator[Violation]:
-    """An ``int`` (not ``bool``) of one or more: a size, a limit, a number of rounds."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        yield Violation(field=field, message="must be an integer >= 1", value=value)
+    """An ``int`` (not ``bool``) from one to :data:`MAX_INTEGER`: a size, a limit, a number
+    of rounds."""
+    return _integer(field, value, minimum=1)
+
+
+def _integer(field: str, value: object, *, minimum: int) -> Iterator[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        yield Violation(field=field, message=f"must be an integer >= {minimum}", value=value)
+    elif value > MAX_INTEGER:
+        yield Violation(field=field, message=f"must be at most {MAX_INTEGER}", value=value)
 
 
 def int_at_most(maximum: int) -> Check:
@@ -328,16 +365,24 @@ def int_at_most(maximum: int) -> Check:
 
 
 def finite_decimal(field: str, value: object) -> Iterator[Violation]:
-    """A finite ``Decimal`` (no float: binary fractions cannot hold money or percentages)."""
+    """A finite ``Decimal`` (no float: binary fractions cannot hold money or percentages)
+    below ``10**18`` in absolute value with at most :data:`MAX_DECIMAL_DIGITS` significant
+    digits, so that arithmetic and rounding in Decimal's default context stay exact."""
     if not isinstance(value, Decimal) or not value.is_finite():
         yield Violation(field=field, message="must be a finite Decimal", value=value)
+    elif not value.is_zero() and value.adjusted() >= 18:
+        yield Violation(field=field, message="must be below 10**18 in absolute value")
+    elif len(value.as_tuple().digits) > MAX_DECIMAL_DIGITS:
+        message = f"must have at most {MAX_DECIMAL_DIGITS} significant digits"
+        yield Violation(field=field, message=message)
 
 
 def positive_decimal(field: str, value: object) -> Iterator[Violation]:
     """A finite ``Decimal`` above 0: a quantity."""
-    if not isinstance(value, Decimal) or not value.is_finite():
-        yield from finite_decimal(field, value)
-    elif value <= 0:
+    bounds = list(finite_decimal(field, value))
+    if bounds:
+        yield from bounds
+    elif value <= 0:  # type: ignore[operator]
         yield Violation(field=field, message="must be above 0", value=value)
 
 
@@ -369,3 +414,118 @@ def raise_violations(violations: Iterable[Violation]) -> None:
     found = list(violations)
     if found:
         raise DomainValidationError(found)
+
+
+def payload_violations(value: object, field: str = "$") -> list[Violation]:
+    """What puts ``value``, data from outside, beyond the limits crmcore reads: more than
+    :data:`MAX_DEPTH` levels, :data:`MAX_ITEMS` items in a list or mapping, :data:`MAX_VALUES`
+    values in all, a string over :data:`MAX_TEXT` characters or an integer over
+    :data:`MAX_INTEGER`. Checked before anything else looks at the data, so that the cost of
+    every later check is bounded; the walk itself stops at the first problem of each kind.
+
+    >>> payload_violations({"name": "Anna", "tags": ["a", "b"]})
+    []
+    >>> print(*payload_violations({"tags": list(range(2_000))}))
+    tags: must have at most 1000 items, not 2000
+    """
+    walk = _PayloadWalk()
+    walk.run(value, field)
+    return walk.found
+
+
+class _PayloadWalk:
+    """An explicit stack instead of recursion: a nested value cannot exhaust Python's."""
+
+    def __init__(self) -> None:
+        self.found: list[Violation] = []
+        self._kinds: set[str] = set()
+        self._count = 0
+
+    def _add(self, kind: str, field: str, message: str) -> None:
+        if kind not in self._kinds:
+            self._kinds.add(kind)
+            self.found.append(Violation(field=field, message=message))
+
+    def run(self, value: object, field: str) -> None:
+        stack: list[tuple[object, str, int]] = [(value, field, 0)]
+        while stack:
+            item, path, depth = stack.pop()
+            self._count += 1
+            if self._count > MAX_VALUES:
+                self._add("values", field, f"must hold at most {MAX_VALUES} values in all")
+                return
+            stack.extend(self._inside(item, path, depth))
+
+    def _inside(self, item: object, path: str, depth: int) -> Iterator[tuple[object, str, int]]:
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT:
+                self._add("text", path, f"must be at most {MAX_TEXT} characters")
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if not -MAX_INTEGER <= item <= MAX_INTEGER:
+                self._add("integer", path, f"must be at most {MAX_INTEGER} in absolute value")
+        elif isinstance(item, Mapping | list | tuple | set | frozenset):
+            yield from self._items(cast("Collection[object]", item), path, depth)
+
+    def _items(
+        self, item: Collection[object], path: str, depth: int
+    ) -> Iterator[tuple[object, str, int]]:
+        if depth >= MAX_DEPTH:
+            self._add("depth", path, f"must not nest more than {MAX_DEPTH} levels deep")
+        elif len(item) > MAX_ITEMS:
+            self._add("items", path, f"must have at most {MAX_ITEMS} items, not {len(item)}")
+        elif isinstance(item, Mapping):
+            for key, entry in cast("Mapping[object, object]", item).items():
+                step = _step(path, key)
+                yield (key, step, depth + 1)
+                yield (entry, step, depth + 1)
+        else:
+            for index, entry in enumerate(item):
+                yield (entry, f"{path}[{index}]", depth + 1)
+
+
+def _step(path: str, key: object) -> str:
+    name = key if isinstance(key, str) and len(key) <= 64 else shown(key, limit=40)
+    return name if path in {"", "$"} else f"{path}.{name}"
+
+
+def read_changes(
+    changes: object, *, editable: Collection[str]
+) -> tuple[dict[str, object], list[Violation]]:
+    """The ``changes`` mapping of an edit service split into the changes that may be looked
+    at further and every problem of the mapping itself: not a mapping, a field that is not
+    ``editable``, a value beyond the limits of :func:`payload_violations`.
+
+    A service goes on checking the changes it got back, then reports all problems at once.
+
+    >>> changes, found = read_changes({"title": "Pumps", "stage": "won"}, editable={"title"})
+    >>> changes, [str(v) for v in found]
+    ({'title': 'Pumps'}, ['stage: cannot be changed here (not an editable field)'])
+    """
+    if not isinstance(changes, Mapping):
+        message = "must be a mapping of field names to new values"
+        return {}, [Violation(field="changes", message=message, value=changes)]
+    if len(changes) > MAX_ITEMS:
+        message = f"must have at most {MAX_ITEMS} items, not {len(changes)}"
+        return {}, [Violation(field="changes", message=message)]
+    kept: dict[str, object] = {}
+    unknown: list[object] = []
+    found: list[Violation] = []
+    for key, value in cast("Mapping[object, object]", changes).items():
+        if not (isinstance(key, str) and key in editable):
+            unknown.append(key)
+            continue
+        too_big = payload_violations(value, key)
+        found.extend(too_big)
+        if not too_big:
+            kept[key] = value
+    found[:0] = _not_editable(unknown)
+    return kept, found
+
+
+def _not_editable(keys: list[object]) -> Iterator[Violation]:
+    names = sorted(k if isinstance(k, str) else shown(k) for k in keys)
+    for name in names[:_MAX_REPORTED_UNKNOWN]:
+        yield Violation(field=name, message="cannot be changed here (not an editable field)")
+    if len(names) > _MAX_REPORTED_UNKNOWN:
+        more = len(names) - _MAX_REPORTED_UNKNOWN
+        yield Violation(field="changes", message=f"has {more} more fields that cannot be changed")

@@ -259,7 +259,8 @@ def test_edit_changes_fields_and_bumps_the_version(typical: Deal) -> None:
     with pytest.raises(DomainValidationError) as raised:
         edit_deal(typical, changes={"stage": "contract", "amount": "5", "documents": (
             EntityRef(entity_type="partner", entity_id="p-1"),)}, now=NOW)  # fmt: skip
-    assert raised.value.fields == ("stage",)
+    # A field that cannot be edited does not hide the problems of those that can.
+    assert raised.value.fields == ("stage", "amount", "documents[0].entity_type")
     with pytest.raises(DomainValidationError) as fields:
         edit_deal(typical, changes={"amount": "5", "documents": (
             EntityRef(entity_type="partner", entity_id="p-1"),)}, now=NOW)  # fmt: skip
@@ -345,3 +346,19 @@ def test_every_command_checks_the_reason_it_logs(reason: object) -> None:
         logged = command("  Бюджет согласован ").stage_change
         assert logged is not None
         assert logged.reason == "Бюджет согласован", name
+
+
+def test_edit_reports_a_bad_stage_beside_a_negative_amount_and_a_blank_title(
+    typical: Deal,
+) -> None:
+    changes = {"stage": "nowhere", "amount": Money.of("-1", "RUB"), "title": "  "}
+    with pytest.raises(DomainValidationError) as raised:
+        edit_deal(typical, changes=changes, now=NOW)
+    assert raised.value.fields == ("stage", "amount", "title")
+
+
+@pytest.mark.parametrize("changes", [None, ["title"], "title"])
+def test_edit_refuses_changes_that_are_not_a_mapping(typical: Deal, changes: object) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        edit_deal(typical, changes=changes, now=NOW)  # type: ignore[arg-type]
+    assert raised.value.fields == ("changes",)

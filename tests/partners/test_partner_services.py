@@ -217,3 +217,35 @@ def test_link_refuses_unknown_kinds_and_mismatched_ends() -> None:
     with pytest.raises(DomainValidationError) as error:
         link(RelationshipKind.KNOWS, a, person, now=NOW)
     assert fields_of(error) == ["source.entity_type"]
+
+
+@pytest.mark.parametrize("changes", [None, ["short_name"], "short_name"])
+def test_edit_partner_refuses_changes_that_are_not_a_mapping(changes: object) -> None:
+    partner = create_partner(draft(), now=NOW).entity
+    with pytest.raises(DomainValidationError) as raised:
+        edit_partner(partner, changes=changes, now=LATER)  # type: ignore[arg-type]
+    assert fields_of(raised) == ["changes"]
+
+
+def test_edit_partner_reports_a_field_that_cannot_be_edited_beside_bad_values() -> None:
+    partner = create_partner(draft(), now=NOW).entity
+    changes = {"version": 9, "short_name": " ", "roles": list(range(100_000)), 1: "x"}
+    with pytest.raises(DomainValidationError) as raised:
+        edit_partner(partner, changes=changes, now=LATER)
+    assert fields_of(raised) == ["roles", "short_name", "version", "1"]
+    assert len(str(raised.value)) < 300
+
+
+def test_edit_partner_refuses_unhashable_values_by_field() -> None:
+    partner = create_partner(draft(), now=NOW).entity
+    with pytest.raises(DomainValidationError) as raised:
+        edit_partner(partner, changes={"kind": ["legal_entity"], "roles": [["client"]]}, now=LATER)
+    assert fields_of(raised) == ["kind", "roles[0]"]
+
+
+def test_edit_contact_person_reports_every_problem_of_its_changes() -> None:
+    partner = create_partner(draft(), now=NOW).entity
+    person = add_contact_person(ContactPersonDraft(name="Анна"), partner=partner, now=NOW).entity
+    with pytest.raises(DomainValidationError) as raised:
+        edit_contact_person(person, changes={"partner_id": "p-2", "name": ""}, now=LATER)
+    assert fields_of(raised) == ["partner_id", "name"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -44,7 +44,7 @@ from crmcore.errors import (
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import AgreementId, UserId, new_id
 from crmcore.partners.model import Partner
-from crmcore.validation import raise_violations
+from crmcore.validation import raise_violations, read_changes
 
 __all__ = [
     "approve",
@@ -225,13 +225,12 @@ def edit_agreement(
             event="edit",
             allowed=APPROVAL.allowed_events(agreement.status.value),
         )
-    unknown = sorted(set(changes).difference(_EDITABLE))
-    raise_violations(
-        Violation(field=name, message="cannot be changed here (not an editable field)")
-        for name in unknown
-    )
-    fields: dict[str, Any] = dict(changes)
-    changed = attrs.evolve(agreement, **fields)
+    fields, found = read_changes(changes, editable=_EDITABLE)
+    try:
+        changed = attrs.evolve(agreement, **cast("dict[str, Any]", fields))
+    except DomainValidationError as error:
+        raise DomainValidationError([*found, *error.violations]) from None
+    raise_violations(found)
     differences = changes_between(agreement, changed)
     if not differences:
         return Outcome(entity=agreement)

@@ -54,6 +54,7 @@ from crmcore.validation import (
     check_now,
     field_violations,
     raise_violations,
+    read_changes,
 )
 
 __all__ = [
@@ -180,15 +181,17 @@ def edit_deal(
     co-executors, documents, custom fields) and a :class:`DealChanged` event; changing nothing
     returns the deal as it was. Stage and status change through their own commands."""
     check_now(now)
-    unknown = sorted(set(changes).difference(_EDITABLE))
-    raise_violations(
-        Violation(field=name, message="cannot be changed here (not an editable field)")
-        for name in unknown
-    )
-    fields: dict[str, Any] = dict(changes)
+    read, collected = read_changes(changes, editable=_EDITABLE)
+    fields: dict[str, Any] = dict(read)
     if "custom" in fields:
-        fields["custom"] = _custom(custom_fields, fields["custom"])
-    collected = [v for name, value in fields.items() for v in field_violations(Deal, name, value)]
+        try:
+            fields["custom"] = _custom(custom_fields, fields["custom"])
+        except DomainValidationError as error:
+            collected.extend(error.violations)
+            del fields["custom"]
+    collected.extend(
+        v for name, value in fields.items() for v in field_violations(Deal, name, value)
+    )
     raise_violations(collected)
     changed = attrs.evolve(deal, **fields)
     differences = changes_between(deal, changed)

@@ -22,7 +22,12 @@ from crmcore.partners.contact_data import Address, BankAccount, Email, Phone
 from crmcore.partners.kinds import PartnerKind, PartnerRole
 from crmcore.partners.model import LegalData
 from crmcore.partners.taxids import TaxIdScheme
-from crmcore.validation import enum_member, field_violations, raise_violations
+from crmcore.validation import (
+    enum_member,
+    field_violations,
+    payload_violations,
+    raise_violations,
+)
 
 __all__ = ["ContactPersonDraft", "PartnerDraft"]
 
@@ -203,10 +208,18 @@ def _legal(context: Context, kind: object, value: object) -> LegalData | None:
     return value
 
 
-def parse_fields(fields: Mapping[str, object], context: Context, model: type) -> dict[str, object]:
-    """Raw field values turned into ``model``'s values; every problem is collected and raised,
-    those of fields without a parser by the model's own checks."""
+def parse_fields(
+    fields: Mapping[str, object],
+    context: Context,
+    model: type,
+    *,
+    found: Iterable[Violation] = (),
+) -> dict[str, object]:
+    """Raw field values turned into ``model``'s values; every problem is collected and raised
+    together with those ``found`` before, those of fields without a parser by the model's own
+    checks. A value beyond the kernel's input limits is reported and not looked at further."""
     collector = Collector()
+    collector.violations.extend(found)
     parsers: dict[str, Callable[[object], object]] = {
         "kind": lambda v: enum_value(PartnerKind, v, ""),
         "roles": _parse_roles,
@@ -219,7 +232,10 @@ def parse_fields(fields: Mapping[str, object], context: Context, model: type) ->
     parsed: dict[str, object] = {}
     for name, value in fields.items():
         parse = parsers.get(name)
-        if parse is None:
+        too_big = payload_violations(value, name)
+        if too_big:
+            collector.violations.extend(too_big)
+        elif parse is None:
             collector.violations.extend(field_violations(model, name, value))
             parsed[name] = value
         else:

@@ -24,7 +24,6 @@ from typing import Any
 import attrs
 
 from crmcore.customfields import CustomFieldRegistry
-from crmcore.errors import Violation
 from crmcore.events import DomainEvent, Outcome, changes_between
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId, UserId, new_id
 from crmcore.partners.drafts import (
@@ -55,7 +54,7 @@ from crmcore.partners.model import (
     Relationship,
 )
 from crmcore.partners.taxids import TaxIdScheme
-from crmcore.validation import raise_violations
+from crmcore.validation import raise_violations, read_changes
 
 __all__ = [
     "add_contact_person",
@@ -125,12 +124,11 @@ def edit_partner(
     """``partner`` with ``changes`` applied (field name to new value, raw text allowed for
     phones, emails, addresses, kind and roles), its version bumped, and a
     :class:`PartnerChanged` event. Changing nothing returns the partner as it was, no event."""
-    _only(changes, PARTNER_EDITABLE)
+    fields, found = read_changes(changes, editable=PARTNER_EDITABLE)
     context = context_for(PARTNER, default_region, custom_fields, tax_ids)
-    fields = dict(changes)
     if "legal" in fields and "kind" not in fields:
         fields["kind"] = partner.kind
-    parsed = parse_fields(fields, context, Partner)
+    parsed = parse_fields(fields, context, Partner, found=found)
     return _evolved(partner, parsed, now=now, actor=actor, event=PartnerChanged)
 
 
@@ -173,18 +171,10 @@ def edit_contact_person(
 ) -> Outcome[ContactPerson]:
     """``person`` with ``changes`` applied and its version bumped, with a
     :class:`ContactPersonChanged` event; changing nothing returns it as it was."""
-    _only(changes, CONTACT_EDITABLE)
+    fields, found = read_changes(changes, editable=CONTACT_EDITABLE)
     context = context_for(CONTACT_PERSON, default_region, custom_fields, None)
-    parsed = parse_fields(changes, context, ContactPerson)
+    parsed = parse_fields(fields, context, ContactPerson, found=found)
     return _evolved(person, parsed, now=now, actor=actor, event=ContactPersonChanged)
-
-
-def _only(changes: Mapping[str, object], editable: tuple[str, ...]) -> None:
-    unknown = sorted(set(changes).difference(editable))
-    raise_violations(
-        Violation(field=name, message="cannot be changed here (not an editable field)")
-        for name in unknown
-    )
 
 
 def _evolved(

@@ -56,6 +56,7 @@ from crmcore.validation import (
     identifier,
     optional,
     raise_violations,
+    read_changes,
 )
 
 __all__ = [
@@ -356,16 +357,18 @@ def edit_request(
     services."""
     check_now(now)
     check_actor(actor)
-    raise_violations(
-        Violation(field=name, message="cannot be changed here (not an editable field)")
-        for name in sorted(set(changes).difference(_EDITABLE))
-    )
+    read, found = read_changes(changes, editable=_EDITABLE)
     require_open(request, "edited")
-    fields: dict[str, Any] = dict(changes)
+    fields: dict[str, Any] = dict(read)
     custom = fields.get("custom")
     if custom_fields is not None and isinstance(custom, Mapping):
-        fields["custom"] = custom_fields.validate(REQUEST, custom)
-    found = [v for name, value in fields.items() for v in field_violations(Request, name, value)]
+        try:
+            fields["custom"] = custom_fields.validate(REQUEST, custom)
+        except DomainValidationError as error:
+            found.extend(error.violations)
+            del fields["custom"]
+    for name, value in fields.items():
+        found.extend(field_violations(Request, name, value))
     raise_violations(found)
     items = fields.get("items", request.items)
     raise_violations(

@@ -15,6 +15,7 @@ override them when a backend needs other valid data.
 """
 
 from crmcore.testing.contracts.agreements import AgreementRepositoryContract
+from crmcore.testing.contracts.app import OutboxRepositoryContract, TickLogContract
 from crmcore.testing.contracts.claims import ClaimRepositoryContract
 from crmcore.testing.contracts.contact_persons import ContactPersonRepositoryContract
 from crmcore.testing.contracts.deals import (
@@ -34,10 +35,12 @@ __all__ = [
     "ContactPersonRepositoryContract",
     "DealRepositoryContract",
     "InteractionRepositoryContract",
+    "OutboxRepositoryContract",
     "PartnerRepositoryContract",
     "PipelineRepositoryContract",
     "RelationshipRepositoryContract",
     "RequestRepositoryContract",
     "RuleRepositoryContract",
     "StageLogContract",
+    "TickLogContract",
 ]

@@ -213,3 +213,33 @@ def test_the_custom_mapping_takes_every_kind_of_custom_value() -> None:
 
 def test_the_custom_mapping_rejects_a_nan_decimal() -> None:
     assert [v.field for v in custom_values("custom", {"x": Decimal("NaN")})] == ["custom.x"]
+
+
+@pytest.mark.parametrize("values", [None, ["car_brand"], "car_brand", 5])
+def test_the_registry_refuses_values_that_are_not_a_mapping(values: object) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        REGISTRY.validate("partner", values)  # type: ignore[arg-type]
+    assert raised.value.fields == ("custom",)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (_field(Type.INTEGER), 10**5000),
+        (_field(Type.INTEGER), -(2**63)),
+        (_field(Type.TEXT), "a\ud800b"),
+        (_field(Type.TEXT), "a\x00b"),
+        (_field(Type.DECIMAL), Decimal("1e30")),
+        (_field(Type.DATE), date(9999, 12, 31)),
+    ],
+    ids=["huge-int", "below-bigint", "lone-surrogate", "nul", "huge-decimal", "far-date"],
+)
+def test_a_value_no_store_can_keep_is_refused(field: CustomField, value: object) -> None:
+    assert list(field.problems(value))
+    assert list(custom_values("custom", {"f": value}))
+
+
+def test_keys_of_any_type_are_named_without_failing() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        REGISTRY.validate("partner", {1: "x", "inn_checked": True})  # type: ignore[dict-item]
+    assert raised.value.fields == ("custom.1",)

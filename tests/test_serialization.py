@@ -180,3 +180,41 @@ def test_every_registered_model_round_trips_through_json(
     # Compared in JSON form: a local time that a zone repeats at a clock change is not equal
     # to itself across zones in Python, though it names the same instant.
     assert json_form(again, model) == form
+
+
+@pytest.mark.parametrize("target", [tuple[str, ...], list[str], frozenset[str]])
+def test_a_string_is_not_taken_for_a_list_of_its_characters(target: Any) -> None:
+    with pytest.raises(DomainValidationError, match="must be a list"):
+        CONVERTER.structure("price", target)
+
+
+def test_every_bad_item_of_a_list_is_named_by_its_index() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        CONVERTER.structure(["a", 1, "b", None], tuple[str, ...])
+    assert raised.value.fields == ("[1]", "[3]")
+
+
+def test_unknown_keys_of_mixed_types_are_all_named() -> None:
+    payload = {"amount": "1", "currency": "RUB", 1: "x", "cents": 5, (2,): 0}
+    with pytest.raises(DomainValidationError) as raised:
+        CONVERTER.structure(payload, Money)
+    assert set(raised.value.fields) == {"1", "cents", "(2,)"}
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [_nested(50_000), {"amount": "1" * 200_000, "currency": "RUB"}, [{}] * 50_000],
+    ids=["deep", "long-text", "many-items"],
+)
+def test_a_payload_beyond_the_input_limits_is_refused_before_it_is_read(payload: Any) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        CONVERTER.structure(payload, Partner)
+    assert len(raised.value.violations) == 1
+    assert len(str(raised.value)) < 300

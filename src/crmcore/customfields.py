@@ -29,10 +29,12 @@ from typing import Final, TypeAlias
 
 import attrs
 
-from crmcore.errors import DomainValidationError, Violation
+from crmcore.errors import DomainValidationError, Violation, shown
 from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import (
+    MAX_INTEGER,
+    MAX_TEXT,
     FrozenMap,
     Model,
     bounded_text,
@@ -42,6 +44,9 @@ from crmcore.validation import (
     freeze,
     instance_of,
     optional,
+    payload_violations,
+    plain_date,
+    raise_violations,
     unique,
 )
 
@@ -56,7 +61,9 @@ __all__ = [
 CustomValue: TypeAlias = str | int | bool | Decimal | Money | date | EntityRef
 """What a custom field may hold; which one is fixed by the field's :class:`CustomFieldType`."""
 
-_NAME: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_NAME: Final = re.compile(r"\A[a-z][a-z0-9_]{0,63}\Z")
+# What no store keeps: half of a UTF-16 pair on its own, and NUL (PostgreSQL refuses it).
+_UNSTORABLE: Final = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class CustomFieldType(enum.Enum):
@@ -82,9 +89,24 @@ def _field_name(field: str, value: object) -> Iterator[Violation]:
 
 
 def _is_custom_value(value: object) -> bool:
-    if isinstance(value, datetime) or (isinstance(value, Decimal) and not value.is_finite()):
-        return False
-    return isinstance(value, str | int | bool | Decimal | Money | date | EntityRef)
+    """Whether ``value`` is of a custom value type and within what every store can keep."""
+    if isinstance(value, bool | Money | EntityRef):
+        return True
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT and not _UNSTORABLE.search(value)
+    if isinstance(value, int):
+        return -MAX_INTEGER <= value <= MAX_INTEGER
+    if isinstance(value, Decimal):
+        return not list(finite_decimal("", value))
+    if isinstance(value, date):
+        return not isinstance(value, datetime) and not list(plain_date("", value))
+    return False
+
+
+_CUSTOM_VALUE: Final = (
+    "must be str (without NUL or lone surrogates), int (within 2**63-1), bool, Decimal (below"
+    " 10**18), Money, date (1900-2999) or EntityRef"
+)
 
 
 def custom_values(field: str, value: object) -> Iterator[Violation]:
@@ -95,11 +117,7 @@ def custom_values(field: str, value: object) -> Iterator[Violation]:
     for name, item in value.items():
         yield from _field_name(field, name)
         if not _is_custom_value(item):
-            yield Violation(
-                field=f"{field}.{name}",
-                message="must be str, int, bool, Decimal, Money, date or EntityRef",
-                value=item,
-            )
+            yield Violation(field=f"{field}.{name}", message=_CUSTOM_VALUE, value=item)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,7 +162,10 @@ class CustomField(Model):
         ):
             yield f"must be {self.type.value} ({expected.__name__})"
             return
-        yield from _RANGE_CHECKS[self.type](self, value)
+        found = list(_RANGE_CHECKS[self.type](self, value))
+        if not found and not _is_custom_value(value):
+            found.append(_CUSTOM_VALUE)
+        yield from found
 
 
 def _is_datetime_for_date(kind: CustomFieldType, value: object) -> bool:
@@ -246,10 +267,12 @@ class CustomFieldRegistry(Model):
         at once, each under ``prefix.<name>``.
         """
         declared = {f.name: f for f in self.fields_for(entity_type)}
+        raise_violations(_mapping_violations(values, prefix))
         violations: list[Violation] = []
 
-        def path(name: str) -> str:
-            return f"{prefix}.{name}" if prefix else name
+        def path(name: object) -> str:
+            step = name if isinstance(name, str) else shown(name)
+            return f"{prefix}.{step}" if prefix else step
 
         for name, value in values.items():
             spec = declared.get(name)
@@ -269,3 +292,11 @@ class CustomFieldRegistry(Model):
         if violations:
             raise DomainValidationError(violations)
         return dict(values)  # type: ignore[arg-type]
+
+
+def _mapping_violations(values: object, prefix: str) -> list[Violation]:
+    """What keeps ``values`` from being read as custom values at all: not a mapping, or
+    beyond the kernel's input limits."""
+    if not isinstance(values, Mapping):
+        return [Violation(field=prefix or "custom", message="must be a mapping", value=values)]
+    return payload_violations(values, prefix or "custom")

@@ -18,14 +18,16 @@ crmcore.errors.DomainValidationError: cents: is not a known field
 
 from __future__ import annotations
 
+import collections.abc
 import enum
 import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any, Final, TypeVar, get_origin
+from typing import Any, Final, TypeVar, get_args, get_origin
 
 import cattrs
 from cattrs.errors import (
@@ -37,10 +39,11 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from crmcore.customfields import CustomValue
-from crmcore.errors import DomainValidationError, Violation
+from crmcore.errors import DomainValidationError, Violation, shown
 from crmcore.events import DomainEvent
 from crmcore.ids import EntityRef
 from crmcore.money import Money
+from crmcore.validation import payload_violations, raise_violations
 
 __all__ = ["Converter", "make_converter"]
 
@@ -59,17 +62,33 @@ EVENT_MODULES: Final = (
 )
 
 
+# Set while a payload is structured: the hooks of rule nodes and custom values call
+# ``structure`` again for their parts, which the outermost call has checked already.
+_READING: Final[ContextVar[bool]] = ContextVar("crmcore_serialization_reading", default=False)
+
+
 class Converter(cattrs.Converter):
-    """A cattrs converter whose ``structure`` raises :class:`DomainValidationError` only."""
+    """A cattrs converter whose ``structure`` raises :class:`DomainValidationError` only.
+
+    A payload is first held against the kernel's input limits
+    (:func:`crmcore.validation.payload_violations`), so that no payload costs more than its
+    limits allow, however it is built.
+    """
 
     def structure(self, obj: Any, cl: Any) -> Any:
         """``obj`` turned into an instance of ``cl``, or every problem with paths."""
+        if _READING.get():
+            return super().structure(obj, cl)
+        raise_violations(payload_violations(obj))
+        token = _READING.set(True)
         try:
             return super().structure(obj, cl)
-        except DomainValidationError:
-            raise
+        except DomainValidationError as error:
+            raise DomainValidationError(error.violations) from None
         except Exception as error:
             raise DomainValidationError(_violations(error, "")) from None
+        finally:
+            _READING.reset(token)
 
 
 def make_converter() -> Converter:
@@ -185,6 +204,49 @@ def _configure_scalars(converter: Converter) -> None:
     converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
     converter.register_unstructure_hook_func(_is_frozenset, partial(_unstructure_set, converter))
     converter.register_structure_hook_func(_is_enum, _structure_enum)
+    converter.register_structure_hook_factory(_is_collection, partial(_collection, converter))
+
+
+# Homogeneous collections by their origin, and what each is built as.
+_COLLECTIONS: Final[dict[Any, type]] = {
+    tuple: tuple,
+    list: list,
+    frozenset: frozenset,
+    set: set,
+    collections.abc.Sequence: tuple,
+    collections.abc.Collection: tuple,
+    collections.abc.Iterable: tuple,
+    collections.abc.Set: frozenset,
+}
+
+
+def _is_collection(cl: Any) -> bool:
+    args = get_args(cl)
+    if get_origin(cl) is tuple:
+        return len(args) == 2 and args[1] is Ellipsis
+    return get_origin(cl) in _COLLECTIONS and len(args) == 1
+
+
+def _collection(converter: Converter, cl: Any) -> Callable[[Any, Any], Any]:
+    """A hook for ``tuple[X, ...]``, ``list[X]``, ``frozenset[X]`` and the like that takes only
+    a list (a string is not a list of its characters) and reports every bad item by index."""
+    item_type = get_args(cl)[0]
+    build = _COLLECTIONS[get_origin(cl)]
+
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, str | bytes | bytearray | Mapping) or not isinstance(value, Iterable):
+            raise TypeError("must be a list")
+        items: list[Any] = []
+        found: list[Violation] = []
+        for index, item in enumerate(value):
+            try:
+                items.append(converter.structure(item, item_type))
+            except Exception as error:  # every item's problems, under its index
+                found.extend(_violations(error, f"[{index}]"))
+        raise_violations(found)
+        return build(items)
+
+    return structure
 
 
 def _structure_str(value: object, _: type) -> str:
@@ -350,8 +412,8 @@ def _violations(error: BaseException, path: str) -> list[Violation]:
         return [v.under(path) for v in error.violations]
     if isinstance(error, ForbiddenExtraKeysError):
         return [
-            Violation(field=_join(path, key), message="is not a known field")
-            for key in sorted(error.extra_fields)
+            Violation(field=_join(path, _key(key)), message="is not a known field")
+            for key in sorted(error.extra_fields, key=_key)
         ]
     if isinstance(error, ClassValidationError | IterableValidationError):
         return _group_violations(error, path)
@@ -376,6 +438,11 @@ def _group_violations(
     for sub in without:
         found.extend(_violations(sub, path))
     return found
+
+
+def _key(key: object) -> str:
+    """A mapping key as a path step (keys of untrusted input need not be strings)."""
+    return key if isinstance(key, str) else shown(key)
 
 
 def _join(path: str, name: str) -> str:

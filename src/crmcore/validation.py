@@ -69,7 +69,7 @@ MAX_ITEMS: Final = 1_000
 """The most items of one list, or keys of one mapping, in an untrusted payload."""
 MAX_VALUES: Final = 20_000
 """The most values (every item, key and leaf counted) in one untrusted payload."""
-MAX_DEPTH: Final = 32
+MAX_DEPTH: Final = 64
 """The deepest nesting of lists and mappings in an untrusted payload."""
 MAX_INTEGER: Final = 2**63 - 1
 """The largest integer, in absolute value, that crmcore accepts (what every store holds)."""

@@ -122,7 +122,7 @@ def periods(
 def partner_sales(*, currencies: Choices[str] = ("RUB", "EUR")) -> st.SearchStrategy[PartnerSales]:
     """Sales figures of a partner: a first deal, a count and a total."""
     return st.builds(
-        PartnerSales, first_deal=st.dates(min_value=date(2000, 1, 1)),
+        PartnerSales, first_deal=st.dates(date(2000, 1, 1), date(2100, 12, 31)),
         deals=st.integers(min_value=1, max_value=10_000),
         total=_strategy(currencies).flatmap(lambda c: money(currencies=(c,), min_value=0)),
     )  # fmt: skip

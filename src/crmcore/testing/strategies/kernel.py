@@ -32,6 +32,7 @@ from crmcore.testing.strategies._common import (
     _optional,
     _strategy,
 )
+from crmcore.validation import MAX_INTEGER
 
 __all__ = [
     "PARTNER_EVENTS",
@@ -131,17 +132,28 @@ def custom_fields(
 
 
 def _integers_within(field: CustomField) -> st.SearchStrategy[int]:
-    low = None if field.minimum is None else math.ceil(field.minimum)
-    high = None if field.maximum is None else math.floor(field.maximum)
+    low = -MAX_INTEGER if field.minimum is None else math.ceil(field.minimum)
+    high = MAX_INTEGER if field.maximum is None else math.floor(field.maximum)
     return st.integers(min_value=low, max_value=high)
 
 
+# What every store keeps: below 10**18, at most 28 digits.
+_DECIMAL_BOUND: Final = Decimal(10**12)
+
+
+def _decimals_within(field: CustomField) -> st.SearchStrategy[Decimal]:
+    low = -_DECIMAL_BOUND if field.minimum is None else field.minimum
+    high = _DECIMAL_BOUND if field.maximum is None else field.maximum
+    return st.decimals(min_value=low, max_value=high, places=6)
+
+
+# Every store keeps text without NUL (PostgreSQL refuses it) and lone surrogates.
+_STORABLE: Final = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+
 _VALUES: Final[dict[CustomFieldType, Callable[[CustomField], st.SearchStrategy[Any]]]] = {
-    CustomFieldType.TEXT: lambda field: st.text(max_size=min(field.max_length, 50)),
+    CustomFieldType.TEXT: lambda field: st.text(_STORABLE, max_size=min(field.max_length, 50)),
     CustomFieldType.INTEGER: _integers_within,
-    CustomFieldType.DECIMAL: lambda field: st.decimals(
-        min_value=field.minimum, max_value=field.maximum, allow_nan=False, allow_infinity=False
-    ),
+    CustomFieldType.DECIMAL: _decimals_within,
     CustomFieldType.MONEY: lambda _field: money(),
     CustomFieldType.DATE: lambda _field: st.dates(date(1900, 1, 1), date(2100, 12, 31)),
     CustomFieldType.BOOLEAN: lambda _field: st.booleans(),
@@ -201,7 +213,7 @@ def _nest_primitives(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 _PRIMITIVES: Final = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers(-MAX_INTEGER, MAX_INTEGER) | st.text(max_size=20),
     _nest_primitives,
     max_leaves=8,
 )

@@ -148,7 +148,7 @@ def _decimals_within(field: CustomField) -> st.SearchStrategy[Decimal]:
 
 
 # Every store keeps text without NUL (PostgreSQL refuses it) and lone surrogates.
-_STORABLE: Final = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
+_STORABLE: Final = st.characters(codec="utf-8", exclude_characters="\x00")
 
 _VALUES: Final[dict[CustomFieldType, Callable[[CustomField], st.SearchStrategy[Any]]]] = {
     CustomFieldType.TEXT: lambda field: st.text(_STORABLE, max_size=min(field.max_length, 50)),

@@ -71,3 +71,4 @@ for _backend in BACKENDS:
     for _contract, _repository in SUITES:
         _class = _suite(_backend, _contract, _repository)
         globals()[_class.__name__] = _class
+del _class

@@ -47,9 +47,10 @@ class Database:
     """An engine on SQLite or PostgreSQL and the conventions of the store over it.
 
     On SQLite, the engine's connections are set up as the store needs them (foreign keys on,
-    a busy timeout, transactions begun by the store: ``BEGIN IMMEDIATE`` for writes, so that
-    two processes on one file serialize their writes). An in-memory SQLite database has one
-    connection, used by one thread at a time.
+    transactions begun by the store: ``BEGIN IMMEDIATE`` for writes, so that two processes on
+    one file serialize their writes; a writer waits for another up to the driver's
+    ``timeout``). An in-memory SQLite database has one connection, used by one thread at a
+    time.
     """
 
     def __init__(self, engine: Engine, *, converter: Converter | None = None) -> None:
@@ -162,7 +163,6 @@ def _prepare_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA busy_timeout = 30000")
         cursor.execute("PRAGMA synchronous = NORMAL")
     finally:
         cursor.close()

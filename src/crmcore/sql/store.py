@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from alembic import command
 from alembic.config import Config
@@ -32,7 +32,9 @@ from crmcore.sql.rules import SqlRuleRepository
 
 __all__ = ["SqlStore", "migrations_config", "sql_repositories"]
 
-MEMORY = ":memory:"
+MEMORY: Final = ":memory:"
+BUSY_TIMEOUT: Final = 30.0
+"""How many seconds a writer on an SQLite file waits for another before it gives up."""
 
 
 def sql_repositories(database: Database) -> Repositories:
@@ -107,7 +109,8 @@ class SqlStore:
             )
         else:
             engine = create_engine(
-                f"sqlite+pysqlite:///{location}", connect_args={"check_same_thread": False}
+                f"sqlite+pysqlite:///{location}",
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT},
             )
         store = cls(engine, converter=converter)
         if location != MEMORY:

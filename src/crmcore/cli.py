@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from crmcore import __version__
 from crmcore.demo import demo_lines
+from crmcore.errors import CRMError
 
 __all__ = ["main"]
 
@@ -30,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         type=_aware_datetime,
         help="tell the story at this moment (with an offset) instead of now",
     )
+    db = commands.add_parser("db", help="upgrade the schema of an SQL store (extra crmcore[sql])")
+    db.add_argument("action", choices=["upgrade"], help="run the migrations up to the latest")
+    db.add_argument("url", help="the database: sqlite:///crm.db, postgresql+psycopg://host/crm")
     return parser
 
 
@@ -47,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (the process's arguments by default)."""
     parser = _parser()
     arguments = parser.parse_args(argv)
+    if arguments.command == "db":
+        return _db(parser, arguments.action, arguments.url)
     if arguments.command != "demo":
         parser.print_help()
         return 0
@@ -56,6 +62,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line)
     except BrokenPipeError:  # the reader (``| head``) has seen enough
         sys.stderr.close()
+    return 0
+
+
+def _db(parser: argparse.ArgumentParser, action: str, url: str) -> int:
+    try:
+        from crmcore.sql.cli import db_lines  # noqa: PLC0415 - needs the sql extra, only here
+    except ImportError as error:
+        parser.exit(2, f"the db commands need crmcore[sql] (pip install 'crmcore[sql]'): {error}\n")
+    try:
+        lines = db_lines(action, url)
+    except CRMError as error:
+        parser.exit(1, f"{error}\n")
+    print(*lines, sep="\n")
     return 0
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
@@ -148,14 +148,21 @@ class SqlStore:
 
     def upgrade(self, revision: str = "head") -> None:
         """Run the migrations up to ``revision`` (the latest by default)."""
-        with self.database.begin("upgrade the schema", write=True) as connection:
-            config = migrations_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        self._migrate("upgrade the schema", command.upgrade, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Take the migrations back down to ``revision`` (``"base"``: an empty schema)."""
+        self._migrate("downgrade the schema", command.downgrade, revision)
 
     def close(self) -> None:
         """Close the pooled connections."""
         self.database.dispose()
+
+    def _migrate(self, operation: str, run: Callable[[Config, str], None], revision: str) -> None:
+        with self.database.begin(operation, write=True) as connection:
+            config = migrations_config()
+            config.attributes["connection"] = connection
+            run(config, revision)
 
     def _use_write_ahead_log(self) -> None:
         # Outside any transaction: SQLite changes the journal mode of a file only there.

@@ -223,3 +223,41 @@ def test_allocation_rejects_an_infinite_ratio() -> None:
 def test_every_money_that_exists_can_be_rounded() -> None:
     huge = Money.of("1e30", "RUB")
     assert huge.rounded().amount == Decimal("1e30")
+
+
+@pytest.mark.parametrize("currency", ["RUB\n", "RUS", "ABC", "rub", " RUB"])
+def test_only_iso_4217_codes_are_currencies(currency: str) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        Money.of("1", currency)
+    assert raised.value.fields == ("currency",)
+
+
+@pytest.mark.parametrize(
+    "amount", ["1e99999999999", "1" * 10_000, "-1e400", "NaN", "sNaN", "Infinity"]
+)
+def test_amounts_beyond_the_limits_are_refused_by_field(amount: str) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        Money.of(amount, "RUB")
+    assert raised.value.fields == ("amount",)
+
+
+@pytest.mark.parametrize(
+    "factor",
+    [Decimal("1e999999"), Decimal("NaN"), 10**5000, Decimal("-Infinity")],
+    ids=["overflowing", "nan", "huge-int", "infinite"],
+)
+def test_multiplying_by_an_odd_factor_raises_a_typed_error(factor: Decimal | int) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        Money.of("10", "RUB") * factor * 10
+    assert raised.value.fields == ("amount",)
+
+
+@pytest.mark.parametrize(
+    "ratios",
+    [None, "111", [Decimal("1e999999")] * 2, [1] * 100_000, [Decimal("sNaN")], {1: 1}],
+    ids=["none", "text", "huge", "too-many", "signalling-nan", "mapping"],
+)
+def test_allocating_by_odd_ratios_raises_a_typed_error(ratios: object) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        Money.of("10", "RUB").allocate(ratios)  # type: ignore[arg-type]
+    assert raised.value.fields == ("ratios",)

@@ -1,15 +1,18 @@
 """Field checks and the Model base: every check of every field runs, every problem is
 reported at once, each naming its field; evolve re-validates."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import crmcore
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.validation import (
     MAX_DEPTH,
@@ -354,3 +357,16 @@ def test_read_changes_reports_a_bounded_number_of_unknown_fields() -> None:
     _, found = read_changes({f"k{i}": i for i in range(900)}, editable={"title"})
     assert len(found) == 21
     assert found[-1].message == "has 880 more fields that cannot be changed"
+
+
+def test_no_pattern_of_the_library_anchors_its_end_with_a_dollar() -> None:
+    # "$" also matches before a trailing newline: "RUB\n" or "p-1\n" would pass as whole.
+    source = Path(crmcore.__file__).parent
+    anchored = re.compile(r"re\.compile\(r?\"\^[^\"]*\$\"\)")
+    offenders = [
+        f"{path.relative_to(source)}:{number}"
+        for path in source.rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if anchored.search(line)
+    ]
+    assert offenders == []

@@ -50,8 +50,8 @@ from crmcore.validation import raise_violations
 
 __all__ = ["Lifecycle", "LifecycleDefinition", "Transition", "compile_lifecycle"]
 
-_NAME: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-_CLASS_NAME: Final = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
+_NAME: Final = re.compile(r"\A[a-z][a-z0-9_]{0,63}\Z")
+_CLASS_NAME: Final = re.compile(r"\A[A-Z][A-Za-z0-9]{0,63}\Z")
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ Money(amount=Decimal('5999.70'), currency='RUB')
 
 from __future__ import annotations
 
-import re
+import decimal
 from collections.abc import Iterator, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
@@ -22,12 +22,31 @@ from typing import Final
 import attrs
 
 from crmcore.errors import CurrencyMismatchError, DomainValidationError, Violation
-from crmcore.validation import Model, checks, finite_decimal
+from crmcore.validation import MAX_ITEMS, Model, checks, finite_decimal
 
-__all__ = ["Money", "minor_units", "not_negative"]
+__all__ = ["CURRENCIES", "Money", "currency_code", "minor_units", "not_negative"]
 
-_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
-_LIMIT: Final = Decimal(10) ** 18
+# The codes of ISO 4217, with those withdrawn lately that stored records may still hold
+# (HRK, SLL, ZWL); a code of three capitals that is no currency ("RUS") is refused.
+CURRENCIES: Final = frozenset({
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW",
+    "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
+    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG",
+    "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+    "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP",
+    "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED",
+    "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG",
+    "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWG",
+    "ZWL",
+})  # fmt: skip
+# Longer amount texts than this are no amount a person typed (10**18 has 19 digits).
+_MAX_AMOUNT_TEXT: Final = 64
 # ISO 4217 currencies whose minor unit is not the common two digits.
 _MINOR_UNITS: Final[dict[str, int]] = {
     "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
@@ -41,23 +60,16 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
-def _bounded(field: str, value: object) -> Iterator[Violation]:
-    # Rounding needs every digit in Decimal's default 28-digit context: 18 integer digits
-    # (a quintillion) leave room for any currency's minor unit and then some.
-    if isinstance(value, Decimal) and value.is_finite() and abs(value) >= _LIMIT:
-        yield Violation(field=field, message="must be below 10**18 in absolute value")
-
-
 def _is_ratio(value: object) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return False
-    if isinstance(value, Decimal) and not value.is_finite():
-        return False
-    return value >= 0
+    # finite_decimal's bounds (below 10**18, 28 digits) keep the weights' sum exact.
+    return not list(finite_decimal("", Decimal(value))) and value >= 0
 
 
-def _currency(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, str) or not _CURRENCY.match(value):
+def currency_code(field: str, value: object) -> Iterator[Violation]:
+    """An ISO 4217 currency code (:data:`CURRENCIES`)."""
+    if not isinstance(value, str) or value not in CURRENCIES:
         yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
 
 
@@ -66,8 +78,10 @@ class Money(Model):
     """An amount of one currency. May be negative (a refund, a difference); fields that must
     not be negative check that themselves with :meth:`is_negative`."""
 
-    amount: Decimal = attrs.field(metadata=checks(finite_decimal, _bounded))
-    currency: str = attrs.field(metadata=checks(_currency))
+    # finite_decimal keeps the amount below 10**18 with at most 28 digits, so that rounding
+    # in Decimal's default context keeps every digit, whatever the currency's minor unit.
+    amount: Decimal = attrs.field(metadata=checks(finite_decimal))
+    currency: str = attrs.field(metadata=checks(currency_code))
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
@@ -76,9 +90,12 @@ class Money(Model):
             raise DomainValidationError.single(
                 "amount", "must be a decimal string, an int or a Decimal", value=amount
             )
+        if isinstance(amount, str) and len(amount) > _MAX_AMOUNT_TEXT:
+            message = f"must be at most {_MAX_AMOUNT_TEXT} characters"
+            raise DomainValidationError.single("amount", message, value=amount)
         try:
             value = Decimal(amount)
-        except InvalidOperation:
+        except (InvalidOperation, decimal.Overflow):
             raise DomainValidationError.single(
                 "amount", "is not a decimal number", value=amount
             ) from None
@@ -108,7 +125,11 @@ class Money(Model):
     def __mul__(self, factor: int | Decimal) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
             return NotImplemented
-        return Money(amount=self.amount * factor, currency=self.currency)
+        try:
+            amount = self.amount * factor
+        except decimal.DecimalException:  # a factor like Decimal("1e999999") overflows
+            amount = Decimal("Infinity")
+        return Money(amount=amount, currency=self.currency)
 
     __rmul__ = __mul__
 
@@ -180,6 +201,9 @@ class Money(Model):
 
 
 def _check_ratios(ratios: Sequence[int | Decimal]) -> None:
+    if not isinstance(ratios, Sequence) or isinstance(ratios, str) or len(ratios) > MAX_ITEMS:
+        message = f"must be a sequence of at most {MAX_ITEMS} ratios"
+        raise DomainValidationError.single("ratios", message, value=ratios)
     bad = [r for r in ratios if not _is_ratio(r)]
     if not ratios or bad or sum(Decimal(r) for r in ratios) == 0:
         raise DomainValidationError.single(

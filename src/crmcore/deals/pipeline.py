@@ -47,7 +47,7 @@ from crmcore.validation import (
 
 __all__ = ["DEFAULT_LOST_REASONS", "Pipeline", "Stage", "StageGate", "code", "parse_pipeline"]
 
-_CODE: Final = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+_CODE: Final = re.compile(r"\A[a-z][a-z0-9_]{0,59}\Z")
 DEFAULT_LOST_REASONS: Final = (
     "price",
     "competitor",

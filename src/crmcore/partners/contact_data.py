@@ -19,6 +19,7 @@ import attrs
 import phonenumbers
 
 from crmcore.errors import DomainValidationError, Violation
+from crmcore.money import currency_code
 from crmcore.partners.kinds import AddressKind, EmailKind, PhoneKind
 from crmcore.validation import (
     Check,
@@ -33,15 +34,14 @@ from crmcore.validation import (
 
 __all__ = ["Address", "BankAccount", "Email", "Phone", "country_code"]
 
-_E164: Final = re.compile(r"^\+[1-9][0-9]{6,14}$")
-_EXTENSION: Final = re.compile(r"^[0-9]{1,10}$")
-_LOCAL_PART: Final = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
-_DOMAIN_LABEL: Final = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$")
-_COUNTRY: Final = re.compile(r"^[A-Z]{2}$")
-_DIGITS: Final = re.compile(r"^[0-9]+$")
-_IBAN: Final = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$")
-_CURRENCY: Final = re.compile(r"^[A-Z]{3}$")
-_SWIFT: Final = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+_E164: Final = re.compile(r"\A\+[1-9][0-9]{6,14}\Z")
+_EXTENSION: Final = re.compile(r"\A[0-9]{1,10}\Z")
+_LOCAL_PART: Final = re.compile(r"\A[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*\Z")
+_DOMAIN_LABEL: Final = re.compile(r"\A(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?\Z")
+_COUNTRY: Final = re.compile(r"\A[A-Z]{2}\Z")
+_DIGITS: Final = re.compile(r"\A[0-9]+\Z")
+_IBAN: Final = re.compile(r"\A[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}\Z")
+_SWIFT: Final = re.compile(r"\A[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?\Z")
 _MAX_RAW_PHONE = 64
 
 
@@ -217,11 +217,6 @@ def _swift(field: str, value: object) -> Iterator[Violation]:
         )
 
 
-def _currency(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, str) or not _CURRENCY.match(value):
-        yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
-
-
 def russian_account_is_valid(account: str, bic: str, *, correspondent: bool = False) -> bool:
     """The control key of a Russian 20-digit account against the bank's 9-digit BIC.
 
@@ -249,7 +244,7 @@ class BankAccount(Model):
     )
     iban: str | None = attrs.field(default=None, metadata=checks(optional(_iban)))
     swift: str | None = attrs.field(default=None, metadata=checks(optional(_swift)))
-    currency: str = attrs.field(default="RUB", metadata=checks(_currency))
+    currency: str = attrs.field(default="RUB", metadata=checks(currency_code))
 
     def _invariants(self) -> Iterator[Violation]:
         if self.bic is None:

@@ -33,8 +33,8 @@ __all__ = [
 ]
 
 _SEPARATORS: Final = re.compile(r"[\s.\-/]+")
-_GENERIC: Final = re.compile(r"^[A-Z0-9]{1,32}$")
-_KPP: Final = re.compile(r"^[0-9]{4}[0-9A-Z]{2}[0-9]{3}$")
+_GENERIC: Final = re.compile(r"\A[A-Z0-9]{1,32}\Z")
+_KPP: Final = re.compile(r"\A[0-9]{4}[0-9A-Z]{2}[0-9]{3}\Z")
 _INN10_WEIGHTS: Final = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN11_WEIGHTS: Final = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS: Final = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)

@@ -69,7 +69,7 @@ ENTITIES: Final = (
 """The entity types a rule may be triggered by (a company is a partner)."""
 
 MAX_ACTIONS: Final = 20
-_PATH: Final = re.compile(r"^[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63}){0,3}$")
+_PATH: Final = re.compile(r"\A[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63}){0,3}\Z")
 
 Scalar: TypeAlias = str | int | bool | None
 """A literal value in a rule as JSON holds it; decimals and dates are written as strings."""

@@ -15,12 +15,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sql_backends import BACKENDS, Backend
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 
 from crmcore.app import OutboxMessage, Repositories
 from crmcore.deals import TYPICAL_SALE, DealStatus, StageChange
+from crmcore.errors import DomainValidationError
 from crmcore.ids import DealId, PartnerId
 from crmcore.money import Money
 from crmcore.sql import SqlStore
+from crmcore.sql.types import Moment
 from crmcore.testing import strategies as crm
 from crmcore.testing.strategies import aware_datetimes, identifiers
 
@@ -178,3 +182,16 @@ def _change(deal_id: str, at: datetime) -> StageChange:
         at=at,
         version=1,
     )
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.dialect()], ids=lambda d: d.name)
+def test_a_missing_moment_stays_missing(dialect: Dialect) -> None:
+    assert Moment().process_bind_param(None, dialect) is None
+    assert Moment().process_result_value(None, dialect) is None
+
+
+def test_the_stage_log_refuses_what_is_not_a_stage_change(store: SqlStore) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        store.repositories.stage_log.append("d-1@1")  # type: ignore[arg-type]
+    assert raised.value.field == "change"
+    assert store.repositories.stage_log.count() == 0

@@ -56,10 +56,3 @@ class Moment(TypeDecorator[datetime]):
             return datetime.fromisoformat(value)
         moment: datetime = value.astimezone(UTC)
         return moment
-
-    def compare_against_backend(self, dialect: Dialect, conn_type: TypeEngine[Any]) -> bool:
-        """Whether a reflected column has this type on ``dialect`` (for the migration check)."""
-        expected = self.load_dialect_impl(dialect)
-        if isinstance(expected, postgresql.TIMESTAMP):
-            return isinstance(conn_type, postgresql.TIMESTAMP) and bool(conn_type.timezone)
-        return isinstance(conn_type, String) and getattr(conn_type, "length", None) == 32

@@ -89,7 +89,7 @@ class VersionedTable(Generic[V]):
 
     def columns(self, entity: V) -> dict[str, object]:
         """The key columns of ``entity`` besides ``id``, ``version`` and ``body``."""
-        return {}
+        raise NotImplementedError
 
     def side_rows(self, entity: V) -> SideRows:
         """The rows of ``entity`` in each side table."""

@@ -42,7 +42,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def test_concurrent_read_modify_saves_lose_no_update(database_url: str) -> None:
-    context = multiprocessing.get_context("spawn")
+    # Forked workers start in a moment, spawned ones import everything again; each opens a
+    # store of its own either way, so nothing of the parent's connections is used.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     jobs = [(database_url, "d-1", TIMES, number % 2 == 0) for number in range(PROCESSES)]
     barrier = context.Barrier(PROCESSES)
     with context.Pool(PROCESSES, initializer=wait_for, initargs=(barrier,)) as pool:

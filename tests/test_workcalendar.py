@@ -193,7 +193,7 @@ def test_naive_moments_and_non_durations_are_refused_by_name() -> None:
 
 def test_a_duration_beyond_the_last_date_is_refused() -> None:
     with pytest.raises(DomainValidationError) as caught:
-        OFFICE.add_working_time(datetime(9999, 12, 30, tzinfo=UTC), timedelta(days=30))
+        OFFICE.add_working_time(datetime(2999, 12, 30, tzinfo=UTC), timedelta(days=30))
     assert caught.value.field == "duration"
 
 
@@ -287,3 +287,42 @@ def test_a_calendar_without_working_time_is_reported_going_backwards_too() -> No
     with pytest.raises(DomainValidationError) as caught:
         never.subtract_working_time(moscow(2026, 1, 1), timedelta(hours=1))
     assert caught.value.field == "calendar"
+
+
+@pytest.mark.parametrize("duration", [timedelta.max, timedelta.min, timedelta(days=20_000)])
+def test_a_duration_longer_than_the_calendar_walks_is_refused_at_once(duration: timedelta) -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        OFFICE.add_working_time(datetime(2026, 3, 2, tzinfo=UTC), duration)
+    assert caught.value.field == "duration"
+
+
+@pytest.mark.parametrize(
+    "moment", [datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC)]
+)
+def test_moments_near_the_ends_of_the_calendar_are_refused_by_field(moment: datetime) -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        OFFICE.add_working_time(moment, timedelta(hours=1))
+    assert caught.value.field == "moment"
+
+
+def test_working_time_over_centuries_is_refused_instead_of_walked() -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        OFFICE.working_time_between(
+            datetime(1900, 1, 2, tzinfo=UTC), datetime(2999, 12, 1, tzinfo=UTC)
+        )
+    assert caught.value.field == "end"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYHOUR=0,1,2,3;BYMINUTE=0,30",
+        "FREQ=YEARLY;BYSECOND=1",
+        "DTSTART:19000101T000000\nRRULE:FREQ=DAILY",
+        "DTSTART:00010101\nRRULE:FREQ=YEARLY",
+    ],
+)
+def test_holiday_rules_that_expand_without_bound_are_refused(rule: str) -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        HolidayRule(name="Odd", rule=rule)
+    assert caught.value.field == "rule"

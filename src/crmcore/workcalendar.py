@@ -40,6 +40,8 @@ from dateutil.rrule import rrulestr
 
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.validation import (
+    FIRST_DAY,
+    LAST_DAY,
     Model,
     aware_datetime,
     bounded_text,
@@ -56,7 +58,16 @@ _DAY: Final = timedelta(days=1)
 _MIDNIGHT: Final = time(0)
 # A calendar without a single working period in ten years is a mistake, not a long holiday.
 _HORIZON_DAYS: Final = 3660
-_SUB_DAILY: Final = re.compile(r"FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)", re.IGNORECASE)
+_SUB_DAILY: Final = re.compile(
+    r"FREQ\s*=\s*(HOURLY|MINUTELY|SECONDLY)|BY(HOUR|MINUTE|SECOND)\s*=", re.IGNORECASE
+)
+# A rule anchored by a DTSTART is expanded from there to the year asked: only a yearly or
+# monthly one stays cheap over the centuries crmcore's dates span.
+_ANCHORED: Final = re.compile(r"DTSTART", re.IGNORECASE)
+_COARSE: Final = re.compile(r"FREQ\s*=\s*(YEARLY|MONTHLY)\b", re.IGNORECASE)
+_START_YEAR: Final = re.compile(r"DTSTART[^:\n]*:\s*(\d{4})", re.IGNORECASE)
+# The most calendar days one computation walks: its cost stays bounded whatever it is asked.
+_MAX_WALK_DAYS: Final = 2 * 3660
 
 
 def _naive_time(field: str, value: object) -> Iterator[Violation]:
@@ -103,11 +114,20 @@ def _rrule(field: str, value: object) -> Iterator[Violation]:
     if _SUB_DAILY.search(value):
         yield Violation(field=field, message="must recur by days or longer", value=value)
         return
+    if _ANCHORED.search(value) and not _anchored_cheaply(value):
+        message = f"with a DTSTART must recur yearly or monthly from {FIRST_DAY.year} on"
+        yield Violation(field=field, message=message, value=value)
+        return
     try:
         rrulestr(value, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
         message = "must be an RFC 5545 rule like 'FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1'"
         yield Violation(field=field, message=message, value=value)
+
+
+def _anchored_cheaply(rule: str) -> bool:
+    start = _START_YEAR.search(rule)
+    return start is not None and int(start[1]) >= FIRST_DAY.year and bool(_COARSE.search(rule))
 
 
 @attrs.frozen(kw_only=True)
@@ -259,6 +279,9 @@ class WorkingCalendar(Model):
         first, last = _utc(start, "start"), _utc(end, "end")
         if last < first:
             return -self.working_time_between(end, start)
+        if last - first > timedelta(days=_MAX_WALK_DAYS - 2):
+            message = f"must lie within {_MAX_WALK_DAYS - 2} days of start"
+            raise DomainValidationError.single("end", message, value=end.isoformat())
         total = timedelta(0)
         for begin, finish in self._periods_after(first):
             if begin >= last:
@@ -277,25 +300,29 @@ class WorkingCalendar(Model):
         """Working periods ending after ``start``, the first one cut to begin at ``start``."""
         day = start.astimezone(self.zone).date() - _DAY
         idle = 0
-        while idle <= _HORIZON_DAYS:
+        for _ in range(_MAX_WALK_DAYS):
             periods = [p for p in self.working_periods(day) if p[1] > start]
             idle = 0 if periods else idle + 1
+            if idle > _HORIZON_DAYS:
+                raise _no_working_time()
             for begin, end in periods:
                 yield max(begin, start), end
             day = _step(day, 1)
-        raise _no_working_time()
+        raise _too_far()
 
     def _periods_before(self, finish: datetime) -> Iterator[tuple[datetime, datetime]]:
         """Working periods starting before ``finish``, latest first, cut to end by ``finish``."""
         day = finish.astimezone(self.zone).date() + _DAY
         idle = 0
-        while idle <= _HORIZON_DAYS:
+        for _ in range(_MAX_WALK_DAYS):
             periods = [p for p in self.working_periods(day) if p[0] < finish]
             idle = 0 if periods else idle + 1
+            if idle > _HORIZON_DAYS:
+                raise _no_working_time()
             for begin, end in reversed(periods):
                 yield begin, min(end, finish)
             day = _step(day, -1)
-        raise _no_working_time()
+        raise _too_far()
 
 
 # Due dates of many claims walk over the same days; a calendar is immutable and hashes once.
@@ -324,16 +351,28 @@ def _utc(moment: datetime, field: str) -> datetime:
 def _duration(value: timedelta) -> timedelta:
     if not isinstance(value, timedelta):
         raise DomainValidationError.single("duration", "must be a timedelta", value=value)
+    # Working time never exceeds calendar time: a longer duration walks too far for sure.
+    if not -timedelta(days=_MAX_WALK_DAYS) <= value <= timedelta(days=_MAX_WALK_DAYS):
+        raise _too_far()
     return value
+
+
+def _too_far() -> DomainValidationError:
+    return DomainValidationError.single(
+        "duration", f"reaches more than {_MAX_WALK_DAYS} days of the calendar"
+    )
 
 
 def _step(day: date, days: int) -> date:
     try:
-        return day + timedelta(days=days)
+        following = day + timedelta(days=days)
     except OverflowError:
+        following = date.max
+    if not FIRST_DAY <= following <= LAST_DAY:
         raise DomainValidationError.single(
             "duration", "reaches beyond the dates a calendar can hold"
-        ) from None
+        )
+    return following
 
 
 def _no_working_time() -> DomainValidationError:

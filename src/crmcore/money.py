@@ -22,9 +22,17 @@ from typing import Final
 import attrs
 
 from crmcore.errors import CurrencyMismatchError, DomainValidationError, Violation
-from crmcore.validation import MAX_ITEMS, Model, checks, finite_decimal
+from crmcore.validation import MAX_ITEMS, Model, checks, finite_decimal, int_at_most, optional
 
-__all__ = ["CURRENCIES", "Money", "currency_code", "minor_units", "not_negative"]
+__all__ = [
+    "CURRENCIES",
+    "ROUNDING_MODES",
+    "Money",
+    "Rounding",
+    "currency_code",
+    "minor_units",
+    "not_negative",
+]
 
 # The codes of ISO 4217, with those withdrawn lately that stored records may still hold
 # (HRK, SLL, ZWL); a code of three capitals that is no currency ("RUS") is refused.
@@ -209,6 +217,50 @@ def _check_ratios(ratios: Sequence[int | Decimal]) -> None:
         raise DomainValidationError.single(
             "ratios", "must be non-negative ints or Decimals with a positive sum", value=ratios
         )
+
+
+ROUNDING_MODES: Final = (
+    decimal.ROUND_HALF_UP, decimal.ROUND_HALF_EVEN, decimal.ROUND_HALF_DOWN, decimal.ROUND_UP,
+    decimal.ROUND_DOWN, decimal.ROUND_CEILING, decimal.ROUND_FLOOR, decimal.ROUND_05UP,
+)  # fmt: skip
+"""The decimal rounding modes a :class:`Rounding` may use."""
+
+
+def _mode(field: str, value: object) -> Iterator[Violation]:
+    if value not in ROUNDING_MODES:
+        message = "must be a decimal rounding mode: " + ", ".join(ROUNDING_MODES)
+        yield Violation(field=field, message=message, value=value)
+
+
+@attrs.frozen(kw_only=True)
+class Rounding(Model):
+    """How money is rounded where it is quoted, charged or reported: with ``mode`` to
+    ``digits`` after the point (the currency's minor unit when ``None``).
+
+    The default, half-up to the minor unit, is what accountants and tax offices expect; an
+    agreement may choose another (whole roubles for a retail price type, say).
+
+    >>> Rounding().apply(Money.of("94.9905", "RUB"))
+    Money(amount=Decimal('94.99'), currency='RUB')
+    >>> Rounding(digits=0).apply(Money.of("94.50", "RUB"))
+    Money(amount=Decimal('95'), currency='RUB')
+    """
+
+    mode: str = attrs.field(default=ROUND_HALF_UP, metadata=checks(_mode))
+    digits: int | None = attrs.field(default=None, metadata=checks(optional(int_at_most(6))))
+
+    def apply(self, money: Money) -> Money:
+        """``money`` rounded by this policy."""
+        digits = minor_units(money.currency) if self.digits is None else self.digits
+        quantum = Decimal(1).scaleb(-digits)
+        return Money(
+            amount=money.amount.quantize(quantum, rounding=self.mode), currency=money.currency
+        )
+
+    def number(self, value: Decimal, *, digits: int) -> Decimal:
+        """``value`` rounded with this policy's mode to ``digits`` after the point (a share in
+        percent, a number of days)."""
+        return value.quantize(Decimal(1).scaleb(-digits), rounding=self.mode)
 
 
 def not_negative(field: str, value: object) -> Iterator[Violation]:

@@ -4,7 +4,7 @@ is reported with exactly its code, and plugins add checks."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from decimal import ROUND_UP, Decimal
 from importlib.metadata import EntryPoint
 from typing import Any
 
@@ -38,6 +38,7 @@ from crmcore.agreements import (
     ViolationCode,
     check_sales_document,
     compliance_check_problem,
+    lowest_price,
 )
 from crmcore.errors import DomainValidationError, PluginError
 from crmcore.money import Money, minor_units
@@ -57,17 +58,16 @@ def _deviate(code: str, terms: SalesConditions, list_price: Money) -> dict[str, 
         price = (list_price * factor).rounded(rounding=ROUND_UP)
         return {"discount": above, "price": price}
     if code == ViolationCode.PRICE_BELOW_MINIMUM:
-        factor = (hundred - terms.max_discount) / (hundred - terms.discount)
-        price = (list_price * factor).rounded(rounding=ROUND_DOWN)
-        step = Money(
-            amount=Decimal(1).scaleb(-minor_units(price.currency)), currency=price.currency
-        )
-        assume(price.amount >= step.amount)
-        below = price - step
+        # A line price whose net price at the agreement's discount is one minor unit below
+        # the lowest allowed price.
+        lowest = lowest_price(list_price, terms)
+        step = Decimal(1).scaleb(-minor_units(lowest.currency))
+        assume(terms.discount < hundred and lowest.amount >= step)
+        below = (lowest.amount - step) * hundred / (hundred - terms.discount)
         # At a price of 0 no quantity meets a minimum order: the order would break two.
         minimum = terms.minimum_order
-        assume(below.amount > 0 or minimum is None or not minimum.amount)
-        return {"price": below}
+        assume(below > 0 or minimum is None or not minimum.amount)
+        return {"price": Money(amount=below, currency=lowest.currency)}
     if code == ViolationCode.CURRENCY_DIFFERS:
         return {"currency": _OTHER_CURRENCY[terms.currency]}
     if code == ViolationCode.AGREEMENT_NOT_ACTIVE:
@@ -194,6 +194,40 @@ def test_a_document_breaking_several_conditions_lists_each_with_its_values() -> 
         ("contract_missing", "contract", "a contract", None),
     }
     assert str(report.violations[0]).startswith("[payment_form_differs] payment_form:")
+
+
+def test_the_lowest_price_a_refusal_names_passes_and_a_kopeck_less_does_not() -> None:
+    # 99.99 less at most 8% is 91.9908: the agreement's half-up rounding makes it 91.99.
+    agreement = active(conditions(discount=Decimal(0), max_manager_discount=Decimal(8)))
+    prices = price_list(Money.of("99.99", "RUB"))
+
+    def checked(price: str) -> frozenset[str]:
+        document = conforming_document(agreement, Money.of(price, "RUB"))
+        return check_sales_document(document, agreement, prices=prices, now=NOW).codes
+
+    refused = conforming_document(agreement, Money.of("91.98", "RUB"))
+    (violation,) = check_sales_document(refused, agreement, prices=prices, now=NOW).violations
+    assert checked("91.98") == {"price_below_minimum"}
+    assert (violation.code, violation.expected, violation.actual) == (
+        "price_below_minimum", "91.99 RUB", "91.98 RUB",
+    )  # fmt: skip
+    assert "91.99 RUB" in violation.message
+    assert checked("91.99") == frozenset()
+
+
+@given(terms_and_price())
+def test_a_quote_at_the_largest_discount_passes_the_compliance_check(
+    case: tuple[SalesConditions, Money],
+) -> None:
+    terms, list_price = case
+    lowest = lowest_price(list_price, terms)
+    agreement = active(attrs.evolve(terms, minimum_order=None))
+    document = conforming_document(agreement, list_price, price=lowest, discount=Decimal(0))
+    assume(terms.max_discount >= 0)
+    report = check_sales_document(
+        document, agreement, prices=price_list(list_price, price_type=terms.price_type), now=NOW
+    )
+    assert ViolationCode.PRICE_BELOW_MINIMUM.value not in report.codes
 
 
 def test_an_agreement_not_approved_is_not_active() -> None:

@@ -25,7 +25,7 @@ from crmcore.agreements import (
 from crmcore.errors import AgreementNotApplicableError, DomainValidationError
 from crmcore.ids import EntityRef
 from crmcore.memory import MemorySalesHistory
-from crmcore.money import Money
+from crmcore.money import Money, Rounding
 from crmcore.serialization import make_converter
 
 LIST_PRICE = Money.of("120.00", "RUB")
@@ -64,6 +64,28 @@ def test_a_quote_prices_lines_under_the_agreement_beside_the_last_prices() -> No
     assert built.total == Money.of("1446.00", "RUB")
     assert built.valid_until == date(2026, 12, 31)
     assert built.ref == EntityRef(entity_type="quote", entity_id="q-1")
+
+
+def test_5_percent_off_99_99_is_quoted_94_99_so_the_client_gets_the_whole_discount() -> None:
+    built = build_quote(
+        PARTNER, active(conditions()), [QuoteItem(product=PRODUCT, quantity=Decimal(3))],
+        prices=price_list(Money.of("99.99", "RUB")), history=history(), now=NOW,
+    )  # fmt: skip
+    (line,) = built.lines
+    assert line.price == Money.of("94.99", "RUB")
+    assert line.amount == built.total == Money.of("284.97", "RUB")
+
+
+def test_an_agreement_that_rounds_to_whole_roubles_quotes_whole_roubles() -> None:
+    terms = conditions(rounding=Rounding(digits=0))
+    built = build_quote(
+        PARTNER, active(terms), [QuoteItem(product=PRODUCT, quantity=Decimal("1.5"))],
+        prices=price_list(Money.of("99.99", "RUB")), history=history(), now=NOW,
+    )  # fmt: skip
+    (line,) = built.lines
+    assert (line.price, line.minimum_price, line.amount) == (
+        Money.of("95", "RUB"), Money.of("85", "RUB"), Money.of("143", "RUB"),
+    )  # fmt: skip
 
 
 def test_a_discount_above_the_limit_and_an_unpriced_product_are_all_named() -> None:

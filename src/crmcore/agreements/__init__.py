@@ -65,6 +65,7 @@ from crmcore.agreements.model import (
 from crmcore.agreements.pricing import (
     PastSale,
     discounted,
+    lowest_price,
     minimum_price,
 )
 from crmcore.agreements.quotes import (
@@ -173,6 +174,7 @@ __all__ = [
     "edit_agreement",
     "effective_conditions",
     "expire",
+    "lowest_price",
     "merge_conditions",
     "minimum_price",
     "quote_email",

@@ -22,7 +22,7 @@ from crmcore.agreements.conditions import SalesConditions
 from crmcore.agreements.documents import SalesDocument
 from crmcore.agreements.kinds import AgreementKind, PaymentForm
 from crmcore.agreements.model import Agreement
-from crmcore.agreements.pricing import minimum_price
+from crmcore.agreements.pricing import lowest_price
 from crmcore.agreements.repository import PriceSource
 from crmcore.errors import DomainValidationError, PluginError
 from crmcore.ids import AgreementId
@@ -238,12 +238,14 @@ def check_prices(context: ComplianceContext) -> Iterator[ComplianceViolation]:
                 "the discount is above the most the agreement allows",
                 conditions.max_discount, line.discount,
             )  # fmt: skip
-        lowest = minimum_price(price, conditions)
-        if line.net_price < lowest:
+        # Both sides rounded by the agreement's one policy, so that a line at the largest
+        # discount passes and the expected value is the lowest price that does.
+        lowest, net = lowest_price(price, conditions), conditions.rounding.apply(line.net_price)
+        if net < lowest:
             yield _violation(
                 ViolationCode.PRICE_BELOW_MINIMUM, f"{field}.price",
-                "the net price is below the lowest the agreement allows",
-                lowest.rounded(), line.net_price.rounded(),
+                f"the net price is below {lowest}, the lowest the agreement allows",
+                lowest, net,
             )  # fmt: skip
 
 

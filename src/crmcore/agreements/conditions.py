@@ -23,7 +23,7 @@ from crmcore.agreements.kinds import (
 )
 from crmcore.agreements.schedule import HUNDRED, PaymentSchedule
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.money import Money
+from crmcore.money import Money, Rounding
 from crmcore.partners.kinds import PartnerRole
 from crmcore.partners.model import Partner
 from crmcore.validation import (
@@ -133,7 +133,9 @@ class SalesConditions(Model):
 
     ``discount`` is the agreement's discount off the price type's prices in percent (negative
     for a markup); ``max_manager_discount`` is how many more points a manager may give on a
-    document. ``minimum_order`` is in ``currency``.
+    document. ``minimum_order`` is in ``currency``. ``rounding`` is how the prices of the
+    agreement's price type are rounded on quotes and checked on documents (half-up to the
+    currency's minor unit unless the agreement says otherwise).
     """
 
     currency: str = attrs.field(metadata=checks(currency_code))
@@ -154,6 +156,7 @@ class SalesConditions(Model):
     minimum_order: Money | None = attrs.field(
         default=None, metadata=checks(optional(non_negative_money))
     )
+    rounding: Rounding = attrs.field(factory=Rounding, metadata=checks(instance_of(Rounding)))
 
     def _invariants(self) -> Iterator[Violation]:
         if self.discount + self.max_manager_discount > HUNDRED:
@@ -228,6 +231,7 @@ class ConditionOverrides(Model):
         default=None, metadata=_override(instance_of(bool))
     )
     minimum_order: Money | None = attrs.field(default=None, metadata=_override(non_negative_money))
+    rounding: Rounding | None = attrs.field(default=None, metadata=_override(instance_of(Rounding)))
 
     def given(self) -> dict[str, Any]:
         """The overridden conditions by name."""

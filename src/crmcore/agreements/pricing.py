@@ -1,8 +1,9 @@
 """Prices under an agreement: the price type's price, the agreed price after the agreement's
 discount, and the lowest price a manager may go to.
 
-Arithmetic keeps full precision; only what is shown is rounded, so a price exactly at the
-limit is never taken for one below it.
+Arithmetic keeps full precision; what is quoted or checked is rounded once, by the
+agreement's :class:`~crmcore.money.Rounding`, so that a quote at the largest discount is
+exactly the lowest price a document may carry.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import Model, checks, identifier, instance_of, optional, plain_date
 
-__all__ = ["PastSale", "discounted", "minimum_price"]
+__all__ = ["PastSale", "discounted", "lowest_price", "minimum_price"]
 
 
 @attrs.frozen(kw_only=True)
@@ -42,3 +43,10 @@ def minimum_price(price: Money, conditions: SalesConditions) -> Money:
     """The lowest net price allowed for a product whose price type price is ``price``: the
     agreement's discount plus all a manager may add, unrounded."""
     return discounted(price, conditions.max_discount)
+
+
+def lowest_price(price: Money, conditions: SalesConditions) -> Money:
+    """The lowest net price a document may carry for a product whose price type price is
+    ``price``: :func:`minimum_price` rounded by the agreement's rounding, the price a quote
+    at the largest discount shows."""
+    return conditions.rounding.apply(minimum_price(price, conditions))

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from decimal import ROUND_UP, Decimal
+from decimal import Decimal
 
 import attrs
 
 from crmcore.agreements.conditions import SalesConditions, Taxation, discount_percent
 from crmcore.agreements.model import Agreement
-from crmcore.agreements.pricing import PastSale, discounted, minimum_price
+from crmcore.agreements.pricing import PastSale, discounted, lowest_price
 from crmcore.agreements.repository import PriceSource, SalesHistory
 from crmcore.errors import AgreementNotApplicableError, Violation
 from crmcore.ids import AgreementId, EntityRef, PartnerId, new_id
@@ -164,15 +164,14 @@ def _line(
     item: QuoteItem, list_price: Money, conditions: SalesConditions, last: PastSale | None
 ) -> QuoteLine:
     discount = conditions.discount if item.discount is None else item.discount
-    # Rounded up, so that a price at the limit never rounds below the lowest allowed one.
-    price = discounted(list_price, discount).rounded(rounding=ROUND_UP)
+    price = conditions.rounding.apply(discounted(list_price, discount))
     return QuoteLine(
         product=item.product,
         quantity=item.quantity,
         list_price=list_price,
         discount=discount,
         price=price,
-        minimum_price=minimum_price(list_price, conditions).rounded(rounding=ROUND_UP),
-        amount=(price * item.quantity).rounded(),
+        minimum_price=lowest_price(list_price, conditions),
+        amount=conditions.rounding.apply(price * item.quantity),
         last_sale=last,
     )

@@ -1,7 +1,8 @@
 """The interactions area's repository over SQL.
 
-The moments each reminder fires go to a side table, so that ``reminding`` is one indexed
-query; start and end are instants, so ranges hold across offsets.
+The moments the reminders of pending interactions fire go to a side table, so that
+``reminding`` is one indexed query that reads only what is due; start and end are instants,
+so ranges hold across offsets.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ class SqlInteractionRepository(VersionedTable[Interaction]):
         }
 
     def side_rows(self, entity: Interaction) -> SideRows:
-        """One row a reminder moment."""
-        rows = [{"interaction_id": entity.id, "at": at} for at in entity.reminder_moments()]
+        """One row a reminder moment of a pending interaction (only those remind)."""
+        moments = entity.reminder_moments() if entity.status.pending else ()
+        rows = [{"interaction_id": entity.id, "at": at} for at in moments]
         return {m.interaction_reminders: rows}
 
     def pending(self, user: UserId) -> list[Interaction]:
@@ -102,8 +104,7 @@ class SqlInteractionRepository(VersionedTable[Interaction]):
         _moments(since=since, now=now)
         reminders = m.interaction_reminders.c
         due = select(reminders.interaction_id).where(reminders.at > since, reminders.at <= now)
-        c = self.table.c
-        return self.select(c.status.in_(_PENDING), c.id.in_(due))
+        return self.select(self.table.c.id.in_(due))
 
 
 if TYPE_CHECKING:

@@ -219,10 +219,13 @@ interactions: Final = Table(
     Column("end_at", Moment, nullable=False),
     _body(),
     Index(None, "responsible", "start_at"),
+    # A manager's pending interactions, and the overdue ones among them.
+    Index(None, "responsible", "status", "end_at"),
     Index(None, "partner_id", "start_at"),
     Index(None, "chain_type", "chain_id", "start_at"),
     Index(None, "status", "end_at"),
 )
+# The reminders of pending interactions only: those are all that ``reminding`` reads.
 interaction_reminders: Final = Table(
     "interaction_reminders",
     metadata,

@@ -147,6 +147,12 @@ def upgrade() -> None:  # noqa: PLR0915
         unique=False,
     )
     op.create_index(
+        op.f("ix_interactions_responsible_status_end_at"),
+        "interactions",
+        ["responsible", "status", "end_at"],
+        unique=False,
+    )
+    op.create_index(
         op.f("ix_interactions_status_end_at"), "interactions", ["status", "end_at"], unique=False
     )
 
@@ -528,6 +534,7 @@ def downgrade() -> None:  # noqa: PLR0915
 
     op.drop_table("outbox")
     op.drop_index(op.f("ix_interactions_status_end_at"), "interactions")
+    op.drop_index(op.f("ix_interactions_responsible_status_end_at"), "interactions")
     op.drop_index(op.f("ix_interactions_responsible_start_at"), "interactions")
     op.drop_index(op.f("ix_interactions_partner_id_start_at"), "interactions")
     op.drop_index(op.f("ix_interactions_chain_type_chain_id_start_at"), "interactions")

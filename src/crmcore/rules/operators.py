@@ -215,11 +215,15 @@ def regex_problem(pattern: str) -> str | None:
     return _quantifier_problem(pattern)
 
 
-_QUANTIFIER: Final = re.compile(r"[*+]|\{(\d*)(,?)(\d*)\}")
+# "?" repeats too ("(a?a?)*" backtracks exponentially), except where it opens a group's
+# extension ("(?:", "(?P<name>"): the scanner skips those.
+_QUANTIFIER: Final = re.compile(r"(?<!\()[*+?]|\{(\d*)(,?)(\d*)\}")
 
 
 def _repeat(quantifier: re.Match[str]) -> tuple[bool, str | None]:
     """Whether a quantifier is unbounded, and what is wrong with its bounds."""
+    if quantifier.group(0) == "?":
+        return False, None
     if quantifier.group(0)[0] != "{":
         return True, None
     low, comma, high = quantifier.groups()
@@ -242,7 +246,7 @@ def _quantifier_problem(pattern: str) -> str | None:
             continue
         if quantifier is not None:
             endless, problem = _repeat(quantifier)
-            if closed_risky:
+            if closed_risky and quantifier.group(0) != "?":  # once at most: no blow-up
                 return "nested quantifiers can take exponential time"
             if problem is not None:
                 return problem

@@ -240,6 +240,12 @@ def _leaf_problems(
             message=f"{leaf.op!r} needs a field of the record itself",
             value=leaf.field,
         )
+    if isinstance(leaf.value, FieldRef) and operator.name == "matches":
+        # A pattern from record data is written by whoever fills the record in: refused, so
+        # that only patterns regex_problem has checked ever run.
+        message = "'matches' takes a pattern written in the rule, not one read from a field"
+        yield Violation(field=f"{at}.value", message=message, value=leaf.value.field)
+        return
     if isinstance(leaf.value, FieldRef):
         yield from _field_ref_problems(leaf.value, kind, at, entity, schemas)
         return

@@ -95,6 +95,15 @@ def test_the_day_shows_calendar_counts_and_counterparties(world: Office) -> None
     assert [(c.name, c.events) for c in day.counterparties] == [("Vostok", 1), ("Ромашка", 1)]
 
 
+def test_a_moscow_manager_sees_the_moscow_day_without_naming_the_zone(world: Office) -> None:
+    world.interactions.add(interaction("i-8", NOW + 16 * HOUR))  # 01:00 tomorrow in Moscow
+    day = desktop(
+        ME, date(2026, 3, 2), interactions=world.interactions,
+        partners=world.partners, now=NOW.astimezone(MOSCOW),
+    )  # fmt: skip
+    assert [i.id for i in day.calendar] == ["i-1", "i-2"]
+
+
 def test_a_partner_card_has_sales_contacts_in_local_time_and_history(
     world: Office,
 ) -> None:

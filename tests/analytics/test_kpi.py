@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +27,14 @@ from crmcore.analytics import (
     kpi_table,
     load_indicators,
 )
-from crmcore.analytics.indicators import DEALS_WON, WIN_RATE, WON_AMOUNT
+from crmcore.analytics.indicators import (
+    AVERAGE_DEAL,
+    DEALS_WON,
+    OVERDUE_INTERACTIONS,
+    WIN_RATE,
+    WON_AMOUNT,
+)
+from crmcore.analytics.records import PartnerSales
 from crmcore.claims import Claim
 from crmcore.deals import Deal, DealStatus
 from crmcore.errors import CurrencyMismatchError, DomainValidationError, PluginError
@@ -101,7 +110,8 @@ def inside(moment: datetime | None, period: Period) -> bool:
 
 
 def ratio(numerator: Decimal, denominator: Decimal, scale: int = 1) -> Decimal | None:
-    return None if not denominator else (numerator * scale / denominator).quantize(CENT)
+    value = None if not denominator else numerator * scale / denominator
+    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def recount(  # noqa: C901, PLR0911 - one brute-force branch per indicator reads best
@@ -244,6 +254,41 @@ def test_no_relative_change_from_zero() -> None:
     assert KpiValue.compare(Decimal(3), Decimal(0)).relative_change is None
     assert KpiValue.compare(Decimal(3), Decimal(4)).relative_change == Decimal("-25.00")
     assert KpiValue.compare(None, Decimal(4)).change is None
+
+
+def test_the_average_deal_is_rounded_as_the_partner_cards_average_check() -> None:
+    at = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    deals = [
+        attrs.evolve(won("u-1", at, 0), amount=Money.of(amount, "RUB"))
+        for amount in ("10.00", "10.01")
+    ]
+    table = kpi_table([AVERAGE_DEAL], period=Period.containing(at.date(), Granularity.MONTH),
+                      deals=deals)  # fmt: skip
+    card = PartnerSales(first_deal=at.date(), deals=2, total=Money.of("20.01", "RUB"))
+    assert table.value("u-1", "average_deal").current == card.average_check.amount
+    assert card.average_check == Money.of("10.01", "RUB")
+
+
+def test_an_interaction_due_later_today_is_not_overdue_in_the_running_month() -> None:
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    open_until = [now - timedelta(hours=2), now + timedelta(hours=3), now + timedelta(days=5)]
+    interactions = [
+        InteractionRow(responsible="u-1", status=InteractionStatus.PLANNED, end=end,
+                       completed_at=None)
+        for end in open_until
+    ]  # fmt: skip
+    month = Period.containing(now.date(), Granularity.MONTH)
+    table = kpi_table([OVERDUE_INTERACTIONS], period=month, interactions=interactions, now=now)
+    assert table.value("u-1", "overdue_interactions").current == 1
+
+
+def test_a_deal_won_after_midnight_in_moscow_counts_in_the_moscow_month_of_now() -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    night = datetime(2026, 2, 28, 22, 30, tzinfo=UTC)  # 1 March 01:30 in Moscow
+    now = datetime(2026, 3, 10, 12, tzinfo=moscow)
+    march = Period.containing(now.date(), Granularity.MONTH)
+    table = kpi_table([DEALS_WON], period=march, deals=[won("u-1", night, 5)], now=now)
+    assert table.value("u-1", "deals_won").current == 1
 
 
 def test_money_of_another_currency_is_refused() -> None:

@@ -97,15 +97,16 @@ def desktop(
     interactions: InteractionRepository,
     partners: PartnerRepository,
     now: datetime,
-    zone: tzinfo = UTC,
+    zone: tzinfo | None = None,
 ) -> Desktop:
-    """The desktop of ``user`` for ``day`` (a calendar day in ``zone``) at ``now``.
+    """The desktop of ``user`` for ``day`` (a calendar day in ``zone``, by default the zone
+    ``now`` is given in) at ``now``.
 
     Cancelled interactions stay off the calendar.
     """
     check_now(now)
     raise_violations(plain_date("day", day))
-    start = datetime.combine(day, time(), tzinfo=zone)
+    start = datetime.combine(day, time(), tzinfo=zone or now.tzinfo or UTC)
     found = interactions.of_user(user, start=start, end=start + timedelta(days=1))
     calendar = tuple(i for i in found if i.status is not InteractionStatus.CANCELLED)
     counts = Counter(i.partner_id for i in calendar if i.partner_id is not None)

@@ -62,6 +62,7 @@ class _Sums:
 
     def __init__(self, windows: Windows, currency: str) -> None:
         self.windows = (windows.current, windows.previous)
+        self.due_by_now = windows.due_by_now
         self.currency = currency
         self.numerators: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
         self.denominators: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
@@ -178,7 +179,10 @@ class _OverdueInteractions(_Sums):
     def take(self, slot: int, records: list[Any]) -> None:
         self.numerators[slot].update(
             i.responsible for i in records
-            if i.status is not _CANCELLED and (i.completed_at is None or i.completed_at > i.end)
+            if i.status is not _CANCELLED and (
+                i.completed_at > i.end if i.completed_at is not None
+                else self.due_by_now(i.end)
+            )
         )  # fmt: skip
 
 

@@ -22,7 +22,9 @@ import attrs
 
 from crmcore.analytics.periods import Period
 from crmcore.errors import DomainValidationError
+from crmcore.money import Money, Rounding
 from crmcore.plugins import PluginRegistry, load
+from crmcore.validation import check_now
 
 __all__ = [
     "Chunk",
@@ -39,7 +41,6 @@ __all__ = [
 ]
 
 CHUNK: Final = 8192
-_CENT: Final = Decimal("0.01")
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
 
@@ -65,15 +66,23 @@ class Unit(enum.Enum):
 @attrs.frozen(kw_only=True)
 class Windows:
     """The two stretches of time compared, as UTC moments ``[start, end)``: slot 0 is the
-    period analysed, slot 1 the same period a year before."""
+    period analysed, slot 1 the same period a year before. ``now``, when known, is the moment
+    of the analysis: what is due after it is not late yet."""
 
     current: tuple[datetime, datetime]
     previous: tuple[datetime, datetime]
+    now: datetime | None = None
 
     @classmethod
-    def of(cls, period: Period, zone: tzinfo = UTC) -> Windows:
-        """The windows of ``period`` and of its previous-year period, in ``zone``."""
-        return cls(current=period.bounds(zone), previous=period.previous_year().bounds(zone))
+    def of(cls, period: Period, zone: tzinfo = UTC, *, now: datetime | None = None) -> Windows:
+        """The windows of ``period`` and of its previous-year period, in ``zone``, at ``now``."""
+        return cls(
+            current=period.bounds(zone), previous=period.previous_year().bounds(zone), now=now
+        )
+
+    def due_by_now(self, moment: datetime) -> bool:
+        """Whether something due at ``moment`` is due by the time of the analysis."""
+        return self.now is None or moment <= self.now
 
     def slot(self, moment: datetime | None) -> int | None:
         """0 if ``moment`` is in the current window, 1 if in the previous one, else ``None``."""
@@ -192,14 +201,18 @@ class KpiValue:
     rank: int | None = None
 
     @classmethod
-    def compare(cls, current: Decimal | None, previous: Decimal | None) -> KpiValue:
-        """The value with its change; no relative change from zero or from nothing."""
+    def compare(
+        cls, current: Decimal | None, previous: Decimal | None, *, rounding: Rounding | None = None
+    ) -> KpiValue:
+        """The value with its change; no relative change from zero or from nothing. The
+        relative change is in percent to two digits, rounded with ``rounding``'s mode
+        (half-up by default)."""
         if current is None or previous is None:
             return cls(current=current, previous=previous)
         change = current - previous
         relative = None
         if previous:
-            relative = (change / abs(previous) * _HUNDRED).quantize(_CENT)
+            relative = (rounding or Rounding()).number(change / abs(previous) * _HUNDRED, digits=2)
         return cls(current=current, previous=previous, change=change, relative_change=relative)
 
 
@@ -278,14 +291,19 @@ def _measure(
 
 
 def _value(
-    indicator: Indicator, numerator: Decimal | None, denominator: Decimal | None
-) -> Decimal | None:
+    indicator: Indicator, numerator: Decimal | None, denominator: Decimal | None,
+    rounding: Rounding, currency: str,
+) -> Decimal | None:  # fmt: skip
     if not indicator.ratio:
         return _ZERO if numerator is None else numerator
     if not denominator:
         return None
     scale = _HUNDRED if indicator.unit is Unit.PERCENT else 1
-    return ((numerator or _ZERO) * scale / denominator).quantize(_CENT)
+    value = (numerator or _ZERO) * scale / denominator
+    if indicator.unit is Unit.MONEY:
+        # As the partner card rounds an average check: the one policy, to the minor unit.
+        return rounding.apply(Money(amount=value, currency=currency)).amount
+    return rounding.number(value, digits=2)
 
 
 def _ranked(values: dict[str, dict[str, KpiValue]], indicator: Indicator) -> None:
@@ -313,18 +331,28 @@ def kpi_table(
     claims: Iterable[Any] = (),
     leads: Iterable[Any] = (),
     managers: Sequence[str] | None = None,
-    zone: tzinfo = UTC,
+    zone: tzinfo | None = None,
     currency: str = "RUB",
+    now: datetime | None = None,
+    rounding: Rounding | None = None,
 ) -> KpiTable:
-    """The ``indicators`` of each manager for ``period`` (days in ``zone``) beside the same
-    period a year before, ranked, with team totals.
+    """The ``indicators`` of each manager for ``period`` beside the same period a year
+    before, ranked, with team totals, at ``now``.
+
+    Days are those of ``zone``, by default the zone of ``now`` (UTC without ``now``). Pass
+    ``now`` for a period still running: what is due after it (an interaction that ends later
+    today) is not overdue yet. Averages and shares are rounded with ``rounding``, half-up to
+    the currency's minor unit or to two digits by default, as on the partner card.
 
     Records are read once each, in chunks: pass generators over millions of rows freely.
     ``managers`` fixes the rows (and the team); by default every manager met in the records.
     Raises :class:`DomainValidationError` for no or repeated indicators or a bad period.
     """
     _check(indicators, period)
-    windows = Windows.of(period, zone)
+    if now is not None:
+        check_now(now)
+    policy = rounding or Rounding()
+    windows = Windows.of(period, _zone_of(zone, now), now=now)
     sources = {
         Source.DEALS: deals, Source.INTERACTIONS: interactions, Source.CLAIMS: claims,
         Source.LEADS: leads,
@@ -338,10 +366,12 @@ def kpi_table(
         for manager in rows:
             values[manager][indicator.name] = KpiValue.compare(
                 *(_value(indicator, found.numerators[s].get(manager),
-                         found.denominators[s].get(manager)) for s in (0, 1))
+                         found.denominators[s].get(manager), policy, currency) for s in (0, 1)),
+                rounding=policy,
             )  # fmt: skip
         totals[indicator.name] = KpiValue.compare(
-            *(_total(indicator, found, rows, s) for s in (0, 1))
+            *(_total(indicator, found, rows, s, policy, currency) for s in (0, 1)),
+            rounding=policy,
         )
         _ranked(values, indicator)
     return KpiTable(
@@ -351,11 +381,20 @@ def kpi_table(
     )  # fmt: skip
 
 
-def _total(indicator: Indicator, found: Measures, rows: Sequence[str], slot: int) -> Decimal | None:
+def _zone_of(zone: tzinfo | None, now: datetime | None) -> tzinfo:
+    if zone is not None:
+        return zone
+    return UTC if now is None or now.tzinfo is None else now.tzinfo
+
+
+def _total(
+    indicator: Indicator, found: Measures, rows: Sequence[str], slot: int, rounding: Rounding,
+    currency: str,
+) -> Decimal | None:  # fmt: skip
     numerators, denominators = found.numerators[slot], found.denominators[slot]
     numerator = sum((numerators.get(m, _ZERO) for m in rows), _ZERO)
     denominator = sum((denominators.get(m, _ZERO) for m in rows), _ZERO)
-    return _value(indicator, numerator, denominator)
+    return _value(indicator, numerator, denominator, rounding, currency)
 
 
 def _managers_of(measures: Iterable[Measures]) -> tuple[str, ...]:

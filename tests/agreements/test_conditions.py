@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from agreement_samples import PARTNER, approved_typical, conditions, individual
+from agreement_samples import (
+    PARTNER,
+    active,
+    approved_typical,
+    conditions,
+    conforming_document,
+    individual,
+)
 from hypothesis import given
 
 from crmcore.agreements import (
@@ -132,3 +139,13 @@ def test_bad_conditions_name_every_field() -> None:
     with pytest.raises(DomainValidationError) as raised:
         OverrideLimits(overridable=frozenset({"currency"}))
     assert raised.value.field == "overridable"
+
+
+def test_conditions_and_documents_in_a_currency_that_does_not_exist_are_refused() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        conditions(currency="RUS")
+    assert raised.value.field == "currency"
+    document = conforming_document(active(conditions()), Money.of("100.00", "RUB"))
+    with pytest.raises(DomainValidationError) as raised:
+        attrs.evolve(document, currency="RUS")
+    assert raised.value.field == "currency"

@@ -23,7 +23,7 @@ from crmcore.agreements.kinds import (
 )
 from crmcore.agreements.schedule import HUNDRED, PaymentSchedule
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.money import Money, Rounding
+from crmcore.money import Money, Rounding, currency_code
 from crmcore.partners.kinds import PartnerRole
 from crmcore.partners.model import Partner
 from crmcore.validation import (
@@ -60,11 +60,6 @@ def percent_between(low: Decimal, high: Decimal) -> Check:
             yield Violation(field=field, message=f"must be from {low} to {high}", value=value)
 
     return check
-
-
-def currency_code(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, str) or len(value) != 3 or not value.isascii() or not value.isupper():
-        yield Violation(field=field, message="must be an ISO 4217 code like 'RUB'", value=value)
 
 
 def non_negative_money(field: str, value: object) -> Iterator[Violation]:

@@ -9,17 +9,12 @@ from decimal import Decimal
 
 import attrs
 
-from crmcore.agreements.conditions import (
-    Taxation,
-    currency_code,
-    discount_percent,
-    non_negative_money,
-)
+from crmcore.agreements.conditions import Taxation, discount_percent, non_negative_money
 from crmcore.agreements.kinds import DeliveryMethod, PaymentForm, SalesDocumentKind
 from crmcore.agreements.pricing import discounted
 from crmcore.errors import Violation
 from crmcore.ids import AgreementId, EntityRef, PartnerId
-from crmcore.money import Money
+from crmcore.money import Money, currency_code
 from crmcore.validation import (
     Model,
     bounded_text,

@@ -43,6 +43,22 @@ def test_reasons_and_department_found_by_the_investigation_are_recorded(claim: C
     assert set(event.changes) == {"reasons", "department", "employee", "attachments"}
 
 
+def test_an_empty_edit_or_the_same_department_again_is_no_new_version_and_no_event(
+    claim: Claim,
+) -> None:
+    assert edit_claim(claim, ClaimEdit(), now=MONDAY, settings=SETTINGS).events == ()
+    in_logistics = edit_claim(
+        claim, ClaimEdit(department="Logistics"), now=MONDAY, settings=SETTINGS
+    ).entity
+    again = edit_claim(
+        in_logistics, ClaimEdit(department="Logistics", priority=in_logistics.priority),
+        now=MONDAY + HOUR, settings=SETTINGS,
+    )  # fmt: skip
+    assert again.entity == in_logistics
+    assert again.entity.version == claim.version + 1
+    assert again.events == ()
+
+
 def test_a_new_priority_recomputes_the_due_dates_keeping_the_paused_time(claim: Claim) -> None:
     claim = investigate(claim, now=MONDAY).entity
     claim = await_claimant(claim, now=MONDAY + HOUR).entity

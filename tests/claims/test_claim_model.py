@@ -201,6 +201,14 @@ def test_plan_changes_are_refused_on_bad_input_and_on_closed_claims() -> None:
         update_activity(cancelled, "a-1", status=ActivityStatus.DONE, now=AT)
 
 
+def test_recording_an_activity_as_it_stands_is_no_new_version_and_no_event() -> None:
+    first = Activity(id="a-1", name="Inspect", planned_start=AT, planned_finish=AT)
+    planned = plan_activity(claim(), first, now=AT).entity
+    again = update_activity(planned, "a-1", status=first.status, now=AT + timedelta(hours=1))
+    assert again.entity == planned
+    assert again.events == ()
+
+
 def test_plan_changes_bump_the_version_and_are_announced() -> None:
     first = Activity(id="a-1", name="Inspect", planned_start=AT, planned_finish=AT)
     outcome = plan_activity(claim(), first, now=AT)

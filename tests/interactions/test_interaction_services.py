@@ -141,6 +141,13 @@ def test_reschedule_keeps_the_length_and_refuses_a_finished_interaction() -> Non
     assert refused.value.event == "reschedule"
 
 
+def test_rescheduling_a_meeting_to_its_own_time_is_no_new_version_and_no_event() -> None:
+    planned = meeting()
+    again = reschedule(planned, start=planned.start, now=NOW, actor=MANAGER)
+    assert again.entity == planned
+    assert again.events == ()
+
+
 def test_marking_an_outgoing_email_reviewed_is_refused() -> None:
     email = meeting(kind=InteractionKind.EMAIL, direction=Direction.OUTGOING)
     with pytest.raises(DomainValidationError) as raised:

@@ -68,7 +68,8 @@ def edit_claim(
     """``claim`` with the fields of ``edit`` changed, checked against ``settings``.
 
     A new priority or type recomputes the due dates from the registration on the calendar,
-    with the working time of finished pauses added. A claim that is decided, closed or
+    with the working time of finished pauses added. An edit that changes nothing returns the
+    claim as it was, with no new version and no event. A claim that is decided, closed or
     cancelled must be reopened first (:class:`BusinessRuleError`).
     """
     check_now(now)
@@ -83,13 +84,14 @@ def edit_claim(
     found.extend(draft_violations(probe, settings))
     raise_violations(found)
     try:
-        edited = attrs.evolve(claim, **changes, version=claim.version + 1)
-        edited = _with_due_dates(claim, edited, settings)
+        edited = _with_due_dates(claim, attrs.evolve(claim, **changes), settings)
     except DomainValidationError as error:
         raise DomainValidationError(error.violations) from None
-    event = ClaimChanged(
-        entity_id=claim.id, occurred_at=now, changes=changes_between(claim, edited), actor=actor
-    )
+    differences = changes_between(claim, edited)
+    if not differences:
+        return Outcome(entity=claim)
+    edited = attrs.evolve(edited, version=claim.version + 1)
+    event = ClaimChanged(entity_id=claim.id, occurred_at=now, changes=differences, actor=actor)
     return Outcome(entity=edited, events=(event,))
 
 

@@ -43,6 +43,8 @@ def _changed(
         raise BusinessRuleError(
             f"claim {claim.id!r} is {claim.status.value}: reopen it to change its plan"
         )
+    if plan == claim.plan:
+        return Outcome(entity=claim)
     changed = attrs.evolve(claim, plan=plan, version=claim.version + 1)
     event = ClaimPlanChanged(
         entity_id=claim.id, occurred_at=now, changes=changes_between(claim, changed), actor=actor
@@ -74,7 +76,8 @@ def update_activity(
     planned_finish: datetime | None = None,
     actor: UserId | None = None,
 ) -> Outcome[Claim]:
-    """Record progress of one activity: its status, result, assignee or planned finish."""
+    """Record progress of one activity: its status, result, assignee or planned finish; an
+    update that changes nothing returns the claim as it was, with no new version and no event."""
     current = claim.plan.find(activity_id)
     if current is None:
         raise DomainValidationError.single(

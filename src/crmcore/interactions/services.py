@@ -149,11 +149,14 @@ def _changed(
     interaction: Interaction, *, now: datetime, actor: UserId | None, **changes: Any
 ) -> Outcome[Interaction]:
     check_now(now)
-    changed = attrs.evolve(interaction, version=interaction.version + 1, **changes)
+    changed = attrs.evolve(interaction, **changes)
+    differences = changes_between(interaction, changed, ignore=_UNLOGGED)
+    if not differences:
+        return Outcome(entity=interaction)
+    changed = attrs.evolve(changed, version=interaction.version + 1)
     event = InteractionChanged(
-        entity_id=interaction.id, occurred_at=now, actor=actor,
-        changes=changes_between(interaction, changed, ignore=_UNLOGGED),
-    )  # fmt: skip
+        entity_id=interaction.id, occurred_at=now, actor=actor, changes=differences
+    )
     return Outcome(entity=changed, events=(event,))
 
 

@@ -52,7 +52,7 @@ from crmcore.validation import (
     raise_violations,
 )
 
-__all__ = ["HolidayRule", "WorkingCalendar", "WorkingPeriod"]
+__all__ = ["HolidayRule", "WorkingCalendar", "WorkingPeriod", "elapsed", "instant_after"]
 
 _DAY: Final = timedelta(days=1)
 _MIDNIGHT: Final = time(0)
@@ -341,6 +341,27 @@ def _working_periods(calendar: WorkingCalendar, day: date) -> tuple[tuple[dateti
         if begin < end:
             found.append((begin, end))
     return tuple(found)
+
+
+def instant_after(moment: datetime, duration: timedelta) -> datetime:
+    """The instant ``duration`` of real time after ``moment`` (before it when negative), in
+    ``moment``'s zone: a reminder, a length, any offset that is a duration.
+
+    Python adds a ``timedelta`` to the wall clock of a zoned datetime, which is an hour off
+    across a clock change; only calendar rules (working days, the 5th of the month) are local.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> start = datetime(2026, 3, 8, 3, 15, tzinfo=ZoneInfo("America/New_York"))
+    >>> instant_after(start, -timedelta(hours=1)).isoformat()
+    '2026-03-08T01:15:00-05:00'
+    """
+    return (moment.astimezone(UTC) + duration).astimezone(moment.tzinfo)
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time from ``start`` to ``end``, whatever zones they are written in (Python
+    subtracts two datetimes of one zone by their wall clocks)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
 
 
 def _utc(moment: datetime, field: str) -> datetime:

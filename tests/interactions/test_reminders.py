@@ -1,7 +1,8 @@
 """Reminders fall due exactly once over consecutive windows, whatever the watermarks."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -9,8 +10,16 @@ from hypothesis import strategies as st
 from interaction_samples import HOUR, NOW, meeting
 
 from crmcore.errors import DomainValidationError
-from crmcore.interactions import Interaction, InteractionStatus, Reminder, due_reminders
+from crmcore.interactions import (
+    Interaction,
+    InteractionStatus,
+    Reminder,
+    due_reminders,
+    reschedule,
+)
+from crmcore.interactions.reminders import due_in
 from crmcore.memory import MemoryInteractionRepository
+from crmcore.workcalendar import elapsed
 
 _OFFSETS = st.integers(min_value=-48, max_value=48).map(lambda h: NOW + h * HOUR)
 
@@ -97,3 +106,33 @@ def test_a_window_that_runs_backwards_or_naive_moments_are_refused() -> None:
     with pytest.raises(DomainValidationError) as raised:
         due_reminders([], since=NOW.replace(tzinfo=None), now=NOW.replace(tzinfo=None))
     assert raised.value.fields == ("since", "now")
+
+
+def test_a_meeting_written_in_berlin_or_in_utc_reminds_at_the_same_instant() -> None:
+    # 03:30 in Berlin on 29 March 2026 is 01:30 UTC, an hour after the clocks went forward.
+    berlin = datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    remind = (Reminder(before=2 * HOUR),)
+    since, now = datetime(2026, 3, 28, 20, tzinfo=UTC), datetime(2026, 3, 29, 2, tzinfo=UTC)
+    moments = set()
+    for start in (berlin, berlin.astimezone(UTC)):
+        written = meeting(start=start, end=start + HOUR, reminders=remind)
+        moments.update(r.at.astimezone(UTC) for r in due_in(written, since=since, now=now))
+    assert moments == {datetime(2026, 3, 28, 23, 30, tzinfo=UTC)}
+
+
+def test_a_new_york_call_at_0315_on_the_day_clocks_change_reminds_an_hour_before_it() -> None:
+    new_york = ZoneInfo("America/New_York")
+    start = datetime(2026, 3, 8, 3, 15, tzinfo=new_york)  # EDT, 02:00 EST was skipped
+    call = meeting(start=start, end=start + HOUR, reminders=(Reminder(before=HOUR),))
+    (moment,) = call.reminder_moments()
+    assert moment.astimezone(UTC) == start.astimezone(UTC) - HOUR
+    assert moment == datetime(2026, 3, 8, 1, 15, tzinfo=new_york)
+
+
+def test_rescheduling_across_a_clock_change_keeps_the_real_length() -> None:
+    berlin_noon = datetime(2026, 3, 28, 12, tzinfo=ZoneInfo("Europe/Berlin"))
+    planned = meeting(start=berlin_noon, end=berlin_noon + HOUR)
+    later = datetime(2026, 3, 29, 1, 30, tzinfo=ZoneInfo("Europe/Berlin"))
+    moved = reschedule(planned, start=later, now=NOW).entity
+    assert elapsed(moved.start, moved.end) == HOUR
+    assert moved.end.astimezone(UTC) == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)

@@ -19,6 +19,7 @@ from crmcore.analytics.kpi import Chunk, Measures, Source, Tally, Unit, Windows
 from crmcore.deals.kinds import DealStatus
 from crmcore.errors import CurrencyMismatchError
 from crmcore.interactions.kinds import InteractionStatus
+from crmcore.workcalendar import elapsed
 
 __all__ = [
     "AVERAGE_DEAL",
@@ -129,7 +130,7 @@ class _SalesCycle(_Sums):
         seconds = self.numerators[slot]
         for deal in records:
             if deal.status is _WON:
-                length = deal.closed_at - deal.created_at
+                length = elapsed(deal.created_at, deal.closed_at)
                 seconds[deal.responsible_manager] += length.days * 86_400 + length.seconds
         self.denominators[slot].update(d.responsible_manager for d in records if d.status is _WON)
 

@@ -39,6 +39,7 @@ from crmcore.validation import (
     non_negative_int,
     optional,
 )
+from crmcore.workcalendar import instant_after
 
 __all__ = [
     "INTERACTION",
@@ -118,10 +119,11 @@ class Reminder(Model):
             yield Violation(field="before", message="give exactly one of before and at")
 
     def moment(self, start: datetime) -> datetime:
-        """When the reminder fires for an interaction starting at ``start``."""
+        """When the reminder fires for an interaction starting at ``start``: ``before`` is
+        real time, so the same start written in any zone reminds at the same instant."""
         if self.at is not None:
             return self.at
-        return start - (self.before or timedelta(0))
+        return instant_after(start, -(self.before or timedelta(0)))
 
 
 @attrs.frozen(kw_only=True)

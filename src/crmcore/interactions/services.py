@@ -35,7 +35,14 @@ from crmcore.interactions.events import (
 from crmcore.interactions.kinds import Direction, InteractionKind, InteractionStatus
 from crmcore.interactions.lifecycle import INTERACTION_LIFECYCLE
 from crmcore.interactions.model import INTERACTION, Interaction, Participant, Reminder
-from crmcore.validation import aware_datetime, check_now, enum_member, raise_violations
+from crmcore.validation import (
+    aware_datetime,
+    check_now,
+    enum_member,
+    raise_violations,
+    read_collection,
+)
+from crmcore.workcalendar import elapsed, instant_after
 
 __all__ = [
     "InteractionDraft",
@@ -95,8 +102,9 @@ def _build(
             end=draft.start if draft.end is None else draft.end, author=author,
             responsible=author if draft.responsible is None else draft.responsible,
             direction=direction, partner_id=draft.partner_id,
-            participants=tuple(draft.participants), location=draft.location,
-            body_ref=draft.body_ref, reminders=tuple(draft.reminders), created_at=now,
+            participants=read_collection("participants", draft.participants, found) or (),
+            location=draft.location, body_ref=draft.body_ref, created_at=now,
+            reminders=read_collection("reminders", draft.reminders, found) or (),
             **settled,
         )  # fmt: skip
     except DomainValidationError as error:
@@ -228,7 +236,7 @@ def reschedule(
     _require_pending(interaction, "reschedule")
     raise_violations(aware_datetime("start", start))
     if end is None:
-        end = start + (interaction.end - interaction.start)
+        end = instant_after(start, elapsed(interaction.start, interaction.end))
     return _changed(interaction, now=now, actor=actor, start=start, end=end)
 
 

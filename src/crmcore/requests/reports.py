@@ -33,6 +33,7 @@ from crmcore.errors import DomainValidationError
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import Request
 from crmcore.tables import percent, text_table
+from crmcore.workcalendar import elapsed
 
 __all__ = [
     "ConversionReport",
@@ -213,9 +214,9 @@ def response_times(requests: Iterable[Request]) -> ResponseTimes:
     qualifications: list[timedelta] = []
     for request in requests:
         if request.first_response_at is not None:
-            responses.append(request.first_response_at - request.received_at)
+            responses.append(elapsed(request.received_at, request.first_response_at))
         if request.qualified_at is not None:
-            qualifications.append(request.qualified_at - request.received_at)
+            qualifications.append(elapsed(request.received_at, request.qualified_at))
     return ResponseTimes(
         answered=len(responses),
         first_response=_median(responses),

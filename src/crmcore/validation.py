@@ -42,6 +42,7 @@ __all__ = [
     "positive_decimal",
     "positive_int",
     "read_changes",
+    "read_collection",
     "unique",
 ]
 
@@ -529,3 +530,41 @@ def _not_editable(keys: list[object]) -> Iterator[Violation]:
     if len(names) > _MAX_REPORTED_UNKNOWN:
         more = len(names) - _MAX_REPORTED_UNKNOWN
         yield Violation(field="changes", message=f"has {more} more fields that cannot be changed")
+
+
+def read_collection(
+    field: str, value: object, found: list[Violation], *, hashable: bool = False
+) -> tuple[Any, ...] | None:
+    """The items of ``value``, a list, tuple or set from a draft, as a tuple; else ``None``
+    with what is wrong added to ``found``: a string is not a collection of its characters,
+    and a collection beyond the limits of :func:`payload_violations` is not looked into;
+    with ``hashable`` (for a set) every item must hash.
+
+    >>> found = []
+    >>> read_collection("phones", ["+7 495 1234567"], found)
+    ('+7 495 1234567',)
+    >>> read_collection("roles", "client", found) is None
+    True
+    >>> print(found[0])
+    roles: must be a list (got 'client')
+    """
+    if not isinstance(value, list | tuple | set | frozenset):
+        found.append(Violation(field=field, message="must be a list", value=value))
+        return None
+    too_big = payload_violations(value, field)
+    if too_big:
+        found.extend(too_big)
+        return None
+    items = tuple(cast("Iterable[Any]", value))
+    if hashable and not all(_hashable(item) for item in items):
+        found.append(Violation(field=field, message="must hold ids, not lists or mappings"))
+        return None
+    return items
+
+
+def _hashable(item: object) -> bool:
+    try:
+        hash(item)
+    except TypeError:
+        return False
+    return True

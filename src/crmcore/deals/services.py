@@ -55,6 +55,7 @@ from crmcore.validation import (
     field_violations,
     raise_violations,
     read_changes,
+    read_collection,
 )
 
 __all__ = [
@@ -118,6 +119,7 @@ def _custom(custom_fields: CustomFieldRegistry | None, value: object) -> object:
 def _draft_fields(draft: DealDraft, custom_fields: CustomFieldRegistry | None) -> dict[str, Any]:
     """The deal's fields from ``draft``, every problem of them raised at once."""
     collected: list[Violation] = []
+    found: list[Violation] = []
     try:
         custom = _custom(custom_fields, draft.custom)
     except DomainValidationError as error:
@@ -129,13 +131,16 @@ def _draft_fields(draft: DealDraft, custom_fields: CustomFieldRegistry | None) -
         "responsible_manager": draft.responsible_manager,
         "amount": draft.amount,
         "expected_close": draft.expected_close,
-        "co_executors": frozenset(draft.co_executors),
-        "documents": tuple(draft.documents),
+        "co_executors": frozenset(
+            read_collection("co_executors", draft.co_executors, found, hashable=True) or ()
+        ),
+        "documents": read_collection("documents", draft.documents, found) or (),
         "custom": dict(custom) if isinstance(custom, Mapping) else custom,
     }
     for name, value in fields.items():
-        collected.extend(field_violations(Deal, name, value))
-    raise_violations(collected)
+        if name not in {v.field for v in found}:
+            collected.extend(field_violations(Deal, name, value))
+    raise_violations([*collected, *found])
     return fields
 
 

@@ -27,6 +27,7 @@ from crmcore.validation import (
     field_violations,
     payload_violations,
     raise_violations,
+    read_collection,
 )
 
 __all__ = ["ContactPersonDraft", "PartnerDraft"]
@@ -147,7 +148,7 @@ def enum_value(cls: type[E], value: object, field: str) -> E:
 
 
 def _parse_roles(value: object) -> frozenset[PartnerRole]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if not isinstance(value, list | tuple | set | frozenset):
         raise DomainValidationError.single("", "must be a collection of roles", value=value)
     collector = Collector()
     roles = [
@@ -159,8 +160,10 @@ def _parse_roles(value: object) -> frozenset[PartnerRole]:
 
 
 def _parse_each(value: object, parse: Callable[[Any], T]) -> tuple[T, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise DomainValidationError.single("", "must be a list", value=value)
+    found: list[Violation] = []
+    value = read_collection("", value, found)
+    raise_violations(found)
+    assert value is not None
     collector = Collector()
     items = [collector.attempt(f"[{i}]", partial(parse, item)) for i, item in enumerate(value)]
     raise_violations(collector.violations)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -83,10 +83,12 @@ def create_partner(
     custom values; ``tax_ids`` adds tax-id schemes (loaded ``crmcore.tax_ids`` plugins) to the
     built-in ones. Raises :class:`DomainValidationError` listing every problem of the draft.
     """
+    # The fields a partner cannot do without are passed on even when missing, so that
+    # their checks name them.
     fields = {
         name: getattr(draft, name)
         for name in PARTNER_EDITABLE
-        if name != "legal" and getattr(draft, name) is not None
+        if name != "legal" and (name in _REQUIRED or getattr(draft, name) is not None)
     }
     context = context_for(PARTNER, default_region, custom_fields, tax_ids)
     collector = Collector()
@@ -109,6 +111,9 @@ def create_partner(
         duplicate_check_overridden=duplicate_check_overridden,
     )
     return Outcome(entity=partner, events=(event,))
+
+
+_REQUIRED: Final = ("kind", "roles", "short_name")
 
 
 def edit_partner(

@@ -1,0 +1,492 @@
+"""Every entry point of crmcore that takes data from outside, with hostile payloads for it.
+
+An :class:`EntryPoint` names a way in (a form, a ``changes`` mapping, a stored record, a rule
+or pipeline definition, custom values, money), draws payloads for it (hostile values,
+type confusion, huge numbers, deep nesting, valid payloads spoiled in one place) and runs
+one against a memory repository. :func:`attempt` says how the call ended: accepted, refused
+with a :class:`~crmcore.errors.CRMError`, or with anything else, which is a defect; and
+whether a refused call left the repository as it was.
+
+The hostile test suite drives every entry point through hypothesis; the benchmark in
+``benchmarks/hostile/`` runs thousands of payloads per entry point and reports the slowest.
+
+>>> outcome = attempt(entry_point("edit_partner"), {"short_name": None, 5: []})
+>>> outcome.result, outcome.unchanged
+('refused', True)
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+from typing import Any, Final, Literal
+
+import attrs
+from hypothesis import strategies as st
+
+from crmcore.claims import register_claim_from_form
+from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
+from crmcore.deals import TYPICAL_SALE, Deal, DealDraft, edit_deal, open_deal, parse_pipeline
+from crmcore.deals.gates import BUILTIN_GATES
+from crmcore.errors import CRMError
+from crmcore.ids import (
+    ClaimId,
+    ContactPersonId,
+    DealId,
+    InteractionId,
+    PartnerId,
+    RequestId,
+    UserId,
+)
+from crmcore.interactions import InteractionDraft, create_interaction
+from crmcore.memory import (
+    MemoryContactPersonRepository,
+    MemoryDealRepository,
+    MemoryPartnerRepository,
+    MemoryRequestRepository,
+)
+from crmcore.money import Money
+from crmcore.partners import (
+    ContactPersonDraft,
+    Partner,
+    PartnerDraft,
+    add_contact_person,
+    create_partner,
+    edit_contact_person,
+    edit_partner,
+)
+from crmcore.requests import edit_request, register_request_from_form
+from crmcore.rules import Rule, default_schemas, validate_rule
+from crmcore.serialization import make_converter
+from crmcore.testing.strategies.intake import hostile_texts, hostile_values
+
+__all__ = ["Attempt", "EntryPoint", "attempt", "entry_point", "entry_points"]
+
+NOW: Final = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+_CONVERTER: Final = make_converter()
+_REGISTRY: Final = (
+    CustomFieldRegistry()
+    .with_field("partner", CustomField(name="employees", type=CustomFieldType.INTEGER))
+    .with_field("partner", CustomField(name="notes", type=CustomFieldType.TEXT))
+    .with_field("partner", CustomField(name="margin", type=CustomFieldType.DECIMAL))
+    .with_field("partner", CustomField(name="founded", type=CustomFieldType.DATE))
+)
+_PARTNER: Final[dict[str, Any]] = {
+    "kind": "legal_entity",
+    "roles": ["client"],
+    "short_name": "ООО «Ромашка»",
+    "tax_id": "7707083893",
+    "kpp": "770701001",
+    "phones": ["8 (495) 123-45-67"],
+    "emails": ["info@romashka.ru"],
+}
+_PARTNER_CHANGES: Final[dict[str, Any]] = {
+    "short_name": "ООО «Ромашка-2»",
+    "roles": ["client", "dealer"],
+    "phones": ["+7 495 765-43-21"],
+    "custom": {"employees": 40},
+}
+_DEAL: Final[dict[str, Any]] = {"title": "Трубы", "partner_id": "p-1", "responsible_manager": "u-1"}
+_DEAL_CHANGES: Final[dict[str, Any]] = {
+    "title": "Трубы и фитинги",
+    "amount": Money.of("150000.00", "RUB"),
+    "co_executors": ["u-2"],
+}
+_REQUEST_FORM: Final[dict[str, Any]] = {
+    "name": "Анна Смирнова",
+    "company": "ООО «Север»",
+    "email": "anna@sever.example",
+    "phone": "+7 914 000-12-34",
+    "message": "Нужны ящики\r\nк весне",
+    "items": [{"product": "Ящик 60x40", "quantity": 300, "unit": "шт"}],
+    "website": "",
+}
+_CLAIM_FORM: Final[dict[str, Any]] = {
+    "name": "Анна Смирнова",
+    "email": "a.smirnova@romashka.ru",
+    "essence": "Ящики пришли разбитыми",
+}
+_INTERACTION: Final[dict[str, Any]] = {
+    "kind": "call",
+    "topic": "Delivery terms",
+    "start": NOW,
+    "direction": "incoming",
+    "partner_id": "p-1",
+}
+_RULE: Final[dict[str, Any]] = {
+    "id": "big-deals",
+    "name": "Big deals go to the head of sales",
+    "trigger": {"entity": "deal", "on": "created"},
+    "when": {"all": [{"field": "amount", "op": "gt", "value": 100000}]},
+    "then": [{"action": "assign_manager", "strategy": "head_of_department"}],
+}
+
+Result = Literal["accepted", "refused", "foreign"]
+
+
+@attrs.frozen(kw_only=True)
+class Attempt:
+    """How one call ended: ``result``, the ``error`` (``None`` when accepted), the time it
+    took, and whether the repository was as before it (always so when accepted)."""
+
+    result: Result
+    error: BaseException | None
+    seconds: float
+    unchanged: bool
+
+
+@attrs.frozen(kw_only=True)
+class EntryPoint:
+    """A way in for data from outside.
+
+    ``run(payload, store)`` calls crmcore with the payload and stores what it accepts in
+    ``store`` (memory repositories made by ``store_factory``); ``snapshot(store)`` is what a
+    refused call must leave as it was.
+    """
+
+    name: str
+    payloads: st.SearchStrategy[Any]
+    run: Callable[[Any, Any], object]
+    store_factory: Callable[[], Any] = dict
+    snapshot: Callable[[Any], object] = repr
+
+
+def attempt(entry: EntryPoint, payload: Any) -> Attempt:
+    """Run ``entry`` with ``payload`` on a fresh store; never raises."""
+    store = entry.store_factory()
+    before = entry.snapshot(store)
+    given = _frozen(payload)
+    started = time.perf_counter()
+    try:
+        entry.run(payload, store)
+    except CRMError as error:
+        result: Result = "refused"
+        failure: BaseException | None = error
+    except Exception as error:  # what the promise forbids: reported, not raised
+        result, failure = "foreign", error
+    else:
+        result, failure = "accepted", None
+    seconds = time.perf_counter() - started
+    unchanged = result == "accepted" or (
+        entry.snapshot(store) == before and _frozen(payload) == given
+    )
+    return Attempt(result=result, error=failure, seconds=seconds, unchanged=unchanged)
+
+
+def _frozen(payload: Any) -> bytes | None:
+    """The payload as bytes, to see that crmcore did not change what it was given."""
+    try:
+        return pickle.dumps(payload)
+    except Exception:  # a payload that does not pickle is compared by nothing
+        return None
+
+
+def _spoiled(valid: Mapping[str, Any], *, keys: tuple[str, ...]) -> st.SearchStrategy[Any]:
+    """``valid`` with one field replaced by a hostile value, dropped, or with an extra key."""
+    names = st.sampled_from(keys)
+    replaced = st.tuples(names, hostile_values()).map(lambda c: {**valid, c[0]: c[1]})
+    dropped = names.map(lambda name: {k: v for k, v in valid.items() if k != name})
+    extra = st.tuples(hostile_texts(max_size=30) | st.integers(), hostile_values()).map(
+        lambda c: {**valid, c[0]: c[1]}
+    )
+    return st.one_of(replaced, dropped, extra, st.just(dict(valid)))
+
+
+def _mapping_payloads(valid: Mapping[str, Any], keys: tuple[str, ...]) -> st.SearchStrategy[Any]:
+    junk_keys = st.sampled_from(keys) | hostile_texts(max_size=30) | st.integers()
+    junk = st.dictionaries(junk_keys, hostile_values(), max_size=len(keys) + 3)
+    return st.one_of(_spoiled(valid, keys=keys), junk, hostile_values(), _huge())
+
+
+def _huge() -> st.SearchStrategy[Any]:
+    """Payloads past the documented limits: deep, wide, long, large."""
+
+    def nested(depth: int) -> Any:
+        value: Any = "x"
+        for _ in range(depth):
+            value = {"a": value} if depth % 2 else [value]
+        return value
+
+    return st.one_of(
+        st.integers(40, 400).map(nested),
+        st.integers(1_001, 30_000).map(lambda n: list(range(n))),
+        st.integers(1_001, 5_000).map(lambda n: {f"k{i}": i for i in range(n)}),
+        st.sampled_from((10**5000, -(10**400), "x" * 1_000_000, Decimal("1e999999"))),
+    )
+
+
+def _dates() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.datetimes(timezones=st.just(UTC)),
+        st.datetimes(),
+        st.sampled_from((datetime.max, datetime.min, date.max, date.min, timedelta.max)),
+    )
+
+
+def _draft_payloads(valid: Mapping[str, Any], keys: tuple[str, ...]) -> st.SearchStrategy[Any]:
+    values = st.one_of(hostile_values(), _dates(), _huge())
+    names = st.sampled_from(keys)
+    replaced = st.tuples(names, values).map(lambda c: {**valid, c[0]: c[1]})
+    many = st.dictionaries(names, values, max_size=len(keys)).map(lambda d: {**valid, **d})
+    return st.one_of(replaced, many, st.just(dict(valid)))
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in attrs.fields(cls))
+
+
+def _partner() -> Partner:
+    return create_partner(PartnerDraft(**_PARTNER), partner_id=PartnerId("p-1"), now=NOW).entity
+
+
+def _partners() -> MemoryPartnerRepository:
+    repository = MemoryPartnerRepository()
+    repository.add(_partner())
+    return repository
+
+
+def _edit_partner(changes: Any, repository: MemoryPartnerRepository) -> None:
+    partner = repository.get(PartnerId("p-1"))
+    outcome = edit_partner(partner, changes=changes, now=NOW, custom_fields=_REGISTRY)
+    repository.save(outcome.entity, expected_version=partner.version)
+
+
+def _contacts() -> MemoryContactPersonRepository:
+    repository = MemoryContactPersonRepository()
+    person = add_contact_person(
+        ContactPersonDraft(name="Анна Смирнова"),
+        partner=_partner(),
+        now=NOW,
+        contact_person_id=ContactPersonId("c-1"),
+    )
+    repository.add(person.entity)
+    return repository
+
+
+def _edit_contact(changes: Any, repository: MemoryContactPersonRepository) -> None:
+    person = repository.get(ContactPersonId("c-1"))
+    outcome = edit_contact_person(person, changes=changes, now=NOW, custom_fields=_REGISTRY)
+    repository.save(outcome.entity, expected_version=person.version)
+
+
+def _deals() -> MemoryDealRepository:
+    repository = MemoryDealRepository()
+    deal = open_deal(DealDraft(**_DEAL), pipeline=TYPICAL_SALE, now=NOW, deal_id=DealId("d-1"))
+    repository.add(deal.entity)
+    return repository
+
+
+def _edit_deal(changes: Any, repository: MemoryDealRepository) -> None:
+    deal = repository.get(DealId("d-1"))
+    outcome = edit_deal(deal, changes=changes, now=NOW)
+    repository.save(outcome.entity, expected_version=deal.version)
+
+
+def _open_deal(fields: Any, repository: MemoryDealRepository) -> None:
+    outcome = open_deal(DealDraft(**fields), pipeline=TYPICAL_SALE, now=NOW)
+    repository.add(outcome.entity)
+
+
+def _requests() -> MemoryRequestRepository:
+    repository = MemoryRequestRepository()
+    outcome = register_request_from_form(
+        _REQUEST_FORM, source="website_form", now=NOW, request_id=RequestId("r-1")
+    )
+    repository.add(outcome.entity)
+    return repository
+
+
+def _request_form(payload: Any, repository: MemoryRequestRepository) -> None:
+    outcome = register_request_from_form(
+        payload, source="website_form", now=NOW, request_id=RequestId("r-2")
+    )
+    repository.add(outcome.entity)
+
+
+def _edit_request(changes: Any, repository: MemoryRequestRepository) -> None:
+    request = repository.get(RequestId("r-1"))
+    outcome = edit_request(request, changes=changes, now=NOW, actor=None)
+    repository.save(outcome.entity, expected_version=request.version)
+
+
+def _claim_form(payload: Any, store: dict[str, Any]) -> None:
+    outcome = register_claim_from_form(
+        payload, claim_id=ClaimId("c-1"), now=NOW, settings=_claim_settings()
+    )
+    store["claim"] = outcome.entity
+
+
+@cache
+def _claim_settings() -> Any:
+    from crmcore.claims import ClaimReason, ClaimSettings, ReasonClassifier  # noqa: PLC0415
+
+    reasons = ReasonClassifier(reasons=(ClaimReason(code="packaging", name="Packaging"),))
+    return ClaimSettings(reasons=reasons)
+
+
+def _partner_draft(fields: Any, repository: MemoryPartnerRepository) -> None:
+    outcome = create_partner(PartnerDraft(**fields), now=NOW, custom_fields=_REGISTRY)
+    repository.add(outcome.entity)
+
+
+def _interaction(fields: Any, store: dict[str, Any]) -> None:
+    draft = InteractionDraft(**fields)
+    store["interaction"] = create_interaction(
+        draft, interaction_id=InteractionId("i-1"), author=UserId("u-1"), now=NOW
+    ).entity
+
+
+def _stored(model: type) -> Callable[[Any, dict[str, Any]], None]:
+    def run(payload: Any, store: dict[str, Any]) -> None:
+        store["record"] = _CONVERTER.structure(payload, model)
+
+    return run
+
+
+def _rule(payload: Any, store: dict[str, Any]) -> None:
+    rule: Rule = _CONVERTER.structure(payload, Rule)
+    validate_rule(rule, schemas=default_schemas())
+    store["rule"] = rule
+
+
+def _pipeline(payload: Any, store: dict[str, Any]) -> None:
+    store["pipeline"] = parse_pipeline(payload, gates=tuple(BUILTIN_GATES), converter=_CONVERTER)
+
+
+def _custom(payload: Any, store: dict[str, Any]) -> None:
+    store["custom"] = _REGISTRY.validate("partner", payload)
+
+
+def _money(payload: Any, store: dict[str, Any]) -> None:
+    amount, currency, factor, ratios = payload
+    money = Money.of(amount, currency)
+    store["money"] = (money * factor, money.allocate(ratios))
+
+
+def _money_payloads() -> st.SearchStrategy[Any]:
+    amounts = st.one_of(
+        st.decimals(), st.integers(), hostile_texts(max_size=80), st.sampled_from(("1e999999",))
+    )
+    currencies = st.sampled_from(("RUB", "RUB\n", "RUS", "rub", "JPY")) | hostile_texts()
+    factors = st.one_of(st.decimals(), st.integers(), st.sampled_from((10**5000,)))
+    ratios = st.one_of(st.lists(st.decimals() | st.integers(), max_size=8), hostile_values())
+    valid = st.just(("1999.90", "RUB", 3, [1, 1, 1]))
+    return st.tuples(amounts, currencies, factors, ratios) | valid
+
+
+def _unstructured(value: object) -> Any:
+    return copy.deepcopy(_CONVERTER.unstructure(value))
+
+
+def _seeded(entity_id: str) -> Callable[[Any], object]:
+    """What a refused call must leave: how many entities the repository holds, and the one it
+    was seeded with."""
+
+    def snapshot(repository: Any) -> object:
+        count = repository.count() if hasattr(repository, "count") else None
+        return count, repository.get(entity_id)
+
+    return snapshot
+
+
+@cache
+def entry_points() -> tuple[EntryPoint, ...]:
+    """Every entry point for data from outside, each with its payloads."""
+    partner = _unstructured(_partner())
+    deal = _unstructured(_deals().get(DealId("d-1")))
+    pipeline = _unstructured(TYPICAL_SALE)
+    by_repository: dict[str, Any] = {"store_factory": _partners, "snapshot": _seeded("p-1")}
+    return (
+        EntryPoint(
+            name="partner_draft",
+            payloads=_draft_payloads(_PARTNER, _fields(PartnerDraft)),
+            run=_partner_draft,
+            **by_repository,
+        ),
+        EntryPoint(
+            name="edit_partner",
+            payloads=_mapping_payloads(_PARTNER_CHANGES, _fields(Partner)),
+            run=_edit_partner,
+            **by_repository,
+        ),
+        EntryPoint(
+            name="edit_contact_person",
+            payloads=_mapping_payloads({"name": "Анна"}, _fields(ContactPersonDraft)),
+            run=_edit_contact,
+            store_factory=_contacts,
+            snapshot=_seeded("c-1"),
+        ),
+        EntryPoint(
+            name="deal_draft",
+            payloads=_draft_payloads(_DEAL, _fields(DealDraft)),
+            run=_open_deal,
+            store_factory=_deals,
+            snapshot=_seeded("d-1"),
+        ),
+        EntryPoint(
+            name="edit_deal",
+            payloads=_mapping_payloads(_DEAL_CHANGES, _fields(Deal)),
+            run=_edit_deal,
+            store_factory=_deals,
+            snapshot=_seeded("d-1"),
+        ),
+        EntryPoint(
+            name="request_form",
+            payloads=_mapping_payloads(_REQUEST_FORM, tuple(_REQUEST_FORM)),
+            run=_request_form,
+            store_factory=_requests,
+            snapshot=_seeded("r-1"),
+        ),
+        EntryPoint(
+            name="edit_request",
+            payloads=_mapping_payloads(
+                {"estimated_amount": Money.of("90000", "RUB")},
+                ("contact", "items", "estimated_amount", "campaign", "custom"),
+            ),
+            run=_edit_request,
+            store_factory=_requests,
+            snapshot=_seeded("r-1"),
+        ),
+        EntryPoint(
+            name="claim_form",
+            payloads=_mapping_payloads(_CLAIM_FORM, tuple(_CLAIM_FORM)),
+            run=_claim_form,
+        ),
+        EntryPoint(
+            name="interaction_draft",
+            payloads=_draft_payloads(_INTERACTION, _fields(InteractionDraft)),
+            run=_interaction,
+        ),
+        EntryPoint(
+            name="stored_partner",
+            payloads=_mapping_payloads(partner, tuple(partner)),
+            run=_stored(Partner),
+        ),
+        EntryPoint(
+            name="stored_deal", payloads=_mapping_payloads(deal, tuple(deal)), run=_stored(Deal)
+        ),
+        EntryPoint(name="rule_json", payloads=_mapping_payloads(_RULE, tuple(_RULE)), run=_rule),
+        EntryPoint(
+            name="pipeline_json",
+            payloads=_mapping_payloads(pipeline, tuple(pipeline)),
+            run=_pipeline,
+        ),
+        EntryPoint(
+            name="custom_values",
+            payloads=_mapping_payloads(
+                {"employees": 5}, ("employees", "notes", "margin", "founded")
+            ),
+            run=_custom,
+        ),
+        EntryPoint(name="money", payloads=_money_payloads(), run=_money),
+    )
+
+
+def entry_point(name: str) -> EntryPoint:
+    """The entry point called ``name``."""
+    return next(entry for entry in entry_points() if entry.name == name)

@@ -52,7 +52,15 @@ from crmcore.validation import (
     raise_violations,
 )
 
-__all__ = ["HolidayRule", "WorkingCalendar", "WorkingPeriod", "elapsed", "instant_after"]
+__all__ = [
+    "HolidayRule",
+    "WorkingCalendar",
+    "WorkingPeriod",
+    "check_not_before",
+    "elapsed",
+    "instant_after",
+    "latest",
+]
 
 _DAY: Final = timedelta(days=1)
 _MIDNIGHT: Final = time(0)
@@ -362,6 +370,28 @@ def elapsed(start: datetime, end: datetime) -> timedelta:
     """The real time from ``start`` to ``end``, whatever zones they are written in (Python
     subtracts two datetimes of one zone by their wall clocks)."""
     return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def latest(*moments: datetime | None) -> datetime:
+    """The latest of ``moments`` as an instant, ``None`` left out (at least one is given)."""
+    return max((m for m in moments if m is not None), key=lambda m: m.astimezone(UTC))
+
+
+def check_not_before(now: datetime, last: datetime, *, entity: str) -> None:
+    """Refuse a command dated ``now`` before ``last``, the latest moment recorded on
+    ``entity`` (``"deal 'd-1'"``): it would put the history out of order and give negative
+    times at a stage. Compared as instants, whatever zones the two are written in.
+
+    >>> at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    >>> try:
+    ...     check_not_before(at - timedelta(days=10), at, entity="deal 'd-1'")
+    ... except DomainValidationError as error:
+    ...     print(error.field, error.violations[0].message)
+    now must not be before 2026-03-02T09:00:00+00:00, the last change of deal 'd-1'
+    """
+    if now.astimezone(UTC) < last.astimezone(UTC):
+        message = f"must not be before {last.isoformat()}, the last change of {entity}"
+        raise DomainValidationError.single("now", message, value=now.isoformat())
 
 
 def _utc(moment: datetime, field: str) -> datetime:

@@ -273,3 +273,11 @@ def test_a_decided_claim_is_never_overdue(claim: Claim) -> None:
     claim = decide(claim, result="satisfied", now=moscow(1, 12)).entity
     assert not claim.is_overdue(moscow(30, 12))
     assert claim.channel is ClaimChannel.MANUAL
+
+
+def test_a_claim_paused_today_cannot_be_resumed_yesterday(claim: Claim) -> None:
+    waiting = await_claimant(investigate(claim, now=MONDAY).entity, now=MONDAY + HOUR).entity
+    with pytest.raises(DomainValidationError) as raised:
+        resume(waiting, now=MONDAY - timedelta(days=1), settings=SETTINGS)
+    assert raised.value.field == "now"
+    assert "the last change of claim" in str(raised.value)

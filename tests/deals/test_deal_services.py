@@ -93,6 +93,23 @@ def test_a_draft_with_several_problems_reports_them_all() -> None:
     }  # fmt: skip
 
 
+def test_a_move_dated_10_days_before_the_deal_entered_its_stage_is_refused(
+    typical: Deal,
+) -> None:
+    deal = walk(typical, "qualification")
+    ten_days_ago = deal.stage_entered_at - timedelta(days=10)
+    with pytest.raises(DomainValidationError) as raised:
+        move_deal(deal, "first_contact", pipeline=TYPICAL_SALE, now=ten_days_ago)
+    assert raised.value.field == "now"
+    with pytest.raises(DomainValidationError) as raised:
+        lose_deal(deal, pipeline=TYPICAL_SALE, reason="price", now=ten_days_ago)
+    assert raised.value.field == "now"
+    lost = lose_deal(deal, pipeline=TYPICAL_SALE, reason="price", now=NOW + timedelta(hours=1))
+    with pytest.raises(DomainValidationError) as raised:
+        reopen_deal(lost.entity, pipeline=TYPICAL_SALE, reason="back", now=NOW)
+    assert raised.value.field == "now"
+
+
 def test_a_controlled_move_names_every_unmet_gate_and_changes_nothing(typical: Deal) -> None:
     deal = walk(typical, "qualification")
     before = copy.deepcopy(deal)
@@ -314,7 +331,7 @@ def test_a_move_builds_what_the_checked_constructors_build(
     deal: Deal, target: str, later: timedelta, actor: UserId | None
 ) -> None:
     assume(target != deal.stage)
-    now = deal.stage_entered_at + later
+    now = deal.last_changed_at + later
     outcome = move_deal(deal, target, pipeline=MANUAL_SALE, now=now, actor=actor)
     moved = attrs.evolve(deal, stage=target, stage_entered_at=now, version=deal.version + 1)
     assert outcome.entity == moved

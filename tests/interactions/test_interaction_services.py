@@ -238,3 +238,13 @@ def test_changing_the_subject_moves_the_interaction_and_fills_a_missing_partner(
     with pytest.raises(DomainValidationError) as raised:
         change_subject(meeting(), DEAL, now=NOW.replace(tzinfo=None))
     assert raised.value.field == "now"
+
+
+def test_a_meeting_cannot_be_completed_before_it_was_planned() -> None:
+    planned = meeting()
+    with pytest.raises(DomainValidationError) as raised:
+        complete(planned, now=planned.created_at - timedelta(days=10))
+    assert raised.value.field == "now"
+    with pytest.raises(DomainValidationError) as raised:
+        reschedule(planned, start=NOW + 48 * HOUR, now=planned.created_at - HOUR)
+    assert raised.value.field == "now"

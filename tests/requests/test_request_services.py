@@ -221,3 +221,10 @@ def test_edit_sets_what_a_manager_learns_and_names_what_it_cannot_change() -> No
     with pytest.raises(DomainValidationError) as raised:
         edit_request(request, now=NOW, changes={"items": "crates"})
     assert raised.value.fields == ("items",)
+
+
+def test_a_request_qualified_today_cannot_be_rejected_yesterday() -> None:
+    request = qualified()
+    with pytest.raises(DomainValidationError) as raised:
+        reject_request(request, "no_budget", now=request.last_changed_at - timedelta(days=1))
+    assert raised.value.field == "now"

@@ -47,6 +47,7 @@ from crmcore.validation import (
     optional,
     unique,
 )
+from crmcore.workcalendar import latest
 
 __all__ = [
     "CLAIM",
@@ -208,6 +209,14 @@ class Claim(Model):
         default=(), metadata=checks(each(instance_of(WorkflowStep)))
     )
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """The latest moment recorded on the claim: its registration, a step of its workflow,
+        a pause, its response or decision; no command may be dated before it."""
+        pauses = (moment for p in self.pauses for moment in (p.started_at, p.ended_at))
+        steps = (step.at for step in self.history)
+        return latest(self.registered_at, self.responded_at, self.decided_at, *pauses, *steps)
 
     def _invariants(self) -> Iterator[Violation]:
         decided = self.status in {ClaimStatus.DECIDED, ClaimStatus.CLOSED}

@@ -44,6 +44,7 @@ from crmcore.errors import ClaimNotDecidableError, DomainValidationError, Violat
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import ClaimId, UserId
 from crmcore.validation import check_now, enum_member, raise_violations
+from crmcore.workcalendar import check_not_before
 
 __all__ = [
     "ClaimDraft",
@@ -149,6 +150,7 @@ def _move(
     """``claim`` moved by ``event``, logged and announced; ``changes`` go with the move."""
     check_now(now)
     target = ClaimStatus(CLAIM_WORKFLOW.target(claim.status.value, event, entity=(CLAIM, claim.id)))
+    check_not_before(now, claim.last_changed_at, entity=f"claim {claim.id!r}")
     step = WorkflowStep(
         event=event, source=claim.status, target=target, at=now, actor=actor, comment=comment
     )
@@ -207,9 +209,8 @@ def resume(
     check_now(now)
     if claim.status is not ClaimStatus.WAITING_FOR_CLAIMANT or not claim.pauses:
         return _move(claim, "resume", now=now, actor=actor, comment=comment)
+    check_not_before(now, claim.last_changed_at, entity=f"claim {claim.id!r}")
     pause = claim.pauses[-1]
-    if now < pause.started_at:
-        raise DomainValidationError.single("now", "must not be before the pause started")
     paused = settings.calendar.working_time_between(pause.started_at, now)
     due = claim.resolution_due
     if paused > timedelta(0):

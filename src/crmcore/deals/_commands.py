@@ -4,7 +4,7 @@ stage log entry and event changes they build from two valid deals."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -23,6 +23,7 @@ from crmcore.validation import (
     optional,
     raise_violations,
 )
+from crmcore.workcalendar import check_not_before
 
 __all__ = [
     "DealOutcome",
@@ -49,8 +50,10 @@ _STAGE_CHANGE: Final = maker(StageChange)
 
 
 def check_command(deal: Deal, pipeline: Pipeline, now: object, actor: object) -> None:
-    """Check the inputs every stage and status command shares."""
+    """Check the inputs every stage and status command shares; ``now`` must not be before
+    the deal's last change."""
     check_now(now)
+    check_not_before(cast("datetime", now), deal.last_changed_at, entity=f"deal {deal.id!r}")
     if actor is not None:
         raise_violations(_ACTOR("actor", actor))
     if deal.pipeline_id != pipeline.id:

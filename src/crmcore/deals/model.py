@@ -39,6 +39,7 @@ from crmcore.validation import (
     plain_date,
     unique,
 )
+from crmcore.workcalendar import latest
 
 __all__ = ["DEAL", "Deal", "StageChange"]
 
@@ -111,6 +112,12 @@ class Deal(Model):
         default=None, metadata=checks(optional(aware_datetime))
     )
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """The latest moment recorded on the deal: its opening, its entry into its stage or its
+        close; no command may be dated before it."""
+        return latest(self.created_at, self.stage_entered_at, self.closed_at)
 
     def _invariants(self) -> Iterator[Violation]:
         unstaged = self.kind is DealKind.UNSTAGED

@@ -218,7 +218,8 @@ def chapter(world: World, now: datetime) -> Iterator[str]:
     """A manager's day and reminders, a chain and a partner's card, and KPIs against last year."""
     journal = _Journal(MemoryInteractionRepository())
     day = now.astimezone(MOSCOW).date()
-    meeting = _plan_day(journal, day, now)
+    # Planned first thing in the morning, so that the day's work comes after the planning.
+    meeting = _plan_day(journal, day, min(now, _at(day, 7)))
     yield from _day_lines(journal, world, day, now)
     yield ""
     yield from _reminder_lines(journal, day)

@@ -39,7 +39,7 @@ from crmcore.validation import (
     non_negative_int,
     optional,
 )
-from crmcore.workcalendar import instant_after
+from crmcore.workcalendar import instant_after, latest
 
 __all__ = [
     "INTERACTION",
@@ -173,6 +173,12 @@ class Interaction(Model):
     )
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """The latest moment recorded on the interaction: its creation or completion; no
+        command may be dated before it."""
+        return latest(self.created_at, self.completed_at)
 
     def _invariants(self) -> Iterator[Violation]:
         if self.end < self.start:

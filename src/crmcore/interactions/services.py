@@ -42,7 +42,7 @@ from crmcore.validation import (
     raise_violations,
     read_collection,
 )
-from crmcore.workcalendar import elapsed, instant_after
+from crmcore.workcalendar import check_not_before, elapsed, instant_after
 
 __all__ = [
     "InteractionDraft",
@@ -157,6 +157,7 @@ def _changed(
     interaction: Interaction, *, now: datetime, actor: UserId | None, **changes: Any
 ) -> Outcome[Interaction]:
     check_now(now)
+    check_not_before(now, interaction.last_changed_at, entity=f"interaction {interaction.id!r}")
     changed = attrs.evolve(interaction, **changes)
     differences = changes_between(interaction, changed, ignore=_UNLOGGED)
     if not differences:
@@ -175,6 +176,7 @@ def _move(
     target = INTERACTION_LIFECYCLE.target(
         interaction.status.value, step, entity=(INTERACTION, interaction.id)
     )
+    check_not_before(now, interaction.last_changed_at, entity=f"interaction {interaction.id!r}")
     moved = attrs.evolve(
         interaction, status=InteractionStatus(target), version=interaction.version + 1, **changes
     )

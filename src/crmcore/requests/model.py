@@ -42,6 +42,7 @@ from crmcore.validation import (
     optional,
     unique,
 )
+from crmcore.workcalendar import latest
 
 __all__ = [
     "REQUEST",
@@ -235,6 +236,15 @@ class Request(Model):
         default=None, metadata=checks(optional(aware_datetime))
     )
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """The latest moment recorded on the request: its receipt, first response,
+        qualification, binding or close; no command may be dated before it."""
+        bound = None if self.binding is None else self.binding.bound_at
+        return latest(
+            self.received_at, self.first_response_at, self.qualified_at, self.closed_at, bound
+        )
 
     def _invariants(self) -> Iterator[Violation]:
         yield from items_currency_problems(self.items, self.estimated_amount)

@@ -58,6 +58,7 @@ from crmcore.validation import (
     raise_violations,
     read_changes,
 )
+from crmcore.workcalendar import check_not_before
 
 __all__ = [
     "RequestDraft",
@@ -250,6 +251,7 @@ def _move(
     check_now(now)
     check_actor(actor)
     target = REQUEST_LIFECYCLE.target(request.status.value, step, entity=(REQUEST, request.id))
+    check_not_before(now, request.last_changed_at, entity=f"request {request.id!r}")
     moved = attrs.evolve(
         request, status=RequestStatus(target), version=request.version + 1, **changes
     )

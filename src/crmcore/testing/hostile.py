@@ -95,8 +95,10 @@ _DEAL: Final[dict[str, Any]] = {"title": "Трубы", "partner_id": "p-1", "res
 _DEAL_CHANGES: Final[dict[str, Any]] = {
     "title": "Трубы и фитинги",
     "amount": Money.of("150000.00", "RUB"),
-    "co_executors": ["u-2"],
+    "co_executors": frozenset({"u-2"}),
 }
+_REQUEST_CHANGES: Final[dict[str, Any]] = {"estimated_amount": Money.of("90000", "RUB")}
+_REQUEST_EDITABLE: Final = ("contact", "items", "estimated_amount", "campaign", "custom")
 _REQUEST_FORM: Final[dict[str, Any]] = {
     "name": "Анна Смирнова",
     "company": "ООО «Север»",
@@ -144,12 +146,14 @@ class Attempt:
 class EntryPoint:
     """A way in for data from outside.
 
-    ``run(payload, store)`` calls crmcore with the payload and stores what it accepts in
-    ``store`` (memory repositories made by ``store_factory``); ``snapshot(store)`` is what a
-    refused call must leave as it was.
+    ``valid`` is a payload it accepts, of which ``payloads`` are mutations among other
+    hostile values; ``run(payload, store)`` calls crmcore with the payload and stores what
+    it accepts in ``store`` (memory repositories made by ``store_factory``);
+    ``snapshot(store)`` is what a refused call must leave as it was.
     """
 
     name: str
+    valid: Any
     payloads: st.SearchStrategy[Any]
     run: Callable[[Any, Any], object]
     store_factory: Callable[[], Any] = dict
@@ -368,6 +372,9 @@ def _money(payload: Any, store: dict[str, Any]) -> None:
     store["money"] = (money * factor, money.allocate(ratios))
 
 
+_VALID_MONEY: Final = ("1999.90", "RUB", 3, [1, 1, 1])
+
+
 def _money_payloads() -> st.SearchStrategy[Any]:
     amounts = st.one_of(
         st.decimals(), st.integers(), hostile_texts(max_size=80), st.sampled_from(("1e999999",))
@@ -375,8 +382,7 @@ def _money_payloads() -> st.SearchStrategy[Any]:
     currencies = st.sampled_from(("RUB", "RUB\n", "RUS", "rub", "JPY")) | hostile_texts()
     factors = st.one_of(st.decimals(), st.integers(), st.sampled_from((10**5000,)))
     ratios = st.one_of(st.lists(st.decimals() | st.integers(), max_size=8), hostile_values())
-    valid = st.just(("1999.90", "RUB", 3, [1, 1, 1]))
-    return st.tuples(amounts, currencies, factors, ratios) | valid
+    return st.tuples(amounts, currencies, factors, ratios) | st.just(_VALID_MONEY)
 
 
 def _unstructured(value: object) -> Any:
@@ -404,18 +410,21 @@ def entry_points() -> tuple[EntryPoint, ...]:
     return (
         EntryPoint(
             name="partner_draft",
+            valid=_PARTNER,
             payloads=_draft_payloads(_PARTNER, _fields(PartnerDraft)),
             run=_partner_draft,
             **by_repository,
         ),
         EntryPoint(
             name="edit_partner",
+            valid=_PARTNER_CHANGES,
             payloads=_mapping_payloads(_PARTNER_CHANGES, _fields(Partner)),
             run=_edit_partner,
             **by_repository,
         ),
         EntryPoint(
             name="edit_contact_person",
+            valid={"name": "Анна"},
             payloads=_mapping_payloads({"name": "Анна"}, _fields(ContactPersonDraft)),
             run=_edit_contact,
             store_factory=_contacts,
@@ -423,6 +432,7 @@ def entry_points() -> tuple[EntryPoint, ...]:
         ),
         EntryPoint(
             name="deal_draft",
+            valid=_DEAL,
             payloads=_draft_payloads(_DEAL, _fields(DealDraft)),
             run=_open_deal,
             store_factory=_deals,
@@ -430,6 +440,7 @@ def entry_points() -> tuple[EntryPoint, ...]:
         ),
         EntryPoint(
             name="edit_deal",
+            valid=_DEAL_CHANGES,
             payloads=_mapping_payloads(_DEAL_CHANGES, _fields(Deal)),
             run=_edit_deal,
             store_factory=_deals,
@@ -437,6 +448,7 @@ def entry_points() -> tuple[EntryPoint, ...]:
         ),
         EntryPoint(
             name="request_form",
+            valid=_REQUEST_FORM,
             payloads=_mapping_payloads(_REQUEST_FORM, tuple(_REQUEST_FORM)),
             run=_request_form,
             store_factory=_requests,
@@ -444,46 +456,57 @@ def entry_points() -> tuple[EntryPoint, ...]:
         ),
         EntryPoint(
             name="edit_request",
-            payloads=_mapping_payloads(
-                {"estimated_amount": Money.of("90000", "RUB")},
-                ("contact", "items", "estimated_amount", "campaign", "custom"),
-            ),
+            valid=_REQUEST_CHANGES,
+            payloads=_mapping_payloads(_REQUEST_CHANGES, _REQUEST_EDITABLE),
             run=_edit_request,
             store_factory=_requests,
             snapshot=_seeded("r-1"),
         ),
         EntryPoint(
             name="claim_form",
+            valid=_CLAIM_FORM,
             payloads=_mapping_payloads(_CLAIM_FORM, tuple(_CLAIM_FORM)),
             run=_claim_form,
         ),
         EntryPoint(
             name="interaction_draft",
+            valid=_INTERACTION,
             payloads=_draft_payloads(_INTERACTION, _fields(InteractionDraft)),
             run=_interaction,
         ),
         EntryPoint(
             name="stored_partner",
+            valid=partner,
             payloads=_mapping_payloads(partner, tuple(partner)),
             run=_stored(Partner),
         ),
         EntryPoint(
-            name="stored_deal", payloads=_mapping_payloads(deal, tuple(deal)), run=_stored(Deal)
+            name="stored_deal",
+            valid=deal,
+            payloads=_mapping_payloads(deal, tuple(deal)),
+            run=_stored(Deal),
         ),
-        EntryPoint(name="rule_json", payloads=_mapping_payloads(_RULE, tuple(_RULE)), run=_rule),
+        EntryPoint(
+            name="rule_json",
+            valid=_RULE,
+            payloads=_mapping_payloads(_RULE, tuple(_RULE)),
+            run=_rule,
+        ),
         EntryPoint(
             name="pipeline_json",
+            valid=pipeline,
             payloads=_mapping_payloads(pipeline, tuple(pipeline)),
             run=_pipeline,
         ),
         EntryPoint(
             name="custom_values",
+            valid={"employees": 5},
             payloads=_mapping_payloads(
                 {"employees": 5}, ("employees", "notes", "margin", "founded")
             ),
             run=_custom,
         ),
-        EntryPoint(name="money", payloads=_money_payloads(), run=_money),
+        EntryPoint(name="money", valid=_VALID_MONEY, payloads=_money_payloads(), run=_money),
     )
 
 

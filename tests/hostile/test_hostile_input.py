@@ -1,0 +1,99 @@
+"""Hostile input at every entry point: only crmcore errors escape, a refused call changes
+nothing, messages stay short, and what is accepted can be stored and read back.
+
+The payloads come from :mod:`crmcore.testing.hostile`; ``benchmarks/hostile/`` runs the same
+entry points with 20,000 payloads each and times them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crmcore.errors import CRMError, DomainValidationError
+from crmcore.partners import Partner
+from crmcore.serialization import make_converter
+from crmcore.testing.hostile import EntryPoint, attempt, entry_point, entry_points
+
+CONVERTER = make_converter()
+# Long and deep payloads are drawn on purpose; a modest number keeps the suite fast.
+HOSTILE = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("entry", entry_points(), ids=lambda entry: entry.name)
+@HOSTILE
+@given(data=st.data())
+def test_only_crmcore_errors_escape_and_a_refused_call_changes_nothing(
+    entry: EntryPoint, data: st.DataObject
+) -> None:
+    payload = data.draw(entry.payloads, label="payload")
+    outcome = attempt(entry, payload)
+    assert outcome.result != "foreign", repr(outcome.error)
+    assert outcome.unchanged
+    if outcome.error is not None:
+        assert isinstance(outcome.error, CRMError)
+        assert len(str(outcome.error)) < 8_000
+
+
+@pytest.mark.parametrize("entry", entry_points(), ids=lambda entry: entry.name)
+def test_every_entry_point_accepts_its_valid_payload(entry: EntryPoint) -> None:
+    # The hostile payloads are mutations of this one: it must pass, or little is tested.
+    outcome = attempt(entry, entry.valid)
+    assert outcome.result == "accepted", repr(outcome.error)
+
+
+@pytest.mark.parametrize(
+    ("name", "payload"),
+    [
+        ("edit_partner", {"short_name": "x" * 1_000_000}),
+        ("edit_partner", {"x" * 1_000_000: 1}),
+        ("stored_partner", {"id": "p" * 1_000_000}),
+        ("custom_values", {"employees": 10**5000}),
+        ("money", ("1", "R" * 1_000_000, 1, [1])),
+    ],
+    ids=["long-text", "long-key", "long-id", "huge-integer", "long-currency"],
+)
+def test_a_message_quotes_a_short_prefix_of_a_huge_value(name: str, payload: Any) -> None:
+    outcome = attempt(entry_point(name), payload)
+    assert isinstance(outcome.error, DomainValidationError)
+    assert len(str(outcome.error)) < 400
+
+
+def test_twenty_thousand_unknown_keys_give_a_short_message() -> None:
+    outcome = attempt(entry_point("edit_partner"), {f"key{i}": i for i in range(20_000)})
+    assert isinstance(outcome.error, DomainValidationError)
+    assert len(str(outcome.error)) < 4_000
+
+
+def test_a_hundred_thousand_roles_are_refused_by_the_limit() -> None:
+    outcome = attempt(entry_point("edit_partner"), {"roles": list(range(100_000))})
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("roles",)
+    assert "at most 1000 items" in str(outcome.error)
+
+
+def test_a_string_is_not_split_into_lost_reasons() -> None:
+    pipeline = entry_point("pipeline_json").valid
+    outcome = attempt(entry_point("pipeline_json"), {**pipeline, "lost_reasons": "price"})
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("lost_reasons",)
+
+
+@HOSTILE
+@given(data=st.data())
+def test_what_the_domain_accepts_is_stored_as_json_and_read_back(data: st.DataObject) -> None:
+    entry = entry_point("stored_partner")
+    payload = data.draw(entry.payloads, label="payload")
+    try:
+        partner = CONVERTER.structure(payload, Partner)
+    except CRMError:
+        return
+    # What a store writes: UTF-8 JSON text, without NUL (PostgreSQL refuses it in text).
+    text = json.dumps(CONVERTER.unstructure(partner), ensure_ascii=False)
+    assert "\\u0000" not in text
+    stored = text.encode("utf-8")
+    assert CONVERTER.structure(json.loads(stored.decode("utf-8")), Partner) == partner

@@ -218,3 +218,18 @@ def test_a_payload_beyond_the_input_limits_is_refused_before_it_is_read(payload:
         CONVERTER.structure(payload, Partner)
     assert len(raised.value.violations) == 1
     assert len(str(raised.value)) < 300
+
+
+def test_a_damaged_record_reports_its_other_fields_beside_a_bad_nested_one() -> None:
+    record = CONVERTER.unstructure(sample_partner())
+    record.update(short_name=" ", version=-1, phones=[{"number": "x", "kind": "nowhere"}])
+    with pytest.raises(DomainValidationError) as raised:
+        CONVERTER.structure(record, Partner)
+    assert {"short_name", "version"} <= set(raised.value.fields)
+    assert any(field.startswith("phones[0]") for field in raised.value.fields)
+
+
+def test_a_model_whose_own_checks_fail_reports_each_problem_once() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        CONVERTER.structure({"amount": "1", "currency": "RUBX"}, Money)
+    assert len(raised.value.violations) == 1

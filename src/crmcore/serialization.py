@@ -27,8 +27,9 @@ from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any, Final, TypeVar, get_args, get_origin
+from typing import Any, Final, TypeVar, cast, get_args, get_origin
 
+import attrs
 import cattrs
 from cattrs.errors import (
     BaseValidationError,
@@ -43,7 +44,7 @@ from crmcore.errors import DomainValidationError, Violation, shown
 from crmcore.events import DomainEvent
 from crmcore.ids import EntityRef
 from crmcore.money import Money
-from crmcore.validation import payload_violations, raise_violations
+from crmcore.validation import Model, field_violations, payload_violations, raise_violations
 
 __all__ = ["Converter", "make_converter"]
 
@@ -205,6 +206,49 @@ def _configure_scalars(converter: Converter) -> None:
     converter.register_unstructure_hook_func(_is_frozenset, partial(_unstructure_set, converter))
     converter.register_structure_hook_func(_is_enum, _structure_enum)
     converter.register_structure_hook_factory(_is_collection, partial(_collection, converter))
+    converter.register_structure_hook_factory(_is_model, partial(_model, converter))
+
+
+def _is_model(cl: Any) -> bool:
+    return isinstance(cl, type) and issubclass(cl, Model) and attrs.has(cl)
+
+
+def _model(converter: Converter, cl: type[Model]) -> Callable[[Any, Any], Any]:
+    """A model's hook that, when some fields cannot be read, still runs the checks of those
+    that can: a damaged record reports its blank title beside its bad currency."""
+    fields = make_dict_structure_fn(
+        cl, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure(value: Any, _: Any) -> Any:
+        try:
+            return fields(value, cl)
+        except ClassValidationError as error:
+            failed = {note.name for _, note in error.group_exceptions()[0]}
+            # No field failed on its own: the model's constructor found the problems.
+            others = _sibling_violations(converter, cl, value, failed) if failed else []
+            if not others:
+                raise
+            raise DomainValidationError([*_violations(error, ""), *others]) from None
+
+    return structure
+
+
+def _sibling_violations(
+    converter: Converter, cl: type[Model], value: Mapping[str, Any], failed: set[str]
+) -> list[Violation]:
+    """The field checks of ``cl`` on each field of ``value`` that structures on its own."""
+    found: list[Violation] = []
+    model = cast("type[attrs.AttrsInstance]", cl)
+    for field in attrs.fields(attrs.resolve_types(model)):
+        if field.name in failed or field.name not in value:
+            continue
+        try:
+            read = converter.structure(value[field.name], field.type)
+        except DomainValidationError:
+            continue
+        found.extend(field_violations(cl, field.name, read))
+    return found
 
 
 # Homogeneous collections by their origin, and what each is built as.

@@ -152,3 +152,12 @@ def test_parse_pipeline_rejects_unknown_gates_of_a_valid_structure() -> None:
 def test_parse_pipeline_of_junk_raises_a_validation_error(data: object) -> None:
     with pytest.raises(DomainValidationError):
         parse_pipeline(data, gates=BUILTIN_GATES)
+
+
+def test_a_bad_stage_does_not_hide_the_pipeline_s_blank_title() -> None:
+    data = make_converter().unstructure(TYPICAL_SALE)
+    data["title"] = " "
+    data["stages"][0]["probability"] = "150"
+    with pytest.raises(DomainValidationError) as raised:
+        parse_pipeline(data, gates=BUILTIN_GATES)
+    assert raised.value.fields == ("stages[0].probability", "title")

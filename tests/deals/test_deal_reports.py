@@ -44,6 +44,7 @@ from crmcore.ids import DealId
 from crmcore.money import Money
 
 CLOSED = (DealStatus.WON, DealStatus.LOST)
+EARLIEST = NOW - timedelta(days=1)
 commands = st.tuples(
     st.sampled_from(("move", "move", "move", "win", "lose", "suspend", "resume", "reopen")),
     st.integers(0, 4),
@@ -157,7 +158,7 @@ def recount(
             for d, es in deals.items()
             if es[-1].status is DealStatus.LOST and es[-1].to_stage == name
         }
-        rows[name] = [len(came), len(left & came), len(won), len(lost),
+        rows[name] = [len(came), len((left | won) & came), len(won), len(lost),
                       hours(durations[name], 0.5), hours(durations[name], 0.9)]  # fmt: skip
     return rows
 
@@ -178,7 +179,8 @@ def test_the_funnel_agrees_with_a_brute_force_recount(
     last = [entries[-1] for entries in per_deal(log, start, end).values()]
     assert report.won == sum(e.status is DealStatus.WON for e in last)
     assert report.lost == sum(e.status is DealStatus.LOST for e in last)
-    assert report.open == len(last) - report.won - report.lost
+    at_end = [entries[-1] for entries in per_deal(log, EARLIEST, end).values()]
+    assert report.open == sum(e.status not in CLOSED for e in at_end)
     won_total = sum(
         (e.amount.amount for e in last if e.status is DealStatus.WON and e.amount), Decimal(0)
     )
@@ -221,6 +223,28 @@ def test_a_log_grouped_by_deal_gives_the_same_reports(
         probabilities = win_probabilities(pipeline, grouped, by_deal=True)
     assert by_deal == funnel(pipeline, log, start=start, end=end)
     assert probabilities == win_probabilities(pipeline, log)
+
+
+def test_a_deal_open_at_the_end_of_the_month_counts_though_nothing_happened_to_it() -> None:
+    march = NOW + timedelta(days=30)
+    quiet = run(MANUAL_SALE, "d-500", [], 0)  # opened before the period, untouched in it
+    closed = run(MANUAL_SALE, "d-70", [("lose", 0, 10)], 0)  # lost before the period
+    busy = run(MANUAL_SALE, "d-30", [("move", 1, 0)], 31 * 24 * 60)
+    log = sorted([*quiet, *closed, *busy], key=lambda c: (c.at, c.deal_id, c.version))
+    report = funnel(MANUAL_SALE, log, start=march, end=march + timedelta(days=31))
+    assert (report.open, report.won, report.lost) == (2, 0, 0)
+    assert report.open_amounts == (Money.of(530, "RUB"),)
+    assert [row.entered for row in report.stages] == [1, 1, 0, 0, 0]
+
+
+def test_the_final_stage_converts_into_the_deals_won_at_it() -> None:
+    won = run(MANUAL_SALE, "d-1", [("move", 4, 10), ("win", 0, 60)], 0)
+    stays = run(MANUAL_SALE, "d-2", [("move", 4, 10)], 0)
+    log = sorted([*won, *stays], key=lambda c: (c.at, c.deal_id, c.version))
+    report = funnel(MANUAL_SALE, log, start=NOW, end=NOW + timedelta(days=1))
+    final = report.stages[-1]
+    assert (final.entered, final.moved_on, final.won) == (2, 1, 1)
+    assert final.conversion == Decimal("50.0")
 
 
 def test_a_log_entry_of_an_unknown_stage_is_named() -> None:

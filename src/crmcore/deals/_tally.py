@@ -137,6 +137,8 @@ class Tally:
         self.stages = _Stages(pipeline)
         self.pipeline_id = pipeline.id
         self.count = len(self.stages)
+        # Above the entered and moved-on bits: the deal has an entry in the period.
+        self.seen = 1 << (2 * self.count)
         self.outcomes: Counter[tuple[int, int]] = Counter()
         self.sums: dict[tuple[int, str], Decimal] = {}
         self._stays = [_Stays() for _ in range(self.count)]
@@ -145,7 +147,8 @@ class Tally:
         self._folded = 0
 
     def run(self, changes: Iterable[StageChange], start: datetime, end: datetime) -> None:
-        """Count the entries of the pipeline made in ``[start, end)``, then fold every deal."""
+        """Count the entries of the pipeline made in ``[start, end)``, then fold every deal;
+        entries before ``start`` only tell where a deal stood when the period began."""
         # Kept deals by id, in time order; none grouped by deal, where each deal is folded as
         # soon as the next one starts.
         rows: dict[str, _Deal] | None = None if self._by_deal else {}
@@ -164,11 +167,12 @@ class Tally:
     ) -> tuple[int, int, Money | None] | None:
         """Read the entries, keep every deal in ``rows`` (if given) and fold the others as
         the next deal starts; the position, bits and amount of the last deal not folded."""
-        pipeline_id, stages, codes, table = (
+        pipeline_id, stages, codes, table, seen = (
             self.pipeline_id,
             self.stages,
             _STATUS_CODE,
             self._table(),
+            self.seen,
         )
         # The deal being read lives in local variables, cheaper to use than the attributes of
         # its row; its row (in time order) takes them back when another deal's entry comes.
@@ -179,7 +183,7 @@ class Tally:
         position = bits = 0
         for entry in changes:
             at = entry.at
-            if entry.pipeline_id != pipeline_id or at < start or at >= end:
+            if entry.pipeline_id != pipeline_id or at >= end:
                 continue
             after = stages[entry.to_stage] + codes[entry.status._value_]
             if entry.deal_id != deal:
@@ -191,13 +195,20 @@ class Tally:
                 deal = entry.deal_id
                 row = None if rows is None else rows.get(deal)
                 if row is None:
-                    last, position = entry, after
+                    bits, since = 0, None
+                    if rows is not None:
+                        row = rows[deal] = _Deal(after, None, 0, None)
+                else:
+                    position, since, bits = row.position, row.since, row.bits
+            if not bits & seen:
+                # Before the period an entry only tells where the deal stands; the first one
+                # in it counts as the deal's first entry.
+                last, position = entry, after
+                if at >= start:
                     bits = _entered(entry, after)
                     since = at if bits else None
-                    if rows is not None:
-                        row = rows[deal] = _Deal(position, since, bits, None)
-                    continue
-                position, since, bits = row.position, row.since, row.bits
+                    bits |= seen
+                continue
             stays, begins, entered = table[position][after]
             if stays is not None and since is not None:
                 # Whole minutes, exactly: cheaper than timedelta // timedelta, whose
@@ -221,7 +232,10 @@ class Tally:
         return position, bits, last.amount
 
     def _fold(self, position: int, bits: int, amount: Money | None) -> None:
-        """Count a deal whose last entry left it at ``position`` with ``bits``."""
+        """Count a deal whose last entry left it at ``position`` with ``bits``: a deal with no
+        entry in the period only if it is still open."""
+        if not bits & self.seen and position & 3 in CLOSED:
+            return
         key = (position, bits)
         outcomes = self.outcomes
         outcomes[key] = outcomes.get(key, 0) + 1

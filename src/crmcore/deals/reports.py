@@ -58,9 +58,10 @@ _STATUSES: Final = tuple(DealStatus)
 @attrs.frozen(kw_only=True)
 class FunnelStage:
     """One stage of a funnel: deals that ``entered`` it in the period, of those the ones that
-    ``moved_on`` to a later stage or were ``won`` afterwards, and the deals ``lost`` at it;
-    ``conversion`` (moved on / entered, percent) and the median and 90th percentile of the
-    hours deals stayed (finished stays only)."""
+    ``moved_on`` to a later stage or to a win and the ones ``won`` afterwards, and the deals
+    ``lost`` at it; ``conversion`` (moved on / entered, percent, so that the final stage
+    converts into wins) and the median and 90th percentile of the hours deals stayed
+    (finished stays only)."""
 
     stage: str
     title: str
@@ -75,9 +76,10 @@ class FunnelStage:
 
 @attrs.frozen(kw_only=True)
 class Funnel:
-    """A pipeline's funnel for the period ``[start, end)``: its stages, the deals won, lost
-    and still open at the end with their amounts (one Money per currency), the win rate
-    (won of decided, percent) and the stage where most deals were lost."""
+    """A pipeline's funnel for the period ``[start, end)``: its stages, the deals won and
+    lost in it and the deals still open at its end (with or without an entry in it) with
+    their amounts (one Money per currency), the win rate (won of decided, percent) and the
+    stage where most deals were lost."""
 
     pipeline_id: str
     start: datetime
@@ -159,15 +161,16 @@ def _tallied(
 
 
 def _stage_counts(tally: Tally, stages: int) -> tuple[list[int], list[int], list[int], list[int]]:
-    """Per stage: the deals that entered it, of those the ones that moved on and the ones
-    won, and the deals lost at it."""
+    """Per stage: the deals that entered it, of those the ones that moved on (to a later
+    stage, or to a win: the final stage converts into wins) and the ones won, and the deals
+    lost at it."""
     entered, moved, won, lost = ([0] * stages for _ in range(4))
     for (position, bits), count in tally.outcomes.items():
         status = position & 3
         for i in range(stages):
             if bits >> i & 1:
                 entered[i] += count
-                moved[i] += count if bits >> (tally.count + i) & 1 else 0
+                moved[i] += count if status == WON or bits >> (tally.count + i) & 1 else 0
                 won[i] += count if status == WON else 0
         if status == LOST and stages:
             lost[position >> 2] += count
@@ -183,6 +186,11 @@ def funnel(
     by_deal: bool = False,
 ) -> Funnel:
     """The funnel of ``pipeline`` over the entries of ``changes`` made in ``[start, end)``.
+
+    Entries before ``start`` tell where deals stood when the period began: pass the log up to
+    ``end`` (``StageLog.between(earliest, end)``) and a deal still open at the end is counted
+    as open even if nothing happened to it in the period; entries from ``start`` only count
+    just the deals that changed in it.
 
     ``changes`` come in the order they happened (each deal's entries in version order; deals
     may interleave), and every deal seen is remembered until the end, since a closed deal may

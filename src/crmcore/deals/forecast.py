@@ -27,7 +27,7 @@ from crmcore.deals._checked import trusted
 from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import Deal
 from crmcore.deals.pipeline import Pipeline
-from crmcore.errors import CurrencyMismatchError, DomainValidationError
+from crmcore.errors import DomainValidationError
 from crmcore.money import Money
 from crmcore.validation import non_negative_int, raise_violations
 
@@ -53,8 +53,11 @@ class ForecastLine:
 
 @attrs.frozen(kw_only=True)
 class Forecast:
-    """Open deals expected to close in ``[start, end)``, ordered by expected close; their
-    total and weighted amounts; and the ``overdue`` open deals expected before ``start``."""
+    """Open deals expected to close in ``[start, end)``, ordered by expected close, in any
+    currency; their total and weighted amounts in ``currency`` (``total``, ``weighted``) and
+    in each currency they are in (``totals``, ``weighted_totals``, one Money per currency by
+    code, ``currency`` always among them); and the ``overdue`` open deals expected before
+    ``start``."""
 
     currency: str
     start: date
@@ -63,12 +66,13 @@ class Forecast:
     overdue: tuple[ForecastLine, ...]
     total: Money
     weighted: Money
+    totals: tuple[Money, ...] = ()
+    weighted_totals: tuple[Money, ...] = ()
 
 
 def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> ForecastLine:
     amount = deal.amount if deal.amount is not None else Money.zero(currency)
-    if amount.currency != currency:
-        raise CurrencyMismatchError(currency, amount.currency, field=f"deals[{deal.id}].amount")
+    currency = amount.currency
     probability = pipeline.stage(deal.stage).probability if deal.stage is not None else unstaged
     # The product is made unchecked and checked once, rounded: the same value as
     # `(amount * ratio).rounded()`, one Money built and checked instead of two.
@@ -99,9 +103,10 @@ def upcoming(
 ) -> Forecast:
     """The forecast of the open ``deals`` expected to close within ``days`` from ``today``.
 
-    Unstaged deals have no stage probability and count at ``unstaged_probability``. A deal in
-    another currency raises :class:`~crmcore.errors.CurrencyMismatchError` naming it; a deal of
-    a pipeline missing from ``pipelines`` raises ``DomainValidationError``.
+    Unstaged deals have no stage probability and count at ``unstaged_probability``; a deal
+    without an amount counts as zero in ``currency``. Deals in other currencies are listed and
+    summed per currency, never converted. A deal of a pipeline missing from ``pipelines``
+    raises ``DomainValidationError``.
     """
     raise_violations(non_negative_int("days", days))
     end = today + timedelta(days=days)
@@ -118,16 +123,35 @@ def upcoming(
             raise DomainValidationError.single("pipeline_id", message, value=deal.pipeline_id)
         line = _line(deal, pipeline, currency, unstaged_probability)
         (overdue if deal.expected_close < today else coming).append(line)
-    # Summed as decimals and made Money once: the same additions in the same order as adding
-    # Money, without checking a Money per addition.
-    total = sum((line.amount.amount for line in coming), _ZERO)
-    weighted = sum((line.weighted.amount for line in coming), _ZERO)
+    totals, weighted = _per_currency(coming, currency)
     return Forecast(
         currency=currency,
         start=today,
         end=end,
         upcoming=tuple(sorted(coming, key=_by_close)),
         overdue=tuple(sorted(overdue, key=_by_close)),
-        total=Money(amount=total, currency=currency),
-        weighted=Money(amount=weighted, currency=currency),
+        total=next(money for money in totals if money.currency == currency),
+        weighted=next(money for money in weighted if money.currency == currency),
+        totals=totals,
+        weighted_totals=weighted,
+    )
+
+
+def _per_currency(
+    lines: list[ForecastLine], currency: str
+) -> tuple[tuple[Money, ...], tuple[Money, ...]]:
+    """The amounts and weighted amounts of ``lines`` summed per currency, ``currency`` among
+    them even without a deal."""
+    # Summed as decimals and made Money once: the same additions in the same order as adding
+    # Money, without checking a Money per addition.
+    totals: dict[str, Decimal] = {currency: _ZERO}
+    weighted: dict[str, Decimal] = {currency: _ZERO}
+    for line in lines:
+        code = line.amount.currency
+        totals[code] = totals.get(code, _ZERO) + line.amount.amount
+        weighted[code] = weighted.get(code, _ZERO) + line.weighted.amount
+    codes = sorted(totals)
+    return (
+        tuple(Money(amount=totals[code], currency=code) for code in codes),
+        tuple(Money(amount=weighted[code], currency=code) for code in codes),
     )

@@ -33,6 +33,7 @@ from crmcore.validation import (
     identifier,
     instance_of,
     int_at_most,
+    invariant,
     mapping_of,
     non_negative_int,
     optional,
@@ -370,3 +371,27 @@ def test_no_pattern_of_the_library_anchors_its_end_with_a_dollar() -> None:
         if anchored.search(line)
     ]
     assert offenders == []
+
+
+@attrs.frozen(kw_only=True)
+class _Call(Model):
+    topic: str = attrs.field(metadata=checks(bounded_text(50)))
+    kind: str = attrs.field(metadata=checks(instance_of(str)))
+    direction: str | None = None
+
+    @invariant("kind", "direction")
+    def _directed(self) -> Iterator[Violation]:
+        if self.kind == "call" and self.direction is None:
+            yield Violation(field="direction", message="is required for a call")
+
+
+def test_an_invariant_runs_when_the_fields_it_reads_passed() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        _Call(topic=" ", kind="call")
+    assert raised.value.fields == ("topic", "direction")
+
+
+def test_an_invariant_is_skipped_when_a_field_it_reads_failed() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        _Call(topic="Terms", kind=5)  # type: ignore[arg-type]
+    assert raised.value.fields == ("kind",)

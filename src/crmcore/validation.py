@@ -36,6 +36,7 @@ __all__ = [
     "identifier",
     "instance_of",
     "int_at_most",
+    "invariant",
     "non_negative_int",
     "optional",
     "payload_violations",
@@ -99,7 +100,11 @@ class Model:
 
     def __attrs_post_init__(self) -> None:
         violations = list(self._field_violations())
-        if not violations:
+        failed = {_top_field(violation.field) for violation in violations}
+        for check in _marked_invariants(type(self)):
+            if failed.isdisjoint(getattr(check, _READS)):
+                violations.extend(check(self))
+        if not failed:
             violations.extend(self._invariants())
         if violations:
             raise DomainValidationError(violations)
@@ -110,8 +115,60 @@ class Model:
                 yield from check(field.name, getattr(self, field.name))
 
     def _invariants(self) -> Iterable[Violation]:
-        """Cross-field rules; run only when every field passed its own checks."""
+        """Cross-field rules; run only when every field passed its own checks. A rule that
+        reads only a few fields is better an :func:`invariant` method: it runs whenever
+        those passed, so one bad field does not hide it."""
         return ()
+
+
+_READS: Final = "__crmcore_reads__"
+_ModelCheck = TypeVar("_ModelCheck", bound=Callable[[Any], Iterable[Violation]])
+
+
+def invariant(*fields: str) -> Callable[[_ModelCheck], _ModelCheck]:
+    """Mark a method of a :class:`Model` as a cross-field rule that reads ``fields`` only:
+    it runs whenever those fields passed their own checks, whatever the others did.
+
+    >>> @attrs.frozen(kw_only=True)
+    ... class Call(Model):
+    ...     topic: str = attrs.field(metadata=checks(bounded_text(50)))
+    ...     kind: str
+    ...     direction: str | None = None
+    ...     @invariant("kind", "direction")
+    ...     def _directed(self):
+    ...         if self.kind == "call" and self.direction is None:
+    ...             yield Violation(field="direction", message="is required for a call")
+    >>> try:
+    ...     Call(topic=" ", kind="call")
+    ... except DomainValidationError as error:
+    ...     print(*error.violations, sep="\\n")
+    topic: must not be blank (got ' ')
+    direction: is required for a call
+    """
+
+    def mark(method: _ModelCheck) -> _ModelCheck:
+        setattr(method, _READS, frozenset(fields))
+        return method
+
+    return mark
+
+
+_MARKED: Final[dict[type, tuple[Callable[[Any], Iterable[Violation]], ...]]] = {}
+
+
+def _marked_invariants(model: type) -> tuple[Callable[[Any], Iterable[Violation]], ...]:
+    """The :func:`invariant` methods of ``model``, found once per class."""
+    marked = _MARKED.get(model)
+    if marked is None:
+        found = (getattr(model, name, None) for name in sorted(dir(model)))
+        marked = tuple(check for check in found if callable(check) and hasattr(check, _READS))
+        _MARKED[model] = marked
+    return marked
+
+
+def _top_field(path: str) -> str:
+    """The model's own field that a violation's dotted path starts from."""
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
 class FrozenMap(Mapping[K, V]):

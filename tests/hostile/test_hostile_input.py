@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmcore.errors import CRMError, DomainValidationError
+from crmcore.money import Money
 from crmcore.partners import Partner
 from crmcore.serialization import make_converter
 from crmcore.testing.hostile import EntryPoint, attempt, entry_point, entry_points
@@ -97,3 +98,17 @@ def test_what_the_domain_accepts_is_stored_as_json_and_read_back(data: st.DataOb
     assert "\\u0000" not in text
     stored = text.encode("utf-8")
     assert CONVERTER.structure(json.loads(stored.decode("utf-8")), Partner) == partner
+
+
+def test_a_blank_topic_does_not_hide_a_call_s_missing_direction() -> None:
+    entry = entry_point("interaction_draft")
+    outcome = attempt(entry, {**entry.valid, "topic": " ", "direction": None})
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("topic", "direction")
+
+
+def test_a_bad_stage_does_not_hide_a_negative_amount_and_a_blank_title() -> None:
+    changes = {"stage": "won", "amount": Money.of("-1", "RUB"), "title": " "}
+    outcome = attempt(entry_point("edit_deal"), changes)
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("stage", "amount", "title")

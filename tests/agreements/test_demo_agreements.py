@@ -26,7 +26,7 @@ def test_the_chapter_approves_quotes_and_finds_three_broken_conditions(now: date
     assert "draft -> on_approval -> draft -> on_approval -> approved" in text
     assert "payment_form          cash          individual" in text
     assert "tea-green  20   1200.00  8%        1104.00  1020.00  22080.00  1090.00 on" in text
-    assert "attached quote:Q-1" in text
+    assert "attached commercial_offer:Q-1" in text
     assert "Order ORD-42 breaks 3 conditions:" in text
     for code in ("payment_form_differs", "contract_missing", "delivery_address_missing"):
         assert code in text

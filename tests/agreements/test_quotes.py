@@ -63,7 +63,7 @@ def test_a_quote_prices_lines_under_the_agreement_beside_the_last_prices() -> No
     )  # fmt: skip
     assert built.total == Money.of("1446.00", "RUB")
     assert built.valid_until == date(2026, 12, 31)
-    assert built.ref == EntityRef(entity_type="quote", entity_id="q-1")
+    assert built.ref == EntityRef(entity_type="commercial_offer", entity_id="q-1")
 
 
 def test_5_percent_off_99_99_is_quoted_94_99_so_the_client_gets_the_whole_discount() -> None:
@@ -181,7 +181,7 @@ def test_the_email_draft_attaches_the_quote_and_round_trips() -> None:
     )  # fmt: skip
     assert [str(email) for email in draft.to] == ["Anna@romashka.ru"]
     assert draft.body_format is BodyFormat.HTML
-    assert [str(ref) for ref in draft.attachments] == ["quote:q-1", "invoice:INV-1"]
+    assert [str(ref) for ref in draft.attachments] == ["commercial_offer:q-1", "invoice:INV-1"]
     assert str(draft.regarding) == "partner:p-1"
     converter = make_converter()
     data = json.loads(json.dumps(converter.unstructure(draft)))

@@ -13,23 +13,26 @@ from deal_samples import NOW, opened
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crmcore.agreements import Quote, Taxation, TaxRegime
 from crmcore.deals import (
     BUILTIN_GATES,
     MANUAL_SALE,
     TYPICAL_SALE,
     Deal,
+    DocumentKind,
     GateContext,
     Pipeline,
     Stage,
     StageChange,
     StageGate,
+    edit_deal,
     funnel,
     load_gates,
     upcoming,
 )
 from crmcore.errors import PluginError
 from crmcore.events import DomainEvent
-from crmcore.ids import EntityRef, PartnerId
+from crmcore.ids import AgreementId, EntityRef, PartnerId
 from crmcore.money import Money
 from crmcore.partners import Partner, PartnerKind, PartnerRole
 from crmcore.serialization import make_converter
@@ -137,3 +140,15 @@ def test_reports_have_json_forms() -> None:
     assert converter.structure(converter.unstructure(report), type(report)) == report
     forecast = upcoming([], pipelines={}, today=date(2026, 3, 2), days=7, currency="RUB")
     assert converter.structure(converter.unstructure(forecast), type(forecast)) == forecast
+
+
+def test_a_quote_built_under_an_agreement_links_to_its_deal_as_its_commercial_offer() -> None:
+    quote = Quote(
+        id="q-1", partner_id=PartnerId("p-1"), agreement_id=AgreementId("a-1"), created_at=NOW,
+        price_type="wholesale", taxation=Taxation(regime=TaxRegime.EXEMPT), lines=(),
+        total=Money.of("0", "RUB"),
+    )  # fmt: skip
+    deal = opened(MANUAL_SALE)
+    linked = edit_deal(deal, changes={"documents": (quote.ref,)}, now=NOW).entity
+    assert linked.linked(DocumentKind.COMMERCIAL_OFFER) == (quote.ref,)
+    assert BUILTIN_GATES["commercial_offer_registered"](linked, GateContext(), None) is None

@@ -32,7 +32,9 @@ from crmcore.validation import (
 
 __all__ = ["Quote", "QuoteItem", "QuoteLine", "build_quote"]
 
-QUOTE = "quote"
+# A quote is the commercial offer of the glossary: its references carry the document kind a
+# deal links it by (``crmcore.deals.DocumentKind.COMMERCIAL_OFFER``, a later area).
+QUOTE = "commercial_offer"
 
 
 @attrs.frozen(kw_only=True)
@@ -81,7 +83,7 @@ class Quote(Model):
 
     @property
     def ref(self) -> EntityRef:
-        """The quote as a typed reference, to attach it to an email."""
+        """The quote as a typed reference, to attach it to an email or link it to its deal."""
         return EntityRef(entity_type=QUOTE, entity_id=self.id)
 
 

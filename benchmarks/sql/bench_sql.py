@@ -30,11 +30,12 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Final
 
 import attrs
 from sqlalchemy import text
 
-from crmcore.app import OutboxMessage, Store
+from crmcore.app import OutboxMessage, Repositories, Store
 from crmcore.deals import TYPICAL_SALE, DealDraft, DealStatus, move_deal, open_deal
 from crmcore.ids import DealId, InteractionId, PartnerId, RuleId, UserId
 from crmcore.interactions import (
@@ -130,47 +131,56 @@ def import_interactions(store: Store, count: int, partners: int) -> None:
                 repositories.interactions.add(interaction(number, partners, rng))
 
 
-def manager_day(store: Store, *, start: int, commands: int) -> int:
-    """``commands`` commands, each a unit of work; how many ran."""
+def register_partner(r: Repositories, number: int, manager: UserId, deals: list[DealId]) -> None:
+    new = partner(number)
+    assert new.legal is not None
+    assert not r.partners.find_by_tax_id(new.legal.tax_id or "")
+    r.partners.find_by_phone(new.phones[0].number)
+    r.partners.add(new)
+
+
+def open_a_deal(r: Repositories, number: int, manager: UserId, deals: list[DealId]) -> None:
+    client = r.partners.get(PartnerId(f"p-{number % 100:07d}"))  # of the first 100 imported
+    draft = DealDraft(title="Поставка труб", partner_id=client.id, responsible_manager=manager)
+    outcome = open_deal(draft, pipeline=TYPICAL_SALE, now=NOW, deal_id=DealId(f"d-{number}"))
+    r.deals.add(outcome.entity)
+    if outcome.stage_change is not None:
+        r.stage_log.append(outcome.stage_change)
+    r.outbox.add(_message(f"m-{number}", outcome.entity.id))
+    deals.append(outcome.entity.id)
+
+
+def move_a_deal(r: Repositories, number: int, manager: UserId, deals: list[DealId]) -> None:
+    deal = r.deals.get(deals[number % len(deals)])
+    if deal.status is DealStatus.OPEN and deal.stage == "first_contact":
+        moved = move_deal(deal, "qualification", pipeline=TYPICAL_SALE, now=NOW)
+        r.deals.save(moved.entity, expected_version=deal.version)
+        if moved.stage_change is not None:
+            r.stage_log.append(moved.stage_change)
+
+
+def plan_an_interaction(r: Repositories, number: int, manager: UserId, deals: list[DealId]) -> None:
+    planned = interaction(10**8 + number, 1000, random.Random(number))
+    r.interactions.add(attrs.evolve(planned, status=InteractionStatus.PLANNED,
+                                    completed_at=None, responsible=manager))  # fmt: skip
+
+
+def read_the_desktop(r: Repositories, number: int, manager: UserId, deals: list[DealId]) -> None:
+    r.interactions.pending(manager)
+    r.deals.find(responsible_manager=manager, status=DealStatus.OPEN)
+
+
+DAY: Final = (register_partner, open_a_deal, move_a_deal, plan_an_interaction, read_the_desktop)
+"""The commands of a manager's day, in turn."""
+
+
+def manager_day(store: Store, *, start: int, commands: int) -> None:
+    """``commands`` commands of :data:`DAY` in turn, each a unit of work."""
     deals: list[DealId] = []
     for step in range(commands):
-        manager = MANAGERS[step % len(MANAGERS)]
-        number = start + step
-        kind = step % 5
         with store.unit_of_work() as repositories:
-            if kind == 0:
-                new = partner(number)
-                assert not repositories.partners.find_by_tax_id(new.legal.tax_id)  # type: ignore[union-attr]
-                repositories.partners.find_by_phone(new.phones[0].number)
-                repositories.partners.add(new)
-            elif kind == 1:
-                client = repositories.partners.get(PartnerId(f"p-{step:07d}"))
-                draft = DealDraft(title="Поставка труб", partner_id=client.id,
-                                  responsible_manager=manager)  # fmt: skip
-                outcome = open_deal(draft, pipeline=TYPICAL_SALE, now=NOW,
-                                    deal_id=DealId(f"d-{number}"))  # fmt: skip
-                repositories.deals.add(outcome.entity)
-                if outcome.stage_change is not None:
-                    repositories.stage_log.append(outcome.stage_change)
-                repositories.outbox.add(_message(f"m-{number}", outcome.entity.id))
-                deals.append(outcome.entity.id)
-            elif kind == 2 and deals:
-                deal = repositories.deals.get(deals[step % len(deals)])
-                if deal.status is DealStatus.OPEN and deal.stage == "first_contact":
-                    moved = move_deal(deal, "qualification", pipeline=TYPICAL_SALE, now=NOW)
-                    repositories.deals.save(moved.entity, expected_version=deal.version)
-                    if moved.stage_change is not None:
-                        repositories.stage_log.append(moved.stage_change)
-            elif kind == 3:
-                rng = random.Random(number)
-                planned = attrs.evolve(interaction(10**8 + number, 1000, rng),
-                                       status=InteractionStatus.PLANNED, completed_at=None,
-                                       responsible=manager)  # fmt: skip
-                repositories.interactions.add(planned)
-            else:
-                repositories.interactions.pending(manager)
-                repositories.deals.find(responsible_manager=manager, status=DealStatus.OPEN)
-    return commands
+            command = DAY[step % len(DAY)]
+            command(repositories, start + step, MANAGERS[step % len(MANAGERS)], deals)
 
 
 def _message(message_id: str, deal_id: str) -> OutboxMessage:

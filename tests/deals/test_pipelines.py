@@ -17,6 +17,7 @@ from crmcore.deals import (
     Pipeline,
     Stage,
     StageGate,
+    load_gates,
     parse_pipeline,
 )
 from crmcore.errors import DomainValidationError
@@ -133,6 +134,26 @@ def test_parse_pipeline_reports_structure_and_unknown_gates_together() -> None:
     assert parse_pipeline(make_converter().unstructure(TYPICAL_SALE), gates=BUILTIN_GATES) == (
         TYPICAL_SALE
     )
+
+
+def test_a_stage_needing_a_linked_document_of_no_kind_does_not_parse() -> None:
+    custom = attrs.evolve(
+        TYPICAL_SALE, stages=(*TYPICAL_SALE.stages[:3], attrs.evolve(
+            TYPICAL_SALE.stages[3], gates=(StageGate(gate="document_linked"),
+                                           StageGate(gate="amount_set", argument="100"),
+                                           StageGate(gate="custom_field_filled"))),
+            TYPICAL_SALE.stages[4]),
+    )  # fmt: skip
+    data = make_converter().unstructure(custom)
+    with pytest.raises(DomainValidationError) as raised:
+        parse_pipeline(data, gates=BUILTIN_GATES)
+    assert raised.value.fields == tuple(f"stages[3].gates[{n}].argument" for n in range(3))
+    assert "supplier_order" in raised.value.violations[0].message
+    assert [v.field for v in custom.gate_problems(load_gates())] == list(raised.value.fields)
+    fixed = attrs.evolve(custom, stages=(*custom.stages[:3], attrs.evolve(
+        custom.stages[3], gates=(StageGate(gate="document_linked", argument="supplier_order"),)),
+        custom.stages[4]))  # fmt: skip
+    assert parse_pipeline(make_converter().unstructure(fixed), gates=BUILTIN_GATES) == fixed
 
 
 def test_parse_pipeline_rejects_unknown_gates_of_a_valid_structure() -> None:

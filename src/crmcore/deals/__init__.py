@@ -14,7 +14,14 @@ from crmcore.deals.events import (
     DealWon,
 )
 from crmcore.deals.forecast import Forecast, ForecastLine, upcoming
-from crmcore.deals.gates import BUILTIN_GATES, GATES, Gate, GateContext, load_gates
+from crmcore.deals.gates import (
+    BUILTIN_GATES,
+    GATES,
+    ArgumentCheckedGate,
+    Gate,
+    GateContext,
+    load_gates,
+)
 from crmcore.deals.kinds import DealKind, DealStatus, DocumentKind
 from crmcore.deals.lifecycle import STATUS, pipeline_diagram, stage_lifecycle
 from crmcore.deals.model import Deal, StageChange
@@ -48,6 +55,7 @@ __all__ = [
     "BUILTIN_PIPELINES",
     "DEFAULT_LOST_REASONS",
     "GATES",
+    "ArgumentCheckedGate",
     "LONG_PROJECT",
     "MANUAL_SALE",
     "STATUS",

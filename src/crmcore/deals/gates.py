@@ -4,6 +4,10 @@ A gate is a function ``gate(deal, context, argument)`` that returns ``None`` whe
 otherwise a sentence saying what is missing. crmcore evaluates every gate of a stage itself,
 so that a refused move names every unmet gate, not only the first one.
 
+A gate that takes an argument may also check it when a pipeline is loaded, with a method
+``argument_problem(argument)`` that returns ``None`` or what is wrong: the built-in gates do
+(:class:`ArgumentCheckedGate`), so ``document_linked`` without a document kind does not parse.
+
 Built-in gates and plugins come from the ``crmcore.gates`` entry point group: :func:`load_gates`
 loads them all when the host asks. :data:`BUILTIN_GATES` holds the built-ins without touching
 entry points, for hosts and tests that need no plugins.
@@ -20,7 +24,8 @@ entry points, for hosts and tests that need no plugins.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import update_wrapper
 from types import MappingProxyType
 from typing import Any, Final, Protocol
 
@@ -35,6 +40,7 @@ from crmcore.plugins import load
 __all__ = [
     "BUILTIN_GATES",
     "GATES",
+    "ArgumentCheckedGate",
     "Gate",
     "GateContext",
     "agreement_linked",
@@ -68,7 +74,39 @@ class Gate(Protocol):
         ...
 
 
-def client_classified(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+class ArgumentCheckedGate:
+    """A gate with the check of its argument that :func:`~crmcore.deals.parse_pipeline` runs
+    when a pipeline is loaded, so that a stage no deal could ever enter does not parse."""
+
+    def __init__(self, gate: Gate, problem: Callable[[str | None], str | None]) -> None:
+        self._gate = gate
+        self._problem = problem
+        update_wrapper(self, gate)
+
+    def __call__(self, deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+        return self._gate(deal, context, argument)
+
+    def argument_problem(self, argument: str | None) -> str | None:
+        """What is wrong with ``argument`` for this gate, else ``None``."""
+        return self._problem(argument)
+
+
+def _no_argument(argument: str | None) -> str | None:
+    return None if argument is None else "this gate takes no argument"
+
+
+def _document_kind(argument: str | None) -> str | None:
+    kinds = ", ".join(kind.value for kind in DocumentKind)
+    if argument in {kind.value for kind in DocumentKind}:
+        return None
+    return f"must be the kind of document to link: {kinds}"
+
+
+def _field_name(argument: str | None) -> str | None:
+    return None if argument else "must name the custom field to fill"
+
+
+def _client_classified(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
     """The deal's partner is a client with a segment (its classification) set."""
     partner = context.partner
     if partner is None or partner.id != deal.partner_id:
@@ -80,14 +118,14 @@ def client_classified(deal: Deal, context: GateContext, argument: str | None, /)
     return None
 
 
-def agreement_linked(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+def _agreement_linked(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
     """An agreement (the sales conditions) is linked to the deal."""
     if deal.linked(DocumentKind.AGREEMENT):
         return None
     return "no agreement (sales conditions) is linked to the deal"
 
 
-def commercial_offer_registered(
+def _commercial_offer_registered(
     deal: Deal, context: GateContext, argument: str | None, /
 ) -> str | None:
     """A commercial offer is linked to the deal."""
@@ -96,7 +134,7 @@ def commercial_offer_registered(
     return "no commercial offer is registered for the deal"
 
 
-def document_linked(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+def _document_linked(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
     """A document of the kind named by ``argument`` (``"supplier_order"``, ...) is linked."""
     try:
         kind = DocumentKind(argument)
@@ -107,25 +145,33 @@ def document_linked(deal: Deal, context: GateContext, argument: str | None, /) -
     return f"no {kind.value.replace('_', ' ')} is linked to the deal"
 
 
-def amount_set(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+def _amount_set(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
     """The deal has an amount above zero."""
     if deal.amount is not None and deal.amount.amount > 0:
         return None
     return "the amount of the deal is not set"
 
 
-def expected_close_set(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+def _expected_close_set(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
     """The deal has an expected close date."""
     return None if deal.expected_close is not None else "the expected close date is not set"
 
 
-def custom_field_filled(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
+def _custom_field_filled(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:
     """The custom field named by ``argument`` has a value that is not blank."""
     value = deal.custom.get(argument or "")
     if value is None or (isinstance(value, str) and not value.strip()):
         return f"the custom field {argument!r} is not filled"
     return None
 
+
+client_classified: Final = ArgumentCheckedGate(_client_classified, _no_argument)
+agreement_linked: Final = ArgumentCheckedGate(_agreement_linked, _no_argument)
+commercial_offer_registered: Final = ArgumentCheckedGate(_commercial_offer_registered, _no_argument)
+document_linked: Final = ArgumentCheckedGate(_document_linked, _document_kind)
+amount_set: Final = ArgumentCheckedGate(_amount_set, _no_argument)
+expected_close_set: Final = ArgumentCheckedGate(_expected_close_set, _no_argument)
+custom_field_filled: Final = ArgumentCheckedGate(_custom_field_filled, _field_name)
 
 BUILTIN_GATES: Final[Mapping[str, Gate]] = MappingProxyType(
     {

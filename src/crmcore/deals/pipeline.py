@@ -175,13 +175,29 @@ class Pipeline(Model):
         return tuple(s.name for s in self.ordered[position + 1 : position + 2])
 
     def gate_problems(self, known: Collection[str]) -> Iterator[Violation]:
-        """Gates of the stages that are not in ``known`` (the loaded gates' names)."""
+        """Gates of the stages that are not in ``known`` (the loaded gates' names) and, when
+        ``known`` maps the names to the gates, arguments their gates refuse."""
         for index, stage in enumerate(self.stages):
             for number, gate in enumerate(stage.gates):
                 if gate.gate not in known:
                     message = "is not a known gate; known: " + ", ".join(sorted(known))
                     field = f"stages[{index}].gates[{number}].gate"
                     yield Violation(field=field, message=message, value=gate.gate)
+        yield from _argument_problems(self, known)
+
+
+def _argument_problems(pipeline: Pipeline, gates: Collection[str]) -> Iterator[Violation]:
+    """The gate arguments that their loaded gates refuse: a gate checks its argument with an
+    ``argument_problem(argument)`` method, if it has one (the built-in gates do)."""
+    if not isinstance(gates, Mapping):
+        return
+    for index, stage in enumerate(pipeline.stages):
+        for number, required in enumerate(stage.gates):
+            check = getattr(gates.get(required.gate), "argument_problem", None)
+            problem = check(required.argument) if callable(check) else None
+            if problem is not None:
+                field = f"stages[{index}].gates[{number}].argument"
+                yield Violation(field=field, message=problem, value=required.argument)
 
 
 def _structure_problems(pipeline: Pipeline) -> Iterator[Violation]:
@@ -275,13 +291,15 @@ def parse_pipeline(
     """A pipeline from its JSON form, checked as a whole before it is saved.
 
     Raises one :class:`DomainValidationError` with every problem: wrong fields, duplicate
-    stage names, unreachable stages, a missing final stage, and gates not in ``gates`` (the
-    names of the loaded gates, such as ``crmcore.deals.load_gates()``).
+    stage names, unreachable stages, a missing final stage, gates not in ``gates`` (the
+    names of the loaded gates, such as ``crmcore.deals.load_gates()``) and, when ``gates``
+    maps names to gates as ``load_gates()`` does, arguments the gates refuse
+    (``document_linked`` without a document kind).
     """
     unknown = list(_raw_gate_problems(data, gates))
     try:
         pipeline: Pipeline = (converter or make_converter()).structure(data, Pipeline)
     except DomainValidationError as error:
         raise DomainValidationError([*error.violations, *unknown]) from None
-    raise_violations(unknown)
+    raise_violations([*unknown, *_argument_problems(pipeline, gates)])
     return pipeline

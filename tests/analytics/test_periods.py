@@ -14,7 +14,8 @@ from crmcore.analytics import Granularity, Period
 from crmcore.errors import DomainValidationError
 from crmcore.testing.strategies import periods
 
-DAYS = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+# A year after the first day crmcore takes, so that the year before is one too.
+DAYS = st.dates(min_value=date(1901, 1, 1), max_value=date(2200, 12, 31))
 COARSE = st.sampled_from((Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR))
 
 

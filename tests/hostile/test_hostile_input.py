@@ -8,19 +8,41 @@ entry points with 20,000 payloads each and times them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crmcore.agreements import (
+    DeliveryMethod,
+    DeliveryTerms,
+    PaymentForm,
+    SalesConditions,
+    Taxation,
+    TaxRegime,
+    create_typical_agreement,
+    expire,
+)
+from crmcore.deals import TYPICAL_SALE, funnel
 from crmcore.errors import CRMError, DomainValidationError
 from crmcore.money import Money
-from crmcore.partners import Partner
+from crmcore.partners import (
+    ContactPersonDraft,
+    Partner,
+    PartnerDraft,
+    add_contact_person,
+    create_partner,
+    edit_partner,
+)
 from crmcore.serialization import make_converter
 from crmcore.testing.hostile import EntryPoint, attempt, entry_point, entry_points
 
 CONVERTER = make_converter()
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 # Long and deep payloads are drawn on purpose; a modest number keeps the suite fast.
 HOSTILE = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 
@@ -112,3 +134,54 @@ def test_a_bad_stage_does_not_hide_a_negative_amount_and_a_blank_title() -> None
     outcome = attempt(entry_point("edit_deal"), changes)
     assert isinstance(outcome.error, DomainValidationError)
     assert outcome.error.fields == ("stage", "amount", "title")
+
+
+NAIVE = datetime(2026, 3, 2, 9, 0)
+
+
+def _partner_services() -> list[tuple[str, Callable[[], object]]]:
+    partner = create_partner(PartnerDraft(**entry_point("partner_draft").valid), now=NOW).entity
+    person = ContactPersonDraft(name="Анна")
+    return [
+        ("create_partner", lambda: create_partner(PartnerDraft(**_valid_draft()), now=NAIVE)),
+        ("edit_partner", lambda: edit_partner(partner, changes={"notes": "x"}, now=NAIVE)),
+        ("add_contact_person", lambda: add_contact_person(person, partner=partner, now=NAIVE)),
+    ]
+
+
+def _valid_draft() -> dict[str, Any]:
+    draft: dict[str, Any] = entry_point("partner_draft").valid
+    return draft
+
+
+@pytest.mark.parametrize("call", [call for _, call in _partner_services()],
+                         ids=[name for name, _ in _partner_services()])  # fmt: skip
+def test_a_naive_now_is_refused_by_its_own_name(call: Callable[[], object]) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        call()
+    assert raised.value.fields == ("now",)
+
+
+def test_a_funnel_over_naive_bounds_is_refused_by_field() -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        funnel(TYPICAL_SALE, [], start=NAIVE, end=NOW)
+    assert raised.value.fields == ("start",)
+
+
+def _conditions() -> SalesConditions:
+    return SalesConditions(
+        currency="RUB",
+        price_type="wholesale",
+        payment_form=PaymentForm.BANK_TRANSFER,
+        taxation=Taxation(regime=TaxRegime.VAT_INCLUDED, rate=Decimal(20)),
+        delivery=DeliveryTerms(method=DeliveryMethod.OUR_DELIVERY, address_required=False),
+    )
+
+
+def test_an_agreement_does_not_expire_on_a_naive_now() -> None:
+    agreement = create_typical_agreement(
+        name="Опт", conditions=_conditions(), valid_from=date(2026, 1, 1), now=NOW
+    ).entity
+    with pytest.raises(DomainValidationError) as raised:
+        expire(agreement, now=NAIVE)
+    assert raised.value.fields == ("now",)

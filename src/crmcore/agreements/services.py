@@ -44,7 +44,7 @@ from crmcore.errors import (
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import AgreementId, UserId, new_id
 from crmcore.partners.model import Partner
-from crmcore.validation import raise_violations, read_changes
+from crmcore.validation import check_now, raise_violations, read_changes
 
 __all__ = [
     "approve",
@@ -86,6 +86,7 @@ def create_typical_agreement(
     """A draft typical agreement for the partners of ``audience`` (everyone by default);
     ``limits`` say what its individual agreements may change (the defaults of
     :class:`OverrideLimits` when not given)."""
+    check_now(now)
     agreement = Agreement(
         id=agreement_id or AgreementId(new_id()),
         kind=AgreementKind.TYPICAL,
@@ -120,6 +121,7 @@ def create_individual_agreement(
     Raises :class:`AgreementTermsError` listing every problem: a base that is not typical, a
     partner outside its audience, overrides beyond its limits, dates outside its validity.
     """
+    check_now(now)
     agreement = Agreement(
         id=agreement_id or AgreementId(new_id()),
         kind=AgreementKind.INDIVIDUAL,
@@ -217,6 +219,7 @@ def edit_agreement(
     """``agreement`` with ``changes`` applied (field name to new value), only while it is a
     draft: an agreement on approval or in force is changed by rejecting or replacing it.
     Changing nothing returns the agreement as it was, with no event."""
+    check_now(now)
     if agreement.status is not AgreementStatus.DRAFT:
         raise InvalidTransitionError(
             AGREEMENT,
@@ -290,6 +293,7 @@ def submit_for_approval(
 ) -> Outcome[Agreement]:
     """Send a draft for approval. An individual agreement needs its approved typical ``base``
     so that what the approver sees resolves (:class:`AgreementTermsError` otherwise)."""
+    check_now(now)
     _require(agreement, "submit")
     if agreement.kind is AgreementKind.INDIVIDUAL:
         _resolve(agreement, base, require_approved=True)
@@ -311,6 +315,7 @@ def approve(
     ``others`` are the partner's other agreements: one approved on the same base with an
     overlapping validity raises :class:`OverlappingValidityError`.
     """
+    check_now(now)
     _require(agreement, "approve")
     if agreement.kind is AgreementKind.TYPICAL:
         return _moved(agreement, "approve", AgreementApproved, now=now, actor=actor)
@@ -345,6 +350,7 @@ def reject(
     agreement: Agreement, *, reason: str, now: datetime, actor: UserId | None = None
 ) -> Outcome[Agreement]:
     """Return an agreement on approval to draft; ``reason`` (not blank) says what to fix."""
+    check_now(now)
     _require(agreement, "reject")
     if not isinstance(reason, str) or not reason.strip():
         raise DomainValidationError.single("reason", "must say why", value=reason)
@@ -356,6 +362,7 @@ def expire(
 ) -> Outcome[Agreement]:
     """Mark an approved agreement expired once its validity ended before the date of ``now``;
     before that it is returned unchanged, with no event (hosts may call this daily)."""
+    check_now(now)
     _require(agreement, "expire")
     if agreement.valid_to is None or agreement.valid_to >= now.date():
         return Outcome(entity=agreement)
@@ -370,5 +377,6 @@ def close(
     actor: UserId | None = None,
 ) -> Outcome[Agreement]:
     """Close an agreement for good, from any status but closed."""
+    check_now(now)
     _require(agreement, "close")
     return _moved(agreement, "close", AgreementClosed, now=now, actor=actor, reason=reason)

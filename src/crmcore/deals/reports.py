@@ -45,6 +45,7 @@ from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.money import Money
+from crmcore.validation import aware_datetime, raise_violations
 
 __all__ = ["Funnel", "FunnelStage", "StageWinProbability", "funnel", "win_probabilities"]
 
@@ -200,6 +201,7 @@ def funnel(
     whose entries do not come together is then counted once per run of entries, so prefer it
     when storage streams that order, rather than sorting a log in memory for it.
     """
+    raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
     tally = _tallied(pipeline, changes, start, end, by_deal)
     stages = pipeline.ordered
     entered, moved, won, lost = _stage_counts(tally, len(stages))

@@ -54,7 +54,7 @@ from crmcore.partners.model import (
     Relationship,
 )
 from crmcore.partners.taxids import TaxIdScheme
-from crmcore.validation import raise_violations, read_changes
+from crmcore.validation import check_now, raise_violations, read_changes
 
 __all__ = [
     "add_contact_person",
@@ -83,6 +83,7 @@ def create_partner(
     custom values; ``tax_ids`` adds tax-id schemes (loaded ``crmcore.tax_ids`` plugins) to the
     built-in ones. Raises :class:`DomainValidationError` listing every problem of the draft.
     """
+    check_now(now)
     # The fields a partner cannot do without are passed on even when missing, so that
     # their checks name them.
     fields = {
@@ -129,6 +130,7 @@ def edit_partner(
     """``partner`` with ``changes`` applied (field name to new value, raw text allowed for
     phones, emails, addresses, kind and roles), its version bumped, and a
     :class:`PartnerChanged` event. Changing nothing returns the partner as it was, no event."""
+    check_now(now)
     fields, found = read_changes(changes, editable=PARTNER_EDITABLE)
     context = context_for(PARTNER, default_region, custom_fields, tax_ids)
     if "legal" in fields and "kind" not in fields:
@@ -148,6 +150,7 @@ def add_contact_person(
     actor: UserId | None = None,
 ) -> Outcome[ContactPerson]:
     """A new contact person of ``partner`` from ``draft``, with a :class:`ContactPersonAdded`."""
+    check_now(now)
     fields = {
         name: getattr(draft, name) for name in CONTACT_EDITABLE if getattr(draft, name) is not None
     }
@@ -176,6 +179,7 @@ def edit_contact_person(
 ) -> Outcome[ContactPerson]:
     """``person`` with ``changes`` applied and its version bumped, with a
     :class:`ContactPersonChanged` event; changing nothing returns it as it was."""
+    check_now(now)
     fields, found = read_changes(changes, editable=CONTACT_EDITABLE)
     context = context_for(CONTACT_PERSON, default_region, custom_fields, None)
     parsed = parse_fields(fields, context, ContactPerson, found=found)
@@ -211,6 +215,7 @@ def link(
     actor: UserId | None = None,
 ) -> Outcome[Relationship]:
     """A new relationship "source kind target" with its :class:`RelationshipLinked` event."""
+    check_now(now)
     relationship = Relationship(
         id=relationship_id or RelationshipId(new_id()),
         kind=enum_value(RelationshipKind, kind, "kind"),
@@ -233,5 +238,6 @@ def unlink(
     relationship: Relationship, *, now: datetime, actor: UserId | None = None
 ) -> Outcome[Relationship]:
     """The event that removes ``relationship``; the host then deletes it from its repository."""
+    check_now(now)
     event = RelationshipUnlinked(entity_id=relationship.id, occurred_at=now, actor=actor)
     return Outcome(entity=relationship, events=(event,))

@@ -23,6 +23,7 @@ from crmcore.deals import (
     DealMoved,
     DealStatus,
     GateContext,
+    LostReasonRequirement,
     StageChange,
     edit_deal,
     lose_deal,
@@ -209,6 +210,27 @@ def test_lost_needs_a_reason_from_the_list_and_keeps_the_competitor(typical: Dea
     assert (lost.entity.lost_reason, lost.entity.competitor_id) == ("competitor", "p-rival")
     assert lost.entity.lost_comment == "Скидка 7 %"
     assert lost.events[0].name == "deal.lost"
+
+
+def test_a_deal_lost_to_a_competitor_must_name_the_competitor(typical: Deal) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        lose_deal(typical, pipeline=TYPICAL_SALE, reason="competitor", now=NOW)
+    assert raised.value.fields == ("competitor_id",)
+    strict = attrs.evolve(
+        MANUAL_SALE, lost_requirements=(
+            LostReasonRequirement(reason="other", fields=("comment",)),
+            LostReasonRequirement(reason="competitor", fields=("competitor_id", "comment")),
+        ),
+    )  # fmt: skip
+    deal = opened(strict)
+    with pytest.raises(DomainValidationError) as raised:
+        lose_deal(deal, pipeline=strict, reason="competitor", now=NOW, comment="  ")
+    assert raised.value.fields == ("competitor_id", "comment")
+    lost = lose_deal(deal, pipeline=strict, reason="other", now=NOW, comment="Closed down")
+    assert lost.entity.lost_comment == "Closed down"
+    with pytest.raises(DomainValidationError) as raised:
+        attrs.evolve(strict, lost_reasons=("price",))
+    assert raised.value.fields == ("lost_requirements[0].reason", "lost_requirements[1].reason")
 
 
 def test_reopening_is_explicit_logged_and_clears_the_result(typical: Deal) -> None:

@@ -27,6 +27,8 @@ from crmcore.deals.lifecycle import STATUS, pipeline_diagram, stage_lifecycle
 from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import (
     DEFAULT_LOST_REASONS,
+    LOST_REASON_FIELDS,
+    LostReasonRequirement,
     Pipeline,
     Stage,
     StageGate,
@@ -56,6 +58,7 @@ __all__ = [
     "DEFAULT_LOST_REASONS",
     "GATES",
     "LONG_PROJECT",
+    "LOST_REASON_FIELDS",
     "MANUAL_SALE",
     "STATUS",
     "TYPICAL_SALE",
@@ -81,6 +84,7 @@ __all__ = [
     "FunnelStage",
     "Gate",
     "GateContext",
+    "LostReasonRequirement",
     "MovePreview",
     "Pipeline",
     "PipelineRepository",

@@ -45,7 +45,16 @@ from crmcore.validation import (
     raise_violations,
 )
 
-__all__ = ["DEFAULT_LOST_REASONS", "Pipeline", "Stage", "StageGate", "code", "parse_pipeline"]
+__all__ = [
+    "DEFAULT_LOST_REASONS",
+    "LOST_REASON_FIELDS",
+    "LostReasonRequirement",
+    "Pipeline",
+    "Stage",
+    "StageGate",
+    "code",
+    "parse_pipeline",
+]
 
 _CODE: Final = re.compile(r"\A[a-z][a-z0-9_]{0,59}\Z")
 DEFAULT_LOST_REASONS: Final = (
@@ -57,6 +66,8 @@ DEFAULT_LOST_REASONS: Final = (
     "other",
 )
 """The lost reasons of a pipeline that does not name its own."""
+LOST_REASON_FIELDS: Final = ("competitor_id", "comment")
+"""What losing a deal may be required to name, as :func:`~crmcore.deals.lose_deal` takes it."""
 
 
 def code(field: str, value: object) -> Iterator[Violation]:
@@ -83,6 +94,28 @@ class StageGate(Model):
 
     def __str__(self) -> str:
         return self.gate if self.argument is None else f"{self.gate}({self.argument})"
+
+
+def _lost_fields(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, tuple) or not value or not set(value) <= set(LOST_REASON_FIELDS):
+        message = "must name one or more of " + ", ".join(LOST_REASON_FIELDS)
+        yield Violation(field=field, message=message, value=value)
+
+
+@attrs.frozen(kw_only=True)
+class LostReasonRequirement(Model):
+    """What a deal lost for ``reason`` must name besides: the winning competitor
+    (``competitor_id``), a ``comment``, or both."""
+
+    reason: str = attrs.field(metadata=checks(code))
+    fields: tuple[str, ...] = attrs.field(metadata=checks(_lost_fields))
+
+
+def _default_requirements(pipeline: Pipeline) -> tuple[LostReasonRequirement, ...]:
+    """A deal lost to a competitor names the competitor, where "competitor" is a reason."""
+    if "competitor" not in pipeline.lost_reasons:
+        return ()
+    return (LostReasonRequirement(reason="competitor", fields=("competitor_id",)),)
 
 
 @attrs.frozen(kw_only=True)
@@ -113,7 +146,9 @@ class Stage(Model):
 class Pipeline(Model):
     """The stages of one deal kind; several pipelines may exist per kind.
 
-    ``lost_reasons`` is the list a lost deal's reason is chosen from. ``win_at_any_stage``
+    ``lost_reasons`` is the list a lost deal's reason is chosen from; ``lost_requirements``
+    say what a deal lost for one of them must name besides (by default, the competitor of a
+    deal lost for "competitor"). ``win_at_any_stage``
     lets manual deals be won before a final stage (controlled deals never are; unstaged deals
     have no stages and are won whenever).
     """
@@ -127,9 +162,27 @@ class Pipeline(Model):
     )
     win_at_any_stage: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+    lost_requirements: tuple[LostReasonRequirement, ...] = attrs.field(
+        default=attrs.Factory(_default_requirements, takes_self=True),
+        metadata=checks(each(instance_of(LostReasonRequirement))),
+    )
 
     def _invariants(self) -> Iterator[Violation]:
         yield from _structure_problems(self)
+        for index, requirement in enumerate(self.lost_requirements):
+            if requirement.reason not in self.lost_reasons:
+                message = "must be one of the pipeline's lost reasons"
+                field = f"lost_requirements[{index}].reason"
+                yield Violation(field=field, message=message, value=requirement.reason)
+
+    def lost_requires(self, reason: str) -> tuple[str, ...]:
+        """What a deal lost for ``reason`` must name besides, of :data:`LOST_REASON_FIELDS`."""
+        return tuple(
+            field
+            for requirement in self.lost_requirements
+            if requirement.reason == reason
+            for field in requirement.fields
+        )
 
     @cached_property
     def ordered(self) -> tuple[Stage, ...]:

@@ -66,7 +66,9 @@ def lose_deal(
     actor: UserId | None = None,
 ) -> DealOutcome:
     """``deal`` lost for ``reason``, one of the pipeline's ``lost_reasons``, with the winning
-    competitor and a comment if known. Every problem of the input is reported at once."""
+    competitor and a comment if known, or as the pipeline requires for that reason (the
+    competitor of a deal lost for "competitor", by default). Every problem of the input is
+    reported at once."""
     check_command(deal, pipeline, now, actor)
     STATUS.target(deal.status.value, "lose", entity=(DEAL, deal.id))
     problems = [
@@ -76,6 +78,12 @@ def lose_deal(
     if reason not in pipeline.lost_reasons:
         message = "must be one of the pipeline's lost reasons: " + ", ".join(pipeline.lost_reasons)
         problems.insert(0, Violation(field="reason", message=message, value=reason))
+    given = {"competitor_id": competitor_id, "comment": comment}
+    problems.extend(
+        Violation(field=name, message=f"is required when a deal is lost for {reason!r}")
+        for name in pipeline.lost_requires(reason)
+        if given[name] is None or not str(given[name]).strip()
+    )
     raise_violations(problems)
     return status_changed(
         deal,

@@ -38,6 +38,7 @@ from crmcore.partners import (
     create_partner,
     edit_partner,
 )
+from crmcore.requests import find_duplicate
 from crmcore.serialization import make_converter
 from crmcore.testing.hostile import EntryPoint, attempt, entry_point, entry_points
 
@@ -185,3 +186,15 @@ def test_an_agreement_does_not_expire_on_a_naive_now() -> None:
     with pytest.raises(DomainValidationError) as raised:
         expire(agreement, now=NAIVE)
     assert raised.value.fields == ("now",)
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC), datetime(2026, 1, 1)],
+    ids=["max", "min", "naive"],
+)
+def test_the_duplicate_search_refuses_odd_moments_by_field(moment: datetime) -> None:
+    request = entry_point("edit_request").store_factory().get("r-1")
+    with pytest.raises(DomainValidationError) as raised:
+        find_duplicate(request.contact, [request], received_at=moment)
+    assert raised.value.fields == ("received_at",)

@@ -155,6 +155,7 @@ def find_duplicate(
     """The request that one with ``contact`` received at ``received_at`` repeats: the first of
     ``earlier`` from the same phone or email within the duplicate window before it (or the
     request that one repeats in turn), or ``None``."""
+    raise_violations(aware_datetime("received_at", received_at))
     keys = contact.keys
     since = received_at - settings.duplicate_window
     matches = sorted(

@@ -4,6 +4,7 @@ database, on SQLite and PostgreSQL; ``python -m crmcore db upgrade URL`` runs th
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,3 +117,13 @@ def test_db_upgrade_reports_a_failure(
 def test_db_lines_refuses_an_unknown_action() -> None:
     with pytest.raises(ValueError, match="unknown db action"):
         db_lines("downgrade", "sqlite://")
+
+
+def test_db_without_the_sql_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "crmcore.sql.cli", None)
+    with pytest.raises(SystemExit) as exited:
+        main(["db", "upgrade", "sqlite://"])
+    assert exited.value.code == 2
+    assert "pip install 'crmcore[sql]'" in capsys.readouterr().err

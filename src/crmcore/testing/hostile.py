@@ -44,6 +44,7 @@ from crmcore.ids import (
     UserId,
 )
 from crmcore.interactions import InteractionDraft, create_interaction
+from crmcore.matching import DuplicateIndex, FieldKind, FieldSpec, MatchModel
 from crmcore.memory import (
     MemoryContactPersonRepository,
     MemoryDealRepository,
@@ -119,6 +120,12 @@ _INTERACTION: Final[dict[str, Any]] = {
     "start": NOW,
     "direction": "incoming",
     "partner_id": "p-1",
+}
+_MATCH_RECORD: Final[dict[str, Any]] = {
+    "name": "ООО Ромашка",
+    "phone": "+74951234567",
+    "email": "info@romashka.ru",
+    "address": "Москва, ул. Ленина, 1",
 }
 _RULE: Final[dict[str, Any]] = {
     "id": "big-deals",
@@ -345,6 +352,28 @@ def _interaction(fields: Any, store: dict[str, Any]) -> None:
     ).entity
 
 
+def _index() -> DuplicateIndex:
+    kinds = {
+        "name": FieldKind.COMPANY_NAME,
+        "phone": FieldKind.PHONE,
+        "email": FieldKind.EMAIL,
+        "address": FieldKind.ADDRESS,
+    }
+    fields = [FieldSpec(name=name, kind=kind) for name, kind in kinds.items()]
+    index = DuplicateIndex(MatchModel(fields=fields))
+    index.add("r-1", _MATCH_RECORD)
+    return index
+
+
+def _match(record: Any, index: DuplicateIndex) -> None:
+    index.query(record)
+    index.add("r-2", record)
+
+
+def _matches_of_seed(index: DuplicateIndex) -> object:
+    return [candidate.record_id for candidate in index.query(_MATCH_RECORD)]
+
+
 def _stored(model: type) -> Callable[[Any, dict[str, Any]], None]:
     def run(payload: Any, store: dict[str, Any]) -> None:
         store["record"] = _CONVERTER.structure(payload, model)
@@ -505,6 +534,14 @@ def entry_points() -> tuple[EntryPoint, ...]:
                 {"employees": 5}, ("employees", "notes", "margin", "founded")
             ),
             run=_custom,
+        ),
+        EntryPoint(
+            name="match_record",
+            valid={**_MATCH_RECORD, "name": "ООО «Ромашка-2»"},
+            payloads=_mapping_payloads(_MATCH_RECORD, tuple(_MATCH_RECORD)),
+            run=_match,
+            store_factory=_index,
+            snapshot=_matches_of_seed,
         ),
         EntryPoint(name="money", valid=_VALID_MONEY, payloads=_money_payloads(), run=_money),
     )

@@ -176,9 +176,10 @@ def test_expiry_waits_for_the_end_of_validity() -> None:
     expired = expire(agreement, now=datetime(2027, 1, 1, 0, 5, tzinfo=NOW.tzinfo))
     assert expired.entity.status is AgreementStatus.EXPIRED
     assert expired.events[0].name == "agreement.expired"
+    assert expired.entity.in_force(date(2026, 6, 1)) == agreement.conditions
     with pytest.raises(AgreementNotApplicableError) as raised:
-        expired.entity.in_force(date(2026, 6, 1))
-    assert "expired" in raised.value.reason
+        expired.entity.in_force(date(2027, 1, 1))
+    assert "not valid on 2027-01-01" in raised.value.reason
     assert close(expired.entity, now=NOW, reason="replaced").entity.status.value == "closed"
 
 

@@ -3,7 +3,7 @@ is reported with exactly its code, and plugins add checks."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_UP, Decimal
 from importlib.metadata import EntryPoint
 from typing import Any
@@ -37,7 +37,9 @@ from crmcore.agreements import (
     TaxRegime,
     ViolationCode,
     check_sales_document,
+    close,
     compliance_check_problem,
+    expire,
     lowest_price,
 )
 from crmcore.errors import DomainValidationError, PluginError
@@ -237,6 +239,26 @@ def test_an_agreement_not_approved_is_not_active() -> None:
     report = check_sales_document(document, agreement, prices=price_list(list_price), now=NOW)
     assert report.codes == {"agreement_not_active"}
     assert report.violations[0].actual == "draft on 2026-03-02"
+
+
+def test_an_invoice_back_dated_into_an_expired_agreements_validity_passes() -> None:
+    agreement = active(conditions())
+    january_2027 = datetime(2027, 1, 10, 9, tzinfo=UTC)
+    expired = expire(agreement, now=january_2027).entity
+    list_price = Money.of("100.00", "RUB")
+    prices = price_list(list_price)
+    december = conforming_document(expired, list_price, day=date(2026, 12, 20))
+    report = check_sales_document(december, expired, prices=prices, now=january_2027)
+    assert report.codes == frozenset()
+    after = conforming_document(expired, list_price, day=date(2027, 1, 5))
+    report = check_sales_document(after, expired, prices=prices, now=january_2027)
+    assert "agreement_not_active" in report.codes
+    closed = close(expired, now=january_2027, reason="replaced").entity
+    report = check_sales_document(december, closed, prices=prices, now=january_2027)
+    assert report.codes == frozenset()
+    assert check_sales_document(
+        december, close(typical(), now=NOW).entity, prices=prices, now=january_2027
+    ).codes >= {"agreement_not_active"}
 
 
 def test_a_product_without_a_price_is_reported() -> None:

@@ -147,8 +147,19 @@ class Agreement(Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
     def is_active(self, day: date) -> bool:
-        """Whether the agreement is approved and valid on ``day``: only then does it apply."""
-        return self.status is AgreementStatus.APPROVED and self.is_valid_on(day)
+        """Whether the agreement applies on ``day``: valid then and approved, whatever its
+        status today. An agreement expired since still applies to a back-dated document
+        within its validity; a closed one applies to the days before it was closed."""
+        return self.is_valid_on(day) and self._approved_for(day)
+
+    def _approved_for(self, day: date) -> bool:
+        if self.status in _IN_FORCE:
+            return True
+        if self.status is not AgreementStatus.CLOSED:
+            return False
+        closes = [c for c in self.history if c.status_to is AgreementStatus.CLOSED]
+        closed = closes[-1] if closes else None
+        return closed is not None and closed.status_from in _IN_FORCE and day < closed.at.date()
 
     def covers(self, partner: Partner) -> bool:
         """Whether the agreement is for ``partner``: its own partner, or the typical audience."""
@@ -158,14 +169,13 @@ class Agreement(Model):
 
     def in_force(self, day: date) -> SalesConditions:
         """The conditions to apply on ``day``; raises :class:`AgreementNotApplicableError`
-        naming the reason when the agreement is not active then."""
-        if self.status is not AgreementStatus.APPROVED:
-            reason = f"it is {self.status.value}, not approved"
+        naming the reason when the agreement is not active then (see :meth:`is_active`)."""
+        if not self._approved_for(day) or self.conditions is None:
+            reason = f"it is {self.status.value}, not approved on {day.isoformat()}"
             raise AgreementNotApplicableError(self.id, reason=reason)
         if not self.is_valid_on(day):
             reason = f"it is not valid on {day.isoformat()} ({self.validity_text()})"
             raise AgreementNotApplicableError(self.id, reason=reason)
-        assert self.conditions is not None  # approval resolves them: see _individual_problems
         return self.conditions
 
     def validity_text(self) -> str:

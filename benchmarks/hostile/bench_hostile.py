@@ -25,6 +25,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 
+from crmcore.errors import shown
 from crmcore.testing.hostile import EntryPoint, attempt, entry_points
 
 SLOW = 0.1  # seconds: no call on input within the documented limits may take longer
@@ -36,6 +37,7 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
     counts = {"accepted": 0, "refused": 0, "foreign": 0}
     changed = 0
     foreign: list[str] = []
+    slowest: dict[str, Any] = {"seconds": 0.0, "payload": ""}
 
     @settings(
         max_examples=inputs,
@@ -50,6 +52,8 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
         nonlocal changed
         outcome = attempt(entry, payload)
         times.append(outcome.seconds)
+        if outcome.seconds > slowest["seconds"]:
+            slowest.update(seconds=outcome.seconds, payload=shown(payload, limit=160))
         counts[outcome.result] += 1
         changed += not outcome.unchanged
         if outcome.result == "foreign" and len(foreign) < 5 and outcome.error is not None:
@@ -58,11 +62,8 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
             foreign.append(f"{type(outcome.error).__name__}: {str(outcome.error)[:120]} @ {where}")
 
     run._hypothesis_internal_use_seed = seed  # type: ignore[attr-defined]
-    run()  # a first pass of a few inputs warms caches and imports up; it is not counted
-    times.clear()
-    counts.update(dict.fromkeys(counts, 0))
-    changed = 0
-    foreign.clear()
+    for _ in range(3):  # warm caches and imports up on the valid payload; not counted
+        attempt(entry, entry.valid)
     run()
     return {
         "entry_point": entry.name,
@@ -74,6 +75,7 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
         "worst_ms": round(max(times) * 1000, 2),
         "median_ms": round(statistics.median(times) * 1000, 3),
         "over_100ms": sum(t > SLOW for t in times),
+        "slowest_payload": slowest["payload"],
         "foreign_examples": foreign,
     }
 

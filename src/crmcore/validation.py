@@ -304,14 +304,20 @@ def optional(inner: Check) -> Check:
     return check
 
 
-def each(inner: Check, *, container: type = tuple) -> Check:
-    """A ``container`` (tuple by default) whose every item passes ``inner``; paths get ``[i]``."""
+def each(inner: Check, *, container: type = tuple, max_items: int | None = None) -> Check:
+    """A ``container`` (tuple by default), of at most ``max_items`` items when given, every
+    one of which passes ``inner``; paths get ``[i]``."""
 
     def check(field: str, value: Any) -> Iterator[Violation]:
         if not isinstance(value, container):
             yield Violation(field=field, message=f"must be a {container.__name__}", value=value)
             return
-        for index, item in enumerate(cast("Iterable[Any]", value)):
+        items = cast("Collection[Any]", value)
+        if max_items is not None and len(items) > max_items:
+            message = f"must have at most {max_items} items, not {len(items)}"
+            yield Violation(field=field, message=message)
+            return
+        for index, item in enumerate(items):
             yield from inner(f"{field}[{index}]", item)
 
     return check

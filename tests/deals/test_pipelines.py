@@ -20,6 +20,7 @@ from crmcore.deals import (
     load_gates,
     parse_pipeline,
 )
+from crmcore.deals.pipeline import MAX_STAGES
 from crmcore.errors import DomainValidationError
 from crmcore.ids import PipelineId
 from crmcore.serialization import make_converter
@@ -182,3 +183,13 @@ def test_a_bad_stage_does_not_hide_the_pipeline_s_blank_title() -> None:
     with pytest.raises(DomainValidationError) as raised:
         parse_pipeline(data, gates=BUILTIN_GATES)
     assert raised.value.fields == ("stages[0].probability", "title")
+
+
+def test_a_pipeline_of_more_stages_than_its_limit_is_refused_at_once() -> None:
+    data = make_converter().unstructure(TYPICAL_SALE)
+    first = data["stages"][0]
+    data["stages"] = [{**first, "name": f"s{i}", "order": i} for i in range(MAX_STAGES + 1)]
+    with pytest.raises(DomainValidationError) as raised:
+        parse_pipeline(data, gates=BUILTIN_GATES)
+    assert raised.value.fields == ("stages",)
+    assert f"at most {MAX_STAGES} items" in str(raised.value)

@@ -142,6 +142,10 @@ class Stage(Model):
     next_stages: tuple[str, ...] = attrs.field(default=(), metadata=checks(each(code)))
 
 
+MAX_STAGES: Final = 200
+"""The most stages a pipeline may have."""
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class Pipeline(Model):
     """The stages of one deal kind; several pipelines may exist per kind.
@@ -156,7 +160,10 @@ class Pipeline(Model):
     id: PipelineId = attrs.field(metadata=checks(identifier))
     title: str = attrs.field(converter=clean_text, metadata=checks(bounded_text(200)))
     kind: DealKind = attrs.field(metadata=checks(instance_of(DealKind)))
-    stages: tuple[Stage, ...] = attrs.field(default=(), metadata=checks(each(instance_of(Stage))))
+    # The structural checks compare stages pairwise: a bound keeps them quick.
+    stages: tuple[Stage, ...] = attrs.field(
+        default=(), metadata=checks(each(instance_of(Stage), max_items=MAX_STAGES))
+    )
     lost_reasons: tuple[str, ...] = attrs.field(
         default=DEFAULT_LOST_REASONS, metadata=checks(each(code))
     )

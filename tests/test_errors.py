@@ -15,6 +15,7 @@ from crmcore.errors import (
     DomainValidationError,
     DuplicateEntityError,
     EntityNotFoundError,
+    InvalidOperandError,
     PluginError,
     RepositoryError,
     Violation,
@@ -177,6 +178,10 @@ def test_validation_errors_pickle_with_their_violations(found: list[Violation]) 
         (
             PluginError("crmcore.gates", "g", None, "boom"),
             ("group", "name", "distribution", "reason"),
+        ),
+        (
+            InvalidOperandError("+", left="Money", right="int"),
+            ("operation", "left", "right"),
         ),
     ],
 )

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crmcore.errors import CurrencyMismatchError, DomainValidationError
+from crmcore.errors import CurrencyMismatchError, DomainValidationError, InvalidOperandError
 from crmcore.money import Money, minor_units
 from crmcore.testing.strategies import money
 
@@ -261,3 +261,24 @@ def test_allocating_by_odd_ratios_raises_a_typed_error(ratios: object) -> None:
     with pytest.raises(DomainValidationError) as raised:
         Money.of("10", "RUB").allocate(ratios)  # type: ignore[arg-type]
     assert raised.value.fields == ("ratios",)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda money: money + 1,
+        lambda money: money - Decimal(1),
+        lambda money: money * 1.5,
+        lambda money: money * money,
+        lambda money: money < 5,
+        lambda money: money >= None,
+    ],
+    ids=["add", "subtract", "float-factor", "money-factor", "less", "greater-or-equal"],
+)
+def test_an_odd_operand_raises_a_crmcore_type_error(
+    operation: Callable[[Money], object],
+) -> None:
+    with pytest.raises(InvalidOperandError) as raised:
+        operation(Money.of("10", "RUB"))
+    assert isinstance(raised.value, TypeError)
+    assert raised.value.left == "Money"

@@ -25,6 +25,7 @@ __all__ = [
     "DomainValidationError",
     "DuplicateEntityError",
     "EntityNotFoundError",
+    "InvalidOperandError",
     "InvalidTransitionError",
     "NoAvailableManagerError",
     "OverlappingValidityError",
@@ -204,6 +205,26 @@ class CurrencyMismatchError(DomainValidationError):
     def __reduce__(self) -> tuple[object, ...]:
         field = self.violations[0].field
         return (_rebuild, (type(self), (self.left, self.right), {"field": field}))
+
+
+class InvalidOperandError(CRMError, TypeError):
+    """An operation given a value of a type it does not take (a float or a number added to
+    :class:`~crmcore.money.Money`); a ``TypeError``, as Python's own operators raise, that a
+    caller catching :class:`CRMError` catches too. ``right`` names the operand's type.
+
+    >>> print(InvalidOperandError("*", left="Money", right="float"))
+    cannot apply '*' to Money and float
+    """
+
+    def __init__(self, operation: str, *, left: str, right: str) -> None:
+        self.operation = operation
+        self.left = left
+        self.right = right
+        super().__init__(f"cannot apply {operation!r} to {left} and {right}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        context = {"left": self.left, "right": self.right}
+        return (_rebuild, (type(self), (self.operation,), context))
 
 
 class SpamError(DomainValidationError):

@@ -21,7 +21,12 @@ from typing import Final
 
 import attrs
 
-from crmcore.errors import CurrencyMismatchError, DomainValidationError, Violation
+from crmcore.errors import (
+    CurrencyMismatchError,
+    DomainValidationError,
+    InvalidOperandError,
+    Violation,
+)
 from crmcore.validation import MAX_ITEMS, Model, checks, finite_decimal, int_at_most, optional
 
 __all__ = [
@@ -66,6 +71,10 @@ _MINOR_UNITS: Final[dict[str, int]] = {
 def minor_units(currency: str) -> int:
     """Digits after the decimal point of ``currency`` (2 for RUB, 0 for JPY, 3 for KWD)."""
     return _MINOR_UNITS.get(currency, 2)
+
+
+def _operand(operation: str, other: object) -> InvalidOperandError:
+    return InvalidOperandError(operation, left="Money", right=type(other).__name__)
 
 
 def _is_ratio(value: object) -> bool:
@@ -120,19 +129,19 @@ class Money(Model):
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _operand("+", other)
         self._same(other)
         return Money(amount=self.amount + other.amount, currency=self.currency)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _operand("-", other)
         self._same(other)
         return Money(amount=self.amount - other.amount, currency=self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
         if isinstance(factor, bool) or not isinstance(factor, int | Decimal):
-            return NotImplemented
+            raise _operand("*", factor)
         try:
             amount = self.amount * factor
         except decimal.DecimalException:  # a factor like Decimal("1e999999") overflows
@@ -146,25 +155,25 @@ class Money(Model):
 
     def __lt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _operand("<", other)
         self._same(other)
         return self.amount < other.amount
 
     def __le__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _operand("<=", other)
         self._same(other)
         return self.amount <= other.amount
 
     def __gt__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _operand(">", other)
         self._same(other)
         return self.amount > other.amount
 
     def __ge__(self, other: Money) -> bool:
         if not isinstance(other, Money):
-            return NotImplemented
+            raise _operand(">=", other)
         self._same(other)
         return self.amount >= other.amount
 

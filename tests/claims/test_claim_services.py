@@ -19,6 +19,7 @@ from crmcore.claims import (
     ClaimPriority,
     ClaimResult,
     ClaimStatus,
+    SlaState,
     await_claimant,
     cancel,
     close,
@@ -223,6 +224,38 @@ def test_a_pause_moves_the_resolution_due_date_by_the_paused_working_time(claim:
     assert resumed.pauses[0].ended_at == moscow(2, 11)
     with pytest.raises(InvalidTransitionError):
         resume(resumed, now=moscow(2, 12), settings=SETTINGS)
+
+
+def test_a_claim_already_late_stays_overdue_when_paused_and_its_breach_stays_recorded(
+    claim: Claim,
+) -> None:
+    answered = investigate(claim, now=moscow(1, 11)).entity
+    assert answered.resolution_due == moscow(5, 14)
+    waiting = await_claimant(answered, now=moscow(8, 10)).entity  # three days late
+    assert waiting.is_overdue(moscow(8, 11))
+    assert waiting.missed_deadlines(moscow(8, 11)) == ("resolution",)
+    assert list(overdue_claims([waiting], moscow(8, 11))) == [waiting]
+    resumed = resume(waiting, now=moscow(9, 10), settings=SETTINGS).entity
+    assert resumed.resolution_due > moscow(8, 10)
+    assert resumed.missed_deadlines(moscow(9, 10)) == ("resolution",)
+    decided = decide(resumed, result="satisfied", now=moscow(9, 11)).entity
+    response, resolution = decided.sla(moscow(9, 12))
+    assert (response.state, response.at) == (SlaState.MET, moscow(1, 11))
+    assert (resolution.state, resolution.at) == (SlaState.BREACHED, moscow(5, 14))
+
+
+def test_a_claim_answered_and_decided_in_time_met_both_due_dates(claim: Claim) -> None:
+    assert [o.state for o in claim.sla(moscow(1, 12))] == [SlaState.PENDING, SlaState.PENDING]
+    late_answer = investigate(claim, now=moscow(2, 10)).entity
+    assert late_answer.sla(moscow(2, 11))[0].state is SlaState.BREACHED
+    paused_in_time = await_claimant(investigate(claim, now=moscow(1, 11)).entity,
+                                    now=moscow(1, 12)).entity  # fmt: skip
+    assert paused_in_time.missed_deadlines(moscow(30, 9)) == ()
+    decided = decide(resume(paused_in_time, now=moscow(2, 9), settings=SETTINGS).entity,
+                     result="rejected", now=moscow(2, 10)).entity  # fmt: skip
+    assert [(o.state, o.at) for o in decided.sla(moscow(30, 9))] == [
+        (SlaState.MET, moscow(1, 11)), (SlaState.MET, moscow(2, 10)),
+    ]  # fmt: skip
 
 
 def test_resuming_before_the_pause_began_is_refused(claim: Claim) -> None:

@@ -18,9 +18,18 @@ from crmcore.claims.kinds import (
     ClaimResult,
     ClaimStatus,
     DocumentKind,
+    SlaState,
 )
 from crmcore.claims.lifecycle import CLAIM_WORKFLOW, CLAIM_WORKFLOW_DEFINITION
-from crmcore.claims.model import Attachment, Claim, Claimant, LinkedDocument, Pause, WorkflowStep
+from crmcore.claims.model import (
+    Attachment,
+    Claim,
+    Claimant,
+    LinkedDocument,
+    Pause,
+    SlaOutcome,
+    WorkflowStep,
+)
 from crmcore.claims.planning import plan_activity, update_activity
 from crmcore.claims.reports import (
     ClaimDynamics,
@@ -90,6 +99,8 @@ __all__ = [
     "Pause",
     "ReasonClassifier",
     "SatisfactionRow",
+    "SlaOutcome",
+    "SlaState",
     "StructureRow",
     "WorkflowStep",
     "await_claimant",

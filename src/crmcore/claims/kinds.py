@@ -11,6 +11,7 @@ __all__ = [
     "ClaimResult",
     "ClaimStatus",
     "DocumentKind",
+    "SlaState",
 ]
 
 
@@ -21,6 +22,14 @@ class ClaimChannel(enum.Enum):
     SELF_SERVICE = "self_service"
     EMAIL = "email"
     CALL = "call"
+
+
+class SlaState(enum.Enum):
+    """Where a claim stands against one of its due dates."""
+
+    PENDING = "pending"
+    MET = "met"
+    BREACHED = "breached"
 
 
 class ClaimStatus(enum.Enum):

@@ -29,6 +29,7 @@ from crmcore.claims.kinds import (
     ClaimResult,
     ClaimStatus,
     DocumentKind,
+    SlaState,
 )
 from crmcore.errors import Violation
 from crmcore.ids import ClaimId, PartnerId, UserId
@@ -56,6 +57,7 @@ __all__ = [
     "Claimant",
     "LinkedDocument",
     "Pause",
+    "SlaOutcome",
     "WorkflowStep",
 ]
 
@@ -152,6 +154,27 @@ class Pause(Model):
 
 
 @attrs.frozen(kw_only=True)
+class SlaOutcome:
+    """A claim against one ``deadline`` (``"response"`` or ``"resolution"``) due at
+    ``due``: its ``state``, and ``at`` when it was met or breached."""
+
+    deadline: str
+    due: datetime
+    state: SlaState
+    at: datetime | None = None
+
+
+def _outcome(
+    deadline: str, due: datetime, done: datetime | None, broken: dict[str, datetime]
+) -> SlaOutcome:
+    if deadline in broken:
+        return SlaOutcome(deadline=deadline, due=due, state=SlaState.BREACHED, at=broken[deadline])
+    if done is not None:
+        return SlaOutcome(deadline=deadline, due=due, state=SlaState.MET, at=done)
+    return SlaOutcome(deadline=deadline, due=due, state=SlaState.PENDING)
+
+
+@attrs.frozen(kw_only=True)
 class Claim(Model):
     """A claim (complaint) and everything known about it; change it through the services."""
 
@@ -209,6 +232,12 @@ class Claim(Model):
         default=(), metadata=checks(each(instance_of(WorkflowStep)))
     )
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
+    response_breached_at: datetime | None = attrs.field(
+        default=None, metadata=checks(optional(aware_datetime))
+    )
+    resolution_breached_at: datetime | None = attrs.field(
+        default=None, metadata=checks(optional(aware_datetime))
+    )
 
     @property
     def last_changed_at(self) -> datetime:
@@ -237,19 +266,46 @@ class Claim(Model):
         """Whether the claim still needs work."""
         return self.status.is_open
 
-    def missed_deadlines(self, now: datetime) -> tuple[str, ...]:
-        """Which due dates the claim has passed at ``now``: ``"response"``, ``"resolution"``.
+    @property
+    def clock_runs(self) -> bool:
+        """Whether the claim's working time counts: open and not waiting for the claimant."""
+        return self.is_open and self.status is not ClaimStatus.WAITING_FOR_CLAIMANT
 
-        A claim waiting for its claimant misses nothing: its clock is paused.
+    def breaches(self, now: datetime) -> dict[str, datetime]:
+        """The due dates the claim has broken by ``now`` and when: those recorded (a breach,
+        once it has happened, stays) and, while its clock runs, those passed since."""
+        found: dict[str, datetime] = {}
+        late_answer = self.responded_at is not None and self.responded_at > self.response_due
+        if self.response_breached_at is not None or late_answer:
+            found["response"] = self.response_breached_at or self.response_due
+        elif self.clock_runs and self.responded_at is None and now > self.response_due:
+            found["response"] = self.response_due
+        late_decision = self.decided_at is not None and self.decided_at > self.resolution_due
+        if self.resolution_breached_at is not None or late_decision:
+            found["resolution"] = self.resolution_breached_at or self.resolution_due
+        elif self.clock_runs and now > self.resolution_due:
+            found["resolution"] = self.resolution_due
+        return found
+
+    def sla(self, now: datetime) -> tuple[SlaOutcome, SlaOutcome]:
+        """The claim against its response and resolution due dates at ``now``: met (and
+        when), breached (and when the due date passed) or still pending."""
+        broken = self.breaches(now)
+        return (
+            _outcome("response", self.response_due, self.responded_at, broken),
+            _outcome("resolution", self.resolution_due, self.decided_at, broken),
+        )
+
+    def missed_deadlines(self, now: datetime) -> tuple[str, ...]:
+        """Which due dates an open claim has broken at ``now``: ``"response"``,
+        ``"resolution"``.
+
+        A claim waiting for its claimant misses nothing new, its clock is paused; but a due
+        date it had passed before the pause stays missed.
         """
-        if not self.is_open or self.status is ClaimStatus.WAITING_FOR_CLAIMANT:
+        if not self.is_open:
             return ()
-        missed = []
-        if self.responded_at is None and now > self.response_due:
-            missed.append("response")
-        if now > self.resolution_due:
-            missed.append("resolution")
-        return tuple(missed)
+        return tuple(self.breaches(now))
 
     def is_overdue(self, now: datetime) -> bool:
         """Whether the claim has passed a due date at ``now``."""

@@ -155,8 +155,9 @@ def _move(
         event=event, source=claim.status, target=target, at=now, actor=actor, comment=comment
     )
     moved = attrs.evolve(
-        claim, status=target, history=(*claim.history, step), version=claim.version + 1, **changes
-    )
+        claim, status=target, history=(*claim.history, step), version=claim.version + 1,
+        **_breaches_recorded(claim, now), **changes,
+    )  # fmt: skip
     announced = ClaimStatusChanged(
         entity_id=claim.id,
         occurred_at=now,
@@ -195,6 +196,13 @@ def await_claimant(
     check_now(now)
     pauses = (*claim.pauses, Pause(started_at=now))
     return _move(claim, "await_claimant", now=now, actor=actor, comment=comment, pauses=pauses)
+
+
+def _breaches_recorded(claim: Claim, now: datetime) -> dict[str, Any]:
+    """The due dates ``claim`` has broken by ``now``, to keep on it through the move: a pause
+    or a reopening must not make a breach that has happened disappear."""
+    broken = claim.breaches(now)
+    return {f"{name}_breached_at": at for name, at in broken.items()}
 
 
 def resume(

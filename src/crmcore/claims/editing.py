@@ -37,7 +37,7 @@ from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import BusinessRuleError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import UserId
-from crmcore.validation import check_now, enum_member, raise_violations
+from crmcore.validation import check_now, enum_member, raise_violations, read_collection
 
 __all__ = ["ClaimEdit", "edit_claim"]
 
@@ -104,7 +104,10 @@ def _changes(edit: ClaimEdit, found: list[Violation]) -> dict[str, Any]:
         if field.name == "priority":
             value = enum_member(ClaimPriority, "priority", value, found)
         elif field.name in {"reasons", "linked_documents", "attachments"}:
-            value = tuple(value)
+            codes = field.name == "reasons"
+            value = read_collection(field.name, value, found, hashable=codes)
+            if value is None:
+                continue
         changes[field.name] = value
     return changes
 
@@ -121,6 +124,6 @@ def _with_due_dates(before: Claim, after: Claim, settings: ClaimSettings) -> Cla
     )  # fmt: skip
     return attrs.evolve(
         after,
-        response_due=calendar.add_working_time(after.registered_at, policy.response),
-        resolution_due=calendar.add_working_time(after.registered_at, policy.resolution + paused),
+        response_due=policy.response_due(calendar, after.registered_at),
+        resolution_due=policy.resolution_due(calendar, after.registered_at, paused=paused),
     )

@@ -29,7 +29,7 @@ from typing import Any, Final, Literal
 import attrs
 from hypothesis import strategies as st
 
-from crmcore.claims import register_claim_from_form
+from crmcore.claims import ClaimEdit, edit_claim, register_claim_from_form
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
 from crmcore.deals import TYPICAL_SALE, Deal, DealDraft, edit_deal, open_deal, parse_pipeline
 from crmcore.deals.gates import BUILTIN_GATES
@@ -114,6 +114,7 @@ _CLAIM_FORM: Final[dict[str, Any]] = {
     "email": "a.smirnova@romashka.ru",
     "essence": "Ящики пришли разбитыми",
 }
+_CLAIM_EDIT: Final[dict[str, Any]] = {"reasons": ["packaging"], "department": "Склад"}
 _INTERACTION: Final[dict[str, Any]] = {
     "kind": "call",
     "topic": "Delivery terms",
@@ -332,6 +333,22 @@ def _claim_form(payload: Any, store: dict[str, Any]) -> None:
     store["claim"] = outcome.entity
 
 
+def _claims() -> dict[str, Any]:
+    outcome = register_claim_from_form(
+        _CLAIM_FORM, claim_id=ClaimId("c-1"), now=NOW, settings=_claim_settings()
+    )
+    return {"claim": outcome.entity}
+
+
+def _edit_claim(fields: Any, store: dict[str, Any]) -> None:
+    edit = ClaimEdit(**fields)
+    store["claim"] = edit_claim(store["claim"], edit, now=NOW, settings=_claim_settings()).entity
+
+
+def _claim_of(store: dict[str, Any]) -> object:
+    return store["claim"]
+
+
 @cache
 def _claim_settings() -> Any:
     from crmcore.claims import ClaimReason, ClaimSettings, ReasonClassifier  # noqa: PLC0415
@@ -496,6 +513,14 @@ def entry_points() -> tuple[EntryPoint, ...]:
             valid=_CLAIM_FORM,
             payloads=_mapping_payloads(_CLAIM_FORM, tuple(_CLAIM_FORM)),
             run=_claim_form,
+        ),
+        EntryPoint(
+            name="edit_claim",
+            valid=_CLAIM_EDIT,
+            payloads=_draft_payloads(_CLAIM_EDIT, _fields(ClaimEdit)),
+            run=_edit_claim,
+            store_factory=_claims,
+            snapshot=_claim_of,
         ),
         EntryPoint(
             name="interaction_draft",

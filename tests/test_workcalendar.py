@@ -56,6 +56,18 @@ def test_time_is_added_across_the_lunch_break_and_the_weekend() -> None:
     assert OFFICE.add_working_time(friday, timedelta(hours=6)) == moscow(2026, 6, 1, 10, 0)
 
 
+def test_five_working_days_from_wednesday_skip_the_holiday_and_work_the_extra_saturday() -> None:
+    wednesday = moscow(2026, 6, 10, 10, 0)
+    assert OFFICE.add_working_days(wednesday, 5) == moscow(2026, 6, 17, 10, 0)
+    assert OFFICE.add_working_days(moscow(2026, 6, 5, 17, 30), 1) == moscow(2026, 6, 8, 17, 30)
+    assert OFFICE.add_working_days(moscow(2026, 5, 30, 11, 0), 1) == moscow(2026, 6, 2, 9, 0)
+    assert OFFICE.add_working_days(moscow(2026, 6, 8, 13, 30), 0) == moscow(2026, 6, 8, 14, 0)
+    assert OFFICE.add_working_days(wednesday, 0) == wednesday
+    with pytest.raises(DomainValidationError) as raised:
+        OFFICE.add_working_days(wednesday, -1)
+    assert raised.value.field == "days"
+
+
 def test_a_start_outside_working_time_counts_from_the_next_working_moment() -> None:
     saturday = moscow(2026, 5, 30, 11, 0)
     assert OFFICE.next_working_moment(saturday) == moscow(2026, 6, 1, 9, 0)

@@ -49,6 +49,7 @@ from crmcore.validation import (
     clean_text,
     each,
     instance_of,
+    int_at_most,
     raise_violations,
 )
 
@@ -281,6 +282,32 @@ class WorkingCalendar(Model):
                 return (end - remaining).astimezone(moment.tzinfo)
             remaining -= end - begin
         raise _no_working_time()  # pragma: no cover - the periods end only by raising it
+
+    def add_working_days(self, moment: datetime, days: int) -> datetime:
+        """The moment ``days`` working days after ``moment``, as far into that working day as
+        ``moment`` (or the next working moment) is into its own, in ``moment``'s zone.
+
+        Monday 10:00 plus five working days is the next Monday at 10:00, a holiday in
+        between makes it Tuesday; a shorter day ends at its closing time.
+        """
+        raise_violations(int_at_most(_HORIZON_DAYS)("days", days))
+        start = self.next_working_moment(moment)
+        if not days:
+            return start
+        day = start.astimezone(self.zone).date()
+        into = self.working_time_between(self.working_periods(day)[0][0], start)
+        for _ in range(days):
+            day = self._next_working_day(day)
+        periods = self.working_periods(day)
+        length = sum((end - begin for begin, end in periods), timedelta(0))
+        return self.add_working_time(periods[0][0], min(into, length)).astimezone(moment.tzinfo)
+
+    def _next_working_day(self, day: date) -> date:
+        for _ in range(_HORIZON_DAYS):
+            day = _step(day, 1)
+            if self.working_periods(day):
+                return day
+        raise _no_working_time()
 
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
         """Working time from ``start`` to ``end`` (negative when ``end`` comes first)."""

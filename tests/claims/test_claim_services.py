@@ -3,7 +3,7 @@ calendar, every step logged, pauses, the mandatory-activity rule, refusals that 
 nothing."""
 
 import pickle
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 import pytest
@@ -19,6 +19,8 @@ from crmcore.claims import (
     ClaimPriority,
     ClaimResult,
     ClaimStatus,
+    DeadlinePolicy,
+    DeadlineRules,
     SlaState,
     await_claimant,
     cancel,
@@ -35,6 +37,7 @@ from crmcore.claims import (
 from crmcore.errors import ClaimNotDecidableError, DomainValidationError, InvalidTransitionError
 from crmcore.ids import ClaimId, UserId
 from crmcore.testing.strategies import aware_datetimes
+from crmcore.workcalendar import WorkingCalendar
 
 MANAGER = UserId("u-1")
 
@@ -256,6 +259,18 @@ def test_a_claim_answered_and_decided_in_time_met_both_due_dates(claim: Claim) -
     assert [(o.state, o.at) for o in decided.sla(moscow(30, 9))] == [
         (SlaState.MET, moscow(1, 11)), (SlaState.MET, moscow(2, 10)),
     ]  # fmt: skip
+
+
+def test_by_default_a_claim_is_answered_in_8_working_hours_and_resolved_in_5_working_days() -> None:
+    calendar = WorkingCalendar(time_zone="Europe/Moscow", holidays=frozenset({date(2026, 6, 12)}))
+    settings = attrs.evolve(SETTINGS, deadlines=DeadlineRules(), calendar=calendar)
+    claim = register_claim(draft(), now=moscow(8, 10), settings=settings,
+                           claim_id=ClaimId("c-9")).entity  # fmt: skip
+    assert claim.response_due == moscow(8, 18)
+    assert claim.resolution_due == moscow(16, 10)  # Friday the 12th is a holiday
+    with pytest.raises(DomainValidationError) as raised:
+        DeadlinePolicy(response=timedelta(hours=8))
+    assert raised.value.field == "resolution"
 
 
 def test_resuming_before_the_pause_began_is_refused(claim: Claim) -> None:

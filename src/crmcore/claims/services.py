@@ -120,8 +120,8 @@ def register_claim(
         claim = Claim(
             id=claim_id, claimant=draft.claimant, registered_at=now,
             channel=channel or ClaimChannel.MANUAL, essence=draft.essence,
-            response_due=calendar.add_working_time(now, policy.response),
-            resolution_due=calendar.add_working_time(now, policy.resolution),
+            response_due=policy.response_due(calendar, now),
+            resolution_due=policy.resolution_due(calendar, now),
             claim_type=draft.claim_type, priority=priority, department=draft.department,
             employee=draft.employee, responsible_manager=draft.responsible_manager,
             reasons=tuple(draft.reasons),

@@ -1,5 +1,11 @@
 """What a company configures for claims: reasons, deadlines and the working calendar.
 
+A deadline is working time on the company's calendar, in working days and working hours:
+``DeadlinePolicy(response=timedelta(hours=8), resolution_days=5)`` answers within eight
+working hours and resolves within five working days (Monday 10:00 is due next Monday at
+10:00, a holiday in between adds a day), whatever the length of the working day. Without
+rules a claim gets exactly that default.
+
 >>> from datetime import timedelta
 >>> rules = DeadlineRules(
 ...     default=DeadlinePolicy(response=timedelta(hours=8), resolution=timedelta(hours=40)),
@@ -13,7 +19,8 @@ datetime.timedelta(seconds=3600)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Final
 
 import attrs
 
@@ -27,6 +34,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    int_at_most,
     mapping_of,
     unique,
 )
@@ -35,29 +43,60 @@ from crmcore.workcalendar import WorkingCalendar
 __all__ = ["ClaimReason", "ClaimSettings", "DeadlinePolicy", "DeadlineRules", "ReasonClassifier"]
 
 
-def _positive_duration(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, timedelta) or value <= timedelta(0):
-        yield Violation(field=field, message="must be a positive timedelta", value=value)
+def _working_hours(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        message = "must be a timedelta of working time, 0 or more"
+        yield Violation(field=field, message=message, value=value)
+
+
+_DAYS: Final = checks(int_at_most(366))
 
 
 @attrs.frozen(kw_only=True)
 class DeadlinePolicy(Model):
-    """Working time allowed for the first response and for the resolution of a claim."""
+    """Working time allowed for the first response and for the resolution of a claim: whole
+    working days (``response_days``, ``resolution_days``) and then working hours
+    (``response``, ``resolution``, a ``timedelta`` of working time: ``timedelta(days=1)`` is
+    24 working hours, not a working day)."""
 
-    response: timedelta = attrs.field(metadata=checks(_positive_duration))
-    resolution: timedelta = attrs.field(metadata=checks(_positive_duration))
+    response: timedelta = attrs.field(default=timedelta(0), metadata=checks(_working_hours))
+    resolution: timedelta = attrs.field(default=timedelta(0), metadata=checks(_working_hours))
+    response_days: int = attrs.field(default=0, metadata=_DAYS)
+    resolution_days: int = attrs.field(default=0, metadata=_DAYS)
 
     def _invariants(self) -> Iterator[Violation]:
-        if self.resolution < self.response:
+        for name in ("response", "resolution"):
+            if not getattr(self, f"{name}_days") and getattr(self, name) == timedelta(0):
+                message = f"needs working days or hours: give {name}_days or {name}"
+                yield Violation(field=name, message=message)
+        shorter = (self.resolution_days, self.resolution) < (self.response_days, self.response)
+        if shorter:
             yield Violation(field="resolution", message="must not be shorter than response")
+
+    def response_due(self, calendar: WorkingCalendar, start: datetime) -> datetime:
+        """When a claim registered at ``start`` must be answered, on ``calendar``."""
+        return _due(calendar, start, self.response_days, self.response)
+
+    def resolution_due(
+        self, calendar: WorkingCalendar, start: datetime, *, paused: timedelta = timedelta(0)
+    ) -> datetime:
+        """When a claim registered at ``start`` must be resolved, on ``calendar``, with the
+        working time it ``paused`` waiting for its claimant added."""
+        return _due(calendar, start, self.resolution_days, self.resolution + paused)
+
+
+def _due(calendar: WorkingCalendar, start: datetime, days: int, hours: timedelta) -> datetime:
+    moment = calendar.add_working_days(start, days) if days else start
+    return calendar.add_working_time(moment, hours)
 
 
 @attrs.frozen(kw_only=True)
 class DeadlineRules(Model):
-    """Deadline policies by claim type, else by priority, else the default."""
+    """Deadline policies by claim type, else by priority, else the default: an answer within
+    8 working hours and a resolution within 5 working days."""
 
     default: DeadlinePolicy = attrs.field(
-        factory=lambda: DeadlinePolicy(response=timedelta(hours=8), resolution=timedelta(days=5)),
+        factory=lambda: DeadlinePolicy(response=timedelta(hours=8), resolution_days=5),
         metadata=checks(instance_of(DeadlinePolicy)),
     )
     by_priority: Mapping[ClaimPriority, DeadlinePolicy] = attrs.field(

@@ -29,7 +29,14 @@ from typing import Any, Final, Literal
 import attrs
 from hypothesis import strategies as st
 
-from crmcore.claims import ClaimEdit, edit_claim, register_claim_from_form
+from crmcore.claims import (
+    ClaimEdit,
+    ClaimReason,
+    ClaimSettings,
+    ReasonClassifier,
+    edit_claim,
+    register_claim_from_form,
+)
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
 from crmcore.deals import TYPICAL_SALE, Deal, DealDraft, edit_deal, open_deal, parse_pipeline
 from crmcore.deals.gates import BUILTIN_GATES
@@ -65,6 +72,7 @@ from crmcore.requests import edit_request, register_request_from_form
 from crmcore.rules import Rule, default_schemas, validate_rule
 from crmcore.serialization import make_converter
 from crmcore.testing.strategies.intake import hostile_texts, hostile_values
+from crmcore.workcalendar import HolidayRule, WorkingCalendar
 
 __all__ = ["Attempt", "EntryPoint", "attempt", "entry_point", "entry_points"]
 
@@ -206,7 +214,41 @@ def _spoiled(valid: Mapping[str, Any], *, keys: tuple[str, ...]) -> st.SearchStr
     extra = st.tuples(hostile_texts(max_size=30) | st.integers(), hostile_values()).map(
         lambda c: {**valid, c[0]: c[1]}
     )
-    return st.one_of(replaced, dropped, extra, st.just(dict(valid)))
+    deep = _deep_spoiled(valid)
+    return st.one_of(replaced, dropped, extra, deep, st.just(dict(valid)))
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside ``value``'s lists and mappings, its own included."""
+    found = [prefix]
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found.extend(_paths(item, (*prefix, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_paths(item, (*prefix, index)))
+    return found
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, Mapping):
+        return {**value, head: _replaced(value[head], rest, new)}
+    return [
+        _replaced(item, rest, new) if index == head else item for index, item in enumerate(value)
+    ]
+
+
+def _deep_spoiled(valid: Mapping[str, Any]) -> st.SearchStrategy[Any]:
+    """``valid`` with one value at any depth (a stage's probability, a holiday rule)
+    replaced by a hostile value."""
+    paths = [path for path in _paths(dict(valid)) if path]
+    values = st.one_of(hostile_values(), _dates(), _huge())
+    return st.tuples(st.sampled_from(paths), values).map(
+        lambda case: _replaced(dict(valid), case[0], case[1])
+    )
 
 
 def _mapping_payloads(valid: Mapping[str, Any], keys: tuple[str, ...]) -> st.SearchStrategy[Any]:
@@ -350,11 +392,11 @@ def _claim_of(store: dict[str, Any]) -> object:
 
 
 @cache
-def _claim_settings() -> Any:
-    from crmcore.claims import ClaimReason, ClaimSettings, ReasonClassifier  # noqa: PLC0415
-
+def _claim_settings() -> ClaimSettings:
     reasons = ReasonClassifier(reasons=(ClaimReason(code="packaging", name="Packaging"),))
-    return ClaimSettings(reasons=reasons)
+    new_year = HolidayRule(name="New year", rule="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1")
+    calendar = WorkingCalendar(time_zone="Europe/Moscow", holiday_rules=(new_year,))
+    return ClaimSettings(reasons=reasons, calendar=calendar)
 
 
 def _partner_draft(fields: Any, repository: MemoryPartnerRepository) -> None:
@@ -396,6 +438,13 @@ def _stored(model: type) -> Callable[[Any, dict[str, Any]], None]:
         store["record"] = _CONVERTER.structure(payload, model)
 
     return run
+
+
+def _settings(payload: Any, store: dict[str, Any]) -> None:
+    settings = _CONVERTER.structure(payload, ClaimSettings)
+    # Reading the calendar expands its holiday rules: their cost belongs to the payload.
+    settings.calendar.add_working_time(NOW, timedelta(hours=8))
+    store["settings"] = settings
 
 
 def _rule(payload: Any, store: dict[str, Any]) -> None:
@@ -452,6 +501,7 @@ def entry_points() -> tuple[EntryPoint, ...]:
     partner = _unstructured(_partner())
     deal = _unstructured(_deals().get(DealId("d-1")))
     pipeline = _unstructured(TYPICAL_SALE)
+    settings = _unstructured(_claim_settings())
     by_repository: dict[str, Any] = {"store_factory": _partners, "snapshot": _seeded("p-1")}
     return (
         EntryPoint(
@@ -539,6 +589,12 @@ def entry_points() -> tuple[EntryPoint, ...]:
             valid=deal,
             payloads=_mapping_payloads(deal, tuple(deal)),
             run=_stored(Deal),
+        ),
+        EntryPoint(
+            name="settings_json",
+            valid=settings,
+            payloads=_mapping_payloads(settings, tuple(settings)),
+            run=_settings,
         ),
         EntryPoint(
             name="rule_json",

@@ -83,3 +83,36 @@ def test_other_offsets_give_the_same_local_time() -> None:
     found = local_time(person("+7 423 222-33-44"), at_moscow)
     assert found is not None
     assert found.at.hour == 19
+
+
+def test_a_kaliningrad_landline_is_two_hours_ahead_of_utc_in_summer_too() -> None:
+    july = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
+    found = local_time(person("+7 4012 55-66-77"), july)
+    assert found is not None
+    assert (found.time_zone, found.at.hour) == ("Europe/Kaliningrad", 11)
+
+
+def test_a_saratov_landline_is_four_hours_ahead_of_utc_not_moscow_time() -> None:
+    found = local_time(person("+7 8452 23-45-67"), NOW)
+    assert found is not None
+    assert (found.time_zone, found.at.hour) == ("Europe/Saratov", 13)
+
+
+def test_a_mobile_only_contact_falls_back_to_the_partner_then_to_the_region() -> None:
+    mobile = person("+7 912 345-67-89")
+    partner = Partner(
+        id="p-1", kind=PartnerKind.LEGAL_ENTITY, roles=frozenset({PartnerRole.CLIENT}),
+        short_name="Восток", phones=(Phone.parse("+7 423 222-33-44"),), created_at=NOW,
+    )  # fmt: skip
+    found = local_time(mobile, NOW, partner=partner)
+    assert found is not None
+    assert (found.time_zone, found.source, found.at.hour) == ("Asia/Vladivostok", "partner", 19)
+    unknown = Partner(
+        id="p-2", kind=PartnerKind.LEGAL_ENTITY, roles=frozenset({PartnerRole.CLIENT}),
+        short_name="Запад", region="Калининградская область", created_at=NOW,
+    )  # fmt: skip
+    regions = {"Калининградская область": "Europe/Kaliningrad"}
+    found = local_time(mobile, NOW, partner=unknown, region_zones=regions)
+    assert found is not None
+    assert (found.time_zone, found.source, found.at.hour) == ("Europe/Kaliningrad", "region", 11)
+    assert local_time(mobile, NOW, partner=unknown) is None

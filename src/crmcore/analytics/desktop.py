@@ -7,6 +7,7 @@ changes nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import attrs
@@ -124,12 +125,15 @@ def desktop(
     )  # fmt: skip
 
 
-def _contact_line(person: ContactPerson, partner: Partner, now: datetime) -> ContactLine:
+def _contact_line(
+    person: ContactPerson, partner: Partner, now: datetime, regions: Mapping[str, str] | None
+) -> ContactLine:
+    found = local_time(person, now, partner=partner, region_zones=regions)
     return ContactLine(
         contact_person_id=person.id, name=person.name,
         phone=person.phones[0].number if person.phones else None,
         email=person.emails[0].address if person.emails else None,
-        region=person.region or partner.region, local_time=local_time(person, now),
+        region=person.region or partner.region, local_time=found,
     )  # fmt: skip
 
 
@@ -142,12 +146,18 @@ def partner_card(
     sales: SalesFacts,
     now: datetime,
     history_limit: int = 20,
+    region_zones: Mapping[str, str] | None = None,
 ) -> PartnerCard:
     """The card of ``partner_id`` at ``now``: its sales from ``sales``, its contact persons
-    with their local time, and its latest ``history_limit`` interactions, newest first."""
+    with their local time, and its latest ``history_limit`` interactions, newest first.
+
+    A person whose phones tell no zone (a mobile number) is shown in the partner's, else in
+    that of the region, through the host's ``region_zones`` (region names to IANA zones)."""
     check_now(now)
     partner = partners.get(partner_id)
-    lines = tuple(_contact_line(p, partner, now) for p in contacts.of_partner(partner_id))
+    lines = tuple(
+        _contact_line(p, partner, now, region_zones) for p in contacts.of_partner(partner_id)
+    )
     return PartnerCard(
         partner=partner, sales=sales.of_partner(partner_id), contacts=lines,
         history=tuple(interactions.history(partner_id, limit=history_limit)),

@@ -19,7 +19,7 @@ from crmcore.partners.kinds import (
     PhoneKind,
     RelationshipKind,
 )
-from crmcore.partners.localtime import LocalTime, local_time
+from crmcore.partners.localtime import RUSSIAN_AREA_ZONES, LocalTime, local_time
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
 from crmcore.partners.network import Environment, EnvironmentLink, EnvironmentNode, environment
 from crmcore.partners.registration import (
@@ -48,6 +48,7 @@ from crmcore.partners.taxids import GENERIC, RUSSIA, GenericTaxIds, RussianTaxId
 __all__ = [
     "GENERIC",
     "RUSSIA",
+    "RUSSIAN_AREA_ZONES",
     "Address",
     "AddressKind",
     "BankAccount",

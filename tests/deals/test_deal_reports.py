@@ -7,7 +7,7 @@ import itertools
 import statistics
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from unittest import mock
 
@@ -133,7 +133,7 @@ def hours(minutes: list[int], share: float) -> Decimal | None:
         return None
     ordered = sorted(minutes)
     value = statistics.median(ordered) if share == 0.5 else ordered[ceil(share * len(ordered)) - 1]
-    hours = (Decimal(value) / 60).quantize(Decimal("0.01"))
+    hours = (Decimal(value) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return hours.to_integral() if hours == hours.to_integral() else hours.normalize()
 
 
@@ -245,6 +245,14 @@ def test_the_final_stage_converts_into_the_deals_won_at_it() -> None:
     final = report.stages[-1]
     assert (final.entered, final.moved_on, final.won) == (2, 1, 1)
     assert final.conversion == Decimal("50.0")
+
+
+def test_one_win_in_sixteen_decided_deals_is_a_win_rate_of_6_3_percent_as_reports_round() -> None:
+    deals = [run(MANUAL_SALE, f"d-{n}", [("win" if n == 1 else "lose", 0, 10)], 0)
+             for n in range(1, 17)]  # fmt: skip
+    log = sorted((e for d in deals for e in d), key=lambda c: (c.at, c.deal_id, c.version))
+    report = funnel(MANUAL_SALE, log, start=NOW, end=NOW + timedelta(days=1))
+    assert (report.won, report.lost, report.win_rate) == (1, 15, Decimal("6.3"))
 
 
 def test_a_log_entry_of_an_unknown_stage_is_named() -> None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from typing import Final
 
@@ -45,6 +45,7 @@ from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.money import Money
+from crmcore.tables import percent
 from crmcore.validation import aware_datetime, raise_violations
 
 __all__ = ["Funnel", "FunnelStage", "StageWinProbability", "funnel", "win_probabilities"]
@@ -52,7 +53,6 @@ __all__ = ["Funnel", "FunnelStage", "StageWinProbability", "funnel", "win_probab
 _ZERO: Final = Decimal(0)
 _EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
 _LATEST: Final = datetime.max.replace(tzinfo=UTC)
-_HUNDRED: Final = Decimal(100)
 _STATUSES: Final = tuple(DealStatus)
 
 
@@ -113,9 +113,9 @@ class StageWinProbability:
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * _HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+    """The share as every report shows it (:func:`crmcore.tables.percent`, half up), or
+    ``None`` of nothing."""
+    return percent(part, whole) if whole else None
 
 
 def _hours(stays: dict[int, int], share: Decimal) -> Decimal | None:
@@ -136,7 +136,7 @@ def _hours(stays: dict[int, int], share: Decimal) -> Decimal | None:
         while ranks and seen >= ranks[0]:
             values.append(minute)
             ranks.pop(0)
-    hours = (Decimal(sum(values)) / len(values) / 60).quantize(Decimal("0.01"))
+    hours = (Decimal(sum(values)) / len(values) / 60).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return hours.to_integral() if hours == hours.to_integral() else hours.normalize()
 
 

@@ -180,7 +180,11 @@ def test_expiry_waits_for_the_end_of_validity() -> None:
     with pytest.raises(AgreementNotApplicableError) as raised:
         expired.entity.in_force(date(2027, 1, 1))
     assert "not valid on 2027-01-01" in raised.value.reason
-    assert close(expired.entity, now=NOW, reason="replaced").entity.status.value == "closed"
+    later = datetime(2027, 1, 2, tzinfo=NOW.tzinfo)
+    assert close(expired.entity, now=later, reason="replaced").entity.status.value == "closed"
+    with pytest.raises(DomainValidationError) as raised:
+        close(expired.entity, now=NOW, reason="dated before the expiry")
+    assert raised.value.field == "now"
 
 
 def test_only_drafts_are_edited_and_edits_are_checked() -> None:

@@ -48,6 +48,7 @@ from crmcore.validation import (
     optional,
     plain_date,
 )
+from crmcore.workcalendar import latest
 
 __all__ = ["AGREEMENT", "Agreement", "StatusChange"]
 
@@ -136,6 +137,12 @@ class Agreement(Model):
         if self.status in _IN_FORCE and self.conditions is None:
             message = "must be resolved when the agreement is approved"
             yield Violation(field="conditions", message=message)
+
+    @property
+    def last_changed_at(self) -> datetime:
+        """The latest moment recorded on the agreement: its creation or a move of its status;
+        no command may be dated before it."""
+        return latest(self.created_at, *(change.at for change in self.history))
 
     @property
     def ref(self) -> EntityRef:

@@ -45,6 +45,7 @@ from crmcore.events import Outcome, changes_between
 from crmcore.ids import AgreementId, UserId, new_id
 from crmcore.partners.model import Partner
 from crmcore.validation import check_now, raise_violations, read_changes
+from crmcore.workcalendar import check_not_before
 
 __all__ = [
     "approve",
@@ -259,6 +260,7 @@ def _moved(
     target = AgreementStatus(
         APPROVAL.target(status.value, lifecycle_event, entity=(AGREEMENT, agreement.id))
     )
+    check_not_before(now, agreement.last_changed_at, entity=f"agreement {agreement.id!r}")
     entry = StatusChange(
         event=lifecycle_event, status_from=status, status_to=target, at=now, actor=actor,
         reason=reason,

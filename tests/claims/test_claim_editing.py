@@ -63,12 +63,21 @@ def test_a_new_priority_recomputes_the_due_dates_keeping_the_paused_time(claim: 
     claim = investigate(claim, now=MONDAY).entity
     claim = await_claimant(claim, now=MONDAY + HOUR).entity
     claim = resume(claim, now=MONDAY + 3 * HOUR, settings=SETTINGS).entity
-    edited = edit_claim(claim, ClaimEdit(priority="critical"), now=MONDAY, settings=SETTINGS)
+    edited = edit_claim(
+        claim, ClaimEdit(priority="critical"), now=MONDAY + 3 * HOUR, settings=SETTINGS
+    )
     calendar = SETTINGS.calendar
     assert edited.entity.response_due == MONDAY + HOUR
     assert calendar.working_time_between(MONDAY, edited.entity.resolution_due) == 6 * HOUR
     assert edited.entity.priority is ClaimPriority.CRITICAL
     assert edited.entity.resolution_due.tzinfo == MOSCOW
+
+
+def test_an_edit_dated_before_the_claims_last_step_is_refused(claim: Claim) -> None:
+    investigated = investigate(claim, now=MONDAY + HOUR).entity
+    with pytest.raises(DomainValidationError) as caught:
+        edit_claim(investigated, ClaimEdit(department="Sales"), now=MONDAY, settings=SETTINGS)
+    assert caught.value.field == "now"
 
 
 def test_every_problem_of_an_edit_is_reported_and_nothing_changes(claim: Claim) -> None:

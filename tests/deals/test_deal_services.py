@@ -105,6 +105,9 @@ def test_a_move_dated_10_days_before_the_deal_entered_its_stage_is_refused(
     with pytest.raises(DomainValidationError) as raised:
         lose_deal(deal, pipeline=TYPICAL_SALE, reason="price", now=ten_days_ago)
     assert raised.value.field == "now"
+    with pytest.raises(DomainValidationError) as raised:
+        edit_deal(deal, changes={"title": "Back-dated"}, now=ten_days_ago)
+    assert raised.value.field == "now"
     lost = lose_deal(deal, pipeline=TYPICAL_SALE, reason="price", now=NOW + timedelta(hours=1))
     with pytest.raises(DomainValidationError) as raised:
         reopen_deal(lost.entity, pipeline=TYPICAL_SALE, reason="back", now=NOW)

@@ -228,3 +228,6 @@ def test_a_request_qualified_today_cannot_be_rejected_yesterday() -> None:
     with pytest.raises(DomainValidationError) as raised:
         reject_request(request, "no_budget", now=request.last_changed_at - timedelta(days=1))
     assert raised.value.field == "now"
+    with pytest.raises(DomainValidationError) as raised:
+        assign_request(request, UserId("u-9"), now=request.last_changed_at - timedelta(days=1))
+    assert raised.value.field == "now"

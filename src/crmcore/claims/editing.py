@@ -38,6 +38,7 @@ from crmcore.errors import BusinessRuleError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import UserId
 from crmcore.validation import check_now, enum_member, raise_violations, read_collection
+from crmcore.workcalendar import check_not_before
 
 __all__ = ["ClaimEdit", "edit_claim"]
 
@@ -73,6 +74,7 @@ def edit_claim(
     cancelled must be reopened first (:class:`BusinessRuleError`).
     """
     check_now(now)
+    check_not_before(now, claim.last_changed_at, entity=f"claim {claim.id!r}")
     if not claim.is_open:
         raise BusinessRuleError(f"claim {claim.id!r} is {claim.status.value}: reopen it to edit it")
     found: list[Violation] = []

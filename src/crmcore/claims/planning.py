@@ -31,6 +31,7 @@ from crmcore.errors import BusinessRuleError, DomainValidationError
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import UserId
 from crmcore.validation import check_now
+from crmcore.workcalendar import check_not_before
 
 __all__ = ["plan_activity", "update_activity"]
 
@@ -39,6 +40,7 @@ def _changed(
     claim: Claim, plan: InvestigationPlan, now: datetime, actor: UserId | None
 ) -> Outcome[Claim]:
     check_now(now)
+    check_not_before(now, claim.last_changed_at, entity=f"claim {claim.id!r}")
     if not claim.is_open:
         raise BusinessRuleError(
             f"claim {claim.id!r} is {claim.status.value}: reopen it to change its plan"

@@ -57,6 +57,7 @@ from crmcore.validation import (
     read_changes,
     read_collection,
 )
+from crmcore.workcalendar import check_not_before
 
 __all__ = [
     "DealDraft",
@@ -186,6 +187,7 @@ def edit_deal(
     co-executors, documents, custom fields) and a :class:`DealChanged` event; changing nothing
     returns the deal as it was. Stage and status change through their own commands."""
     check_now(now)
+    check_not_before(now, deal.last_changed_at, entity=f"deal {deal.id!r}")
     read, collected = read_changes(changes, editable=_EDITABLE)
     fields: dict[str, Any] = dict(read)
     if "custom" in fields:

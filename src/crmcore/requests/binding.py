@@ -32,6 +32,7 @@ from crmcore.requests.kinds import BindingMethod
 from crmcore.requests.model import Binding, BindingProposal, ContactData, Request
 from crmcore.requests.services import check_actor, check_now, require_open
 from crmcore.validation import Model, checks, identifier, instance_of, optional, raise_violations
+from crmcore.workcalendar import check_not_before
 
 __all__ = [
     "CONTACT_FIELDS",
@@ -245,6 +246,7 @@ def bound(
     request: Request, binding: Binding, *, now: datetime, actor: UserId | None
 ) -> Outcome[Request]:
     """``request`` with ``binding`` and without proposals, and its :class:`RequestBound`."""
+    check_not_before(now, request.last_changed_at, entity=f"request {request.id!r}")
     changed = attrs.evolve(request, binding=binding, proposals=(), version=request.version + 1)
     event = RequestBound(
         entity_id=request.id, occurred_at=now, actor=actor,

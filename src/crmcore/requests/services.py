@@ -320,6 +320,7 @@ def reopen_request(
 def _changed(
     request: Request, *, now: datetime, actor: UserId | None, **changes: Any
 ) -> Outcome[Request]:
+    check_not_before(now, request.last_changed_at, entity=f"request {request.id!r}")
     changed = attrs.evolve(request, **changes)
     differences = request_changes(request, changed)
     if not differences:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
@@ -45,6 +46,10 @@ class Recipient(Model):
     explanation: str = attrs.field(metadata=checks(bounded_text(500)))
 
 
+def _recipients(value: Iterable[Recipient]) -> tuple[Recipient, ...]:
+    return tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else value
+
+
 @attrs.frozen(kw_only=True)
 class OutboxMessage(Model):
     """A command for the outside world, stored with the change that caused it.
@@ -57,7 +62,7 @@ class OutboxMessage(Model):
     id: str = attrs.field(metadata=checks(identifier))
     command: Command = attrs.field(metadata=checks(instance_of(Command)))
     recipients: tuple[Recipient, ...] = attrs.field(
-        default=(), converter=tuple, metadata=checks(each(instance_of(Recipient)))
+        default=(), converter=_recipients, metadata=checks(each(instance_of(Recipient)))
     )
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     status: OutboxStatus = attrs.field(

@@ -7,6 +7,7 @@ from crmcore.memory.agreements import (
     MemoryPriceList,
     MemorySalesHistory,
 )
+from crmcore.memory.app import MemoryOutbox, MemoryStore, MemoryTickLog, memory_repositories
 from crmcore.memory.claims import MemoryClaimRepository
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
@@ -26,6 +27,7 @@ __all__ = [
     "MemoryDealRepository",
     "MemoryFacts",
     "MemoryInteractionRepository",
+    "MemoryOutbox",
     "MemoryPartnerRepository",
     "MemoryPipelineRepository",
     "MemoryPriceList",
@@ -35,4 +37,7 @@ __all__ = [
     "MemorySalesFacts",
     "MemorySalesHistory",
     "MemoryStageLog",
+    "MemoryStore",
+    "MemoryTickLog",
+    "memory_repositories",
 ]

@@ -1,0 +1,561 @@
+"""What a person or a host asks the CRM to do: one frozen command per area service.
+
+A command holds the input of one service call, checked when it is built (a wrong type is a
+:class:`~crmcore.errors.DomainValidationError` naming the field); the content itself (a
+draft, the changes) is checked by the area service when the command runs. Commands come from
+JSON through :func:`crmcore.serialization.make_converter` like every other model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+
+import attrs
+
+from crmcore.agreements import Audience, ConditionOverrides, OverrideLimits, SalesConditions
+from crmcore.claims import ClaimDraft, ClaimEdit, ClaimResult
+from crmcore.deals import DealDraft, Pipeline
+from crmcore.ids import EntityRef
+from crmcore.interactions import InteractionDraft
+from crmcore.partners import ContactPersonDraft, PartnerDraft
+from crmcore.requests import RequestDraft
+from crmcore.rules import Rule
+from crmcore.validation import (
+    Model,
+    aware_datetime,
+    bounded_text,
+    checks,
+    freeze,
+    identifier,
+    instance_of,
+    optional,
+)
+
+__all__ = [
+    "AddContactPerson",
+    "AddPipeline",
+    "ApproveAgreement",
+    "AssignRequest",
+    "AwaitClaimant",
+    "BindRequest",
+    "CRMCommand",
+    "CancelClaim",
+    "CancelInteraction",
+    "CloseAgreement",
+    "CloseClaim",
+    "CompleteInteraction",
+    "ConvertRequest",
+    "CreateIndividualAgreement",
+    "CreateTypicalAgreement",
+    "DecideClaim",
+    "EditClaim",
+    "EditContactPerson",
+    "EditDeal",
+    "EditPartner",
+    "EditRequest",
+    "InvestigateClaim",
+    "LinkRelationship",
+    "LoseDeal",
+    "MoveDeal",
+    "OpenDeal",
+    "PlanInteraction",
+    "QualifyRequest",
+    "ReceiveWebForm",
+    "RecordInteraction",
+    "RegisterClaim",
+    "RegisterPartner",
+    "RegisterRequest",
+    "RejectAgreement",
+    "RejectRequest",
+    "ReopenClaim",
+    "ReopenDeal",
+    "RescheduleInteraction",
+    "ResumeClaim",
+    "SaveRule",
+    "StartInteraction",
+    "SubmitAgreement",
+    "TakeRequest",
+    "UnlinkRelationship",
+    "WinDeal",
+]
+
+_ID: Any = checks(identifier)
+_OPTIONAL_ID: Any = checks(optional(identifier))
+_REASON: Any = checks(bounded_text(500))
+_OPTIONAL_TEXT: Any = checks(optional(bounded_text(2000, multiline=True)))
+
+
+def _mapping(field: str, value: object) -> Any:
+    return instance_of(Mapping)(field, value)
+
+
+@attrs.frozen(kw_only=True)
+class CRMCommand(Model):
+    """Base of every command :meth:`crmcore.app.CRM.execute` runs; ``name`` is its tag."""
+
+    name: ClassVar[str] = "command"
+
+
+# Partners and contacts
+
+
+@attrs.frozen(kw_only=True)
+class RegisterPartner(CRMCommand):
+    """Register a partner through the duplicate check: possible duplicates stop it unless
+    ``force`` (a person looked at them and decided it is new)."""
+
+    name: ClassVar[str] = "register_partner"
+    draft: PartnerDraft = attrs.field(metadata=checks(instance_of(PartnerDraft)))
+    partner_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    force: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
+
+
+@attrs.frozen(kw_only=True)
+class EditPartner(CRMCommand):
+    """Change fields of a partner's card."""
+
+    name: ClassVar[str] = "edit_partner"
+    partner_id: str = attrs.field(metadata=_ID)
+    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+
+
+@attrs.frozen(kw_only=True)
+class AddContactPerson(CRMCommand):
+    """Add a contact person to a partner."""
+
+    name: ClassVar[str] = "add_contact_person"
+    partner_id: str = attrs.field(metadata=_ID)
+    draft: ContactPersonDraft = attrs.field(metadata=checks(instance_of(ContactPersonDraft)))
+    contact_person_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class EditContactPerson(CRMCommand):
+    """Change fields of a contact person."""
+
+    name: ClassVar[str] = "edit_contact_person"
+    contact_person_id: str = attrs.field(metadata=_ID)
+    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+
+
+@attrs.frozen(kw_only=True)
+class LinkRelationship(CRMCommand):
+    """Link two partners or two persons: "``source`` is ``kind`` of ``target``"."""
+
+    name: ClassVar[str] = "link_relationship"
+    kind: str = attrs.field(metadata=_ID)
+    source: EntityRef = attrs.field(metadata=checks(instance_of(EntityRef)))
+    target: EntityRef = attrs.field(metadata=checks(instance_of(EntityRef)))
+    relationship_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    since: date | None = attrs.field(default=None, metadata=checks(optional(instance_of(date))))
+    note: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class UnlinkRelationship(CRMCommand):
+    """Remove a relationship."""
+
+    name: ClassVar[str] = "unlink_relationship"
+    relationship_id: str = attrs.field(metadata=_ID)
+
+
+# Deals
+
+
+@attrs.frozen(kw_only=True)
+class AddPipeline(CRMCommand):
+    """Store a pipeline beside those of the settings."""
+
+    name: ClassVar[str] = "add_pipeline"
+    pipeline: Pipeline = attrs.field(metadata=checks(instance_of(Pipeline)))
+
+
+@attrs.frozen(kw_only=True)
+class OpenDeal(CRMCommand):
+    """Open a deal in a pipeline, at its first stage."""
+
+    name: ClassVar[str] = "open_deal"
+    draft: DealDraft = attrs.field(metadata=checks(instance_of(DealDraft)))
+    pipeline_id: str = attrs.field(metadata=_ID)
+    deal_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class EditDeal(CRMCommand):
+    """Change a deal's title, amount, expected close, manager, co-executors, documents or
+    custom fields."""
+
+    name: ClassVar[str] = "edit_deal"
+    deal_id: str = attrs.field(metadata=_ID)
+    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+
+
+@attrs.frozen(kw_only=True)
+class MoveDeal(CRMCommand):
+    """Move a deal to a stage of its pipeline, through the stage's gates."""
+
+    name: ClassVar[str] = "move_deal"
+    deal_id: str = attrs.field(metadata=_ID)
+    stage: str = attrs.field(metadata=_ID)
+    reason: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(500))))
+
+
+@attrs.frozen(kw_only=True)
+class WinDeal(CRMCommand):
+    """Close a deal as won."""
+
+    name: ClassVar[str] = "win_deal"
+    deal_id: str = attrs.field(metadata=_ID)
+    reason: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(500))))
+
+
+@attrs.frozen(kw_only=True)
+class LoseDeal(CRMCommand):
+    """Close a deal as lost, with one of the pipeline's lost reasons."""
+
+    name: ClassVar[str] = "lose_deal"
+    deal_id: str = attrs.field(metadata=_ID)
+    reason: str = attrs.field(metadata=_REASON)
+    competitor_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class ReopenDeal(CRMCommand):
+    """Reopen a closed deal."""
+
+    name: ClassVar[str] = "reopen_deal"
+    deal_id: str = attrs.field(metadata=_ID)
+    reason: str = attrs.field(metadata=_REASON)
+
+
+# Interactions
+
+
+@attrs.frozen(kw_only=True)
+class PlanInteraction(CRMCommand):
+    """Plan a meeting, call or other interaction (with its reminders)."""
+
+    name: ClassVar[str] = "plan_interaction"
+    draft: InteractionDraft = attrs.field(metadata=checks(instance_of(InteractionDraft)))
+    interaction_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class RecordInteraction(CRMCommand):
+    """Record an interaction that has taken place."""
+
+    name: ClassVar[str] = "record_interaction"
+    draft: InteractionDraft = attrs.field(metadata=checks(instance_of(InteractionDraft)))
+    interaction_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    result: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+    duration: timedelta | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(timedelta)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class StartInteraction(CRMCommand):
+    """Start a planned interaction."""
+
+    name: ClassVar[str] = "start_interaction"
+    interaction_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class CompleteInteraction(CRMCommand):
+    """Complete an interaction, with its result."""
+
+    name: ClassVar[str] = "complete_interaction"
+    interaction_id: str = attrs.field(metadata=_ID)
+    result: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+    duration: timedelta | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(timedelta)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CancelInteraction(CRMCommand):
+    """Cancel a planned interaction."""
+
+    name: ClassVar[str] = "cancel_interaction"
+    interaction_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class RescheduleInteraction(CRMCommand):
+    """Move a planned interaction to another time."""
+
+    name: ClassVar[str] = "reschedule_interaction"
+    interaction_id: str = attrs.field(metadata=_ID)
+    start: datetime = attrs.field(metadata=checks(aware_datetime))
+    end: datetime | None = attrs.field(default=None, metadata=checks(optional(aware_datetime)))
+
+
+# Agreements
+
+
+@attrs.frozen(kw_only=True)
+class CreateTypicalAgreement(CRMCommand):
+    """Create a typical (standard) agreement: sales conditions for a group of clients."""
+
+    name: ClassVar[str] = "create_typical_agreement"
+    title: str = attrs.field(metadata=checks(bounded_text(200)))
+    conditions: SalesConditions = attrs.field(metadata=checks(instance_of(SalesConditions)))
+    valid_from: date = attrs.field(metadata=checks(instance_of(date)))
+    valid_to: date | None = attrs.field(default=None, metadata=checks(optional(instance_of(date))))
+    audience: Audience | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(Audience)))
+    )
+    limits: OverrideLimits | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(OverrideLimits)))
+    )
+    agreement_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    manager: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class CreateIndividualAgreement(CRMCommand):
+    """Create an individual agreement of a partner on a typical one, with its overrides."""
+
+    name: ClassVar[str] = "create_individual_agreement"
+    title: str = attrs.field(metadata=checks(bounded_text(200)))
+    partner_id: str = attrs.field(metadata=_ID)
+    base_id: str = attrs.field(metadata=_ID)
+    overrides: ConditionOverrides | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(ConditionOverrides)))
+    )
+    valid_from: date | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(date)))
+    )
+    valid_to: date | None = attrs.field(default=None, metadata=checks(optional(instance_of(date))))
+    agreement_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    manager: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class SubmitAgreement(CRMCommand):
+    """Submit an agreement for approval."""
+
+    name: ClassVar[str] = "submit_agreement"
+    agreement_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class ApproveAgreement(CRMCommand):
+    """Approve an agreement, checked against its base and the partner's other agreements."""
+
+    name: ClassVar[str] = "approve_agreement"
+    agreement_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class RejectAgreement(CRMCommand):
+    """Reject an agreement submitted for approval."""
+
+    name: ClassVar[str] = "reject_agreement"
+    agreement_id: str = attrs.field(metadata=_ID)
+    reason: str = attrs.field(metadata=_REASON)
+
+
+@attrs.frozen(kw_only=True)
+class CloseAgreement(CRMCommand):
+    """Close an agreement before its end."""
+
+    name: ClassVar[str] = "close_agreement"
+    agreement_id: str = attrs.field(metadata=_ID)
+    reason: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(500))))
+
+
+# Claims
+
+
+@attrs.frozen(kw_only=True)
+class RegisterClaim(CRMCommand):
+    """Register a claim; its due dates come from the claim settings' working calendar."""
+
+    name: ClassVar[str] = "register_claim"
+    draft: ClaimDraft = attrs.field(metadata=checks(instance_of(ClaimDraft)))
+    claim_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class EditClaim(CRMCommand):
+    """Change a claim's reasons, type, priority, department, people or documents; due dates
+    follow a new type or priority."""
+
+    name: ClassVar[str] = "edit_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    edit: ClaimEdit = attrs.field(metadata=checks(instance_of(ClaimEdit)))
+
+
+@attrs.frozen(kw_only=True)
+class InvestigateClaim(CRMCommand):
+    """Start investigating a claim."""
+
+    name: ClassVar[str] = "investigate_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+    responsible_manager: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class AwaitClaimant(CRMCommand):
+    """Pause a claim's clock while waiting for the claimant."""
+
+    name: ClassVar[str] = "await_claimant"
+    claim_id: str = attrs.field(metadata=_ID)
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class ResumeClaim(CRMCommand):
+    """Resume a paused claim."""
+
+    name: ClassVar[str] = "resume_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class DecideClaim(CRMCommand):
+    """Decide a claim: satisfied, partially satisfied or rejected."""
+
+    name: ClassVar[str] = "decide_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    result: ClaimResult = attrs.field(metadata=checks(instance_of(ClaimResult)))
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class CloseClaim(CRMCommand):
+    """Close a decided claim."""
+
+    name: ClassVar[str] = "close_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class ReopenClaim(CRMCommand):
+    """Reopen a closed claim."""
+
+    name: ClassVar[str] = "reopen_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    comment: str = attrs.field(metadata=checks(bounded_text(2000, multiline=True)))
+
+
+@attrs.frozen(kw_only=True)
+class CancelClaim(CRMCommand):
+    """Cancel a claim."""
+
+    name: ClassVar[str] = "cancel_claim"
+    claim_id: str = attrs.field(metadata=_ID)
+    comment: str = attrs.field(metadata=checks(bounded_text(2000, multiline=True)))
+
+
+# Requests
+
+
+@attrs.frozen(kw_only=True)
+class RegisterRequest(CRMCommand):
+    """Register a request typed in by a person; repeats and known clients are found."""
+
+    name: ClassVar[str] = "register_request"
+    draft: RequestDraft = attrs.field(metadata=checks(instance_of(RequestDraft)))
+    request_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    received_at: datetime | None = attrs.field(
+        default=None, metadata=checks(optional(aware_datetime))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveWebForm(CRMCommand):
+    """Take in a public web form's payload (untrusted), spam-checked, bound to a known
+    client through the duplicate check."""
+
+    name: ClassVar[str] = "receive_web_form"
+    payload: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+    source: str = attrs.field(default="website_form", metadata=_ID)
+    request_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class EditRequest(CRMCommand):
+    """Change an open request's contact, items, estimated amount, campaign or custom
+    fields."""
+
+    name: ClassVar[str] = "edit_request"
+    request_id: str = attrs.field(metadata=_ID)
+    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+
+
+@attrs.frozen(kw_only=True)
+class TakeRequest(CRMCommand):
+    """Take a request into work (by ``manager``, else by the actor)."""
+
+    name: ClassVar[str] = "take_request"
+    request_id: str = attrs.field(metadata=_ID)
+    manager: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class QualifyRequest(CRMCommand):
+    """Mark a request as qualified: a real need worth a deal."""
+
+    name: ClassVar[str] = "qualify_request"
+    request_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class RejectRequest(CRMCommand):
+    """Reject a request with one of the configured reasons."""
+
+    name: ClassVar[str] = "reject_request"
+    request_id: str = attrs.field(metadata=_ID)
+    reason: str = attrs.field(metadata=_REASON)
+    comment: str | None = attrs.field(default=None, metadata=_OPTIONAL_TEXT)
+
+
+@attrs.frozen(kw_only=True)
+class AssignRequest(CRMCommand):
+    """Make ``manager`` responsible for a request."""
+
+    name: ClassVar[str] = "assign_request"
+    request_id: str = attrs.field(metadata=_ID)
+    manager: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class BindRequest(CRMCommand):
+    """Bind a request to a client card (and contact person) by hand."""
+
+    name: ClassVar[str] = "bind_request"
+    request_id: str = attrs.field(metadata=_ID)
+    partner_id: str = attrs.field(metadata=_ID)
+    contact_person_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class ConvertRequest(CRMCommand):
+    """Convert a request into a partner (found or new), a contact person and a deal."""
+
+    name: ClassVar[str] = "convert_request"
+    request_id: str = attrs.field(metadata=_ID)
+    pipeline_id: str = attrs.field(metadata=_ID)
+    responsible_manager: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    title: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(500))))
+    deal_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+# Rules
+
+
+@attrs.frozen(kw_only=True)
+class SaveRule(CRMCommand):
+    """Store a rule: a new one at version 1, a known one as its next version."""
+
+    name: ClassVar[str] = "save_rule"
+    rule: Rule = attrs.field(metadata=checks(instance_of(Rule)))

@@ -1,0 +1,634 @@
+"""The assembled CRM: every command run end to end in one unit of work.
+
+:meth:`CRM.execute` loads what a command needs, calls the area service, saves every changed
+aggregate with its expected version, appends the stage log, runs the rules on the events
+(threading the loop chain itself), carries out the rules' internal commands through the area
+services, puts the commands for the outside world in the outbox, and commits once; after
+the commit the duplicate indexes learn what changed. Anything that raises rolls the whole
+unit back. :meth:`CRM.tick` fires date triggers and due reminders exactly once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+
+import attrs
+
+from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
+from crmcore.app.commands import CRMCommand
+from crmcore.app.effects import apply_internal, is_internal
+from crmcore.app.handlers import HANDLERS
+from crmcore.app.handlers.base import pipeline_of
+from crmcore.app.model import OutboxMessage, Recipient
+from crmcore.app.outbox import Outbox
+from crmcore.app.recipients import resolve
+from crmcore.app.settings import Settings
+from crmcore.app.store import Repositories, Store
+from crmcore.app.work import REPOSITORY_OF_ENTITY, Work
+from crmcore.claims import (
+    Claim,
+    ClaimDynamics,
+    ClaimStructure,
+    claim_dynamics,
+    claim_structure,
+    overdue_claims,
+)
+from crmcore.deals import Deal, Funnel, funnel
+from crmcore.errors import (
+    BusinessRuleError,
+    ConcurrencyConflictError,
+    DomainValidationError,
+    EntityNotFoundError,
+    Violation,
+)
+from crmcore.events import DomainEvent
+from crmcore.ids import DealId, EntityRef, PartnerId, RuleId, UserId, new_id
+from crmcore.interactions import Interaction, due_reminders
+from crmcore.matching import DuplicateIndex, MatchModel
+from crmcore.partners import ContactPerson, Partner, Relationship
+from crmcore.requests import Request, RequestMatcher, contact_match_model, contact_person_record
+from crmcore.rules import (
+    NO_FACTS,
+    ActionHandler,
+    Chain,
+    Command,
+    FactSource,
+    LoopStop,
+    Rule,
+    RuleContext,
+    RuleEngine,
+    RuleFailure,
+    SendMessage,
+    Staff,
+    TriggerKind,
+    due_time_triggers,
+)
+from crmcore.rules.schemas import ENTITY_OF_EVENT
+from crmcore.validation import aware_datetime, identifier, raise_violations
+
+if TYPE_CHECKING:
+    from crmcore.agreements import Agreement
+
+__all__ = ["CRM", "Executed", "PartnerView", "Ticked"]
+
+T = TypeVar("T")
+
+REMINDER_RULE: Final = RuleId("reminder")
+_TICK_ACTOR: Final = "system"
+# The entities whose records a date trigger may read, and how to list them.
+_DATED: Final = ("company", "deal", "agreement", "claim", "request")
+
+
+@attrs.frozen(kw_only=True)
+class Executed(Generic[T]):
+    """What one command did: its result (the entity, a :class:`~crmcore.requests.Conversion`,
+    or :class:`~crmcore.partners.PossibleDuplicates` that stopped a registration), every event
+    of the unit of work, the commands the rules produced, the outbox messages stored, and the
+    rules that failed or were stopped by the loop guard."""
+
+    result: T
+    events: tuple[DomainEvent, ...] = ()
+    commands: tuple[Command, ...] = ()
+    outbox: tuple[OutboxMessage, ...] = ()
+    failures: tuple[RuleFailure, ...] = ()
+    loops: tuple[LoopStop, ...] = ()
+    warnings: tuple[Violation, ...] = ()
+    attempts: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class Ticked:
+    """What one :meth:`CRM.tick` fired: date triggers and reminders, each once."""
+
+    since: datetime
+    until: datetime
+    triggers: tuple[str, ...] = ()
+    reminders: tuple[str, ...] = ()
+    outbox: tuple[OutboxMessage, ...] = ()
+    failures: tuple[RuleFailure, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class PartnerView:
+    """Everything the CRM holds about one partner: the 360-degree view of a client card."""
+
+    partner: Partner
+    contact_persons: tuple[ContactPerson, ...]
+    relationships: tuple[Relationship, ...]
+    deals: tuple[Deal, ...]
+    interactions: tuple[Interaction, ...]
+    agreements: tuple[Agreement, ...]
+    claims: tuple[Claim, ...]
+    requests: tuple[Request, ...]
+
+
+def _indexed(index: DuplicateIndex, record_id: str, record: Any) -> None:
+    try:
+        index.update(record_id, record)
+    except EntityNotFoundError:
+        index.add(record_id, record)
+
+
+class _StoredFacts:
+    """The rules' related records read from the unit of work, facts from the host."""
+
+    def __init__(self, work: Work, host: FactSource) -> None:
+        self._work = work
+        self._host = host
+
+    def record(self, entity: str, entity_id: str) -> object | None:
+        found = self._host.record(entity, entity_id)
+        return found if found is not None else self._work.latest(entity, entity_id)
+
+    def fact(self, entity: str, entity_id: str, name: str) -> object | None:
+        return self._host.fact(entity, entity_id, name)
+
+
+class CRM:
+    """crmcore as one system, over a :class:`~crmcore.app.Store`.
+
+    ``rules`` are stored (each absent or changed one as its next version) when the CRM is
+    built; later rules come through :class:`~crmcore.app.commands.SaveRule`. ``handlers``
+    deliver the outbox (one :class:`~crmcore.rules.ActionHandler` per action kind);
+    ``facts`` answers the rules' facts crmcore does not store (a last purchase amount).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        settings: Settings | None = None,
+        rules: Iterable[Rule] = (),
+        handlers: Mapping[str, ActionHandler] | None = None,
+        facts: FactSource = NO_FACTS,
+    ) -> None:
+        self.store = store
+        self._settings = settings or Settings()
+        self.handlers = dict(handlers or {})
+        self._facts = facts
+        self._lock = threading.RLock()
+        self._staff = self._settings.staff
+        self._engine: tuple[tuple[tuple[str, int], ...], RuleEngine] | None = None
+        self._partners: DuplicateIndex | None = None
+        self._contacts: DuplicateIndex | None = None
+        self.outbox = Outbox(store, max_attempts=self._settings.max_delivery_attempts)
+        self._install(tuple(rules))
+
+    @classmethod
+    def in_memory(
+        cls,
+        *,
+        settings: Settings | None = None,
+        rules: Iterable[Rule] = (),
+        handlers: Mapping[str, ActionHandler] | None = None,
+        facts: FactSource = NO_FACTS,
+    ) -> CRM:
+        """A CRM on a new, empty :class:`crmcore.memory.MemoryStore`."""
+        from crmcore.memory import MemoryStore  # noqa: PLC0415 - app/ imports no store
+
+        return cls(MemoryStore(), settings=settings, rules=rules, handlers=handlers, facts=facts)
+
+    @classmethod
+    def sqlite(
+        cls,
+        path: str = ":memory:",
+        *,
+        settings: Settings | None = None,
+        rules: Iterable[Rule] = (),
+        handlers: Mapping[str, ActionHandler] | None = None,
+        facts: FactSource = NO_FACTS,
+    ) -> CRM:
+        """A CRM on an SQLite file (created and migrated if new); needs the ``sql`` extra."""
+        from crmcore.sql import SqlStore  # noqa: PLC0415 - app/ imports no store
+
+        store = SqlStore.sqlite(path)
+        return cls(store, settings=settings, rules=rules, handlers=handlers, facts=facts)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        settings: Settings | None = None,
+        rules: Iterable[Rule] = (),
+        handlers: Mapping[str, ActionHandler] | None = None,
+        facts: FactSource = NO_FACTS,
+        upgrade: bool = False,
+    ) -> CRM:
+        """A CRM on the SQLAlchemy database ``url`` (PostgreSQL in production), migrated first
+        when ``upgrade``; needs the ``sql`` extra."""
+        from crmcore.sql import SqlStore  # noqa: PLC0415 - app/ imports no store
+
+        store = SqlStore.from_url(url, upgrade=upgrade)
+        return cls(store, settings=settings, rules=rules, handlers=handlers, facts=facts)
+
+    @property
+    def settings(self) -> Settings:
+        """The CRM's settings."""
+        return self._settings
+
+    @property
+    def staff(self) -> Staff:
+        """The staff, with the rotation pointers the assignments have moved."""
+        return self._staff
+
+    # Commands
+
+    def execute(self, command: CRMCommand, *, actor: str, now: datetime) -> Executed[Any]:
+        """Run ``command`` for ``actor`` at ``now`` in one unit of work; see the module.
+
+        A command, actor or moment that is not acceptable is a
+        :class:`~crmcore.errors.DomainValidationError` naming the field, an unknown id an
+        :class:`~crmcore.errors.EntityNotFoundError`; a concurrent writer's win is retried
+        up to ``settings.max_retries`` times, then raised as
+        :class:`~crmcore.errors.ConcurrencyConflictError`. Nothing is stored on an error.
+        """
+        handler = self._check(command, actor, now)
+        self._ensure_indexes()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self._lock, self.store.unit_of_work() as repositories:
+                    work = Work(repositories, actor=actor, now=now)
+                    result = handler(self, work, command)
+                    commands = self._react(work)
+                    for message in work.outbox:
+                        repositories.outbox.add(message)
+                break
+            except ConcurrencyConflictError:
+                if attempt > self._settings.max_retries:
+                    raise
+        self._committed(work, commands)
+        return Executed(
+            result=result,
+            events=tuple(event for event, _ in work.events),
+            commands=tuple(commands),
+            outbox=tuple(work.outbox),
+            failures=tuple(work.failures),
+            loops=tuple(work.loops),
+            warnings=tuple(work.warnings),
+            attempts=attempt,
+        )
+
+    def _check(self, command: object, actor: object, now: object) -> Any:
+        problems: list[Violation] = []
+        if not isinstance(command, CRMCommand):
+            problems.append(Violation(field="command", message="must be a CRM command"))
+        handler = HANDLERS.get(type(command))
+        if isinstance(command, CRMCommand) and handler is None:
+            problems.append(Violation(field="command", message="has no handler"))
+        found = list(identifier("actor", actor))
+        problems.extend(found)
+        if not found and not self._settings.knows(str(actor)):
+            problems.append(Violation(field="actor", message="is not a known user", value=actor))
+        problems.extend(aware_datetime("now", now))
+        if problems:
+            raise DomainValidationError(problems)
+        return handler
+
+    def _react(self, work: Work) -> list[Command]:
+        """Run the rules on every event of ``work``, in order, the follow-up events of a rule's
+        change in the chain after it; internal commands through the services, the others to
+        the outbox."""
+        engine = self._rules(work.repositories)
+        produced: list[Command] = []
+        index = 0
+        while index < len(work.events):
+            event, chain = work.events[index]
+            index += 1
+            if not engine.candidates(event):
+                continue
+            outcome = engine.process(event, context=self._context(work, event, chain), now=work.now)
+            work.failures.extend(outcome.failures)
+            work.loops.extend(outcome.loops)
+            for command in outcome.commands:
+                if command.dry_run:
+                    continue
+                produced.append(command)
+                self._carry_out(work, command, outcome.chain)
+        return produced
+
+    def _context(self, work: Work, event: DomainEvent, chain: Chain) -> RuleContext:
+        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        return RuleContext(
+            record=work.latest(entity, event.entity_id),
+            facts=_StoredFacts(work, self._facts),
+            staff=self._staff,
+            org=self._staff,
+            chain=chain,
+        )
+
+    def _carry_out(self, work: Work, command: Command, chain: Chain) -> None:
+        if command.assignment is not None and command.assignment.rotation:
+            self._staff = attrs.evolve(
+                self._staff, rotation={**self._staff.rotation, **command.assignment.rotation}
+            )
+        if not is_internal(command):
+            work.outbox.append(self._message(work, command))
+            return
+        try:
+            apply_internal(self, work, command, chain=chain)
+        except (DomainValidationError, BusinessRuleError, EntityNotFoundError) as error:
+            # The service refused the rule's change before anything was stored: the rule
+            # failed, the person's command stands.
+            work.failures.append(
+                RuleFailure(
+                    rule_id=command.rule_id,
+                    version=command.rule_version,
+                    error=type(error).__name__,
+                    message=str(error),
+                )
+            )
+
+    def _message(self, work: Work, command: Command) -> OutboxMessage:
+        return OutboxMessage(
+            id=new_id(),
+            command=command,
+            recipients=resolve(work, command, self._staff),
+            created_at=work.now,
+        )
+
+    def _committed(self, work: Work, commands: Sequence[Command]) -> None:
+        """Teach the duplicate indexes what the committed unit of work wrote."""
+        partners, contacts = self._partners, self._contacts
+        for (repository, _), written in work.written.items():
+            entity = written.entity
+            if repository == "partners" and partners is not None:
+                _indexed(partners, entity.id, entity)
+            elif repository == "contact_persons" and contacts is not None:
+                _indexed(contacts, entity.id, contact_person_record(entity))
+
+    # Rules and indexes
+
+    def _install(self, rules: tuple[Rule, ...]) -> None:
+        if not rules:
+            return
+        with self.store.unit_of_work() as repositories:
+            stored = {rule.id: rule for rule in repositories.rules.list()}
+            for rule in rules:
+                current = stored.get(rule.id)
+                if current is None:
+                    repositories.rules.add(attrs.evolve(rule, version=1))
+                elif attrs.evolve(current, version=rule.version) != rule:
+                    again = attrs.evolve(rule, version=current.version + 1)
+                    repositories.rules.save(again, expected_version=current.version)
+        with self.store.unit_of_work() as repositories:
+            self._rules(repositories)
+
+    def _rules(self, repositories: Repositories) -> RuleEngine:
+        rules = repositories.rules.list(all_versions=True)
+        key = tuple((rule.id, rule.version) for rule in rules)
+        cached = self._engine
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        engine = RuleEngine(
+            rules,
+            schemas=self._settings.schemas,
+            calendar=self._settings.calendar,
+            max_depth=self._settings.max_rule_depth,
+        )
+        self._engine = (key, engine)
+        return engine
+
+    def _ensure_indexes(self) -> None:
+        if self._partners is not None:
+            return
+        partners = DuplicateIndex(MatchModel.for_partners())
+        contacts = DuplicateIndex(contact_match_model())
+        with self.store.unit_of_work() as repositories:
+            for partner in repositories.partners.iterate():
+                partners.add(partner.id, partner)
+                for person in repositories.contact_persons.of_partner(partner.id):
+                    contacts.add(person.id, contact_person_record(person))
+        self._partners, self._contacts = partners, contacts
+
+    def refresh_indexes(self) -> None:
+        """Rebuild the duplicate indexes from the store (after other processes wrote)."""
+        self._partners = self._contacts = None
+        self._ensure_indexes()
+
+    def partner_index(self, work: Work) -> DuplicateIndex:
+        """The duplicate index of the partners (see :meth:`refresh_indexes`)."""
+        self._ensure_indexes()
+        assert self._partners is not None
+        return self._partners
+
+    def matcher(self, work: Work) -> RequestMatcher:
+        """The duplicate check of requests against partners and their contact persons."""
+        self._ensure_indexes()
+        assert self._partners is not None
+        return RequestMatcher(
+            partners=self._partners,
+            contacts=self._contacts,
+            contact_persons=work.repositories.contact_persons,
+        )
+
+    # Time
+
+    def tick(self, now: datetime) -> Ticked:
+        """Fire the date triggers and reminders that came due since the last tick (or within
+        ``settings.first_tick`` before the first one), each exactly once: what was fired is
+        stored with the store's tick log, so a tick repeated after a crash or a restart skips
+        it. Each trigger runs in its own unit of work, like a command of the system actor."""
+        raise_violations(aware_datetime("now", now))
+        self._ensure_indexes()
+        with self.store.unit_of_work() as repositories:
+            since = repositories.ticks.watermark() or now - self._settings.first_tick
+            since = min(since, now)
+            rules = repositories.rules.list(all_versions=True)
+            records = self._dated_records(repositories, rules)
+            due = due_time_triggers(
+                rules,
+                records,
+                since=since,
+                now=now,
+                schemas=self._settings.schemas,
+                calendar=self._settings.calendar,
+            )
+            reminders = due_reminders(
+                repositories.interactions.reminding(since, now), since=since, now=now
+            )
+        fired: list[str] = []
+        reminded: list[str] = []
+        outbox: list[OutboxMessage] = []
+        failures: list[RuleFailure] = []
+        for trigger in due.due:
+            key = (
+                f"rule:{trigger.rule_id}:{trigger.rule_version}:{trigger.entity}:"
+                f"{trigger.entity_id}:{trigger.field}:{trigger.due_at.isoformat()}"
+            )
+            with self._lock, self.store.unit_of_work() as repositories:
+                if repositories.ticks.fired(key):
+                    continue
+                work = Work(repositories, actor=_TICK_ACTOR, now=now)
+                engine = self._rules(repositories)
+                record = work.latest(trigger.entity, trigger.entity_id)
+                context = RuleContext(
+                    record=record,
+                    facts=_StoredFacts(work, self._facts),
+                    staff=self._staff,
+                    org=self._staff,
+                )
+                outcome = engine.process_due(trigger, context=context, now=now)
+                work.failures.extend(outcome.failures)
+                for command in outcome.commands:
+                    if not command.dry_run:
+                        self._carry_out(work, command, outcome.chain)
+                commands = self._react(work)
+                for message in work.outbox:
+                    repositories.outbox.add(message)
+                repositories.ticks.record(key, at=now)
+            self._committed(work, commands)
+            fired.append(key)
+            outbox.extend(work.outbox)
+            failures.extend(work.failures)
+        for reminder in reminders.reminders:
+            key = f"reminder:{reminder.interaction_id}:{reminder.index}:{reminder.at.isoformat()}"
+            with self.store.unit_of_work() as repositories:
+                if repositories.ticks.fired(key):
+                    continue
+                message = self._reminder(reminder, now)
+                repositories.outbox.add(message)
+                repositories.ticks.record(key, at=now)
+            reminded.append(key)
+            outbox.append(message)
+        with self.store.unit_of_work() as repositories:
+            if repositories.ticks.watermark() is None or repositories.ticks.watermark() < now:  # type: ignore[operator]
+                repositories.ticks.advance(now)
+        return Ticked(
+            since=since,
+            until=now,
+            triggers=tuple(fired),
+            reminders=tuple(reminded),
+            outbox=tuple(outbox),
+            failures=tuple(failures),
+        )
+
+    @staticmethod
+    def _dated_records(repositories: Repositories, rules: Sequence[Rule]) -> dict[str, list[Any]]:
+        wanted = {r.trigger.entity for r in rules if r.enabled and r.trigger.on is TriggerKind.DATE}
+        listed: dict[str, Any] = {
+            "company": lambda: list(repositories.partners.iterate()),
+            "deal": lambda: list(repositories.deals.iterate()),
+            "agreement": lambda: list(repositories.agreements.iterate()),
+            "claim": repositories.claims.find,
+            "request": repositories.requests.find,
+        }
+        return {entity: listed[entity]() for entity in wanted if entity in listed}
+
+    def _reminder(self, reminder: Any, now: datetime) -> OutboxMessage:
+        command = Command(
+            rule_id=REMINDER_RULE,
+            rule_version=1,
+            entity="interaction",
+            entity_id=reminder.interaction_id,
+            action=SendMessage(to=(reminder.user,), text=f"Reminder: {reminder.topic}"),
+            caused_by="interaction.reminder_due",
+        )
+        recipient = Recipient(
+            symbol=str(reminder.user), user=reminder.user, explanation="the reminder's user"
+        )
+        return OutboxMessage(id=new_id(), command=command, recipients=(recipient,), created_at=now)
+
+    # Queries
+
+    def desktop(self, user: str, *, now: datetime, day: date | None = None) -> Desktop:
+        """The manager's desktop for ``day`` (today in the settings' zone by default)."""
+        zone = self._settings.zone
+        with self.store.unit_of_work() as repositories:
+            return desktop(
+                UserId(user),
+                day or now.astimezone(zone).date(),
+                interactions=repositories.interactions,
+                partners=repositories.partners,
+                now=now,
+                zone=zone,
+            )
+
+    def funnel(self, pipeline_id: str, *, start: datetime, end: datetime) -> Funnel:
+        """The funnel of a pipeline over ``[start, end)``, from the stage log."""
+        with self.store.unit_of_work() as repositories:
+            work = Work(repositories, actor=_TICK_ACTOR, now=end)
+            pipeline = pipeline_of(self, work, pipeline_id)
+            changes = repositories.stage_log.between(start, end, pipeline_id=pipeline.id)
+            return funnel(pipeline, changes, start=start, end=end)
+
+    def claims_report(
+        self, *, start: date, end: date, now: datetime
+    ) -> tuple[ClaimDynamics, ClaimStructure, tuple[Claim, ...]]:
+        """The claims' dynamics over ``[start, end]``, their structure by reason, and the
+        overdue ones at ``now``."""
+        with self.store.unit_of_work() as repositories:
+            claims = repositories.claims.find()
+        return (
+            claim_dynamics(claims, start=start, end=end, zone=self._settings.zone),
+            claim_structure(claims),
+            tuple(overdue_claims(claims, now)),
+        )
+
+    def kpi(
+        self, period: Period, *, now: datetime, managers: Sequence[str] | None = None
+    ) -> KpiTable:
+        """The KPI table of ``period`` beside the same period a year before, per manager."""
+        zone = self._settings.zone
+        people = list(managers) if managers is not None else [m.user for m in self._staff.members]
+        start = datetime.combine(
+            period.first.replace(year=period.first.year - 1), datetime.min.time(), zone
+        )
+        end = datetime.combine(period.last, datetime.max.time(), zone)
+        with self.store.unit_of_work() as repositories:
+            deals = list(repositories.deals.iterate())
+            claims = repositories.claims.find()
+            leads = repositories.requests.find()
+            interactions = {
+                i.id: i
+                for user in people
+                for i in repositories.interactions.of_user(UserId(user), start=start, end=end)
+            }
+        return kpi_table(
+            BUILTIN_INDICATORS,
+            period=period,
+            deals=deals,
+            interactions=list(interactions.values()),
+            claims=claims,
+            leads=leads,
+            managers=people or None,
+            zone=zone,
+            now=now,
+        )
+
+    def partner_view(self, partner_id: str) -> PartnerView:
+        """Everything about one partner, else ``EntityNotFoundError``."""
+        with self.store.unit_of_work() as repositories:
+            partner = repositories.partners.get(PartnerId(partner_id))
+            ref = EntityRef(entity_type="partner", entity_id=partner.id)
+            return PartnerView(
+                partner=partner,
+                contact_persons=tuple(repositories.contact_persons.of_partner(partner.id)),
+                relationships=tuple(repositories.relationships.of(ref)),
+                deals=tuple(repositories.deals.find(partner_id=partner.id)),
+                interactions=tuple(repositories.interactions.history(partner.id)),
+                agreements=tuple(repositories.agreements.of_partner(partner.id)),
+                claims=tuple(repositories.claims.find(partner_id=partner.id)),
+                requests=tuple(repositories.requests.find(partner_id=partner.id)),
+            )
+
+    def get(self, entity: str, entity_id: str) -> Any:
+        """The stored record ``entity_id`` of the rules' ``entity`` name (``"deal"``,
+        ``"company"``, ...), else ``EntityNotFoundError``."""
+        repository = REPOSITORY_OF_ENTITY.get(entity)
+        if repository is None:
+            raise DomainValidationError.single(
+                "entity", "is not a record the CRM stores", value=entity
+            )
+        with self.store.unit_of_work() as repositories:
+            return getattr(repositories, repository).get(entity_id)
+
+    def stage_log(self, deal_id: str) -> list[Any]:
+        """The stage log of one deal, oldest first."""
+        with self.store.unit_of_work() as repositories:
+            return repositories.stage_log.of_deal(DealId(deal_id))

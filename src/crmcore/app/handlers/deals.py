@@ -1,0 +1,162 @@
+"""Handlers of the deals' commands: pipelines, opening, editing, moving through gates,
+closing and reopening; each stage or status change is appended to the stage log."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from crmcore.app.commands import (
+    AddPipeline,
+    EditDeal,
+    LoseDeal,
+    MoveDeal,
+    OpenDeal,
+    ReopenDeal,
+    WinDeal,
+)
+from crmcore.app.handlers.base import Handler, Runtime, handles, pipeline_of
+from crmcore.app.work import ROOT, Work
+from crmcore.deals import (
+    Deal,
+    DealOutcome,
+    GateContext,
+    Pipeline,
+    edit_deal,
+    lose_deal,
+    move_deal,
+    open_deal,
+    reopen_deal,
+    win_deal,
+)
+from crmcore.errors import DomainValidationError
+from crmcore.ids import DealId, PartnerId, UserId
+from crmcore.rules import Chain
+
+__all__ = ["HANDLERS", "gate_context", "move_outcome", "moved"]
+
+HANDLERS: Final[dict[type, Handler]] = {}
+
+
+def gate_context(work: Work, deal: Deal) -> GateContext:
+    """What the gates read beside the deal: its partner as stored."""
+    partner = work.latest("company", deal.partner_id) if deal.partner_id else None
+    return GateContext(partner=partner)
+
+
+def moved(
+    runtime: Runtime,
+    work: Work,
+    deal: Deal,
+    stage: str,
+    *,
+    actor: str,
+    reason: str | None = None,
+    chain: Chain = ROOT,
+) -> Deal:
+    """``deal`` moved to ``stage`` through its pipeline's gates, stored and logged."""
+    outcome = move_outcome(runtime, work, deal, stage, actor=actor, reason=reason)
+    return work.save_deal(deal, outcome, chain=chain)
+
+
+def move_outcome(
+    runtime: Runtime, work: Work, deal: Deal, stage: str, *, actor: str, reason: str | None
+) -> DealOutcome:
+    """What moving ``deal`` to ``stage`` through its pipeline's gates gives; nothing stored."""
+    return move_deal(
+        deal,
+        stage,
+        pipeline=pipeline_of(runtime, work, deal.pipeline_id),
+        now=work.now,
+        gates=runtime.settings.gates,
+        context=gate_context(work, deal),
+        actor=UserId(actor),
+        reason=reason,
+    )
+
+
+@handles(HANDLERS, AddPipeline)
+def _add_pipeline(runtime: Runtime, work: Work, command: AddPipeline) -> Pipeline:
+    if runtime.settings.pipeline(command.pipeline.id) is not None:
+        raise DomainValidationError.single(
+            "pipeline.id", "is a pipeline of the settings", value=command.pipeline.id
+        )
+    work.repositories.pipelines.add(command.pipeline)
+    return command.pipeline
+
+
+@handles(HANDLERS, OpenDeal)
+def _open(runtime: Runtime, work: Work, command: OpenDeal) -> Deal:
+    pipeline = pipeline_of(runtime, work, command.pipeline_id)
+    if command.draft.partner_id is not None:
+        work.repositories.partners.get(PartnerId(command.draft.partner_id))
+    outcome = open_deal(
+        command.draft,
+        pipeline=pipeline,
+        now=work.now,
+        deal_id=DealId(command.deal_id) if command.deal_id else None,
+        custom_fields=runtime.settings.custom_fields,
+        actor=UserId(work.actor),
+    )
+    return work.add_deal(outcome)
+
+
+@handles(HANDLERS, EditDeal)
+def _edit(runtime: Runtime, work: Work, command: EditDeal) -> Deal:
+    deal = work.repositories.deals.get(DealId(command.deal_id))
+    outcome = edit_deal(
+        deal,
+        now=work.now,
+        changes=command.changes,
+        custom_fields=runtime.settings.custom_fields,
+        actor=UserId(work.actor),
+    )
+    return work.save_deal(deal, outcome)
+
+
+@handles(HANDLERS, MoveDeal)
+def _move(runtime: Runtime, work: Work, command: MoveDeal) -> Deal:
+    deal = work.repositories.deals.get(DealId(command.deal_id))
+    return moved(runtime, work, deal, command.stage, actor=work.actor, reason=command.reason)
+
+
+@handles(HANDLERS, WinDeal)
+def _win(runtime: Runtime, work: Work, command: WinDeal) -> Deal:
+    deal = work.repositories.deals.get(DealId(command.deal_id))
+    outcome = win_deal(
+        deal,
+        pipeline=pipeline_of(runtime, work, deal.pipeline_id),
+        now=work.now,
+        actor=UserId(work.actor),
+        reason=command.reason,
+    )
+    return work.save_deal(deal, outcome)
+
+
+@handles(HANDLERS, LoseDeal)
+def _lose(runtime: Runtime, work: Work, command: LoseDeal) -> Deal:
+    deal = work.repositories.deals.get(DealId(command.deal_id))
+    if command.competitor_id is not None:
+        work.repositories.partners.get(PartnerId(command.competitor_id))
+    outcome = lose_deal(
+        deal,
+        pipeline=pipeline_of(runtime, work, deal.pipeline_id),
+        reason=command.reason,
+        now=work.now,
+        competitor_id=PartnerId(command.competitor_id) if command.competitor_id else None,
+        comment=command.comment,
+        actor=UserId(work.actor),
+    )
+    return work.save_deal(deal, outcome)
+
+
+@handles(HANDLERS, ReopenDeal)
+def _reopen(runtime: Runtime, work: Work, command: ReopenDeal) -> Deal:
+    deal = work.repositories.deals.get(DealId(command.deal_id))
+    outcome = reopen_deal(
+        deal,
+        pipeline=pipeline_of(runtime, work, deal.pipeline_id),
+        now=work.now,
+        reason=command.reason,
+        actor=UserId(work.actor),
+    )
+    return work.save_deal(deal, outcome)

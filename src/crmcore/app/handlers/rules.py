@@ -1,0 +1,31 @@
+"""Handler of the rules' command: a rule stored at its next version."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+from crmcore.app.commands import SaveRule
+from crmcore.app.handlers.base import Handler, Runtime, handles
+from crmcore.app.work import Work
+from crmcore.errors import EntityNotFoundError
+from crmcore.rules import Rule
+
+__all__ = ["HANDLERS"]
+
+HANDLERS: Final[dict[type, Handler]] = {}
+
+
+@handles(HANDLERS, SaveRule)
+def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
+    rules = work.repositories.rules
+    try:
+        current = rules.get(command.rule.id)
+    except EntityNotFoundError:
+        rule = attrs.evolve(command.rule, version=1)
+        rules.add(rule)
+        return rule
+    rule = attrs.evolve(command.rule, version=current.version + 1)
+    rules.save(rule, expected_version=current.version)
+    return rule

@@ -1,0 +1,121 @@
+"""What a :class:`~crmcore.app.CRM` is configured with: pipelines, calendars, staff, custom
+fields, the settings of requests and claims, the rules' schemas and gates, and limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import timedelta, tzinfo
+from typing import Any
+
+import attrs
+
+from crmcore.claims import ClaimSettings
+from crmcore.customfields import CustomFieldRegistry
+from crmcore.deals import BUILTIN_GATES, BUILTIN_PIPELINES, Gate, Pipeline
+from crmcore.errors import Violation
+from crmcore.intake import SpamRules
+from crmcore.requests import RequestSettings
+from crmcore.rules import SchemaRegistry, Staff, default_schemas
+from crmcore.validation import (
+    Model,
+    checks,
+    each,
+    freeze,
+    identifier,
+    instance_of,
+    non_negative_int,
+    positive_int,
+)
+from crmcore.workcalendar import WorkingCalendar
+
+__all__ = ["Settings"]
+
+
+def _zone(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, tzinfo):
+        yield Violation(field=field, message="must be a time zone")
+
+
+def _unique_pipelines(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, tuple):
+        return
+    seen: set[str] = set()
+    for index, pipeline in enumerate(value):
+        pipeline_id = getattr(pipeline, "id", None)
+        if pipeline_id in seen:
+            yield Violation(field=f"{field}[{index}]", message="repeats a pipeline id")
+        if isinstance(pipeline_id, str):
+            seen.add(pipeline_id)
+
+
+def _default_schemas(settings: Any) -> SchemaRegistry:
+    return default_schemas(settings.custom_fields)
+
+
+@attrs.frozen(kw_only=True)
+class Settings(Model):
+    """The configuration of one CRM; every field has a working default.
+
+    ``users`` are the actors allowed to execute commands beside the staff's members and
+    ``system_actors`` (the actor of :meth:`~crmcore.app.CRM.tick`). ``max_retries`` bounds how
+    often a command is run again after a concurrent writer won; ``max_delivery_attempts``
+    how often an outbox message may fail before it waits for a person.
+    """
+
+    pipelines: tuple[Pipeline, ...] = attrs.field(
+        default=tuple(BUILTIN_PIPELINES.values()),
+        converter=tuple,
+        metadata=checks(each(instance_of(Pipeline)), _unique_pipelines),
+    )
+    calendar: WorkingCalendar = attrs.field(
+        factory=WorkingCalendar, metadata=checks(instance_of(WorkingCalendar))
+    )
+    zone: tzinfo = attrs.field(factory=lambda: WorkingCalendar().zone, metadata=checks(_zone))
+    staff: Staff = attrs.field(
+        factory=lambda: Staff(members=()), metadata=checks(instance_of(Staff))
+    )
+    users: frozenset[str] = attrs.field(
+        default=frozenset(),
+        converter=frozenset,
+        metadata=checks(each(identifier, container=frozenset)),
+    )
+    system_actors: frozenset[str] = attrs.field(
+        default=frozenset({"system"}),
+        converter=frozenset,
+        metadata=checks(each(identifier, container=frozenset)),
+    )
+    custom_fields: CustomFieldRegistry = attrs.field(
+        factory=CustomFieldRegistry, metadata=checks(instance_of(CustomFieldRegistry))
+    )
+    requests: RequestSettings = attrs.field(
+        factory=RequestSettings, metadata=checks(instance_of(RequestSettings))
+    )
+    spam: SpamRules = attrs.field(factory=SpamRules, metadata=checks(instance_of(SpamRules)))
+    claims: ClaimSettings = attrs.field(
+        factory=ClaimSettings, metadata=checks(instance_of(ClaimSettings))
+    )
+    schemas: SchemaRegistry = attrs.field(
+        default=attrs.Factory(_default_schemas, takes_self=True),
+        metadata=checks(instance_of(SchemaRegistry)),
+    )
+    gates: Mapping[str, Gate] = attrs.field(default=BUILTIN_GATES, converter=freeze)
+    default_region: str = "RU"
+    default_pipeline: str | None = attrs.field(default=None)
+    first_tick: timedelta = attrs.field(
+        default=timedelta(days=1), metadata=checks(instance_of(timedelta))
+    )
+    max_rule_depth: int = attrs.field(default=8, metadata=checks(positive_int))
+    max_retries: int = attrs.field(default=3, metadata=checks(non_negative_int))
+    max_delivery_attempts: int = attrs.field(default=5, metadata=checks(positive_int))
+
+    def knows(self, actor: str) -> bool:
+        """Whether ``actor`` may execute commands."""
+        return (
+            actor in self.users
+            or actor in self.system_actors
+            or any(member.user == actor for member in self.staff.members)
+        )
+
+    def pipeline(self, pipeline_id: str) -> Pipeline | None:
+        """The pipeline ``pipeline_id`` of the settings, if any."""
+        return next((p for p in self.pipelines if p.id == pipeline_id), None)

@@ -1,0 +1,163 @@
+"""One command's unit of work as the application layer sees it: the repositories, who acts
+and when, and everything the command has stored and published so far."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, Final, Protocol, TypeVar
+
+import attrs
+
+from crmcore.app.model import OutboxMessage
+from crmcore.app.store import Repositories
+from crmcore.deals import Deal, DealOutcome
+from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
+from crmcore.events import DomainEvent, Outcome
+from crmcore.ids import EntityRef
+from crmcore.rules.engine import Chain, LoopStop, RuleFailure
+
+__all__ = ["Work", "Written"]
+
+T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
+
+# The entity names the rules use for each repository of the store.
+ENTITY_OF_REPOSITORY: Final = {
+    "partners": "company",
+    "contact_persons": "contact",
+    "deals": "deal",
+    "interactions": "interaction",
+    "agreements": "agreement",
+    "claims": "claim",
+    "requests": "request",
+}
+ROOT: Final = Chain()
+"""The chain of an event a person or host caused: no rule has fired yet."""
+REPOSITORY_OF_ENTITY: Final = {entity: name for name, entity in ENTITY_OF_REPOSITORY.items()}
+# The repository of each entity type an EntityRef names.
+REPOSITORY_OF_REFERENCE: Final = {
+    "partner": "partners",
+    "contact_person": "contact_persons",
+    "deal": "deals",
+    "interaction": "interactions",
+    "agreement": "agreements",
+    "claim": "claims",
+    "request": "requests",
+}
+
+
+class Versioned(Protocol):
+    """An aggregate: an id and a version."""
+
+    @property
+    def id(self) -> str:
+        """The aggregate's id."""
+        ...
+
+    @property
+    def version(self) -> int:
+        """The aggregate's version."""
+        ...
+
+
+class Writable(Protocol[T_contra]):
+    """A repository the application adds to and saves through."""
+
+    def add(self, entity: T_contra, /) -> None:
+        """Store a new entity."""
+        ...
+
+    def save(self, entity: T_contra, /, *, expected_version: int) -> None:
+        """Store a changed entity."""
+        ...
+
+
+@attrs.frozen
+class Written:
+    """One aggregate the unit of work stored: in which repository, and as what."""
+
+    repository: str
+    entity: Any
+
+
+class Work:
+    """The state of one command's unit of work; handlers store and publish through it."""
+
+    def __init__(self, repositories: Repositories, *, actor: str, now: datetime) -> None:
+        self.repositories = repositories
+        self.actor = actor
+        self.now = now
+        self.events: list[tuple[DomainEvent, Chain]] = []
+        self.written: dict[tuple[str, str], Written] = {}
+        self.outbox: list[OutboxMessage] = []
+        self.failures: list[RuleFailure] = []
+        self.loops: list[LoopStop] = []
+        self.warnings: list[Violation] = []
+
+    def add(self, repository: str, outcome: Outcome[T], *, chain: Chain = ROOT) -> T:
+        """Store the new entity of ``outcome`` in ``repository`` and publish its events."""
+        entity: Any = outcome.entity
+        self._repository(repository).add(entity)
+        self._written(repository, entity)
+        self.publish(outcome.events, chain=chain)
+        return outcome.entity
+
+    def save(
+        self, repository: str, before: Versioned, outcome: Outcome[T], *, chain: Chain = ROOT
+    ) -> T:
+        """Store the changed entity of ``outcome`` (``before`` as it was read) and publish its
+        events; an outcome that changed nothing stores nothing."""
+        entity: Any = outcome.entity
+        if entity.version != before.version:
+            self._repository(repository).save(entity, expected_version=before.version)
+            self._written(repository, entity)
+        self.publish(outcome.events, chain=chain)
+        return outcome.entity
+
+    def publish(self, events: Iterable[DomainEvent], *, chain: Chain = ROOT) -> None:
+        """Queue ``events`` for the rules, each in the causal ``chain`` it belongs to."""
+        self.events.extend((event, chain) for event in events)
+
+    def save_deal(self, before: Versioned, outcome: DealOutcome, *, chain: Chain = ROOT) -> Deal:
+        """Store a changed deal, append its stage-log entry, and publish its events."""
+        deal = self.save("deals", before, outcome, chain=chain)
+        self.warnings.extend(outcome.warnings)
+        if outcome.stage_change is not None:
+            self.repositories.stage_log.append(outcome.stage_change)
+        return deal
+
+    def add_deal(self, outcome: DealOutcome, *, chain: Chain = ROOT) -> Deal:
+        """Store a new deal, append its first stage-log entry, and publish its events."""
+        deal = self.add("deals", outcome, chain=chain)
+        if outcome.stage_change is not None:
+            self.repositories.stage_log.append(outcome.stage_change)
+        return deal
+
+    def latest(self, entity: str, entity_id: str) -> Any:
+        """The record ``entity_id`` of the rules' ``entity`` as this unit of work sees it, or
+        ``None`` for an entity crmcore does not store or an unknown id."""
+        repository = REPOSITORY_OF_ENTITY.get(entity)
+        if repository is None:
+            return None
+        try:
+            return getattr(self.repositories, repository).get(entity_id)
+        except EntityNotFoundError:
+            return None
+
+    def get_ref(self, ref: EntityRef) -> Any:
+        """The entity ``ref`` points at, else ``EntityNotFoundError``; a reference to a kind
+        of entity crmcore does not store is a ``DomainValidationError``."""
+        repository = REPOSITORY_OF_REFERENCE.get(ref.entity_type)
+        if repository is None:
+            raise DomainValidationError.single(
+                "entity_type", "is not a kind of record the CRM stores", value=ref.entity_type
+            )
+        return getattr(self.repositories, repository).get(ref.entity_id)
+
+    def _repository(self, name: str) -> Writable[Any]:
+        found: Writable[Any] = getattr(self.repositories, name)
+        return found
+
+    def _written(self, repository: str, entity: Any) -> None:
+        self.written[(repository, entity.id)] = Written(repository, entity)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Final
 
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
 from crmcore.rules.actions import ACTIONS, AssignManager
+from crmcore.rules.alpha import AlphaNetwork, plan_of
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.conditions import CompiledCondition, compile_condition
 from crmcore.rules.events import DateReached
@@ -62,6 +64,9 @@ __all__ = [
     "RuleTrace",
 ]
 
+_NETWORK_FROM: Final = 8  # fewer candidates are asked their tests one by one
+_NETWORKS: Final = 4096  # candidate lists whose networks are kept
+
 
 class RuleEngine:
     """Rules compiled once and indexed; see the module docstring."""
@@ -75,6 +80,7 @@ class RuleEngine:
         actions: Mapping[str, type[Action]] = ACTIONS,
         calendar: WorkingCalendar | None = None,
         max_depth: int = 8,
+        index_conditions: bool = True,
     ) -> None:
         rules = tuple(rules)
         validate_rules(rules, schemas=schemas, operators=operators, actions=actions)
@@ -87,6 +93,12 @@ class RuleEngine:
             self._by_id.setdefault(entry.rule.id, []).append(entry)
         self._index = RuleIndex(compiled, schemas)
         self._timeless = all(c.timeless for c in compiled)
+        self._indexed = index_conditions
+        # By the id of a candidate list the index keeps: the list itself (so that its id is
+        # not reused while it is here) and its network, or None where none pays.
+        self._networks: dict[
+            int, tuple[tuple[CompiledRule, ...], AlphaNetwork[CompiledRule] | None]
+        ] = {}
 
     def _compile(self, rule: Rule) -> CompiledRule:
         entity = rule.trigger.entity
@@ -99,9 +111,12 @@ class RuleEngine:
             None if trigger is always else trigger,
             condition.evaluate if condition is not None else None,
         )
+        alpha = plan_of(
+            rule, schemas=self._schemas, operators=self._operators, checks=trigger is not always
+        )
         return CompiledRule(
             rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
-            timeless=rule.effective_from is None and rule.effective_until is None,
+            timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
         )  # fmt: skip
 
     def _condition(
@@ -140,13 +155,49 @@ class RuleEngine:
         ``dry_run`` gives the same result with every command marked as a dry run;
         ``explain`` adds the trace of each candidate rule with its condition nodes.
         """
-        candidates = self._index.candidates(event)
+        candidates: Sequence[CompiledRule] = self._index.candidates(event)
         if not candidates:
             return nothing_done(context.chain, dry_run=dry_run)
+        if explain:
+            return self._run(event, self._effective(event, candidates), context, now,
+                             dry_run=dry_run, explain=True)  # fmt: skip
+        network = self._network(candidates) if len(candidates) >= _NETWORK_FROM else None
+        if network is None:
+            return self._run(
+                event, self._effective(event, candidates), context, now,
+                dry_run=dry_run, explain=False,
+            )  # fmt: skip
+        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        scope = scope_of(self._settings, event, entity, context, now)
+        chosen = network.select(scope)
+        survivors = self._effective(event, candidates if chosen is None else chosen)
+        if not survivors:
+            return nothing_done(context.chain, dry_run=dry_run)
+        return run_quiet(self._settings, scope, entity, context, survivors, dry_run=dry_run)
+
+    def _effective(
+        self, event: DomainEvent, candidates: Sequence[CompiledRule]
+    ) -> Sequence[CompiledRule]:
+        """The versions of ``candidates`` in effect when ``event`` occurred."""
         if not self._timeless:
             at = event.occurred_at
-            candidates = tuple(c for c in candidates if c.timeless or c.rule.effective_at(at))
-        return self._run(event, candidates, context, now, dry_run=dry_run, explain=explain)
+            return tuple(c for c in candidates if c.timeless or c.rule.effective_at(at))
+        return candidates
+
+    def _network(self, candidates: Sequence[CompiledRule]) -> AlphaNetwork[CompiledRule] | None:
+        """The alpha network of a candidate list the index keeps, built on first use; ``None``
+        when conditions are not indexed or too few of the candidates are filed."""
+        if not self._indexed:
+            return None
+        kept = self._networks.get(id(candidates))
+        if kept is not None and kept[0] is candidates:
+            return kept[1]
+        if len(self._networks) >= _NETWORKS:
+            self._networks.clear()
+        network = AlphaNetwork(candidates, [c.alpha for c in candidates])
+        worth = network if network.filed * 2 >= len(candidates) else None
+        self._networks[id(candidates)] = (tuple(candidates), worth)
+        return worth
 
     def process_due(
         self,

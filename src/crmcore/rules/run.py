@@ -17,6 +17,7 @@ import attrs
 
 from crmcore.events import DomainEvent
 from crmcore.rules.actions import AssignManager
+from crmcore.rules.alpha import UNFILED, AlphaPlan
 from crmcore.rules.assignment import Assignment, assign
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import CompiledCondition, NodeTrace
@@ -76,6 +77,7 @@ class CompiledRule:
     order: tuple[int, str]
     test: Test | None = None
     timeless: bool = True  # no effective dates to check
+    alpha: AlphaPlan = UNFILED  # how the alpha network files it
 
 
 def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:

@@ -1,0 +1,392 @@
+"""Indexed conditions (an alpha network): an event evaluates only the rules it may fire.
+
+Among the rules one event meets, each files one test of its condition, chosen from the tests
+run first (the conjuncts of its top ``all``, in order, up to the first that reads more than the
+record's own fields): equality and membership by hashed value, prefixes and suffixes by
+casefolded key per length, ``gt``, ``ge``, ``lt``, ``le`` and ``between`` by sorted bounds.
+Per event each filed field is read once, and only the rules whose filed test holds, with those
+that file none, are asked their whole test as before, in running order.
+
+The answer is the plain evaluation's, failures included: a rule left out had a filed test that
+is false, and the tests before it read fields whose values compare without raising (text,
+numbers, finite decimals, dates, booleans, ``None``, money, enumerations and references). When
+a record is not a mapping or an attrs model, or holds another kind of value in a field the
+network reads, that event goes through the plain evaluation of every rule.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Final, Generic, TypeVar
+
+import attrs
+
+from crmcore.ids import EntityRef
+from crmcore.money import Money
+from crmcore.rules.model import AllOf, AnyOf, Condition, FieldCondition, FieldRef, Not, Rule
+from crmcore.rules.operators import OPERATORS, Operator
+from crmcore.rules.schemas import FieldType, SchemaRegistry
+from crmcore.rules.scope import Scope, direct_field
+from crmcore.rules.values import Constant, coerce
+
+__all__ = ["UNFILED", "AlphaKey", "AlphaNetwork", "AlphaPlan", "plan_of", "safe"]
+
+Normal = Callable[[object], object] | None
+_RANK: Final = {"eq": 0, "in": 1, "starts_with": 2, "ends_with": 2, "between": 3}
+_RANGES: Final = frozenset({"gt", "ge", "lt", "le"})
+_TEXT: Final = frozenset({FieldType.TEXT, FieldType.CHOICE})
+_SAFE: Final = frozenset({str, int, bool, date, datetime, type(None)})
+_MOST_FIELDS: Final = 3  # equality tests combined into one key
+_COMBINATIONS: Final = 256  # value combinations one rule may file
+
+
+@attrs.frozen(kw_only=True)
+class AlphaKey:
+    """The test a rule is filed by: built-in operator ``op`` on the record's ``fields`` (made
+    plain) against the constant ``value``.
+
+    Equality and membership on several fields make one key (``op`` ``"eq"``): ``value`` is
+    then every combination of the fields' values that passes, a ``region`` and one of three
+    ``source`` values giving three. Any other operator has one field.
+    """
+
+    fields: tuple[str, ...]
+    op: str
+    value: Any
+
+
+@attrs.frozen(kw_only=True)
+class AlphaPlan:
+    """How a rule is filed: by ``key`` (``None``: asked for every event), and the fields whose
+    values must compare safely for leaving it out to be right, with their plain-making."""
+
+    key: AlphaKey | None = None
+    guards: tuple[tuple[str, Normal], ...] = ()
+
+
+UNFILED: Final = AlphaPlan()
+"""The plan of a rule asked for every event."""
+
+
+def plan_of(
+    rule: Rule, *, schemas: SchemaRegistry, operators: Mapping[str, Operator], checks: bool
+) -> AlphaPlan:
+    """The plan of ``rule``; ``checks`` says whether its trigger checks a field of the record
+    beside the entity and kind (a ``changed`` rule's from and to values, a status awaited)."""
+    if rule.when is None:
+        return UNFILED
+    entity = rule.trigger.entity
+    guards: dict[str, Normal] = dict(_trigger_fields(rule, schemas)) if checks else {}
+    equal: dict[str, tuple[Any, ...]] = {}
+    best: AlphaKey | None = None
+    for conjunct in _conjuncts(rule.when):
+        read = _safe_reads(conjunct, entity, schemas, operators)
+        if read is None:
+            break
+        guards.update(read)
+        key = _key(conjunct, entity, schemas, operators)
+        if key is None:
+            continue
+        if key.op in ("eq", "in"):
+            equal.setdefault(key.fields[0], key.value if key.op == "in" else (key.value,))
+        elif best is None or _RANK.get(key.op, 4) < _RANK.get(best.op, 4):
+            best = key
+    if equal:
+        best = _combined(equal)
+    if best is None:
+        return UNFILED
+    return AlphaPlan(key=best, guards=tuple(guards.items()))
+
+
+def _combined(equal: dict[str, tuple[Any, ...]]) -> AlphaKey:
+    """One key for the equality and membership tests on several fields: every combination of
+    their values, the fields taken in order while there are at most ``_COMBINATIONS``."""
+    fields: list[str] = []
+    combinations: list[tuple[Any, ...]] = [()]
+    for field, values in list(equal.items())[:_MOST_FIELDS]:
+        distinct = tuple(dict.fromkeys(values))
+        if fields and len(combinations) * len(distinct) > _COMBINATIONS:
+            break
+        fields.append(field)
+        combinations = [(*combination, value) for combination in combinations for value in distinct]
+    return AlphaKey(fields=tuple(fields), op="eq", value=tuple(combinations))
+
+
+def _trigger_fields(rule: Rule, schemas: SchemaRegistry) -> Iterator[tuple[str, Normal]]:
+    trigger = rule.trigger
+    for name in (*trigger.fields, "stage", "status"):
+        try:
+            resolved = schemas.resolve(trigger.entity, name)
+        except LookupError:
+            continue
+        direct = direct_field(resolved)
+        if direct is not None:
+            yield direct
+
+
+def _conjuncts(condition: Condition) -> Iterator[Condition]:
+    """The tests an ``all`` runs, in order, nested ``all`` flattened."""
+    if isinstance(condition, AllOf):
+        for child in condition.all:
+            yield from _conjuncts(child)
+    else:
+        yield condition
+
+
+def _leaves(condition: Condition) -> Iterator[FieldCondition]:
+    if isinstance(condition, FieldCondition):
+        yield condition
+    elif isinstance(condition, AllOf | AnyOf):
+        for child in condition.all if isinstance(condition, AllOf) else condition.any:
+            yield from _leaves(child)
+    elif isinstance(condition, Not):
+        yield from _leaves(condition.condition)
+
+
+def _safe_reads(
+    condition: Condition, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
+) -> dict[str, Normal] | None:
+    """The record fields ``condition`` reads, if it reads nothing else and only compares them
+    with constants by built-in operators; else ``None``."""
+    found: dict[str, Normal] = {}
+    for leaf in _leaves(condition):
+        parts = _leaf_parts(leaf, entity, schemas, operators)
+        if parts is None:
+            return None
+        found[parts[0]] = parts[1]
+    return found
+
+
+def _leaf_parts(
+    leaf: FieldCondition, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
+) -> tuple[str, Normal, Any] | None:
+    """The field, plain-making function and constant of a leaf that reads only the record."""
+    operator = operators.get(leaf.op)
+    if operator is None or OPERATORS.get(leaf.op) is not operator or operator.reads_change:
+        return None
+    if isinstance(leaf.value, FieldRef):
+        return None
+    resolved = schemas.resolve(entity, leaf.field)
+    direct = direct_field(resolved)
+    if direct is None or resolved.spec.type is FieldType.LIST:
+        return None
+    expected = coerce(resolved.spec, operator, leaf.value)
+    if not isinstance(expected, Constant):
+        return None
+    return direct[0], direct[1], expected.value
+
+
+def _key(
+    condition: Condition, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
+) -> AlphaKey | None:
+    if not isinstance(condition, FieldCondition):
+        return None
+    parts = _leaf_parts(condition, entity, schemas, operators)
+    if parts is None:
+        return None
+    field, _, value = parts
+    op = condition.op
+    kind = schemas.resolve(entity, condition.field).spec.type
+    if not _fileable(op, value, kind):
+        return None
+    return AlphaKey(fields=(field,), op=op, value=value)
+
+
+def _fileable(op: str, value: Any, kind: FieldType) -> bool:
+    if op == "eq":
+        return isinstance(value, Hashable)
+    if op == "in":
+        return all(isinstance(item, Hashable) for item in value)
+    if op in ("starts_with", "ends_with"):
+        return isinstance(value, str) and kind in _TEXT
+    if op in _RANGES:
+        return _domain(value) is not None
+    if op == "between":
+        low, high = value
+        return _domain(low) is not None and _domain(low) == _domain(high)
+    return False
+
+
+def _domain(value: object) -> str | None:
+    """The values ``value`` orders with without raising: numbers, texts, dates, or aware or
+    naive datetimes; ``None`` for the others."""
+    if isinstance(value, bool | int | Decimal | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, datetime):
+        return "aware" if value.utcoffset() is not None else "naive"
+    if isinstance(value, date):
+        return "date"
+    return None
+
+
+def safe(value: object) -> bool:
+    """Whether ``value`` compares with a rule's constants without raising."""
+    kind = value.__class__
+    if kind in _SAFE:
+        return True
+    if isinstance(value, Decimal):
+        return kind is Decimal and value.is_finite()
+    if isinstance(value, float):
+        return kind is float and math.isfinite(value)
+    if isinstance(value, Money):
+        return value.amount.is_finite()
+    if isinstance(value, enum.Enum):
+        return value.value.__class__ in (str, int)
+    return isinstance(value, EntityRef)
+
+
+T = TypeVar("T")
+Positions = list[int]
+
+
+class _Equal:
+    """Equality and membership tests on one field, by hashed value."""
+
+    def __init__(self) -> None:
+        self.by_value: dict[Any, Positions] = {}
+
+    def add(self, key: AlphaKey, position: int) -> None:
+        for combination in dict.fromkeys(key.value):
+            self.by_value.setdefault(combination, []).append(position)
+
+    def done(self) -> None:
+        """Nothing to sort: a dictionary needs no preparing."""
+
+    def hits(self, value: Any, found: Positions) -> None:
+        matched = self.by_value.get(value)
+        if matched is not None:
+            found += matched
+
+
+class _Affix:
+    """Prefixes (or suffixes) by casefolded key, looked up once per length filed."""
+
+    def __init__(self, *, suffix: bool) -> None:
+        self.suffix = suffix
+        self.by_key: dict[str, Positions] = {}
+        self.lengths: tuple[int, ...] = ()
+
+    def add(self, key: AlphaKey, position: int) -> None:
+        self.by_key.setdefault(key.value.casefold(), []).append(position)
+
+    def done(self) -> None:
+        self.lengths = tuple(sorted({len(key) for key in self.by_key}))
+
+    def hits(self, value: Any, found: Positions) -> None:
+        if not isinstance(value, str):
+            return
+        folded, size = value.casefold(), len(value.casefold())
+        for length in self.lengths:
+            if length > size:
+                break
+            part = folded[size - length :] if self.suffix else folded[:length]
+            matched = self.by_key.get(part)
+            if matched is not None:
+                found += matched
+
+
+class _Range:
+    """One ordering (``gt``, ``between``, ...) with its bounds sorted per domain."""
+
+    def __init__(self, op: str) -> None:
+        self.op = op
+        self.filed: dict[str, list[tuple[Any, Any, int]]] = {}
+        self.bounds: dict[str, list[Any]] = {}
+        self.entries: dict[str, list[tuple[Any, Any, int]]] = {}
+
+    def add(self, key: AlphaKey, position: int) -> None:
+        low, high = key.value if self.op == "between" else (key.value, None)
+        domain = _domain(low)
+        assert domain is not None
+        self.filed.setdefault(domain, []).append((low, high, position))
+
+    def done(self) -> None:
+        for domain, filed in self.filed.items():
+            filed.sort(key=lambda entry: entry[0])
+            self.entries[domain] = filed
+            self.bounds[domain] = [entry[0] for entry in filed]
+
+    def hits(self, value: Any, found: Positions) -> None:
+        domain = _domain(value)
+        entries = self.entries.get(domain) if domain is not None else None
+        if entries is None:
+            return
+        bounds, op = self.bounds[domain], self.op  # type: ignore[index]
+        if op == "between":
+            found += [p for _, high, p in entries[: bisect_right(bounds, value)] if value <= high]
+        elif op == "gt":
+            found += [p for _, _, p in entries[: bisect_left(bounds, value)]]
+        elif op == "ge":
+            found += [p for _, _, p in entries[: bisect_right(bounds, value)]]
+        elif op == "lt":
+            found += [p for _, _, p in entries[bisect_right(bounds, value) :]]
+        else:
+            found += [p for _, _, p in entries[bisect_left(bounds, value) :]]
+
+
+_Node = _Equal | _Affix | _Range
+"""The rules filed by one operator on one field: which of them hold for a value."""
+
+
+def _node(op: str) -> _Node:
+    if op in ("eq", "in"):
+        return _Equal()
+    if op in ("starts_with", "ends_with"):
+        return _Affix(suffix=op == "ends_with")
+    return _Range(op)
+
+
+class AlphaNetwork(Generic[T]):
+    """The rules of one list of candidates filed by their plans' keys."""
+
+    def __init__(self, entries: Sequence[T], plans: Sequence[AlphaPlan]) -> None:
+        self._entries = tuple(entries)
+        self._always: Positions = []
+        nodes: dict[tuple[tuple[str, ...], str], _Node] = {}
+        guards: dict[str, Normal] = {}
+        for position, plan in enumerate(plans):
+            key = plan.key
+            if key is None:
+                self._always.append(position)
+                continue
+            guards.update(plan.guards)
+            nodes.setdefault((key.fields, key.op), _node(key.op)).add(key, position)
+        for node in nodes.values():
+            node.done()
+        self._guards = tuple(guards.items())
+        self._nodes = tuple((fields, node) for (fields, _), node in nodes.items())
+
+    @property
+    def filed(self) -> int:
+        """How many of the rules are filed by a key."""
+        return len(self._entries) - len(self._always)
+
+    def select(self, scope: Scope) -> Sequence[T] | None:
+        """The rules whose filed test holds for ``scope``'s record, and those filed by none,
+        in running order; ``None`` when every rule must be asked (see the module docstring)."""
+        record = scope.record
+        if record.__class__ is not dict and not attrs.has(record.__class__):
+            return None
+        read = scope.field
+        values: dict[str, Any] = {}
+        for field, normal in self._guards:
+            raw = read(field)
+            if not safe(raw):
+                return None
+            values[field] = raw if normal is None else normal(raw)
+        found = list(self._always)
+        for fields, node in self._nodes:
+            if node.__class__ is _Equal:
+                node.hits(tuple([values[field] for field in fields]), found)
+            else:
+                node.hits(values[fields[0]], found)
+        found.sort()
+        entries = self._entries
+        return [entries[position] for position in found]

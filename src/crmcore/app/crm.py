@@ -628,6 +628,16 @@ class CRM:
         with self.store.unit_of_work() as repositories:
             return getattr(repositories, repository).get(entity_id)
 
+    def get_rule(self, rule_id: str) -> Rule:
+        """The latest version of a stored rule, else ``EntityNotFoundError``."""
+        with self.store.unit_of_work() as repositories:
+            return repositories.rules.get(RuleId(rule_id))
+
+    def rules(self) -> tuple[Rule, ...]:
+        """The latest version of every stored rule."""
+        with self.store.unit_of_work() as repositories:
+            return repositories.rules.list()
+
     def stage_log(self, deal_id: str) -> list[Any]:
         """The stage log of one deal, oldest first."""
         with self.store.unit_of_work() as repositories:

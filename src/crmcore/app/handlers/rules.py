@@ -1,4 +1,5 @@
-"""Handler of the rules' command: a rule stored at its next version."""
+"""Handler of the rules' command: a rule checked against the schemas and stored at its next
+version."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from crmcore.app.commands import SaveRule
 from crmcore.app.handlers.base import Handler, Runtime, handles
 from crmcore.app.work import Work
 from crmcore.errors import EntityNotFoundError
-from crmcore.rules import Rule
+from crmcore.rules import Rule, validate_rule
 
 __all__ = ["HANDLERS"]
 
@@ -19,6 +20,7 @@ HANDLERS: Final[dict[type, Handler]] = {}
 
 @handles(HANDLERS, SaveRule)
 def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
+    validate_rule(command.rule, schemas=runtime.settings.schemas)
     rules = work.repositories.rules
     try:
         current = rules.get(command.rule.id)

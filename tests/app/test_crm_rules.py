@@ -108,7 +108,8 @@ def test_assign_manager_gives_exactly_what_the_assignment_service_gives() -> Non
     crm = _crm(
         {"id": "to-boris", "name": "Requests to Boris",
          "trigger": {"entity": "request", "on": "created"},
-         "then": [{"action": "assign_manager", "strategy": {"kind": "fixed_user", "user": "boris"}}]},
+         "then": [{"action": "assign_manager",
+                   "strategy": {"kind": "fixed_user", "user": "boris"}}]},
     )  # fmt: skip
     draft = RequestDraft(source="call", name="Пётр", phones=["+7 912 000-11-22"])
     executed = crm.execute(RegisterRequest(draft=draft), actor="anna", now=NOW)
@@ -120,7 +121,8 @@ def test_assign_manager_gives_exactly_what_the_assignment_service_gives() -> Non
 
 def test_a_co_executor_is_added_through_the_deal_service() -> None:
     crm = _crm(
-        {"id": "lawyer", "name": "A lawyer on big deals", "trigger": {"entity": "deal", "on": "created"},
+        {"id": "lawyer", "name": "A lawyer on big deals",
+         "trigger": {"entity": "deal", "on": "created"},
          "when": {"field": "amount", "op": "gt", "value": 100000},
          "then": [{"action": "co_executor", "user": "boris"}]},
     )  # fmt: skip
@@ -139,10 +141,12 @@ def test_a_co_executor_is_added_through_the_deal_service() -> None:
 
 def test_rules_that_trigger_each_other_stop_at_the_loop_guard() -> None:
     crm = _crm(
-        {"id": "ping", "name": "ping", "trigger": {"entity": "deal", "on": "changed", "fields": ["title"]},
+        {"id": "ping", "name": "ping",
+         "trigger": {"entity": "deal", "on": "changed", "fields": ["title"]},
          "when": {"field": "title", "op": "ne", "value": "pong"},
          "then": [{"action": "set_fields", "values": {"title": "pong"}}]},
-        {"id": "pong", "name": "pong", "trigger": {"entity": "deal", "on": "changed", "fields": ["title"]},
+        {"id": "pong", "name": "pong",
+         "trigger": {"entity": "deal", "on": "changed", "fields": ["title"]},
          "when": {"field": "title", "op": "eq", "value": "pong"},
          "then": [{"action": "set_fields", "values": {"title": "ping"}}]},
     )  # fmt: skip
@@ -159,7 +163,8 @@ def test_rules_that_trigger_each_other_stop_at_the_loop_guard() -> None:
 
 def test_external_commands_wait_in_the_outbox_with_their_recipients_explained() -> None:
     crm = _crm(
-        {"id": "thanks", "name": "Thank the client", "trigger": {"entity": "company", "on": "created"},
+        {"id": "thanks", "name": "Thank the client",
+         "trigger": {"entity": "company", "on": "created"},
          "then": [{"action": "sms_client", "text": "Спасибо, {{ short_name }}!"},
                   {"action": "email_client", "subject": "Добро пожаловать", "body": "..."},
                   {"action": "send_message", "to": ["responsible", "head", "co_executors"],
@@ -205,8 +210,10 @@ def test_a_client_without_a_phone_gets_its_contact_persons_or_an_explanation() -
 
 def test_create_deal_and_create_request_open_records_through_their_services() -> None:
     crm = _crm(
-        {"id": "upsell", "name": "Upsell", "trigger": {"entity": "deal", "on": "status_set", "to_value": "won"},
-         "then": [{"action": "create_deal", "title": "Сервис для {{ title }}", "pipeline_id": "manual_sale"},
+        {"id": "upsell", "name": "Upsell",
+         "trigger": {"entity": "deal", "on": "status_set", "to_value": "won"},
+         "then": [{"action": "create_deal", "title": "Сервис для {{ title }}",
+                   "pipeline_id": "manual_sale"},
                   {"action": "create_request", "title": "Опрос после сделки"}]},
     )  # fmt: skip
     partner = _partner(crm)

@@ -324,19 +324,20 @@ def test_a_cycle_of_two_rules_is_reported_with_both() -> None:
         )
 
     rules = engine(
-        setter("title-to-stage", "title", "stage"), setter("stage-to-title", "stage", "title")
+        setter("title-to-comment", "title", "lost_comment"),
+        setter("comment-to-title", "lost_comment", "title"),
     )
     chain = context().chain
     loops = []
-    for field in ("title", "stage", "title"):
+    for field in ("title", "lost_comment", "title"):
         change = DealChanged(
             entity_id="d-1", occurred_at=NOW, changes={field: Change(old=None, new="x")}
         )
         outcome = rules.process(change, context=attrs.evolve(context(), chain=chain), now=NOW)
         chain, loops = outcome.chain, list(outcome.loops)
     (loop,) = loops
-    assert loop.rule_id == "title-to-stage"
-    assert loop.rules == ("title-to-stage", "stage-to-title")
+    assert loop.rule_id == "title-to-comment"
+    assert loop.rules == ("title-to-comment", "comment-to-title")
 
 
 @pytest.mark.parametrize(

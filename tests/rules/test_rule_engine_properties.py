@@ -29,6 +29,7 @@ from crmcore.rules import (
     default_schemas,
 )
 from crmcore.rules.model import nodes
+from crmcore.rules.validation import protected
 from crmcore.rules.watch import compile_trigger, trigger_kinds
 from crmcore.testing.strategies import rules
 
@@ -90,7 +91,11 @@ def test_traces_agree_with_direct_evaluation(drawn: list[Rule], record: dict[str
                 assert shown[path].field == node.field
 
 
-_WRITABLE = sorted(n for n, s in DEAL_FIELDS.items() if s.type is FieldType.TEXT and s.writable)
+_WRITABLE = sorted(
+    n
+    for n, s in DEAL_FIELDS.items()
+    if s.type is FieldType.TEXT and s.writable and not protected(n)
+)
 
 
 @st.composite

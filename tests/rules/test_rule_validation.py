@@ -183,3 +183,32 @@ def test_every_mutation_that_breaks_a_type_is_refused_at_its_path(
     with pytest.raises(DomainValidationError) as caught:
         validate_rule(mutated, schemas=SCHEMAS)
     assert where in caught.value.fields
+
+
+def test_set_fields_may_not_write_lifecycle_or_identity_fields() -> None:
+    fields = ("stage", "status", "pipeline_id", "partner_id", "version", "kind", "title")
+    rule = Rule(
+        id="r", name="Moves deals", trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+        then=(SetFields(values=dict.fromkeys(fields, "x")),),
+    )  # fmt: skip
+    with pytest.raises(DomainValidationError) as caught:
+        validate_rule(rule, schemas=default_schemas())
+    named = {v.field: v for v in caught.value.violations}
+    for name in fields[:-1]:
+        assert "lifecycle or identity field" in named[f"then[0].values.{name}"].message
+    assert "then[0].values.title" not in named
+
+
+def test_hosts_that_move_through_the_services_may_let_rules_set_stage_and_status() -> None:
+    fields = ("stage", "status", "partner_id", "version")
+    rule = Rule(
+        id="r", name="Moves deals", trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+        then=(SetFields(values=dict.fromkeys(fields, "x")),),
+    )  # fmt: skip
+    with pytest.raises(DomainValidationError) as caught:
+        validate_rule(rule, schemas=default_schemas(), lifecycle_moves=True)
+    assert {v.field for v in caught.value.violations} >= {
+        "then[0].values.partner_id",
+        "then[0].values.version",
+    }
+    assert not {"then[0].values.stage", "then[0].values.status"} & set(caught.value.fields)

@@ -140,7 +140,10 @@ def _values(field: str, value: object) -> Iterator[Violation]:
 
 @attrs.frozen(kw_only=True)
 class SetFields(Action):
-    """Change fields of the record: ``{"stage": "negotiation", "custom.priority": "high"}``."""
+    """Change fields of the record: ``{"title": "Urgent", "custom.priority": "high"}``.
+
+    Lifecycle and identity fields (stage, status, pipeline, partner, ids, versions) are refused
+    when the rule is checked: they change only through their area's services."""
 
     kind: ClassVar[str] = "set_fields"
     values: Mapping[str, Scalar] = attrs.field(converter=freeze, metadata=checks(_values))

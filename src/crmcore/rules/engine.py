@@ -69,7 +69,12 @@ _NETWORKS: Final = 4096  # candidate lists whose networks are kept
 
 
 class RuleEngine:
-    """Rules compiled once and indexed; see the module docstring."""
+    """Rules compiled once and indexed; see the module docstring.
+
+    ``index_conditions=False`` asks every candidate rule its test in turn instead of going
+    through the alpha network (:mod:`crmcore.rules.alpha`), with the same results;
+    ``lifecycle_moves`` is passed to :func:`~crmcore.rules.validate_rules`.
+    """
 
     def __init__(
         self,
@@ -81,9 +86,13 @@ class RuleEngine:
         calendar: WorkingCalendar | None = None,
         max_depth: int = 8,
         index_conditions: bool = True,
+        lifecycle_moves: bool = False,
     ) -> None:
         rules = tuple(rules)
-        validate_rules(rules, schemas=schemas, operators=operators, actions=actions)
+        validate_rules(
+            rules, schemas=schemas, operators=operators, actions=actions,
+            lifecycle_moves=lifecycle_moves,
+        )  # fmt: skip
         self._schemas = schemas
         self._operators = operators
         self._settings = Settings(schemas=schemas, calendar=calendar, max_depth=max_depth)

@@ -22,6 +22,7 @@ then[0].text: placeholder 'colour': 'colour' is not a field, custom field or fac
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Final
 
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS, AssignManager, SetFields
@@ -41,9 +42,12 @@ from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Sourc
 from crmcore.rules.templates import placeholders, template_fields
 from crmcore.rules.values import coerce, constant
 
-__all__ = ["rule_problems", "validate_rule", "validate_rules"]
+__all__ = ["PROTECTED", "protected", "rule_problems", "validate_rule", "validate_rules"]
 
 MAX_NODES = 200
+PROTECTED: Final = frozenset({"id", "version", "stage", "status", "pipeline", "partner", "kind"})
+"""Lifecycle and identity fields ``set_fields`` may not write (with every ``*_id`` field)."""
+MOVES: Final = frozenset({"stage", "status"})
 _COMPARABLE = {
     FieldType.MONEY: FieldType.DECIMAL,
     FieldType.INTEGER: FieldType.DECIMAL,
@@ -57,9 +61,17 @@ def validate_rule(
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator] = OPERATORS,
     actions: Mapping[str, type[Action]] = ACTIONS,
+    lifecycle_moves: bool = False,
 ) -> None:
-    """Raise one :class:`~crmcore.errors.DomainValidationError` with every problem of ``rule``."""
-    found = list(rule_problems(rule, schemas=schemas, operators=operators, actions=actions))
+    """Raise one :class:`~crmcore.errors.DomainValidationError` with every problem of ``rule``;
+    ``lifecycle_moves`` lets ``set_fields`` write ``stage`` and ``status``, for hosts that
+    apply those writes through the areas' services and their gates."""
+    found = list(
+        rule_problems(
+            rule, schemas=schemas, operators=operators, actions=actions,
+            lifecycle_moves=lifecycle_moves,
+        )
+    )  # fmt: skip
     if found:
         raise DomainValidationError(found)
 
@@ -70,13 +82,17 @@ def validate_rules(
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator] = OPERATORS,
     actions: Mapping[str, type[Action]] = ACTIONS,
+    lifecycle_moves: bool = False,
 ) -> None:
     """Every problem of every rule (paths start with ``[index]``), and versions of one rule
     whose effective periods overlap or that repeat a version number."""
     found: list[Violation] = []
     seen: dict[str, list[tuple[int, Rule]]] = {}
     for index, rule in enumerate(rules):
-        problems = rule_problems(rule, schemas=schemas, operators=operators, actions=actions)
+        problems = rule_problems(
+            rule, schemas=schemas, operators=operators, actions=actions,
+            lifecycle_moves=lifecycle_moves,
+        )  # fmt: skip
         found.extend(problem.under(f"[{index}]") for problem in problems)
         for other_index, other in seen.get(rule.id, []):
             if other.version == rule.version or _overlap(rule, other):
@@ -109,8 +125,10 @@ def rule_problems(
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator] = OPERATORS,
     actions: Mapping[str, type[Action]] = ACTIONS,
+    lifecycle_moves: bool = False,
 ) -> Iterator[Violation]:
-    """Every problem of ``rule`` against the schemas, operators and actions, with its path."""
+    """Every problem of ``rule`` against the schemas, operators and actions, with its path;
+    ``lifecycle_moves`` as for :func:`validate_rule`."""
     entity = rule.trigger.entity
     try:
         schemas.get(entity)
@@ -123,7 +141,8 @@ def rule_problems(
             rule.when, entity=entity, schemas=schemas, operators=operators
         )
     for index, action in enumerate(rule.then):
-        for problem in _action_problems(action, entity, schemas, operators, actions):
+        problems = _action_problems(action, entity, schemas, operators, actions, lifecycle_moves)
+        for problem in problems:
             yield problem.under(f"then[{index}]")
 
 
@@ -272,6 +291,7 @@ def _action_problems(
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator],
     actions: Mapping[str, type[Action]],
+    lifecycle_moves: bool = False,
 ) -> Iterator[Violation]:
     if actions.get(action.kind) is not type(action):
         yield Violation(
@@ -293,12 +313,28 @@ def _action_problems(
         if isinstance(found, Violation):
             yield found
         elif isinstance(action, SetFields):
-            yield from _write_problems(found, action.values[path], name)
+            yield from _write_problems(found, action.values[path], name, lifecycle_moves)
     if isinstance(action, AssignManager):
         yield from _assignment_problems(action, entity, schemas, operators)
 
 
-def _write_problems(found: ResolvedPath, value: object, at: str) -> Iterator[Violation]:
+def protected(name: str, *, lifecycle_moves: bool = False) -> bool:
+    """Whether ``name`` is a lifecycle or identity field of a record (stage, status, pipeline,
+    partner, ids, versions), which only its area's services change, never a ``set_fields``;
+    with ``lifecycle_moves``, ``stage`` and ``status`` are not."""
+    if lifecycle_moves and name in MOVES:
+        return False
+    return name in PROTECTED or name.endswith("_id")
+
+
+def _write_problems(
+    found: ResolvedPath, value: object, at: str, lifecycle_moves: bool
+) -> Iterator[Violation]:
+    direct = not found.hops and found.spec.source is Source.RECORD
+    if direct and protected(found.name, lifecycle_moves=lifecycle_moves):
+        message = "is a lifecycle or identity field, changed only through its area's services"
+        yield Violation(field=at, message=message, value=found.path)
+        return
     if found.hops or not found.spec.writable or found.spec.source is Source.FACT:
         yield Violation(field=at, message="is not a field a rule may change", value=found.path)
         return

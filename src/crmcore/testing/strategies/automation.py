@@ -60,6 +60,7 @@ from crmcore.rules import (
     default_schemas,
 )
 from crmcore.rules.model import Action
+from crmcore.rules.validation import protected
 
 __all__ = [
     "assignment_strategies",
@@ -190,7 +191,7 @@ def _writable(entity: str) -> list[tuple[str, FieldSpec]]:
     return [
         (name, spec)
         for name, spec in sorted(SCHEMAS.get(entity).fields.items())
-        if spec.writable and spec.type is not FieldType.LIST
+        if spec.writable and spec.type is not FieldType.LIST and not protected(name)
     ]
 
 

@@ -253,7 +253,7 @@ class CRM:
             attempt += 1
             try:
                 with self._lock, self.store.unit_of_work() as repositories:
-                    work = Work(repositories, actor=actor, now=now)
+                    work = Work(repositories, actor=actor, now=now, staff=self._staff)
                     result = handler(self, work, command)
                     commands = self._react(work)
                     for message in work.outbox:
@@ -317,15 +317,15 @@ class CRM:
         return RuleContext(
             record=work.latest(entity, event.entity_id),
             facts=_StoredFacts(work, self._facts),
-            staff=self._staff,
-            org=self._staff,
+            staff=work.staff,
+            org=work.staff,
             chain=chain,
         )
 
     def _carry_out(self, work: Work, command: Command, chain: Chain) -> None:
         if command.assignment is not None and command.assignment.rotation:
-            self._staff = attrs.evolve(
-                self._staff, rotation={**self._staff.rotation, **command.assignment.rotation}
+            work.staff = attrs.evolve(
+                work.staff, rotation={**work.staff.rotation, **command.assignment.rotation}
             )
         if not is_internal(command):
             work.outbox.append(self._message(work, command))
@@ -348,12 +348,14 @@ class CRM:
         return OutboxMessage(
             id=new_id(),
             command=command,
-            recipients=resolve(work, command, self._staff),
+            recipients=resolve(work, command, work.staff),
             created_at=work.now,
         )
 
     def _committed(self, work: Work, commands: Sequence[Command]) -> None:
-        """Teach the duplicate indexes what the committed unit of work wrote."""
+        """Keep the rotation the unit of work moved, and teach the duplicate indexes what it
+        wrote."""
+        self._staff = work.staff
         partners, contacts = self._partners, self._contacts
         for (repository, _), written in work.written.items():
             entity = written.entity
@@ -464,14 +466,14 @@ class CRM:
             with self._lock, self.store.unit_of_work() as repositories:
                 if repositories.ticks.fired(key):
                     continue
-                work = Work(repositories, actor=_TICK_ACTOR, now=now)
+                work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
                 engine = self._rules(repositories)
                 record = work.latest(trigger.entity, trigger.entity_id)
                 context = RuleContext(
                     record=record,
                     facts=_StoredFacts(work, self._facts),
-                    staff=self._staff,
-                    org=self._staff,
+                    staff=work.staff,
+                    org=work.staff,
                 )
                 outcome = engine.process_due(trigger, context=context, now=now)
                 work.failures.extend(outcome.failures)

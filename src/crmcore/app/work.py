@@ -15,6 +15,7 @@ from crmcore.deals import Deal, DealOutcome
 from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.events import DomainEvent, Outcome
 from crmcore.ids import EntityRef
+from crmcore.rules import Staff
 from crmcore.rules.engine import Chain, LoopStop, RuleFailure
 
 __all__ = ["Work", "Written"]
@@ -84,8 +85,11 @@ class Written:
 class Work:
     """The state of one command's unit of work; handlers store and publish through it."""
 
-    def __init__(self, repositories: Repositories, *, actor: str, now: datetime) -> None:
+    def __init__(
+        self, repositories: Repositories, *, actor: str, now: datetime, staff: Staff | None = None
+    ) -> None:
         self.repositories = repositories
+        self.staff = staff or Staff(members=())
         self.actor = actor
         self.now = now
         self.events: list[tuple[DomainEvent, Chain]] = []

@@ -1,0 +1,135 @@
+"""Ticks fire date triggers and reminders exactly once, also across restarts; the outbox
+is delivered at least once, a raising handler leaving its message pending."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from app_samples import NOW, romashka, rule, settings
+
+from crmcore.app import CRM, OutboxStatus
+from crmcore.app.commands import OpenDeal, PlanInteraction, RegisterPartner
+from crmcore.deals import DealDraft
+from crmcore.errors import DomainValidationError, EntityNotFoundError
+from crmcore.interactions import InteractionDraft, Reminder
+from crmcore.memory import MemoryStore
+from crmcore.rules import Command
+
+_CLOSE_SOON = {
+    "id": "close-soon", "name": "A task three days before the expected close",
+    "trigger": {"entity": "deal", "on": "date", "field": "expected_close", "offset": 3},
+    "then": [{"action": "create_task", "title": "Закрыть «{{ title }}»", "due_in": "P1D"}],
+}  # fmt: skip
+
+
+def _world(store: MemoryStore) -> CRM:
+    crm = CRM(store, settings=settings(), rules=[rule(_CLOSE_SOON)])
+    partner = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW).result
+    draft = DealDraft(
+        title="Поставка",
+        partner_id=partner.id,
+        responsible_manager="anna",
+        expected_close=date(2026, 3, 10),
+    )
+    crm.execute(OpenDeal(draft=draft, pipeline_id="typical_sale"), actor="anna", now=NOW)
+    meeting = InteractionDraft(
+        kind="meeting", topic="Образцы", start=NOW + timedelta(days=2),
+        end=NOW + timedelta(days=2, hours=1), responsible="anna",
+        reminders=(Reminder(before=timedelta(hours=1)),),
+    )  # fmt: skip
+    crm.execute(PlanInteraction(draft=meeting), actor="anna", now=NOW)
+    crm.tick(NOW)
+    return crm
+
+
+def test_date_triggers_and_reminders_fire_once_across_ticks_and_restarts() -> None:
+    store = MemoryStore()
+    crm = _world(store)
+    first = crm.tick(NOW + timedelta(hours=1))
+    assert first.since == NOW
+    assert first.triggers == ()
+    assert first.reminders == ()
+    later = NOW + timedelta(days=7)
+    fired = crm.tick(later)
+    assert len(fired.triggers) == 1
+    assert len(fired.reminders) == 1
+    kinds = sorted(m.kind for m in fired.outbox)
+    assert kinds == ["create_task", "send_message"]
+    task = next(m for m in fired.outbox if m.kind == "create_task")
+    assert [(r.symbol, r.user) for r in task.recipients] == [("responsible", "anna")]
+    assert crm.tick(later).outbox == ()
+    restarted = CRM(store, settings=settings(), rules=[rule(_CLOSE_SOON)])
+    again = restarted.tick(later + timedelta(hours=1))
+    assert again.triggers == ()
+    assert again.reminders == ()
+    assert len(restarted.outbox.pending()) == 2
+
+
+def test_a_tick_that_is_repeated_after_rewinding_the_clock_fires_nothing_twice() -> None:
+    store = MemoryStore()
+    crm = _world(store)
+    crm.tick(NOW + timedelta(days=7))
+    with store.unit_of_work() as repositories:
+        assert repositories.ticks.watermark() == NOW + timedelta(days=7)
+    assert crm.tick(NOW + timedelta(days=6)).outbox == ()
+
+
+class _Gateway:
+    def __init__(self, *, fail: bool) -> None:
+        self.fail = fail
+        self.seen: list[Command] = []
+
+    def handle(self, command: Command) -> None:
+        self.seen.append(command)
+        if self.fail:
+            raise ConnectionError("gateway down")
+
+
+def test_a_raising_handler_leaves_the_message_pending_until_its_attempts_run_out() -> None:
+    store = MemoryStore()
+    crm = _world(store)
+    crm.tick(NOW + timedelta(days=7))
+    later = NOW + timedelta(days=8)
+    down = _Gateway(fail=True)
+    handlers = {"create_task": down, "send_message": down}
+    for attempt in range(1, crm.settings.max_delivery_attempts):
+        delivery = crm.outbox.deliver(handlers, now=later)
+        assert len(delivery.failed) == 2
+        assert all(m.attempts == attempt for m in crm.outbox.pending())
+        assert all("gateway down" in (m.last_error or "") for m in crm.outbox.pending())
+    crm.outbox.deliver(handlers, now=later)
+    assert crm.outbox.pending() == []
+    failed = crm.outbox.failed()
+    assert [m.status for m in failed] == [OutboxStatus.FAILED] * 2
+    again = crm.outbox.retry(failed[0].id)
+    assert again.status is OutboxStatus.PENDING
+    up = _Gateway(fail=False)
+    delivery = crm.outbox.deliver({"create_task": up, "send_message": up}, now=later)
+    assert delivery.sent == (again.id,)
+    sent = crm.outbox.get(again.id)
+    assert sent.status is OutboxStatus.SENT
+    assert sent.sent_at == later
+    assert crm.outbox.mark_sent(again.id, now=later) == sent
+    with pytest.raises(DomainValidationError):
+        crm.outbox.mark_failed(again.id, "late", now=later)
+    with pytest.raises(DomainValidationError):
+        crm.outbox.retry(again.id)
+    with pytest.raises(EntityNotFoundError):
+        crm.outbox.get("missing")
+
+
+def test_a_kind_without_a_handler_waits() -> None:
+    store = MemoryStore()
+    crm = _world(store)
+    crm.tick(NOW + timedelta(days=7))
+    delivery = crm.outbox.deliver({}, now=NOW + timedelta(days=8))
+    assert len(delivery.skipped) == 2
+    assert len(crm.outbox.pending()) == 2
+
+
+def test_the_first_tick_looks_back_only_as_far_as_the_settings_say() -> None:
+    crm = CRM.in_memory(settings=settings(first_tick=timedelta(hours=2)))
+    ticked = crm.tick(NOW)
+    assert ticked.since == NOW - timedelta(hours=2)
+    assert ticked.until == NOW

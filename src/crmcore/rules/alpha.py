@@ -80,18 +80,11 @@ def plan_of(
     beside the entity and kind (a ``changed`` rule's from and to values, a status awaited)."""
     if rule.when is None:
         return UNFILED
-    entity = rule.trigger.entity
     guards: dict[str, Normal] = dict(_trigger_fields(rule, schemas)) if checks else {}
+    keys = _keys(rule.when, rule.trigger.entity, schemas, operators, guards)
     equal: dict[str, tuple[Any, ...]] = {}
     best: AlphaKey | None = None
-    for conjunct in _conjuncts(rule.when):
-        read = _safe_reads(conjunct, entity, schemas, operators)
-        if read is None:
-            break
-        guards.update(read)
-        key = _key(conjunct, entity, schemas, operators)
-        if key is None:
-            continue
+    for key in keys:
         if key.op in ("eq", "in"):
             equal.setdefault(key.fields[0], key.value if key.op == "in" else (key.value,))
         elif best is None or _RANK.get(key.op, 4) < _RANK.get(best.op, 4):
@@ -101,6 +94,30 @@ def plan_of(
     if best is None:
         return UNFILED
     return AlphaPlan(key=best, guards=tuple(guards.items()))
+
+
+def _keys(
+    condition: Condition, entity: str, schemas: SchemaRegistry,
+    operators: Mapping[str, Operator], guards: dict[str, Normal],
+) -> list[AlphaKey]:  # fmt: skip
+    """The keys of the conjuncts that run before any reads more than the record, each one
+    filed alone; their fields are added to ``guards``."""
+    keys: list[AlphaKey] = []
+    for conjunct in _conjuncts(condition):
+        if not isinstance(conjunct, FieldCondition):
+            read = _safe_reads(conjunct, entity, schemas, operators)
+            if read is None:
+                break
+            guards.update(read)
+            continue
+        parts = _leaf_parts(conjunct, entity, schemas, operators)
+        if parts is None:
+            break
+        guards[parts[0]] = parts[1]
+        key = _key(conjunct.op, parts)
+        if key is not None:
+            keys.append(key)
+    return keys
 
 
 def _combined(equal: dict[str, tuple[Any, ...]]) -> AlphaKey:
@@ -162,10 +179,14 @@ def _safe_reads(
     return found
 
 
+Parts = tuple[str, Normal, Any, FieldType]
+
+
 def _leaf_parts(
     leaf: FieldCondition, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
-) -> tuple[str, Normal, Any] | None:
-    """The field, plain-making function and constant of a leaf that reads only the record."""
+) -> Parts | None:
+    """The field, plain-making function, constant and field type of a leaf that reads only
+    the record."""
     operator = operators.get(leaf.op)
     if operator is None or OPERATORS.get(leaf.op) is not operator or operator.reads_change:
         return None
@@ -178,20 +199,11 @@ def _leaf_parts(
     expected = coerce(resolved.spec, operator, leaf.value)
     if not isinstance(expected, Constant):
         return None
-    return direct[0], direct[1], expected.value
+    return direct[0], direct[1], expected.value, resolved.spec.type
 
 
-def _key(
-    condition: Condition, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
-) -> AlphaKey | None:
-    if not isinstance(condition, FieldCondition):
-        return None
-    parts = _leaf_parts(condition, entity, schemas, operators)
-    if parts is None:
-        return None
-    field, _, value = parts
-    op = condition.op
-    kind = schemas.resolve(entity, condition.field).spec.type
+def _key(op: str, parts: Parts) -> AlphaKey | None:
+    field, _, value, kind = parts
     if not _fileable(op, value, kind):
         return None
     return AlphaKey(fields=(field,), op=op, value=value)

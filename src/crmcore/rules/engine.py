@@ -20,7 +20,7 @@ from typing import Final
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
 from crmcore.rules.actions import ACTIONS, AssignManager
-from crmcore.rules.alpha import AlphaNetwork, plan_of
+from crmcore.rules.alpha import UNFILED, AlphaNetwork, plan_of
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.conditions import CompiledCondition, compile_condition
 from crmcore.rules.events import DateReached
@@ -96,13 +96,13 @@ class RuleEngine:
         self._schemas = schemas
         self._operators = operators
         self._settings = Settings(schemas=schemas, calendar=calendar, max_depth=max_depth)
+        self._indexed = index_conditions
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
         self._by_id: dict[RuleId, list[CompiledRule]] = {}
         for entry in compiled:
             self._by_id.setdefault(entry.rule.id, []).append(entry)
         self._index = RuleIndex(compiled, schemas)
         self._timeless = all(c.timeless for c in compiled)
-        self._indexed = index_conditions
         # By the id of a candidate list the index keeps: the list itself (so that its id is
         # not reused while it is here) and its network, or None where none pays.
         self._networks: dict[
@@ -120,9 +120,12 @@ class RuleEngine:
             None if trigger is always else trigger,
             condition.evaluate if condition is not None else None,
         )
-        alpha = plan_of(
-            rule, schemas=self._schemas, operators=self._operators, checks=trigger is not always
-        )
+        alpha = UNFILED
+        if self._indexed:
+            alpha = plan_of(
+                rule, schemas=self._schemas, operators=self._operators,
+                checks=trigger is not always,
+            )  # fmt: skip
         return CompiledRule(
             rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,

@@ -142,7 +142,23 @@ def _expected_one(spec: FieldSpec, value: object) -> Getter | tuple[Any]:
 
 def coerce(spec: FieldSpec, operator: Operator, value: object) -> Getter:
     """The condition's value as a function of the scope, checked against the field's type and
-    the operator's arity; ``ValueError`` says what is wrong."""
+    the operator's arity; ``ValueError`` says what is wrong.
+
+    Answers are kept by field spec, operator and value (validating, compiling and indexing a
+    rule each ask, and many rules share literals); a value that cannot be a key is worked out
+    every time."""
+    try:
+        return _coerced(spec, operator, value)
+    except TypeError:  # an unhashable value
+        return _coerce(spec, operator, value)
+
+
+@lru_cache(maxsize=8192)
+def _coerced(spec: FieldSpec, operator: Operator, value: object) -> Getter:
+    return _coerce(spec, operator, value)
+
+
+def _coerce(spec: FieldSpec, operator: Operator, value: object) -> Getter:
     if operator.value_type is not None:
         spec = FieldSpec(type=operator.value_type)
     if operator.arity is Arity.NONE:

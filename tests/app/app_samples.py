@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crmcore.app import Settings
+from crmcore.memory import MemoryStore
 from crmcore.partners import PartnerDraft
 from crmcore.rules import Member, Rule, Staff
 from crmcore.serialization import make_converter
@@ -46,3 +47,24 @@ def romashka(**changes: Any) -> PartnerDraft:
 def settings(**changes: Any) -> Settings:
     """The tests' settings: the staff above, the rest as shipped."""
     return Settings(staff=STAFF, **changes)
+
+
+def snapshot(store: MemoryStore) -> dict[str, Any]:
+    """Everything the store holds, read through the protocols."""
+    with store.unit_of_work() as r:
+        partners = list(r.partners.iterate())
+        deals = list(r.deals.iterate())
+        far = datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+        return {
+            "partners": partners,
+            "contacts": [r.contact_persons.of_partner(p.id) for p in partners],
+            "deals": deals,
+            "log": list(r.stage_log.between(*far)),
+            "requests": r.requests.find(),
+            "claims": r.claims.find(),
+            "agreements": list(r.agreements.iterate()),
+            "interactions": [r.interactions.history(p.id) for p in partners],
+            "outbox": r.outbox.find(),
+            "rules": r.rules.list(all_versions=True),
+            "watermark": r.ticks.watermark(),
+        }

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import attrs
 import pytest
-from app_samples import NOW, rule, settings
+from app_samples import NOW, rule, settings, snapshot
 
 from crmcore.app import CRM, Repositories
 from crmcore.app.commands import (
@@ -67,27 +67,6 @@ def _store(counter: _Counter) -> MemoryStore:
         for field in attrs.fields(Repositories)
     }
     return MemoryStore(Repositories(**proxied))
-
-
-def snapshot(store: MemoryStore) -> dict[str, Any]:
-    """Everything the store holds, read through the protocols."""
-    with store.unit_of_work() as r:
-        partners = list(r.partners.iterate())
-        deals = list(r.deals.iterate())
-        far = datetime(1970, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
-        return {
-            "partners": partners,
-            "contacts": [r.contact_persons.of_partner(p.id) for p in partners],
-            "deals": deals,
-            "log": list(r.stage_log.between(*far)),
-            "requests": r.requests.find(),
-            "claims": r.claims.find(),
-            "agreements": list(r.agreements.iterate()),
-            "interactions": [r.interactions.history(p.id) for p in partners],
-            "outbox": r.outbox.find(),
-            "rules": r.rules.list(all_versions=True),
-            "watermark": r.ticks.watermark(),
-        }
 
 
 _RULES = (

@@ -125,6 +125,36 @@ class PartnerView:
     requests: tuple[Request, ...]
 
 
+def _effective_versions(rules: Iterable[Rule]) -> list[Rule]:
+    """Of each rule, the latest version and the earlier ones whose effective periods do not
+    overlap any later kept one: a new version without a period replaces the one before."""
+    by_id: dict[str, list[Rule]] = {}
+    for found in rules:
+        by_id.setdefault(found.id, []).append(found)
+    kept: list[Rule] = []
+    for versions in by_id.values():
+        chosen: list[Rule] = []
+        for version in sorted(versions, key=lambda r: r.version, reverse=True):
+            if not any(_overlap(version, later) for later in chosen):
+                chosen.append(version)
+        kept.extend(sorted(chosen, key=lambda r: r.version))
+    return kept
+
+
+def _overlap(first: Rule, second: Rule) -> bool:
+    starts_before_end = (
+        first.effective_from is None
+        or second.effective_until is None
+        or first.effective_from < second.effective_until
+    )
+    ends_after_start = (
+        first.effective_until is None
+        or second.effective_from is None
+        or second.effective_from < first.effective_until
+    )
+    return starts_before_end and ends_after_start
+
+
 def _indexed(index: DuplicateIndex, record_id: str, record: Any) -> None:
     try:
         index.update(record_id, record)
@@ -382,7 +412,7 @@ class CRM:
             self._rules(repositories)
 
     def _rules(self, repositories: Repositories) -> RuleEngine:
-        rules = repositories.rules.list(all_versions=True)
+        rules = _effective_versions(repositories.rules.list(all_versions=True))
         key = tuple((rule.id, rule.version) for rule in rules)
         cached = self._engine
         if cached is not None and cached[0] == key:
@@ -441,7 +471,7 @@ class CRM:
         with self.store.unit_of_work() as repositories:
             since = repositories.ticks.watermark() or now - self._settings.first_tick
             since = min(since, now)
-            rules = repositories.rules.list(all_versions=True)
+            rules = _effective_versions(repositories.rules.list(all_versions=True))
             records = self._dated_records(repositories, rules)
             due = due_time_triggers(
                 rules,

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -253,6 +254,20 @@ def test_one_win_in_sixteen_decided_deals_is_a_win_rate_of_6_3_percent_as_report
     log = sorted((e for d in deals for e in d), key=lambda c: (c.at, c.deal_id, c.version))
     report = funnel(MANUAL_SALE, log, start=NOW, end=NOW + timedelta(days=1))
     assert (report.won, report.lost, report.win_rate) == (1, 15, Decimal("6.3"))
+
+
+def test_a_day_at_a_stage_over_the_berlin_clock_change_is_23_hours() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    saturday, sunday = (datetime(2026, 3, d, 12, tzinfo=berlin) for d in (28, 29))
+    log = [
+        StageChange(deal_id="d-1", pipeline_id=MANUAL_SALE.id, to_stage="first_contact",
+                    status=DealStatus.OPEN, at=saturday, version=1),
+        StageChange(deal_id="d-1", pipeline_id=MANUAL_SALE.id, from_stage="first_contact",
+                    to_stage="contract", from_status=DealStatus.OPEN, status=DealStatus.OPEN,
+                    at=sunday, version=2),
+    ]  # fmt: skip
+    report = funnel(MANUAL_SALE, log, start=saturday, end=sunday + timedelta(days=1))
+    assert report.stages[0].median_hours == Decimal(23)
 
 
 def test_a_log_entry_of_an_unknown_stage_is_named() -> None:

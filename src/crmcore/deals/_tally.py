@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from operator import attrgetter
 from typing import Final
@@ -30,6 +30,7 @@ from crmcore.deals.model import StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError
 from crmcore.money import Money
+from crmcore.workcalendar import elapsed
 
 __all__ = ["CLOSED", "LOST", "WON", "Tally"]
 
@@ -212,8 +213,9 @@ class Tally:
             stays, begins, entered = table[position][after]
             if stays is not None and since is not None:
                 # Whole minutes, exactly: cheaper than timedelta // timedelta, whose
-                # microseconds take long arithmetic.
-                stayed = at - since
+                # microseconds take long arithmetic. Python subtracts two moments of one
+                # zone by their wall clocks, so only UTC ones (as stores give) skip elapsed.
+                stayed = at - since if at.tzinfo is UTC else elapsed(since, at)
                 minutes = stayed.days * 1440 + stayed.seconds // 60
                 short = stays.short
                 if 0 <= minutes < len(short):

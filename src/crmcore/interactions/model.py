@@ -181,9 +181,12 @@ class Interaction(Model):
         command may be dated before it."""
         return latest(self.created_at, self.completed_at)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("start", "end")
+    def _ends_after_start(self) -> Iterator[Violation]:
         if self.end < self.start:
             yield Violation(field="end", message="must not be before start")
+
+    def _invariants(self) -> Iterator[Violation]:
         if (self.status is InteractionStatus.DONE) != (self.completed_at is not None):
             yield Violation(field="completed_at", message="is set exactly when the status is done")
         if self.subject == self.ref:

@@ -37,9 +37,9 @@ from crmcore.rules import (
     CreateDeal,
     CreateRequest,
     SetFields,
-    apply_command,
 )
 from crmcore.rules.actions import CoExecutorChange
+from crmcore.rules.commands import command_updates
 
 __all__ = ["INTERNAL", "apply_internal", "is_internal"]
 
@@ -94,13 +94,8 @@ def _changes(runtime: Runtime, work: Work, entity: Any, command: Command) -> dic
         current = entity.co_executors
         wanted = current | {user} if action.change is CoExecutorChange.ADD else current - {user}
         return {"co_executors": wanted} if wanted != current else {}
-    applied = apply_command(entity, command, schemas=runtime.settings.schemas, now=work.now)
-    return {
-        field.name: getattr(applied.entity, field.name)
-        for field in attrs.fields(type(entity))
-        if field.name != "version"
-        and getattr(applied.entity, field.name) != getattr(entity, field.name)
-    }
+    updates = command_updates(entity, command, schemas=runtime.settings.schemas)
+    return {name: value for name, value in updates.items() if getattr(entity, name) != value}
 
 
 Editor = Callable[[Runtime, Work, Any, dict[str, Any], Command, Chain], None]
@@ -229,10 +224,14 @@ def _edit_interaction(
     chain: Chain,
 ) -> None:
     _only(changes, _INTERACTION_FIELDS)
+    start = changes.get("start", interaction.start)
+    end = changes.get("end", interaction.end)
+    if "end" not in changes and interaction.end is not None:
+        end = interaction.end + (start - interaction.start)  # a moved start keeps the length
     outcome = reschedule(
         interaction,
-        start=changes.get("start", interaction.start),
-        end=changes.get("end", interaction.end),
+        start=start,
+        end=end,
         now=work.now,
         actor=UserId(rule_actor(command)),
     )

@@ -27,7 +27,7 @@ from crmcore.rules.schemas import FieldType, SchemaRegistry, Source
 from crmcore.rules.values import constant
 from crmcore.validation import raise_violations
 
-__all__ = ["ActionHandler", "Command", "apply_command", "dispatch"]
+__all__ = ["ActionHandler", "Command", "apply_command", "command_updates", "dispatch"]
 
 
 @attrs.frozen(kw_only=True)
@@ -111,6 +111,14 @@ def apply_command(
         actor=f"rule:{command.rule_id}",
     )
     return Outcome(entity=changed, events=(event,))
+
+
+def command_updates(entity: Any, command: Command, *, schemas: SchemaRegistry) -> dict[str, Any]:
+    """The fields ``command`` (``set_fields``, ``assign_manager`` or ``co_executor``) gives
+    ``entity``, typed as the record holds them, without building the changed record: what an
+    application hands to the area's own service. ``DomainValidationError`` names each value
+    that does not fit."""
+    return _updates(entity, command, schemas)
 
 
 def _updates(entity: Any, command: Command, schemas: SchemaRegistry) -> dict[str, Any]:

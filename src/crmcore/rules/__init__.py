@@ -54,18 +54,22 @@ from crmcore.rules.model import (
     AllOf,
     AnyOf,
     Condition,
+    Enrollment,
     FieldCondition,
     FieldRef,
+    Firing,
     Not,
     Operand,
     Rule,
     Scalar,
+    Throttle,
     TimeUnit,
     Trigger,
     TriggerKind,
 )
 from crmcore.rules.operators import OPERATORS, Arity, Operator, load_operators, regex_problem
-from crmcore.rules.repository import NO_FACTS, FactSource, NoFacts, RuleRepository
+from crmcore.rules.outcome import RuleHeld
+from crmcore.rules.repository import NO_FACTS, FactSource, NoFacts, RuleLedger, RuleRepository
 from crmcore.rules.schemas import (
     EntitySchema,
     FieldSpec,
@@ -110,6 +114,7 @@ __all__ = [
     "DueTrigger",
     "DueTriggers",
     "EmailToClient",
+    "Enrollment",
     "EntitySchema",
     "FactSource",
     "FieldCondition",
@@ -117,6 +122,7 @@ __all__ = [
     "FieldRef",
     "FieldSpec",
     "FieldType",
+    "Firing",
     "FixedUser",
     "HeadOfDepartment",
     "HttpMethod",
@@ -136,6 +142,8 @@ __all__ = [
     "RuleContext",
     "RuleEngine",
     "RuleFailure",
+    "RuleHeld",
+    "RuleLedger",
     "RuleOutcome",
     "RuleRepository",
     "RuleTrace",
@@ -150,6 +158,7 @@ __all__ = [
     "Staff",
     "StartProject",
     "Strategy",
+    "Throttle",
     "TimeUnit",
     "Trigger",
     "TriggerKind",

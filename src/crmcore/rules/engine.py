@@ -13,10 +13,11 @@ causal chain, and chains stop at ``max_depth``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Final
 
+from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
 from crmcore.rules.actions import ACTIONS, AssignManager
@@ -25,7 +26,7 @@ from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.conditions import CompiledCondition, compile_condition
 from crmcore.rules.events import DateReached
 from crmcore.rules.index import RuleIndex
-from crmcore.rules.model import Action, Condition, Rule
+from crmcore.rules.model import Action, Condition, Enrollment, Rule
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.outcome import (
     NO_CONTEXT,
@@ -37,6 +38,7 @@ from crmcore.rules.outcome import (
     RuleTrace,
     nothing_done,
 )
+from crmcore.rules.repository import RuleLedger
 from crmcore.rules.run import (
     CompiledAction,
     CompiledRule,
@@ -47,7 +49,7 @@ from crmcore.rules.run import (
     scope_of,
 )
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
-from crmcore.rules.scope import compile_path
+from crmcore.rules.scope import Scope, compile_path
 from crmcore.rules.templates import compile_template, placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import validate_rules
@@ -68,12 +70,31 @@ _NETWORK_FROM: Final = 8  # fewer candidates are asked their tests one by one
 _NETWORKS: Final = 4096  # candidate lists whose networks are kept
 
 
+def _need_ledger(rules: Sequence[Rule], ledger: RuleLedger | None) -> None:
+    """Refuse rules that count their firings when there is no ledger to count them in."""
+    if ledger is not None:
+        return
+    found = []
+    for index, rule in enumerate(rules):
+        if rule.throttle is not None:
+            found.append(Violation(field=f"[{index}].throttle", message=_NO_LEDGER))
+        if rule.enrollment is not Enrollment.EVERY_TIME:
+            found.append(Violation(field=f"[{index}].enrollment", message=_NO_LEDGER))
+    if found:
+        raise DomainValidationError(found)
+
+
+_NO_LEDGER: Final = "needs the engine to be given a ledger of firings (ledger=...)"
+
+
 class RuleEngine:
     """Rules compiled once and indexed; see the module docstring.
 
     ``index_conditions=False`` asks every candidate rule its test in turn instead of going
     through the alpha network (:mod:`crmcore.rules.alpha`), with the same results;
-    ``lifecycle_moves`` is passed to :func:`~crmcore.rules.validate_rules`.
+    ``lifecycle_moves`` is passed to :func:`~crmcore.rules.validate_rules`; ``ledger`` is
+    read to hold back throttled and first-time rules, and makes each outcome carry the firings
+    to record in it (rules with a throttle or first-time enrollment need one).
     """
 
     def __init__(
@@ -87,15 +108,19 @@ class RuleEngine:
         max_depth: int = 8,
         index_conditions: bool = True,
         lifecycle_moves: bool = False,
+        ledger: RuleLedger | None = None,
     ) -> None:
         rules = tuple(rules)
         validate_rules(
             rules, schemas=schemas, operators=operators, actions=actions,
             lifecycle_moves=lifecycle_moves,
         )  # fmt: skip
+        _need_ledger(rules, ledger)
         self._schemas = schemas
         self._operators = operators
-        self._settings = Settings(schemas=schemas, calendar=calendar, max_depth=max_depth)
+        self._settings = Settings(
+            schemas=schemas, calendar=calendar, max_depth=max_depth, ledger=ledger
+        )
         self._indexed = index_conditions
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
         self._by_id: dict[RuleId, list[CompiledRule]] = {}
@@ -129,7 +154,21 @@ class RuleEngine:
         return CompiledRule(
             rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
+            throttle_key=self._throttle_key(rule),
         )  # fmt: skip
+
+    def _throttle_key(self, rule: Rule) -> Callable[[Scope], str] | None:
+        """What a throttled rule's firings are counted by: ``per=value`` of its field."""
+        per = rule.throttle.per if rule.throttle is not None else None
+        if per is None:
+            return None
+        read = compile_path(self._schemas.resolve(rule.trigger.entity, per))
+
+        def key(scope: Scope) -> str:
+            value = read(scope)
+            return f"{per}={'' if value is None else value}"[:500]
+
+        return key
 
     def _condition(
         self, condition: Condition, entity: str, path: str = "when"

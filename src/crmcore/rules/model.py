@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar, Final, TypeAlias
 
 import attrs
@@ -37,6 +37,7 @@ from crmcore.validation import (
     instance_of,
     non_negative_int,
     optional,
+    positive_int,
 )
 
 __all__ = [
@@ -45,12 +46,15 @@ __all__ = [
     "AllOf",
     "AnyOf",
     "Condition",
+    "Enrollment",
     "FieldCondition",
     "FieldRef",
+    "Firing",
     "Not",
     "Operand",
     "Rule",
     "Scalar",
+    "Throttle",
     "TimeUnit",
     "Trigger",
     "TriggerKind",
@@ -275,6 +279,34 @@ class Action(Model):
         return iter(())
 
 
+class Enrollment(enum.Enum):
+    """Whether a rule fires for a record every time it holds, or only the first time."""
+
+    EVERY_TIME = "every_time"
+    FIRST_TIME = "first_time"
+
+
+MAX_WINDOW: Final = timedelta(days=366)
+
+
+def _window(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, timedelta):
+        yield Violation(field=field, message="must be a duration", value=value)
+    elif not timedelta(0) < value <= MAX_WINDOW:
+        yield Violation(field=field, message="must be longer than zero and at most 366 days")
+
+
+@attrs.frozen(kw_only=True)
+class Throttle(Model):
+    """At most ``limit`` firings of a rule within ``window``, counted per value of the
+    record's field ``per`` ("at most one SMS per client per day": ``per="partner_id"``) or,
+    without ``per``, for the rule as a whole."""
+
+    limit: int = attrs.field(default=1, metadata=checks(positive_int))
+    window: timedelta = attrs.field(metadata=checks(_window))
+    per: str | None = attrs.field(default=None, metadata=checks(optional(field_path)))
+
+
 def _actions(field: str, value: object) -> Iterator[Violation]:
     yield from each(instance_of(Action))(field, value)
     if isinstance(value, tuple) and len(value) > MAX_ACTIONS:
@@ -286,8 +318,11 @@ class Rule(Model):
     """An If/Then automation rule: ``trigger``, optional ``when`` and the ``then`` actions.
 
     Rules run by descending ``priority`` (ties by id); ``stop_processing`` keeps the rules after
-    a fired one from running for the same event. A rule id may have several versions, each
-    effective from ``effective_from`` (inclusive) until ``effective_until`` (exclusive).
+    a fired one from running for the same event. ``throttle`` bounds how often it fires and
+    ``enrollment`` whether it fires again for a record it fired for, both counted from the
+    firings the host keeps in a :class:`~crmcore.rules.RuleLedger`. A rule id may have several
+    versions, each effective from ``effective_from`` (inclusive) until ``effective_until``
+    (exclusive).
     """
 
     id: RuleId = attrs.field(metadata=checks(identifier))
@@ -304,6 +339,12 @@ class Rule(Model):
     )
     effective_until: datetime | None = attrs.field(
         default=None, metadata=checks(optional(aware_datetime))
+    )
+    throttle: Throttle | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(Throttle)))
+    )
+    enrollment: Enrollment = attrs.field(
+        default=Enrollment.EVERY_TIME, metadata=checks(instance_of(Enrollment))
     )
 
     def _invariants(self) -> Iterator[Violation]:
@@ -331,3 +372,24 @@ def nodes(condition: Condition, path: str = "when") -> Iterator[tuple[str, Condi
             yield from nodes(child, f"{path}.any[{index}]")
     elif isinstance(condition, Not):
         yield from nodes(condition.condition, f"{path}.not")
+
+
+def _throttle_key(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, str) or len(value) > 500:
+        yield Violation(field=field, message="must be text of at most 500 characters")
+
+
+@attrs.frozen(kw_only=True)
+class Firing(Model):
+    """One firing of a rule for a record, as the host's :class:`~crmcore.rules.RuleLedger`
+    keeps it: which version fired, for which record and event, when, what it did (the kinds
+    of its actions) and the value its throttle counts by (``""`` for the rule as a whole)."""
+
+    rule_id: str = attrs.field(metadata=checks(identifier))
+    rule_version: int = attrs.field(metadata=checks(non_negative_int))
+    entity: str = attrs.field(metadata=checks(_entity))
+    entity_id: str = attrs.field(metadata=checks(bounded_text(200)))
+    at: datetime = attrs.field(metadata=checks(aware_datetime))
+    caused_by: str = attrs.field(metadata=checks(bounded_text(200)))
+    actions: tuple[str, ...] = attrs.field(default=(), metadata=checks(each(identifier)))
+    throttle_key: str = attrs.field(default="", metadata=checks(_throttle_key))

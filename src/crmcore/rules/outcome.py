@@ -15,6 +15,7 @@ import attrs
 from crmcore.rules.assignment import OrgStructure, Staff
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import NodeTrace
+from crmcore.rules.model import Firing
 from crmcore.rules.repository import NO_FACTS, FactSource
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "LoopStop",
     "RuleContext",
     "RuleFailure",
+    "RuleHeld",
     "RuleOutcome",
     "RuleTrace",
     "nothing_done",
@@ -89,9 +91,21 @@ class LoopStop:
 
 
 @attrs.frozen(kw_only=True)
+class RuleHeld:
+    """A rule whose conditions held but that the ledger held back: its throttle's limit was
+    reached, or it fires only the first time and fired for the record before."""
+
+    rule_id: str
+    version: int
+    entity_id: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
 class RuleOutcome:
     """What processing one event gave: commands, traces, failures, stopped loops, and the
-    chain to pass with the events the commands cause."""
+    chain to pass with the events the commands cause; with a ledger, the firings to record in
+    it with the commands (none on a dry run) and the rules it held back."""
 
     commands: tuple[Command, ...] = ()
     trace: tuple[RuleTrace, ...] = ()
@@ -99,6 +113,8 @@ class RuleOutcome:
     loops: tuple[LoopStop, ...] = ()
     chain: Chain = Chain()
     dry_run: bool = False
+    firings: tuple[Firing, ...] = ()
+    held: tuple[RuleHeld, ...] = ()
 
 
 NO_CONTEXT: Final = RuleContext()

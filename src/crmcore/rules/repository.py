@@ -1,17 +1,22 @@
-"""What the host implements for the rules engine: its stored rules and its facts.
+"""What the host implements for the rules engine: its stored rules, its facts and the
+ledger of firings.
 
 Rules are versioned: :meth:`RuleRepository.save` stores a new version beside the old ones,
-so the engine can apply the version effective at an event's time.
+so the engine can apply the version effective at an event's time. The engine reads the
+:class:`RuleLedger` to hold back throttled rules and rules that fire only the first time,
+and hands the firings to record back in its outcome, so that the host stores them with the
+commands, in one unit of work.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final, Protocol
 
 from crmcore.ids import RuleId
-from crmcore.rules.model import Rule
+from crmcore.rules.model import Firing, Rule
 
-__all__ = ["NO_FACTS", "FactSource", "NoFacts", "RuleRepository"]
+__all__ = ["NO_FACTS", "FactSource", "NoFacts", "RuleLedger", "RuleRepository"]
 
 
 class FactSource(Protocol):
@@ -74,4 +79,28 @@ class RuleRepository(Protocol):
     ) -> tuple[Rule, ...]:
         """Latest versions (or every version) of the rules, by id then version, filtered by
         trigger ``entity`` and by ``enabled`` (of the latest version)."""
+        ...
+
+
+class RuleLedger(Protocol):
+    """The firings of rules, kept by the host across processes: the per-record execution log,
+    and what throttles and first-time enrollment count."""
+
+    def record(self, firing: Firing) -> None:
+        """Keep ``firing``; recording the same firing twice keeps it twice."""
+        ...
+
+    def count(self, rule_id: str, *, throttle_key: str, since: datetime) -> int:
+        """How many firings of rule ``rule_id`` (any version) with ``throttle_key`` happened at
+        or after ``since``."""
+        ...
+
+    def fired_for(self, rule_id: str, *, entity: str, entity_id: str) -> bool:
+        """Whether rule ``rule_id`` (any version) ever fired for record ``entity_id`` of
+        ``entity``."""
+        ...
+
+    def history(self, *, entity: str, entity_id: str) -> tuple[Firing, ...]:
+        """The firings for record ``entity_id`` of ``entity``, oldest first (ties in the order
+        they were recorded)."""
         ...

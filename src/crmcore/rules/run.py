@@ -21,17 +21,19 @@ from crmcore.rules.alpha import UNFILED, AlphaPlan
 from crmcore.rules.assignment import Assignment, assign
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import CompiledCondition, NodeTrace
-from crmcore.rules.model import Action, Rule
+from crmcore.rules.model import Action, Enrollment, Firing, Rule
 from crmcore.rules.outcome import (
     Link,
     LoopStop,
     RuleContext,
     RuleFailure,
+    RuleHeld,
     RuleOutcome,
     RuleTrace,
     nothing_done,
 )
 from crmcore.rules.records import FLATTENERS
+from crmcore.rules.repository import RuleLedger
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, read, record_from_changes
 from crmcore.rules.templates import Renderer, fill
@@ -78,6 +80,7 @@ class CompiledRule:
     test: Test | None = None
     timeless: bool = True  # no effective dates to check
     alpha: AlphaPlan = UNFILED  # how the alpha network files it
+    throttle_key: Callable[[Scope], str] | None = None  # for a throttled rule
 
 
 def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:
@@ -96,6 +99,7 @@ class Settings:
     schemas: SchemaRegistry
     calendar: WorkingCalendar | None
     max_depth: int
+    ledger: RuleLedger | None = None
 
 
 def scope_of(
@@ -155,6 +159,8 @@ class Run:
         self.failures: list[RuleFailure] = []
         self.loops: list[LoopStop] = []
         self.links: list[Link] = []
+        self.firings: list[Firing] = []
+        self.held: list[RuleHeld] = []
 
     def explained(self, candidates: Iterable[CompiledRule]) -> RuleOutcome:
         """Run ``candidates`` in order with the trace of each, and say what came of it."""
@@ -169,7 +175,9 @@ class Run:
         try:
             fired, reason, nodes = self._evaluate(compiled)
             if fired and not self.fire(compiled):
-                fired, reason = False, "stopped by the loop guard"
+                held = self.held[-1] if self.held else None
+                stopped = held.reason if held and held.rule_id == rule.id else "the loop guard"
+                fired, reason = False, f"stopped by {stopped}"
         except Exception as error:  # one rule's failure must not stop the others
             self.failed(rule, error)
             fired, reason, nodes = False, f"failed: {type(error).__name__}", ()
@@ -203,9 +211,43 @@ class Run:
         rule = compiled.rule
         if not self._guard(rule):
             return False
-        self.commands += list(self._commands(compiled))
+        ledger = self.settings.ledger
+        key = "" if compiled.throttle_key is None else compiled.throttle_key(self.scope)
+        if ledger is not None and not self._admitted(ledger, rule, key):
+            return False
+        commands = list(self._commands(compiled))
+        self.commands += commands
         self.links.append((rule.id, self.entity, self.event.entity_id))
+        if ledger is not None and not self.dry_run:
+            self.firings.append(
+                Firing(
+                    rule_id=rule.id, rule_version=rule.version, entity=self.entity,
+                    entity_id=self.event.entity_id, at=self.scope.now, caused_by=self.event.name,
+                    actions=tuple(c.action.kind for c in commands), throttle_key=key,
+                )
+            )  # fmt: skip
         return True
+
+    def _admitted(self, ledger: RuleLedger, rule: Rule, key: str) -> bool:
+        """Whether the ledger lets ``rule`` fire: its throttle's limit is not reached, and it
+        fires every time or has not fired for the record yet."""
+        reason = None
+        entity_id = self.event.entity_id
+        if rule.enrollment is Enrollment.FIRST_TIME and ledger.fired_for(
+            rule.id, entity=self.entity, entity_id=entity_id
+        ):
+            reason = "first-time enrollment: the rule fired for this record before"
+        throttle = rule.throttle
+        if reason is None and throttle is not None:
+            since = self.scope.now - throttle.window
+            if ledger.count(rule.id, throttle_key=key, since=since) >= throttle.limit:
+                reason = f"its throttle: {throttle.limit} firing(s) within {throttle.window}"
+        if reason is None:
+            return True
+        self.held.append(
+            RuleHeld(rule_id=rule.id, version=rule.version, entity_id=entity_id, reason=reason)
+        )
+        return False
 
     def _guard(self, rule: Rule) -> bool:
         chain = self.context.chain
@@ -265,12 +307,15 @@ class Run:
         )  # fmt: skip
 
     def outcome(self) -> RuleOutcome:
-        if not (self.commands or self.traces or self.failures or self.loops or self.links):
+        if not (
+            self.commands or self.traces or self.failures or self.loops or self.links or self.held
+        ):
             return nothing_done(self.context.chain, dry_run=self.dry_run)
         chain = self.context.chain.after(self.links) if self.links else self.context.chain
         return RuleOutcome(
             commands=tuple(self.commands), trace=tuple(self.traces), failures=tuple(self.failures),
             loops=tuple(self.loops), chain=chain, dry_run=self.dry_run,
+            firings=tuple(self.firings), held=tuple(self.held),
         )  # fmt: skip
 
 

@@ -136,6 +136,10 @@ def rule_problems(
         yield Violation(field="trigger.entity", message=str(error), value=entity)
         return
     yield from _trigger_problems(rule, schemas)
+    if rule.throttle is not None and rule.throttle.per is not None:
+        found = _resolve(schemas, entity, rule.throttle.per, "throttle.per")
+        if isinstance(found, Violation):
+            yield found
     if rule.when is not None:
         yield from condition_problems(
             rule.when, entity=entity, schemas=schemas, operators=operators

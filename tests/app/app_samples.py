@@ -46,7 +46,7 @@ def romashka(**changes: Any) -> PartnerDraft:
 
 def settings(**changes: Any) -> Settings:
     """The tests' settings: the staff above, the rest as shipped."""
-    return Settings(staff=STAFF, **changes)
+    return Settings(**{"staff": STAFF, **changes})
 
 
 def snapshot(store: MemoryStore) -> dict[str, Any]:

@@ -51,6 +51,10 @@ def test_the_desktop_shows_the_managers_day(crm: CRM) -> None:
     crm.execute(PlanInteraction(draft=draft), actor="anna", now=NOW)
     desk = crm.desktop("anna", now=NOW)
     assert "Образцы" in str(desk)
+    (pending,) = crm.pending("anna")
+    assert pending.topic == "Образцы"
+    assert crm.overdue(NOW) == []
+    assert crm.overdue(start + timedelta(hours=2), user="anna") == [pending]
 
 
 def test_the_funnel_counts_what_the_stage_log_holds(crm: CRM) -> None:

@@ -581,6 +581,18 @@ class CRM:
                 zone=zone,
             )
 
+    def pending(self, user: str) -> list[Interaction]:
+        """The planned and running interactions ``user`` is responsible for, oldest first."""
+        with self.store.unit_of_work() as repositories:
+            return repositories.interactions.pending(UserId(user))
+
+    def overdue(self, now: datetime, *, user: str | None = None) -> list[Interaction]:
+        """The interactions past their end and not done at ``now`` (of ``user`` if given)."""
+        with self.store.unit_of_work() as repositories:
+            return repositories.interactions.overdue(
+                now, user=UserId(user) if user is not None else None
+            )
+
     def funnel(self, pipeline_id: str, *, start: datetime, end: datetime) -> Funnel:
         """The funnel of a pipeline over ``[start, end)``, from the stage log."""
         with self.store.unit_of_work() as repositories:

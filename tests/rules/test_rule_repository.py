@@ -53,3 +53,29 @@ def test_the_comparison_catches_a_repository_that_forgets_versions() -> None:
     machine = rule_repository_comparison(_ForgetsVersions, settings=quick)
     with pytest.raises(AssertionError, match="reference gave"):
         machine.TestCase().runTest()
+
+
+def test_every_stored_version_keeps_who_changed_the_rule_when_and_why() -> None:
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    import attrs  # noqa: PLC0415
+
+    from crmcore.rules import Rule, SendMessage, Trigger, TriggerKind  # noqa: PLC0415
+
+    first = Rule(
+        id="r", name="Greet", trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+        then=(SendMessage(text="Hi"),), author="anna",
+        changed_at=datetime(2026, 5, 1, tzinfo=UTC), comment="First version",
+    )  # fmt: skip
+    second = attrs.evolve(
+        first, version=2, author="boris", changed_at=datetime(2026, 5, 2, tzinfo=UTC),
+        comment="  Greet warmly\n",
+    )  # fmt: skip
+    repository = MemoryRuleRepository()
+    repository.add(first)
+    repository.save(second, expected_version=1)
+    audit = [(r.version, r.author, r.changed_at, r.comment) for r in repository.versions("r")]
+    assert audit == [
+        (1, "anna", datetime(2026, 5, 1, tzinfo=UTC), "First version"),
+        (2, "boris", datetime(2026, 5, 2, tzinfo=UTC), "Greet warmly"),
+    ]

@@ -31,6 +31,7 @@ from crmcore.validation import (
     aware_datetime,
     bounded_text,
     checks,
+    clean_optional_text,
     clean_text,
     each,
     identifier,
@@ -322,7 +323,8 @@ class Rule(Model):
     ``enrollment`` whether it fires again for a record it fired for, both counted from the
     firings the host keeps in a :class:`~crmcore.rules.RuleLedger`. A rule id may have several
     versions, each effective from ``effective_from`` (inclusive) until ``effective_until``
-    (exclusive).
+    (exclusive). Each version says who made it (``author``), when (``changed_at``) and why
+    (``comment``): the audit of rule changes a repository's ``versions`` gives back.
     """
 
     id: RuleId = attrs.field(metadata=checks(identifier))
@@ -345,6 +347,15 @@ class Rule(Model):
     )
     enrollment: Enrollment = attrs.field(
         default=Enrollment.EVERY_TIME, metadata=checks(instance_of(Enrollment))
+    )
+    author: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
+    changed_at: datetime | None = attrs.field(
+        default=None, metadata=checks(optional(aware_datetime))
+    )
+    comment: str | None = attrs.field(
+        default=None,
+        converter=clean_optional_text,
+        metadata=checks(optional(bounded_text(1000, multiline=True))),
     )
 
     def _invariants(self) -> Iterator[Violation]:

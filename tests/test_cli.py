@@ -11,26 +11,47 @@ import pytest
 
 from crmcore import __version__
 from crmcore.cli import main
-from crmcore.demo import demo_lines
+from crmcore.demo import DEMO_MOMENT, demo_lines
 
 NOW = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 
 
-def test_demo_tells_the_whole_story() -> None:
+def test_demo_tells_the_whole_story_through_the_crm() -> None:
     text = "\n".join(demo_lines(NOW))
     assert "ООО «Ромашка»" in text
     assert "16:00 Asia/Vladivostok" in text
-    assert "09:00 Europe/Moscow" in text
     assert "legal.tax_id: is not a valid INN" in text
-    assert "partners stored before: 4, after: 4" in text
-    assert "stopped: may be ООО «Ромашка»" in text
-    assert "the event records the override: True" in text
-    assert re.search(r"^\d+ events were published: .*partner\.registered", text, re.MULTILINE)
+    assert "Request web-1: rule new-requests made anna responsible" in text
+    assert "bound to ООО «Ромашка» / Анна Смирнова" in text
+    assert "PossibleDuplicates: may be ООО «Ромашка»" in text
+    assert "draft -> on_approval -> draft -> on_approval -> approved" in text
+    assert "Трубы для «Ромашки»: won at stage 'contract', 1250000 RUB." in text
+    assert "then lost (competitor) to lilie" in text
+    assert "Decided partially_satisfied, closed" in text
+    assert "5 messages wait in the outbox" in text
+    assert "The desktop of anna for 02.03.2026:" in text
+    assert "won 1, lost 1, open 3; win rate 50.0%" in text
+    assert "team     13 / 11 (+18%)" in text
+    assert re.search(r"^\d+ commands ran through CRM.execute; \d+ events:$", text, re.MULTILINE)
+    assert re.search(r"^  .*partner\.registered.*request\.converted", text, re.MULTILINE)
 
 
-def test_demo_command_prints_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--at", "2026-03-02T09:00+03:00"]) == 0
-    assert "Partners registered:" in capsys.readouterr().out
+def test_demo_command_prints_the_story_at_the_fixed_moment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"crmcore demo: a temporary in-memory CRM at {DEMO_MOMENT:%Y-%m-%d %H:%M}"
+    )
+    assert out == "\n".join(demo_lines(DEMO_MOMENT)) + "\n"
+
+
+def test_demo_command_tells_the_story_at_a_given_moment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--at", "2027-05-04T09:00+03:00"]) == 0
+    assert "The desktop of anna for 04.05.2027:" in capsys.readouterr().out
 
 
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,6 @@
 """The command line: ``python -m crmcore demo``, ``--help``, ``--version``.
 
-The only module besides ``__main__`` that prints or looks at the real clock.
+The only module besides ``__main__`` that prints; the demo runs on its own fixed clock.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from crmcore import __version__
-from crmcore.demo import demo_lines
+from crmcore.demo import DEMO_MOMENT, demo_lines
 from crmcore.errors import CRMError
 
 __all__ = ["main"]
@@ -24,12 +24,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"crmcore {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = commands.add_parser("demo", help="tell a short CRM story in a temporary in-memory world")
+    demo = commands.add_parser(
+        "demo", help="tell a short CRM story, every step a command of an in-memory CRM"
+    )
     demo.add_argument(
         "--at",
         metavar="ISO-DATETIME",
         type=_aware_datetime,
-        help="tell the story at this moment (with an offset) instead of now",
+        help=f"tell the story at this moment (with an offset), not {DEMO_MOMENT.isoformat()}",
     )
     db = commands.add_parser("db", help="upgrade the schema of an SQL store (extra crmcore[sql])")
     db.add_argument("action", choices=["upgrade"], help="run the migrations up to the latest")
@@ -56,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command != "demo":
         parser.print_help()
         return 0
-    now = arguments.at or datetime.now(UTC)
+    now = arguments.at or DEMO_MOMENT
     try:
         for line in demo_lines(now):
             print(line)

@@ -1,15 +1,16 @@
-"""The demo story: a small company's CRM in a temporary in-memory world.
+"""The demo story: a small company's CRM, told through one :class:`crmcore.app.crm.CRM`.
 
 :func:`demo_lines` tells the story as lines of text for a given moment; the command line
-(``python -m crmcore demo``) prints them. The story is free of I/O and testable. Each area
-adds a chapter: a function ``chapter(world, now)`` yielding lines, listed in
+(``python -m crmcore demo``) prints them. The story is free of I/O and testable: every change
+is a command executed by the CRM on a new memory store, and every chapter reads what the CRM
+stored. Each chapter is a function ``chapter(story)`` yielding lines, listed in
 :data:`CHAPTERS` in the order the story is told.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Final
 
 from crmcore.demo import (
@@ -17,39 +18,46 @@ from crmcore.demo import (
     claims,
     deals,
     duplicates,
-    interactions,
+    outbox,
     partners,
+    reports,
     requests,
     rules,
 )
-from crmcore.demo.world import World, table
+from crmcore.demo.story import Story
+from crmcore.demo.world import table
 
-__all__ = ["CHAPTERS", "World", "demo_lines", "table"]
+__all__ = ["CHAPTERS", "DEMO_MOMENT", "Story", "demo_lines", "table"]
 
-Chapter = Callable[[World, datetime], Iterator[str]]
+Chapter = Callable[[Story], Iterator[str]]
+
+DEMO_MOMENT: Final = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=3)))
+"""The moment the story is told at unless another is given: the demo's fixed clock."""
 
 CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
     ("Partners and contacts", partners.chapter),
-    ("Duplicate control: a new partner that exists already", duplicates.chapter),
-    ("Agreements, quotes and the compliance check", agreements.chapter),
-    ("Deals: three kinds of sales process, gates, results and the funnel", deals.chapter),
-    ("Requests: web intake, binding to a known client, conversion into a deal", requests.chapter),
-    ("Claims: the public form, investigation, deadlines and reports", claims.chapter),
-    ("A manager's day and KPIs against last year", interactions.chapter),
-    ("Automation: If/Then rules, their commands and an explain trace", rules.chapter),
+    ("Requests: a web form assigned by a rule and bound to a known client", requests.chapter),
+    ("Duplicate control: the partner wizard finds the card that exists", duplicates.chapter),
+    ("Agreements: approval, the conditions in force, a quote", agreements.chapter),
+    ("Deals: a controlled sale through its gates to a quote and a win, a loss", deals.chapter),
+    ("Claims: raised, investigated, paused and decided", claims.chapter),
+    ("The outbox: what the rules asked to send, to whom and why", outbox.chapter),
+    ("Reports: the desktop, the funnel, claims and KPIs", reports.chapter),
+    ("Automation: the rules, the commands they gave, an explain trace", rules.chapter),
 )
 
 
-def demo_lines(now: datetime) -> Iterator[str]:
+def demo_lines(now: datetime = DEMO_MOMENT) -> Iterator[str]:
     """The demo story as lines of text, told at the moment ``now``."""
-    world = World()
-    partners.build_world(world, now)
+    story = Story(now=now)
     yield f"crmcore demo: a temporary in-memory CRM at {now:%Y-%m-%d %H:%M %Z}"
     for number, (title, chapter) in enumerate(CHAPTERS, start=1):
         yield ""
         yield f"== {number}. {title} =="
         yield ""
-        yield from chapter(world, now)
+        yield from chapter(story)
     yield ""
-    names = ", ".join(sorted({event.name for event in world.events}))
-    yield f"{len(world.events)} events were published: {names}"
+    events = [event for done in story.executed for event in done.events]
+    names = ", ".join(sorted({event.name for event in events}))
+    yield f"{len(story.executed)} commands ran through CRM.execute; {len(events)} events:"
+    yield f"  {names}"

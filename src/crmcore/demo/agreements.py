@@ -1,5 +1,6 @@
-"""The demo's agreements chapter: a typical and an individual agreement, approval, a quote
-with past prices, an email draft, and a document that breaks three conditions."""
+"""The demo's agreements chapter: a typical and an individual agreement created, submitted,
+rejected once and approved through the CRM; the conditions in force, a quote with past
+prices, an email draft, and a document that breaks three conditions."""
 
 from __future__ import annotations
 
@@ -26,24 +27,30 @@ from crmcore.agreements import (
     SalesDocumentKind,
     Taxation,
     TaxRegime,
-    approve,
     build_quote,
     check_sales_document,
-    create_individual_agreement,
-    create_typical_agreement,
     effective_conditions,
     quote_email,
-    reject,
-    submit_for_approval,
 )
-from crmcore.demo.world import Ledger, World, table
+from crmcore.app.commands import (
+    ApproveAgreement,
+    CreateIndividualAgreement,
+    CreateTypicalAgreement,
+    RejectAgreement,
+    SubmitAgreement,
+)
+from crmcore.demo.story import Story
+from crmcore.demo.world import table
 from crmcore.events import primitive
-from crmcore.ids import AgreementId, PartnerId
-from crmcore.memory import MemoryAgreementRepository, MemoryPriceList, MemorySalesHistory
+from crmcore.ids import PartnerId
+from crmcore.memory import MemoryPriceList, MemorySalesHistory
 from crmcore.money import Money
 from crmcore.partners import PartnerRole
 
-__all__ = ["chapter"]
+__all__ = ["INDIVIDUAL", "chapter"]
+
+INDIVIDUAL: Final = "romashka-individual"
+"""The id of ООО «Ромашка»'s individual agreement, which its deals link."""
 
 _PRICES: Final = (("tea-green", "1200.00"), ("tea-black", "950.00"), ("cups-set", "2400.00"))
 _PAST_SALES: Final = (("tea-green", "1090.00", 40), ("cups-set", "2150.00", 75))
@@ -70,39 +77,39 @@ def _conditions() -> SalesConditions:
     )
 
 
-def chapter(world: World, now: datetime) -> Iterator[str]:
-    """Agreements drafted and approved, a quote, and a document checked against them."""
-    agreements = Ledger(MemoryAgreementRepository())
-    client = world.partners.get(PartnerId("romashka"))
+def chapter(story: Story) -> Iterator[str]:
+    """Agreements created and approved through commands, a quote, and a document checked."""
+    now = story.now
+    at = now - timedelta(days=25)
     start, end = date(now.year, 1, 1), date(now.year, 12, 31)
-    typical = agreements.keep(
-        create_typical_agreement(
-            name=f"Wholesale clients {now.year}", conditions=_conditions(),
-            valid_from=start, valid_to=end, agreement_id=AgreementId("wholesale"),
-            audience=Audience(roles=frozenset({PartnerRole.CLIENT, PartnerRole.DEALER})),
-            limits=OverrideLimits(max_extra_discount=Decimal(3)), now=now,
-        )
+    typical = CreateTypicalAgreement(
+        title=f"Wholesale clients {now.year}", conditions=_conditions(),
+        valid_from=start, valid_to=end, agreement_id="wholesale",
+        audience=Audience(roles=frozenset({PartnerRole.CLIENT, PartnerRole.DEALER})),
+        limits=OverrideLimits(max_extra_discount=Decimal(3)),
     )  # fmt: skip
-    typical = agreements.keep(submit_for_approval(typical, now=now))
-    typical = agreements.keep(approve(typical, now=now))
-    individual = agreements.keep(
-        create_individual_agreement(
-            name=f"{client.short_name} {now.year}", partner=client, base=typical,
-            agreement_id=AgreementId("romashka-individual"), now=now,
-            overrides=ConditionOverrides(discount=Decimal(8), payment_form=PaymentForm.CASH),
-        )
+    individual = CreateIndividualAgreement(
+        title=f"ООО «Ромашка» {now.year}", partner_id="romashka", base_id="wholesale",
+        agreement_id=INDIVIDUAL,
+        overrides=ConditionOverrides(discount=Decimal(8), payment_form=PaymentForm.CASH),
     )  # fmt: skip
-    individual = agreements.keep(submit_for_approval(individual, base=typical, now=now))
-    individual = agreements.keep(reject(individual, reason="Нужна подпись директора", now=now))
-    individual = agreements.keep(submit_for_approval(individual, base=typical, now=now))
-    individual = agreements.keep(approve(individual, base=typical, now=now))
-    yield from _agreements_told(typical, individual)
+    steps = (
+        (typical, "olga"),
+        (SubmitAgreement(agreement_id="wholesale"), "olga"),
+        (ApproveAgreement(agreement_id="wholesale"), "olga"),
+        (individual, "anna"),
+        (SubmitAgreement(agreement_id=INDIVIDUAL), "anna"),
+        (RejectAgreement(agreement_id=INDIVIDUAL, reason="Нужна подпись директора"), "olga"),
+        (SubmitAgreement(agreement_id=INDIVIDUAL), "anna"),
+        (ApproveAgreement(agreement_id=INDIVIDUAL), "olga"),
+    )
+    for number, (command, actor) in enumerate(steps):
+        story.run(command, actor=actor, at=at + timedelta(hours=number))
+    base, own = story.crm.get("agreement", "wholesale"), story.crm.get("agreement", INDIVIDUAL)
+    yield from _agreements_told(base, own)
     prices = _price_list(start)
-    yield from _quote_told(world, individual, prices, now)
-    yield from _check_told(individual, prices, now)
-    yield ""
-    names = ", ".join(dict.fromkeys(event.name for event in agreements.events))
-    yield f"The agreements' services returned {len(agreements.events)} events: {names}"
+    yield from _quote_told(story, own, prices)
+    yield from _check_told(own, prices, now)
 
 
 def _agreements_told(typical: Agreement, individual: Agreement) -> Iterator[str]:
@@ -136,14 +143,13 @@ def _price_list(start: date) -> MemoryPriceList:
     return prices
 
 
-def _quote_told(
-    world: World, agreement: Agreement, prices: MemoryPriceList, now: datetime
-) -> Iterator[str]:
+def _quote_told(story: Story, agreement: Agreement, prices: MemoryPriceList) -> Iterator[str]:
+    now = story.now
     history = MemorySalesHistory()
     for product, price, days_ago in _PAST_SALES:
         sold_on = now.date() - timedelta(days=days_ago)
         history.record(PartnerId("romashka"), product, Money.of(price, "RUB"), sold_on=sold_on)
-    client = world.partners.get(PartnerId("romashka"))
+    client = story.crm.get("company", "romashka")
     items = [
         QuoteItem(product="tea-green", quantity=Decimal(20)),
         QuoteItem(product="tea-black", quantity=Decimal(10), discount=Decimal(12)),
@@ -164,7 +170,7 @@ def _quote_told(
     yield from table(headers, rows)
     yield f"Total: {quote.total}"
     email = client.emails[0] if client.emails else "sales@example.com"
-    draft = quote_email(quote, to=[email], partner_name=client.short_name, manager="Иван Петров")
+    draft = quote_email(quote, to=[email], partner_name=client.short_name, manager="Анна Иванова")
     attached = ", ".join(str(ref) for ref in draft.attachments)
     yield f"Email draft to {draft.to[0]}: {draft.subject!r}, attached {attached}"
 

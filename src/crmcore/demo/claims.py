@@ -1,95 +1,31 @@
-"""The demo's claims chapter: a claim from the public form, a hostile one refused, an
-investigation planned, paused and decided, overdue claims, and the three reports."""
+"""The demo's claims chapter: a client's claim raised through the CRM (a rule acknowledges
+it and tells the head), a bad one refused with nothing stored, the investigation, a pause
+for the claimant, the decision and the claim's log; earlier claims feed the reports."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
-from typing import Final
+from datetime import timedelta
+from typing import Any, Final
 
-from crmcore.claims import (
-    Activity,
-    ActivityStatus,
-    Claim,
-    Claimant,
-    ClaimDraft,
-    ClaimPriority,
-    ClaimReason,
-    ClaimSettings,
-    DeadlinePolicy,
-    DeadlineRules,
-    ReasonClassifier,
-    await_claimant,
-    claim_dynamics,
-    claim_satisfaction,
-    claim_structure,
-    close,
-    decide,
-    investigate,
-    plan_activity,
-    register_claim,
-    register_claim_from_form,
-    resume,
-    update_activity,
+from crmcore.app.commands import (
+    AwaitClaimant,
+    CloseClaim,
+    DecideClaim,
+    InvestigateClaim,
+    RegisterClaim,
+    ResumeClaim,
 )
-from crmcore.demo.world import Ledger, World, table
-from crmcore.errors import ClaimNotDecidableError, DomainValidationError
-from crmcore.ids import ClaimId, PartnerId, UserId
-from crmcore.memory import MemoryClaimRepository
-from crmcore.partners import PartnerRole
-from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
+from crmcore.claims import Claim, Claimant, ClaimDraft, ClaimResult
+from crmcore.demo.story import CLAIMS, MOSCOW, Story
+from crmcore.demo.world import table
+from crmcore.errors import CRMError, DomainValidationError
+from crmcore.ids import PartnerId, UserId
+from crmcore.partners import Email, PartnerRole
 
 __all__ = ["chapter"]
 
-_Claims = Ledger[MemoryClaimRepository]
-"""The chapter's own claims and the events its services returned."""
-
 _HOUR: Final = timedelta(hours=1)
-_QUALITY: Final = UserId("u-quality")
-_SETTINGS: Final = ClaimSettings(
-    reasons=ReasonClassifier(
-        reasons=(
-            ClaimReason(code="packaging", name="Damaged packaging"),
-            ClaimReason(code="delivery", name="Late delivery"),
-            ClaimReason(code="quality", name="Product quality"),
-            ClaimReason(code="billing", name="Billing error"),
-        )
-    ),
-    deadlines=DeadlineRules(
-        default=DeadlinePolicy(response=8 * _HOUR, resolution=40 * _HOUR),
-        by_priority={ClaimPriority.CRITICAL: DeadlinePolicy(response=_HOUR, resolution=8 * _HOUR)},
-    ),
-    calendar=WorkingCalendar(
-        time_zone="Europe/Moscow",
-        hours=(WorkingPeriod(start=time(9), end=time(13)),
-               WorkingPeriod(start=time(14), end=time(18))),
-        holiday_rules=(
-            HolidayRule(name="New Year", rule="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1,2,3,4,5,6,7,8"),
-            HolidayRule(name="Defender's Day", rule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=23"),
-            HolidayRule(name="Women's Day", rule="FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=8"),
-            HolidayRule(name="Spring and Labour Day", rule="FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=1"),
-            HolidayRule(name="Victory Day", rule="FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=9"),
-            HolidayRule(name="Russia Day", rule="FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=12"),
-            HolidayRule(name="Unity Day", rule="FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=4"),
-        ),
-    ),
-)  # fmt: skip
-_FORM: Final = {
-    "name": "Анна Смирнова",
-    "email": "a.smirnova@romashka.ru",
-    "essence": "Партия чая пришла в разбитых ящиках,\nчасть упаковок порвана.",
-    "requested_outcome": "Заменить повреждённый товар",
-    "reasons": ["packaging"],
-    "documents": [{"kind": "shipment", "number": "РН-0042"}],
-    "attachments": [{"name": "ящики.jpg", "media_type": "image/jpeg", "size": 482133}],
-}
-_HOSTILE: Final = {
-    "name": "<script>alert(1)</script>",
-    "email": "admin@localhost'; DROP TABLE claims; --",
-    "essence": "\u202e" + "A" * 20_000,
-    "status": "closed",
-    "attachments": [{"name": "invoice.exe", "media_type": "application/x-msdownload", "size": -1}],
-}
 # Earlier claims for the reports: partner, role, days ago, department, reasons, result.
 _EARLIER: Final = (
     ("petrov", PartnerRole.SUPPLIER, 75, "Accounting", ("billing",), "rejected"),
@@ -98,109 +34,107 @@ _EARLIER: Final = (
     ("romashka", PartnerRole.CLIENT, 40, "Warehouse", ("quality",), "partially_satisfied"),
     ("vostok", PartnerRole.DEALER, 12, "Logistics", ("delivery",), None),
 )
+_HOSTILE: Final[dict[str, Any]] = {
+    "claimant": Claimant(role=PartnerRole.CLIENT, name="<script>alert(1)</script>"),
+    "essence": "\u202e" + "A" * 20_000,
+    "channel": "carrier-pigeon",
+    "reasons": ["packaging", "packaging"],
+}
 
 
-def chapter(world: World, now: datetime) -> Iterator[str]:
-    """A claim's life from the public form to the reports."""
-    claims = _Claims(MemoryClaimRepository())
-    _register_earlier(claims, world, now)
-    yield "A claim arrives through the public form:"
-    outcome = register_claim_from_form(
-        _FORM, claim_id=ClaimId("c-100"), now=now, settings=_SETTINGS
-    )
-    claim = claims.keep(outcome)
+def chapter(story: Story) -> Iterator[str]:
+    """A claim's life from its registration to its close."""
+    _register_earlier(story)
+    at = story.now - timedelta(days=4)
+    claimant = Claimant(
+        role=PartnerRole.CLIENT, partner_id=PartnerId("romashka"), name="Анна Смирнова",
+        email=Email.parse("a.smirnova@romashka.ru"),
+    )  # fmt: skip
+    draft = ClaimDraft(
+        claimant=claimant, essence="Партия чая пришла в разбитых ящиках,\nчасть упаковок порвана.",
+        channel="email", reasons=["packaging"], department="Warehouse",
+        responsible_manager=UserId("anna"), requested_outcome="Заменить повреждённый товар",
+    )  # fmt: skip
+    claim: Claim = story.run(RegisterClaim(draft=draft, claim_id="c-100"), actor="anna", at=at)
+    yield "A claim is raised with RegisterClaim; its due dates in Moscow working time:"
     yield from table(
         ["id", "from", "channel", "reasons", "respond by", "resolve by"],
         [[claim.id, str(claim.claimant.name), claim.channel.value, ", ".join(claim.reasons),
           _when(claim.response_due), _when(claim.resolution_due)]],
     )  # fmt: skip
+    rules = ", ".join(f"{c.rule_id}: {c.action.kind}" for c in story.last.commands)
+    yield f"  the rules answered with {rules}"
     yield ""
-    yield "A hostile payload is refused whole, every problem named, nothing registered:"
-    try:
-        register_claim_from_form(_HOSTILE, claim_id=ClaimId("c-666"), now=now, settings=_SETTINGS)
-    except DomainValidationError as error:
-        yield from (f"  {violation}" for violation in error.violations)
+    yield from _refused(story)
     yield ""
-    yield from _investigation(claims, claim, now)
-    yield ""
-    yield "Overdue claims now:"
-    overdue = claims.repository.overdue(now)
-    yield from table(["id", "department", "missed"], [
-        [c.id, c.department or "", ", ".join(c.missed_deadlines(now))] for c in overdue
-    ])  # fmt: skip
-    yield ""
-    yield from _reports(claims.repository.find(), now)
-    yield ""
-    names = ", ".join(sorted({event.name for event in claims.events}))
-    yield f"The claims services returned {len(claims.events)} events: {names}"
+    yield from _investigation(story, claim, at)
 
 
-def _register_earlier(claims: _Claims, world: World, now: datetime) -> None:
+def _register_earlier(story: Story) -> None:
     for number, (partner, role, days, department, reasons, result) in enumerate(_EARLIER, 1):
-        when = now - timedelta(days=days)
-        name = world.partners.get(PartnerId(partner)).short_name
+        when = story.now - timedelta(days=days)
+        name = story.crm.get("company", partner).short_name
         draft = ClaimDraft(
             claimant=Claimant(role=role, partner_id=PartnerId(partner), name=name),
-            essence=f"Claim about {', '.join(reasons)}", channel="email", department=department,
-            reasons=reasons,
+            essence=f"Claim about {', '.join(reasons)}", channel="call", department=department,
+            reasons=reasons, responsible_manager=UserId("igor"),
         )  # fmt: skip
-        claim = claims.keep(
-            register_claim(draft, claim_id=ClaimId(f"c-{number}"), now=when, settings=_SETTINGS)
-        )
-        claim = claims.keep(investigate(claim, now=when + _HOUR, actor=_QUALITY))
+        claim_id = f"c-{number}"
+        story.run(RegisterClaim(draft=draft, claim_id=claim_id), actor="igor", at=when)
+        story.run(InvestigateClaim(claim_id=claim_id), actor="igor", at=when + _HOUR)
         if result is not None:
-            claim = claims.keep(decide(claim, result=result, now=when + 30 * _HOUR))
+            decided = DecideClaim(claim_id=claim_id, result=ClaimResult(result))
+            story.run(decided, actor="igor", at=when + 30 * _HOUR)
 
 
-def _investigation(claims: _Claims, claim: Claim, now: datetime) -> Iterator[str]:
-    claim = claims.keep(
-        investigate(claim, now=now + _HOUR, actor=_QUALITY, responsible_manager=UserId("u-anna"))
-    )
-    for number, name, mandatory in ((1, "Inspect the batch", True), (2, "Ask the carrier", False)):
-        activity = Activity(
-            id=f"a-{number}", name=name, assignee=UserId("u-anna"), planned_start=now,
-            planned_finish=now + number * 4 * _HOUR, mandatory=mandatory,
-        )  # fmt: skip
-        claim = claims.keep(plan_activity(claim, activity, now=now + _HOUR))
-    yield "The investigation is planned; deciding now is refused:"
+def _refused(story: Story) -> Iterator[str]:
+    with story.crm.store.unit_of_work() as stored:
+        before = len(stored.claims.find())
+    yield "A hostile draft is refused whole, every problem named:"
     try:
-        decide(claim, result="satisfied", now=now + 2 * _HOUR)
-    except ClaimNotDecidableError as error:
-        yield f"  {error}"
-    before = claim.resolution_due
-    claim = claims.keep(await_claimant(claim, now=now + 2 * _HOUR, comment="Photos of labels?"))
-    claim = claims.keep(resume(claim, now=now + 26 * _HOUR, settings=_SETTINGS))
-    paused = _SETTINGS.calendar.working_time_between(before, claim.resolution_due)
-    yield f"Waiting for the claimant moved the resolution due date by {paused} of working time."
-    found = "Crates stacked six high"
-    done = update_activity(
-        claim, "a-1", status=ActivityStatus.DONE, result=found, now=now + 27 * _HOUR
+        story.run(RegisterClaim(draft=ClaimDraft(**_HOSTILE)), actor="anna")
+    except DomainValidationError as error:
+        yield from (f"  {violation}" for violation in error.violations)
+    stranger = ClaimDraft(
+        claimant=Claimant(role=PartnerRole.CLIENT, partner_id=PartnerId("nobody"), name="Некто"),
+        essence="Где мой заказ?", channel="email",
+    )  # fmt: skip
+    try:
+        story.run(RegisterClaim(draft=stranger), actor="anna")
+    except CRMError as error:
+        yield f"A claim from an unknown partner: {type(error).__name__}: {error}"
+    with story.crm.store.unit_of_work() as stored:
+        after = len(stored.claims.find())
+    yield f"  claims stored before: {before}, after: {after}"
+
+
+def _investigation(story: Story, claim: Claim, at: Any) -> Iterator[str]:
+    try:
+        story.run(DecideClaim(claim_id=claim.id, result=ClaimResult.SATISFIED), actor="igor", at=at)
+    except CRMError as error:
+        yield f"Deciding before any investigation is refused: {error}"
+    steps = (
+        (InvestigateClaim(claim_id=claim.id, responsible_manager="anna"), 1),
+        (AwaitClaimant(claim_id=claim.id, comment="Photos of labels?"), 2),
     )
-    claim = claims.keep(done)
-    decided = decide(claim, result="partially_satisfied", now=now + 28 * _HOUR, actor=_QUALITY,
-                     comment="Replace the broken half")  # fmt: skip
-    claim = claims.keep(decided)
-    claim = claims.keep(close(claim, now=now + 50 * _HOUR, actor=_QUALITY))
+    for command, hours in steps:
+        story.run(command, actor="igor", at=at + hours * _HOUR)
+    before = story.crm.get("claim", claim.id).resolution_due
+    story.run(ResumeClaim(claim_id=claim.id), actor="igor", at=at + 26 * _HOUR)
+    after: Claim = story.crm.get("claim", claim.id)
+    paused = CLAIMS.calendar.working_time_between(before, after.resolution_due)
+    yield f"Waiting for the claimant moved the resolution due date by {paused} of working time."
+    decided = DecideClaim(claim_id=claim.id, result=ClaimResult.PARTIALLY_SATISFIED,
+                          comment="Replace the broken half")  # fmt: skip
+    story.run(decided, actor="igor", at=at + 28 * _HOUR)
+    story.run(CloseClaim(claim_id=claim.id), actor="igor", at=at + 50 * _HOUR)
+    claim = story.crm.get("claim", claim.id)
     result = claim.result.value if claim.result else "-"
-    yield f"Decided {result} with the plan {claim.plan.progress:.0%} done; every step was logged:"
+    yield f"Decided {result}, closed; every step was logged:"
     yield from table(["step", "to", "who", "comment"], [
         [s.event, s.target.value, s.actor or "", s.comment or ""] for s in claim.history
     ])  # fmt: skip
 
 
-def _reports(found: list[Claim], now: datetime) -> Iterator[str]:
-    start = (now - timedelta(days=80)).date()
-    dynamics = claim_dynamics(found, start=start, end=now.date(), zone=_SETTINGS.calendar.zone)
-    busiest = dynamics.busiest.strftime("%B %Y") if dynamics.busiest else "none"
-    yield f"Claim dynamics by month (the month with most claims: {busiest}):"
-    yield from dynamics.table()
-    yield ""
-    yield "Satisfaction by reason:"
-    yield from claim_satisfaction(found, classifier=_SETTINGS.reasons).table()
-    yield ""
-    yield "Structure by department and reason:"
-    yield from claim_structure(found, classifier=_SETTINGS.reasons).table()
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(_SETTINGS.calendar.zone).strftime("%Y-%m-%d %H:%M")
+def _when(moment: Any) -> str:
+    return str(moment.astimezone(MOSCOW).strftime("%Y-%m-%d %H:%M"))

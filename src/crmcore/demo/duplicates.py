@@ -1,24 +1,20 @@
-"""The demo's duplicate-control chapter: a new partner that turns out to exist already."""
+"""The demo's duplicate-control chapter: the partner wizard stops a new partner that exists
+already, and says why."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
-from crmcore.demo.world import World, table
-from crmcore.ids import PartnerId
-from crmcore.matching import DuplicateIndex, MatchModel
-from crmcore.partners import PartnerDraft, PartnerRegistered
-from crmcore.partners.registration import PossibleDuplicates, register_partner
+from crmcore.app.commands import RegisterPartner
+from crmcore.demo.story import Story
+from crmcore.demo.world import table
+from crmcore.partners import PartnerDraft, PossibleDuplicates
 
 __all__ = ["chapter"]
 
 
-def chapter(world: World, now: datetime) -> Iterator[str]:
-    """Register "Romashka LLC" against a base that holds ООО «Ромашка», then force it."""
-    index = DuplicateIndex(MatchModel.for_partners())
-    for partner in world.partners.iterate():
-        index.add(partner.id, partner)
+def chapter(story: Story) -> Iterator[str]:
+    """RegisterPartner "Romashka LLC" against a base that holds ООО «Ромашка»."""
     draft = PartnerDraft(
         kind="legal_entity",
         roles=["client"],
@@ -26,28 +22,23 @@ def chapter(world: World, now: datetime) -> Iterator[str]:
         phones=["8 495 1234567"],
         emails=["INFO@romashka.ru"],
     )
+    with story.crm.store.unit_of_work() as stored:
+        before = stored.partners.count()
     yield f"A manager registers {draft.short_name!r} (phone {draft.phones[0]!r}):"
-    found = register_partner(
-        draft, repository=world.partners, index=index, now=now, partner_id=PartnerId("romashka-2")
-    )
+    found = story.run(RegisterPartner(draft=draft, partner_id="romashka-2"), actor="boris")
     if not isinstance(found, PossibleDuplicates):
         yield "  no duplicate found"
         return
     for candidate in found.candidates:
         name = candidate.partner.short_name
-        yield f"  stopped: may be {name} ({candidate.probability:.3f}), because:"
+        yield f"  PossibleDuplicates: may be {name} ({candidate.probability:.3f}), because:"
         rows = [
             [e.field, e.left or "", e.right or "", f"{e.weight:+.1f}"]
             for e in candidate.explanation
         ]
         yield from ("  " + line for line in table(["field", "new", "known", "weight"], rows))
-    forced = register_partner(
-        found.draft, repository=world.partners, index=index, now=now, force=True
-    )
-    registered = [] if isinstance(forced, PossibleDuplicates) else forced.events
-    overridden = any(
-        isinstance(event, PartnerRegistered) and event.duplicate_check_overridden
-        for event in registered
-    )
-    yield f"Registered anyway with force=True; the event records the override: {overridden}"
-    yield "(nothing is stored: the host decides, and here it keeps the base as it was)"
+    with story.crm.store.unit_of_work() as stored:
+        after = stored.partners.count()
+    yield "The manager opens the known card instead:"
+    yield f"  partners stored before: {before}, after: {after}"
+    yield "(RegisterPartner with force=True would register it anyway, the override recorded)"

@@ -1,6 +1,6 @@
-"""The demo's requests chapter: two website requests, one bound to a known client through the
-duplicate check, the other qualified and converted into a partner and a deal; a robot's
-request refused as spam; and the conversion report."""
+"""The demo's requests chapter: a web request assigned by a rule and bound to a known client
+through the duplicate check, a robot refused as spam, and a new client's request taken into
+work, qualified and converted into a partner, a contact person and a deal."""
 
 from __future__ import annotations
 
@@ -8,34 +8,24 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Final
 
-from crmcore.deals import TYPICAL_SALE
-from crmcore.demo.world import World, table
-from crmcore.errors import SpamError
-from crmcore.events import DomainEvent
-from crmcore.ids import InteractionId, RequestId, UserId
-from crmcore.intake import SpamRules
-from crmcore.interactions import InteractionDraft, record_interaction
-from crmcore.matching import DuplicateIndex, MatchModel
-from crmcore.memory import MemoryRequestRepository
-from crmcore.money import Money
-from crmcore.requests import (
-    Conversion,
-    Request,
-    RequestMatcher,
-    contact_match_model,
-    contact_person_record,
-    conversion_rates,
-    convert_request,
-    edit_request,
-    qualify_request,
-    register_request_from_form,
-    take_request,
+from crmcore.app.commands import (
+    ConvertRequest,
+    EditRequest,
+    QualifyRequest,
+    ReceiveWebForm,
+    RecordInteraction,
+    TakeRequest,
 )
+from crmcore.demo.story import Story
+from crmcore.demo.world import table
+from crmcore.errors import SpamError
+from crmcore.ids import EntityRef
+from crmcore.interactions import InteractionDraft
+from crmcore.money import Money
+from crmcore.requests import Conversion, Request, conversion_rates
 
 __all__ = ["chapter"]
 
-_MANAGER: Final = UserId("u-ivanova")
-_SPAM: Final = SpamRules(max_links=2, blocked_domains=frozenset({"casino.example"}))
 _KNOWN_CLIENT: Final = {
     "name": "Анна Смирнова",
     "company": "Romashka",
@@ -49,7 +39,7 @@ _NEW_CLIENT: Final = {
     "company": "ООО «Север»",
     "phone": "+7 (812) 555-01-02",
     "email": "o.sokolova@sever.example",
-    "items": [{"product": "Ящик 60x40", "quantity": 300, "unit": "шт"}],
+    "items": [{"product": "чай зелёный", "quantity": 300, "unit": "шт"}],
     "utm_source": "yandex",
     "utm_campaign": "spring",
     "website": "",
@@ -57,61 +47,48 @@ _NEW_CLIENT: Final = {
 _ROBOT: Final = {"name": "Win", "email": "bot@casino.example", "website": "http://casino.example"}
 
 
-def _matcher(world: World) -> RequestMatcher:
-    """The duplicate check over the world's partners and their contact persons."""
-    partners = DuplicateIndex(MatchModel.for_partners())
-    contacts = DuplicateIndex(contact_match_model())
-    for partner in world.partners.iterate():
-        partners.add(partner.id, partner)
-        for person in world.contacts.of_partner(partner.id):
-            contacts.add(person.id, contact_person_record(person))
-    return RequestMatcher(partners=partners, contacts=contacts, contact_persons=world.contacts)
-
-
-def chapter(world: World, now: datetime) -> Iterator[str]:
-    """Two web requests taken in, bound or converted, and what the reports say of them."""
-    requests = MemoryRequestRepository()
-    events: list[DomainEvent] = []
-    matcher = _matcher(world)
-    known = register_request_from_form(
-        _KNOWN_CLIENT, source="website_form", now=now, request_id=RequestId("web-1"),
-        matcher=matcher, spam=_SPAM,
-    )  # fmt: skip
-    requests.add(known.entity)
-    events.extend(known.events)
-    yield from _binding_told(world, known.entity)
+def chapter(story: Story) -> Iterator[str]:
+    """Two web requests through ReceiveWebForm, one bound, one converted; the report."""
+    at = story.now - timedelta(days=3)
+    story.run(ReceiveWebForm(payload=_KNOWN_CLIENT, request_id="web-1"), actor="system", at=at)
+    yield from _assigned(story)
+    yield from _bound(story, story.crm.get("request", "web-1"))
     try:
-        register_request_from_form(_ROBOT, source="website_form", now=now, spam=_SPAM)
+        story.run(ReceiveWebForm(payload=_ROBOT), actor="system", at=at)
     except SpamError as error:
         yield f"A robot's request was refused as spam: {error}"
     yield ""
-    arrived = now + timedelta(minutes=5)
-    new = register_request_from_form(
-        _NEW_CLIENT, source="website_form", now=arrived, request_id=RequestId("web-2"),
-        matcher=matcher, spam=_SPAM,
-    )  # fmt: skip
-    requests.add(new.entity)
-    events.extend(new.events)
-    yield f"Request web-2 from {new.entity.contact.company}: {new.entity.binding_state.value}."
-    conversion = _converted(new.entity, requests, events, arrived)
+    at += timedelta(minutes=5)
+    story.run(ReceiveWebForm(payload=_NEW_CLIENT, request_id="web-2"), actor="system", at=at)
+    yield from _assigned(story)
+    new: Request = story.crm.get("request", "web-2")
+    yield f"Request web-2 from {new.contact.company}: {new.binding_state.value}."
+    conversion = _converted(story, new, at)
     yield from _conversion_told(conversion)
     yield ""
-    report = conversion_rates(requests.find(), deals=[conversion.deal])
-    yield from report.table()
-    yield ""
-    names = ", ".join(dict.fromkeys(event.name for event in events))
-    yield f"The requests' services returned {len(events)} events: {names}"
+    with story.crm.store.unit_of_work() as stored:
+        requests = stored.requests.find()
+        deals = list(stored.deals.iterate())
+    yield from conversion_rates(requests, deals=deals).table()
 
 
-def _binding_told(world: World, request: Request) -> Iterator[str]:
+def _assigned(story: Story) -> Iterator[str]:
+    for command in story.last.commands:
+        if command.assignment is not None:
+            yield (
+                f"Request {command.entity_id}: rule {command.rule_id} made"
+                f" {command.assignment.user} responsible ({command.assignment.reason})"
+            )
+
+
+def _bound(story: Story, request: Request) -> Iterator[str]:
     binding = request.binding
     if binding is None:
         yield f"Request {request.id} was not bound."
         return
-    partner = world.partners.get(binding.partner_id)
-    shown = partner.short_name
+    shown = story.crm.get("company", binding.partner_id).short_name
     if binding.contact_person_id is not None:
-        shown += f" / {world.contacts.get(binding.contact_person_id).name}"
+        shown += f" / {story.crm.get('contact', binding.contact_person_id).name}"
     yield f"Request {request.id} from {request.contact.name}: bound to {shown}"
     yield f"  {binding.method.value}, probability {binding.probability:.3f}, because:"
     rows = [
@@ -122,30 +99,24 @@ def _binding_told(world: World, request: Request) -> Iterator[str]:
     yield from ("  " + line for line in table(["field", "request", "card", "weight"], rows))
 
 
-def _converted(
-    request: Request, requests: MemoryRequestRepository, events: list[DomainEvent], at: datetime
-) -> Conversion:
-    """Taken into work, given a budget after a call, qualified, and converted into a client
-    and a deal."""
-    call = record_interaction(
-        InteractionDraft(kind="call", topic="Ящики для «Севера»", start=at + timedelta(minutes=15),
-                         direction="outgoing"),
-        interaction_id=InteractionId("call-web-2"), author=_MANAGER, now=at + timedelta(minutes=30),
-    )  # fmt: skip
-    events.extend(call.events)
-    taken = take_request(request, manager=_MANAGER, now=at + timedelta(minutes=15))
+def _converted(story: Story, request: Request, at: datetime) -> Conversion:
+    """Taken into work, given a budget after a call, qualified, converted; the call is
+    recorded in the new deal's chain."""
+    manager = request.responsible_manager or "anna"
+    story.run(TakeRequest(request_id=request.id), actor=manager, at=at + timedelta(minutes=15))
     budget = {"estimated_amount": Money.of("45000.00", "RUB")}
-    estimated = edit_request(taken.entity, now=at + timedelta(minutes=30), changes=budget)
-    qualified = qualify_request(estimated.entity, now=at + timedelta(minutes=30))
-    for outcome in (taken, estimated, qualified):
-        events.extend(outcome.events)
-        requests.save(outcome.entity, expected_version=outcome.entity.version - 1)
-    request = qualified.entity
-    conversion = convert_request(
-        request, pipeline=TYPICAL_SALE, now=at + timedelta(hours=1), interactions=[call.entity]
-    )
-    requests.save(conversion.request, expected_version=request.version)
-    events.extend(conversion.events)
+    story.run(EditRequest(request_id=request.id, changes=budget), actor=manager,
+              at=at + timedelta(minutes=30))  # fmt: skip
+    story.run(QualifyRequest(request_id=request.id), actor=manager, at=at + timedelta(minutes=30))
+    command = ConvertRequest(request_id=request.id, pipeline_id="typical_sale", deal_id="d-sever")
+    conversion: Conversion = story.run(command, actor=manager, at=at + timedelta(hours=1))
+    call = InteractionDraft(
+        kind="call", topic="Чай для «Севера»", start=at + timedelta(minutes=20),
+        direction="outgoing", subject=EntityRef(entity_type="deal", entity_id=conversion.deal.id),
+        partner_id=conversion.partner.id,
+    )  # fmt: skip
+    story.run(RecordInteraction(draft=call, interaction_id="call-sever", result="300 шт в апреле"),
+              actor=manager, at=at + timedelta(hours=1))  # fmt: skip
     return conversion
 
 
@@ -159,5 +130,4 @@ def _conversion_told(conversion: Conversion) -> Iterator[str]:
     yield f"  deal {deal.title!r} in {deal.pipeline_id}, stage {deal.stage}, for {deal.amount}"
     for item in conversion.items:
         yield f"  requested: {item.product} x {item.quantity} {item.unit or ''}".rstrip()
-    topics = ", ".join(i.topic for i in conversion.interactions)
-    yield f"  moved to the deal's chain: {topics}"
+    yield f"  the call before it recorded in the deal's chain, by {deal.responsible_manager}"

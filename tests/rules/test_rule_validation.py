@@ -208,3 +208,32 @@ def test_hosts_that_move_through_the_services_may_let_rules_set_stage_and_status
     with pytest.raises(DomainValidationError) as caught:
         validate_rule(rule, schemas=default_schemas(), lifecycle_moves=True)
     assert caught.value.fields == ("then[0].values.partner_id", "then[0].values.version")
+
+
+def test_a_rule_made_stale_disables_only_itself_when_asked() -> None:
+    from crmcore.rules import RuleEngine, SendMessage  # noqa: PLC0415
+
+    def rule(rule_id: str, field: str) -> Rule:
+        return Rule(
+            id=rule_id, name=rule_id, trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
+            when=FieldCondition(field=field, op="eq", value="Audi"),
+            then=(SendMessage(text="{{ title }}"),),
+        )  # fmt: skip
+
+    rules = [rule("stale", "partner.custom.car_brand"), rule("fine", "title")]
+    with pytest.raises(DomainValidationError) as caught:
+        RuleEngine(rules, schemas=default_schemas())
+    assert caught.value.fields == ("[0].when.field",)
+    engine = RuleEngine(rules, schemas=default_schemas(), disable_invalid=True)
+    (disabled,) = engine.disabled
+    assert (disabled.rule_id, disabled.version) == ("stale", 1)
+    assert [p.field for p in disabled.problems] == ["when.field"]
+    assert [r.id for r in engine.candidates(_opened())] == ["fine"]
+
+
+def _opened() -> Any:
+    from rule_samples import NOW  # noqa: PLC0415
+
+    from crmcore.deals import DealOpened  # noqa: PLC0415
+
+    return DealOpened(entity_id="d-1", occurred_at=NOW)

@@ -68,7 +68,7 @@ from crmcore.rules.model import (
     TriggerKind,
 )
 from crmcore.rules.operators import OPERATORS, Arity, Operator, load_operators, regex_problem
-from crmcore.rules.outcome import RuleHeld
+from crmcore.rules.outcome import DisabledRule, RuleHeld
 from crmcore.rules.repository import NO_FACTS, FactSource, NoFacts, RuleLedger, RuleRepository
 from crmcore.rules.schemas import (
     EntitySchema,
@@ -111,6 +111,7 @@ __all__ = [
     "CreateRequest",
     "CreateTask",
     "DateReached",
+    "DisabledRule",
     "DueTrigger",
     "DueTriggers",
     "EmailToClient",

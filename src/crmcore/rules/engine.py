@@ -31,6 +31,7 @@ from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.outcome import (
     NO_CONTEXT,
     Chain,
+    DisabledRule,
     LoopStop,
     RuleContext,
     RuleFailure,
@@ -52,7 +53,7 @@ from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
 from crmcore.rules.scope import Scope, compile_path
 from crmcore.rules.templates import compile_template, placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
-from crmcore.rules.validation import validate_rules
+from crmcore.rules.validation import rule_problems, validate_rules
 from crmcore.rules.watch import always, compile_trigger
 from crmcore.workcalendar import WorkingCalendar
 
@@ -68,6 +69,27 @@ __all__ = [
 
 _NETWORK_FROM: Final = 8  # fewer candidates are asked their tests one by one
 _NETWORKS: Final = 4096  # candidate lists whose networks are kept
+
+
+def _valid_only(
+    rules: Sequence[Rule], *, schemas: SchemaRegistry, operators: Mapping[str, Operator],
+    actions: Mapping[str, type[Action]], lifecycle_moves: bool,
+) -> tuple[tuple[Rule, ...], tuple[DisabledRule, ...]]:  # fmt: skip
+    """The rules without problems of their own, and the others with their problems."""
+    kept: list[Rule] = []
+    disabled: list[DisabledRule] = []
+    for rule in rules:
+        problems = tuple(
+            rule_problems(
+                rule, schemas=schemas, operators=operators, actions=actions,
+                lifecycle_moves=lifecycle_moves,
+            )
+        )  # fmt: skip
+        if problems:
+            disabled.append(DisabledRule(rule_id=rule.id, version=rule.version, problems=problems))
+        else:
+            kept.append(rule)
+    return tuple(kept), tuple(disabled)
 
 
 def _need_ledger(rules: Sequence[Rule], ledger: RuleLedger | None) -> None:
@@ -95,6 +117,8 @@ class RuleEngine:
     ``lifecycle_moves`` is passed to :func:`~crmcore.rules.validate_rules`; ``ledger`` is
     read to hold back throttled and first-time rules, and makes each outcome carry the firings
     to record in it (rules with a throttle or first-time enrollment need one).
+    ``disable_invalid`` leaves out, instead of refusing all, each rule with problems of its own
+    (a stored rule made stale by a deleted custom field), listed in :attr:`disabled`.
     """
 
     def __init__(
@@ -109,8 +133,15 @@ class RuleEngine:
         index_conditions: bool = True,
         lifecycle_moves: bool = False,
         ledger: RuleLedger | None = None,
+        disable_invalid: bool = False,
     ) -> None:
         rules = tuple(rules)
+        self.disabled: tuple[DisabledRule, ...] = ()
+        if disable_invalid:
+            rules, self.disabled = _valid_only(
+                rules, schemas=schemas, operators=operators, actions=actions,
+                lifecycle_moves=lifecycle_moves,
+            )  # fmt: skip
         validate_rules(
             rules, schemas=schemas, operators=operators, actions=actions,
             lifecycle_moves=lifecycle_moves,

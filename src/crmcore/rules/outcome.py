@@ -12,6 +12,7 @@ from typing import Final
 
 import attrs
 
+from crmcore.errors import Violation
 from crmcore.rules.assignment import OrgStructure, Staff
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import NodeTrace
@@ -21,6 +22,7 @@ from crmcore.rules.repository import NO_FACTS, FactSource
 __all__ = [
     "NO_CONTEXT",
     "Chain",
+    "DisabledRule",
     "Link",
     "LoopStop",
     "RuleContext",
@@ -88,6 +90,15 @@ class LoopStop:
     entity_id: str
     reason: str
     rules: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class DisabledRule:
+    """A rule version an engine left out for its problems (paths relative to the rule)."""
+
+    rule_id: str
+    version: int
+    problems: tuple[Violation, ...]
 
 
 @attrs.frozen(kw_only=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import and_, or_
-
 from crmcore.claims.kinds import ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.ids import PartnerId
@@ -73,11 +71,10 @@ class SqlClaimRepository(VersionedTable[Claim]):
         ordered by resolution due date, then id."""
         check_now(now)
         c = self.table.c
-        return self.select(
-            c.status.in_(_RUNNING),
-            or_(and_(c.responded.is_(False), c.response_due < now), c.resolution_due < now),
-            order_by=(c.resolution_due, c.id),
-        )
+        # A due date missed before a pause stays missed after the clock resumed with later
+        # due dates, so the claim decides; the running claims are the open work of a team.
+        running = self.select(c.status.in_(_RUNNING), order_by=(c.resolution_due, c.id))
+        return [claim for claim in running if claim.is_overdue(now)]
 
 
 if TYPE_CHECKING:

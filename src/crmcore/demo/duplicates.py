@@ -25,10 +25,8 @@ def chapter(story: Story) -> Iterator[str]:
     with story.crm.store.unit_of_work() as stored:
         before = stored.partners.count()
     yield f"A manager registers {draft.short_name!r} (phone {draft.phones[0]!r}):"
-    found = story.run(RegisterPartner(draft=draft, partner_id="romashka-2"), actor="boris")
-    if not isinstance(found, PossibleDuplicates):
-        yield "  no duplicate found"
-        return
+    command = RegisterPartner(draft=draft, partner_id="romashka-2")
+    found: PossibleDuplicates = story.run(command, actor="boris")
     for candidate in found.candidates:
         name = candidate.partner.short_name
         yield f"  PossibleDuplicates: may be {name} ({candidate.probability:.3f}), because:"

@@ -84,9 +84,11 @@ from crmcore.rules.scope import Scope
 from crmcore.rules.templates import placeholders, render_text
 from crmcore.rules.triggers import DueTrigger, DueTriggers, due_time_triggers, fire_time
 from crmcore.rules.validation import rule_problems, validate_rule, validate_rules
+from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
 __all__ = [
     "ACTIONS",
+    "DEFAULT_WEBHOOKS",
     "ENTITIES",
     "NO_FACTS",
     "OPERATORS",
@@ -163,6 +165,7 @@ __all__ = [
     "TimeUnit",
     "Trigger",
     "TriggerKind",
+    "WebhookPolicy",
     "apply_command",
     "assign",
     "compile_condition",

@@ -55,6 +55,7 @@ from crmcore.rules.templates import compile_template, placeholders, template_fie
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import rule_problems, validate_rules
 from crmcore.rules.watch import always, compile_trigger
+from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
@@ -73,7 +74,7 @@ _NETWORKS: Final = 4096  # candidate lists whose networks are kept
 
 def _valid_only(
     rules: Sequence[Rule], *, schemas: SchemaRegistry, operators: Mapping[str, Operator],
-    actions: Mapping[str, type[Action]], lifecycle_moves: bool,
+    actions: Mapping[str, type[Action]], lifecycle_moves: bool, webhooks: WebhookPolicy,
 ) -> tuple[tuple[Rule, ...], tuple[DisabledRule, ...]]:  # fmt: skip
     """The rules without problems of their own, and the others with their problems."""
     kept: list[Rule] = []
@@ -82,7 +83,7 @@ def _valid_only(
         problems = tuple(
             rule_problems(
                 rule, schemas=schemas, operators=operators, actions=actions,
-                lifecycle_moves=lifecycle_moves,
+                lifecycle_moves=lifecycle_moves, webhooks=webhooks,
             )
         )  # fmt: skip
         if problems:
@@ -118,7 +119,8 @@ class RuleEngine:
     read to hold back throttled and first-time rules, and makes each outcome carry the firings
     to record in it (rules with a throttle or first-time enrollment need one).
     ``disable_invalid`` leaves out, instead of refusing all, each rule with problems of its own
-    (a stored rule made stale by a deleted custom field), listed in :attr:`disabled`.
+    (a stored rule made stale by a deleted custom field), listed in :attr:`disabled`;
+    ``webhooks`` says where a ``call_webhook`` may go.
     """
 
     def __init__(
@@ -134,17 +136,18 @@ class RuleEngine:
         lifecycle_moves: bool = False,
         ledger: RuleLedger | None = None,
         disable_invalid: bool = False,
+        webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
     ) -> None:
         rules = tuple(rules)
         self.disabled: tuple[DisabledRule, ...] = ()
         if disable_invalid:
             rules, self.disabled = _valid_only(
                 rules, schemas=schemas, operators=operators, actions=actions,
-                lifecycle_moves=lifecycle_moves,
+                lifecycle_moves=lifecycle_moves, webhooks=webhooks,
             )  # fmt: skip
         validate_rules(
             rules, schemas=schemas, operators=operators, actions=actions,
-            lifecycle_moves=lifecycle_moves,
+            lifecycle_moves=lifecycle_moves, webhooks=webhooks,
         )  # fmt: skip
         _need_ledger(rules, ledger)
         self._schemas = schemas

@@ -22,10 +22,11 @@ then[0].text: placeholder 'colour': 'colour' is not a field, custom field or fac
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from typing import Final
 
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.rules.actions import ACTIONS, AssignManager, SetFields
+from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, SetFields
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.model import (
     Action,
@@ -41,6 +42,7 @@ from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
 from crmcore.rules.templates import placeholders, template_fields
 from crmcore.rules.values import coerce, constant
+from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
 __all__ = ["PROTECTED", "protected", "rule_problems", "validate_rule", "validate_rules"]
 
@@ -62,14 +64,16 @@ def validate_rule(
     operators: Mapping[str, Operator] = OPERATORS,
     actions: Mapping[str, type[Action]] = ACTIONS,
     lifecycle_moves: bool = False,
+    webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
 ) -> None:
     """Raise one :class:`~crmcore.errors.DomainValidationError` with every problem of ``rule``;
     ``lifecycle_moves`` lets ``set_fields`` write ``stage`` and ``status``, for hosts that
-    apply those writes through the areas' services and their gates."""
+    apply those writes through the areas' services and their gates; ``webhooks`` says where a
+    ``call_webhook`` may go."""
     found = list(
         rule_problems(
             rule, schemas=schemas, operators=operators, actions=actions,
-            lifecycle_moves=lifecycle_moves,
+            lifecycle_moves=lifecycle_moves, webhooks=webhooks,
         )
     )  # fmt: skip
     if found:
@@ -83,6 +87,7 @@ def validate_rules(
     operators: Mapping[str, Operator] = OPERATORS,
     actions: Mapping[str, type[Action]] = ACTIONS,
     lifecycle_moves: bool = False,
+    webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
 ) -> None:
     """Every problem of every rule (paths start with ``[index]``), and versions of one rule
     whose effective periods overlap or that repeat a version number."""
@@ -91,7 +96,7 @@ def validate_rules(
     for index, rule in enumerate(rules):
         problems = rule_problems(
             rule, schemas=schemas, operators=operators, actions=actions,
-            lifecycle_moves=lifecycle_moves,
+            lifecycle_moves=lifecycle_moves, webhooks=webhooks,
         )  # fmt: skip
         found.extend(problem.under(f"[{index}]") for problem in problems)
         for other_index, other in seen.get(rule.id, []):
@@ -126,6 +131,7 @@ def rule_problems(
     operators: Mapping[str, Operator] = OPERATORS,
     actions: Mapping[str, type[Action]] = ACTIONS,
     lifecycle_moves: bool = False,
+    webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
 ) -> Iterator[Violation]:
     """Every problem of ``rule`` against the schemas, operators and actions, with its path;
     ``lifecycle_moves`` as for :func:`validate_rule`."""
@@ -146,6 +152,8 @@ def rule_problems(
         )
     for index, action in enumerate(rule.then):
         problems = _action_problems(action, entity, schemas, operators, actions, lifecycle_moves)
+        if isinstance(action, CallWebhook):
+            problems = chain(problems, webhooks.problems(action.url))
         for problem in problems:
             yield problem.under(f"then[{index}]")
 

@@ -171,6 +171,12 @@ def run(count: int, events: list[tuple[DomainEvent, dict[str, Any]]], samples: i
         return lambda item: len(chosen.process(item[0], context=item[1], now=NOW).commands)
 
     ours = measure("one_trigger.indexed", contexts, fired_by(engine), rules=count)
+    fired = [fired_by(engine)(item) for item in contexts]
+    by_fired = {"none": [i for i, n in zip(contexts, fired, strict=True) if n == 0],
+                "one": [i for i, n in zip(contexts, fired, strict=True) if n == 1]}  # fmt: skip
+    for label, group in by_fired.items():
+        if group:
+            measure(f"one_trigger.indexed_firing_{label}", group, fired_by(engine), rules=count)
     plain = measure("one_trigger.linear", contexts[:samples], fired_by(linear), rules=count)
     hand = measure("one_trigger.hand_written_loop", events[:samples],
                    lambda item: len(loop(item[1])), rules=count)  # fmt: skip
@@ -186,6 +192,7 @@ def run(count: int, events: list[tuple[DomainEvent, dict[str, Any]]], samples: i
     rate = ours["events_per_second"]
     print(json.dumps({
         "benchmark": "one_trigger.summary", "rules": count, "events_per_second": rate,
+        "rules_fired_per_event": round(sum(fired) / len(fired), 2),
         "speedup_vs_linear": round(rate / plain["events_per_second"], 1),
         "speedup_vs_hand_written_loop": round(rate / hand["events_per_second"], 2),
         "speedup_vs_business_rules": round(rate / baseline["events_per_second"], 1),

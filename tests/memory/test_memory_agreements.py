@@ -3,6 +3,7 @@ history answer by date."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -11,7 +12,12 @@ from hypothesis import Phase, settings
 from crmcore.agreements import Agreement, AgreementRepository, AgreementStatus
 from crmcore.errors import DomainValidationError
 from crmcore.ids import EntityRef, PartnerId
-from crmcore.memory import MemoryAgreementRepository, MemoryPriceList, MemorySalesHistory
+from crmcore.memory import (
+    MemoryAgreementRepository,
+    MemoryPriceList,
+    MemorySalesHistory,
+    MemoryStore,
+)
 from crmcore.money import Money
 from crmcore.testing.contracts import AgreementRepositoryContract
 from crmcore.testing.stateful import agreement_repository_comparison
@@ -75,3 +81,57 @@ def test_the_sales_history_gives_the_latest_sale_up_to_a_date() -> None:
     earlier = sales.last_sales(partner, ("tea",), until=date(2026, 2, 28))
     assert earlier["tea"].price == Money.of("90.00", "RUB")
     assert sales.last_sales(partner, ("tea",), until=date(2026, 1, 31)) == {}
+
+
+class _FailedCommandError(Exception):
+    """The failure that ends a unit of work after its writes."""
+
+
+def _fail_after(store: MemoryStore, writes: Callable[[], object]) -> None:
+    """Run ``writes`` in a unit of work of ``store`` that then fails."""
+    with store.unit_of_work():
+        writes()
+        raise _FailedCommandError
+
+
+def test_a_failed_unit_of_work_takes_back_its_prices() -> None:
+    store = MemoryStore()
+    prices = store.repositories.prices
+    assert isinstance(prices, MemoryPriceList)
+    with store.unit_of_work():
+        prices.set("wholesale", "tea", Money.of("100.00", "RUB"), since=date(2026, 1, 1))
+
+    def writes() -> None:
+        prices.set("wholesale", "tea", Money.of("120.00", "RUB"), since=date(2026, 1, 1))
+        prices.set("wholesale", "tea", Money.of("130.00", "RUB"), since=date(2026, 3, 1))
+        prices.set("retail", "tea", Money.of("150.00", "RUB"), since=date(2026, 1, 1))
+
+    with pytest.raises(_FailedCommandError):
+        _fail_after(store, writes)
+    assert prices.price("wholesale", "tea", date(2026, 1, 1)) == Money.of("100.00", "RUB")
+    assert prices.price("wholesale", "tea", date(2026, 3, 1)) == Money.of("100.00", "RUB")
+    assert prices.price("retail", "tea", date(2026, 3, 1)) is None
+
+
+def test_a_failed_unit_of_work_takes_back_its_sales() -> None:
+    store = MemoryStore()
+    sales = store.repositories.sales_history
+    assert isinstance(sales, MemorySalesHistory)
+    partner = PartnerId("p-1")
+    with store.unit_of_work():
+        sales.record(partner, "tea", Money.of("90.00", "RUB"), sold_on=date(2026, 3, 1))
+
+    def writes() -> None:
+        sales.record(partner, "tea", Money.of("90.00", "RUB"), sold_on=date(2026, 3, 1))
+        sales.record(partner, "tea", Money.of("95.00", "RUB"), sold_on=date(2026, 3, 2))
+        sales.record(partner, "cups", Money.of("5.00", "RUB"), sold_on=date(2026, 3, 1))
+
+    with pytest.raises(_FailedCommandError):
+        _fail_after(store, writes)
+    found = sales.last_sales(partner, ("tea", "cups"), until=date(2026, 3, 31))
+    assert list(found) == ["tea"]
+    assert found["tea"].price == Money.of("90.00", "RUB")
+    assert found["tea"].sold_on == date(2026, 3, 1)
+    sales.record(partner, "tea", Money.of("99.00", "RUB"), sold_on=date(2026, 3, 1))
+    latest = sales.last_sales(partner, ("tea",), until=date(2026, 3, 1))
+    assert latest["tea"].price == Money.of("99.00", "RUB")

@@ -19,7 +19,7 @@ from crmcore.agreements.model import Agreement
 from crmcore.agreements.pricing import PastSale
 from crmcore.errors import DomainValidationError
 from crmcore.ids import AgreementId, EntityRef, PartnerId
-from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.memory._store import GuardedStore, KeyIndex, journaled
 from crmcore.money import Money
 
 __all__ = ["MemoryAgreementRepository", "MemoryPriceList", "MemorySalesHistory"]
@@ -102,10 +102,20 @@ class MemoryPriceList:
         """Make ``price`` the price of ``product`` in ``price_type`` from ``since`` on."""
         if not isinstance(price, Money) or price.is_negative():
             raise DomainValidationError.single("price", "must be Money of 0 or more", value=price)
+        key = (price_type, product)
         with self._lock:
-            history = self._prices.setdefault((price_type, product), [])
-            history[:] = [entry for entry in history if entry[0] != since]
+            before = self._prices.get(key)
+            history = [entry for entry in before or () if entry[0] != since]
             insort(history, (since, price), key=lambda entry: entry[0])
+            self._prices[key] = history
+            journaled(lambda: self._restore(key, before))
+
+    def _restore(self, key: tuple[str, str], history: list[tuple[date, Money]] | None) -> None:
+        with self._lock:
+            if history is None:
+                del self._prices[key]
+            else:
+                self._prices[key] = history
 
     def price(self, price_type: str, product: str, on: date) -> Money | None:
         """The price of ``product`` in ``price_type`` in effect on ``on``, or ``None``."""
@@ -133,8 +143,19 @@ class MemorySalesHistory:
     ) -> None:
         """Remember that ``partner_id`` bought ``product`` at net ``price`` on ``sold_on``."""
         sale = PastSale(product=product, price=price, sold_on=sold_on, document=document)
+        key = (partner_id, product)
         with self._lock:
-            insort(self._sales.setdefault((partner_id, product), []), sale, key=_sold_on)
+            sales = self._sales.setdefault(key, [])
+            insort(sales, sale, key=_sold_on)
+            journaled(lambda: self._take_back(key, sale))
+
+    def _take_back(self, key: tuple[str, str], sale: PastSale) -> None:
+        with self._lock:
+            sales = self._sales[key]
+            # The recorded object itself, not an equal one recorded before it.
+            del sales[next(i for i, s in enumerate(sales) if s is sale)]
+            if not sales:
+                del self._sales[key]
 
     def last_sales(
         self, partner_id: PartnerId, products: tuple[str, ...], *, until: date

@@ -188,8 +188,20 @@ class RuleEngine:
         return CompiledRule(
             rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
-            throttle_key=self._throttle_key(rule),
+            throttle_key=self._throttle_key(rule), branches=self._branches(rule),
         )  # fmt: skip
+
+    def _branches(
+        self, rule: Rule
+    ) -> tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...]:
+        entity = rule.trigger.entity
+        return tuple(
+            (
+                None if b.when is None else self._condition(b.when, entity, f"branches[{i}].when"),
+                tuple(self._compile_action(action, entity) for action in b.then),
+            )
+            for i, b in enumerate(rule.branches)
+        )
 
     def _throttle_key(self, rule: Rule) -> Callable[[Scope], str] | None:
         """What a throttled rule's firings are counted by: ``per=value`` of its field."""

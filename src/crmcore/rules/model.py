@@ -46,6 +46,7 @@ __all__ = [
     "Action",
     "AllOf",
     "AnyOf",
+    "Branch",
     "Condition",
     "Enrollment",
     "FieldCondition",
@@ -314,6 +315,35 @@ def _actions(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message=f"must hold at most {MAX_ACTIONS} actions")
 
 
+MAX_BRANCHES: Final = 10
+
+
+@attrs.frozen(kw_only=True)
+class Branch(Model):
+    """One branch of a rule's if / else-if / else: its ``then`` actions run when ``when``
+    holds; a branch without ``when`` is the else."""
+
+    when: Condition | None = attrs.field(default=None, metadata=checks(optional(_condition)))
+    then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
+
+    def _invariants(self) -> Iterator[Violation]:
+        if not self.then:
+            yield Violation(field="then", message="a branch needs at least one action")
+
+
+def _branches(field: str, value: object) -> Iterator[Violation]:
+    yield from each(instance_of(Branch))(field, value)
+    if not isinstance(value, tuple):
+        return
+    if len(value) > MAX_BRANCHES:
+        yield Violation(field=field, message=f"must hold at most {MAX_BRANCHES} branches")
+    for index, branch in enumerate(value[:-1]):
+        if isinstance(branch, Branch) and branch.when is None:
+            yield Violation(
+                field=f"{field}[{index}].when", message="only the last branch is the else"
+            )
+
+
 @attrs.frozen(kw_only=True)
 class Rule(Model):
     """An If/Then automation rule: ``trigger``, optional ``when`` and the ``then`` actions.
@@ -323,8 +353,10 @@ class Rule(Model):
     ``enrollment`` whether it fires again for a record it fired for, both counted from the
     firings the host keeps in a :class:`~crmcore.rules.RuleLedger`. A rule id may have several
     versions, each effective from ``effective_from`` (inclusive) until ``effective_until``
-    (exclusive). Each version says who made it (``author``), when (``changed_at``) and why
-    (``comment``): the audit of rule changes a repository's ``versions`` gives back.
+    (exclusive). When ``when`` holds, the ``then`` actions run, followed by those of the first
+    of the ``branches`` whose condition holds (if / else-if / else). Each version says who made
+    it (``author``), when (``changed_at``) and why (``comment``): the audit of rule changes a
+    repository's ``versions`` gives back.
     """
 
     id: RuleId = attrs.field(metadata=checks(identifier))
@@ -348,6 +380,7 @@ class Rule(Model):
     enrollment: Enrollment = attrs.field(
         default=Enrollment.EVERY_TIME, metadata=checks(instance_of(Enrollment))
     )
+    branches: tuple[Branch, ...] = attrs.field(default=(), metadata=checks(_branches))
     author: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
     changed_at: datetime | None = attrs.field(
         default=None, metadata=checks(optional(aware_datetime))
@@ -359,7 +392,7 @@ class Rule(Model):
     )
 
     def _invariants(self) -> Iterator[Violation]:
-        if not self.then:
+        if not self.then and not self.branches:
             yield Violation(field="then", message="a rule needs at least one action")
         start, end = self.effective_from, self.effective_until
         if isinstance(start, datetime) and isinstance(end, datetime) and start >= end:

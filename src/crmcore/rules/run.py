@@ -81,6 +81,8 @@ class CompiledRule:
     timeless: bool = True  # no effective dates to check
     alpha: AlphaPlan = UNFILED  # how the alpha network files it
     throttle_key: Callable[[Scope], str] | None = None  # for a throttled rule
+    # Per branch: its condition (None: the else) and its actions.
+    branches: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
 
 
 def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:
@@ -276,9 +278,16 @@ class Run:
             )
         )
 
+    def _chosen(self, compiled: CompiledRule) -> tuple[CompiledAction, ...]:
+        """The rule's actions, and those of the first branch whose condition holds."""
+        for condition, actions in compiled.branches:
+            if condition is None or condition.evaluate(self.scope):
+                return compiled.actions + actions
+        return compiled.actions
+
     def _commands(self, compiled: CompiledRule) -> Iterator[Command]:
         rule = compiled.rule
-        for item in compiled.actions:
+        for item in self._chosen(compiled) if compiled.branches else compiled.actions:
             action = item.action
             if item.templates:
                 scope = self.scope

@@ -29,11 +29,13 @@ from crmcore.rules.model import (
     Action,
     AllOf,
     AnyOf,
+    Branch,
     Condition,
     FieldCondition,
     FieldRef,
     Not,
     Rule,
+    Throttle,
     Trigger,
 )
 
@@ -81,7 +83,7 @@ def configure(converter: Converter, *, actions: Iterable[type[Action]] = ()) -> 
         )
     _configure_tagged(converter, None, strategies, STRATEGY_TAG)
     _configure_tagged(converter, Action, classes, ACTION_TAG)
-    _omit_defaults(converter, Rule)
+    _omit_defaults(converter, Branch, Throttle, Rule)
 
 
 def _omit_defaults(converter: Converter, *classes: type) -> None:

@@ -142,20 +142,37 @@ def rule_problems(
         yield Violation(field="trigger.entity", message=str(error), value=entity)
         return
     yield from _trigger_problems(rule, schemas)
-    if rule.throttle is not None and rule.throttle.per is not None:
-        found = _resolve(schemas, entity, rule.throttle.per, "throttle.per")
-        if isinstance(found, Violation):
-            yield found
+    yield from _throttle_problems(rule, schemas)
     if rule.when is not None:
         yield from condition_problems(
             rule.when, entity=entity, schemas=schemas, operators=operators
         )
-    for index, action in enumerate(rule.then):
-        problems = _action_problems(action, entity, schemas, operators, actions, lifecycle_moves)
-        if isinstance(action, CallWebhook):
-            problems = chain(problems, webhooks.problems(action.url))
-        for problem in problems:
-            yield problem.under(f"then[{index}]")
+
+    def then(found: tuple[Action, ...], path: str) -> Iterator[Violation]:
+        for index, action in enumerate(found):
+            problems = _action_problems(
+                action, entity, schemas, operators, actions, lifecycle_moves
+            )
+            if isinstance(action, CallWebhook):
+                problems = chain(problems, webhooks.problems(action.url))
+            for problem in problems:
+                yield problem.under(f"{path}[{index}]")
+
+    yield from then(rule.then, "then")
+    for index, branch in enumerate(rule.branches):
+        if branch.when is not None:
+            yield from condition_problems(
+                branch.when, entity=entity, schemas=schemas, operators=operators,
+                path=f"branches[{index}].when",
+            )  # fmt: skip
+        yield from then(branch.then, f"branches[{index}].then")
+
+
+def _throttle_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation]:
+    if rule.throttle is not None and rule.throttle.per is not None:
+        found = _resolve(schemas, rule.trigger.entity, rule.throttle.per, "throttle.per")
+        if isinstance(found, Violation):
+            yield found
 
 
 def _resolve(schemas: SchemaRegistry, entity: str, path: str, at: str) -> ResolvedPath | Violation:

@@ -22,6 +22,8 @@ import collections.abc
 import enum
 import importlib
 import re
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
@@ -207,6 +209,50 @@ def _configure_scalars(converter: Converter) -> None:
     converter.register_structure_hook_func(_is_enum, _structure_enum)
     converter.register_structure_hook_factory(_is_collection, partial(_collection, converter))
     converter.register_structure_hook_factory(_is_model, partial(_model, converter))
+    converter.register_structure_hook_factory(_is_text_union, partial(_text_union, converter))
+    # A draft's raw input (``custom: Mapping[str, object]``) is taken as JSON gave it; the
+    # area service checks it against the custom field registry.
+    converter.register_structure_hook_func(_is_object, _structure_raw)
+
+
+def _is_object(cl: Any) -> bool:
+    return cl is object
+
+
+def _structure_raw(value: object, _: Any) -> object:
+    return value
+
+
+_UNIONS: Final = (typing.Union, types.UnionType)
+
+
+def _is_text(cl: Any) -> bool:
+    return cl is str or getattr(cl, "__supertype__", None) is str
+
+
+def _is_text_union(cl: Any) -> bool:
+    """A union that takes text as it is, beside other forms: ``PartnerId | str``, a draft's
+    ``Phone | str`` (the service parses the text), ``UserId | str | None``."""
+    return get_origin(cl) in _UNIONS and any(_is_text(arg) for arg in get_args(cl))
+
+
+def _text_union(converter: Converter, cl: Any) -> Callable[[Any, Any], Any]:
+    others = [arg for arg in get_args(cl) if not _is_text(arg) and arg is not type(None)]
+    optional = type(None) in get_args(cl)
+
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        if value is None and optional:
+            return None
+        for other in others:
+            try:
+                return converter.structure(value, other)
+            except (DomainValidationError, ClassValidationError, TypeError, ValueError):
+                continue
+        raise TypeError("must be a string")
+
+    return structure
 
 
 def _is_model(cl: Any) -> bool:

@@ -105,7 +105,8 @@ def test_a_raising_handler_leaves_the_message_pending_until_its_attempts_run_out
     again = crm.outbox.retry(failed[0].id)
     assert again.status is OutboxStatus.PENDING
     up = _Gateway(fail=False)
-    delivery = crm.outbox.deliver({"create_task": up, "send_message": up}, now=later)
+    crm.handlers.update({"create_task": up, "send_message": up})
+    delivery = crm.deliver(now=later)
     assert delivery.sent == (again.id,)
     sent = crm.outbox.get(again.id)
     assert sent.status is OutboxStatus.SENT

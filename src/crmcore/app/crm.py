@@ -23,7 +23,7 @@ from crmcore.app.effects import apply_internal, is_internal
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
 from crmcore.app.model import OutboxMessage, Recipient
-from crmcore.app.outbox import Outbox
+from crmcore.app.outbox import Delivery, Outbox
 from crmcore.app.recipients import resolve
 from crmcore.app.settings import Settings
 from crmcore.app.store import Repositories, Store
@@ -393,6 +393,11 @@ class CRM:
                 _indexed(partners, entity.id, entity)
             elif repository == "contact_persons" and contacts is not None:
                 _indexed(contacts, entity.id, contact_person_record(entity))
+
+    def deliver(self, *, now: datetime, limit: int | None = None) -> Delivery:
+        """Hand the pending outbox messages to the CRM's ``handlers``; see
+        :meth:`Outbox.deliver`."""
+        return self.outbox.deliver(self.handlers, now=now, limit=limit)
 
     # Rules and indexes
 

@@ -47,7 +47,7 @@ from crmcore.rules.engine import (
     RuleOutcome,
     RuleTrace,
 )
-from crmcore.rules.events import DateReached
+from crmcore.rules.events import DateReached, StepDue
 from crmcore.rules.model import (
     ENTITIES,
     Action,
@@ -67,10 +67,19 @@ from crmcore.rules.model import (
     TimeUnit,
     Trigger,
     TriggerKind,
+    Wait,
+    WaitDue,
 )
 from crmcore.rules.operators import OPERATORS, Arity, Operator, load_operators, regex_problem
 from crmcore.rules.outcome import DisabledRule, RuleHeld
-from crmcore.rules.repository import NO_FACTS, FactSource, NoFacts, RuleLedger, RuleRepository
+from crmcore.rules.repository import (
+    NO_FACTS,
+    FactSource,
+    NoFacts,
+    PendingSteps,
+    RuleLedger,
+    RuleRepository,
+)
 from crmcore.rules.schemas import (
     EntitySchema,
     FieldSpec,
@@ -141,6 +150,7 @@ __all__ = [
     "Operand",
     "Operator",
     "OrgStructure",
+    "PendingSteps",
     "Relation",
     "RoundRobin",
     "Rule",
@@ -162,11 +172,14 @@ __all__ = [
     "Source",
     "Staff",
     "StartProject",
+    "StepDue",
     "Strategy",
     "Throttle",
     "TimeUnit",
     "Trigger",
     "TriggerKind",
+    "Wait",
+    "WaitDue",
     "WebhookPolicy",
     "apply_command",
     "assign",

@@ -24,9 +24,9 @@ from crmcore.rules.actions import ACTIONS, AssignManager
 from crmcore.rules.alpha import UNFILED, AlphaNetwork, plan_of
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.conditions import CompiledCondition, compile_condition
-from crmcore.rules.events import DateReached
+from crmcore.rules.events import DateReached, StepDue
 from crmcore.rules.index import RuleIndex
-from crmcore.rules.model import Action, Condition, Enrollment, Rule
+from crmcore.rules.model import Action, Branch, Condition, Enrollment, Rule, Wait, WaitDue
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.outcome import (
     NO_CONTEXT,
@@ -47,6 +47,7 @@ from crmcore.rules.run import (
     Settings,
     rule_test,
     run_quiet,
+    run_step,
     scope_of,
 )
 from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
@@ -189,18 +190,24 @@ class RuleEngine:
             rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
             throttle_key=self._throttle_key(rule), branches=self._branches(rule),
+            waits=self._steps(rule.trigger.entity, rule.waits, "waits"),
         )  # fmt: skip
 
     def _branches(
         self, rule: Rule
     ) -> tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...]:
-        entity = rule.trigger.entity
+        return self._steps(rule.trigger.entity, rule.branches, "branches")
+
+    def _steps(
+        self, entity: str, steps: Sequence[Branch | Wait], key: str
+    ) -> tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...]:
+        """Each branch or waiting step's condition (if any) and actions, compiled."""
         return tuple(
             (
-                None if b.when is None else self._condition(b.when, entity, f"branches[{i}].when"),
-                tuple(self._compile_action(action, entity) for action in b.then),
+                None if s.when is None else self._condition(s.when, entity, f"{key}[{i}].when"),
+                tuple(self._compile_action(action, entity) for action in s.then),
             )
-            for i, b in enumerate(rule.branches)
+            for i, s in enumerate(steps)
         )
 
     def _throttle_key(self, rule: Rule) -> Callable[[Scope], str] | None:
@@ -315,6 +322,26 @@ class RuleEngine:
         chosen = [c for c in versions if c.rule.version == due.rule_version]
         return self._run(
             event, chosen, context, now, dry_run=dry_run, explain=explain, entity=due.entity
+        )
+
+    def process_step(
+        self, step: WaitDue, *, context: RuleContext = NO_CONTEXT, now: datetime,
+        dry_run: bool = False,
+    ) -> RuleOutcome:  # fmt: skip
+        """Run a waiting step that came due (see :class:`~crmcore.rules.PendingSteps`) for
+        its record: its actions if the rule's ``when`` and the step's own still hold, else
+        the step cancelled, reported in ``held``; nothing for a rule version no longer here."""
+        event = StepDue(
+            entity_id=step.entity_id, occurred_at=step.due_at, rule_id=step.rule_id,
+            rule_version=step.rule_version, entity=step.entity, step=step.step,
+        )  # fmt: skip
+        versions = self._by_id.get(RuleId(step.rule_id), [])
+        chosen = [c for c in versions if c.rule.version == step.rule_version]
+        if not chosen or step.step >= len(chosen[0].waits):
+            return nothing_done(context.chain, dry_run=dry_run)
+        scope = scope_of(self._settings, event, step.entity, context, now)
+        return run_step(
+            self._settings, scope, step.entity, context, chosen[0], step.step, dry_run=dry_run
         )
 
     def _run(

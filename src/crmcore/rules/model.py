@@ -60,6 +60,8 @@ __all__ = [
     "TimeUnit",
     "Trigger",
     "TriggerKind",
+    "Wait",
+    "WaitDue",
 ]
 
 ENTITIES: Final = (
@@ -344,6 +346,54 @@ def _branches(field: str, value: object) -> Iterator[Violation]:
             )
 
 
+MAX_WAITS: Final = 5
+
+
+@attrs.frozen(kw_only=True)
+class Wait(Model):
+    """A step of a rule run later: ``after`` ``unit`` (working days of the host's calendar
+    with ``working_days``) after the rule fired, its ``then`` actions run if the rule's
+    ``when`` and the step's own ``when`` still hold for the record then; otherwise the step
+    is cancelled ("3 working days later, if the request is still not answered, notify the
+    head of department")."""
+
+    after: int = attrs.field(metadata=checks(positive_int))
+    unit: TimeUnit = attrs.field(default=TimeUnit.DAYS, metadata=checks(instance_of(TimeUnit)))
+    working_days: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
+    when: Condition | None = attrs.field(default=None, metadata=checks(optional(_condition)))
+    then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
+
+    def _invariants(self) -> Iterator[Violation]:
+        if not self.then:
+            yield Violation(field="then", message="a step needs at least one action")
+        if self.working_days and self.unit is not TimeUnit.DAYS:
+            yield Violation(field="unit", message="working days are counted in days")
+        if self.after > 3660:
+            yield Violation(field="after", message="must be at most 3660", value=self.after)
+
+
+def _waits(field: str, value: object) -> Iterator[Violation]:
+    yield from each(instance_of(Wait))(field, value)
+    if isinstance(value, tuple) and len(value) > MAX_WAITS:
+        yield Violation(field=field, message=f"must hold at most {MAX_WAITS} steps")
+
+
+@attrs.frozen(kw_only=True)
+class WaitDue(Model):
+    """A step of a fired rule waiting to run: step ``step`` of version ``rule_version`` of
+    ``rule_id`` for record ``entity_id`` of ``entity``, due at ``due_at``. The host keeps it
+    (see :class:`~crmcore.rules.PendingSteps`) and runs it when due with
+    :meth:`~crmcore.rules.RuleEngine.process_step`."""
+
+    rule_id: str = attrs.field(metadata=checks(identifier))
+    rule_version: int = attrs.field(metadata=checks(non_negative_int))
+    step: int = attrs.field(metadata=checks(non_negative_int))
+    entity: str = attrs.field(metadata=checks(_entity))
+    entity_id: str = attrs.field(metadata=checks(bounded_text(200)))
+    due_at: datetime = attrs.field(metadata=checks(aware_datetime))
+    caused_by: str = attrs.field(metadata=checks(bounded_text(200)))
+
+
 @attrs.frozen(kw_only=True)
 class Rule(Model):
     """An If/Then automation rule: ``trigger``, optional ``when`` and the ``then`` actions.
@@ -354,7 +404,8 @@ class Rule(Model):
     firings the host keeps in a :class:`~crmcore.rules.RuleLedger`. A rule id may have several
     versions, each effective from ``effective_from`` (inclusive) until ``effective_until``
     (exclusive). When ``when`` holds, the ``then`` actions run, followed by those of the first
-    of the ``branches`` whose condition holds (if / else-if / else). Each version says who made
+    of the ``branches`` whose condition holds (if / else-if / else); its ``waits`` are steps
+    run later if the record still qualifies. Each version says who made
     it (``author``), when (``changed_at``) and why (``comment``): the audit of rule changes a
     repository's ``versions`` gives back.
     """
@@ -381,6 +432,7 @@ class Rule(Model):
         default=Enrollment.EVERY_TIME, metadata=checks(instance_of(Enrollment))
     )
     branches: tuple[Branch, ...] = attrs.field(default=(), metadata=checks(_branches))
+    waits: tuple[Wait, ...] = attrs.field(default=(), metadata=checks(_waits))
     author: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
     changed_at: datetime | None = attrs.field(
         default=None, metadata=checks(optional(aware_datetime))

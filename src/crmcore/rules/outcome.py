@@ -16,7 +16,7 @@ from crmcore.errors import Violation
 from crmcore.rules.assignment import OrgStructure, Staff
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import NodeTrace
-from crmcore.rules.model import Firing
+from crmcore.rules.model import Firing, WaitDue
 from crmcore.rules.repository import NO_FACTS, FactSource
 
 __all__ = [
@@ -116,7 +116,8 @@ class RuleHeld:
 class RuleOutcome:
     """What processing one event gave: commands, traces, failures, stopped loops, and the
     chain to pass with the events the commands cause; with a ledger, the firings to record in
-    it with the commands (none on a dry run) and the rules it held back."""
+    it with the commands (none on a dry run) and the rules it held back; the waiting steps of
+    the rules that fired, for the host to keep until they come due (none on a dry run)."""
 
     commands: tuple[Command, ...] = ()
     trace: tuple[RuleTrace, ...] = ()
@@ -126,6 +127,7 @@ class RuleOutcome:
     dry_run: bool = False
     firings: tuple[Firing, ...] = ()
     held: tuple[RuleHeld, ...] = ()
+    scheduled: tuple[WaitDue, ...] = ()
 
 
 NO_CONTEXT: Final = RuleContext()

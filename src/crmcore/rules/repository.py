@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Final, Protocol
 
 from crmcore.ids import RuleId
-from crmcore.rules.model import Firing, Rule
+from crmcore.rules.model import Firing, Rule, WaitDue
 
-__all__ = ["NO_FACTS", "FactSource", "NoFacts", "RuleLedger", "RuleRepository"]
+__all__ = ["NO_FACTS", "FactSource", "NoFacts", "PendingSteps", "RuleLedger", "RuleRepository"]
 
 
 class FactSource(Protocol):
@@ -103,4 +103,21 @@ class RuleLedger(Protocol):
     def history(self, *, entity: str, entity_id: str) -> tuple[Firing, ...]:
         """The firings for record ``entity_id`` of ``entity``, oldest first (ties in the order
         they were recorded)."""
+        ...
+
+
+class PendingSteps(Protocol):
+    """The waiting steps of fired rules (:class:`~crmcore.rules.WaitDue`), kept by the host
+    until they come due and run (or are cancelled) on a tick."""
+
+    def add(self, step: WaitDue) -> None:
+        """Keep ``step``; a step equal to one kept already is kept once."""
+        ...
+
+    def due(self, *, until: datetime) -> tuple[WaitDue, ...]:
+        """The steps due at or before ``until``, by due moment, then in the order added."""
+        ...
+
+    def remove(self, step: WaitDue) -> None:
+        """Forget ``step`` (it ran or was cancelled); a step not kept is ignored."""
         ...

@@ -10,8 +10,8 @@ for the same record earlier in the causal chain.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 import attrs
 
@@ -21,7 +21,7 @@ from crmcore.rules.alpha import UNFILED, AlphaPlan
 from crmcore.rules.assignment import Assignment, assign
 from crmcore.rules.commands import Command
 from crmcore.rules.conditions import CompiledCondition, NodeTrace
-from crmcore.rules.model import Action, Enrollment, Firing, Rule
+from crmcore.rules.model import Action, Enrollment, Firing, Rule, TimeUnit, Wait, WaitDue
 from crmcore.rules.outcome import (
     Link,
     LoopStop,
@@ -37,6 +37,7 @@ from crmcore.rules.repository import RuleLedger
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, read, record_from_changes
 from crmcore.rules.templates import Renderer, fill
+from crmcore.rules.triggers import shift_days
 from crmcore.rules.watch import TriggerCheck
 from crmcore.workcalendar import WorkingCalendar
 
@@ -45,8 +46,10 @@ __all__ = [
     "CompiledRule",
     "Run",
     "Settings",
+    "due_after",
     "rule_test",
     "run_quiet",
+    "run_step",
     "scope_of",
 ]
 
@@ -83,6 +86,8 @@ class CompiledRule:
     throttle_key: Callable[[Scope], str] | None = None  # for a throttled rule
     # Per branch: its condition (None: the else) and its actions.
     branches: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
+    # Per waiting step: its condition (None: none of its own) and its actions.
+    waits: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
 
 
 def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:
@@ -143,6 +148,30 @@ def run_quiet(
     return nothing_done(context.chain, dry_run=dry_run) if run is None else run.outcome()
 
 
+def run_step(
+    settings: Settings, scope: Scope, entity: str, context: RuleContext,
+    compiled: CompiledRule, step: int, *, dry_run: bool,
+) -> RuleOutcome:  # fmt: skip
+    """Run waiting ``step`` of ``compiled``: its commands if the rule's condition and the
+    step's own still hold, else the step cancelled (reported in ``held``)."""
+    run = Run(settings, scope, entity, context, dry_run=dry_run)
+    own, _ = compiled.waits[step]
+    rule = compiled.rule
+    try:
+        holds = compiled.condition is None or compiled.condition.evaluate(scope)
+        if holds and (own is None or own.evaluate(scope)):
+            run.fire(compiled, step)
+        else:
+            reason = "cancelled: the record no longer qualifies"
+            run.held.append(
+                RuleHeld(rule_id=rule.id, version=rule.version, entity_id=run.event.entity_id,
+                         reason=reason)
+            )  # fmt: skip
+    except Exception as error:  # a failing step is reported, as a failing rule is
+        run.failed(rule, error)
+    return run.outcome()
+
+
 class Run:
     """The state of processing one event: commands so far, traces, failures, the chain."""
 
@@ -163,6 +192,7 @@ class Run:
         self.links: list[Link] = []
         self.firings: list[Firing] = []
         self.held: list[RuleHeld] = []
+        self.scheduled: list[WaitDue] = []
 
     def explained(self, candidates: Iterable[CompiledRule]) -> RuleOutcome:
         """Run ``candidates`` in order with the trace of each, and say what came of it."""
@@ -205,19 +235,24 @@ class Run:
         holds = condition.explain(self.scope, nodes)
         return holds, "conditions hold" if holds else "conditions do not hold", tuple(nodes)
 
-    def fire(self, compiled: CompiledRule) -> bool:
+    def fire(self, compiled: CompiledRule, step: int | None = None) -> bool:
         """Hand over the rule's commands unless the loop guard stops it; whether it fired.
 
         The commands are all built before any is handed over: a rule whose later action
-        fails to fill gives none, so the host never applies half of a rule."""
+        fails to fill gives none, so the host never applies half of a rule. A waiting
+        ``step`` gives that step's commands; its rule was let through when it fired."""
         rule = compiled.rule
         if not self._guard(rule):
             return False
         ledger = self.settings.ledger
         key = "" if compiled.throttle_key is None else compiled.throttle_key(self.scope)
-        if ledger is not None and not self._admitted(ledger, rule, key):
+        if step is None and ledger is not None and not self._admitted(ledger, rule, key):
             return False
-        commands = list(self._commands(compiled))
+        if step is None:
+            commands = list(self._commands(compiled, self._chosen(compiled)))
+            self._schedule(compiled)
+        else:
+            commands = list(self._commands(compiled, compiled.waits[step][1]))
         self.commands += commands
         self.links.append((rule.id, self.entity, self.event.entity_id))
         if ledger is not None and not self.dry_run:
@@ -280,14 +315,32 @@ class Run:
 
     def _chosen(self, compiled: CompiledRule) -> tuple[CompiledAction, ...]:
         """The rule's actions, and those of the first branch whose condition holds."""
+        if not compiled.branches:
+            return compiled.actions
         for condition, actions in compiled.branches:
             if condition is None or condition.evaluate(self.scope):
                 return compiled.actions + actions
         return compiled.actions
 
-    def _commands(self, compiled: CompiledRule) -> Iterator[Command]:
+    def _schedule(self, compiled: CompiledRule) -> None:
+        """Note the rule's waiting steps, due from now (not on a dry run)."""
+        if self.dry_run:
+            return
         rule = compiled.rule
-        for item in self._chosen(compiled) if compiled.branches else compiled.actions:
+        for index, wait in enumerate(rule.waits):
+            self.scheduled.append(
+                WaitDue(
+                    rule_id=rule.id, rule_version=rule.version, step=index, entity=self.entity,
+                    entity_id=self.event.entity_id, caused_by=self.event.name,
+                    due_at=due_after(self.scope.now, wait, self.settings.calendar),
+                )
+            )  # fmt: skip
+
+    def _commands(
+        self, compiled: CompiledRule, actions: tuple[CompiledAction, ...]
+    ) -> Iterator[Command]:
+        rule = compiled.rule
+        for item in actions:
             action = item.action
             if item.templates:
                 scope = self.scope
@@ -317,15 +370,33 @@ class Run:
 
     def outcome(self) -> RuleOutcome:
         if not (
-            self.commands or self.traces or self.failures or self.loops or self.links or self.held
+            self.commands
+            or self.traces
+            or self.failures
+            or self.loops
+            or self.links
+            or self.held
+            or self.scheduled
         ):
             return nothing_done(self.context.chain, dry_run=self.dry_run)
         chain = self.context.chain.after(self.links) if self.links else self.context.chain
         return RuleOutcome(
             commands=tuple(self.commands), trace=tuple(self.traces), failures=tuple(self.failures),
             loops=tuple(self.loops), chain=chain, dry_run=self.dry_run,
-            firings=tuple(self.firings), held=tuple(self.held),
+            firings=tuple(self.firings), held=tuple(self.held), scheduled=tuple(self.scheduled),
         )  # fmt: skip
+
+
+_UNITS: Final = {TimeUnit.MINUTES: timedelta(minutes=1), TimeUnit.HOURS: timedelta(hours=1)}
+
+
+def due_after(now: datetime, wait: Wait, calendar: WorkingCalendar | None) -> datetime:
+    """When a waiting step is due: ``after`` minutes, hours, days or working days from now."""
+    step = _UNITS.get(wait.unit)
+    if step is not None:
+        return now + step * wait.after
+    day = shift_days(now.date(), wait.after, working=wait.working_days, calendar=calendar)
+    return datetime.combine(day, now.timetz())
 
 
 def _record_of(schemas: SchemaRegistry, event: DomainEvent, entity: str) -> Mapping[str, Any]:

@@ -37,6 +37,7 @@ from crmcore.rules.model import (
     Rule,
     Throttle,
     Trigger,
+    Wait,
 )
 
 __all__ = ["configure"]
@@ -83,7 +84,7 @@ def configure(converter: Converter, *, actions: Iterable[type[Action]] = ()) -> 
         )
     _configure_tagged(converter, None, strategies, STRATEGY_TAG)
     _configure_tagged(converter, Action, classes, ACTION_TAG)
-    _omit_defaults(converter, Branch, Throttle, Rule)
+    _omit_defaults(converter, Branch, Throttle, Wait, Rule)
 
 
 def _omit_defaults(converter: Converter, *classes: type) -> None:

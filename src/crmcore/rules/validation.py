@@ -30,12 +30,14 @@ from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, SetFields
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.model import (
     Action,
+    Branch,
     Condition,
     FieldCondition,
     FieldRef,
     Rule,
     Trigger,
     TriggerKind,
+    Wait,
     nodes,
 )
 from crmcore.rules.operators import OPERATORS, Operator
@@ -159,13 +161,17 @@ def rule_problems(
                 yield problem.under(f"{path}[{index}]")
 
     yield from then(rule.then, "then")
-    for index, branch in enumerate(rule.branches):
-        if branch.when is not None:
-            yield from condition_problems(
-                branch.when, entity=entity, schemas=schemas, operators=operators,
-                path=f"branches[{index}].when",
-            )  # fmt: skip
-        yield from then(branch.then, f"branches[{index}].then")
+    parts: tuple[tuple[str, tuple[Branch | Wait, ...]], ...] = (
+        ("branches", rule.branches), ("waits", rule.waits),
+    )  # fmt: skip
+    for key, steps in parts:
+        for index, step in enumerate(steps):
+            if step.when is not None:
+                yield from condition_problems(
+                    step.when, entity=entity, schemas=schemas, operators=operators,
+                    path=f"{key}[{index}].when",
+                )  # fmt: skip
+            yield from then(step.then, f"{key}[{index}].then")
 
 
 def _throttle_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation]:

@@ -185,3 +185,34 @@ def test_a_partner_the_repository_lost_is_not_offered(register: Register) -> Non
     draft = client(short_name="Romashka LLC", phones=["8 495 1234567"])
     result = register(draft, repository=MemoryPartnerRepository())
     assert isinstance(result, Outcome)
+
+
+@pytest.mark.parametrize(
+    ("identifier", "rule"),
+    [
+        ({"phones": ["8 (495) 123-45-67"]}, "exact_phone"),
+        ({"tax_id": "7707083893", "kpp": "772801001"}, "exact_tax_id"),
+    ],
+)
+def test_one_shared_identifier_under_another_name_is_always_shown(
+    register: Register, identifier: dict[str, Any], rule: str
+) -> None:
+    result = register(client(short_name="ООО «Вектор Плюс»", **identifier))
+    assert isinstance(result, PossibleDuplicates)
+    (candidate,) = result.candidates
+    assert candidate.partner.id == "p-1"
+    assert candidate.exact is False
+    assert candidate.rules == (rule,)
+    assert candidate.probability < 0.9
+
+
+def test_a_check_without_rules_gives_candidates_without_rules() -> None:
+    repository = MemoryPartnerRepository()
+    index = DuplicateIndex(MatchModel(fields=MatchModel.for_partners().fields))
+    known = create_partner(ROMASHKA, now=NOW, partner_id=PartnerId("p-1")).entity
+    repository.add(known)
+    index.add(known.id, known)
+    draft = client(short_name="Romashka LLC", phones=["8 495 1234567"])
+    result = register_partner(draft, repository=repository, index=index, now=NOW)
+    assert isinstance(result, PossibleDuplicates)
+    assert result.candidates[0].rules == ()

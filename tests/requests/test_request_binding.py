@@ -115,3 +115,22 @@ def test_a_matcher_names_a_bad_limit_and_contact_index() -> None:
     with pytest.raises(DomainValidationError) as raised:
         RequestMatcher(partners=index, limit=0, contacts="index")  # type: ignore[arg-type]
     assert raised.value.fields == ("contacts", "limit")
+
+
+def test_one_shared_phone_under_another_name_is_proposed_with_its_rule() -> None:
+    request = registered(company="ИП Сидоров", name="Пётр", emails=[], phones=["8 495 1234567"])
+    proposed = match_request(request, matcher(), now=NOW).entity
+    assert proposed.binding_state is BindingState.PROPOSED
+    [proposal] = proposed.proposals
+    assert proposal.partner_id == ROMASHKA.id
+    assert proposal.probability < 0.5
+    assert [e.rule for e in proposal.explanation if e.rule] == ["exact_phone"]
+
+
+def test_rule_proposals_come_beside_the_limit() -> None:
+    request = registered(company="Ромашка", name="Пётр", emails=["info@romashka.ru"])
+    proposals = propose_bindings(request.contact, matcher(limit=1, possible=0.9))
+    assert [p.partner_id for p in proposals] == [ROMASHKA.id]
+    request = registered(company="Ромашка Плюс", name=None, emails=["info@romashka.ru"])
+    proposals = propose_bindings(request.contact, matcher(limit=1))
+    assert [p.partner_id for p in proposals] == ["p-2", ROMASHKA.id]

@@ -64,6 +64,7 @@ class DuplicateIndex:
         self._values: list[Prepared | None] = []
         self._free: list[int] = []
         self._blocks: dict[str, list[int]] = {}
+        self._exact: dict[str, list[int]] = {}
         self._frequencies = TermFrequencies(len(model.fields))
 
     @property
@@ -117,6 +118,11 @@ class DuplicateIndex:
             block.remove(slot)
             if not block:
                 del self._blocks[key]
+        for key in self._scorer.exact_keys(values):
+            exact = self._exact[key]
+            exact.remove(slot)
+            if not exact:
+                del self._exact[key]
         self._frequencies.remove(self._scorer.term_frequency_fields, values)
         self._ids[slot] = None
         self._values[slot] = None
@@ -136,17 +142,27 @@ class DuplicateIndex:
     ) -> list[Candidate]:
         """The records most likely to be duplicates of ``record``, most likely first.
 
-        Only candidates with a probability of at least ``threshold`` are returned, at most
-        ``limit`` of them, each with its explanation.
+        Candidates with a probability of at least ``threshold`` are returned, at most ``limit``
+        of them, each with its explanation. Besides them, up to ``limit`` records caught by one
+        of the model's matching rules (an exact tax id, phone, e-mail, ...) are returned
+        whatever their probability, the rule named in their explanation.
         """
         violations = query_violations(limit, threshold)
         values = self._checked(record, violations)
-        return self.query_prepared(values, limit=limit, threshold=threshold)
+        return self.query_prepared(values, limit=limit, threshold=threshold, rules=True)
 
     def query_prepared(
-        self, values: Prepared, *, limit: int, threshold: float, exclude: str | None = None
+        self,
+        values: Prepared,
+        *,
+        limit: int,
+        threshold: float,
+        exclude: str | None = None,
+        rules: bool = False,
     ) -> list[Candidate]:
-        """:meth:`query` for values normalized already, optionally leaving one record out."""
+        """:meth:`query` for values normalized already, optionally leaving one record out;
+        the matching rules are applied only when ``rules`` is true (the batch path scores by
+        probability alone)."""
         scorer = self._scorer
         scored: list[tuple[float, str, int]] = []
         for slot in self._gather(values):
@@ -158,10 +174,44 @@ class DuplicateIndex:
             if probability_of(weight) >= threshold:
                 scored.append((-weight, record_id, slot))
         best = heapq.nsmallest(limit, scored)
+        if rules and scorer.rules:
+            best = self._with_alerts(values, best, limit=limit, exclude=exclude)
         return [
             scorer.candidate(record_id, values, self._stored(slot), self._frequencies)
             for _, record_id, slot in best
         ]
+
+    def _with_alerts(
+        self,
+        values: Prepared,
+        best: list[tuple[float, str, int]],
+        *,
+        limit: int,
+        exclude: str | None,
+    ) -> list[tuple[float, str, int]]:
+        """``best`` and, up to ``limit`` more, the records a matching rule catches, ranked."""
+        scorer = self._scorer
+        taken = {slot for _, _, slot in best}
+        alerts: list[tuple[float, str, int]] = []
+        for slot in self._exact_neighbours(values):
+            record_id, other = self._ids[slot], self._values[slot]
+            if slot in taken or record_id is None or other is None or record_id == exclude:
+                continue
+            if scorer.caught(values, other):
+                weight = scorer.match_weight(values, other, self._frequencies)
+                alerts.append((-weight, record_id, slot))
+        return sorted([*best, *heapq.nsmallest(limit, alerts)])
+
+    def _exact_neighbours(self, values: Prepared) -> set[int]:
+        """The records sharing a value a matching rule looks up, from blocks of bounded size:
+        a value shared by more than ``max_block_size`` records identifies none of them."""
+        size = self.model.max_block_size
+        return {
+            slot
+            for key in self._scorer.exact_keys(values)
+            if len(block := self._exact.get(key, ())) <= size
+            for slot in block
+        }
 
     def neighbours(self, values: Prepared) -> list[str]:
         """The ids of the records a query for ``values`` would score, before scoring."""
@@ -218,6 +268,8 @@ class DuplicateIndex:
         self._slots[record_id] = slot
         for key in self._scorer.keys(values):
             self._blocks.setdefault(key, []).append(slot)
+        for key in self._scorer.exact_keys(values):
+            self._exact.setdefault(key, []).append(slot)
         self._frequencies.add(self._scorer.term_frequency_fields, values)
 
     def __getstate__(self) -> dict[str, Any]:

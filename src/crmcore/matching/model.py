@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -24,10 +24,16 @@ from crmcore.validation import Model, bounded_text, checks, each, instance_of, p
 if TYPE_CHECKING:
     from crmcore.matching.records import MatchRecord
 
-__all__ = ["Candidate", "FieldEvidence", "FieldSpec", "MatchModel"]
+__all__ = ["STRONG_KINDS", "Candidate", "FieldEvidence", "FieldSpec", "MatchModel", "MatchingRule"]
 
 _KINDS = ", ".join(kind.value for kind in FieldKind)
 _SUM_TOLERANCE = 1e-3
+_MAX_RULES = 32
+
+STRONG_KINDS: Final = frozenset(
+    {FieldKind.TAX_ID, FieldKind.IDENTIFIER, FieldKind.PHONE, FieldKind.EMAIL}
+)
+"""Kinds of identifier that one record shares exactly with another only by being the same."""
 
 
 def _kind(value: object) -> object:
@@ -144,11 +150,43 @@ def _fields(field: str, value: object) -> Iterator[Violation]:
             seen.add(spec.name)
 
 
+def _field_names(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, tuple) or not value:
+        yield Violation(field=field, message="must be a non-empty tuple of field names")
+        return
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or not name:
+            yield Violation(field=f"{field}[{index}]", message="must be a field name", value=name)
+
+
+@attrs.frozen(kw_only=True)
+class MatchingRule(Model):
+    """A criterion checked beside the probability: a record whose ``fields`` all agree exactly
+    with the one asked about is reported whatever its probability, as a matching rule does.
+
+    One strong identifier (a tax id, a phone, an e-mail) shared exactly is worth a person's
+    look even when the names are spelled apart and the model's probability stays low.
+    """
+
+    name: str = attrs.field(metadata=checks(bounded_text(64)))
+    fields: tuple[str, ...] = attrs.field(converter=_tuple, metadata=checks(_field_names))
+
+    @classmethod
+    def exact(cls, field: str) -> MatchingRule:
+        """The rule "the same ``field``", named ``exact_<field>``.
+
+        >>> MatchingRule.exact("tax_id")
+        MatchingRule(name='exact_tax_id', fields=('tax_id',))
+        """
+        return cls(name=f"exact_{field}", fields=(field,))
+
+
 @attrs.frozen(kw_only=True)
 class FieldEvidence:
     """What one field said about a pair: both normalized values, their similarity, the weight.
 
-    ``similarity`` is ``None`` and ``weight`` 0 when either value is missing.
+    ``similarity`` is ``None`` and ``weight`` 0 when either value is missing. ``rule`` names
+    the :class:`MatchingRule` that reported the pair through this field, if one did.
     """
 
     field: str
@@ -156,6 +194,7 @@ class FieldEvidence:
     right: str | None
     similarity: float | None
     weight: float
+    rule: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -165,6 +204,11 @@ class Candidate:
     record_id: str
     probability: float
     explanation: tuple[FieldEvidence, ...]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The matching rules that reported this candidate, whatever its probability."""
+        return tuple(dict.fromkeys(e.rule for e in self.explanation if e.rule is not None))
 
     @property
     def match_weight(self) -> float:
@@ -178,25 +222,52 @@ class MatchModel(Model):
 
     ``prior`` is the share of duplicates among the pairs a query compares. A query looks at no
     blocking key shared by more than ``max_block_size`` records and scores at most
-    ``max_candidates`` records, the ones sharing the rarest keys with it.
+    ``max_candidates`` records, the ones sharing the rarest keys with it. ``rules`` are the
+    :class:`MatchingRule` criteria under which a query reports a record whatever its
+    probability.
     """
 
     fields: tuple[FieldSpec, ...] = attrs.field(converter=_tuple, metadata=checks(_fields))
     prior: float = attrs.field(default=0.01, metadata=checks(_probability))
     max_block_size: int = attrs.field(default=1000, metadata=checks(positive_int))
     max_candidates: int = attrs.field(default=64, metadata=checks(positive_int))
+    rules: tuple[MatchingRule, ...] = attrs.field(
+        default=(),
+        converter=_tuple,
+        metadata=checks(each(instance_of(MatchingRule), max_items=_MAX_RULES)),
+    )
+
+    def _invariants(self) -> Iterator[Violation]:
+        names = set(self.field_names)
+        seen: set[str] = set()
+        for index, rule in enumerate(self.rules):
+            if rule.name in seen:
+                yield Violation(field=f"rules[{index}]", message=f"repeats rule {rule.name!r}")
+            seen.add(rule.name)
+            for name in rule.fields:
+                if name not in names:
+                    message = f"names {name[:64]!r}, which is not a field of the model"
+                    yield Violation(field=f"rules[{index}].fields", message=message)
+
+    @classmethod
+    def with_exact_rules(cls, fields: Sequence[FieldSpec], **options: Any) -> MatchModel:
+        """A model of ``fields`` with an exact-agreement rule for each strong identifier among
+        them (tax ids, identifiers, phones, e-mails): see :data:`STRONG_KINDS`."""
+        rules = tuple(MatchingRule.exact(spec.name) for spec in fields if spec.kind in STRONG_KINDS)
+        return cls(fields=tuple(fields), rules=rules, **options)
 
     @classmethod
     def for_partners(cls) -> MatchModel:
         """The ready model for :class:`~crmcore.partners.Partner` records (see ``partner_record``).
 
-        The full name counts half: it mostly repeats the short name.
+        The full name counts half: it mostly repeats the short name. The same tax id, OGRN,
+        phone or e-mail as a known card is always reported (see :class:`MatchingRule`).
         """
-        return cls(
-            fields=tuple(
+        return cls.with_exact_rules(
+            [
                 FieldSpec(name=name, kind=kind, weight=0.5 if name == "full_name" else None)
                 for name, kind in PARTNER_FIELDS
-            )
+            ]
         )
 
     @property

@@ -15,6 +15,7 @@ from typing import Final
 
 from crmcore.matching.compare import blocking_keys, similarity_for
 from crmcore.matching.model import Candidate, FieldEvidence, FieldSpec, MatchModel
+from crmcore.matching.normalize import PART_SEPARATOR
 from crmcore.matching.records import MatchRecord, Prepared, prepare
 
 __all__ = ["Scorer", "TermFrequencies", "compare_records", "scorer_for"]
@@ -109,13 +110,42 @@ class _Field:
 class Scorer:
     """A model compiled for scoring many pairs: per-field weights and the prior's log-odds."""
 
-    __slots__ = ("fields", "model", "prior_weight", "term_frequency_fields")
+    __slots__ = ("fields", "model", "prior_weight", "rule_fields", "rules", "term_frequency_fields")
 
     def __init__(self, model: MatchModel) -> None:
         self.model = model
         self.fields = tuple(_Field(index, spec) for index, spec in enumerate(model.fields))
         self.term_frequency_fields = tuple(f.index for f in self.fields if f.term_frequency)
         self.prior_weight = math.log2(model.prior / (1 - model.prior))
+        positions = {name: index for index, name in enumerate(model.field_names)}
+        self.rules = tuple(
+            (rule.name, tuple(positions[name] for name in rule.fields)) for rule in model.rules
+        )
+        self.rule_fields = tuple(sorted({fields[0] for _, fields in self.rules}))
+
+    def exact(self, index: int, left: str | None, right: str | None) -> bool:
+        """Whether two values of one field agree exactly (one shared phone of several counts)."""
+        if left is None or right is None:
+            return False
+        return left == right or self.fields[index].compare(left, right) >= 1.0
+
+    def caught(self, left: Prepared, right: Prepared) -> dict[int, str]:
+        """The fields through which a matching rule reports the pair, each with the rule."""
+        found: dict[int, str] = {}
+        for name, fields in self.rules:
+            if all(self.exact(index, left[index], right[index]) for index in fields):
+                for index in fields:
+                    found.setdefault(index, name)
+        return found
+
+    def exact_keys(self, values: Prepared) -> set[str]:
+        """The keys under which the index files the values the matching rules look up."""
+        keys: set[str] = set()
+        for index in self.rule_fields:
+            value = values[index]
+            if value is not None:
+                keys.update(f"{index}:{part}" for part in value.split(PART_SEPARATOR))
+        return keys
 
     def field_weight(
         self, field: _Field, left: str, right: str, frequencies: TermFrequencies | None
@@ -146,14 +176,18 @@ class Scorer:
         frequencies: TermFrequencies | None = None,
     ) -> Candidate:
         """The scored pair with its explanation, field by field."""
-        evidence = tuple(self._evidence(left, right, frequencies))
+        evidence = tuple(self._evidence(left, right, frequencies, self.caught(left, right)))
         weight = self.prior_weight + sum(item.weight for item in evidence)
         return Candidate(
             record_id=record_id, probability=probability_of(weight), explanation=evidence
         )
 
     def _evidence(
-        self, left: Prepared, right: Prepared, frequencies: TermFrequencies | None
+        self,
+        left: Prepared,
+        right: Prepared,
+        frequencies: TermFrequencies | None,
+        caught: dict[int, str],
     ) -> Iterator[FieldEvidence]:
         for field in self.fields:
             a, b = left[field.index], right[field.index]
@@ -161,7 +195,14 @@ class Scorer:
             weight = 0.0
             if a is not None and b is not None:
                 score, weight = self.field_weight(field, a, b, frequencies)
-            yield FieldEvidence(field=field.name, left=a, right=b, similarity=score, weight=weight)
+            yield FieldEvidence(
+                field=field.name,
+                left=a,
+                right=b,
+                similarity=score,
+                weight=weight,
+                rule=caught.get(field.index),
+            )
 
     def keys(self, values: Prepared) -> set[str]:
         """The blocking keys of a prepared record, each tagged with its field's position."""

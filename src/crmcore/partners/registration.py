@@ -101,13 +101,22 @@ class PossibleDuplicate:
     """A known partner that may be the one being registered, and why.
 
     ``exact`` marks an exact conflict: the same tax id and KPP. Its ``probability`` is 1 and
-    its explanation empty unless the duplicate check found it too.
+    its explanation empty unless the duplicate check found it too. A candidate the check
+    reported under a matching rule (the same phone, e-mail or tax id, say) names the rule in
+    its explanation, whatever its probability: see :attr:`rules`.
     """
 
     partner: Partner
     probability: float
     explanation: tuple[DuplicateEvidence, ...]
     exact: bool
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """The matching rules that reported this partner (an evidence's ``rule``, where the
+        check gives one: ``crmcore.matching.FieldEvidence`` does)."""
+        names = (getattr(evidence, "rule", None) for evidence in self.explanation)
+        return tuple(dict.fromkeys(name for name in names if isinstance(name, str)))
 
 
 @attrs.frozen(kw_only=True)
@@ -217,8 +226,11 @@ def register_partner(
 
     Returns the new partner with its events (nothing is stored: the host saves the partner and
     then adds it to its index), or :class:`PossibleDuplicates` listing exact conflicts first,
-    then likely duplicates. With ``force=True`` the partner is registered in any case and its
-    :class:`~crmcore.partners.PartnerRegistered` event says whether the check was overridden.
+    then likely duplicates and the partners a matching rule of the check caught (with
+    ``crmcore.matching.MatchModel.for_partners``, any partner with the same tax id, OGRN,
+    phone or e-mail, whatever the names say). With ``force=True`` the partner is registered in
+    any case and its :class:`~crmcore.partners.PartnerRegistered` event says whether the check
+    was overridden.
     Raises :class:`~crmcore.errors.DomainValidationError` listing every problem of the draft.
     """
     draft = complete_from_registry(draft, registry_lookup)

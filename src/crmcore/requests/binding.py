@@ -57,8 +57,9 @@ CONTACT_FIELDS: Final = (
 
 
 def contact_match_model() -> MatchModel:
-    """The ready model for contact person records (see :func:`contact_person_record`)."""
-    return MatchModel(fields=tuple(FieldSpec(name=n, kind=k) for n, k in CONTACT_FIELDS))
+    """The ready model for contact person records (see :func:`contact_person_record`); the
+    same phone or e-mail as a known contact person is always proposed."""
+    return MatchModel.with_exact_rules([FieldSpec(name=n, kind=k) for n, k in CONTACT_FIELDS])
 
 
 def _joined(values: Iterator[str]) -> str | None:
@@ -171,8 +172,10 @@ def _contact_proposals(contact: ContactData, matcher: RequestMatcher) -> Iterato
 
 
 def propose_bindings(contact: ContactData, matcher: RequestMatcher) -> tuple[BindingProposal, ...]:
-    """The known clients ``contact`` may be, at or above ``possible``, most likely first; one
-    per partner, with the contact person when a contact person matched."""
+    """The known clients ``contact`` may be, at or above ``possible`` or caught by a matching
+    rule (the same phone or e-mail), most likely first; one per partner, with the contact
+    person when a contact person matched. At most ``limit`` proposals, plus those a rule caught
+    beyond them."""
     partners = _query(matcher.partners, request_partner_record(contact), matcher)
     best: dict[str, BindingProposal] = {}
     found = [*(_proposal(c, c.record_id, None) for c in partners)]
@@ -186,7 +189,8 @@ def propose_bindings(contact: ContactData, matcher: RequestMatcher) -> tuple[Bin
                 known, contact_person_id=proposal.contact_person_id
             )
     ranked = sorted(best.values(), key=lambda p: (-p.probability, p.partner_id))
-    return tuple(ranked[: matcher.limit])
+    caught = [p for p in ranked[matcher.limit :] if any(e.rule for e in p.explanation)]
+    return (*ranked[: matcher.limit], *caught)
 
 
 def match_request(

@@ -7,8 +7,15 @@ from typing import Any
 from app_samples import NOW, romashka, rule, settings
 
 from crmcore.app import CRM, Recipient
-from crmcore.app.commands import AddContactPerson, EditPartner, RegisterPartner, RegisterRequest
-from crmcore.partners import ContactPersonDraft, Partner
+from crmcore.app.commands import (
+    AddContactPerson,
+    EditPartner,
+    RegisterClaim,
+    RegisterPartner,
+    RegisterRequest,
+)
+from crmcore.claims import Claimant, ClaimDraft
+from crmcore.partners import ContactPersonDraft, Email, Partner, PartnerRole
 from crmcore.requests import RequestDraft
 from crmcore.rules import Member, Staff
 
@@ -82,3 +89,26 @@ def test_a_head_is_not_found_when_the_department_has_none() -> None:
     )  # fmt: skip
     assert anna.outbox[0].recipients[0].explanation == "department sales has no head"
     assert gleb.outbox[0].recipients[0].explanation == "gleb belongs to no department"
+
+
+def test_a_claimant_is_answered_at_the_address_given_with_the_claim() -> None:
+    crm = _crm("claim", "created", {"action": "email_client", "subject": "Получили", "body": "."})
+    partner = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW).result
+    assert isinstance(partner, Partner)
+    claimant = Claimant(
+        role=PartnerRole.CLIENT, partner_id=partner.id, email=Email.parse("boss@romashka.ru")
+    )
+    executed = crm.execute(
+        RegisterClaim(draft=ClaimDraft(claimant=claimant, essence="Бой")), actor="anna", now=NOW
+    )
+    (recipient,) = executed.outbox[0].recipients
+    assert (recipient.address, recipient.explanation) == (
+        "boss@romashka.ru",
+        "the claimant's e-mail",
+    )
+    plain = Claimant(role=PartnerRole.CLIENT, partner_id=partner.id)
+    fallback = crm.execute(
+        RegisterClaim(draft=ClaimDraft(claimant=plain, essence="Бой")), actor="anna", now=NOW
+    )
+    (card,) = fallback.outbox[0].recipients
+    assert (card.address, card.explanation) == ("info@romashka.ru", "an e-mail of ООО «Ромашка»")

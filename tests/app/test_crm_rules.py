@@ -66,11 +66,15 @@ def test_set_fields_on_a_deal_gives_exactly_what_the_edit_service_gives() -> Non
         {"id": "close", "name": "Close date", "trigger": {"entity": "deal", "on": "created"},
          "then": [{"action": "set_fields", "values": {"expected_close": "2026-04-01"}}]},
     )  # fmt: skip
-    partner = _partner(crm)
-    draft = DealDraft(title="x", partner_id=partner.id, responsible_manager="anna")
-    executed = crm.execute(OpenDeal(draft=draft, pipeline_id="typical_sale"), actor="anna", now=NOW)
+    plain = _crm()
+    for each in (crm, plain):
+        each.execute(RegisterPartner(draft=romashka(), partner_id="p-1"), actor="anna", now=NOW)
+    draft = DealDraft(title="x", partner_id="p-1", responsible_manager="anna")
+    command = OpenDeal(draft=draft, pipeline_id="typical_sale", deal_id="d-1")
+    executed = crm.execute(command, actor="anna", now=NOW)
+    opened = plain.execute(command, actor="anna", now=NOW).result
     by_hand = edit_deal(
-        executed.result, now=NOW, changes={"expected_close": date(2026, 4, 1)}, actor="rule:close"
+        opened, now=NOW, changes={"expected_close": date(2026, 4, 1)}, actor="rule:close"
     )
     assert crm.get("deal", executed.result.id) == by_hand.entity
     assert executed.events[-len(by_hand.events) :] == by_hand.events
@@ -96,10 +100,12 @@ def test_set_fields_gives_exactly_what_the_edit_service_gives() -> None:
         {"id": "key", "name": "Key clients", "trigger": {"entity": "company", "on": "created"},
          "then": [{"action": "set_fields", "values": {"segment": "key"}}]},
     )  # fmt: skip
-    executed = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW)
-    registered = executed.result
+    command = RegisterPartner(draft=romashka(), partner_id="p-1")
+    executed = crm.execute(command, actor="anna", now=NOW)
+    registered = _crm().execute(command, actor="anna", now=NOW).result
     assert isinstance(registered, Partner)
     by_hand = edit_partner(registered, now=NOW, changes={"segment": "key"}, actor="rule:key")
+    assert executed.result == by_hand.entity, "the result is the record after the rules"
     assert crm.get("company", registered.id) == by_hand.entity
     assert executed.events[1:] == by_hand.events
 
@@ -112,9 +118,11 @@ def test_assign_manager_gives_exactly_what_the_assignment_service_gives() -> Non
                    "strategy": {"kind": "fixed_user", "user": "boris"}}]},
     )  # fmt: skip
     draft = RequestDraft(source="call", name="Пётр", phones=["+7 912 000-11-22"])
-    executed = crm.execute(RegisterRequest(draft=draft), actor="anna", now=NOW)
+    command = RegisterRequest(draft=draft, request_id="r-1")
+    executed = crm.execute(command, actor="anna", now=NOW)
     stored = crm.get("request", executed.result.id)
-    by_hand = assign_request(executed.result, "boris", now=NOW, actor="rule:to-boris")
+    before = _crm().execute(command, actor="anna", now=NOW).result
+    by_hand = assign_request(before, "boris", now=NOW, actor="rule:to-boris")
     assert stored == by_hand.entity
     assert executed.events[1:] == by_hand.events
 

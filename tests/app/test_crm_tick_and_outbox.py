@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from app_samples import NOW, romashka, rule, settings
 
-from crmcore.app import CRM, OutboxStatus
+from crmcore.app import CRM, OutboxMessage, OutboxStatus
 from crmcore.app.commands import OpenDeal, PlanInteraction, RegisterPartner
 from crmcore.deals import DealDraft
 from crmcore.errors import DomainValidationError, EntityNotFoundError
@@ -134,3 +134,35 @@ def test_the_first_tick_looks_back_only_as_far_as_the_settings_say() -> None:
     ticked = crm.tick(NOW)
     assert ticked.since == NOW - timedelta(hours=2)
     assert ticked.until == NOW
+
+
+class _Mailer:
+    """A handler that takes the whole message, to send its id as the idempotency key."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def deliver(self, message: OutboxMessage) -> None:
+        self.keys.append(message.id)
+
+
+def test_a_message_handler_gets_the_id_and_recipients_in_the_order_they_were_made() -> None:
+    crm = CRM.in_memory(
+        settings=settings(),
+        rules=[
+            rule(
+                {"id": "hello", "name": "Hello", "trigger": {"entity": "company", "on": "created"},
+                 "then": [{"action": "send_message", "text": f"{n}"} for n in range(12)]}
+            )
+        ],
+    )  # fmt: skip
+    executed = crm.execute(
+        RegisterPartner(draft=romashka(responsible_manager="anna")), actor="anna", now=NOW
+    )
+    made = [m.id for m in executed.outbox]
+    assert [m.id for m in crm.outbox.pending()] == made
+    assert [m.command.action.text for m in crm.outbox.pending()] == [str(n) for n in range(12)]
+    mailer = _Mailer()
+    crm.handlers["send_message"] = mailer
+    crm.deliver(now=NOW)
+    assert mailer.keys == made

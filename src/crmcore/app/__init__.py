@@ -9,7 +9,7 @@ commands through the area services), and the outbox for the outside world.
 from crmcore.app.commands import CRMCommand
 from crmcore.app.crm import CRM, Executed, PartnerView, Ticked
 from crmcore.app.model import OutboxMessage, OutboxStatus, Recipient
-from crmcore.app.outbox import Delivery, Outbox
+from crmcore.app.outbox import Delivery, MessageHandler, Outbox
 from crmcore.app.repository import OutboxRepository, TickLog
 from crmcore.app.settings import Settings
 from crmcore.app.store import Repositories, Store
@@ -19,6 +19,7 @@ __all__ = [
     "CRMCommand",
     "Delivery",
     "Executed",
+    "MessageHandler",
     "Outbox",
     "OutboxMessage",
     "OutboxRepository",

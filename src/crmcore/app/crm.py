@@ -23,7 +23,7 @@ from crmcore.app.effects import apply_internal, is_internal
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
 from crmcore.app.model import OutboxMessage, Recipient
-from crmcore.app.outbox import Delivery, Outbox
+from crmcore.app.outbox import Delivery, MessageHandler, Outbox
 from crmcore.app.recipients import resolve
 from crmcore.app.settings import Settings
 from crmcore.app.store import Repositories, Store
@@ -192,7 +192,7 @@ class CRM:
         *,
         settings: Settings | None = None,
         rules: Iterable[Rule] = (),
-        handlers: Mapping[str, ActionHandler] | None = None,
+        handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
     ) -> None:
         self.store = store
@@ -213,7 +213,7 @@ class CRM:
         *,
         settings: Settings | None = None,
         rules: Iterable[Rule] = (),
-        handlers: Mapping[str, ActionHandler] | None = None,
+        handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
     ) -> CRM:
         """A CRM on a new, empty :class:`crmcore.memory.MemoryStore`."""
@@ -228,7 +228,7 @@ class CRM:
         *,
         settings: Settings | None = None,
         rules: Iterable[Rule] = (),
-        handlers: Mapping[str, ActionHandler] | None = None,
+        handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
     ) -> CRM:
         """A CRM on an SQLite file (created and migrated if new); needs the ``sql`` extra."""
@@ -244,7 +244,7 @@ class CRM:
         *,
         settings: Settings | None = None,
         rules: Iterable[Rule] = (),
-        handlers: Mapping[str, ActionHandler] | None = None,
+        handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
         upgrade: bool = False,
     ) -> CRM:
@@ -294,7 +294,7 @@ class CRM:
                     raise
         self._committed(work, commands)
         return Executed(
-            result=result,
+            result=work.current(result),
             events=tuple(event for event, _ in work.events),
             commands=tuple(commands),
             outbox=tuple(work.outbox),
@@ -376,7 +376,7 @@ class CRM:
 
     def _message(self, work: Work, command: Command) -> OutboxMessage:
         return OutboxMessage(
-            id=new_id(),
+            id=work.message_id(),
             command=command,
             recipients=resolve(work, command, work.staff),
             created_at=work.now,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -20,9 +21,19 @@ from crmcore.errors import DomainValidationError
 from crmcore.rules import ActionHandler
 from crmcore.validation import aware_datetime, bounded_text, raise_violations
 
-__all__ = ["Delivery", "Outbox"]
+__all__ = ["Delivery", "MessageHandler", "Outbox"]
 
 _ERROR_LIMIT = 2000
+
+
+@runtime_checkable
+class MessageHandler(Protocol):
+    """A handler that wants the whole message: its id (the idempotency key to send along)
+    and the resolved recipients, beside the command."""
+
+    def deliver(self, message: OutboxMessage) -> None:
+        """Deliver ``message``; raise to leave it pending."""
+        ...
 
 
 @attrs.frozen(kw_only=True)
@@ -107,13 +118,15 @@ class Outbox:
 
     def deliver(
         self,
-        handlers: Mapping[str, ActionHandler],
+        handlers: Mapping[str, ActionHandler | MessageHandler],
         *,
         now: datetime,
         limit: int | None = None,
     ) -> Delivery:
-        """Hand each pending message to the handler of its kind, then mark it sent, or failed
-        with the handler's error; a kind without a handler is skipped and stays pending."""
+        """Hand each pending message to the handler of its kind (the whole message to a
+        :class:`MessageHandler`, the command to an :class:`~crmcore.rules.ActionHandler`), then
+        mark it sent, or failed with the handler's error; a kind without a handler is skipped
+        and stays pending."""
         sent: list[str] = []
         failed: list[tuple[str, str]] = []
         skipped: list[str] = []
@@ -123,7 +136,10 @@ class Outbox:
                 skipped.append(message.id)
                 continue
             try:
-                handler.handle(message.command)
+                if isinstance(handler, MessageHandler):
+                    handler.deliver(message)
+                else:
+                    handler.handle(message.command)
             except Exception as error:
                 reason = f"{type(error).__name__}: {error}"
                 self.mark_failed(message.id, reason, now=now)

@@ -106,10 +106,30 @@ def _client(work: Work, command: Command, record: Any, *, channel: str) -> Itera
                     entity="request",
                     entity_id=record.id,
                     address=_address(value),
-                    explanation=f"the request's {channel}",
+                    explanation=f"the request's {_word(channel)}",
                 )
             return
+    if command.entity == "claim" and record is not None:
+        claimant = record.claimant
+        value = claimant.phone if channel == "phone" else claimant.email
+        if value is not None:
+            yield Recipient(
+                symbol=CLIENT,
+                entity="claim",
+                entity_id=record.id,
+                address=_address(value),
+                explanation=f"the claimant's {_word(channel)}",
+            )
+            return
     yield from _partner_contacts(work, command, record, channel=channel)
+
+
+def _word(channel: str) -> str:
+    return "e-mail" if channel == "email" else channel
+
+
+def _a(channel: str) -> str:
+    return "an e-mail" if channel == "email" else f"a {channel}"
 
 
 def _partner_contacts(
@@ -131,7 +151,7 @@ def _partner_contacts(
                 entity="company",
                 entity_id=partner.id,
                 address=_address(value),
-                explanation=f"a {channel} of {partner.short_name}",
+                explanation=f"{_a(channel)} of {partner.short_name}",
             )
         return
     people = work.repositories.contact_persons.of_partner(partner.id)
@@ -144,10 +164,12 @@ def _partner_contacts(
                 entity="contact",
                 entity_id=person.id,
                 address=_address(value),
-                explanation=f"a {channel} of {person.name}, contact person of {partner.short_name}",
+                explanation=(
+                    f"{_a(channel)} of {person.name}, contact person of {partner.short_name}"
+                ),
             )
     if not given:
-        yield Recipient(symbol=CLIENT, explanation=f"{partner.short_name} has no {channel}")
+        yield Recipient(symbol=CLIENT, explanation=f"{partner.short_name} has no {_word(channel)}")
 
 
 def _partner_id(command: Command, record: Any) -> PartnerId | None:

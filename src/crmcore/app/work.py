@@ -14,7 +14,7 @@ from crmcore.app.store import Repositories
 from crmcore.deals import Deal, DealOutcome
 from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.events import DomainEvent, Outcome
-from crmcore.ids import EntityRef
+from crmcore.ids import EntityRef, new_id
 from crmcore.rules import Staff
 from crmcore.rules.engine import Chain, LoopStop, RuleFailure
 
@@ -98,6 +98,22 @@ class Work:
         self.failures: list[RuleFailure] = []
         self.loops: list[LoopStop] = []
         self.warnings: list[Violation] = []
+        self._key = new_id()
+        self._messages = 0
+
+    def message_id(self) -> str:
+        """A new outbox message id: unique, and in the order this unit of work made them."""
+        self._messages += 1
+        return f"{self._key}-{self._messages:06d}"
+
+    def current(self, result: T) -> T:
+        """``result`` as this unit of work last stored it (after the rules' changes)."""
+        entity_id = getattr(result, "id", None)
+        for (_, written_id), written in self.written.items():
+            if written_id == entity_id and type(written.entity) is type(result):
+                found: T = written.entity
+                return found
+        return result
 
     def add(self, repository: str, outcome: Outcome[T], *, chain: Chain = ROOT) -> T:
         """Store the new entity of ``outcome`` in ``repository`` and publish its events."""

@@ -164,12 +164,56 @@ def batch(model, records, entity_of, threshold):
     return elapsed, len(clusters), f1(tp, fp, fn)
 
 
+def token_sort_only(left: str, right: str) -> float:
+    """The name similarity before the combined views: ``token_sort_ratio`` alone."""
+    return fuzz.token_sort_ratio(left, right) / 100.0
+
+
+def hard_names(index, model, records, entity_of, members, count, rng):
+    """Queries with a slip in the name that the generated typos never make, and only the
+    address beside it: the share that finds its original at 0.5, with the combined name
+    similarity and with ``token_sort_ratio`` alone (the same blocking)."""
+    originals = [
+        record_id
+        for record_id, record in records.items()
+        if record["address"] and min(members[entity_of[record_id]], key=_number) == record_id
+    ][:count]
+    combined = type(index._scorer)(model)
+    alone = type(index._scorer)(model)
+    alone.fields[model.field_names.index("name")].compare = token_sort_only
+    for kind in partner_base.HARD_KINDS:
+        found = {"combined": 0, "token_sort_ratio": 0}
+        asked = 0
+        for record_id in originals:
+            name = partner_base.hard_variant(records[record_id]["name"], kind, rng)
+            if name is None:
+                continue
+            asked += 1
+            query = dict.fromkeys(model.field_names)
+            query.update(name=name, address=records[record_id]["address"])
+            for label, scorer in (("combined", combined), ("token_sort_ratio", alone)):
+                index._scorer = scorer
+                hits = index.query(query, limit=5, threshold=0.5)
+                found[label] += any(c.record_id == record_id for c in hits)
+        emit(
+            phase="hard_names",
+            kind=kind,
+            queries=asked,
+            recall={label: round(hits / asked, 4) for label, hits in found.items()},
+        )
+
+
+def _number(record_id: str) -> int:
+    return int(record_id[1:])
+
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--baseline-queries", type=int, default=200)
     parser.add_argument("--labels", type=int, default=300)
+    parser.add_argument("--hard-queries", type=int, default=1_000)
     parser.add_argument("--batch", action="store_true", help="also cluster the whole base")
     parser.add_argument(
         "--batch-thresholds", type=float, nargs="+", default=[0.5, 0.9], metavar="P"
@@ -303,6 +347,7 @@ def main() -> None:
         name = f"fitted+{len(labels)} labels"
         measure_queries(index, refined, truth, sample, model=name, fit_seconds=seconds)
 
+    hard_names(index, model, records, entity_of, members, args.hard_queries, rng)
     base_sample = sample[: args.baseline_queries]
     latencies, quality = baseline(records, entity_of, members, base_sample)
     emit(

@@ -8,6 +8,7 @@ many near-namesakes (same stem, another business or another city) are *not* dupl
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 
 Record = dict[str, str | None]
@@ -271,3 +272,27 @@ def generate(
             entities.append(_new_entity(rng, stems))
             record = _record(entities[entity_number], rng, variant=False)
         yield f"r{number}", f"e{entity_number}", record
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_PAIR = re.compile(r"([^\W\d_]{3,}) ([^\W\d_]{3,})")
+HARD_KINDS = ("first_letter", "merged", "split")
+"""The slips of :func:`hard_variant`: a typo in the first letter, two words run together,
+one word split in two."""
+
+
+def hard_variant(name: str, kind: str, rng: random.Random) -> str | None:
+    """``name`` with one slip the plain typos above never make, or ``None`` if it has no
+    word the slip applies to."""
+    if kind == "merged":
+        pair = _PAIR.search(name)
+        return None if pair is None else name[: pair.start(2) - 1] + name[pair.start(2) :]
+    word = _WORD.search(name)
+    if word is None:
+        return None
+    start, end = word.span()
+    if kind == "first_letter":
+        typo = rng.choice(("", rng.choice("aeiouаеиоу")))
+        return name[:start] + typo + name[start + 1 :]
+    middle = (start + end) // 2
+    return name[:middle] + " " + name[middle:]

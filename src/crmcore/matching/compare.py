@@ -28,10 +28,24 @@ Similarity = Callable[[str, str], float]
 
 _MAX_PAIRS: Final = 4
 """Parts of a phone or e-mail value compared pairwise; more are compared by equality only."""
+_JOINED_AT_MOST: Final = 95.0
+"""Names that are equal only once their spaces are dropped are close, not the same."""
 
 
 def _names(left: str, right: str) -> float:
-    return fuzz.token_sort_ratio(left, right) / 100.0
+    """The best of three views of two names, so that no one kind of slip hides a duplicate.
+
+    Sorting the words first forgives their order, but a typo in a first letter then moves a
+    word elsewhere ("htama mervolg" against "mervolg shtama"); the plain ratio forgives that;
+    and comparing without spaces forgives two words run together or one split in two.
+    """
+    best = fuzz.token_sort_ratio(left, right)
+    if best < 100:
+        best = max(best, fuzz.ratio(left, right, score_cutoff=best))
+        if " " in left or " " in right:
+            joined = fuzz.ratio(left.replace(" ", ""), right.replace(" ", ""), score_cutoff=best)
+            best = max(best, min(joined, _JOINED_AT_MOST))
+    return best / 100.0
 
 
 def _texts(left: str, right: str) -> float:
@@ -80,6 +94,10 @@ def similarity(kind: FieldKind, left: str, right: str) -> float:
 
     >>> similarity(FieldKind.COMPANY_NAME, "romashka torg", "torg romashka")
     1.0
+    >>> round(similarity(FieldKind.COMPANY_NAME, "htama mervolg", "shtama mervolg"), 2)
+    0.96
+    >>> similarity(FieldKind.COMPANY_NAME, "stroyural komgazmer", "stroyuralkom gazmer")
+    0.95
     >>> round(similarity(FieldKind.TAX_ID, "7701234567", "7701234576"), 2)
     0.9
     """
@@ -95,6 +113,9 @@ def _name_keys(value: str) -> Iterator[str]:
     tokens = value.split()
     if len(tokens) > 1 or len(value) < 2:
         yield "v" + value
+    if len(tokens) > 1:
+        # Filed as the token it would be, so that two words run together meet the pair apart.
+        yield "t" + "".join(tokens)
     for token in tokens[:12]:
         if len(token) >= 2:
             yield "t" + token

@@ -2,8 +2,10 @@
 
 Among the rules one event meets, each files one test of its condition, chosen from the tests
 run first (the conjuncts of its top ``all``, in order, up to the first that reads more than the
-record's own fields): equality and membership by hashed value, prefixes and suffixes by
-casefolded key per length, ``gt``, ``ge``, ``lt``, ``le`` and ``between`` by sorted bounds.
+record's own fields): equality and membership on up to three fields together by hashed value,
+else prefixes and suffixes by casefolded key per length, ``between`` by sorted bounds or
+words a text ``contains`` (each word looked for once), else ``gt``, ``ge``, ``lt``, ``le`` by
+sorted bounds.
 Per event each filed field is read once, and only the rules whose filed test holds, with those
 that file none, are asked their whole test as before, in running order.
 
@@ -37,7 +39,7 @@ from crmcore.rules.values import Constant, coerce
 __all__ = ["UNFILED", "AlphaKey", "AlphaNetwork", "AlphaPlan", "plan_of", "safe"]
 
 Normal = Callable[[object], object] | None
-_RANK: Final = {"eq": 0, "in": 1, "starts_with": 2, "ends_with": 2, "between": 3}
+_RANK: Final = {"eq": 0, "in": 1, "starts_with": 2, "ends_with": 2, "between": 3, "contains": 3}
 _RANGES: Final = frozenset({"gt", "ge", "lt", "le"})
 _TEXT: Final = frozenset({FieldType.TEXT, FieldType.CHOICE})
 _SAFE: Final = frozenset({str, int, bool, date, datetime, type(None)})
@@ -214,7 +216,7 @@ def _fileable(op: str, value: Any, kind: FieldType) -> bool:
         return isinstance(value, Hashable)
     if op == "in":
         return all(isinstance(item, Hashable) for item in value)
-    if op in ("starts_with", "ends_with"):
+    if op in ("starts_with", "ends_with", "contains"):
         return isinstance(value, str) and kind in _TEXT
     if op in _RANGES:
         return _domain(value) is not None
@@ -343,7 +345,28 @@ class _Range:
             found += [p for _, _, p in entries[bisect_left(bounds, value) :]]
 
 
-_Node = _Equal | _Affix | _Range
+class _Contains:
+    """Words looked for in a text, each once however many rules look for it."""
+
+    def __init__(self) -> None:
+        self.by_word: dict[str, Positions] = {}
+
+    def add(self, key: AlphaKey, position: int) -> None:
+        self.by_word.setdefault(key.value.casefold(), []).append(position)
+
+    def done(self) -> None:
+        """Nothing to sort: every word is looked for."""
+
+    def hits(self, value: Any, found: Positions) -> None:
+        if not isinstance(value, str):
+            return
+        folded = value.casefold()
+        for word, positions in self.by_word.items():
+            if word in folded:
+                found += positions
+
+
+_Node = _Equal | _Affix | _Range | _Contains
 """The rules filed by one operator on one field: which of them hold for a value."""
 
 
@@ -352,6 +375,8 @@ def _node(op: str) -> _Node:
         return _Equal()
     if op in ("starts_with", "ends_with"):
         return _Affix(suffix=op == "ends_with")
+    if op == "contains":
+        return _Contains()
     return _Range(op)
 
 

@@ -14,6 +14,7 @@ from crmcore.claims.kinds import ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.ids import ClaimId, PartnerId
 from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.repository_checks import instant
 from crmcore.validation import aware_datetime, check_now, optional, raise_violations
 
 __all__ = ["MemoryClaimRepository"]
@@ -69,10 +70,10 @@ class MemoryClaimRepository:
         claims = [
             claim
             for claim in claims
-            if (registered_from is None or claim.registered_at >= registered_from)
-            and (registered_to is None or claim.registered_at < registered_to)
+            if (registered_from is None or instant(claim.registered_at) >= instant(registered_from))
+            and (registered_to is None or instant(claim.registered_at) < instant(registered_to))
         ]
-        claims.sort(key=lambda claim: claim.registered_at)
+        claims.sort(key=lambda claim: instant(claim.registered_at))
         return claims
 
     def overdue(self, now: datetime) -> list[Claim]:
@@ -81,5 +82,5 @@ class MemoryClaimRepository:
         check_now(now)
         claims = self._store.under_any(self._by_status, _OPEN)
         found = [claim for claim in claims if claim.is_overdue(now)]
-        found.sort(key=lambda claim: claim.resolution_due)
+        found.sort(key=lambda claim: instant(claim.resolution_due))
         return found

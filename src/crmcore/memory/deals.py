@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, insort
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Final
 
 from crmcore.deals.kinds import DealKind, DealStatus
@@ -143,7 +143,9 @@ class MemoryStageLog:
                 entry_id = f"{change.deal_id}@{change.version}"
                 raise DuplicateEntityError(STAGE_CHANGE, entry_id, key="version")
             versions[change.version] = change
-            entry = (change.at, change.deal_id, change.version, change)
+            # Keyed by the instant: two datetimes of one zone compare by wall-clock time,
+            # which puts the second pass of a repeated hour before the first.
+            entry = (change.at.astimezone(UTC), change.deal_id, change.version, change)
             insort(self._entries, entry)
             journaled(lambda: self._take_back(entry))
 
@@ -165,8 +167,8 @@ class MemoryStageLog:
         deal id, then version (a snapshot)."""
         raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
         with self._lock:
-            first = bisect_left(self._entries, (start,))
-            last = bisect_left(self._entries, (end,))
+            first = bisect_left(self._entries, (start.astimezone(UTC),))
+            last = bisect_left(self._entries, (end.astimezone(UTC),))
             chosen = [entry[3] for entry in self._entries[first:last]]
         return iter(
             [

@@ -14,6 +14,7 @@ from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.kinds import InteractionStatus
 from crmcore.interactions.model import Interaction
 from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.repository_checks import instant
 from crmcore.validation import aware_datetime, non_negative_int, optional, raise_violations
 
 __all__ = ["MemoryInteractionRepository"]
@@ -53,7 +54,7 @@ class MemoryInteractionRepository:
     def pending(self, user: UserId) -> list[Interaction]:
         """The pending interactions of ``user``, ordered by start, then id."""
         found = [i for i in self._store.under_any(self._by_user, [user]) if i.status in _PENDING]
-        found.sort(key=lambda i: i.start)
+        found.sort(key=lambda i: instant(i.start))
         return found
 
     def overdue(self, now: datetime, *, user: UserId | None = None) -> list[Interaction]:
@@ -62,30 +63,35 @@ class MemoryInteractionRepository:
         found = [
             i
             for i in self._store.under_any(self._by_status, _PENDING)
-            if (user is None or i.responsible == user) and i.is_overdue(now)
+            if (user is None or i.responsible == user) and instant(i.end) < instant(now)
         ]
-        found.sort(key=lambda i: i.end)
+        found.sort(key=lambda i: instant(i.end))
         return found
 
     def of_user(self, user: UserId, *, start: datetime, end: datetime) -> list[Interaction]:
         """The interactions of ``user`` overlapping ``[start, end)``, by start, then id."""
         _moments(start=start, end=end)
         found = self._store.under_any(self._by_user, [user])
-        found = [i for i in found if i.start < end and (i.end > start or i.start >= start)]
-        found.sort(key=lambda i: i.start)
+        low, high = instant(start), instant(end)
+        found = [
+            i
+            for i in found
+            if instant(i.start) < high and (instant(i.end) > low or instant(i.start) >= low)
+        ]
+        found.sort(key=lambda i: instant(i.start))
         return found
 
     def history(self, partner_id: PartnerId, *, limit: int | None = None) -> list[Interaction]:
         """The interactions with a partner by start descending, then id; up to ``limit``."""
         raise_violations(optional(non_negative_int)("limit", limit))
         found = self._store.under_any(self._by_partner, [partner_id])
-        found.sort(key=lambda i: i.start, reverse=True)
+        found.sort(key=lambda i: instant(i.start), reverse=True)
         return found if limit is None else found[:limit]
 
     def chain(self, subject: EntityRef) -> list[Interaction]:
         """The chain about ``subject``, by start, then id."""
         found = self._store.under_any(self._by_chain, [subject])
-        found.sort(key=lambda i: i.start)
+        found.sort(key=lambda i: instant(i.start))
         return found
 
     def reminding(self, since: datetime, now: datetime) -> list[Interaction]:

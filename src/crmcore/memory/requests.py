@@ -14,6 +14,7 @@ from datetime import datetime
 from crmcore.ids import PartnerId, RequestId, UserId
 from crmcore.memory._store import GuardedStore, KeyIndex
 from crmcore.partners.contact_data import Email, Phone
+from crmcore.repository_checks import instant
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import REQUEST, Request
 from crmcore.validation import aware_datetime, each, instance_of, optional, raise_violations
@@ -82,10 +83,10 @@ class MemoryRequestRepository:
         found_requests = [
             request
             for request in requests
-            if (received_from is None or request.received_at >= received_from)
-            and (received_to is None or request.received_at < received_to)
+            if (received_from is None or instant(request.received_at) >= instant(received_from))
+            and (received_to is None or instant(request.received_at) < instant(received_to))
         ]
-        found_requests.sort(key=lambda request: request.received_at)
+        found_requests.sort(key=lambda request: instant(request.received_at))
         return found_requests
 
     def from_contact(
@@ -106,6 +107,7 @@ class MemoryRequestRepository:
         )
         keys = [f"phone:{p.number}" for p in phones] + [f"email:{e.key}" for e in emails]
         requests = self._store.under_any(self._by_contact, keys)
-        found = [request for request in requests if request.received_at >= received_from]
-        found.sort(key=lambda request: request.received_at)
+        since = instant(received_from)
+        found = [request for request in requests if instant(request.received_at) >= since]
+        found.sort(key=lambda request: instant(request.received_at))
         return found

@@ -1,13 +1,20 @@
-"""What the contract suites share: sample codes, a thread runner, capability flags, and the
-get, add and save tests of every repository of versioned entities."""
+"""What the contract suites share: sample codes, moments and ids, a thread runner, capability
+flags, and the get, add and save tests of every repository of versioned entities.
+
+The samples are drawn wide on purpose: moments written in many zones and offsets and on
+either side of clock changes (so that a store comparing local text or wall-clock time fails),
+ids whose code-point order differs from every case-insensitive or locale collation, names
+outside ASCII, and amounts in currencies with 0, 2 and 3 minor digits.
+"""
 
 from __future__ import annotations
 
 import threading
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Final, Generic, Protocol, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 import pytest
 from attrs import evolve
@@ -18,20 +25,29 @@ from crmcore.errors import (
     DuplicateEntityError,
     EntityNotFoundError,
 )
+from crmcore.repository_checks import instant
 
 __all__ = [
+    "CODE_POINT_IDS",
     "CREATED_AT",
+    "CURRENCIES",
     "INN_A",
     "INN_B",
     "INN_C",
     "KPP_A",
     "KPP_B",
+    "MOMENTS_IN_ZONES",
     "PHONE_A",
     "PHONE_B",
     "PHONE_C",
+    "ZONES",
     "Contract",
     "VersionedRepositoryContract",
+    "in_zone",
+    "instant",
     "run_in_threads",
+    "windows_in_zones",
+    "within",
 ]
 
 CREATED_AT: Final = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -43,6 +59,76 @@ KPP_B: Final = "773601001"
 PHONE_A: Final = "+74951234567"
 PHONE_B: Final = "+74232123456"
 PHONE_C: Final = "+79161234567"
+
+ZONES: Final = (
+    "Pacific/Kiritimati",  # +14:00
+    "America/New_York",  # -05:00 / -04:00, with a repeated hour in November
+    "Asia/Kolkata",  # +05:30
+    "UTC",
+    "Pacific/Pago_Pago",  # -11:00
+    "Europe/Moscow",  # +03:00
+    "America/St_Johns",  # -03:30 / -02:30
+    "Asia/Kathmandu",  # +05:45
+    "Europe/Berlin",  # +01:00 / +02:00, with a skipped hour in March
+    "Pacific/Chatham",  # +12:45 / +13:45
+)
+"""Zones whose offsets span the whole range, with halves, quarters and clock changes."""
+
+
+def in_zone(moment: datetime, number: int) -> datetime:
+    """``moment``, the same instant, written in the ``number``-th zone of :data:`ZONES`."""
+    return moment.astimezone(ZoneInfo(ZONES[number % len(ZONES)]))
+
+
+def _moments_in_zones() -> tuple[datetime, ...]:
+    minutes = [0, 20, 40, 60, 80, 100, 120, 140, 160, 180]
+    around = [CREATED_AT + timedelta(minutes=m) for m in minutes]
+    # Berlin skips 02:00-03:00 local on 29 March 2026 (01:00Z); New York repeats 01:00-02:00
+    # local on 1 November 2026 (05:00Z-06:00Z), so 01:30 EDT is before 01:10 EST.
+    spring = [datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 3, 29, 1, 30, tzinfo=UTC)]
+    autumn = [datetime(2026, 11, 1, 5, 30, tzinfo=UTC), datetime(2026, 11, 1, 6, 10, tzinfo=UTC)]
+    written = [in_zone(moment, number) for number, moment in enumerate(around)]
+    written += [m.astimezone(ZoneInfo("Europe/Berlin")) for m in spring]
+    written += [m.astimezone(ZoneInfo("America/New_York")) for m in autumn]
+    return tuple(written)
+
+
+MOMENTS_IN_ZONES: Final = _moments_in_zones()
+"""Moments ordered as instants, each written in another zone, so that neither their local
+texts nor their wall-clock times are in that order: ten 20 minutes apart from
+:data:`CREATED_AT`, two on either side of a skipped hour and two in a repeated one."""
+
+
+def within(moment: datetime, start: datetime, end: datetime) -> bool:
+    """Whether ``moment`` is in ``[start, end)``, compared as instants."""
+    return instant(start) <= instant(moment) < instant(end)
+
+
+def windows_in_zones() -> list[tuple[datetime, datetime]]:
+    """Half-open ``[start, end)`` windows over :data:`MOMENTS_IN_ZONES`, their bounds written in
+    other zones than the moments, some on a moment and some between two."""
+    # Added in UTC: arithmetic in a zone is wall-clock arithmetic, which leaves a repeated hour.
+    moments = [instant(moment) for moment in MOMENTS_IN_ZONES]
+    between = timedelta(minutes=10)
+    return [
+        (in_zone(moments[1], 3), in_zone(moments[4], 5)),
+        (in_zone(moments[0] + between, 4), in_zone(moments[6], 0)),
+        (in_zone(moments[5], 9), in_zone(moments[9] + between, 1)),
+        (in_zone(moments[10], 0), in_zone(moments[11], 4)),
+        (in_zone(moments[12], 3), in_zone(moments[13], 1)),
+        (in_zone(moments[13], 2), in_zone(moments[13] + between, 4)),
+        (in_zone(moments[0], 6), in_zone(moments[-1] + between, 7)),
+    ]
+
+
+CODE_POINT_IDS: Final = tuple(
+    sorted(["b-1", "B-2", "a_1", "a-1", "a.1", "a1", "a:1", "a@1", "A1", "Z9", "aa", "9z", "a"])
+)
+"""Valid ids in code-point order ("ordered by id"), which no case-insensitive, accent- or
+punctuation-ignoring collation (PostgreSQL's or MySQL's defaults) keeps."""
+
+CURRENCIES: Final = ("RUB", "JPY", "KWD", "USD", "EUR", "CNY")
+"""Currencies of 2, 0 and 3 minor digits, so that a store keeping one currency fails."""
 
 
 def run_in_threads(worker: Callable[[int], None], *, count: int) -> None:

@@ -22,7 +22,15 @@ from crmcore.claims.repository import ClaimRepository
 from crmcore.ids import ClaimId, PartnerId, UserId
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.partners.kinds import PartnerRole
-from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, VersionedRepositoryContract
+from crmcore.testing.contracts._common import (
+    CREATED_AT,
+    MOMENTS_IN_ZONES,
+    PHONE_A,
+    VersionedRepositoryContract,
+    instant,
+    windows_in_zones,
+    within,
+)
 
 __all__ = ["ClaimRepositoryContract"]
 
@@ -142,6 +150,21 @@ class ClaimRepositoryContract(VersionedRepositoryContract[Claim], ABC):
             registered_from=CREATED_AT + HOUR, registered_to=CREATED_AT + 2 * HOUR
         )
         assert [c.id for c in window] == ["c-1", "c-2"]
+
+    def test_registration_windows_compare_moments_written_in_any_zone_as_instants(self) -> None:
+        repository = self.make_repository()
+        claims = [
+            self.make_claim(f"c-{number}", registered_at=at, response_due=at + 8 * HOUR,
+                            resolution_due=at + 40 * HOUR)
+            for number, at in enumerate(MOMENTS_IN_ZONES)
+        ]  # fmt: skip
+        for claim in reversed(claims):
+            repository.add(claim)
+        for start, end in windows_in_zones():
+            found = repository.find(registered_from=start, registered_to=end)
+            inside = [c for c in claims if within(c.registered_at, start, end)]
+            inside.sort(key=lambda claim: (instant(claim.registered_at), claim.id))
+            assert [c.id for c in found] == [c.id for c in inside], (start, end)
 
     def test_overdue_lists_open_claims_past_a_due_date_by_resolution_due(self) -> None:
         repository = self.make_repository()

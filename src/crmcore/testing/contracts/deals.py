@@ -16,14 +16,21 @@ from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
-from crmcore.errors import DuplicateEntityError
+from crmcore.errors import DomainValidationError, DuplicateEntityError
 from crmcore.ids import DealId, EntityRef, PartnerId, PipelineId, UserId
 from crmcore.money import Money
 from crmcore.testing.contracts._common import (
+    CODE_POINT_IDS,
     CREATED_AT,
+    CURRENCIES,
+    MOMENTS_IN_ZONES,
     Contract,
     VersionedRepositoryContract,
+    in_zone,
+    instant,
     run_in_threads,
+    windows_in_zones,
+    within,
 )
 
 __all__ = ["DealRepositoryContract", "PipelineRepositoryContract", "StageLogContract"]
@@ -181,6 +188,23 @@ class DealRepositoryContract(VersionedRepositoryContract[Deal], ABC):
         found = repository.closing_between(date(2026, 3, 1), date(2026, 4, 1))
         assert [d.id for d in found] == ["d-2", "d-1"]
 
+    def test_ids_are_ordered_by_code_point_not_by_a_collation(self) -> None:
+        repository = self.make_repository()
+        for deal_id in reversed(CODE_POINT_IDS):
+            repository.add(self.make_deal(deal_id))
+        assert [d.id for d in repository.find()] == list(CODE_POINT_IDS)
+        assert [d.id for d in repository.iterate()] == list(CODE_POINT_IDS)
+
+    def test_amounts_keep_their_currency_and_minor_digits(self) -> None:
+        repository = self.make_repository()
+        deals = [
+            self.make_deal(f"d-{currency}", amount=Money.of("1234.567", currency))
+            for currency in CURRENCIES
+        ]
+        for deal in deals:
+            repository.add(deal)
+        assert [repository.get(deal.id).amount for deal in deals] == [d.amount for d in deals]
+
 
 def _entry(deal_id: str, version: int, *, minutes: int, **changes: Any) -> StageChange:
     entry = StageChange(
@@ -195,8 +219,9 @@ def _entry(deal_id: str, version: int, *, minutes: int, **changes: Any) -> Stage
 
 
 def _in_time_order(change: StageChange) -> tuple[object, ...]:
-    """The order of :meth:`~crmcore.deals.StageLog.between`."""
-    return (change.at, change.deal_id, change.version)
+    """The order of :meth:`~crmcore.deals.StageLog.between`, by instant (Python compares two
+    datetimes of one zone by wall-clock time, which a repeated hour reverses)."""
+    return (instant(change.at), change.deal_id, change.version)
 
 
 class StageLogContract(Contract, ABC):
@@ -239,7 +264,12 @@ class StageLogContract(Contract, ABC):
         log.append(first)
         with pytest.raises(DuplicateEntityError) as raised:
             log.append(self.make_entry("d-1", 1, minutes=9))
-        assert raised.value.key == "version"
+        error = raised.value
+        assert (error.entity_type, error.entity_id, error.key) == (
+            "stage_change",
+            "d-1@1",
+            "version",
+        )
         assert log.of_deal(DealId("d-1")) == [first]
         assert log.count() == 1
 
@@ -284,6 +314,42 @@ class StageLogContract(Contract, ABC):
         typical = log.by_deal(start, end, pipeline_id=TYPICAL_SALE.id)
         assert [(c.deal_id, c.version) for c in typical] == [("d-1", 1), ("d-1", 2), ("d-1", 3),
                                                               ("d-2", 1)]  # fmt: skip
+
+    def test_ranges_compare_moments_written_in_any_zone_as_instants(self) -> None:
+        log = self.make_repository()
+        entries = [
+            self.make_entry(f"d-{number}", 1, minutes=0, at=at)
+            for number, at in enumerate(MOMENTS_IN_ZONES)
+        ]
+        for entry in reversed(entries):
+            log.append(entry)
+        for start, end in windows_in_zones():
+            inside = [entry for entry in entries if within(entry.at, start, end)]
+            # Compared as instants: Python never finds a moment of a repeated hour equal to
+            # one written in another zone, even at the same instant.
+            found = [_in_time_order(c) for c in log.between(start, end)]
+            assert found == sorted(map(_in_time_order, inside)), (start, end)
+            by_deal = [(c.deal_id, c.version) for c in log.by_deal(start, end)]
+            assert by_deal == sorted((c.deal_id, c.version) for c in inside), (start, end)
+
+    def test_ranges_refuse_naive_moments_naming_each(self) -> None:
+        log = self.make_repository()
+        log.append(self.make_entry("d-1", 1, minutes=0))
+        naive = CREATED_AT.replace(tzinfo=None)
+        for query in (log.between, log.by_deal):
+            with pytest.raises(DomainValidationError) as raised:
+                query(naive, naive + timedelta(days=1))
+            assert raised.value.fields == ("start", "end")
+
+    def test_entries_at_one_instant_in_other_offsets_are_ordered_by_deal(self) -> None:
+        log = self.make_repository()
+        at = MOMENTS_IN_ZONES[3]
+        written = [in_zone(at, number) for number in range(4)]
+        for deal_id, moment in zip(("d-4", "d-3", "d-2", "d-1"), written, strict=True):
+            log.append(self.make_entry(deal_id, 1, minutes=0, at=moment))
+        found = list(log.between(in_zone(at, 5), in_zone(at + timedelta(seconds=1), 6)))
+        assert [c.deal_id for c in found] == ["d-1", "d-2", "d-3", "d-4"]
+        assert [c.at for c in found] == [at] * 4
 
     def test_concurrent_appends_of_one_version_keep_one(self) -> None:
         self.require_concurrency()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import attrs
@@ -16,7 +16,15 @@ from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.kinds import Direction, InteractionKind, InteractionStatus
 from crmcore.interactions.model import Interaction, Participant, Reminder
 from crmcore.interactions.repository import InteractionRepository
-from crmcore.testing.contracts._common import CREATED_AT, PHONE_A, VersionedRepositoryContract
+from crmcore.testing.contracts._common import (
+    CREATED_AT,
+    MOMENTS_IN_ZONES,
+    PHONE_A,
+    VersionedRepositoryContract,
+    in_zone,
+    instant,
+    windows_in_zones,
+)
 
 __all__ = ["InteractionRepositoryContract"]
 
@@ -35,6 +43,21 @@ def _interaction(interaction_id: str = "i-1", **changes: Any) -> Interaction:
 
 def _ids(found: list[Interaction]) -> list[str]:
     return [interaction.id for interaction in found]
+
+
+def _overlapping(found: list[Interaction], start: datetime, end: datetime) -> list[Interaction]:
+    """What :meth:`~crmcore.interactions.InteractionRepository.of_user` finds in ``found``,
+    compared as instants."""
+    low, high = instant(start), instant(end)
+    return [
+        i
+        for i in found
+        if instant(i.start) < high and (instant(i.end) > low or instant(i.start) >= low)
+    ]
+
+
+def _by_start(found: list[Interaction]) -> list[Interaction]:
+    return sorted(found, key=lambda i: (instant(i.start), i.id))
 
 
 class InteractionRepositoryContract(VersionedRepositoryContract[Interaction], ABC):
@@ -141,6 +164,27 @@ class InteractionRepositoryContract(VersionedRepositoryContract[Interaction], AB
         window = {"start": CREATED_AT, "end": CREATED_AT + 6 * HOUR}
         assert _ids(repository.of_user(UserId("u-1"), **window)) == ["i-1", "i-2", "i-3"]
         assert repository.of_user(UserId("u-9"), **window) == []
+
+    def test_windows_compare_moments_written_in_any_zone_as_instants(self) -> None:
+        repository = self.make_repository()
+        # Each lasts ten minutes and ends in another zone than it starts.
+        interactions = [
+            self.make_interaction(
+                f"i-{number}", start=at, end=in_zone(instant(at) + HOUR / 6, number + 1)
+            )
+            for number, at in enumerate(MOMENTS_IN_ZONES)
+        ]
+        for interaction in reversed(interactions):
+            repository.add(interaction)
+        for start, end in windows_in_zones():
+            found = repository.of_user(UserId("u-1"), start=start, end=end)
+            assert _ids(found) == _ids(_by_start(_overlapping(interactions, start, end)))
+            overdue = [i for i in interactions if instant(i.end) < instant(end)]
+            overdue.sort(key=lambda i: (instant(i.end), i.id))
+            assert _ids(repository.overdue(end)) == _ids(overdue), end
+        assert _ids(repository.pending(UserId("u-1"))) == _ids(_by_start(interactions))
+        newest_first = sorted(interactions, key=lambda i: (-instant(i.start).timestamp(), i.id))
+        assert _ids(repository.history(PartnerId("p-1"))) == _ids(newest_first)
 
     def test_history_is_newest_first_and_limited(self) -> None:
         repository = self.make_repository()

@@ -25,9 +25,13 @@ from crmcore.requests.model import (
 from crmcore.requests.repository import RequestRepository
 from crmcore.testing.contracts._common import (
     CREATED_AT,
+    MOMENTS_IN_ZONES,
     PHONE_A,
     PHONE_B,
     VersionedRepositoryContract,
+    instant,
+    windows_in_zones,
+    within,
 )
 
 __all__ = ["RequestRepositoryContract"]
@@ -156,6 +160,24 @@ class RequestRepositoryContract(VersionedRepositoryContract[Request], ABC):
         assert [r.id for r in window] == ["r-1", "r-2"]
         both = repository.find(source="website_form", received_from=CREATED_AT + HOUR)
         assert [r.id for r in both] == ["r-1", "r-2"]
+
+    def test_windows_compare_moments_written_in_any_zone_as_instants(self) -> None:
+        repository = self.make_repository()
+        requests = [
+            self.make_request(f"r-{number}", received_at=at)
+            for number, at in enumerate(MOMENTS_IN_ZONES)
+        ]
+        for request in reversed(requests):
+            repository.add(request)
+        for start, end in windows_in_zones():
+            found = repository.find(received_from=start, received_to=end)
+            inside = [r for r in requests if within(r.received_at, start, end)]
+            inside.sort(key=lambda request: (instant(request.received_at), request.id))
+            assert [r.id for r in found] == [r.id for r in inside], (start, end)
+            since = repository.from_contact(phones=[Phone.parse(PHONE_A)], received_from=start)
+            later = [r for r in requests if instant(r.received_at) >= instant(start)]
+            later.sort(key=lambda request: (instant(request.received_at), request.id))
+            assert [r.id for r in since] == [r.id for r in later], start
 
     def test_from_contact_finds_a_shared_phone_or_email_in_any_letter_case(self) -> None:
         repository = self.make_repository()

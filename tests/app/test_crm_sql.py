@@ -34,6 +34,7 @@ from crmcore.partners import Partner
 from crmcore.requests import Conversion, RequestStatus
 from crmcore.rules import Rule
 from crmcore.sql import SqlStore
+from crmcore.sql.metadata import metadata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sql"))
 from sql_backends import postgres_url  # importable once the path is set
@@ -73,7 +74,7 @@ class _Stores:
             store = SqlStore.sqlite(self.path)
         else:
             store = SqlStore.from_url(postgres_url(), upgrade=not self.opened)
-            if len(self.opened) == 0:
+            if not self.opened:
                 _empty(store)
         self.opened.append(store)
         return store
@@ -87,8 +88,6 @@ class _Stores:
 
 
 def _empty(store: SqlStore) -> None:
-    from crmcore.sql.metadata import metadata  # noqa: PLC0415 - only PostgreSQL needs it
-
     with store.database.begin("empty the test database", write=True) as connection:
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())

@@ -26,6 +26,7 @@ from crmcore.matching.model import (
 from crmcore.matching.normalize import FieldKind, normalize
 from crmcore.matching.partners import PARTNER_FIELDS, partner_record
 from crmcore.matching.records import MatchRecord
+from crmcore.matching.runners import ProcessRunner, Runner, SerialRunner
 
 __all__ = [
     "PARTNER_FIELDS",
@@ -41,6 +42,9 @@ __all__ = [
     "MatchModel",
     "MatchRecord",
     "MatchingRule",
+    "ProcessRunner",
+    "Runner",
+    "SerialRunner",
     "build_clusters",
     "find_duplicate_clusters",
     "find_duplicate_pairs",

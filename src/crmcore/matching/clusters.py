@@ -1,11 +1,12 @@
 """Batch duplicate search over a whole base: scored pairs, clusters and surviving records.
 
-Pairs come from the same blocking as queries, so a base can be split by blocking key and its
-partitions searched apart (:func:`find_duplicate_pairs` on each, then :func:`build_clusters`
-over the union). Clusters grow by average linkage: a pair at or above the threshold proposes
-to join the groups of its two records, and they join only when their members are, on average,
-more likely duplicates than not. So one link between two otherwise unrelated groups does not
-chain them together, while a record found through a friend of a friend still joins.
+Pairs come from the batch plan (:mod:`crmcore.matching.batch`): the base split by blocking
+key into independent partitions, scored wherever a runner runs them. Clusters are built per
+connected component of the pairs, apart, then the record to keep of each. Clusters grow by
+average linkage: a pair at or above the threshold proposes to join the groups of its two
+records, and they join only when their members are, on average, more likely duplicates than
+not. So one link between two otherwise unrelated groups does not chain them together, while a
+record found through a friend of a friend still joins.
 """
 
 from __future__ import annotations
@@ -16,16 +17,20 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.matching.index import DuplicateIndex, query_violations
-from crmcore.matching.model import FieldEvidence, MatchModel
+from crmcore.matching.batch import plan_partitions, score_partition, union
+from crmcore.matching.index import query_violations
+from crmcore.matching.model import DuplicatePair, MatchModel
 from crmcore.matching.records import MatchRecord, Prepared, as_record, prepare
+from crmcore.matching.runners import Runner, SerialRunner
 from crmcore.matching.scoring import Scorer, probability_of, scorer_for
 
 __all__ = [
     "Cluster",
+    "ClusterWork",
     "DuplicatePair",
     "FieldChoice",
     "build_clusters",
+    "cluster_work",
     "find_duplicate_clusters",
     "find_duplicate_pairs",
 ]
@@ -34,16 +39,6 @@ _JOIN_AVERAGE = 0.5
 """The average probability across two groups at which they join (or the threshold, if lower)."""
 _MAX_LINKED = 200
 """Members of a linked group compared all against all; larger groups use known pairs only."""
-
-
-@attrs.frozen(kw_only=True)
-class DuplicatePair:
-    """Two records that are likely duplicates, with the evidence of each field."""
-
-    left_id: str
-    right_id: str
-    probability: float
-    explanation: tuple[FieldEvidence, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -99,35 +94,24 @@ def _check_threshold(threshold: float) -> None:
 
 
 def find_duplicate_pairs(
-    model: MatchModel, records: Mapping[str, MatchRecord], *, threshold: float
+    model: MatchModel,
+    records: Mapping[str, MatchRecord],
+    *,
+    threshold: float,
+    runner: Runner | None = None,
 ) -> list[DuplicatePair]:
-    """Every pair of ``records`` that blocking compares and that scores ``threshold`` or more."""
+    """Every pair of ``records`` that blocking compares and that scores ``threshold`` or more,
+    most likely first; ``runner`` says where the partitions are scored (here by default)."""
     _check_threshold(threshold)
     prepared = _prepared(model, records)
-    return _pairs(model, prepared, threshold)
+    return _pairs(model, prepared, threshold, runner or SerialRunner())
 
 
 def _pairs(
-    model: MatchModel, prepared: Mapping[str, Prepared], threshold: float
+    model: MatchModel, prepared: Mapping[str, Prepared], threshold: float, runner: Runner
 ) -> list[DuplicatePair]:
-    index = DuplicateIndex(model)
-    for record_id, values in prepared.items():
-        index.add_prepared(record_id, values)
-    found: dict[tuple[str, str], DuplicatePair] = {}
-    for record_id, values in prepared.items():
-        limit = model.max_candidates
-        for candidate in index.query_prepared(
-            values, limit=limit, threshold=threshold, exclude=record_id
-        ):
-            key = (min(record_id, candidate.record_id), max(record_id, candidate.record_id))
-            if key not in found:
-                found[key] = DuplicatePair(
-                    left_id=record_id,
-                    right_id=candidate.record_id,
-                    probability=candidate.probability,
-                    explanation=candidate.explanation,
-                )
-    return _ranked(found.values())
+    partitions = plan_partitions(model, prepared, threshold=threshold, partitions=runner.partitions)
+    return _ranked(union(runner.map(score_partition, partitions)))
 
 
 def _ranked(pairs: Iterable[DuplicatePair]) -> list[DuplicatePair]:
@@ -136,16 +120,23 @@ def _ranked(pairs: Iterable[DuplicatePair]) -> list[DuplicatePair]:
 
 
 def find_duplicate_clusters(
-    model: MatchModel, records: Mapping[str, MatchRecord], *, threshold: float
+    model: MatchModel,
+    records: Mapping[str, MatchRecord],
+    *,
+    threshold: float,
+    runner: Runner | None = None,
 ) -> list[Cluster]:
     """The groups of duplicates among ``records`` (a mapping of record id to record).
 
-    Pure: the same records give the same clusters, largest first.
+    Pure: the same records give the same clusters, largest first, whichever ``runner`` scores
+    the partitions and builds the clusters (:class:`~crmcore.matching.SerialRunner`, here, by
+    default; :class:`~crmcore.matching.ProcessRunner`; ``crmcore.matching.dask.DaskRunner``).
     """
     _check_threshold(threshold)
     prepared = _prepared(model, records)
-    pairs = _pairs(model, prepared, threshold)
-    return _clusters(scorer_for(model), records, prepared, pairs, threshold)
+    runner = runner or SerialRunner()
+    pairs = _pairs(model, prepared, threshold, runner)
+    return _clusters(model, records, prepared, pairs, threshold, runner)
 
 
 def build_clusters(
@@ -159,7 +150,8 @@ def build_clusters(
     _check_threshold(threshold)
     prepared = _prepared(model, records)
     unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
-    return _clusters(scorer_for(model), records, prepared, _ranked(unique.values()), threshold)
+    ranked = _ranked(unique.values())
+    return _clusters(model, records, prepared, ranked, threshold, SerialRunner())
 
 
 class _Linkage:
@@ -201,29 +193,88 @@ class _Linkage:
             self.groups[merged[0]] = merged
 
 
+@attrs.frozen(kw_only=True)
+class ClusterWork:
+    """Connected groups of pairs to cluster apart: no pair links two of them, so average
+    linkage inside each, in the order of the pairs, builds what it would over the whole."""
+
+    model: MatchModel
+    threshold: float
+    components: tuple[tuple[DuplicatePair, ...], ...]
+    prepared: Mapping[str, Prepared]
+    records: Mapping[str, Mapping[str, str | None]]
+    positions: Mapping[str, int]
+
+
+def _components(pairs: Sequence[DuplicatePair]) -> list[list[DuplicatePair]]:
+    """``pairs`` split into connected components (union-find), each in the order given."""
+    parent: dict[str, str] = {}
+
+    def root(record_id: str) -> str:
+        parent.setdefault(record_id, record_id)
+        while parent[record_id] != record_id:
+            parent[record_id] = parent[parent[record_id]]
+            record_id = parent[record_id]
+        return record_id
+
+    for pair in pairs:
+        left, right = root(pair.left_id), root(pair.right_id)
+        if left != right:
+            parent[max(left, right)] = min(left, right)
+    components: dict[str, list[DuplicatePair]] = {}
+    for pair in pairs:
+        components.setdefault(root(pair.left_id), []).append(pair)
+    return list(components.values())
+
+
 def _clusters(
-    scorer: Scorer,
+    model: MatchModel,
     records: Mapping[str, MatchRecord],
     prepared: Mapping[str, Prepared],
     pairs: Sequence[DuplicatePair],
     threshold: float,
+    runner: Runner,
 ) -> list[Cluster]:
-    linkage = _Linkage(scorer, prepared, pairs)
-    for pair in pairs:
-        linkage.link(pair, threshold)
-    group_of = {member: key for key, members in linkage.groups.items() for member in members}
-    inside: dict[str, list[DuplicatePair]] = {key: [] for key in linkage.groups}
-    for pair in pairs:
-        group = group_of.get(pair.left_id)
-        if group is not None and group == group_of.get(pair.right_id):
-            inside[group].append(pair)
-    plain = {record_id: _fields(records[record_id]) for record_id in group_of}
+    components = _components(pairs)
+    pieces: list[list[tuple[DuplicatePair, ...]]] = [[] for _ in range(runner.partitions)]
+    for number, component in enumerate(components):
+        pieces[number % len(pieces)].append(tuple(component))
     position = {record_id: index for index, record_id in enumerate(records)}
+    works = []
+    for piece in pieces:
+        members = {i for component in piece for p in component for i in (p.left_id, p.right_id)}
+        works.append(
+            ClusterWork(
+                model=model,
+                threshold=threshold,
+                components=tuple(piece),
+                prepared={i: prepared[i] for i in members},
+                records={i: _fields(records[i]) for i in members},
+                positions={i: position[i] for i in members},
+            )
+        )
+    found = [cluster for part in runner.map(cluster_work, works) for cluster in part]
+    return sorted(found, key=lambda c: (-len(c.record_ids), c.record_ids))
+
+
+def cluster_work(work: ClusterWork) -> list[Cluster]:
+    """The clusters of ``work``'s components and the record to keep of each (pure)."""
+    scorer = scorer_for(work.model)
     clusters = []
-    for key, members in linkage.groups.items():
-        ordered = tuple(sorted(members, key=position.__getitem__))
-        clusters.append(_cluster(scorer.model, plain, ordered, tuple(inside[key])))
-    return sorted(clusters, key=lambda c: (-len(c.record_ids), c.record_ids))
+    for pairs in work.components:
+        linkage = _Linkage(scorer, work.prepared, pairs)
+        for pair in pairs:
+            linkage.link(pair, work.threshold)
+        group_of = {member: key for key, members in linkage.groups.items() for member in members}
+        inside: dict[str, list[DuplicatePair]] = {key: [] for key in linkage.groups}
+        for pair in pairs:
+            group = group_of.get(pair.left_id)
+            if group is not None and group == group_of.get(pair.right_id):
+                inside[group].append(pair)
+        for key, members in linkage.groups.items():
+            ordered = tuple(sorted(members, key=work.positions.__getitem__))
+            clusters.append(_cluster(work.model, work.records, ordered, tuple(inside[key])))
+    return clusters
 
 
 def _fields(record: MatchRecord) -> Mapping[str, str | None]:

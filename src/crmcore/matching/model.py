@@ -24,7 +24,15 @@ from crmcore.validation import Model, bounded_text, checks, each, instance_of, p
 if TYPE_CHECKING:
     from crmcore.matching.records import MatchRecord
 
-__all__ = ["STRONG_KINDS", "Candidate", "FieldEvidence", "FieldSpec", "MatchModel", "MatchingRule"]
+__all__ = [
+    "STRONG_KINDS",
+    "Candidate",
+    "DuplicatePair",
+    "FieldEvidence",
+    "FieldSpec",
+    "MatchModel",
+    "MatchingRule",
+]
 
 _KINDS = ", ".join(kind.value for kind in FieldKind)
 _SUM_TOLERANCE = 1e-3
@@ -214,6 +222,16 @@ class Candidate:
     def match_weight(self) -> float:
         """The sum of the fields' weights, in bits (the prior not included)."""
         return sum(evidence.weight for evidence in self.explanation)
+
+
+@attrs.frozen(kw_only=True)
+class DuplicatePair:
+    """Two records that are likely duplicates, with the evidence of each field."""
+
+    left_id: str
+    right_id: str
+    probability: float
+    explanation: tuple[FieldEvidence, ...]
 
 
 @attrs.frozen(kw_only=True)

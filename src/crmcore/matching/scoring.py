@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -62,6 +62,18 @@ class TermFrequencies:
                     self._counts[index][value] = count - 1
                 self._present[index] -= 1
                 self._squares[index] -= 2 * count - 1
+
+    def restricted(self, fields: Sequence[int], records: Mapping[str, Prepared]) -> TermFrequencies:
+        """A copy that knows only the values of ``records`` but the totals of the whole, so
+        that it adjusts their agreements as the whole would (what a partition needs)."""
+        copy = TermFrequencies(len(self._counts))
+        copy._present = list(self._present)
+        copy._squares = list(self._squares)
+        for index in fields:
+            counts = self._counts[index]
+            wanted = {v for values in records.values() if (v := values[index]) is not None}
+            copy._counts[index] = Counter({value: counts[value] for value in wanted})
+        return copy
 
     def adjustment(self, index: int, left: str, right: str) -> float:
         """Bits to add to an exact agreement on these values: positive when they are rare."""

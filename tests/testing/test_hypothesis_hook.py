@@ -23,3 +23,45 @@ def test_from_type_works_after_any_first_import(first: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Partner"
+
+
+def _run(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_import_hypothesis_imports_no_model_and_no_strategy() -> None:
+    loaded = _run(
+        "import sys, hypothesis; print(' '.join(sorted(m for m in sys.modules if 'crmcore' in m)))"
+    )
+    assert loaded == "crmcore crmcore.testing crmcore.testing._hypothesis_hook"
+
+
+def test_a_model_imported_before_hypothesis_is_registered_too() -> None:
+    code = (
+        "from crmcore.deals import Deal; import sys; from hypothesis import strategies as st, find;"
+        "assert 'crmcore.testing.strategies' not in sys.modules;"
+        "print(type(find(st.from_type(Deal), lambda d: True)).__name__)"
+    )
+    assert _run(code) == "Deal"
+
+
+def test_the_table_of_models_names_every_registered_model() -> None:
+    from crmcore.testing._hypothesis_hook import MODELS  # noqa: PLC0415
+    from crmcore.testing.strategies.registration import model_strategies  # noqa: PLC0415
+
+    by_module: dict[str, set[str]] = {}
+    for model in model_strategies():
+        by_module.setdefault(model.__module__, set()).add(model.__qualname__)
+    assert {module: set(names) for module, names in MODELS.items()} == by_module
+
+
+def test_a_watched_module_keeps_what_its_loader_offers() -> None:
+    code = (
+        "import hypothesis, inspect; from crmcore.claims import model;"
+        "print(type(model.__loader__).__name__, 'class Claim' in inspect.getsource(model))"
+    )
+    assert _run(code) == "_RegisteringLoader True"

@@ -150,3 +150,24 @@ def test_rules_are_stored_as_versions_and_listed() -> None:
     assert new.result.version == 1
     with pytest.raises(DomainValidationError):
         crm.get("nothing", "x")
+
+
+def test_a_rule_saved_elsewhere_is_read_after_the_refresh_interval() -> None:
+    hello = rule(
+        {"id": "hello", "name": "Hello", "trigger": {"entity": "company", "on": "created"},
+         "then": [{"action": "sms_client", "text": "Привет"}]}
+    )  # fmt: skip
+    crm = CRM.in_memory(settings=settings(rules_refresh=timedelta(minutes=1)))
+    other = CRM(crm.store, settings=settings())
+
+    def register(at: timedelta, name: str) -> int:
+        draft = romashka(short_name=name, tax_id=None, kpp=None)
+        executed = crm.execute(RegisterPartner(draft=draft, force=True), actor="anna", now=NOW + at)
+        return len(executed.outbox)
+
+    assert register(timedelta(0), "Первый") == 0
+    other.execute(SaveRule(rule=hello), actor="olga", now=NOW)
+    assert register(timedelta(seconds=30), "Второй") == 0, "not read again yet"
+    assert register(timedelta(minutes=2), "Третий") == 1
+    crm.execute(SaveRule(rule=attrs.evolve(hello, enabled=False)), actor="olga", now=NOW)
+    assert register(timedelta(minutes=2, seconds=1), "Четвёртый") == 0, "saved here: read at once"

@@ -202,6 +202,7 @@ class CRM:
         self._lock = threading.RLock()
         self._staff = self._settings.staff
         self._engine: tuple[tuple[tuple[str, int], ...], RuleEngine] | None = None
+        self._rules_read_at: datetime | None = None
         self._partners: DuplicateIndex | None = None
         self._contacts: DuplicateIndex | None = None
         self.outbox = Outbox(store, max_attempts=self._settings.max_delivery_attempts)
@@ -324,7 +325,7 @@ class CRM:
         """Run the rules on every event of ``work``, in order, the follow-up events of a rule's
         change in the chain after it; internal commands through the services, the others to
         the outbox."""
-        engine = self._rules(work.repositories)
+        engine = self._rules(work.repositories, work.now)
         produced: list[Command] = []
         index = 0
         while index < len(work.events):
@@ -416,10 +417,26 @@ class CRM:
         with self.store.unit_of_work() as repositories:
             self._rules(repositories)
 
-    def _rules(self, repositories: Repositories) -> RuleEngine:
+    def rules_changed(self) -> None:
+        """Read the rules from the store again before the next event (a rule was saved)."""
+        self._rules_read_at = None
+
+    def _rules(self, repositories: Repositories, now: datetime | None = None) -> RuleEngine:
+        """The engine of the stored rules, read again after a rule was saved here and at
+        least every ``settings.rules_refresh`` of the commands' clock (for rules other
+        processes saved)."""
+        cached = self._engine
+        read_at = self._rules_read_at
+        if (
+            cached is not None
+            and read_at is not None
+            and now is not None
+            and read_at <= now < read_at + self._settings.rules_refresh
+        ):
+            return cached[1]
         rules = _effective_versions(repositories.rules.list(all_versions=True))
         key = tuple((rule.id, rule.version) for rule in rules)
-        cached = self._engine
+        self._rules_read_at = now
         if cached is not None and cached[0] == key:
             return cached[1]
         engine = RuleEngine(
@@ -502,7 +519,7 @@ class CRM:
                 if repositories.ticks.fired(key):
                     continue
                 work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
-                engine = self._rules(repositories)
+                engine = self._rules(repositories, now)
                 record = work.latest(trigger.entity, trigger.entity_id)
                 context = RuleContext(
                     record=record,

@@ -104,6 +104,9 @@ class Settings(Model):
     first_tick: timedelta = attrs.field(
         default=timedelta(days=1), metadata=checks(instance_of(timedelta))
     )
+    rules_refresh: timedelta = attrs.field(
+        default=timedelta(seconds=30), metadata=checks(instance_of(timedelta))
+    )
     max_rule_depth: int = attrs.field(default=8, metadata=checks(positive_int))
     max_retries: int = attrs.field(default=3, metadata=checks(non_negative_int))
     max_delivery_attempts: int = attrs.field(default=5, metadata=checks(positive_int))

@@ -34,6 +34,10 @@ class Runtime(Protocol):
         """The duplicate check of requests against known partners and contact persons."""
         ...
 
+    def rules_changed(self) -> None:
+        """Note that a rule was saved, so that the next events see it."""
+        ...
+
 
 Handler = Callable[[Runtime, Work, Any], object]
 

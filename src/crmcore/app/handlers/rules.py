@@ -21,6 +21,7 @@ HANDLERS: Final[dict[type, Handler]] = {}
 @handles(HANDLERS, SaveRule)
 def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
     validate_rule(command.rule, schemas=runtime.settings.schemas)
+    runtime.rules_changed()
     rules = work.repositories.rules
     try:
         current = rules.get(command.rule.id)

@@ -14,6 +14,10 @@ need it are skipped, not failed. Sample entities come from ``make_partner`` and 
 override them when a backend needs other valid data.
 """
 
+from crmcore.testing._extra import require_testing_extra
+
+require_testing_extra("crmcore.testing.contracts", "pytest")
+
 from crmcore.testing.contracts.agreements import AgreementRepositoryContract
 from crmcore.testing.contracts.app import OutboxRepositoryContract, TickLogContract
 from crmcore.testing.contracts.claims import ClaimRepositoryContract

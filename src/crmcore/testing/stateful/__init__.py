@@ -12,6 +12,11 @@ sequences keep hitting duplicates, stale versions, shared keys and case-folding.
 comparisons of each area live in a module of this package; import them from here.
 """
 
+from crmcore.testing._extra import require_testing_extra
+
+require_testing_extra("crmcore.testing.stateful", "hypothesis", "pytest")
+
+
 from crmcore.testing.stateful._common import R as R
 from crmcore.testing.stateful.agreements import agreement_repository_comparison
 from crmcore.testing.stateful.claims import claim_repository_comparison

@@ -14,6 +14,11 @@ which registers the strategies with :func:`hypothesis.strategies.register_type_s
 once crmcore is installed, ``st.from_type(Partner)`` draws partners like :func:`partners` does.
 """
 
+from crmcore.testing._extra import require_testing_extra
+
+require_testing_extra("crmcore.testing.strategies", "hypothesis")
+
+
 from crmcore.testing.strategies._common import Choices as Choices
 from crmcore.testing.strategies._common import T as T
 from crmcore.testing.strategies._common import aware_datetimes, identifiers

@@ -7,6 +7,7 @@ many near-namesakes (same stem, another business or another city) are *not* dupl
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Iterator
@@ -124,9 +125,15 @@ class _Entity:
             setattr(self, name, value)
 
 
-def _new_entity(rng: random.Random, stems: list[tuple[str, list[str]]]) -> _Entity:
+def _new_entity(
+    rng: random.Random, stems: list[tuple[str, list[str]]], common: _CommonNames | None = None
+) -> _Entity:
     country = rng.choices(("ru", "de", "en"), weights=(6, 2, 2))[0]
-    if stems and rng.random() < 0.3:
+    if common is not None and rng.random() < common.share:
+        # A short name many companies have ("Ромашка", "Восток"), drawn by its frequency.
+        country = "ru"
+        words = [common.draw(rng), _business(rng, country)]
+    elif stems and rng.random() < 0.3:
         # A near-namesake: a known name stem, but another business, form, city and numbers.
         country, words = rng.choice(stems)
         words = [words[0], _business(rng, country)]
@@ -256,11 +263,30 @@ def _record(entity: _Entity, rng: random.Random, *, variant: bool) -> Record:
     return record
 
 
+class _CommonNames:
+    """Short company names with Zipf frequencies: the first is the most common, the n-th is
+    n times rarer; the more companies, the more names (one per ``per_name`` companies)."""
+
+    def __init__(self, size: int, share: float, rng: random.Random, per_name: int = 50) -> None:
+        self.share = share
+        count = max(int(size * share / per_name), 10)
+        self.names = [_stem(rng, _RU_SYLLABLES, rng.randint(2, 3)) for _ in range(count)]
+        self.weights = list(itertools.accumulate(1 / rank for rank in range(1, count + 1)))
+
+    def draw(self, rng: random.Random) -> str:
+        return rng.choices(self.names, cum_weights=self.weights)[0]
+
+
 def generate(
-    size: int, *, duplicate_share: float = 0.1, seed: int = 0
+    size: int, *, duplicate_share: float = 0.1, seed: int = 0, common_share: float = 0.0
 ) -> Iterator[tuple[str, str, Record]]:
-    """``size`` records as ``(record_id, entity_id, record)``; one entity's are duplicates."""
+    """``size`` records as ``(record_id, entity_id, record)``; one entity's are duplicates.
+
+    ``common_share`` of the companies take a short name many others have, with realistic
+    (Zipf) frequencies: a base where blocks on name words grow with the base.
+    """
     rng = random.Random(seed)
+    common = _CommonNames(size, common_share, random.Random(seed + 1)) if common_share else None
     stems: list[tuple[str, list[str]]] = []
     entities: list[_Entity] = []
     for number in range(size):
@@ -269,7 +295,7 @@ def generate(
             record = _record(entities[entity_number], rng, variant=True)
         else:
             entity_number = len(entities)
-            entities.append(_new_entity(rng, stems))
+            entities.append(_new_entity(rng, stems, common))
             record = _record(entities[entity_number], rng, variant=False)
         yield f"r{number}", f"e{entity_number}", record
 

@@ -20,14 +20,46 @@ from typing import Final
 
 import attrs
 
+from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.model import DuplicatePair, MatchModel
-from crmcore.matching.records import Prepared
+from crmcore.matching.records import Prepared, prepare
 from crmcore.matching.scoring import TermFrequencies, probability_of, scorer_for
 
-__all__ = ["WINDOW", "Partition", "plan_partitions", "score_partition", "union"]
+__all__ = [
+    "WINDOW",
+    "Partition",
+    "RecordChunk",
+    "plan_partitions",
+    "prepare_chunk",
+    "score_partition",
+    "union",
+]
 
 WINDOW: Final = 8
 """Records after each one that a large block compares it with, once sorted."""
+
+
+@attrs.frozen(kw_only=True)
+class RecordChunk:
+    """Records of the base to normalize apart: ``(record id, record)`` pairs."""
+
+    model: MatchModel
+    records: tuple[tuple[object, object], ...]
+
+
+def prepare_chunk(chunk: RecordChunk) -> tuple[list[tuple[str, Prepared]], list[Violation]]:
+    """The normalized values of ``chunk``'s records and every problem found (a pure function)."""
+    prepared: list[tuple[str, Prepared]] = []
+    found: list[Violation] = []
+    for record_id, record in chunk.records:
+        if not isinstance(record_id, str) or not record_id:
+            found.append(Violation(field="records", message="ids must be non-empty strings"))
+            continue
+        try:
+            prepared.append((record_id, prepare(chunk.model, record)))
+        except DomainValidationError as error:
+            found.extend(error.under(f"records[{record_id!r}]").violations)
+    return prepared, found
 
 
 @attrs.frozen(kw_only=True)

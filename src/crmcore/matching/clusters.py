@@ -17,10 +17,16 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.matching.batch import plan_partitions, score_partition, union
+from crmcore.matching.batch import (
+    RecordChunk,
+    plan_partitions,
+    prepare_chunk,
+    score_partition,
+    union,
+)
 from crmcore.matching.index import query_violations
 from crmcore.matching.model import DuplicatePair, MatchModel
-from crmcore.matching.records import MatchRecord, Prepared, as_record, prepare
+from crmcore.matching.records import MatchRecord, Prepared, as_record
 from crmcore.matching.runners import Runner, SerialRunner
 from crmcore.matching.scoring import Scorer, probability_of, scorer_for
 
@@ -69,19 +75,22 @@ class Cluster:
         return {choice.field: choice.value for choice in self.survivorship}
 
 
-def _prepared(model: MatchModel, records: Mapping[str, MatchRecord]) -> dict[str, Prepared]:
+def _prepared(
+    model: MatchModel, records: Mapping[str, MatchRecord], runner: Runner
+) -> dict[str, Prepared]:
+    """Every record normalized, in pieces on ``runner``; every problem reported at once."""
     if not isinstance(records, Mapping):
         raise DomainValidationError.single("records", "must map record ids to records")
+    items = tuple(records.items())
+    size = max(-(-len(items) // runner.partitions), 1)
+    chunks = [
+        RecordChunk(model=model, records=items[i : i + size]) for i in range(0, len(items), size)
+    ]
     prepared: dict[str, Prepared] = {}
     found: list[Violation] = []
-    for record_id, record in records.items():
-        if not isinstance(record_id, str) or not record_id:
-            found.append(Violation(field="records", message="ids must be non-empty strings"))
-            continue
-        try:
-            prepared[record_id] = prepare(model, record)
-        except DomainValidationError as error:
-            found.extend(error.under(f"records[{record_id!r}]").violations)
+    for values, violations in runner.map(prepare_chunk, chunks):
+        prepared.update(values)
+        found.extend(violations)
     if found:
         raise DomainValidationError(found)
     return prepared
@@ -103,8 +112,8 @@ def find_duplicate_pairs(
     """Every pair of ``records`` that blocking compares and that scores ``threshold`` or more,
     most likely first; ``runner`` says where the partitions are scored (here by default)."""
     _check_threshold(threshold)
-    prepared = _prepared(model, records)
-    return _pairs(model, prepared, threshold, runner or SerialRunner())
+    runner = runner or SerialRunner()
+    return _pairs(model, _prepared(model, records, runner), threshold, runner)
 
 
 def _pairs(
@@ -133,8 +142,8 @@ def find_duplicate_clusters(
     default; :class:`~crmcore.matching.ProcessRunner`; ``crmcore.matching.dask.DaskRunner``).
     """
     _check_threshold(threshold)
-    prepared = _prepared(model, records)
     runner = runner or SerialRunner()
+    prepared = _prepared(model, records, runner)
     pairs = _pairs(model, prepared, threshold, runner)
     return _clusters(model, records, prepared, pairs, threshold, runner)
 
@@ -148,7 +157,7 @@ def build_clusters(
 ) -> list[Cluster]:
     """Clusters from pairs found apart (one partition of the base at a time, say)."""
     _check_threshold(threshold)
-    prepared = _prepared(model, records)
+    prepared = _prepared(model, records, SerialRunner())
     unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
     ranked = _ranked(unique.values())
     return _clusters(model, records, prepared, ranked, threshold, SerialRunner())

@@ -1,0 +1,222 @@
+"""Benchmark of the batch duplicate search at the size of a national base; JSON lines.
+
+Generates a partner base where short company names repeat as real ones do (Zipf frequencies)
+and clusters it with ``crmcore.matching.find_duplicate_clusters``: single process at every size
+(the cost per record), then at the largest size also with the local runner (every core) and
+on a Dask LocalCluster. Each measurement runs in a process of its own, so that its peak memory
+is its own. See README.md here for how to run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import partner_base
+
+from crmcore.matching import FieldKind, FieldSpec, MatchModel, ProcessRunner
+from crmcore.matching.clusters import find_duplicate_clusters
+
+COMMON_SHARE = 0.5
+TARGET_SECONDS = 300
+TARGET_MIB = 2e9 / 2**20  # 2 GB
+
+
+def emit(**figures: object) -> None:
+    print(json.dumps(figures, ensure_ascii=False), flush=True)
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory in MiB (Linux ``VmHWM``, else ``ru_maxrss``)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def model() -> MatchModel:
+    return MatchModel(
+        fields=[
+            FieldSpec(name="name", kind=FieldKind.COMPANY_NAME),
+            FieldSpec(name="tax_id", kind=FieldKind.TAX_ID),
+            FieldSpec(name="phone", kind=FieldKind.PHONE),
+            FieldSpec(name="email", kind=FieldKind.EMAIL),
+            FieldSpec(name="address", kind=FieldKind.ADDRESS),
+        ]
+    )
+
+
+def quality(clusters, entity_of) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of the clusters against the generated truth."""
+    cluster_of = {r: n for n, cluster in enumerate(clusters) for r in cluster.record_ids}
+    by_entity = defaultdict(list)
+    for record_id, entity in entity_of.items():
+        by_entity[entity].append(record_id)
+    tp = fn = fp = 0
+    for group in by_entity.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                same = a in cluster_of and cluster_of.get(a) == cluster_of.get(b)
+                tp += same
+                fn += not same
+    for cluster in clusters:
+        group = cluster.record_ids
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                fp += entity_of[a] != entity_of[b]
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def fingerprint(clusters) -> str:
+    """A digest of every cluster's members, pairs and survivor: equal digests, equal clusters."""
+    digest = hashlib.sha256()
+    for cluster in clusters:
+        pairs = [(p.left_id, p.right_id, p.probability) for p in cluster.pairs]
+        digest.update(repr((cluster.record_ids, pairs, cluster.survivor_id)).encode())
+    return digest.hexdigest()[:16]
+
+
+class _Measured:
+    """``function`` that also returns the peak memory of the process it ran in."""
+
+    def __init__(self, function) -> None:
+        self.function = function
+
+    def __call__(self, item):
+        return self.function(item), peak_mib()
+
+
+class MeasuredProcessRunner(ProcessRunner):
+    """The local runner, keeping the largest peak memory its workers reported."""
+
+    peak = 0.0
+
+    def map(self, function, items):
+        if len(items) <= 1:
+            return super().map(function, items)
+        results = super().map(_Measured(function), items)
+        self.peak = max([self.peak, *(peak for _, peak in results)])
+        return [result for result, _ in results]
+
+
+def runner_for(name: str, workers: int):
+    """The runner called ``name``, and a function giving its workers' peak memory in MiB."""
+    if name == "single":
+        return None, lambda: [round(peak_mib(), 1)], lambda: None
+    if name == "local":
+        runner = MeasuredProcessRunner(workers)
+        return runner, lambda: [round(runner.peak, 1)], lambda: None
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - only for this runner
+
+    from crmcore.matching.dask import DaskRunner  # noqa: PLC0415
+
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = Client(cluster)
+
+    def workers_peak() -> list[float]:
+        return [round(mib, 1) for mib in client.run(peak_mib).values()]
+
+    def close() -> None:
+        client.close()
+        cluster.close()
+
+    return DaskRunner(client), workers_peak, close
+
+
+def measure(size: int, runner_name: str, workers: int, seed: int) -> None:
+    """One clustering of a generated base of ``size`` records, in this process."""
+    start = time.perf_counter()
+    records, entity_of = {}, {}
+    for record_id, entity, record in partner_base.generate(
+        size, seed=seed, common_share=COMMON_SHARE
+    ):
+        records[record_id] = record
+        entity_of[record_id] = entity
+    generated = time.perf_counter() - start
+    runner, worker_peaks, close = runner_for(runner_name, workers)
+    start = time.perf_counter()
+    clusters = find_duplicate_clusters(model(), records, threshold=0.5, runner=runner)
+    seconds = time.perf_counter() - start
+    peaks = worker_peaks()
+    close()
+    emit(
+        phase="batch",
+        size=size,
+        runner=runner_name,
+        workers=1 if runner is None else workers,
+        generate_seconds=round(generated, 1),
+        seconds=round(seconds, 1),
+        us_per_record=round(seconds / size * 1e6),
+        clusters=len(clusters),
+        quality=quality(clusters, entity_of),
+        fingerprint=fingerprint(clusters),
+        driver_peak_mib=round(peak_mib(), 1),
+        worker_peak_mib=peaks,
+    )
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runners", nargs="+", default=["local", "dask"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--one", nargs=2, metavar=("SIZE", "RUNNER"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = arguments()
+    if args.one:
+        measure(int(args.one[0]), args.one[1], args.workers, args.seed)
+        return
+    largest = max(args.sizes)
+    plan = [(size, "single") for size in sorted(args.sizes)]
+    plan += [(largest, name) for name in args.runners]
+    lines = []
+    for size, name in plan:
+        command = [sys.executable, __file__, "--one", str(size), name]
+        command += ["--workers", str(args.workers), "--seed", str(args.seed)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        line = json.loads(output.strip().splitlines()[-1])
+        lines.append(line)
+        emit(**line)
+    at_largest = [line for line in lines if line["size"] == largest]
+    single = next(line for line in at_largest if line["runner"] == "single")
+    emit(
+        phase="comparison",
+        size=largest,
+        baseline_seconds=single["seconds"],
+        seconds={line["runner"]: line["seconds"] for line in at_largest},
+        identical_clusters=len({line["fingerprint"] for line in at_largest}) == 1,
+        identical_f1=len({line["quality"]["f1"] for line in at_largest}) == 1,
+        us_per_record={
+            line["size"]: line["us_per_record"] for line in lines if line["runner"] == "single"
+        },
+        target_seconds=TARGET_SECONDS,
+        target_worker_mib=round(TARGET_MIB, 1),
+        met={
+            line["runner"]: line["seconds"] <= TARGET_SECONDS
+            and max(line["worker_peak_mib"]) <= TARGET_MIB
+            for line in at_largest
+            if line["runner"] != "single"
+        },
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

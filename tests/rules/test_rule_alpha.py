@@ -175,7 +175,7 @@ EVENTS = st.sampled_from(
 
 
 def _both(drawn: list[Rule]) -> tuple[RuleEngine, RuleEngine]:
-    indexed = RuleEngine(drawn, schemas=SCHEMAS)
+    indexed = RuleEngine(drawn, schemas=SCHEMAS, network_from=8)
     linear = RuleEngine(drawn, schemas=SCHEMAS, index_conditions=False)
     return indexed, linear
 

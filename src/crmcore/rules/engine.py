@@ -60,6 +60,7 @@ from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
+    "NETWORK_FROM",
     "Chain",
     "LoopStop",
     "RuleContext",
@@ -69,7 +70,9 @@ __all__ = [
     "RuleTrace",
 ]
 
-_NETWORK_FROM: Final = 8  # fewer candidates are asked their tests one by one
+NETWORK_FROM: Final = 32
+"""The default of ``network_from``: below it the network's reads and merge cost more than the
+tests they spare (measured on ``benchmarks/rules/bench_rules.py``)."""
 _NETWORKS: Final = 4096  # candidate lists whose networks are kept
 
 
@@ -115,7 +118,8 @@ class RuleEngine:
     """Rules compiled once and indexed; see the module docstring.
 
     ``index_conditions=False`` asks every candidate rule its test in turn instead of going
-    through the alpha network (:mod:`crmcore.rules.alpha`), with the same results;
+    through the alpha network (:mod:`crmcore.rules.alpha`), with the same results; the
+    network is used for events meeting at least ``network_from`` rules;
     ``lifecycle_moves`` is passed to :func:`~crmcore.rules.validate_rules`; ``ledger`` is
     read to hold back throttled and first-time rules, and makes each outcome carry the firings
     to record in it (rules with a throttle or first-time enrollment need one).
@@ -138,6 +142,7 @@ class RuleEngine:
         ledger: RuleLedger | None = None,
         disable_invalid: bool = False,
         webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
+        network_from: int = NETWORK_FROM,
     ) -> None:
         rules = tuple(rules)
         self.disabled: tuple[DisabledRule, ...] = ()
@@ -157,6 +162,7 @@ class RuleEngine:
             schemas=schemas, calendar=calendar, max_depth=max_depth, ledger=ledger
         )
         self._indexed = index_conditions
+        self._network_from = network_from
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
         self._by_id: dict[RuleId, list[CompiledRule]] = {}
         for entry in compiled:
@@ -265,7 +271,7 @@ class RuleEngine:
         if explain:
             return self._run(event, self._effective(event, candidates), context, now,
                              dry_run=dry_run, explain=True)  # fmt: skip
-        network = self._network(candidates) if len(candidates) >= _NETWORK_FROM else None
+        network = self._network(candidates) if len(candidates) >= self._network_from else None
         if network is None:
             return self._run(
                 event, self._effective(event, candidates), context, now,

@@ -15,10 +15,10 @@ from typing import Generic, Protocol, TypeVar
 
 from crmcore.errors import (
     ConcurrencyConflictError,
-    DomainValidationError,
     DuplicateEntityError,
     EntityNotFoundError,
 )
+from crmcore.repository_checks import require_version_bump
 
 __all__ = [
     "GuardedStore",
@@ -166,21 +166,6 @@ class PrefixIndex(Generic[E]):
             found.add(self._entries[position][1])
             position += 1
         return found
-
-
-def require_version_bump(*, version: int, expected_version: int) -> None:
-    """Reject a save whose entity is not past ``expected_version``.
-
-    Optimistic locking only protects a change if the stored version moves: two writers who
-    both read version 3 and both save version 3 would otherwise both succeed.
-    """
-    if version <= expected_version:
-        raise DomainValidationError.single(
-            "version",
-            f"must be greater than expected_version {expected_version}:"
-            " bump the version of a changed entity before saving it",
-            value=version,
-        )
 
 
 class VersionedStore(Generic[V]):

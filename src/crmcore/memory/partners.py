@@ -15,11 +15,12 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
-from crmcore.errors import DomainValidationError, DuplicateEntityError, EntityNotFoundError
+from crmcore.errors import DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
 from crmcore.memory._store import KeyIndex, PrefixIndex, VersionedStore, journaled
 from crmcore.partners.kinds import RelationshipKind
 from crmcore.partners.model import ContactPerson, Partner, Relationship
+from crmcore.repository_checks import check_limit as check_limit  # noqa: PLC0414 - re-exported
 
 __all__ = [
     "MemoryContactPersonRepository",
@@ -47,12 +48,6 @@ def _phones(entity: Partner | ContactPerson) -> list[str]:
 
 def _emails(entity: Partner | ContactPerson) -> list[str]:
     return [email.key for email in entity.emails]
-
-
-def check_limit(limit: int) -> None:
-    """Reject a ``limit`` that is not an integer of zero or more."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise DomainValidationError.single("limit", "must be an integer >= 0", value=limit)
 
 
 class MemoryPartnerRepository:

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Connection
 
 from crmcore.errors import (
     ConcurrencyConflictError,
-    DomainValidationError,
     DuplicateEntityError,
     EntityNotFoundError,
 )
+from crmcore.repository_checks import check_limit, require_version_bump
 from crmcore.sql.database import Database
 
 __all__ = ["SideRows", "VersionedTable", "check_limit", "require_version_bump"]
@@ -37,23 +37,6 @@ class _Versioned(Protocol):
 V = TypeVar("V", bound=_Versioned)
 SideRows = Mapping[Table, Iterable[Mapping[str, object]]]
 """The rows of an entity in each of its side tables."""
-
-
-def require_version_bump(*, version: int, expected_version: int) -> None:
-    """Reject a save whose entity is not past ``expected_version``."""
-    if version <= expected_version:
-        raise DomainValidationError.single(
-            "version",
-            f"must be greater than expected_version {expected_version}:"
-            " bump the version of a changed entity before saving it",
-            value=version,
-        )
-
-
-def check_limit(limit: object) -> None:
-    """Reject a ``limit`` that is not an integer of zero or more."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise DomainValidationError.single("limit", "must be an integer >= 0", value=limit)
 
 
 def raise_save_failure(

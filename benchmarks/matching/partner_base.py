@@ -146,6 +146,9 @@ def _new_entity(
     code = {"ru": "7", "de": "49", "en": "44"}[country]
     phone = f"{code}{rng.randint(300, 999)}{rng.randint(1_000_000, 9_999_999)}"
     local = transliterate("".join(words), rng).lower().replace(" ", "")[:12]
+    if common is not None and words[0] in common.known:
+        # Namesakes do not write from near-identical mailboxes: the mailbox is a person's.
+        local = transliterate(_stem(rng, _RU_SYLLABLES, 3), rng).lower() + "." + local[:2]
     email = f"{local}{rng.randint(1, 999)}@{rng.choice(_DOMAINS)}"
     address = f"{city}|{street}|{rng.randint(1, 150)}"
     return _Entity(address=address, city=city, country=country, email=email, form=form,
@@ -272,6 +275,7 @@ class _CommonNames:
         count = max(int(size * share / per_name), 10)
         self.names = [_stem(rng, _RU_SYLLABLES, rng.randint(2, 3)) for _ in range(count)]
         self.weights = list(itertools.accumulate(1 / rank for rank in range(1, count + 1)))
+        self.known = frozenset(self.names)
 
     def draw(self, rng: random.Random) -> str:
         return rng.choices(self.names, cum_weights=self.weights)[0]

@@ -7,21 +7,19 @@ from __future__ import annotations
 from datetime import date
 
 import attrs
-import pytest
 from app_samples import NOW, romashka, rule, settings
 
 from crmcore.app import CRM, OutboxStatus
 from crmcore.app.commands import (
     EditDeal,
     EditPartner,
+    MoveDeal,
     OpenDeal,
     RegisterPartner,
     RegisterRequest,
-    SaveRule,
     WinDeal,
 )
 from crmcore.deals import DealDraft, edit_deal
-from crmcore.errors import DomainValidationError, EntityNotFoundError
 from crmcore.money import Money
 from crmcore.partners import Partner, edit_partner
 from crmcore.requests import RequestDraft, assign_request
@@ -48,17 +46,71 @@ def _open(crm: CRM, partner: Partner, amount: str = "50000") -> str:
     return executed.result.id
 
 
-def test_a_rule_may_not_set_a_deals_stage_which_only_its_services_change() -> None:
-    crm = _crm()
-    jump = rule(
-        {"id": "jump", "name": "Jump to the offer", "trigger": {"entity": "deal", "on": "created"},
-         "then": [{"action": "set_fields", "values": {"stage": "commercial_offer"}}]}
+def test_a_rule_that_sets_the_stage_moves_the_deal_through_the_service() -> None:
+    crm = _crm(
+        {"id": "qualify", "name": "Qualify at once", "trigger": {"entity": "deal", "on": "created"},
+         "then": [{"action": "set_fields", "values": {"stage": "qualification"}}]},
     )  # fmt: skip
-    with pytest.raises(DomainValidationError, match="lifecycle") as refused:
-        crm.execute(SaveRule(rule=jump), actor="olga", now=NOW)
-    assert refused.value.fields == ("then[0].values.stage",)
-    with pytest.raises(EntityNotFoundError):
-        crm.get_rule("jump")
+    partner = _partner(crm)
+    deal_id = _open(crm, partner)
+    assert crm.get("deal", deal_id).stage == "qualification"
+    assert [(c.to_stage, c.by) for c in crm.stage_log(deal_id)] == [
+        ("first_contact", "anna"),
+        ("qualification", "rule:qualify"),
+    ]
+
+
+def test_a_gate_refuses_a_rules_move_and_the_persons_command_stands() -> None:
+    crm = _crm(
+        {"id": "jump", "name": "Offer when renamed",
+         "trigger": {"entity": "deal", "on": "changed", "fields": ["title"]},
+         "then": [{"action": "set_fields",
+                   "values": {"stage": "commercial_offer", "expected_close": "2026-04-01"}}]},
+    )  # fmt: skip
+    partner = _partner(crm)
+    deal_id = _open(crm, partner)
+    crm.execute(MoveDeal(deal_id=deal_id, stage="qualification"), actor="anna", now=NOW)
+    executed = crm.execute(
+        EditDeal(deal_id=deal_id, changes={"title": "Предложение"}), actor="anna", now=NOW
+    )
+    (failure,) = executed.failures
+    assert (failure.rule_id, failure.error) == ("jump", "StageGateError")
+    assert "client_classified" in failure.message
+    deal = crm.get("deal", deal_id)
+    assert (deal.stage, deal.title, deal.expected_close) == ("qualification", "Предложение", None)
+    assert len(crm.stage_log(deal_id)) == 2
+
+
+def test_a_rule_closes_a_deal_through_win_and_lose() -> None:
+    crm = _crm(
+        {"id": "win-small", "name": "Small deals are won",
+         "trigger": {"entity": "deal", "on": "created"},
+         "when": {"field": "amount", "op": "lt", "value": 1000},
+         "then": [{"action": "set_fields", "values": {"status": "won"}}]},
+        {"id": "lose-big", "name": "Huge deals are lost",
+         "trigger": {"entity": "deal", "on": "created"},
+         "when": {"field": "amount", "op": "gt", "value": 1000000},
+         "then": [{"action": "set_fields",
+                   "values": {"status": "lost", "lost_reason": "no_budget"}}]},
+    )  # fmt: skip
+    partner = _partner(crm)
+    small = crm.execute(
+        OpenDeal(draft=DealDraft(title="s", partner_id=partner.id, responsible_manager="anna",
+                                 amount=Money.of("500", "RUB")), pipeline_id="manual_sale"),
+        actor="anna",
+        now=NOW,
+    )  # fmt: skip
+    big = crm.execute(
+        OpenDeal(draft=DealDraft(title="b", partner_id=partner.id, responsible_manager="anna",
+                                 amount=Money.of("2000000", "RUB")), pipeline_id="manual_sale"),
+        actor="anna",
+        now=NOW,
+    )  # fmt: skip
+    assert "deal.won" in [e.name for e in small.events]
+    assert small.result.status.value == "won"
+    lost = crm.get("deal", big.result.id)
+    assert (lost.status.value, lost.lost_reason) == ("lost", "no_budget")
+    assert [c.status.value for c in crm.stage_log(lost.id)] == ["open", "lost"]
 
 
 def test_set_fields_on_a_deal_gives_exactly_what_the_edit_service_gives() -> None:

@@ -203,6 +203,8 @@ class _Failing:
             )
 
     def _watched(self, repository: Any) -> Any:
+        if repository is None:  # a repository the store does not have
+            return None
         failing = self
 
         class Watched:

@@ -166,3 +166,45 @@ def test_a_message_handler_gets_the_id_and_recipients_in_the_order_they_were_mad
     crm.handlers["send_message"] = mailer
     crm.deliver(now=NOW)
     assert mailer.keys == made
+
+
+def test_a_throttled_rule_counts_its_firings_in_the_stores_ledger() -> None:
+    once = {
+        "id": "sms-once", "name": "One SMS a day",
+        "trigger": {"entity": "company", "on": "created"},
+        "throttle": {"limit": 1, "window": "P1D"},
+        "then": [{"action": "sms_client", "text": "Здравствуйте"}],
+    }  # fmt: skip
+    crm = CRM.in_memory(settings=settings(), rules=[rule(once)])
+
+    def register(name: str, at: timedelta) -> int:
+        draft = romashka(short_name=name, tax_id=None, kpp=None)
+        executed = crm.execute(RegisterPartner(draft=draft, force=True), actor="anna", now=NOW + at)
+        return len(executed.outbox)
+
+    assert register("Первый", timedelta(0)) == 1
+    assert register("Второй", timedelta(hours=1)) == 0, "held back by the throttle"
+    assert register("Третий", timedelta(days=2)) == 1
+
+
+def test_a_waiting_step_runs_once_on_the_tick_after_it_came_due() -> None:
+    later = {
+        "id": "follow-up", "name": "Ask again in three days",
+        "trigger": {"entity": "company", "on": "created"},
+        "then": [{"action": "send_message", "text": "Новый клиент"}],
+        "waits": [{"after": 3, "unit": "days",
+                   "then": [{"action": "send_message", "text": "Позвонили?"}]}],
+    }  # fmt: skip
+    store = MemoryStore()
+    crm = CRM(store, settings=settings(), rules=[rule(later)])
+    crm.tick(NOW)
+    registered = crm.execute(
+        RegisterPartner(draft=romashka(responsible_manager="anna")), actor="anna", now=NOW
+    )
+    assert [m.command.action.text for m in registered.outbox] == ["Новый клиент"]
+    assert crm.tick(NOW + timedelta(days=1)).steps == ()
+    ticked = crm.tick(NOW + timedelta(days=4))
+    assert len(ticked.steps) == 1
+    assert [m.command.action.text for m in ticked.outbox] == ["Позвонили?"]
+    restarted = CRM(store, settings=settings(), rules=[rule(later)])
+    assert restarted.tick(NOW + timedelta(days=5)).steps == ()

@@ -11,8 +11,9 @@ unit back. :meth:`CRM.tick` fires date triggers and due reminders exactly once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
@@ -61,12 +62,15 @@ from crmcore.rules import (
     RuleContext,
     RuleEngine,
     RuleFailure,
+    RuleOutcome,
     SendMessage,
     Staff,
     TriggerKind,
     due_time_triggers,
 )
+from crmcore.rules.model import WaitDue
 from crmcore.rules.schemas import ENTITY_OF_EVENT
+from crmcore.rules.triggers import DueTrigger
 from crmcore.validation import aware_datetime, identifier, raise_violations
 
 if TYPE_CHECKING:
@@ -101,11 +105,13 @@ class Executed(Generic[T]):
 
 @attrs.frozen(kw_only=True)
 class Ticked:
-    """What one :meth:`CRM.tick` fired: date triggers and reminders, each once."""
+    """What one :meth:`CRM.tick` fired: date triggers, the rules' waiting steps and
+    reminders, each once."""
 
     since: datetime
     until: datetime
     triggers: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
     reminders: tuple[str, ...] = ()
     outbox: tuple[OutboxMessage, ...] = ()
     failures: tuple[RuleFailure, ...] = ()
@@ -153,6 +159,36 @@ def _overlap(first: Rule, second: Rule) -> bool:
         or second.effective_from < first.effective_until
     )
     return starts_before_end and ends_after_start
+
+
+def _process_due(
+    trigger: DueTrigger, now: datetime, engine: RuleEngine, context: RuleContext
+) -> RuleOutcome:
+    return engine.process_due(trigger, context=context, now=now)
+
+
+def _process_step(
+    step: WaitDue, now: datetime, engine: RuleEngine, context: RuleContext
+) -> RuleOutcome:
+    return engine.process_step(step, context=context, now=now)
+
+
+def _fired(key: str, repositories: Repositories) -> bool:
+    return repositories.ticks.fired(key)
+
+
+def _record(key: str, now: datetime, repositories: Repositories) -> None:
+    repositories.ticks.record(key, at=now)
+
+
+def _not_pending(step: WaitDue, now: datetime, repositories: Repositories) -> bool:
+    pending = repositories.pending_steps
+    return pending is None or step not in pending.due(until=now)
+
+
+def _ran(step: WaitDue, repositories: Repositories) -> None:
+    if repositories.pending_steps is not None:
+        repositories.pending_steps.remove(step)
 
 
 def _indexed(index: DuplicateIndex, record_id: str, record: Any) -> None:
@@ -334,14 +370,26 @@ class CRM:
             if not engine.candidates(event):
                 continue
             outcome = engine.process(event, context=self._context(work, event, chain), now=work.now)
-            work.failures.extend(outcome.failures)
-            work.loops.extend(outcome.loops)
-            for command in outcome.commands:
-                if command.dry_run:
-                    continue
-                produced.append(command)
-                self._carry_out(work, command, outcome.chain)
+            produced.extend(self._outcome(work, outcome))
         return produced
+
+    def _outcome(self, work: Work, outcome: RuleOutcome) -> list[Command]:
+        """Keep what the rules fired and scheduled, and carry out their commands."""
+        repositories = work.repositories
+        work.failures.extend(outcome.failures)
+        work.loops.extend(outcome.loops)
+        if repositories.ledger is not None:
+            for firing in outcome.firings:
+                repositories.ledger.record(firing)
+        if repositories.pending_steps is not None:
+            for step in outcome.scheduled:
+                repositories.pending_steps.add(step)
+        carried: list[Command] = []
+        for command in outcome.commands:
+            if not command.dry_run:
+                carried.append(command)
+                self._carry_out(work, command, outcome.chain)
+        return carried
 
     def _context(self, work: Work, event: DomainEvent, chain: Chain) -> RuleContext:
         entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
@@ -439,11 +487,17 @@ class CRM:
         self._rules_read_at = now
         if cached is not None and cached[0] == key:
             return cached[1]
+        if repositories.pending_steps is None and any(rule.waits for rule in rules):
+            raise DomainValidationError.single(
+                "rules", "a rule waits, and the store keeps no waiting steps"
+            )
         engine = RuleEngine(
             rules,
             schemas=self._settings.schemas,
             calendar=self._settings.calendar,
             max_depth=self._settings.max_rule_depth,
+            ledger=repositories.ledger,
+            lifecycle_moves=True,
         )
         self._engine = (key, engine)
         return engine
@@ -506,7 +560,13 @@ class CRM:
             reminders = due_reminders(
                 repositories.interactions.reminding(since, now), since=since, now=now
             )
+            steps = (
+                repositories.pending_steps.due(until=now)
+                if repositories.pending_steps is not None
+                else ()
+            )
         fired: list[str] = []
+        ran: list[str] = []
         reminded: list[str] = []
         outbox: list[OutboxMessage] = []
         failures: list[RuleFailure] = []
@@ -515,31 +575,31 @@ class CRM:
                 f"rule:{trigger.rule_id}:{trigger.rule_version}:{trigger.entity}:"
                 f"{trigger.entity_id}:{trigger.field}:{trigger.due_at.isoformat()}"
             )
-            with self._lock, self.store.unit_of_work() as repositories:
-                if repositories.ticks.fired(key):
-                    continue
-                work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
-                engine = self._rules(repositories, now)
-                record = work.latest(trigger.entity, trigger.entity_id)
-                context = RuleContext(
-                    record=record,
-                    facts=_StoredFacts(work, self._facts),
-                    staff=work.staff,
-                    org=work.staff,
-                )
-                outcome = engine.process_due(trigger, context=context, now=now)
-                work.failures.extend(outcome.failures)
-                for command in outcome.commands:
-                    if not command.dry_run:
-                        self._carry_out(work, command, outcome.chain)
-                commands = self._react(work)
-                for message in work.outbox:
-                    repositories.outbox.add(message)
-                repositories.ticks.record(key, at=now)
-            self._committed(work, commands)
-            fired.append(key)
-            outbox.extend(work.outbox)
-            failures.extend(work.failures)
+            work = self._run_due(
+                trigger.entity,
+                trigger.entity_id,
+                now,
+                run=partial(_process_due, trigger, now),
+                skip=partial(_fired, key),
+                done=partial(_record, key, now),
+            )
+            if work is not None:
+                fired.append(key)
+                outbox.extend(work.outbox)
+                failures.extend(work.failures)
+        for step in steps:
+            work = self._run_due(
+                step.entity,
+                step.entity_id,
+                now,
+                run=partial(_process_step, step, now),
+                skip=partial(_not_pending, step, now),
+                done=partial(_ran, step),
+            )
+            if work is not None:
+                ran.append(f"step:{step.rule_id}:{step.rule_version}:{step.step}:{step.entity_id}")
+                outbox.extend(work.outbox)
+                failures.extend(work.failures)
         for reminder in reminders.reminders:
             key = f"reminder:{reminder.interaction_id}:{reminder.index}:{reminder.at.isoformat()}"
             with self.store.unit_of_work() as repositories:
@@ -557,10 +617,41 @@ class CRM:
             since=since,
             until=now,
             triggers=tuple(fired),
+            steps=tuple(ran),
             reminders=tuple(reminded),
             outbox=tuple(outbox),
             failures=tuple(failures),
         )
+
+    def _run_due(
+        self,
+        entity: str,
+        entity_id: str,
+        now: datetime,
+        *,
+        run: Callable[[RuleEngine, RuleContext], RuleOutcome],
+        skip: Callable[[Repositories], bool],
+        done: Callable[[Repositories], None],
+    ) -> Work | None:
+        """Run one thing that came due in its own unit of work, unless ``skip`` says it ran
+        already; ``done`` records that it ran in the same unit of work."""
+        with self._lock, self.store.unit_of_work() as repositories:
+            if skip(repositories):
+                return None
+            work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
+            engine = self._rules(repositories, now)
+            context = RuleContext(
+                record=work.latest(entity, entity_id),
+                facts=_StoredFacts(work, self._facts),
+                staff=work.staff,
+                org=work.staff,
+            )
+            commands = [*self._outcome(work, run(engine, context)), *self._react(work)]
+            for message in work.outbox:
+                repositories.outbox.add(message)
+            done(repositories)
+        self._committed(work, commands)
+        return work
 
     @staticmethod
     def _dated_records(repositories: Repositories, rules: Sequence[Rule]) -> dict[str, list[Any]]:

@@ -15,13 +15,18 @@ import attrs
 
 from crmcore.agreements import edit_agreement
 from crmcore.app.handlers.base import Runtime, pipeline_of
+from crmcore.app.handlers.deals import move_outcome
 from crmcore.app.handlers.requests import registered
 from crmcore.app.work import REPOSITORY_OF_ENTITY, Work
 from crmcore.claims import ClaimEdit, edit_claim
 from crmcore.deals import (
     DealDraft,
+    DealOutcome,
     edit_deal,
+    lose_deal,
     open_deal,
+    reopen_deal,
+    win_deal,
 )
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Outcome
@@ -142,16 +147,68 @@ def _edit_contact(
 def _edit_deal(
     runtime: Runtime, work: Work, deal: Any, changes: dict[str, Any], command: Command, chain: Chain
 ) -> None:
-    # Stage and status are protected from set_fields when a rule is stored (see
-    # crmcore.rules.validation.protected): a deal moves and closes only through its services.
-    outcome = edit_deal(
-        deal,
-        now=work.now,
-        changes=changes,
-        custom_fields=runtime.settings.custom_fields,
-        actor=UserId(rule_actor(command)),
+    # Stage and status go through the deal's services (gates, stage log, events), the other
+    # fields through its edit: computed first, stored together, so a refusal stores nothing.
+    actor = UserId(rule_actor(command))
+    stage = changes.pop("stage", None)
+    status = changes.pop("status", None)
+    reason = changes.pop("lost_reason", None)
+    comment = changes.pop("lost_comment", None)
+    for moved_along in ("stage_entered_at", "closed_at", "competitor_id"):
+        changes.pop(moved_along, None)
+    steps: list[tuple[Any, DealOutcome]] = []
+    current = deal
+    if changes:
+        edited = edit_deal(
+            current,
+            now=work.now,
+            changes=changes,
+            custom_fields=runtime.settings.custom_fields,
+            actor=actor,
+        )
+        steps.append((current, edited))
+        current = edited.entity
+    if stage is not None:
+        step = move_outcome(
+            runtime, work, current, stage, actor=actor, reason=f"rule {command.rule_id}"
+        )
+        steps.append((current, step))
+        current = step.entity
+    if status is not None:
+        steps.append((current, _closed(runtime, work, current, status, reason, comment, command)))
+    for before, outcome in steps:
+        work.save_deal(before, outcome, chain=chain)
+
+
+def _closed(
+    runtime: Runtime,
+    work: Work,
+    deal: Any,
+    status: Any,
+    reason: Any,
+    comment: Any,
+    command: Command,
+) -> DealOutcome:
+    actor = UserId(rule_actor(command))
+    pipeline = pipeline_of(runtime, work, deal.pipeline_id)
+    value = getattr(status, "value", status)
+    if value == "won":
+        return win_deal(deal, pipeline=pipeline, now=work.now, actor=actor)
+    if value == "lost":
+        if reason is None:
+            raise DomainValidationError.single(
+                "values.lost_reason", "is required to close a deal as lost"
+            )
+        return lose_deal(
+            deal, pipeline=pipeline, reason=reason, now=work.now, comment=comment, actor=actor
+        )
+    if value == "open":
+        return reopen_deal(
+            deal, pipeline=pipeline, now=work.now, reason=f"rule {command.rule_id}", actor=actor
+        )
+    raise DomainValidationError.single(
+        "values.status", "is changed by its own service", value=value
     )
-    work.save_deal(deal, outcome, chain=chain)
 
 
 def _edit_request(

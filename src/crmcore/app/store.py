@@ -24,7 +24,7 @@ from crmcore.partners.repository import (
     RelationshipRepository,
 )
 from crmcore.requests.repository import RequestRepository
-from crmcore.rules.repository import RuleRepository
+from crmcore.rules.repository import PendingSteps, RuleLedger, RuleRepository
 
 __all__ = ["Repositories", "Store"]
 
@@ -48,6 +48,12 @@ class Repositories:
     rules: RuleRepository
     outbox: OutboxRepository
     ticks: TickLog
+    ledger: RuleLedger | None = None
+    """The rules' firings (throttles, first-time rules, the execution log); a store without
+    one runs no rule that counts its firings."""
+    pending_steps: PendingSteps | None = None
+    """The rules' waiting steps, run by the ticks when due; a store without it runs no rule
+    that waits."""
 
 
 class Store(Protocol):

@@ -25,10 +25,12 @@ from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
-    check_limit,
 )
+from crmcore.memory.pending_steps import MemoryPendingSteps
 from crmcore.memory.requests import MemoryRequestRepository
+from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.memory.rules import MemoryRuleRepository
+from crmcore.repository_checks import check_limit
 from crmcore.validation import aware_datetime, raise_violations
 
 __all__ = ["MemoryOutbox", "MemoryStore", "MemoryTickLog"]
@@ -133,6 +135,8 @@ def memory_repositories() -> Repositories:
         rules=MemoryRuleRepository(),
         outbox=MemoryOutbox(),
         ticks=MemoryTickLog(),
+        ledger=MemoryRuleLedger(),
+        pending_steps=MemoryPendingSteps(),
     )
 
 

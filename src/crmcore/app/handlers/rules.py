@@ -20,7 +20,7 @@ HANDLERS: Final[dict[type, Handler]] = {}
 
 @handles(HANDLERS, SaveRule)
 def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
-    validate_rule(command.rule, schemas=runtime.settings.schemas)
+    validate_rule(command.rule, schemas=runtime.settings.schemas, lifecycle_moves=True)
     runtime.rules_changed()
     rules = work.repositories.rules
     try:

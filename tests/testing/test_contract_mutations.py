@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import settings
 
 from crmcore.claims import Claim, ClaimRepository
 from crmcore.deals import Deal, DealRepository, StageChange, StageLog
@@ -38,6 +39,8 @@ from crmcore.testing.contracts import (
     RequestRepositoryContract,
     StageLogContract,
 )
+from crmcore.testing.live import LIVE
+from crmcore.testing.stateful import stage_log_comparison
 
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2999, 1, 1, tzinfo=UTC)
@@ -240,3 +243,11 @@ _REFERENCES: dict[type[Any], Callable[[], object]] = {
     ClaimRepositoryContract: MemoryClaimRepository,
     InteractionRepositoryContract: MemoryInteractionRepository,
 }
+
+
+def test_the_stateful_comparison_fails_a_log_of_local_offset_text() -> None:
+    # Without shrinking (the live-store settings): the first failing sequence is enough here.
+    quick = settings(LIVE, max_examples=100, database=None, derandomize=True)
+    case = stage_log_comparison(LocalOffsetTextStageLog, settings=quick).TestCase
+    with pytest.raises(AssertionError):
+        case("runTest").runTest()

@@ -26,6 +26,7 @@ from crmcore.errors import (
     EntityNotFoundError,
 )
 from crmcore.repository_checks import instant
+from crmcore.testing._zones import ZONES, in_zone
 
 __all__ = [
     "CODE_POINT_IDS",
@@ -59,25 +60,6 @@ KPP_B: Final = "773601001"
 PHONE_A: Final = "+74951234567"
 PHONE_B: Final = "+74232123456"
 PHONE_C: Final = "+79161234567"
-
-ZONES: Final = (
-    "Pacific/Kiritimati",  # +14:00
-    "America/New_York",  # -05:00 / -04:00, with a repeated hour in November
-    "Asia/Kolkata",  # +05:30
-    "UTC",
-    "Pacific/Pago_Pago",  # -11:00
-    "Europe/Moscow",  # +03:00
-    "America/St_Johns",  # -03:30 / -02:30
-    "Asia/Kathmandu",  # +05:45
-    "Europe/Berlin",  # +01:00 / +02:00, with a skipped hour in March
-    "Pacific/Chatham",  # +12:45 / +13:45
-)
-"""Zones whose offsets span the whole range, with halves, quarters and clock changes."""
-
-
-def in_zone(moment: datetime, number: int) -> datetime:
-    """``moment``, the same instant, written in the ``number``-th zone of :data:`ZONES`."""
-    return moment.astimezone(ZoneInfo(ZONES[number % len(ZONES)]))
 
 
 def _moments_in_zones() -> tuple[datetime, ...]:

@@ -17,6 +17,7 @@ from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.memory import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
+from crmcore.testing._zones import ZONES, in_zone
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _NAMES,
@@ -136,17 +137,22 @@ def deal_repository_comparison(
     return _comparison(_DealRepositoryCalls, MemoryDealRepository, make_repository, settings)
 
 
+# Moments a few minutes apart, each written in any of the kit's zones, so that a log that
+# compares local text or wall-clock time returns other ranges than the reference.
+_zone_numbers = st.integers(min_value=0, max_value=len(ZONES) - 1)
+
 _entries = st.builds(
-    lambda deal_id, version, minutes, pipeline: StageChange(
+    lambda deal_id, version, minutes, zone, pipeline: StageChange(
         deal_id=DealId(deal_id),
         pipeline_id=pipeline.id,
         status=DealStatus.OPEN,
-        at=_CREATED_AT + timedelta(minutes=minutes),
+        at=in_zone(_CREATED_AT + timedelta(minutes=minutes), zone),
         version=version,
     ),
     _ids,
     st.integers(min_value=1, max_value=3),
     st.integers(min_value=0, max_value=5),
+    _zone_numbers,
     st.sampled_from(_DEAL_PIPELINES),
 )
 
@@ -167,13 +173,21 @@ class _StageLogCalls(_Comparison[StageLog]):
         length=st.integers(min_value=0, max_value=6),
         pipeline_id=st.none() | st.sampled_from(_DEAL_PIPELINES).map(lambda p: p.id),
         order=st.sampled_from(("between", "by_deal")),
+        zones=st.tuples(_zone_numbers, _zone_numbers),
     )
     def read_range(
-        self, first: int, length: int, pipeline_id: PipelineId | None, order: str
+        self,
+        first: int,
+        length: int,
+        pipeline_id: PipelineId | None,
+        order: str,
+        zones: tuple[int, int],
     ) -> None:
-        """``between`` (in time order) or ``by_deal`` (grouped by deal) over a range."""
+        """``between`` (in time order) or ``by_deal`` (grouped by deal) over a range whose
+        bounds are written in zones of their own."""
         start = _CREATED_AT + timedelta(minutes=first)
-        end = start + timedelta(minutes=length)
+        end = in_zone(start + timedelta(minutes=length), zones[1])
+        start = in_zone(start, zones[0])
         self.compare(lambda log: list(getattr(log, order)(start, end, pipeline_id=pipeline_id)))
 
     @invariant()

@@ -24,6 +24,7 @@ from crmcore.sql.partners import (
     SqlRelationshipRepository,
 )
 from crmcore.sql.requests import SqlRequestRepository
+from crmcore.sql.rule_ledger import SqlPendingSteps, SqlRuleLedger
 from crmcore.sql.rules import SqlRuleRepository
 from crmcore.sql.store import SqlStore, migrations_config, sql_repositories
 
@@ -36,10 +37,12 @@ __all__ = [
     "SqlInteractionRepository",
     "SqlOutbox",
     "SqlPartnerRepository",
+    "SqlPendingSteps",
     "SqlPipelineRepository",
     "SqlPriceList",
     "SqlRelationshipRepository",
     "SqlRequestRepository",
+    "SqlRuleLedger",
     "SqlRuleRepository",
     "SqlSalesHistory",
     "SqlStageLog",

@@ -48,7 +48,9 @@ __all__ = [
     "relationships",
     "request_contacts",
     "requests",
+    "rule_firings",
     "rule_heads",
+    "rule_steps",
     "rule_versions",
     "sales",
     "stage_log",
@@ -355,4 +357,28 @@ tick_watermark: Final = Table(
     # One row at most: the watermark of the store.
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("at", Moment, nullable=False),
+)
+rule_firings: Final = Table(
+    "rule_firings",
+    metadata,
+    # The order of recording, which breaks ties between firings at one moment.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("rule_id", KEY, nullable=False),
+    Column("throttle_key", KEY, nullable=False),
+    Column("entity", KEY, nullable=False),
+    Column("entity_id", KEY, nullable=False),
+    Column("at", Moment, nullable=False),
+    _body(),
+    Index(None, "rule_id", "throttle_key", "at"),
+    Index(None, "entity", "entity_id", "rule_id"),
+)
+rule_steps: Final = Table(
+    "rule_steps",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    # The step's JSON form names it: a step equal to one kept is kept once.
+    Column("step_key", KEY, nullable=False, unique=True),
+    Column("due_at", Moment, nullable=False),
+    _body(),
+    Index(None, "due_at", "seq"),
 )

@@ -28,6 +28,7 @@ from crmcore.sql.partners import (
     SqlRelationshipRepository,
 )
 from crmcore.sql.requests import SqlRequestRepository
+from crmcore.sql.rule_ledger import SqlPendingSteps, SqlRuleLedger
 from crmcore.sql.rules import SqlRuleRepository
 
 __all__ = ["SqlStore", "migrations_config", "sql_repositories"]
@@ -55,6 +56,8 @@ def sql_repositories(database: Database) -> Repositories:
         rules=SqlRuleRepository(database),
         outbox=SqlOutbox(database),
         ticks=SqlTickLog(database),
+        ledger=SqlRuleLedger(database),
+        pending_steps=SqlPendingSteps(database),
     )
 
 

@@ -106,42 +106,28 @@ def _changes(runtime: Runtime, work: Work, entity: Any, command: Command) -> dic
 Editor = Callable[[Runtime, Work, Any, dict[str, Any], Command, Chain], None]
 
 
-def _edit_partner(
-    runtime: Runtime,
-    work: Work,
-    partner: Any,
-    changes: dict[str, Any],
-    command: Command,
-    chain: Chain,
-) -> None:
-    outcome = edit_partner(
-        partner,
-        now=work.now,
-        changes=changes,
-        custom_fields=runtime.settings.custom_fields,
-        default_region=runtime.settings.default_region,
-        actor=UserId(rule_actor(command)),
-    )
-    work.save("partners", partner, outcome, chain=chain)
+def _card_editor(repository: str, edit: Callable[..., Outcome[Any]]) -> Editor:
+    """The editor of a partner's or a contact person's card: the same edit arguments."""
 
+    def editor(
+        runtime: Runtime,
+        work: Work,
+        card: Any,
+        changes: dict[str, Any],
+        command: Command,
+        chain: Chain,
+    ) -> None:
+        outcome = edit(
+            card,
+            now=work.now,
+            changes=changes,
+            custom_fields=runtime.settings.custom_fields,
+            default_region=runtime.settings.default_region,
+            actor=UserId(rule_actor(command)),
+        )
+        work.save(repository, card, outcome, chain=chain)
 
-def _edit_contact(
-    runtime: Runtime,
-    work: Work,
-    person: Any,
-    changes: dict[str, Any],
-    command: Command,
-    chain: Chain,
-) -> None:
-    outcome = edit_contact_person(
-        person,
-        now=work.now,
-        changes=changes,
-        custom_fields=runtime.settings.custom_fields,
-        default_region=runtime.settings.default_region,
-        actor=UserId(rule_actor(command)),
-    )
-    work.save("contact_persons", person, outcome, chain=chain)
+    return editor
 
 
 def _edit_deal(
@@ -307,8 +293,8 @@ def _only(changes: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 
 _EDITORS: Final[Mapping[str, Editor]] = {
-    "company": _edit_partner,
-    "contact": _edit_contact,
+    "company": _card_editor("partners", edit_partner),
+    "contact": _card_editor("contact_persons", edit_contact_person),
     "deal": _edit_deal,
     "request": _edit_request,
     "agreement": _edit_agreement,

@@ -14,10 +14,12 @@ from crmcore.rules import (
     AllOf,
     AnyOf,
     AssignManager,
+    Branch,
     Command,
     FieldCondition,
     FieldMapping,
     FieldRef,
+    Firing,
     FixedUser,
     LoadBalancing,
     Member,
@@ -25,12 +27,19 @@ from crmcore.rules import (
     RoundRobin,
     Rule,
     Staff,
+    Throttle,
     Trigger,
+    Wait,
+    WaitDue,
+    default_schemas,
+    validate_rule,
 )
+from crmcore.testing.strategies import rule_steps
 
 MODELS: list[type[Any]] = [
     Rule, Trigger, FieldCondition, FieldRef, AllOf, AnyOf, Not, AssignManager, Command,
     FixedUser, RoundRobin, LoadBalancing, FieldMapping, Member, Staff, *ACTIONS.values(),
+    Throttle, Branch, Wait, WaitDue, Firing,
 ]  # fmt: skip
 
 
@@ -41,3 +50,10 @@ def test_each_model_round_trips_through_json(model: type[Any], data: st.DataObje
     value = data.draw(st.from_type(model))
     assert isinstance(value, model)
     assert CONVERTER.structure(CONVERTER.unstructure(value), model) == value
+
+
+@settings(max_examples=25, deadline=None)
+@given(rule_steps())
+def test_rules_with_branches_waits_throttles_and_audit_round_trip_and_validate(rule: Rule) -> None:
+    assert CONVERTER.structure(CONVERTER.unstructure(rule), Rule) == rule
+    validate_rule(rule, schemas=default_schemas())

@@ -208,11 +208,16 @@ MODELS: Final[Mapping[str, tuple[str, ...]]] = {
     "crmcore.rules.model": (
         "AllOf",
         "AnyOf",
+        "Branch",
         "FieldCondition",
         "FieldRef",
+        "Firing",
         "Not",
         "Rule",
+        "Throttle",
         "Trigger",
+        "Wait",
+        "WaitDue",
     ),
     "crmcore.workcalendar": (
         "HolidayRule",

@@ -44,6 +44,7 @@ from crmcore.testing.strategies.automation import (
     field_conditions,
     literal_values,
     rule_actions,
+    rule_steps,
     rules,
     triggers,
 )
@@ -198,6 +199,7 @@ __all__ = [
     "requested_items",
     "requests",
     "rule_actions",
+    "rule_steps",
     "rules",
     "sales_conditions",
     "sales_documents",

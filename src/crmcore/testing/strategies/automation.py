@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
+import attrs
 from hypothesis import strategies as st
 
 from crmcore.ids import RuleId, UserId
@@ -23,6 +24,7 @@ from crmcore.rules import (
     Arity,
     AssignManager,
     Assignment,
+    Branch,
     CallWebhook,
     ChangeCoExecutor,
     CoExecutorChange,
@@ -34,11 +36,13 @@ from crmcore.rules import (
     CreateRequest,
     CreateTask,
     EmailToClient,
+    Enrollment,
     FieldCondition,
     FieldMapping,
     FieldRef,
     FieldSpec,
     FieldType,
+    Firing,
     FixedUser,
     HeadOfDepartment,
     HttpMethod,
@@ -55,8 +59,12 @@ from crmcore.rules import (
     SmsToEmployee,
     Staff,
     StartProject,
+    Throttle,
+    TimeUnit,
     Trigger,
     TriggerKind,
+    Wait,
+    WaitDue,
     default_schemas,
 )
 from crmcore.rules.model import Action
@@ -69,6 +77,7 @@ __all__ = [
     "field_conditions",
     "literal_values",
     "rule_actions",
+    "rule_steps",
     "rule_strategies",
     "rules",
     "triggers",
@@ -281,6 +290,41 @@ def rules(
     )
 
 
+def _branch_or_wait(draw: st.DrawFn, entity: str, kind: type[Any], last: bool) -> Any:
+    when = draw(st.none() | conditions(entity=entity)) if last else draw(conditions(entity=entity))
+    then = tuple(draw(st.lists(rule_actions(entity=entity), min_size=1, max_size=2)))
+    if kind is Branch:
+        return Branch(when=when, then=then)
+    unit = draw(st.sampled_from(tuple(TimeUnit)))
+    working = unit is TimeUnit.DAYS and draw(st.booleans())
+    return Wait(after=draw(st.integers(1, 30)), unit=unit, working_days=working, when=when,
+                then=then)  # fmt: skip
+
+
+@st.composite
+def rule_steps(
+    draw: st.DrawFn, *, entities: tuple[str, ...] = ("deal", "company", "request", "claim")
+) -> Rule:
+    """Valid rules with the parts that need more than a plain engine: branches, waiting
+    steps, a throttle, first-time enrollment and the audit of the version (an engine takes
+    the throttled and first-time ones only with a ledger)."""
+    rule = draw(rules(entities=entities))
+    entity = rule.trigger.entity
+    count = draw(st.integers(0, 3))
+    branches = tuple(_branch_or_wait(draw, entity, Branch, i == count - 1) for i in range(count))
+    waits = tuple(_branch_or_wait(draw, entity, Wait, True) for _ in range(draw(st.integers(0, 2))))
+    per = draw(st.none() | st.sampled_from(("id", "responsible_manager")))
+    throttle = draw(st.none() | st.builds(
+        Throttle, limit=st.integers(1, 5), per=st.just(per),
+        window=st.integers(1, 10**6).map(lambda s: timedelta(seconds=s))))  # fmt: skip
+    return attrs.evolve(
+        rule, branches=branches, waits=waits, throttle=throttle,
+        enrollment=draw(st.sampled_from(tuple(Enrollment))), author=draw(st.none() | _USERS),
+        changed_at=draw(st.none() | st.just(datetime(2026, 5, 1, tzinfo=UTC))),
+        comment=draw(st.none() | _WORDS),
+    )  # fmt: skip
+
+
 _TEXTS: Final = st.sampled_from(("Call {{ title }}", "Спасибо!", "Deal {{ id }} is won"))
 _QUANTITIES: Final = st.integers(1, 10_000).map(lambda n: Decimal(n) / 100)
 _OTHER_ACTIONS: Final[dict[type[Any], st.SearchStrategy[Any]]] = {
@@ -332,6 +376,22 @@ def rule_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         Member: st.builds(Member, user=_USERS.map(UserId), teams=st.tuples(_TEAMS),
                           department=st.none() | st.just("sales"), on_leave=st.booleans()),
         Command: commands(),
+        Throttle: st.builds(Throttle, limit=st.integers(1, 5), per=st.none() | st.just("id"),
+                            window=st.integers(1, 10**6).map(lambda s: timedelta(seconds=s))),
+        Branch: st.builds(Branch, when=st.none() | field_conditions(),
+                          then=st.tuples(rule_actions())),
+        Wait: st.builds(Wait, after=st.integers(1, 30), when=st.none() | field_conditions(),
+                        then=st.tuples(rule_actions())),
+        WaitDue: st.builds(WaitDue, rule_id=_IDS, rule_version=st.integers(1, 5),
+                           step=st.integers(0, 4), entity=st.just("request"), entity_id=_IDS,
+                           due_at=st.just(datetime(2026, 6, 1, tzinfo=UTC)),
+                           caused_by=st.just("request.registered")),
+        Firing: st.builds(Firing, rule_id=_IDS, rule_version=st.integers(1, 5),
+                          entity=st.just("deal"), entity_id=_IDS,
+                          at=st.just(datetime(2026, 6, 1, tzinfo=UTC)),
+                          caused_by=st.just("deal.opened"),
+                          actions=st.tuples(st.just("sms_client")),
+                          throttle_key=st.just("") | st.just("partner_id=p-1")),
         **_OTHER_ACTIONS,
     }  # fmt: skip
     registered.update(_action_kinds("deal"))

@@ -40,7 +40,7 @@ from crmcore.testing.contracts import (
     StageLogContract,
 )
 from crmcore.testing.live import LIVE
-from crmcore.testing.stateful import stage_log_comparison
+from crmcore.testing.stateful import request_repository_comparison, stage_log_comparison
 
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2999, 1, 1, tzinfo=UTC)
@@ -249,5 +249,12 @@ def test_the_stateful_comparison_fails_a_log_of_local_offset_text() -> None:
     # Without shrinking (the live-store settings): the first failing sequence is enough here.
     quick = settings(LIVE, max_examples=100, database=None, derandomize=True)
     case = stage_log_comparison(LocalOffsetTextStageLog, settings=quick).TestCase
+    with pytest.raises(AssertionError):
+        case("runTest").runTest()
+
+
+def test_the_stateful_comparison_fails_requests_compared_by_wall_clock() -> None:
+    quick = settings(LIVE, max_examples=200, database=None, derandomize=True)
+    case = request_repository_comparison(WallClockRequests, settings=quick).TestCase
     with pytest.raises(AssertionError):
         case("runTest").runTest()

@@ -15,11 +15,13 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from crmcore.errors import CRMError, EntityNotFoundError
 from crmcore.partners.contact_data import Email, Phone
+from crmcore.testing._zones import ZONES, in_zone
 
 R = TypeVar("R")
 
 _CREATED_AT: Final = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
-_IDS: Final = ("x-1", "x-2", "x-3", "x-4", "x-5")
+# Ids whose code-point order ("by id") no case- or punctuation-blind collation keeps.
+_IDS: Final = ("x-1", "X-2", "x_3", "x.4", "x5")
 _NAMES: Final = ("Ромашка", "РОМАШКА-ЮГ", "ромашка плюс", "Лютик", "Straße", "STRASSE Logistik")
 
 _PHONES: Final = ("+74951234567", "+74232123456", "+79161234567", "+4930123456")
@@ -35,6 +37,15 @@ _ERROR_CONTEXT: Final = (
 )
 
 _ids = st.sampled_from(_IDS)
+
+
+def _zoned(moments: st.SearchStrategy[datetime]) -> st.SearchStrategy[datetime]:
+    """``moments``, each written in one of the kit's zones: a store that compares local text
+    or wall-clock time then answers otherwise than the reference."""
+    zones = st.integers(min_value=0, max_value=len(ZONES) - 1)
+    return st.tuples(moments, zones).map(lambda drawn: in_zone(*drawn))
+
+
 _unknown_or_known_ids = st.sampled_from((*_IDS, "x-404"))
 _phones = st.lists(st.sampled_from(_PHONES), max_size=2, unique=True).map(
     lambda numbers: tuple(Phone(number=number) for number in numbers)

@@ -22,12 +22,17 @@ from crmcore.testing.stateful._common import (
     _comparison,
     _ids,
     _VersionedCalls,
+    _zoned,
 )
 
 __all__ = ["claim_repository_comparison"]
 
 _DEPARTMENTS: Final = (None, "Склад", "Продажи")
 _CLAIM_HOURS: Final = (0, 4, 8, 30)
+
+
+def _hours_later(hours: int) -> datetime:
+    return _CREATED_AT + timedelta(hours=hours)
 
 
 @st.composite
@@ -44,7 +49,7 @@ def _pooled_claims(draw: st.DrawFn) -> Claim:
             partner_id=None if partner is None else PartnerId(partner),
             name=draw(st.sampled_from(_NAMES)),
         ),
-        registered_at=_CREATED_AT + timedelta(hours=draw(st.sampled_from(_CLAIM_HOURS))),
+        registered_at=draw(_zoned(st.sampled_from(_CLAIM_HOURS).map(_hours_later))),
         channel=ClaimChannel.MANUAL,
         essence=draw(st.sampled_from(_NAMES)),
         response_due=due,
@@ -59,7 +64,7 @@ def _pooled_claims(draw: st.DrawFn) -> Claim:
     )
 
 
-_moments = st.sampled_from(_CLAIM_HOURS).map(lambda hours: _CREATED_AT + timedelta(hours=hours))
+_moments = _zoned(st.sampled_from(_CLAIM_HOURS).map(_hours_later))
 
 
 class _ClaimRepositoryCalls(

@@ -26,14 +26,20 @@ from crmcore.testing.stateful._common import (
     _ids,
     _phones,
     _VersionedCalls,
+    _zoned,
 )
 
 __all__ = ["request_repository_comparison"]
 
 _REQUEST_HOURS: Final = (0, 1, 30, 80)
 _SOURCES: Final = ("website_form", "call")
-_request_moments = st.sampled_from((-1, *_REQUEST_HOURS, 90)).map(
-    lambda hours: _CREATED_AT + timedelta(hours=hours)
+_request_moments = _zoned(
+    st.sampled_from((-1, *_REQUEST_HOURS, 90)).map(
+        lambda hours: _CREATED_AT + timedelta(hours=hours)
+    )
+)
+_received_moments = _zoned(
+    st.sampled_from(_REQUEST_HOURS).map(lambda hours: _CREATED_AT + timedelta(hours=hours))
 )
 
 
@@ -49,7 +55,7 @@ def _pooled_requests(draw: st.DrawFn) -> Request:
         )
     return Request(
         id=RequestId(draw(_ids)), source=draw(st.sampled_from(_SOURCES)),
-        received_at=_CREATED_AT + timedelta(hours=draw(st.sampled_from(_REQUEST_HOURS))),
+        received_at=draw(_received_moments),
         contact=ContactData(
             name=draw(st.sampled_from(_NAMES)), phones=draw(_phones), emails=draw(_emails)
         ),

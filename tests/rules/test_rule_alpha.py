@@ -180,7 +180,7 @@ def _both(drawn: list[Rule]) -> tuple[RuleEngine, RuleEngine]:
     return indexed, linear
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(rule_sets(), st.lists(st.tuples(EVENTS, records()), min_size=1, max_size=4))
 def test_indexed_conditions_give_what_every_rule_asked_in_turn_gives(
     drawn: list[Rule], events: list[tuple[DomainEvent, dict[str, Any]]]
@@ -193,7 +193,7 @@ def test_indexed_conditions_give_what_every_rule_asked_in_turn_gives(
         )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     st.lists(rules(entities=("deal",)), min_size=8, max_size=16, unique_by=lambda r: r.id),
     records(),

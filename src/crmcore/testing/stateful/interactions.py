@@ -21,6 +21,7 @@ from crmcore.testing.stateful._common import (
     _comparison,
     _ids,
     _VersionedCalls,
+    _zoned,
 )
 
 __all__ = ["interaction_repository_comparison"]
@@ -40,8 +41,10 @@ _chain_subjects = st.sampled_from(_CHAINS[1:]) | _ids.map(
 @st.composite
 def _pooled_interactions(draw: st.DrawFn) -> Interaction:
     status = draw(st.sampled_from(tuple(InteractionStatus)))
+    # Start and end each in a zone of its own; the hours are added in UTC.
     start = _CREATED_AT + timedelta(hours=draw(st.sampled_from(_INTERACTION_HOURS)))
-    end = start + timedelta(hours=draw(st.sampled_from(_INTERACTION_HOURS)))
+    end = draw(_zoned(st.just(start + timedelta(hours=draw(st.sampled_from(_INTERACTION_HOURS))))))
+    start = draw(_zoned(st.just(start)))
     reminders = draw(st.lists(st.sampled_from(_INTERACTION_HOURS), max_size=2))
     return Interaction(
         id=InteractionId(draw(_ids)), kind=InteractionKind.MEETING,
@@ -55,8 +58,10 @@ def _pooled_interactions(draw: st.DrawFn) -> Interaction:
     )  # fmt: skip
 
 
-_moments = st.sampled_from((-1, *_INTERACTION_HOURS, 7)).map(
-    lambda hours: _CREATED_AT + timedelta(hours=hours)
+_moments = _zoned(
+    st.sampled_from((-1, *_INTERACTION_HOURS, 7)).map(
+        lambda hours: _CREATED_AT + timedelta(hours=hours)
+    )
 )
 _users = st.sampled_from((*_USERS, "u-9")).map(UserId)
 

@@ -28,7 +28,10 @@ import time
 from typing import Final
 
 _NO_PLUGINS: Final = {"HYPOTHESIS_NO_PLUGINS": "1"}
-_SCAN: Final = "import hypothesis, importlib.metadata; list(importlib.metadata.entry_points(group='hypothesis'))"
+_SCAN: Final = (
+    "import hypothesis, importlib.metadata; "
+    "list(importlib.metadata.entry_points(group='hypothesis'))"
+)
 _HOOK: Final = """
 import time, hypothesis, importlib.metadata
 (entry,) = [e for e in importlib.metadata.entry_points(group="hypothesis") if e.name == "crmcore"]

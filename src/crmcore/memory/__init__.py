@@ -16,7 +16,9 @@ from crmcore.memory.partners import (
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
+from crmcore.memory.pending_steps import MemoryPendingSteps
 from crmcore.memory.requests import MemoryRequestRepository
+from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.memory.rules import MemoryFacts, MemoryRuleRepository
 from crmcore.memory.sales import MemorySalesFacts
 
@@ -29,10 +31,12 @@ __all__ = [
     "MemoryInteractionRepository",
     "MemoryOutbox",
     "MemoryPartnerRepository",
+    "MemoryPendingSteps",
     "MemoryPipelineRepository",
     "MemoryPriceList",
     "MemoryRelationshipRepository",
     "MemoryRequestRepository",
+    "MemoryRuleLedger",
     "MemoryRuleRepository",
     "MemorySalesFacts",
     "MemorySalesHistory",

@@ -29,8 +29,10 @@ from crmcore.testing.contracts.deals import (
 )
 from crmcore.testing.contracts.interactions import InteractionRepositoryContract
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
+from crmcore.testing.contracts.pending_steps import PendingStepsContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
 from crmcore.testing.contracts.requests import RequestRepositoryContract
+from crmcore.testing.contracts.rule_ledger import RuleLedgerContract
 from crmcore.testing.contracts.rules import RuleRepositoryContract
 
 __all__ = [
@@ -41,9 +43,11 @@ __all__ = [
     "InteractionRepositoryContract",
     "OutboxRepositoryContract",
     "PartnerRepositoryContract",
+    "PendingStepsContract",
     "PipelineRepositoryContract",
     "RelationshipRepositoryContract",
     "RequestRepositoryContract",
+    "RuleLedgerContract",
     "RuleRepositoryContract",
     "StageLogContract",
     "TickLogContract",

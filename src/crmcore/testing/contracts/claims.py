@@ -23,10 +23,12 @@ from crmcore.ids import ClaimId, PartnerId, UserId
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.partners.kinds import PartnerRole
 from crmcore.testing.contracts._common import (
+    CODE_POINT_IDS,
     CREATED_AT,
     MOMENTS_IN_ZONES,
     PHONE_A,
     VersionedRepositoryContract,
+    in_zone,
     instant,
     windows_in_zones,
     within,
@@ -165,6 +167,12 @@ class ClaimRepositoryContract(VersionedRepositoryContract[Claim], ABC):
             inside = [c for c in claims if within(c.registered_at, start, end)]
             inside.sort(key=lambda claim: (instant(claim.registered_at), claim.id))
             assert [c.id for c in found] == [c.id for c in inside], (start, end)
+
+    def test_claims_registered_at_one_instant_are_ordered_by_code_point_id(self) -> None:
+        repository = self.make_repository()
+        for number, claim_id in enumerate(reversed(CODE_POINT_IDS)):
+            repository.add(self.make_claim(claim_id, registered_at=in_zone(CREATED_AT, number)))
+        assert [c.id for c in repository.find()] == list(CODE_POINT_IDS)
 
     def test_overdue_lists_open_claims_past_a_due_date_by_resolution_due(self) -> None:
         repository = self.make_repository()

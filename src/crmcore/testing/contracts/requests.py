@@ -24,11 +24,13 @@ from crmcore.requests.model import (
 )
 from crmcore.requests.repository import RequestRepository
 from crmcore.testing.contracts._common import (
+    CODE_POINT_IDS,
     CREATED_AT,
     MOMENTS_IN_ZONES,
     PHONE_A,
     PHONE_B,
     VersionedRepositoryContract,
+    in_zone,
     instant,
     windows_in_zones,
     within,
@@ -160,6 +162,14 @@ class RequestRepositoryContract(VersionedRepositoryContract[Request], ABC):
         assert [r.id for r in window] == ["r-1", "r-2"]
         both = repository.find(source="website_form", received_from=CREATED_AT + HOUR)
         assert [r.id for r in both] == ["r-1", "r-2"]
+
+    def test_requests_received_at_one_instant_are_ordered_by_code_point_id(self) -> None:
+        repository = self.make_repository()
+        for number, request_id in enumerate(reversed(CODE_POINT_IDS)):
+            repository.add(self.make_request(request_id, received_at=in_zone(CREATED_AT, number)))
+        assert [r.id for r in repository.find()] == list(CODE_POINT_IDS)
+        since = repository.from_contact(phones=[Phone.parse(PHONE_A)], received_from=CREATED_AT)
+        assert [r.id for r in since] == list(CODE_POINT_IDS)
 
     def test_windows_compare_moments_written_in_any_zone_as_instants(self) -> None:
         repository = self.make_repository()

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,22 @@ def test_import_crmcore_imports_no_test_tool_and_no_plugin() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_demo_on_an_sqlite_file_tells_the_story_once_and_then_finds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.db"
+    assert main(["demo", "--db", str(path)]) == 0
+    told = capsys.readouterr().out
+    memory = "\n".join(demo_lines(DEMO_MOMENT)) + "\n"
+    assert (
+        told.splitlines()[0]
+        == f"crmcore demo: the SQLite store {path} at 2026-03-02 09:00 UTC+03:00"
+    )
+    assert told.splitlines()[1:] == memory.splitlines()[1:], "the same story as in memory"
+    assert main(["demo", "--db", str(path)]) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert again[0] == f"crmcore demo: {path} holds the data of an earlier run:"
+    assert again[1].startswith("  5 partners: ")
+    assert again[-1] == "Nothing was changed; give another file to tell the story again."

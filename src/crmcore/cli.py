@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from crmcore import __version__
 from crmcore.demo import DEMO_MOMENT, demo_lines
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ISO-DATETIME",
         type=_aware_datetime,
         help=f"tell the story at this moment (with an offset), not {DEMO_MOMENT.isoformat()}",
+    )
+    demo.add_argument(
+        "--db",
+        metavar="PATH",
+        help="tell the story on an SQLite file (extra crmcore[sql]); a second run finds it",
     )
     db = commands.add_parser("db", help="upgrade the schema of an SQL store (extra crmcore[sql])")
     db.add_argument("action", choices=["upgrade"], help="run the migrations up to the latest")
@@ -59,12 +65,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     now = arguments.at or DEMO_MOMENT
+    store = _sqlite(parser, arguments.db) if arguments.db else None
     try:
-        for line in demo_lines(now):
+        for line in demo_lines(now, store=store, where=arguments.db):
             print(line)
     except BrokenPipeError:  # the reader (``| head``) has seen enough
         sys.stderr.close()
+    finally:
+        if store is not None:
+            store.close()
     return 0
+
+
+def _sqlite(parser: argparse.ArgumentParser, path: str) -> Any:
+    try:
+        from crmcore.sql import SqlStore  # noqa: PLC0415 - needs the sql extra, only here
+    except ImportError as error:
+        parser.exit(2, f"--db needs crmcore[sql] (pip install 'crmcore[sql]'): {error}\n")
+    try:
+        return SqlStore.sqlite(path)
+    except CRMError as error:
+        parser.exit(1, f"{error}\n")
 
 
 def _db(parser: argparse.ArgumentParser, action: str, url: str) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Final
 
+from crmcore.app.store import Store
 from crmcore.demo import (
     agreements,
     claims,
@@ -24,7 +25,7 @@ from crmcore.demo import (
     requests,
     rules,
 )
-from crmcore.demo.story import Story
+from crmcore.demo.story import Story, new_crm
 from crmcore.demo.world import table
 
 __all__ = ["CHAPTERS", "DEMO_MOMENT", "Story", "demo_lines", "table"]
@@ -47,10 +48,22 @@ CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
 )
 
 
-def demo_lines(now: datetime = DEMO_MOMENT) -> Iterator[str]:
-    """The demo story as lines of text, told at the moment ``now``."""
-    story = Story(now=now)
-    yield f"crmcore demo: a temporary in-memory CRM at {now:%Y-%m-%d %H:%M %Z}"
+def demo_lines(
+    now: datetime = DEMO_MOMENT, *, store: Store | None = None, where: str | None = None
+) -> Iterator[str]:
+    """The demo story as lines of text, told at the moment ``now`` on ``store`` (a new memory
+    store by default; ``where`` names it). A store that holds an earlier run's data is not
+    told the story again: what it holds is said instead."""
+    if store is not None:
+        found = _earlier_run(store)
+        if found:
+            yield f"crmcore demo: {where or 'the store'} holds the data of an earlier run:"
+            yield from ("  " + line for line in found)
+            yield "Nothing was changed; give another file to tell the story again."
+            return
+    story = Story(now=now) if store is None else Story(now=now, crm=new_crm(store))
+    shown = f"the SQLite store {where}" if where else "a temporary in-memory CRM"
+    yield f"crmcore demo: {shown} at {now:%Y-%m-%d %H:%M %Z}"
     for number, (title, chapter) in enumerate(CHAPTERS, start=1):
         yield ""
         yield f"== {number}. {title} =="
@@ -61,3 +74,18 @@ def demo_lines(now: datetime = DEMO_MOMENT) -> Iterator[str]:
     names = ", ".join(sorted({event.name for event in events}))
     yield f"{len(story.executed)} commands ran through CRM.execute; {len(events)} events:"
     yield f"  {names}"
+
+
+def _earlier_run(store: Store) -> list[str]:
+    """What an earlier run left in ``store``, a line a kind of record; none when it is new."""
+    with store.unit_of_work() as stored:
+        partners = stored.partners.count()
+        if not partners:
+            return []
+        names = sorted(partner.short_name for partner in stored.partners.iterate())
+        return [
+            f"{partners} partners: {', '.join(names)}",
+            f"{stored.deals.count()} deals, {stored.stage_log.count()} stage-log entries",
+            f"{len(stored.requests.find())} requests, {len(stored.claims.find())} claims",
+            f"{len(stored.outbox.find())} outbox messages, {len(stored.rules.list())} rules",
+        ]

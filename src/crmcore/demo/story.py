@@ -14,6 +14,7 @@ import attrs
 from crmcore.app.commands import CRMCommand
 from crmcore.app.crm import CRM, Executed
 from crmcore.app.settings import Settings
+from crmcore.app.store import Store
 from crmcore.claims import (
     ClaimPriority,
     ClaimReason,
@@ -142,11 +143,13 @@ def settings() -> Settings:
     )
 
 
-def new_crm() -> CRM:
-    """The demo's CRM on a new memory store, with its rules stored."""
+def new_crm(store: Store | None = None) -> CRM:
+    """The demo's CRM on ``store`` (a new memory store by default), with its rules stored."""
     converter = make_converter()
     rules = [converter.structure(dict(data), Rule) for data in RULES]
-    return CRM.in_memory(settings=settings(), rules=rules, facts=_SalesHistory())
+    if store is None:
+        return CRM.in_memory(settings=settings(), rules=rules, facts=_SalesHistory())
+    return CRM(store, settings=settings(), rules=rules, facts=_SalesHistory())
 
 
 @attrs.define

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.abc import Loader
+from importlib.machinery import ModuleSpec
 
 import pytest
+from hypothesis import find
 
 DRAW = (
     "from hypothesis import strategies as st, find;"
@@ -65,3 +68,36 @@ def test_a_watched_module_keeps_what_its_loader_offers() -> None:
         "print(type(model.__loader__).__name__, 'class Claim' in inspect.getsource(model))"
     )
     assert _run(code) == "_RegisteringLoader True"
+
+
+def test_the_lazy_strategy_of_a_model_is_the_kit_s() -> None:
+    from crmcore.money import Money  # noqa: PLC0415
+    from crmcore.testing import _hypothesis_hook  # noqa: PLC0415
+
+    assert _hypothesis_hook._strategy_of(Money) is _hypothesis_hook._built[Money]
+    assert isinstance(find(_hypothesis_hook._strategy_of(Money), lambda _: True), Money)
+
+
+def test_setup_again_installs_no_second_finder_and_registers_imported_models() -> None:
+    from crmcore.testing import _hypothesis_hook  # noqa: PLC0415
+
+    _hypothesis_hook.setup()
+    finders = [f for f in sys.meta_path if isinstance(f, _hypothesis_hook._ModelFinder)]
+    assert len(finders) == 1
+    assert finders[0].find_spec("crmcore.nowhere", None) is None
+    assert finders[0].find_spec("crmcore.claims.model_that_is_not_there", None) is None
+
+
+class _SourceLoader(Loader):
+    def get_source(self, fullname: str) -> str:
+        return f"# {fullname}"
+
+
+def test_the_registering_loader_hands_on_what_the_wrapped_one_offers() -> None:
+    from crmcore.testing._hypothesis_hook import _RegisteringLoader  # noqa: PLC0415
+
+    loader = _RegisteringLoader(_SourceLoader())
+    assert loader.get_source("crmcore.money") == "# crmcore.money"  # type: ignore[attr-defined]
+    assert loader.create_module(ModuleSpec("crmcore.money", loader)) is None
+    with pytest.raises(AttributeError):
+        _RegisteringLoader.__new__(_RegisteringLoader).get_source  # noqa: B018

@@ -124,6 +124,24 @@ class AsciiNamePartners(MemoryPartnerRepository):
         super().add(attrs.evolve(partner, short_name=name))
 
 
+class AsciiFoldingPartners(MemoryPartnerRepository):
+    """Folds names with an ASCII-only ``lower()``, as SQLite's ``lower()`` and ``LIKE`` do."""
+
+    def find_by_name_prefix(self, prefix: str, *, limit: int = 50) -> list[Partner]:
+        def folded(text: str) -> str:
+            return "".join(c.lower() if c.isascii() else c for c in text)
+
+        wanted = folded(prefix)
+        found = [
+            partner
+            for partner in self.iterate()
+            if any(folded(name).startswith(wanted) for name in (partner.short_name,
+                                                                 partner.full_name or ""))
+        ]  # fmt: skip
+        found.sort(key=lambda partner: (folded(partner.short_name), partner.id))
+        return found[:limit]
+
+
 class NoVersionBumpClaims(MemoryClaimRepository):
     """Lets a save through without a version bump (and then stores nothing)."""
 
@@ -177,6 +195,11 @@ class _Partners(PartnerRepositoryContract):
         return AsciiNamePartners()
 
 
+class _AsciiFoldingPartners(PartnerRepositoryContract):
+    def make_repository(self) -> PartnerRepository:
+        return AsciiFoldingPartners()
+
+
 class _Claims(ClaimRepositoryContract):
     def make_repository(self) -> ClaimRepository:
         return NoVersionBumpClaims()
@@ -206,6 +229,10 @@ MUTANTS: dict[str, tuple[type[Any], str]] = {
     ),
     "one currency": (_OneCurrencyDeals, "test_amounts_keep_their_currency_and_minor_digits"),
     "ASCII-only names": (_Partners, "test_get_returns_an_equal_partner"),
+    "ASCII-only case folding": (
+        _AsciiFoldingPartners,
+        "test_find_by_name_prefix_ignores_case_and_searches_full_names",
+    ),
     "no version bump check": (_Claims, "test_save_without_a_version_bump_is_rejected"),
     "no limit check": (_Interactions, "test_history_is_newest_first_and_limited"),
     "errors without the entry's id and key": (

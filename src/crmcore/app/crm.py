@@ -538,10 +538,12 @@ class CRM:
     # Time
 
     def tick(self, now: datetime) -> Ticked:
-        """Fire the date triggers and reminders that came due since the last tick (or within
-        ``settings.first_tick`` before the first one), each exactly once: what was fired is
-        stored with the store's tick log, so a tick repeated after a crash or a restart skips
-        it. Each trigger runs in its own unit of work, like a command of the system actor."""
+        """Fire the date triggers, the rules' waiting steps and the reminders that came due
+        since the last tick (or within ``settings.first_tick`` before the first one), each
+        exactly once: a fired trigger or reminder is recorded in the store's tick log and a
+        step taken from its pending steps in the same unit of work, so a tick repeated after a
+        crash or a restart skips them. Each runs in its own unit of work, like a command of
+        the system actor."""
         raise_violations(aware_datetime("now", now))
         self._ensure_indexes()
         with self.store.unit_of_work() as repositories:

@@ -149,8 +149,10 @@ class SqlStore:
         with self.database.unit_of_work():
             yield self.repositories
 
-    def upgrade(self, revision: str = "head") -> None:
-        """Run the migrations up to ``revision`` (the latest by default)."""
+    def upgrade(self, revision: str = "heads") -> None:
+        """Run the migrations up to ``revision`` (by default the latest of every branch: each
+        area's tables come in a migration of their own, and areas added side by side branch
+        from the same parent)."""
         self._migrate("upgrade the schema", command.upgrade, revision)
 
     def downgrade(self, revision: str) -> None:

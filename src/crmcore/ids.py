@@ -23,9 +23,11 @@ __all__ = [
     "InteractionId",
     "PartnerId",
     "PipelineId",
+    "ProjectId",
     "RelationshipId",
     "RequestId",
     "RuleId",
+    "TaskId",
     "UserId",
     "new_id",
 ]
@@ -41,6 +43,8 @@ AgreementId = NewType("AgreementId", str)
 ClaimId = NewType("ClaimId", str)
 RequestId = NewType("RequestId", str)
 RuleId = NewType("RuleId", str)
+TaskId = NewType("TaskId", str)
+ProjectId = NewType("ProjectId", str)
 
 
 def new_id() -> str:

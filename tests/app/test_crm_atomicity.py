@@ -75,7 +75,7 @@ _RULES = (
      "then": [{"action": "assign_manager", "strategy": {"kind": "round_robin", "team": "sales"}},
               {"action": "sms_client", "text": "Мы получили вашу заявку"}]},
     {"id": "welcome", "name": "Welcome a new client",
-     "trigger": {"entity": "company", "on": "created"},
+     "trigger": {"entity": "partner", "on": "created"},
      "then": [{"action": "email_client", "subject": "Здравствуйте", "body": "..."}]},
 )  # fmt: skip
 _FORM = {"name": "Пётр", "company": "Север", "phone": "+7 912 000-11-22",

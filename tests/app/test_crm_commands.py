@@ -316,7 +316,7 @@ def test_a_request_is_taken_qualified_and_converted_into_a_client_and_a_deal(crm
     conversion = converted.result
     assert isinstance(conversion, Conversion)
     assert crm.get("request", request.id).status is RequestStatus.CONVERTED
-    assert crm.get("company", conversion.partner.id) == conversion.partner
+    assert crm.get("partner", conversion.partner.id) == conversion.partner
     assert crm.get("deal", conversion.deal.id).amount == Money.of("47000", "RUB")
     assert len(crm.stage_log(conversion.deal.id)) == 1
     again = crm.execute(

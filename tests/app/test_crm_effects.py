@@ -47,14 +47,14 @@ def _claim(crm: CRM) -> Executed[Any]:
 
 
 def test_a_contact_persons_position_is_set_through_the_contact_service() -> None:
-    crm = _crm("contact", {"action": "set_fields", "values": {"position": "Закупки"}})
+    crm = _crm("contact_person", {"action": "set_fields", "values": {"position": "Закупки"}})
     partner = _partner(crm)
     added = crm.execute(
         AddContactPerson(partner_id=partner.id, draft=ContactPersonDraft(name="Анна")),
         actor="anna",
         now=NOW,
     )
-    assert crm.get("contact", added.result.id).position == "Закупки"
+    assert crm.get("contact_person", added.result.id).position == "Закупки"
     assert [e.name for e in added.events] == ["contact_person.added", "contact_person.changed"]
 
 

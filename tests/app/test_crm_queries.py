@@ -135,7 +135,7 @@ def test_the_kpi_table_compares_each_manager_with_last_year(crm: CRM) -> None:
 
 def test_rules_are_stored_as_versions_and_listed() -> None:
     first = rule(
-        {"id": "hello", "name": "Hello", "trigger": {"entity": "company", "on": "created"},
+        {"id": "hello", "name": "Hello", "trigger": {"entity": "partner", "on": "created"},
          "then": [{"action": "sms_client", "text": "Привет"}]}
     )  # fmt: skip
     crm = CRM.in_memory(settings=settings(), rules=[first])
@@ -154,7 +154,7 @@ def test_rules_are_stored_as_versions_and_listed() -> None:
 
 def test_a_rule_saved_elsewhere_is_read_after_the_refresh_interval() -> None:
     hello = rule(
-        {"id": "hello", "name": "Hello", "trigger": {"entity": "company", "on": "created"},
+        {"id": "hello", "name": "Hello", "trigger": {"entity": "partner", "on": "created"},
          "then": [{"action": "sms_client", "text": "Привет"}]}
     )  # fmt: skip
     crm = CRM.in_memory(settings=settings(rules_refresh=timedelta(minutes=1)))

@@ -32,7 +32,7 @@ def _recipients(executed: Any) -> list[tuple[str, str | None, str | None]]:
 
 
 def test_a_client_without_its_own_phone_is_reached_through_its_contact_persons() -> None:
-    crm = _crm("company", "changed", {"action": "sms_client", "text": "Новости"})
+    crm = _crm("partner", "changed", {"action": "sms_client", "text": "Новости"})
     partner = crm.execute(RegisterPartner(draft=romashka(phones=[])), actor="anna", now=NOW).result
     assert isinstance(partner, Partner)
     crm.execute(
@@ -49,7 +49,7 @@ def test_a_client_without_its_own_phone_is_reached_through_its_contact_persons()
     (message,) = executed.outbox
     (person,) = message.recipients
     assert person.address == "+74957654321"
-    assert person.entity == "contact"
+    assert person.entity == "contact_person"
     assert "contact person of" in person.explanation
 
 
@@ -76,7 +76,7 @@ def test_a_request_is_answered_at_its_own_address_and_tasks_go_to_named_users() 
 def test_a_head_is_not_found_when_the_department_has_none() -> None:
     staff = Staff(members=(Member(user="anna", department="sales"), Member(user="gleb")))
     crm = _crm(
-        "company", "created", {"action": "send_message", "to": ["head"], "text": "x"}, staff=staff
+        "partner", "created", {"action": "send_message", "to": ["head"], "text": "x"}, staff=staff
     )
     anna = crm.execute(
         RegisterPartner(draft=romashka(responsible_manager="anna")), actor="anna", now=NOW

@@ -149,7 +149,7 @@ def test_a_rule_the_service_refuses_fails_and_the_persons_command_stands() -> No
 
 def test_set_fields_gives_exactly_what_the_edit_service_gives() -> None:
     crm = _crm(
-        {"id": "key", "name": "Key clients", "trigger": {"entity": "company", "on": "created"},
+        {"id": "key", "name": "Key clients", "trigger": {"entity": "partner", "on": "created"},
          "then": [{"action": "set_fields", "values": {"segment": "key"}}]},
     )  # fmt: skip
     command = RegisterPartner(draft=romashka(), partner_id="p-1")
@@ -158,7 +158,7 @@ def test_set_fields_gives_exactly_what_the_edit_service_gives() -> None:
     assert isinstance(registered, Partner)
     by_hand = edit_partner(registered, now=NOW, changes={"segment": "key"}, actor="rule:key")
     assert executed.result == by_hand.entity, "the result is the record after the rules"
-    assert crm.get("company", registered.id) == by_hand.entity
+    assert crm.get("partner", registered.id) == by_hand.entity
     assert executed.events[1:] == by_hand.events
 
 
@@ -224,7 +224,7 @@ def test_rules_that_trigger_each_other_stop_at_the_loop_guard() -> None:
 def test_external_commands_wait_in_the_outbox_with_their_recipients_explained() -> None:
     crm = _crm(
         {"id": "thanks", "name": "Thank the client",
-         "trigger": {"entity": "company", "on": "created"},
+         "trigger": {"entity": "partner", "on": "created"},
          "then": [{"action": "sms_client", "text": "Спасибо, {{ short_name }}!"},
                   {"action": "email_client", "subject": "Добро пожаловать", "body": "..."},
                   {"action": "send_message", "to": ["responsible", "head", "co_executors"],
@@ -255,7 +255,7 @@ def test_external_commands_wait_in_the_outbox_with_their_recipients_explained() 
 
 def test_a_client_without_a_phone_gets_its_contact_persons_or_an_explanation() -> None:
     crm = _crm(
-        {"id": "sms", "name": "SMS on a change", "trigger": {"entity": "company", "on": "changed"},
+        {"id": "sms", "name": "SMS on a change", "trigger": {"entity": "partner", "on": "changed"},
          "then": [{"action": "sms_client", "text": "Изменения"}]},
     )  # fmt: skip
     partner = _partner(crm, phones=[])

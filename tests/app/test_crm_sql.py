@@ -125,7 +125,7 @@ def _open(crm: CRM, partner: Partner, **changes: Any) -> str:
 def test_a_partner_is_registered_and_read_back(stores: _Stores) -> None:
     crm = stores.crm()
     partner = _partner(crm)
-    assert crm.get("company", partner.id) == partner
+    assert crm.get("partner", partner.id) == partner
     assert crm.partner_view(partner.id).partner == partner
     again = crm.execute(RegisterPartner(draft=romashka()), actor="boris", now=NOW)
     assert not isinstance(again.result, Partner), "the duplicate check reads the database"
@@ -157,7 +157,7 @@ def test_a_request_from_a_web_form_is_assigned_by_a_rule_and_converted(stores: _
     conversion = crm.execute(command, actor="anna", now=NOW + timedelta(hours=1)).result
     assert isinstance(conversion, Conversion)
     assert crm.get("request", request_id).status is RequestStatus.CONVERTED
-    assert crm.get("company", conversion.partner.id) == conversion.partner
+    assert crm.get("partner", conversion.partner.id) == conversion.partner
     assert crm.get("deal", conversion.deal.id) == conversion.deal
     view = crm.partner_view(conversion.partner.id)
     assert [p.id for p in view.contact_persons] == [conversion.contact_person.id]
@@ -285,7 +285,7 @@ def test_a_conflict_is_retried_then_surfaces_after_max_retries(stores: _Stores) 
     store.conflicts = 2
     executed = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW)
     assert executed.attempts == 3, "each lost attempt rolled back, so the partner is new"
-    assert crm.get("company", executed.result.id) == executed.result
+    assert crm.get("partner", executed.result.id) == executed.result
     store.conflicts = 3
     units = store.units
     draft = DealDraft(title="Поставка", partner_id=executed.result.id, responsible_manager="anna")

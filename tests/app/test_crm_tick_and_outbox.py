@@ -151,7 +151,7 @@ def test_a_message_handler_gets_the_id_and_recipients_in_the_order_they_were_mad
         settings=settings(),
         rules=[
             rule(
-                {"id": "hello", "name": "Hello", "trigger": {"entity": "company", "on": "created"},
+                {"id": "hello", "name": "Hello", "trigger": {"entity": "partner", "on": "created"},
                  "then": [{"action": "send_message", "text": f"{n}"} for n in range(12)]}
             )
         ],
@@ -171,7 +171,7 @@ def test_a_message_handler_gets_the_id_and_recipients_in_the_order_they_were_mad
 def test_a_throttled_rule_counts_its_firings_in_the_stores_ledger() -> None:
     once = {
         "id": "sms-once", "name": "One SMS a day",
-        "trigger": {"entity": "company", "on": "created"},
+        "trigger": {"entity": "partner", "on": "created"},
         "throttle": {"limit": 1, "window": "P1D"},
         "then": [{"action": "sms_client", "text": "Здравствуйте"}],
     }  # fmt: skip
@@ -190,7 +190,7 @@ def test_a_throttled_rule_counts_its_firings_in_the_stores_ledger() -> None:
 def test_a_waiting_step_runs_once_on_the_tick_after_it_came_due() -> None:
     later = {
         "id": "follow-up", "name": "Ask again in three days",
-        "trigger": {"entity": "company", "on": "created"},
+        "trigger": {"entity": "partner", "on": "created"},
         "then": [{"action": "send_message", "text": "Новый клиент"}],
         "waits": [{"after": 3, "unit": "days",
                    "then": [{"action": "send_message", "text": "Позвонили?"}]}],

@@ -92,7 +92,7 @@ def schemas() -> SchemaRegistry:
     """Default schemas with the car brand custom field and the last purchase fact."""
     brand = CustomField(name="car_brand", type=CustomFieldType.CHOICE, choices=("Audi", "BMW"))
     registry = CustomFieldRegistry().with_field("partner", brand)
-    return default_schemas(registry).with_fact("company", "last_purchase_amount", FieldType.DECIMAL)
+    return default_schemas(registry).with_fact("partner", "last_purchase_amount", FieldType.DECIMAL)
 
 
 def example_rules() -> list[Rule]:
@@ -122,7 +122,7 @@ class Facts:
 
     def record(self, entity: str, entity_id: str) -> object | None:
         self.asked.append((entity, entity_id))
-        return self.partners.get(entity_id) if entity == "company" else None
+        return self.partners.get(entity_id) if entity == "partner" else None
 
     def fact(self, entity: str, entity_id: str, name: str) -> object | None:
         return self.purchases.get(entity_id) if name == "last_purchase_amount" else None

@@ -163,7 +163,7 @@ def test_related_records_are_fetched_once_per_event() -> None:
         compile_condition(
             condition, entity="deal", schemas=schemas(), operators=OPERATORS
         ).evaluate(scope)
-    assert facts.asked == [("company", "p-1")]
+    assert facts.asked == [("partner", "p-1")]
 
 
 def test_dates_of_records_compare_with_iso_literals() -> None:

@@ -14,13 +14,13 @@ class TestMemoryRuleRepository(RuleRepositoryContract):
 
 def test_memory_facts_answer_what_they_hold_and_none_otherwise() -> None:
     facts = MemoryFacts(
-        records={"company": {"p-1": {"id": "p-1", "region": "Siberia"}}},
-        facts={("company", "p-1"): {"last_purchase_amount": 10}},
+        records={"partner": {"p-1": {"id": "p-1", "region": "Siberia"}}},
+        facts={("partner", "p-1"): {"last_purchase_amount": 10}},
     )
-    assert facts.record("company", "p-1") == {"id": "p-1", "region": "Siberia"}
+    assert facts.record("partner", "p-1") == {"id": "p-1", "region": "Siberia"}
     assert facts.record("deal", "p-1") is None
-    assert facts.fact("company", "p-1", "last_purchase_amount") == 10
-    assert facts.fact("company", "p-2", "last_purchase_amount") is None
+    assert facts.fact("partner", "p-1", "last_purchase_amount") == 10
+    assert facts.fact("partner", "p-2", "last_purchase_amount") is None
 
 
 def test_the_memory_repository_matches_the_reference_under_random_calls() -> None:

@@ -40,7 +40,7 @@ del _class
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RULE = {
     "id": "hello", "name": "One greeting a day, and a call three days later",
-    "trigger": {"entity": "company", "on": "created"},
+    "trigger": {"entity": "partner", "on": "created"},
     "throttle": {"limit": 1, "window": "P1D"},
     "then": [{"action": "send_message", "text": "Новый клиент"}],
     "waits": [{"after": 3, "unit": "days",

@@ -83,7 +83,7 @@ T = TypeVar("T")
 REMINDER_RULE: Final = RuleId("reminder")
 _TICK_ACTOR: Final = "system"
 # The entities whose records a date trigger may read, and how to list them.
-_DATED: Final = ("company", "deal", "agreement", "claim", "request")
+_DATED: Final = ("partner", "contact_person", "deal", "agreement", "claim", "request")
 
 
 @attrs.frozen(kw_only=True)
@@ -659,7 +659,12 @@ class CRM:
     def _dated_records(repositories: Repositories, rules: Sequence[Rule]) -> dict[str, list[Any]]:
         wanted = {r.trigger.entity for r in rules if r.enabled and r.trigger.on is TriggerKind.DATE}
         listed: dict[str, Any] = {
-            "company": lambda: list(repositories.partners.iterate()),
+            "partner": lambda: list(repositories.partners.iterate()),
+            "contact_person": lambda: [
+                person
+                for partner in repositories.partners.iterate()
+                for person in repositories.contact_persons.of_partner(partner.id)
+            ],
             "deal": lambda: list(repositories.deals.iterate()),
             "agreement": lambda: list(repositories.agreements.iterate()),
             "claim": repositories.claims.find,
@@ -778,7 +783,7 @@ class CRM:
 
     def get(self, entity: str, entity_id: str) -> Any:
         """The stored record ``entity_id`` of the rules' ``entity`` name (``"deal"``,
-        ``"company"``, ...), else ``EntityNotFoundError``."""
+        ``"partner"``, ...), else ``EntityNotFoundError``."""
         repository = REPOSITORY_OF_ENTITY.get(entity)
         if repository is None:
             raise DomainValidationError.single(

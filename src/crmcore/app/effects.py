@@ -293,8 +293,8 @@ def _only(changes: Mapping[str, Any], allowed: frozenset[str]) -> None:
 
 
 _EDITORS: Final[Mapping[str, Editor]] = {
-    "company": _card_editor("partners", edit_partner),
-    "contact": _card_editor("contact_persons", edit_contact_person),
+    "partner": _card_editor("partners", edit_partner),
+    "contact_person": _card_editor("contact_persons", edit_contact_person),
     "deal": _edit_deal,
     "request": _edit_request,
     "agreement": _edit_agreement,
@@ -305,7 +305,7 @@ _EDITORS: Final[Mapping[str, Editor]] = {
 
 def _partner_of(work: Work, command: Command) -> PartnerId | None:
     record = work.latest(command.entity, command.entity_id)
-    if command.entity == "company":
+    if command.entity == "partner":
         return PartnerId(command.entity_id)
     partner_id = getattr(record, "partner_id", None)
     if partner_id is None and command.entity == "request":
@@ -353,7 +353,7 @@ def _create_request(
     runtime: Runtime, work: Work, command: Command, action: CreateRequest, chain: Chain
 ) -> None:
     partner_id = _partner_of(work, command)
-    partner = work.latest("company", partner_id) if partner_id else None
+    partner = work.latest("partner", partner_id) if partner_id else None
     name = partner.short_name if partner is not None else action.title
     draft = RequestDraft(
         source=action.source or "other",

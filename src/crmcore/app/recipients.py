@@ -139,7 +139,7 @@ def _partner_contacts(
     if partner_id is None:
         yield Recipient(symbol=CLIENT, explanation="the record has no client")
         return
-    partner = work.latest("company", partner_id)
+    partner = work.latest("partner", partner_id)
     if partner is None:
         yield Recipient(symbol=CLIENT, explanation=f"partner {partner_id} is not stored")
         return
@@ -148,7 +148,7 @@ def _partner_contacts(
         for value in own:
             yield Recipient(
                 symbol=CLIENT,
-                entity="company",
+                entity="partner",
                 entity_id=partner.id,
                 address=_address(value),
                 explanation=f"{_a(channel)} of {partner.short_name}",
@@ -161,7 +161,7 @@ def _partner_contacts(
             given = True
             yield Recipient(
                 symbol=CLIENT,
-                entity="contact",
+                entity="contact_person",
                 entity_id=person.id,
                 address=_address(value),
                 explanation=(
@@ -173,7 +173,7 @@ def _partner_contacts(
 
 
 def _partner_id(command: Command, record: Any) -> PartnerId | None:
-    if command.entity == "company":
+    if command.entity == "partner":
         return PartnerId(command.entity_id)
     partner_id = getattr(record, "partner_id", None)
     if partner_id is None:

@@ -25,8 +25,8 @@ T_contra = TypeVar("T_contra", contravariant=True)
 
 # The entity names the rules use for each repository of the store.
 ENTITY_OF_REPOSITORY: Final = {
-    "partners": "company",
-    "contact_persons": "contact",
+    "partners": "partner",
+    "contact_persons": "contact_person",
     "deals": "deal",
     "interactions": "interaction",
     "agreements": "agreement",

@@ -149,7 +149,7 @@ def _quote_told(story: Story, agreement: Agreement, prices: MemoryPriceList) -> 
     for product, price, days_ago in _PAST_SALES:
         sold_on = now.date() - timedelta(days=days_ago)
         history.record(PartnerId("romashka"), product, Money.of(price, "RUB"), sold_on=sold_on)
-    client = story.crm.get("company", "romashka")
+    client = story.crm.get("partner", "romashka")
     items = [
         QuoteItem(product="tea-green", quantity=Decimal(20)),
         QuoteItem(product="tea-black", quantity=Decimal(10), discount=Decimal(12)),

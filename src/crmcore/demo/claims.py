@@ -73,7 +73,7 @@ def chapter(story: Story) -> Iterator[str]:
 def _register_earlier(story: Story) -> None:
     for number, (partner, role, days, department, reasons, result) in enumerate(_EARLIER, 1):
         when = story.now - timedelta(days=days)
-        name = story.crm.get("company", partner).short_name
+        name = story.crm.get("partner", partner).short_name
         draft = ClaimDraft(
             claimant=Claimant(role=role, partner_id=PartnerId(partner), name=name),
             essence=f"Claim about {', '.join(reasons)}", channel="call", department=department,

@@ -86,9 +86,9 @@ def _bound(story: Story, request: Request) -> Iterator[str]:
     if binding is None:
         yield f"Request {request.id} was not bound."
         return
-    shown = story.crm.get("company", binding.partner_id).short_name
+    shown = story.crm.get("partner", binding.partner_id).short_name
     if binding.contact_person_id is not None:
-        shown += f" / {story.crm.get('contact', binding.contact_person_id).name}"
+        shown += f" / {story.crm.get('contact_person', binding.contact_person_id).name}"
     yield f"Request {request.id} from {request.contact.name}: bound to {shown}"
     yield f"  {binding.method.value}, probability {binding.probability:.3f}, because:"
     rows = [

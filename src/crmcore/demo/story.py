@@ -130,7 +130,7 @@ def settings() -> Settings:
     brand = CustomField(name="car_brand", type=CustomFieldType.CHOICE, choices=("Audi", "BMW"))
     fields = CustomFieldRegistry().with_field("partner", brand)
     schemas = default_schemas(fields).with_fact(
-        "company", "last_purchase_amount", FieldType.DECIMAL
+        "partner", "last_purchase_amount", FieldType.DECIMAL
     )
     return Settings(
         staff=STAFF,

@@ -174,7 +174,7 @@ class SmsToEmployee(Action):
 
 @attrs.frozen(kw_only=True)
 class SmsToClient(Action):
-    """Send an SMS to the record's client (its partner or contact)."""
+    """Send an SMS to the record's client (its partner or a contact person)."""
 
     kind: ClassVar[str] = "sms_client"
     text: str = attrs.field(metadata={**checks(bounded_text(1000)), **template()})

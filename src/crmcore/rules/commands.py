@@ -79,8 +79,8 @@ def _changed_events() -> Mapping[str, type[DomainEvent]]:
     from crmcore.partners import ContactPersonChanged, PartnerChanged  # noqa: PLC0415
 
     return {
-        "company": PartnerChanged,
-        "contact": ContactPersonChanged,
+        "partner": PartnerChanged,
+        "contact_person": ContactPersonChanged,
         "deal": DealChanged,
         "interaction": InteractionChanged,
         "agreement": AgreementChanged,

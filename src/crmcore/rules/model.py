@@ -43,6 +43,7 @@ from crmcore.validation import (
 
 __all__ = [
     "ENTITIES",
+    "RENAMED",
     "Action",
     "AllOf",
     "AnyOf",
@@ -67,14 +68,16 @@ __all__ = [
 ENTITIES: Final = (
     "request",
     "deal",
-    "contact",
-    "company",
+    "contact_person",
+    "partner",
     "invoice",
     "claim",
     "interaction",
     "agreement",
 )
-"""The entity types a rule may be triggered by (a company is a partner)."""
+"""The entity types a rule may be triggered by, named as the glossary names them."""
+RENAMED: Final = {"company": "partner", "contact": "contact_person"}
+"""Entity names rules used before they took the glossary's names, and the names now."""
 
 MAX_ACTIONS: Final = 20
 _PATH: Final = re.compile(r"\A[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63}){0,3}\Z")
@@ -112,9 +115,19 @@ def field_path(field: str, value: object) -> Iterator[Violation]:
         )
 
 
+def entity_problem(value: object) -> str | None:
+    """Why ``value`` is not a rule entity name (with the new name of an old one), or ``None``."""
+    if value in ENTITIES:
+        return None
+    if isinstance(value, str) and value in RENAMED:
+        return f"is now called {RENAMED[value]!r}"
+    return "must be one of " + ", ".join(ENTITIES)
+
+
 def _entity(field: str, value: object) -> Iterator[Violation]:
-    if value not in ENTITIES:
-        yield Violation(field=field, message="must be one of " + ", ".join(ENTITIES), value=value)
+    problem = entity_problem(value)
+    if problem is not None:
+        yield Violation(field=field, message=problem, value=value)
 
 
 def _scalar(field: str, value: object) -> Iterator[Violation]:

@@ -42,7 +42,7 @@ def request_schema() -> Any:
     schema = schema_of(
         "request",
         Request,
-        relations={"partner": Relation(field="partner_id", entity="company")},
+        relations={"partner": Relation(field="partner_id", entity="partner")},
         manager_field="responsible_manager",
     )
     read_only = {

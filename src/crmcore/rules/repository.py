@@ -29,7 +29,7 @@ class FactSource(Protocol):
     """
 
     def record(self, entity: str, entity_id: str) -> object | None:
-        """The record ``entity_id`` of ``entity`` (``"company"``, ``"deal"``, ...)."""
+        """The record ``entity_id`` of ``entity`` (``"partner"``, ``"deal"``, ...)."""
         ...
 
     def fact(self, entity: str, entity_id: str, name: str) -> object | None:

@@ -7,13 +7,13 @@ resolve through a schema here to a typed field of the record, a custom field dec
 :class:`~crmcore.rules.FactSource`. Schemas of the areas' models are derived from their attrs
 fields; the host adds its facts with :meth:`SchemaRegistry.with_fact`.
 
->>> schemas = default_schemas().with_fact("company", "last_purchase_amount", FieldType.DECIMAL)
+>>> schemas = default_schemas().with_fact("partner", "last_purchase_amount", FieldType.DECIMAL)
 >>> schemas.resolve("deal", "partner.last_purchase_amount").spec.type
 <FieldType.DECIMAL: 'decimal'>
 >>> schemas.resolve("deal", "partner.colour")
 Traceback (most recent call last):
 ...
-LookupError: 'colour' is not a field, custom field or fact of company
+LookupError: 'colour' is not a field, custom field or fact of partner
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import attrs
 from crmcore.customfields import CustomFieldRegistry, CustomFieldType
 from crmcore.ids import EntityRef
 from crmcore.money import Money
+from crmcore.rules.model import RENAMED
 from crmcore.validation import FrozenMap, Model, freeze
 
 __all__ = [
@@ -46,9 +47,9 @@ __all__ = [
     "schema_of",
 ]
 
-ENTITY_OF_EVENT: Final = {"partner": "company", "contact_person": "contact"}
-"""Rule entity names of the areas' event entity types where they differ."""
-_CUSTOM_ENTITY: Final = {"company": "partner", "contact": "contact_person"}
+ENTITY_OF_EVENT: Final[Mapping[str, str]] = FrozenMap()
+"""Rule entity names of the areas' event entity types where they differ: none, since rules
+name partners and contact persons as events and custom fields do."""
 _MAX_HOPS: Final = 3
 
 
@@ -126,7 +127,8 @@ class SchemaRegistry(Model):
         try:
             return self.schemas[entity]
         except KeyError:
-            raise LookupError(f"{entity!r} is not an entity with a schema") from None
+            hint = f", it is now called {RENAMED[entity]!r}" if entity in RENAMED else ""
+            raise LookupError(f"{entity!r} is not an entity with a schema{hint}") from None
 
     def with_schema(self, schema: EntitySchema) -> SchemaRegistry:
         """A registry that also (or instead) holds ``schema``."""
@@ -171,7 +173,7 @@ class SchemaRegistry(Model):
         return found
 
     def _custom(self, entity: str, name: str) -> FieldSpec:
-        declared = self.custom_fields.fields_for(_CUSTOM_ENTITY.get(entity, entity))
+        declared = self.custom_fields.fields_for(entity)
         for field in declared:
             if field.name == name:
                 kind = _CUSTOM_TYPES[field.type]
@@ -272,11 +274,11 @@ def _invoices() -> EntitySchema:
         "paid": FieldSpec(type=FieldType.BOOLEAN),
         "created_at": FieldSpec(type=FieldType.DATETIME, writable=False),
     }
-    return _declared("invoice", fields, partner="company", deal="deal")
+    return _declared("invoice", fields, partner="partner", deal="deal")
 
 
 def default_schemas(custom_fields: CustomFieldRegistry | None = None) -> SchemaRegistry:
-    """Schemas of the areas' entities: companies (partners), contacts, deals, interactions,
+    """Schemas of the areas' entities: partners, contact persons, deals, interactions,
     agreements, claims and requests from their models, invoices as hosts record them."""
     from crmcore.agreements import Agreement  # noqa: PLC0415 - keeps import of rules light
     from crmcore.claims import Claim  # noqa: PLC0415
@@ -285,10 +287,10 @@ def default_schemas(custom_fields: CustomFieldRegistry | None = None) -> SchemaR
     from crmcore.partners import ContactPerson, Partner  # noqa: PLC0415
     from crmcore.rules.records import request_schema  # noqa: PLC0415
 
-    partner = Relation(field="partner_id", entity="company")
+    partner = Relation(field="partner_id", entity="partner")
     schemas = (
-        schema_of("company", Partner, manager_field="responsible_manager"),
-        schema_of("contact", ContactPerson, relations={"partner": partner}),
+        schema_of("partner", Partner, manager_field="responsible_manager"),
+        schema_of("contact_person", ContactPerson, relations={"partner": partner}),
         schema_of(
             "deal", Deal, relations={"partner": partner}, manager_field="responsible_manager"
         ),

@@ -39,7 +39,7 @@ HANDLERS: Final[dict[type, Handler]] = {}
 
 def gate_context(work: Work, deal: Deal) -> GateContext:
     """What the gates read beside the deal: its partner as stored."""
-    partner = work.latest("company", deal.partner_id) if deal.partner_id else None
+    partner = work.latest("partner", deal.partner_id) if deal.partner_id else None
     return GateContext(partner=partner)
 
 

@@ -274,7 +274,7 @@ def _triggers(draw: st.DrawFn, entity: str) -> Trigger:
 
 @st.composite
 def rules(
-    draw: st.DrawFn, *, entities: tuple[str, ...] = ("deal", "company", "request", "claim")
+    draw: st.DrawFn, *, entities: tuple[str, ...] = ("deal", "partner", "request", "claim")
 ) -> Rule:
     """Valid rules over ``entities`` against :func:`~crmcore.rules.default_schemas`."""
     entity = draw(st.sampled_from(entities))
@@ -303,7 +303,7 @@ def _branch_or_wait(draw: st.DrawFn, entity: str, kind: type[Any], last: bool) -
 
 @st.composite
 def rule_steps(
-    draw: st.DrawFn, *, entities: tuple[str, ...] = ("deal", "company", "request", "claim")
+    draw: st.DrawFn, *, entities: tuple[str, ...] = ("deal", "partner", "request", "claim")
 ) -> Rule:
     """Valid rules with the parts that need more than a plain engine: branches, waiting
     steps, a throttle, first-time enrollment and the audit of the version (an engine takes

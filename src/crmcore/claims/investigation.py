@@ -23,6 +23,7 @@ import attrs
 from crmcore.claims.kinds import ActivityStatus
 from crmcore.errors import Violation
 from crmcore.ids import UserId
+from crmcore.repository_checks import instant
 from crmcore.validation import (
     Model,
     aware_datetime,
@@ -63,12 +64,12 @@ class Activity(Model):
     mandatory: bool = attrs.field(default=True, metadata=checks(instance_of(bool)))
 
     def _invariants(self) -> Iterator[Violation]:
-        if self.planned_finish < self.planned_start:
+        if instant(self.planned_finish) < instant(self.planned_start):
             yield Violation(field="planned_finish", message="must not be before planned_start")
 
     def is_overdue(self, now: datetime) -> bool:
         """Whether the activity is still open after its planned finish."""
-        return self.status.is_open and now > self.planned_finish
+        return self.status.is_open and instant(now) > instant(self.planned_finish)
 
 
 @attrs.frozen(kw_only=True)

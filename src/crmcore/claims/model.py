@@ -34,6 +34,7 @@ from crmcore.claims.kinds import (
 from crmcore.errors import Violation
 from crmcore.ids import ClaimId, PartnerId, UserId
 from crmcore.partners import Email, PartnerRole, Phone
+from crmcore.repository_checks import instant
 from crmcore.validation import (
     Model,
     aware_datetime,
@@ -149,7 +150,7 @@ class Pause(Model):
     ended_at: datetime | None = attrs.field(default=None, metadata=checks(optional(aware_datetime)))
 
     def _invariants(self) -> Iterator[Violation]:
-        if self.ended_at is not None and self.ended_at < self.started_at:
+        if self.ended_at is not None and instant(self.ended_at) < instant(self.started_at):
             yield Violation(field="ended_at", message="must not be before started_at")
 
 
@@ -162,6 +163,11 @@ class SlaOutcome:
     due: datetime
     state: SlaState
     at: datetime | None = None
+
+
+def _after(moment: datetime, due: datetime) -> bool:
+    """Whether ``moment`` is past ``due`` as an instant, whatever zones they are written in."""
+    return instant(moment) > instant(due)
 
 
 def _outcome(
@@ -258,7 +264,7 @@ class Claim(Model):
         if open_pauses != ([len(self.pauses) - 1] if waiting else []):
             message = "only the last pause may be open, and only while waiting for the claimant"
             yield Violation(field="pauses", message=message)
-        if self.resolution_due < self.response_due:
+        if instant(self.resolution_due) < instant(self.response_due):
             yield Violation(field="resolution_due", message="must not be before response_due")
 
     @property
@@ -275,15 +281,15 @@ class Claim(Model):
         """The due dates the claim has broken by ``now`` and when: those recorded (a breach,
         once it has happened, stays) and, while its clock runs, those passed since."""
         found: dict[str, datetime] = {}
-        late_answer = self.responded_at is not None and self.responded_at > self.response_due
+        late_answer = self.responded_at is not None and _after(self.responded_at, self.response_due)
         if self.response_breached_at is not None or late_answer:
             found["response"] = self.response_breached_at or self.response_due
-        elif self.clock_runs and self.responded_at is None and now > self.response_due:
+        elif self.clock_runs and self.responded_at is None and _after(now, self.response_due):
             found["response"] = self.response_due
-        late_decision = self.decided_at is not None and self.decided_at > self.resolution_due
+        late_decision = self.decided_at is not None and _after(self.decided_at, self.resolution_due)
         if self.resolution_breached_at is not None or late_decision:
             found["resolution"] = self.resolution_breached_at or self.resolution_due
-        elif self.clock_runs and now > self.resolution_due:
+        elif self.clock_runs and _after(now, self.resolution_due):
             found["resolution"] = self.resolution_due
         return found
 

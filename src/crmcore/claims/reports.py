@@ -39,6 +39,7 @@ from crmcore.claims.kinds import ClaimResult, ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.claims.settings import ReasonClassifier
 from crmcore.errors import DomainValidationError
+from crmcore.repository_checks import instant
 from crmcore.tables import percent, text_table
 
 __all__ = [
@@ -113,11 +114,11 @@ def _next_period(start: date, period: Period) -> date:
 def _status_at(claim: Claim, moment: datetime) -> ClaimStatus | None:
     """The status of ``claim`` at ``moment``: the target of the last step logged by then
     (None before the claim was registered)."""
-    if claim.registered_at > moment:
+    if instant(claim.registered_at) > instant(moment):
         return None
     status = ClaimStatus.REGISTERED
     for step in claim.history:
-        if step.at <= moment:
+        if instant(step.at) <= instant(moment):
             status = step.target
     return status
 
@@ -170,7 +171,7 @@ def _marks(
     }
     marks.extend((start, "processed") for start in processed)
     for start, moment in last_moments:
-        if moment >= claim.registered_at:
+        if instant(moment) >= instant(claim.registered_at):
             status = _status_at(claim, moment)
             if status is not None and status.is_open:
                 marks.append((start, "open"))

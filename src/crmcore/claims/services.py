@@ -43,6 +43,7 @@ from crmcore.claims.settings import ClaimSettings
 from crmcore.errors import ClaimNotDecidableError, DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import ClaimId, UserId
+from crmcore.repository_checks import instant
 from crmcore.validation import check_now, enum_member, raise_violations
 from crmcore.workcalendar import check_not_before
 
@@ -284,7 +285,10 @@ def cancel(
     _required_comment(comment, "cancelled")
     pauses = claim.pauses
     if claim.status is ClaimStatus.WAITING_FOR_CLAIMANT and pauses:
-        pauses = (*pauses[:-1], attrs.evolve(pauses[-1], ended_at=max(now, pauses[-1].started_at)))
+        pauses = (
+            *pauses[:-1],
+            attrs.evolve(pauses[-1], ended_at=max(now, pauses[-1].started_at, key=instant)),
+        )
     return _move(claim, "cancel", now=now, actor=actor, comment=comment, pauses=pauses)
 
 

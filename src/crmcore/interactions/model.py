@@ -25,6 +25,7 @@ import attrs
 from crmcore.errors import Violation
 from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.kinds import Direction, InteractionKind, InteractionStatus
+from crmcore.repository_checks import instant
 from crmcore.validation import (
     Check,
     Model,
@@ -183,7 +184,7 @@ class Interaction(Model):
 
     @invariant("start", "end")
     def _ends_after_start(self) -> Iterator[Violation]:
-        if self.end < self.start:
+        if instant(self.end) < instant(self.start):
             yield Violation(field="end", message="must not be before start")
 
     def _invariants(self) -> Iterator[Violation]:
@@ -220,7 +221,7 @@ class Interaction(Model):
 
     def is_overdue(self, now: datetime) -> bool:
         """Whether the interaction should have ended by ``now`` and is not done or cancelled."""
-        return self.status.pending and self.end < now
+        return self.status.pending and instant(self.end) < instant(now)
 
     def reminder_moments(self) -> Iterator[datetime]:
         """When each reminder of the interaction fires."""

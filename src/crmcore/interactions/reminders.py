@@ -29,6 +29,7 @@ import attrs
 from crmcore.errors import DomainValidationError
 from crmcore.ids import InteractionId, UserId
 from crmcore.interactions.model import Interaction
+from crmcore.repository_checks import instant
 from crmcore.validation import aware_datetime, raise_violations
 
 __all__ = ["DueReminder", "DueReminders", "due_reminders"]
@@ -60,7 +61,7 @@ class DueReminders:
 
 def _window(since: datetime, now: datetime) -> None:
     raise_violations([*aware_datetime("since", since), *aware_datetime("now", now)])
-    if now < since:
+    if instant(now) < instant(since):
         raise DomainValidationError.single("now", "must not be before since", value=now)
 
 
@@ -70,7 +71,7 @@ def due_in(interaction: Interaction, *, since: datetime, now: datetime) -> Itera
     if not interaction.status.pending:
         return
     for index, moment in enumerate(interaction.reminder_moments()):
-        if since < moment <= now:
+        if instant(since) < instant(moment) <= instant(now):
             yield DueReminder(
                 interaction_id=interaction.id, index=index, at=moment,
                 user=interaction.responsible, topic=interaction.topic, start=interaction.start,
@@ -86,5 +87,5 @@ def due_reminders(
     """
     _window(since, now)
     found = [r for i in interactions for r in due_in(i, since=since, now=now)]
-    found.sort(key=lambda r: (r.at, r.interaction_id, r.index))
+    found.sort(key=lambda r: (instant(r.at), r.interaction_id, r.index))
     return DueReminders(reminders=tuple(found), watermark=now)

@@ -32,6 +32,7 @@ from crmcore.events import Outcome
 from crmcore.ids import RequestId, UserId, new_id
 from crmcore.money import Money
 from crmcore.partners.contact_data import Email, Phone
+from crmcore.repository_checks import instant
 from crmcore.requests.events import (
     RequestChanged,
     RequestRegistered,
@@ -157,14 +158,17 @@ def find_duplicate(
     request that one repeats in turn), or ``None``."""
     raise_violations(aware_datetime("received_at", received_at))
     keys = contact.keys
-    since = received_at - settings.duplicate_window
+    until = instant(received_at)
+    since = until - settings.duplicate_window
     matches = sorted(
         (
             r
             for r in earlier
-            if r.id != exclude and since <= r.received_at <= received_at and keys & r.contact.keys
+            if r.id != exclude
+            and since <= instant(r.received_at) <= until
+            and keys & r.contact.keys
         ),
-        key=lambda r: (r.received_at, r.id),
+        key=lambda r: (instant(r.received_at), r.id),
     )
     if not matches:
         return None

@@ -265,7 +265,7 @@ class ByHand:
     """The same work on the memory repositories with the area services, the host's own
     duplicate indexes, and a rule engine whose commands the host carries out."""
 
-    _LATEST: Final = {"company": "partners", "deal": "deals", "request": "requests",
+    _LATEST: Final = {"partner": "partners", "deal": "deals", "request": "requests",
                       "interaction": "interactions"}  # fmt: skip
 
     def __init__(self, repositories: Repositories, config: Settings, rule_set: list[Rule]) -> None:
@@ -412,7 +412,7 @@ class ByHand:
         assert deal.partner_id is not None
         partner = self.r.partners.get(deal.partner_id)
         recipients = tuple(
-            Recipient(symbol="client", entity="company", entity_id=partner.id,
+            Recipient(symbol="client", entity="partner", entity_id=partner.id,
                       address=phone.number, explanation=f"a phone of {partner.short_name}")
             for phone in partner.phones
         )  # fmt: skip

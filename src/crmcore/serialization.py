@@ -61,6 +61,7 @@ EVENT_MODULES: Final = (
     "crmcore.claims.events",
     "crmcore.interactions.events",
     "crmcore.requests.events",
+    "crmcore.tasks.events",
     "crmcore.rules.events",
 )
 

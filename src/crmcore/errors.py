@@ -15,6 +15,7 @@ from typing import Any, Final
 import attrs
 
 __all__ = [
+    "AccessDeniedError",
     "AgreementNotApplicableError",
     "AgreementTermsError",
     "BusinessRuleError",
@@ -369,6 +370,40 @@ class NoAvailableManagerError(BusinessRuleError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.strategy,), {"reason": self.reason}))
+
+
+class AccessDeniedError(CRMError, PermissionError):
+    """The access policy does not let ``actor`` do ``action`` on a record (or its ``fields``).
+
+    ``entity_type`` and ``entity_id`` name the record (``entity_id`` is ``None`` for a
+    report or a new record without an id yet); nothing was read or changed.
+
+    >>> error = AccessDeniedError("u-anna", "change", "deal", "d-1", fields=("amount",))
+    >>> print(error)
+    'u-anna' may not change deal 'd-1' (fields: amount)
+    """
+
+    def __init__(
+        self,
+        actor: str,
+        action: str,
+        entity_type: str,
+        entity_id: str | None = None,
+        *,
+        fields: tuple[str, ...] = (),
+    ) -> None:
+        self.actor = actor
+        self.action = action
+        self.entity_type = entity_type
+        self.entity_id = entity_id
+        self.fields = tuple(fields)
+        record = entity_type if entity_id is None else f"{entity_type} {shown(entity_id)}"
+        detail = f" (fields: {', '.join(self.fields)})" if self.fields else ""
+        super().__init__(f"{shown(actor)} may not {action} {record}{detail}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        args = (self.actor, self.action, self.entity_type, self.entity_id)
+        return (_rebuild, (type(self), args, {"fields": self.fields}))
 
 
 class RepositoryError(CRMError):

@@ -1,0 +1,122 @@
+"""The kinds of record the access policy knows, each with a small adapter: who is
+responsible for a record, who works on it as a co-executor, which department it belongs to.
+
+A new area plugs in by data: :func:`register_kind` with its kind name and adapter. The
+stores read :func:`record_keys` when they write a record, so that a query filtered by an
+:class:`~crmcore.visibility.AccessScope` reads only the keys.
+
+>>> from crmcore.visibility import responsible_key
+>>> sorted(kind.name for kind in record_kinds())[:3]
+['agreement', 'claim', 'contact_person']
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Final
+
+import attrs
+
+from crmcore.agreements.model import Agreement
+from crmcore.claims.model import Claim
+from crmcore.deals.model import Deal
+from crmcore.errors import DomainValidationError
+from crmcore.interactions.model import Interaction
+from crmcore.partners.model import ContactPerson, Partner
+from crmcore.requests.model import Request
+from crmcore.rules.model import Rule
+from crmcore.visibility import co_executor_key, department_key, responsible_key
+
+__all__ = ["RecordKind", "record_keys", "record_kind", "record_kinds", "register_kind"]
+
+
+def _nobody(record: Any) -> str | None:
+    return None
+
+
+def _no_one(record: Any) -> Iterable[str]:
+    return ()
+
+
+@attrs.frozen(kw_only=True)
+class RecordKind:
+    """One kind of record and how to read its access facts.
+
+    ``model`` is the record's class (sensitive fields are checked against its fields);
+    ``responsible``, ``co_executors`` and ``department`` read a record's facts.
+    """
+
+    name: str
+    model: type
+    responsible: Callable[[Any], str | None] = _nobody
+    co_executors: Callable[[Any], Iterable[str]] = _no_one
+    department: Callable[[Any], str | None] = _nobody
+
+    def keys(self, record: Any) -> frozenset[str]:
+        """The access keys of ``record``."""
+        keys = {co_executor_key(user) for user in self.co_executors(record)}
+        responsible = self.responsible(record)
+        if responsible is not None:
+            keys.add(responsible_key(responsible))
+        department = self.department(record)
+        if department is not None:
+            keys.add(department_key(department))
+        return frozenset(keys)
+
+    def field_names(self) -> frozenset[str]:
+        """The fields of the record's model."""
+        return frozenset(field.name for field in attrs.fields(self.model))
+
+
+_LOCK: Final = threading.Lock()
+_KINDS: Final[dict[str, RecordKind]] = {}
+
+
+def register_kind(kind: RecordKind) -> None:
+    """Make ``kind`` known to the policy and the stores (a kind of the same name is
+    replaced)."""
+    if not attrs.has(kind.model):
+        raise DomainValidationError.single("model", "must be an attrs class", value=kind.model)
+    with _LOCK:
+        _KINDS[kind.name] = kind
+
+
+def record_kind(name: str) -> RecordKind | None:
+    """The kind of record called ``name``, if it is known."""
+    return _KINDS.get(name)
+
+
+def record_kinds() -> tuple[RecordKind, ...]:
+    """Every known kind of record."""
+    with _LOCK:
+        return tuple(_KINDS.values())
+
+
+def record_keys(kind: str, record: Any) -> frozenset[str]:
+    """The access keys of ``record`` of ``kind``; a kind no one registered has none."""
+    found = _KINDS.get(kind)
+    return frozenset() if found is None else found.keys(record)
+
+
+for _builtin in (
+    RecordKind(name="partner", model=Partner, responsible=lambda r: r.responsible_manager),
+    RecordKind(name="contact_person", model=ContactPerson),
+    RecordKind(
+        name="deal",
+        model=Deal,
+        responsible=lambda r: r.responsible_manager,
+        co_executors=lambda r: r.co_executors,
+    ),
+    RecordKind(name="interaction", model=Interaction, responsible=lambda r: r.responsible),
+    RecordKind(name="agreement", model=Agreement, responsible=lambda r: r.manager),
+    RecordKind(
+        name="claim",
+        model=Claim,
+        responsible=lambda r: r.responsible_manager,
+        department=lambda r: r.department,
+    ),
+    RecordKind(name="request", model=Request, responsible=lambda r: r.responsible_manager),
+    RecordKind(name="rule", model=Rule, responsible=lambda r: r.author),
+):
+    register_kind(_builtin)

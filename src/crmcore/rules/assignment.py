@@ -18,7 +18,7 @@ when the rule asks for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Final, Protocol, TypeAlias
 
 import attrs
@@ -44,6 +44,7 @@ __all__ = [
     "FieldMapping",
     "FixedUser",
     "HeadOfDepartment",
+    "Leave",
     "LoadBalancing",
     "MappingRow",
     "Member",
@@ -132,17 +133,53 @@ class OrgStructure(Protocol):
         ...
 
 
+def _day(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        yield Violation(field=field, message="must be a date", value=value)
+
+
+@attrs.frozen(kw_only=True)
+class Leave(Model):
+    """A period of leave, from ``first`` to ``last`` day inclusive, as dates of the member's
+    calendar (of the moment's own zone for a member without one)."""
+
+    first: date = attrs.field(metadata=checks(_day))
+    last: date = attrs.field(metadata=checks(_day))
+
+    def _invariants(self) -> Iterator[Violation]:
+        if self.last < self.first:
+            yield Violation(field="last", message="must not be before first", value=self.last)
+
+    def covers(self, day: date) -> bool:
+        """Whether ``day`` is a day of this leave."""
+        return self.first <= day <= self.last
+
+
 @attrs.frozen(kw_only=True)
 class Member(Model):
-    """A user who may be assigned: teams, department, availability and capacity."""
+    """A user who may be assigned: teams, department, availability and capacity.
+
+    ``on_leave`` marks a member away until further notice; ``leaves`` are dated periods, so
+    that a member is away only on those days."""
 
     user: UserId = attrs.field(metadata=checks(identifier))
     teams: tuple[str, ...] = attrs.field(default=(), metadata=checks(each(bounded_text(100))))
     department: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(100))))
     active: bool = True
     on_leave: bool = False
+    leaves: tuple[Leave, ...] = attrs.field(default=(), metadata=checks(each(instance_of(Leave))))
     capacity: int | None = None
     calendar: WorkingCalendar | None = None
+
+    def away(self, now: datetime) -> bool:
+        """Whether the member is on leave at ``now``."""
+        if self.on_leave:
+            return True
+        if not self.leaves:
+            return False
+        zone = self.calendar.zone if self.calendar is not None else now.tzinfo
+        day = now.astimezone(zone).date()
+        return any(leave.covers(day) for leave in self.leaves)
 
 
 @attrs.frozen(kw_only=True)
@@ -177,7 +214,7 @@ class Assignment:
 def _unavailable(member: Member, staff: Staff, now: datetime, working_hours: bool) -> str | None:
     if not member.active:
         return "inactive"
-    if member.on_leave:
+    if member.away(now):
         return "on leave"
     if member.capacity is not None and staff.loads.get(member.user, 0) >= member.capacity:
         return "at capacity"
@@ -229,18 +266,29 @@ class _Chooser:
         org: OrgStructure,
         matches: Callable[[Condition], bool],
     ) -> Assignment:
+        """The first matching row's manager; when nobody of that row is available (on leave,
+        at capacity...) or no row matches, the ``otherwise`` strategy's."""
+        why = "no row matches the record"
         for index, row in enumerate(strategy.rows):
-            if matches(row.when):
-                if row.user is not None:
-                    return self._fixed(row.user, strategy.kind, f"row {index} matches")
-                chosen = self._round_robin(row.team or "")
-                return attrs.evolve(
-                    chosen, strategy=strategy.kind, reason=f"row {index} matches; {chosen.reason}"
-                )
+            if not matches(row.when):
+                continue
+            try:
+                return self._row(strategy, index, row)
+            except NoAvailableManagerError as error:
+                why = f"row {index} matches, but {error.reason}"
+                break
         if strategy.otherwise is None:
-            raise NoAvailableManagerError(strategy.kind, reason="no row matches the record")
+            raise NoAvailableManagerError(strategy.kind, reason=why)
         chosen = self.choose(strategy.otherwise, responsible, org)
-        return attrs.evolve(chosen, reason=f"no row matches; {chosen.reason}")
+        return attrs.evolve(chosen, reason=f"{why}; {chosen.reason}")
+
+    def _row(self, strategy: FieldMapping, index: int, row: MappingRow) -> Assignment:
+        if row.user is not None:
+            return self._fixed(row.user, strategy.kind, f"row {index} matches")
+        chosen = self._round_robin(row.team or "")
+        return attrs.evolve(
+            chosen, strategy=strategy.kind, reason=f"row {index} matches; {chosen.reason}"
+        )
 
     def _member(self, user: UserId) -> Member | None:
         return next((m for m in self.staff.members if m.user == user), None)

@@ -9,7 +9,7 @@ for the same record earlier in the causal chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -37,7 +37,7 @@ from crmcore.rules.repository import RuleLedger
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, read, record_from_changes
 from crmcore.rules.templates import Renderer, fill
-from crmcore.rules.triggers import shift_days
+from crmcore.rules.triggers import shift_moment
 from crmcore.rules.watch import TriggerCheck
 from crmcore.workcalendar import WorkingCalendar
 
@@ -46,6 +46,7 @@ __all__ = [
     "CompiledRule",
     "Run",
     "Settings",
+    "Test",
     "due_after",
     "rule_test",
     "run_quiet",
@@ -54,14 +55,39 @@ __all__ = [
 ]
 
 
+_FILLED: Final = 256  # filled-in actions kept per action, by the texts of their templates
+
+
 @attrs.frozen(eq=False)
 class CompiledAction:
-    """An action with its template fields' renderers and the readers of their placeholders."""
+    """An action with its template fields' renderers and the readers of their placeholders.
+
+    Filled-in actions are kept by the texts their templates gave, so that an action filled
+    with texts seen before is shared (actions are frozen) instead of built and checked again.
+    """
 
     action: Action
     templates: tuple[tuple[str, Renderer], ...]
     getters: Mapping[str, Callable[[Scope], Any]]
     mapping: Mapping[int, CompiledCondition]
+    assigns: bool = False  # an assign_manager action: the staff decides whom
+    _filled: dict[tuple[str, ...], Action] = attrs.field(factory=dict, init=False)
+
+    def filled(self, scope: Scope) -> Action:
+        """The action with its templates filled from ``scope``; ``DomainValidationError``
+        when a filled-in text breaks its field's checks."""
+        if not self.templates:
+            return self.action
+        values = {path: getter(scope) for path, getter in self.getters.items()}
+        texts = tuple([render(values) for _, render in self.templates])
+        found = self._filled.get(texts)
+        if found is None:
+            named = {name: text for (name, _), text in zip(self.templates, texts, strict=True)}
+            found = fill(self.action, named)
+            if len(self._filled) >= _FILLED:
+                self._filled.clear()
+            self._filled[texts] = found
+        return found
 
 
 Test = Callable[[Scope], bool]
@@ -72,7 +98,9 @@ class CompiledRule:
     """A rule ready to run: its trigger check, compiled condition and actions.
 
     ``test`` is the hot path's whole question, trigger check and condition in one call;
-    ``None`` when the entity and kind say it all and the rule has no condition.
+    ``None`` when the entity and kind say it all and the rule has no condition. ``rest`` is
+    the same question without the tests the alpha network filed the rule by, for the rules
+    it lets through (they pass those).
     """
 
     rule: Rule
@@ -83,6 +111,7 @@ class CompiledRule:
     test: Test | None = None
     timeless: bool = True  # no effective dates to check
     alpha: AlphaPlan = UNFILED  # how the alpha network files it
+    rest: Test | None = None
     throttle_key: Callable[[Scope], str] | None = None  # for a throttled rule
     # Per branch: its condition (None: the else) and its actions.
     branches: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
@@ -124,14 +153,16 @@ def scope_of(
 
 def run_quiet(
     settings: Settings, scope: Scope, entity: str, context: RuleContext,
-    candidates: Iterable[CompiledRule], *, dry_run: bool,
+    candidates: Iterable[CompiledRule], *, dry_run: bool, filtered: bool = False,
 ) -> RuleOutcome:  # fmt: skip
     """Run ``candidates`` without a trace: each asked its one test, and the state of a
-    :class:`Run` made only once a rule fires or fails, so that most events allocate nothing."""
+    :class:`Run` made only once a rule fires or fails, so that most events allocate nothing.
+
+    ``filtered`` says the alpha network chose the candidates: each is asked its ``rest``."""
     run: Run | None = None
     for compiled in candidates:
         try:
-            test = compiled.test
+            test = compiled.rest if filtered else compiled.test
             if test is not None and not test(scope):
                 continue
             if run is None:
@@ -193,6 +224,8 @@ class Run:
         self.firings: list[Firing] = []
         self.held: list[RuleHeld] = []
         self.scheduled: list[WaitDue] = []
+        chain = context.chain
+        self._free = not chain.fired and chain.depth < settings.max_depth  # no guard to ask
 
     def explained(self, candidates: Iterable[CompiledRule]) -> RuleOutcome:
         """Run ``candidates`` in order with the trace of each, and say what came of it."""
@@ -242,17 +275,18 @@ class Run:
         fails to fill gives none, so the host never applies half of a rule. A waiting
         ``step`` gives that step's commands; its rule was let through when it fired."""
         rule = compiled.rule
-        if not self._guard(rule):
+        if not self._free and not self._guard(rule):
             return False
         ledger = self.settings.ledger
         key = "" if compiled.throttle_key is None else compiled.throttle_key(self.scope)
         if step is None and ledger is not None and not self._admitted(ledger, rule, key):
             return False
         if step is None:
-            commands = list(self._commands(compiled, self._chosen(compiled)))
-            self._schedule(compiled)
+            commands = self._commands(compiled, self._chosen(compiled))
+            if rule.waits:
+                self._schedule(compiled)
         else:
-            commands = list(self._commands(compiled, compiled.waits[step][1]))
+            commands = self._commands(compiled, compiled.waits[step][1])
         self.commands += commands
         self.links.append((rule.id, self.entity, self.event.entity_id))
         if ledger is not None and not self.dry_run:
@@ -338,20 +372,20 @@ class Run:
 
     def _commands(
         self, compiled: CompiledRule, actions: tuple[CompiledAction, ...]
-    ) -> Iterator[Command]:
+    ) -> list[Command]:
         rule = compiled.rule
+        scope, event = self.scope, self.event
+        commands = []
         for item in actions:
-            action = item.action
-            if item.templates:
-                scope = self.scope
-                values = {path: getter(scope) for path, getter in item.getters.items()}
-                action = fill(action, {name: render(values) for name, render in item.templates})
-            chosen = self._assignment(item) if isinstance(action, AssignManager) else None
-            yield Command(
+            action = item.filled(scope)
+            chosen = self._assignment(item) if item.assigns else None
+            command = Command(
                 rule_id=rule.id, rule_version=rule.version, entity=self.entity,
-                entity_id=self.event.entity_id, action=action, caused_by=self.event.name,
+                entity_id=event.entity_id, action=action, caused_by=event.name,
                 assignment=chosen, dry_run=self.dry_run,
             )  # fmt: skip
+            commands.append(command)
+        return commands
 
     def _assignment(self, item: CompiledAction) -> Assignment:
         action = item.action
@@ -391,12 +425,14 @@ _UNITS: Final = {TimeUnit.MINUTES: timedelta(minutes=1), TimeUnit.HOURS: timedel
 
 
 def due_after(now: datetime, wait: Wait, calendar: WorkingCalendar | None) -> datetime:
-    """When a waiting step is due: ``after`` minutes, hours, days or working days from now."""
+    """When a waiting step is due: ``after`` minutes, hours or days from now, or ``after``
+    working days of the calendar (at the same time of day in its zone)."""
     step = _UNITS.get(wait.unit)
     if step is not None:
         return now + step * wait.after
-    day = shift_days(now.date(), wait.after, working=wait.working_days, calendar=calendar)
-    return datetime.combine(day, now.timetz())
+    if not wait.working_days:
+        return now + timedelta(days=wait.after)  # a duration: absolute time
+    return shift_moment(now, wait.after, working=True, calendar=calendar)
 
 
 def _record_of(schemas: SchemaRegistry, event: DomainEvent, entity: str) -> Mapping[str, Any]:

@@ -25,7 +25,15 @@ from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import read
 from crmcore.workcalendar import WorkingCalendar
 
-__all__ = ["DueTrigger", "DueTriggers", "due_time_triggers", "fire_time", "shift_days"]
+__all__ = [
+    "DueTrigger",
+    "DueTriggers",
+    "due_time_triggers",
+    "fire_time",
+    "local",
+    "shift_days",
+    "shift_moment",
+]
 
 _UNITS: Final = {TimeUnit.MINUTES: "minutes", TimeUnit.HOURS: "hours", TimeUnit.DAYS: "days"}
 _LONGEST_STEP: Final = 3660
@@ -51,6 +59,22 @@ def shift_days(
     return day
 
 
+def local(moment: datetime, calendar: WorkingCalendar | None) -> datetime:
+    """``moment`` on the wall clock of the calendar's zone (its own zone without a calendar):
+    the zone whose date "today" is and whose days working days count."""
+    return moment.astimezone(calendar.zone) if calendar is not None else moment
+
+
+def shift_moment(
+    moment: datetime, days: int, *, working: bool = False, calendar: WorkingCalendar | None = None
+) -> datetime:
+    """``moment`` moved by ``days`` calendar or working days of the calendar's zone, at the same
+    wall-clock time there: a day is a date of the calendar, not of UTC."""
+    at = local(moment, calendar)
+    day = shift_days(at.date(), days, working=working, calendar=calendar)
+    return datetime.combine(day, at.time(), tzinfo=at.tzinfo)
+
+
 def fire_time(
     rule: Rule, value: object, *, zone: object, calendar: WorkingCalendar | None = None
 ) -> datetime | None:
@@ -69,8 +93,7 @@ def fire_time(
         return None
     sign = -1 if trigger.before else 1
     if trigger.working_days:
-        day = shift_days(moment.date(), sign * trigger.offset, working=True, calendar=calendar)
-        return datetime.combine(day, moment.timetz())
+        return shift_moment(moment, sign * trigger.offset, working=True, calendar=calendar)
     return moment + sign * timedelta(**{_UNITS[trigger.unit]: trigger.offset})
 
 

@@ -18,7 +18,7 @@ from typing import Any, Final
 from crmcore.rules.operators import Arity, Operator, compile_regex
 from crmcore.rules.schemas import FieldSpec, FieldType
 from crmcore.rules.scope import Getter, Scope
-from crmcore.rules.triggers import shift_days
+from crmcore.rules.triggers import shift_moment
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = ["Constant", "coerce", "constant"]
@@ -63,22 +63,19 @@ def _shifted(
     anchor: str, count: int, unit: str | None, kind: FieldType, now: datetime,
     calendar: WorkingCalendar | None,
 ) -> date | datetime:  # fmt: skip
+    """The moment of a relative date; "today" is the date in the calendar's zone, so that an
+    event just after midnight in Moscow is not judged by the date in UTC."""
     days = count * (7 if unit == "week" else 1)
+    working = unit == "working day"
     if anchor == "now":
         step = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}.get(unit or "")
-        return now + step * count if step else _shift(now, days, unit, calendar)
-    day = _shift(now, days, unit, calendar).date()
+        if step:
+            return now + step * count
+        return shift_moment(now, days, working=working, calendar=calendar)
+    at = shift_moment(now, days, working=working, calendar=calendar)
     if kind is FieldType.DATE:
-        return day
-    return datetime.combine(day, time(0), tzinfo=now.tzinfo)
-
-
-def _shift(
-    now: datetime, days: int, unit: str | None, calendar: WorkingCalendar | None
-) -> datetime:
-    working = unit == "working day"
-    day = shift_days(now.date(), days, working=working, calendar=calendar)
-    return datetime.combine(day, now.timetz())
+        return at.date()
+    return datetime.combine(at.date(), time(0), tzinfo=at.tzinfo)
 
 
 def constant(spec: FieldSpec, value: object) -> Any:

@@ -1,6 +1,15 @@
 """Marketing: segments, consent, campaigns and mailings, attribution of leads and deals to
 campaigns, cross-sell from won deals' lines, and surveys."""
 
+from crmcore.marketing.campaigns import (
+    CampaignDraft,
+    add_material,
+    cancel_campaign,
+    finish_campaign,
+    plan_campaign,
+    record_cost,
+    start_campaign,
+)
 from crmcore.marketing.consent import record_consent, unsubscribe
 from crmcore.marketing.events import (
     CampaignChanged,
@@ -14,6 +23,17 @@ from crmcore.marketing.events import (
     SurveyCreated,
 )
 from crmcore.marketing.facts import SEGMENT_FACTS, PartnerFacts
+from crmcore.marketing.mailings import (
+    CAMPAIGN_RULE,
+    MAILING_ACTIONS,
+    CampaignEmail,
+    CampaignSms,
+    MailingMessage,
+    MailingPlan,
+    MailingSkip,
+    MailingThrottle,
+    run_mailing,
+)
 from crmcore.marketing.model import (
     Answer,
     Audience,
@@ -50,13 +70,18 @@ from crmcore.marketing.segments import (
 )
 
 __all__ = [
+    "CAMPAIGN_RULE",
+    "MAILING_ACTIONS",
     "SEGMENT_FACTS",
     "Answer",
     "Audience",
     "Campaign",
     "CampaignChanged",
+    "CampaignDraft",
+    "CampaignEmail",
     "CampaignId",
     "CampaignPlanned",
+    "CampaignSms",
     "CampaignStatus",
     "Channel",
     "ChannelConsent",
@@ -65,8 +90,12 @@ __all__ = [
     "ConsentStatus",
     "CostLine",
     "MailingId",
+    "MailingMessage",
+    "MailingPlan",
     "MailingRun",
     "MailingSent",
+    "MailingSkip",
+    "MailingThrottle",
     "Material",
     "PartnerFacts",
     "Purchase",
@@ -87,10 +116,17 @@ __all__ = [
     "SurveyCreated",
     "SurveyId",
     "SurveyResponse",
+    "add_material",
+    "cancel_campaign",
     "change_segment",
     "define_segment",
     "evaluate_segment",
+    "finish_campaign",
+    "plan_campaign",
     "record_consent",
+    "record_cost",
+    "run_mailing",
     "segment_schemas",
+    "start_campaign",
     "unsubscribe",
 ]

@@ -315,8 +315,8 @@ class Campaign(Model):
         return next((m for m in self.materials if m.code == material_code), None)
 
     def sent_since(self, moment: datetime) -> int:
-        """How many messages the mailings of the campaign sent at or after ``moment``."""
-        return sum(len(run.reached) for run in self.mailings if run.at >= moment)
+        """How many messages the mailings of the campaign sent after ``moment``."""
+        return sum(len(run.reached) for run in self.mailings if run.at > moment)
 
     def reached_by(self, material_code: str) -> frozenset[ContactPersonId]:
         """The contact persons ``material_code`` went to in any run."""

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
+from crmcore.access import AccessControl, AccessPolicy
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
 from crmcore.app.commands import CRMCommand
 from crmcore.app.effects import apply_internal, is_internal
+from crmcore.app.guard import Guard
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
 from crmcore.app.model import OutboxMessage, Recipient
@@ -39,6 +41,7 @@ from crmcore.claims import (
 )
 from crmcore.deals import Deal, Funnel, funnel
 from crmcore.errors import (
+    AccessDeniedError,
     BusinessRuleError,
     ConcurrencyConflictError,
     DomainValidationError,
@@ -230,9 +233,15 @@ class CRM:
         rules: Iterable[Rule] = (),
         handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
+        policy: AccessPolicy | None = None,
     ) -> None:
         self.store = store
         self._settings = settings or Settings()
+        self._policy = policy
+        self._guard = Guard(
+            AccessControl(policy) if policy is not None else None,
+            self._settings.system_actors,
+        )
         self.handlers = dict(handlers or {})
         self._facts = facts
         self._lock = threading.RLock()
@@ -252,11 +261,19 @@ class CRM:
         rules: Iterable[Rule] = (),
         handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
+        policy: AccessPolicy | None = None,
     ) -> CRM:
         """A CRM on a new, empty :class:`crmcore.memory.MemoryStore`."""
         from crmcore.memory import MemoryStore  # noqa: PLC0415 - app/ imports no store
 
-        return cls(MemoryStore(), settings=settings, rules=rules, handlers=handlers, facts=facts)
+        return cls(
+            MemoryStore(),
+            settings=settings,
+            rules=rules,
+            handlers=handlers,
+            facts=facts,
+            policy=policy,
+        )
 
     @classmethod
     def sqlite(
@@ -267,12 +284,15 @@ class CRM:
         rules: Iterable[Rule] = (),
         handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
+        policy: AccessPolicy | None = None,
     ) -> CRM:
         """A CRM on an SQLite file (created and migrated if new); needs the ``sql`` extra."""
         from crmcore.sql import SqlStore  # noqa: PLC0415 - app/ imports no store
 
         store = SqlStore.sqlite(path)
-        return cls(store, settings=settings, rules=rules, handlers=handlers, facts=facts)
+        return cls(
+            store, settings=settings, rules=rules, handlers=handlers, facts=facts, policy=policy
+        )
 
     @classmethod
     def from_url(
@@ -284,13 +304,16 @@ class CRM:
         handlers: Mapping[str, ActionHandler | MessageHandler] | None = None,
         facts: FactSource = NO_FACTS,
         upgrade: bool = False,
+        policy: AccessPolicy | None = None,
     ) -> CRM:
         """A CRM on the SQLAlchemy database ``url`` (PostgreSQL in production), migrated first
         when ``upgrade``; needs the ``sql`` extra."""
         from crmcore.sql import SqlStore  # noqa: PLC0415 - app/ imports no store
 
         store = SqlStore.from_url(url, upgrade=upgrade)
-        return cls(store, settings=settings, rules=rules, handlers=handlers, facts=facts)
+        return cls(
+            store, settings=settings, rules=rules, handlers=handlers, facts=facts, policy=policy
+        )
 
     @property
     def settings(self) -> Settings:
@@ -321,6 +344,7 @@ class CRM:
             try:
                 with self._lock, self.store.unit_of_work() as repositories:
                     work = Work(repositories, actor=actor, now=now, staff=self._staff)
+                    work.guard = self._guard
                     result = handler(self, work, command)
                     commands = self._react(work)
                     for message in work.outbox:
@@ -350,12 +374,24 @@ class CRM:
             problems.append(Violation(field="command", message="has no handler"))
         found = list(identifier("actor", actor))
         problems.extend(found)
-        if not found and not self._settings.knows(str(actor)):
+        if not found and not self._knows(str(actor)):
             problems.append(Violation(field="actor", message="is not a known user", value=actor))
         problems.extend(aware_datetime("now", now))
         if problems:
             raise DomainValidationError(problems)
         return handler
+
+    def _knows(self, actor: str) -> bool:
+        """Whether ``actor`` may execute commands: known to the settings or the policy."""
+        policy = self._policy
+        return self._settings.knows(actor) or (
+            policy is not None and any(user.id == actor for user in policy.users)
+        )
+
+    @property
+    def policy(self) -> AccessPolicy | None:
+        """The access policy the CRM enforces (``None``: everything is allowed)."""
+        return self._policy
 
     def _react(self, work: Work) -> list[Command]:
         """Run the rules on every event of ``work``, in order, the follow-up events of a rule's
@@ -409,9 +445,16 @@ class CRM:
         if not is_internal(command):
             work.outbox.append(self._message(work, command))
             return
+        person = work.rights
+        work.rights = self._runs_as(work, command)
         try:
             apply_internal(self, work, command, chain=chain)
-        except (DomainValidationError, BusinessRuleError, EntityNotFoundError) as error:
+        except (
+            DomainValidationError,
+            BusinessRuleError,
+            EntityNotFoundError,
+            AccessDeniedError,
+        ) as error:
             # The service refused the rule's change before anything was stored: the rule
             # failed, the person's command stands.
             work.failures.append(
@@ -422,6 +465,18 @@ class CRM:
                     message=str(error),
                 )
             )
+        finally:
+            work.rights = person
+
+    def _runs_as(self, work: Work, command: Command) -> str:
+        """Whose rights a rule's command uses: the user the rule states, else the system's."""
+        if self._guard.control is None:
+            return _TICK_ACTOR
+        try:
+            rule = work.repositories.rules.get(command.rule_id)
+        except EntityNotFoundError:
+            return _TICK_ACTOR
+        return rule.runs_as or _TICK_ACTOR
 
     def _message(self, work: Work, command: Command) -> OutboxMessage:
         return OutboxMessage(
@@ -641,6 +696,7 @@ class CRM:
             if skip(repositories):
                 return None
             work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
+            work.guard = self._guard
             engine = self._rules(repositories, now)
             context = RuleContext(
                 record=work.latest(entity, entity_id),

@@ -9,6 +9,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
+from crmcore.app.guard import Guard
 from crmcore.app.model import OutboxMessage
 from crmcore.app.store import Repositories
 from crmcore.deals import Deal, DealOutcome
@@ -100,6 +101,11 @@ class Work:
         self.warnings: list[Violation] = []
         self._key = new_id()
         self._messages = 0
+        self.guard: Guard | None = None
+        """The access policy the writes are held against (none: every write is allowed)."""
+        self.rights = actor
+        """Whose rights the writes use: the actor, or while a rule's change is carried out
+        the user the rule runs as."""
 
     def message_id(self) -> str:
         """A new outbox message id: unique, and in the order this unit of work made them."""
@@ -118,6 +124,7 @@ class Work:
     def add(self, repository: str, outcome: Outcome[T], *, chain: Chain = ROOT) -> T:
         """Store the new entity of ``outcome`` in ``repository`` and publish its events."""
         entity: Any = outcome.entity
+        self.check_write(repository, None, entity)
         self._repository(repository).add(entity)
         self._written(repository, entity)
         self.publish(outcome.events, chain=chain)
@@ -130,10 +137,17 @@ class Work:
         events; an outcome that changed nothing stores nothing."""
         entity: Any = outcome.entity
         if entity.version != before.version:
+            self.check_write(repository, before, entity)
             self._repository(repository).save(entity, expected_version=before.version)
             self._written(repository, entity)
         self.publish(outcome.events, chain=chain)
         return outcome.entity
+
+    def check_write(self, repository: str, before: Any, after: Any) -> None:
+        """Raise :class:`~crmcore.errors.AccessDeniedError` unless the access policy lets
+        :attr:`rights` store ``after`` (new when ``before`` is ``None``) in ``repository``."""
+        if self.guard is not None:
+            self.guard.check_write(self.rights, repository, before, after)
 
     def publish(self, events: Iterable[DomainEvent], *, chain: Chain = ROOT) -> None:
         """Queue ``events`` for the rules, each in the causal ``chain`` it belongs to."""

@@ -455,6 +455,9 @@ class Rule(Model):
         converter=clean_optional_text,
         metadata=checks(optional(bounded_text(1000, multiline=True))),
     )
+    runs_as: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
+    """Whose access rights the rule's changes use: a user (the rule's owner), or the system
+    actor's, which the access policy does not restrict, when ``None``."""
 
     def _invariants(self) -> Iterator[Violation]:
         if not self.then and not self.branches:

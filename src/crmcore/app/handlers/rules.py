@@ -27,8 +27,10 @@ def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
         current = rules.get(command.rule.id)
     except EntityNotFoundError:
         rule = attrs.evolve(command.rule, version=1)
+        work.check_write("rules", None, rule)
         rules.add(rule)
         return rule
     rule = attrs.evolve(command.rule, version=current.version + 1)
+    work.check_write("rules", current, rule)
     rules.save(rule, expected_version=current.version)
     return rule

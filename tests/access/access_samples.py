@@ -1,0 +1,107 @@
+"""What the access tests share: a policy of two departments under a head, and builders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from crmcore.access import AccessPolicy, parse_policy
+from crmcore.app import CRM
+from crmcore.app.commands import OpenDeal, RegisterPartner
+from crmcore.deals import DealDraft
+from crmcore.ids import UserId
+from crmcore.money import Money
+from crmcore.partners import PartnerDraft
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+POLICY_DATA: Mapping[str, Any] = {
+    "departments": [
+        {"id": "sales", "head": "olga"},
+        {"id": "north", "parent": "sales"},
+        {"id": "south", "parent": "sales"},
+    ],
+    "users": [
+        {"id": "olga", "department": "sales", "roles": ["head"]},
+        {"id": "anna", "department": "north", "roles": ["manager"]},
+        {"id": "boris", "department": "south", "roles": ["manager"]},
+        {"id": "ivan", "department": "north", "roles": ["viewer"]},
+        {"id": "carl", "roles": ["admin"]},
+    ],
+    "roles": [
+        {
+            "id": "head",
+            "permissions": [
+                {"kind": "*", "action": "read", "scope": "department_and_below"},
+                {"kind": "*", "action": "change", "scope": "department_and_below"},
+                {"kind": "*", "action": "run_reports", "scope": "department_and_below"},
+            ],
+            "rights": ["amounts"],
+        },
+        {
+            "id": "manager",
+            "permissions": [
+                {"kind": "*", "action": "read", "scope": "own"},
+                {"kind": "deal", "action": "read", "scope": "co_executor"},
+                {"kind": "*", "action": "create", "scope": "own"},
+                {"kind": "*", "action": "change", "scope": "own"},
+                {"kind": "partner", "action": "read", "scope": "all"},
+                {"kind": "deal", "action": "run_reports", "scope": "own"},
+            ],
+            "rights": ["amounts"],
+        },
+        {
+            "id": "viewer",
+            "permissions": [{"kind": "deal", "action": "read", "scope": "department"}],
+        },
+        {
+            "id": "admin",
+            "permissions": [
+                {"kind": "*", "action": "read", "scope": "all"},
+                {"kind": "*", "action": "create", "scope": "all"},
+                {"kind": "*", "action": "change", "scope": "all"},
+                {"kind": "*", "action": "run_reports", "scope": "all"},
+            ],
+        },
+    ],
+    "sensitive": [
+        {"kind": "deal", "field": "amount", "right": "amounts"},
+        {"kind": "partner", "field": "bank_accounts", "right": "amounts"},
+    ],
+}
+
+
+def policy() -> AccessPolicy:
+    """The sample policy, read from its JSON form."""
+    return parse_policy(dict(POLICY_DATA))
+
+
+def partner(crm: CRM, *, manager: str = "anna", name: str = "Romashka") -> str:
+    """A client registered by the admin, with ``manager`` responsible for it."""
+    draft = PartnerDraft(
+        kind="legal_entity", roles=["client"], short_name=name, responsible_manager=UserId(manager)
+    )
+    executed = crm.execute(RegisterPartner(draft=draft, force=True), actor="carl", now=NOW)
+    return str(executed.result.id)
+
+
+def open_deal(
+    crm: CRM,
+    partner_id: str,
+    *,
+    manager: str,
+    actor: str | None = None,
+    co: tuple[str, ...] = (),
+    amount: str | None = "1000",
+) -> str:
+    """A deal of ``manager`` in the manual pipeline, opened by ``actor`` (the manager)."""
+    draft = DealDraft(
+        title="Pumps",
+        partner_id=partner_id,
+        responsible_manager=manager,
+        co_executors=co,
+        amount=None if amount is None else Money.of(amount, "RUB"),
+    )
+    command = OpenDeal(draft=draft, pipeline_id="manual_sale")
+    return str(crm.execute(command, actor=actor or manager, now=NOW).result.id)

@@ -25,6 +25,7 @@ from crmcore.partners.repository import (
 )
 from crmcore.requests.repository import RequestRepository
 from crmcore.rules.repository import PendingSteps, RuleLedger, RuleRepository
+from crmcore.tasks.repository import ProjectRepository, TaskRepository
 
 __all__ = ["Repositories", "Store"]
 
@@ -54,6 +55,12 @@ class Repositories:
     pending_steps: PendingSteps | None = None
     """The rules' waiting steps, run by the ticks when due; a store without it runs no rule
     that waits."""
+    tasks: TaskRepository | None = None
+    """The tasks; a store without them refuses the commands on tasks, and the rules'
+    ``create_task`` only goes to the outbox."""
+    projects: ProjectRepository | None = None
+    """The projects; a store without them refuses to start one, and the rules'
+    ``start_project`` only goes to the outbox."""
 
 
 class Store(Protocol):

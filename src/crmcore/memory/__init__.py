@@ -21,6 +21,7 @@ from crmcore.memory.requests import MemoryRequestRepository
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.memory.rules import MemoryFacts, MemoryRuleRepository
 from crmcore.memory.sales import MemorySalesFacts
+from crmcore.memory.tasks import MemoryProjectRepository, MemoryTaskRepository
 
 __all__ = [
     "MemoryAgreementRepository",
@@ -34,6 +35,7 @@ __all__ = [
     "MemoryPendingSteps",
     "MemoryPipelineRepository",
     "MemoryPriceList",
+    "MemoryProjectRepository",
     "MemoryRelationshipRepository",
     "MemoryRequestRepository",
     "MemoryRuleLedger",
@@ -42,6 +44,7 @@ __all__ = [
     "MemorySalesHistory",
     "MemoryStageLog",
     "MemoryStore",
+    "MemoryTaskRepository",
     "MemoryTickLog",
     "memory_repositories",
 ]

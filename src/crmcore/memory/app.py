@@ -30,6 +30,7 @@ from crmcore.memory.pending_steps import MemoryPendingSteps
 from crmcore.memory.requests import MemoryRequestRepository
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.memory.rules import MemoryRuleRepository
+from crmcore.memory.tasks import MemoryProjectRepository, MemoryTaskRepository
 from crmcore.repository_checks import check_limit
 from crmcore.validation import aware_datetime, raise_violations
 
@@ -137,6 +138,8 @@ def memory_repositories() -> Repositories:
         ticks=MemoryTickLog(),
         ledger=MemoryRuleLedger(),
         pending_steps=MemoryPendingSteps(),
+        tasks=MemoryTaskRepository(),
+        projects=MemoryProjectRepository(),
     )
 
 

@@ -219,6 +219,22 @@ MODELS: Final[Mapping[str, tuple[str, ...]]] = {
         "Wait",
         "WaitDue",
     ),
+    "crmcore.tasks.events": (
+        "ProjectStarted",
+        "TaskChanged",
+        "TaskChecklistChanged",
+        "TaskCreated",
+        "TaskStatusChanged",
+    ),
+    "crmcore.tasks.model": (
+        "ChecklistItem",
+        "Task",
+    ),
+    "crmcore.tasks.projects": (
+        "PlanStep",
+        "Project",
+        "ProjectPlan",
+    ),
     "crmcore.workcalendar": (
         "HolidayRule",
         "WorkingCalendar",

@@ -34,6 +34,7 @@ from crmcore.testing.contracts.relationships import RelationshipRepositoryContra
 from crmcore.testing.contracts.requests import RequestRepositoryContract
 from crmcore.testing.contracts.rule_ledger import RuleLedgerContract
 from crmcore.testing.contracts.rules import RuleRepositoryContract
+from crmcore.testing.contracts.tasks import ProjectRepositoryContract, TaskRepositoryContract
 
 __all__ = [
     "AgreementRepositoryContract",
@@ -45,10 +46,12 @@ __all__ = [
     "PartnerRepositoryContract",
     "PendingStepsContract",
     "PipelineRepositoryContract",
+    "ProjectRepositoryContract",
     "RelationshipRepositoryContract",
     "RequestRepositoryContract",
     "RuleLedgerContract",
     "RuleRepositoryContract",
     "StageLogContract",
+    "TaskRepositoryContract",
     "TickLogContract",
 ]

@@ -33,6 +33,10 @@ from crmcore.testing.stateful.partners import (
 )
 from crmcore.testing.stateful.requests import request_repository_comparison
 from crmcore.testing.stateful.rules import rule_repository_comparison
+from crmcore.testing.stateful.tasks import (
+    project_repository_comparison,
+    task_repository_comparison,
+)
 
 __all__ = [
     "agreement_repository_comparison",
@@ -42,8 +46,10 @@ __all__ = [
     "interaction_repository_comparison",
     "partner_repository_comparison",
     "pipeline_repository_comparison",
+    "project_repository_comparison",
     "relationship_repository_comparison",
     "request_repository_comparison",
     "rule_repository_comparison",
     "stage_log_comparison",
+    "task_repository_comparison",
 ]

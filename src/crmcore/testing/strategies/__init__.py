@@ -7,7 +7,7 @@ digits, so a test can rely on every drawn model being accepted by its constructo
 
 The strategies of each area live in a module of this package (``kernel``, ``contacts``,
 ``partners``, ``calendars``, ``intake``, ``agreements``, ``documents``, ``deals``, ``claims``,
-``interactions``, ``requests``); import them from here.
+``interactions``, ``requests``, ``tasks``); import them from here.
 
 The ``hypothesis`` entry point calls :func:`_hypothesis_setup_hook` (in ``registration``),
 which registers the strategies with :func:`hypothesis.strategies.register_type_strategy`:
@@ -122,6 +122,14 @@ from crmcore.testing.strategies.requests import (
     requested_items,
     requests,
 )
+from crmcore.testing.strategies.tasks import (
+    TASK_EVENTS,
+    checklist_items,
+    plan_steps,
+    project_plans,
+    projects,
+    tasks,
+)
 
 __all__ = [
     "AGREEMENT_EVENTS",
@@ -130,6 +138,7 @@ __all__ = [
     "INTERACTION_EVENTS",
     "PARTNER_EVENTS",
     "REQUEST_EVENTS",
+    "TASK_EVENTS",
     "activities",
     "addresses",
     "agreements",
@@ -142,6 +151,7 @@ __all__ = [
     "bindings",
     "campaigns",
     "changes",
+    "checklist_items",
     "claim_form_limits",
     "claim_settings",
     "claimants",
@@ -191,6 +201,9 @@ __all__ = [
     "periods",
     "phones",
     "pipelines",
+    "plan_steps",
+    "project_plans",
+    "projects",
     "quote_templates",
     "quotes",
     "relationships",
@@ -206,6 +219,7 @@ __all__ = [
     "stage_changes",
     "stage_gates",
     "status_changes",
+    "tasks",
     "taxations",
     "triggers",
     "workflow_steps",

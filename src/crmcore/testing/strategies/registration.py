@@ -35,6 +35,7 @@ from crmcore.testing.strategies.kernel import (
 )
 from crmcore.testing.strategies.partners import contact_persons, legal_data, partners, relationships
 from crmcore.testing.strategies.requests import _request_strategies
+from crmcore.testing.strategies.tasks import _task_strategies
 from crmcore.workcalendar import HolidayRule, WorkingCalendar, WorkingPeriod
 
 __all__ = ["_hypothesis_setup_hook", "model_strategies"]
@@ -68,6 +69,7 @@ def model_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
     registered.update(_claim_strategies())
     registered.update(_interaction_strategies())
     registered.update(_request_strategies())
+    registered.update(_task_strategies())
     registered.update(rule_strategies())
     return registered
 

@@ -268,7 +268,7 @@ class _Chooser:
     ) -> Assignment:
         """The first matching row's manager; when nobody of that row is available (on leave,
         at capacity...) or no row matches, the ``otherwise`` strategy's."""
-        why = "no row matches the record"
+        why: str | None = None
         for index, row in enumerate(strategy.rows):
             if not matches(row.when):
                 continue
@@ -278,9 +278,9 @@ class _Chooser:
                 why = f"row {index} matches, but {error.reason}"
                 break
         if strategy.otherwise is None:
-            raise NoAvailableManagerError(strategy.kind, reason=why)
+            raise NoAvailableManagerError(strategy.kind, reason=why or "no row matches the record")
         chosen = self.choose(strategy.otherwise, responsible, org)
-        return attrs.evolve(chosen, reason=f"{why}; {chosen.reason}")
+        return attrs.evolve(chosen, reason=f"{why or 'no row matches'}; {chosen.reason}")
 
     def _row(self, strategy: FieldMapping, index: int, row: MappingRow) -> Assignment:
         if row.user is not None:

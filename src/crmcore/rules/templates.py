@@ -33,9 +33,60 @@ __all__ = [
     "render",
     "render_text",
     "template_fields",
+    "template_problems",
 ]
 
 PLACEHOLDER: Final = re.compile(r"\{\{\s*([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*){0,3})\s*\}\}")
+
+
+_BRACED: Final = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_LONE: Final = re.compile(r"(?<!\{)\{(?!\{)\s*[A-Za-z_][\w.|]*")
+_SHOWN: Final = 40
+
+
+def _quoted(text: str) -> str:
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
+
+
+def _text_problems(text: str) -> Iterator[str]:
+    for match in _BRACED.finditer(text):
+        if PLACEHOLDER.fullmatch(match.group()) is None:
+            yield (
+                f"placeholder {_quoted(match.group())} is malformed: a placeholder holds only a "
+                "lowercase dotted path, as in {{ partner.short_name }}"
+            )
+    rest = _BRACED.sub("", text)
+    if "{{" in rest:
+        yield f"placeholder {_quoted(rest[rest.index('{{') :])} is not closed with '}}}}'"
+    elif "}}" in rest:
+        yield "'}}' closes no placeholder"
+    for match in _LONE.finditer(rest):
+        yield f"{_quoted(match.group())} looks like a placeholder: write it in double braces"
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield key
+            yield from _strings(item)
+
+
+def template_problems(kind: str, text: str) -> tuple[str, ...]:
+    """Why the placeholders of a template of ``kind`` are malformed (``{{ Title }}``,
+    ``{{ title|upper }}``, ``{partner.name``, an unclosed ``{{``); empty when they are not.
+    A JSON template's braces are its structure: only its strings are looked at."""
+    if kind != "json":
+        return tuple(_text_problems(text))
+    try:
+        parts = list(_strings(json.loads(text)))
+    except ValueError:
+        return ()  # not JSON at all: the field's own check says so
+    return tuple(problem for part in parts for problem in _text_problems(part))
 
 
 def placeholders(text: str) -> tuple[str, ...]:

@@ -10,13 +10,16 @@ unknown actions and placeholders, fields an action may not write.
 >>> from crmcore.rules.schemas import default_schemas
 >>> rule = Rule(id="r", name="Bad", trigger=Trigger(entity="deal", on=TriggerKind.CREATED),
 ...             when=FieldCondition(field="amount", op="starts_with", value="1"),
-...             then=(SmsToClient(text="Hi {{ colour }}"),))
+...             then=(SmsToClient(text="Hi {{ Title }}, {{ colour }}"),))
 >>> try:
 ...     validate_rule(rule, schemas=default_schemas())
 ... except DomainValidationError as error:
 ...     print(*error.violations, sep="\\n")
 when.op: 'starts_with' does not apply to a money field (got 'starts_with')
-then[0].text: placeholder 'colour': 'colour' is not a field, custom field or fact of deal
+then[0].text: sms_client: placeholder '{{ Title }}' is malformed: a placeholder holds only a
+lowercase dotted path, as in {{ partner.short_name }}
+then[0].text: sms_client: placeholder 'colour': 'colour' is not a field, custom field or fact
+of deal
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from itertools import chain
 from typing import Final
 
 from crmcore.errors import DomainValidationError, Violation
-from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, SetFields
+from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, CreateInvoice, SetFields
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.model import (
     Action,
@@ -42,7 +45,7 @@ from crmcore.rules.model import (
 )
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
-from crmcore.rules.templates import placeholders, template_fields
+from crmcore.rules.templates import placeholders, template_fields, template_problems
 from crmcore.rules.values import coerce, constant
 from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
@@ -52,6 +55,7 @@ MAX_NODES = 200
 PROTECTED: Final = frozenset({"id", "version", "stage", "status", "pipeline", "partner", "kind"})
 """Lifecycle and identity fields ``set_fields`` may not write (with every ``*_id`` field)."""
 MOVES: Final = frozenset({"stage", "status"})
+_AMOUNTS: Final = frozenset({FieldType.MONEY, FieldType.DECIMAL})
 _COMPARABLE = {
     FieldType.MONEY: FieldType.DECIMAL,
     FieldType.INTEGER: FieldType.DECIMAL,
@@ -335,22 +339,34 @@ def _action_problems(
             value=action.kind,
         )
         return
-    for name, _, text in template_fields(action):
-        for path in placeholders(text):
-            found = _resolve(schemas, entity, path, name)
-            if isinstance(found, Violation):
-                yield Violation(
-                    field=name,
-                    message=f"placeholder {path!r}: {found.message}",
-                )
+    yield from _template_problems(action, entity, schemas)
     for name, path in action.paths():
         found = _resolve(schemas, entity, path, name)
         if isinstance(found, Violation):
             yield found
         elif isinstance(action, SetFields):
             yield from _write_problems(found, action.values[path], name, lifecycle_moves)
+        elif isinstance(action, CreateInvoice) and found.spec.type not in _AMOUNTS:
+            yield Violation(
+                field=name,
+                message=f"{action.kind}: must be a money or decimal field, "
+                f"not a {found.spec.type.value} field",
+                value=path,
+            )
     if isinstance(action, AssignManager):
         yield from _assignment_problems(action, entity, schemas, operators)
+
+
+def _template_problems(action: Action, entity: str, schemas: SchemaRegistry) -> Iterator[Violation]:
+    """Malformed placeholders and those naming no field, each naming the action and field."""
+    for name, kind, text in template_fields(action):
+        for problem in template_problems(kind, text):
+            yield Violation(field=name, message=f"{action.kind}: {problem}")
+        for path in placeholders(text):
+            found = _resolve(schemas, entity, path, name)
+            if isinstance(found, Violation):
+                message = f"{action.kind}: placeholder {path!r}: {found.message}"
+                yield Violation(field=name, message=message)
 
 
 def protected(name: str, *, lifecycle_moves: bool = False) -> bool:

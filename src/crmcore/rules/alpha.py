@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
@@ -36,7 +37,16 @@ from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import Scope, direct_field
 from crmcore.rules.values import Constant, coerce
 
-__all__ = ["UNFILED", "AlphaKey", "AlphaNetwork", "AlphaPlan", "plan_of", "safe"]
+__all__ = [
+    "UNFILED",
+    "AlphaKey",
+    "AlphaNetwork",
+    "AlphaPlan",
+    "PartsMemo",
+    "conjuncts",
+    "plan_of",
+    "safe",
+]
 
 Normal = Callable[[object], object] | None
 _RANK: Final = {"eq": 0, "in": 1, "starts_with": 2, "ends_with": 2, "between": 3, "contains": 3}
@@ -65,10 +75,16 @@ class AlphaKey:
 @attrs.frozen(kw_only=True)
 class AlphaPlan:
     """How a rule is filed: by ``key`` (``None``: asked for every event), and the fields whose
-    values must compare safely for leaving it out to be right, with their plain-making."""
+    values must compare safely for leaving it out to be right, with their plain-making.
+
+    ``filed`` holds the positions, among the :func:`conjuncts` of the rule's condition, of the
+    tests the key stands for: a rule the network lets through passes them, so only the others
+    are left to ask.
+    """
 
     key: AlphaKey | None = None
     guards: tuple[tuple[str, Normal], ...] = ()
+    filed: tuple[int, ...] = ()
 
 
 UNFILED: Final = AlphaPlan()
@@ -76,49 +92,76 @@ UNFILED: Final = AlphaPlan()
 
 
 def plan_of(
-    rule: Rule, *, schemas: SchemaRegistry, operators: Mapping[str, Operator], checks: bool
-) -> AlphaPlan:
+    rule: Rule, *, schemas: SchemaRegistry, operators: Mapping[str, Operator], checks: bool,
+    memo: PartsMemo | None = None,
+) -> AlphaPlan:  # fmt: skip
     """The plan of ``rule``; ``checks`` says whether its trigger checks a field of the record
-    beside the entity and kind (a ``changed`` rule's from and to values, a status awaited)."""
+    beside the entity and kind (a ``changed`` rule's from and to values, a status awaited);
+    ``memo`` keeps what each leaf reads for the next rules planned with the same schemas and
+    operators."""
     if rule.when is None:
         return UNFILED
     guards: dict[str, Normal] = dict(_trigger_fields(rule, schemas)) if checks else {}
-    keys = _keys(rule.when, rule.trigger.entity, schemas, operators, guards)
-    equal: dict[str, tuple[Any, ...]] = {}
-    best: AlphaKey | None = None
-    for key in keys:
+    look = _Leaves(rule.trigger.entity, schemas, operators, {} if memo is None else memo)
+    equal: dict[str, tuple[int, tuple[Any, ...]]] = {}
+    best: tuple[int, AlphaKey] | None = None
+    for position, key in _keys(rule.when, look, guards):
         if key.op in ("eq", "in"):
-            equal.setdefault(key.fields[0], key.value if key.op == "in" else (key.value,))
-        elif best is None or _RANK.get(key.op, 4) < _RANK.get(best.op, 4):
-            best = key
+            values = key.value if key.op == "in" else (key.value,)
+            equal.setdefault(key.fields[0], (position, values))
+        elif best is None or _RANK.get(key.op, 4) < _RANK.get(best[1].op, 4):
+            best = (position, key)
     if equal:
-        best = _combined(equal)
+        combined = _combined({field: values for field, (_, values) in equal.items()})
+        filed = tuple(equal[field][0] for field in combined.fields)
+        return AlphaPlan(key=combined, guards=tuple(guards.items()), filed=filed)
     if best is None:
         return UNFILED
-    return AlphaPlan(key=best, guards=tuple(guards.items()))
+    return AlphaPlan(key=best[1], guards=tuple(guards.items()), filed=(best[0],))
+
+
+PartsMemo = dict[tuple[str, str, str, str], "Parts | None"]
+"""What each leaf reads, by entity, field, operator and the repr of its value."""
+
+
+class _Leaves:
+    """The parts of leaves of one entity's rules, each leaf worked out once per memo."""
+
+    def __init__(
+        self, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator],
+        memo: PartsMemo,
+    ) -> None:  # fmt: skip
+        self.entity, self.schemas, self.operators, self.memo = entity, schemas, operators, memo
+
+    def parts(self, leaf: FieldCondition) -> Parts | None:
+        # By the value's repr, not the value: 1, 1.0 and True are equal but coerce apart.
+        key = (self.entity, leaf.field, leaf.op, repr(leaf.value))
+        if key in self.memo:
+            return self.memo[key]
+        found = self.memo[key] = _leaf_parts(leaf, self.entity, self.schemas, self.operators)
+        return found
 
 
 def _keys(
-    condition: Condition, entity: str, schemas: SchemaRegistry,
-    operators: Mapping[str, Operator], guards: dict[str, Normal],
-) -> list[AlphaKey]:  # fmt: skip
+    condition: Condition, look: _Leaves, guards: dict[str, Normal]
+) -> list[tuple[int, AlphaKey]]:
     """The keys of the conjuncts that run before any reads more than the record, each one
-    filed alone; their fields are added to ``guards``."""
-    keys: list[AlphaKey] = []
-    for conjunct in _conjuncts(condition):
+    filed alone with its position; their fields are added to ``guards``."""
+    keys: list[tuple[int, AlphaKey]] = []
+    for position, conjunct in enumerate(conjuncts(condition)):
         if not isinstance(conjunct, FieldCondition):
-            read = _safe_reads(conjunct, entity, schemas, operators)
+            read = _safe_reads(conjunct, look)
             if read is None:
                 break
             guards.update(read)
             continue
-        parts = _leaf_parts(conjunct, entity, schemas, operators)
+        parts = look.parts(conjunct)
         if parts is None:
             break
         guards[parts[0]] = parts[1]
         key = _key(conjunct.op, parts)
         if key is not None:
-            keys.append(key)
+            keys.append((position, key))
     return keys
 
 
@@ -148,11 +191,11 @@ def _trigger_fields(rule: Rule, schemas: SchemaRegistry) -> Iterator[tuple[str, 
             yield direct
 
 
-def _conjuncts(condition: Condition) -> Iterator[Condition]:
+def conjuncts(condition: Condition) -> Iterator[Condition]:
     """The tests an ``all`` runs, in order, nested ``all`` flattened."""
     if isinstance(condition, AllOf):
         for child in condition.all:
-            yield from _conjuncts(child)
+            yield from conjuncts(child)
     else:
         yield condition
 
@@ -167,14 +210,12 @@ def _leaves(condition: Condition) -> Iterator[FieldCondition]:
         yield from _leaves(condition.condition)
 
 
-def _safe_reads(
-    condition: Condition, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
-) -> dict[str, Normal] | None:
+def _safe_reads(condition: Condition, look: _Leaves) -> dict[str, Normal] | None:
     """The record fields ``condition`` reads, if it reads nothing else and only compares them
     with constants by built-in operators; else ``None``."""
     found: dict[str, Normal] = {}
     for leaf in _leaves(condition):
-        parts = _leaf_parts(leaf, entity, schemas, operators)
+        parts = look.parts(leaf)
         if parts is None:
             return None
         found[parts[0]] = parts[1]
@@ -380,6 +421,17 @@ def _node(op: str) -> _Node:
     return _Range(op)
 
 
+def _reader(fields: tuple[str, ...], node: _Node) -> Callable[[dict[str, Any]], Any]:
+    """What ``node`` looks up among the values read: the tuple of its fields' values for
+    equality, else its one field's value."""
+    if node.__class__ is not _Equal:
+        return itemgetter(fields[0])
+    if len(fields) == 1:
+        (field,) = fields
+        return lambda values: (values[field],)
+    return itemgetter(*fields)
+
+
 class AlphaNetwork(Generic[T]):
     """The rules of one list of candidates filed by their plans' keys."""
 
@@ -398,7 +450,7 @@ class AlphaNetwork(Generic[T]):
         for node in nodes.values():
             node.done()
         self._guards = tuple(guards.items())
-        self._nodes = tuple((fields, node) for (fields, _), node in nodes.items())
+        self._nodes = tuple((_reader(fields, node), node) for (fields, _), node in nodes.items())
 
     @property
     def filed(self) -> int:
@@ -414,16 +466,20 @@ class AlphaNetwork(Generic[T]):
         read = scope.field
         values: dict[str, Any] = {}
         for field, normal in self._guards:
-            raw = read(field)
-            if not safe(raw):
-                return None
-            values[field] = raw if normal is None else normal(raw)
+            raw: Any = read(field)
+            kind = raw.__class__
+            if kind is Decimal:  # plain already, as every builtin value
+                if not raw.is_finite():
+                    return None
+            elif kind not in _SAFE:
+                if not safe(raw):
+                    return None
+                if normal is not None:
+                    raw = normal(raw)
+            values[field] = raw
         found = list(self._always)
-        for fields, node in self._nodes:
-            if node.__class__ is _Equal:
-                node.hits(tuple([values[field] for field in fields]), found)
-            else:
-                node.hits(values[fields[0]], found)
+        for reader, node in self._nodes:
+            node.hits(reader(values), found)
         found.sort()
         entries = self._entries
         return [entries[position] for position in found]

@@ -55,11 +55,15 @@ def compile_condition(
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator],
     path: str = "when",
+    memo: Memo | None = None,
 ) -> CompiledCondition:
     """``condition`` compiled for records of ``entity``; ``LookupError`` or ``ValueError``
-    for what validation would report (validate rules before compiling them)."""
+    for what validation would report (validate rules before compiling them).
+
+    ``memo`` keeps compiled leaves by entity, leaf and path for the next rules compiled with
+    the same schemas and operators, so that rules sharing tests share their closures."""
     if isinstance(condition, FieldCondition):
-        return _compile_leaf(condition, entity, schemas, operators, path)
+        return _leaf(condition, entity, schemas, operators, path, memo)
     if isinstance(condition, Not):
         inner = compile_condition(
             condition.condition,
@@ -67,17 +71,40 @@ def compile_condition(
             schemas=schemas,
             operators=operators,
             path=f"{path}.not",
+            memo=memo,
         )
         return _not(inner, path)
     children = condition.all if isinstance(condition, AllOf) else condition.any
     key = "all" if isinstance(condition, AllOf) else "any"
     compiled = tuple(
         compile_condition(
-            child, entity=entity, schemas=schemas, operators=operators, path=f"{path}.{key}[{i}]"
+            child,
+            entity=entity,
+            schemas=schemas,
+            operators=operators,
+            path=f"{path}.{key}[{i}]",
+            memo=memo,
         )
         for i, child in enumerate(children)
     )
     return _group(compiled, path, every=isinstance(condition, AllOf))
+
+
+Memo = dict[tuple[str, str, str, str, str], "CompiledCondition"]
+
+
+def _leaf(
+    leaf: FieldCondition, entity: str, schemas: SchemaRegistry,
+    operators: Mapping[str, Operator], path: str, memo: Memo | None,
+) -> CompiledCondition:  # fmt: skip
+    if memo is None:
+        return _compile_leaf(leaf, entity, schemas, operators, path)
+    # By the value's repr, not the value: 1, 1.0 and True are equal but shown apart.
+    key = (entity, path, leaf.field, leaf.op, repr(leaf.value))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _compile_leaf(leaf, entity, schemas, operators, path)
+    return found
 
 
 def _not(inner: CompiledCondition, path: str) -> CompiledCondition:

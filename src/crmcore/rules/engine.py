@@ -21,12 +21,21 @@ from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
 from crmcore.rules.actions import ACTIONS, AssignManager
-from crmcore.rules.alpha import UNFILED, AlphaNetwork, plan_of
+from crmcore.rules.alpha import UNFILED, AlphaNetwork, AlphaPlan, PartsMemo, conjuncts, plan_of
 from crmcore.rules.assignment import FieldMapping
-from crmcore.rules.conditions import CompiledCondition, compile_condition
+from crmcore.rules.conditions import CompiledCondition, Memo, compile_condition
 from crmcore.rules.events import DateReached, StepDue
 from crmcore.rules.index import RuleIndex
-from crmcore.rules.model import Action, Branch, Condition, Enrollment, Rule, Wait, WaitDue
+from crmcore.rules.model import (
+    Action,
+    AllOf,
+    Branch,
+    Condition,
+    Enrollment,
+    Rule,
+    Wait,
+    WaitDue,
+)
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.outcome import (
     NO_CONTEXT,
@@ -45,6 +54,7 @@ from crmcore.rules.run import (
     CompiledRule,
     Run,
     Settings,
+    Test,
     rule_test,
     run_quiet,
     run_step,
@@ -55,7 +65,7 @@ from crmcore.rules.scope import Scope, compile_path
 from crmcore.rules.templates import compile_template, placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import rule_problems, validate_rules
-from crmcore.rules.watch import always, compile_trigger
+from crmcore.rules.watch import TriggerCheck, always, compile_trigger
 from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 from crmcore.workcalendar import WorkingCalendar
 
@@ -163,7 +173,12 @@ class RuleEngine:
         )
         self._indexed = index_conditions
         self._network_from = network_from
+        # Rules share tests and actions: each is compiled once, the compiled form shared.
+        self._leaves: Memo = {}
+        self._parts: PartsMemo = {}
+        self._actions: dict[tuple[str, str], CompiledAction] = {}
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
+        self._leaves, self._parts, self._actions = {}, {}, {}
         self._by_id: dict[RuleId, list[CompiledRule]] = {}
         for entry in compiled:
             self._by_id.setdefault(entry.rule.id, []).append(entry)
@@ -187,17 +202,33 @@ class RuleEngine:
             condition.evaluate if condition is not None else None,
         )
         alpha = UNFILED
+        rest = test
         if self._indexed:
             alpha = plan_of(
                 rule, schemas=self._schemas, operators=self._operators,
-                checks=trigger is not always,
+                checks=trigger is not always, memo=self._parts,
             )  # fmt: skip
+            rest = self._rest(rule, alpha, None if trigger is always else trigger, test)
         return CompiledRule(
-            rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
+            rule, trigger, condition, actions, (-rule.priority, rule.id), test=test, rest=rest,
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
             throttle_key=self._throttle_key(rule), branches=self._branches(rule),
             waits=self._steps(rule.trigger.entity, rule.waits, "waits"),
         )  # fmt: skip
+
+    def _rest(
+        self, rule: Rule, plan: AlphaPlan, trigger: TriggerCheck | None, test: Test | None
+    ) -> Test | None:
+        """The rule's test without the conjuncts its plan files it by."""
+        if not plan.filed or rule.when is None:
+            return test
+        left = tuple(c for i, c in enumerate(conjuncts(rule.when)) if i not in plan.filed)
+        if not left:
+            return rule_test(trigger, None)
+        condition = self._condition(
+            left[0] if len(left) == 1 else AllOf(all=left), rule.trigger.entity
+        )
+        return rule_test(trigger, condition.evaluate)
 
     def _branches(
         self, rule: Rule
@@ -233,10 +264,18 @@ class RuleEngine:
         self, condition: Condition, entity: str, path: str = "when"
     ) -> CompiledCondition:
         return compile_condition(
-            condition, entity=entity, schemas=self._schemas, operators=self._operators, path=path
-        )
+            condition, entity=entity, schemas=self._schemas, operators=self._operators,
+            path=path, memo=self._leaves,
+        )  # fmt: skip
 
     def _compile_action(self, action: Action, entity: str) -> CompiledAction:
+        key = (entity, repr(action))  # not the action: 1 and True are equal, shown apart
+        found = self._actions.get(key)
+        if found is None:
+            found = self._actions[key] = self._compiled_action(action, entity)
+        return found
+
+    def _compiled_action(self, action: Action, entity: str) -> CompiledAction:
         fields = tuple(template_fields(action))
         paths = {p for _, _, text in fields for p in placeholders(text)}
         getters = {p: compile_path(self._schemas.resolve(entity, p)) for p in paths}
@@ -245,7 +284,9 @@ class RuleEngine:
         if isinstance(action, AssignManager) and isinstance(action.strategy, FieldMapping):
             for row in action.strategy.rows:
                 mapping[id(row.when)] = self._condition(row.when, entity)
-        return CompiledAction(action, templates, getters, mapping)
+        return CompiledAction(
+            action, templates, getters, mapping, assigns=isinstance(action, AssignManager)
+        )
 
     def candidates(self, event: DomainEvent) -> tuple[Rule, ...]:
         """The rules (every effective version) ``event`` may concern, in the order they run."""
@@ -283,7 +324,10 @@ class RuleEngine:
         survivors = self._effective(event, candidates if chosen is None else chosen)
         if not survivors:
             return nothing_done(context.chain, dry_run=dry_run)
-        return run_quiet(self._settings, scope, entity, context, survivors, dry_run=dry_run)
+        return run_quiet(
+            self._settings, scope, entity, context, survivors, dry_run=dry_run,
+            filtered=chosen is not None,
+        )  # fmt: skip
 
     def _effective(
         self, event: DomainEvent, candidates: Sequence[CompiledRule]

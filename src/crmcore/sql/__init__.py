@@ -27,6 +27,7 @@ from crmcore.sql.requests import SqlRequestRepository
 from crmcore.sql.rule_ledger import SqlPendingSteps, SqlRuleLedger
 from crmcore.sql.rules import SqlRuleRepository
 from crmcore.sql.store import SqlStore, migrations_config, sql_repositories
+from crmcore.sql.tasks import SqlProjectRepository, SqlTaskRepository
 
 __all__ = [
     "Database",
@@ -40,6 +41,7 @@ __all__ = [
     "SqlPendingSteps",
     "SqlPipelineRepository",
     "SqlPriceList",
+    "SqlProjectRepository",
     "SqlRelationshipRepository",
     "SqlRequestRepository",
     "SqlRuleLedger",
@@ -47,6 +49,7 @@ __all__ = [
     "SqlSalesHistory",
     "SqlStageLog",
     "SqlStore",
+    "SqlTaskRepository",
     "SqlTickLog",
     "StorageError",
     "TransactionConflictError",

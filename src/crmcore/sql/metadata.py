@@ -29,7 +29,9 @@ from sqlalchemy import (
 from crmcore.sql.types import KEY, Moment
 
 __all__ = [
+    "access_keys",
     "agreements",
+    "audit_entries",
     "claims",
     "contact_person_emails",
     "contact_person_phones",
@@ -45,6 +47,8 @@ __all__ = [
     "partners",
     "pipelines",
     "prices",
+    "project_links",
+    "projects",
     "relationships",
     "request_contacts",
     "requests",
@@ -54,6 +58,8 @@ __all__ = [
     "rule_versions",
     "sales",
     "stage_log",
+    "task_links",
+    "tasks",
     "tick_fired",
     "tick_watermark",
 ]
@@ -381,4 +387,72 @@ rule_steps: Final = Table(
     Column("due_at", Moment, nullable=False),
     _body(),
     Index(None, "due_at", "seq"),
+)
+
+tasks: Final = Table(
+    "tasks",
+    metadata,
+    _id(),
+    _version(),
+    Column("assignee", KEY, nullable=False),
+    Column("status", KEY, nullable=False),
+    Column("project_id", KEY),
+    Column("due_at", Moment),
+    _body(),
+    Index(None, "assignee", "status", "due_at"),
+    Index(None, "status", "due_at"),
+    Index(None, "project_id"),
+)
+task_links: Final = Table(
+    "task_links",
+    metadata,
+    Column("entity_type", KEY, nullable=False),
+    Column("entity_id", KEY, nullable=False),
+    _owned_by("task_id", "tasks"),
+    PrimaryKeyConstraint("entity_type", "entity_id", "task_id"),
+    Index(None, "task_id"),
+)
+projects: Final = Table(
+    "projects",
+    metadata,
+    _id(),
+    _version(),
+    Column("manager", KEY, nullable=False),
+    Column("started_at", Moment, nullable=False),
+    _body(),
+    Index(None, "manager", "started_at"),
+    Index(None, "started_at", "id"),
+)
+project_links: Final = Table(
+    "project_links",
+    metadata,
+    Column("entity_type", KEY, nullable=False),
+    Column("entity_id", KEY, nullable=False),
+    _owned_by("project_id", "projects"),
+    PrimaryKeyConstraint("entity_type", "entity_id", "project_id"),
+    Index(None, "project_id"),
+)
+
+# The access keys of every record a query may filter by scope (responsible user,
+# co-executors, department; see crmcore.access.kinds), kept in step by the repositories.
+access_keys: Final = Table(
+    "access_keys",
+    metadata,
+    Column("entity_type", KEY, nullable=False),
+    Column("key", KEY, nullable=False),
+    Column("entity_id", KEY, nullable=False),
+    PrimaryKeyConstraint("entity_type", "key", "entity_id"),
+    Index(None, "entity_type", "entity_id"),
+)
+# The audit trail: appended to, never changed.
+audit_entries: Final = Table(
+    "audit_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", KEY, nullable=False, unique=True),
+    Column("entity_type", KEY, nullable=False),
+    Column("entity_id", KEY, nullable=False),
+    Column("at", Moment, nullable=False),
+    _body(),
+    Index(None, "entity_type", "entity_id", "seq"),
 )

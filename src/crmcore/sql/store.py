@@ -30,6 +30,7 @@ from crmcore.sql.partners import (
 from crmcore.sql.requests import SqlRequestRepository
 from crmcore.sql.rule_ledger import SqlPendingSteps, SqlRuleLedger
 from crmcore.sql.rules import SqlRuleRepository
+from crmcore.sql.tasks import SqlProjectRepository, SqlTaskRepository
 
 __all__ = ["SqlStore", "migrations_config", "sql_repositories"]
 
@@ -58,6 +59,8 @@ def sql_repositories(database: Database) -> Repositories:
         ticks=SqlTickLog(database),
         ledger=SqlRuleLedger(database),
         pending_steps=SqlPendingSteps(database),
+        tasks=SqlTaskRepository(database),
+        projects=SqlProjectRepository(database),
     )
 
 

@@ -1,6 +1,11 @@
 """Marketing: segments, consent, campaigns and mailings, attribution of leads and deals to
 campaigns, cross-sell from won deals' lines, and surveys."""
 
+from crmcore.marketing.attribution import (
+    AttributionReport,
+    CampaignAttribution,
+    attribution_report,
+)
 from crmcore.marketing.campaigns import (
     CampaignDraft,
     add_material,
@@ -11,6 +16,16 @@ from crmcore.marketing.campaigns import (
     start_campaign,
 )
 from crmcore.marketing.consent import record_consent, unsubscribe
+from crmcore.marketing.crosssell import (
+    CrossSell,
+    ProductPair,
+    ProductRank,
+    Suggestion,
+    cross_sell,
+    purchases_from_deals,
+    suggest_products,
+    top_products,
+)
 from crmcore.marketing.events import (
     CampaignChanged,
     CampaignPlanned,
@@ -74,8 +89,10 @@ __all__ = [
     "MAILING_ACTIONS",
     "SEGMENT_FACTS",
     "Answer",
+    "AttributionReport",
     "Audience",
     "Campaign",
+    "CampaignAttribution",
     "CampaignChanged",
     "CampaignDraft",
     "CampaignEmail",
@@ -89,6 +106,7 @@ __all__ = [
     "ConsentChanged",
     "ConsentStatus",
     "CostLine",
+    "CrossSell",
     "MailingId",
     "MailingMessage",
     "MailingPlan",
@@ -98,6 +116,8 @@ __all__ = [
     "MailingThrottle",
     "Material",
     "PartnerFacts",
+    "ProductPair",
+    "ProductRank",
     "Purchase",
     "PurchaseRecorded",
     "Question",
@@ -111,22 +131,28 @@ __all__ = [
     "SegmentMember",
     "SegmentMembership",
     "SegmentPopulation",
+    "Suggestion",
     "Survey",
     "SurveyAnswered",
     "SurveyCreated",
     "SurveyId",
     "SurveyResponse",
     "add_material",
+    "attribution_report",
     "cancel_campaign",
     "change_segment",
+    "cross_sell",
     "define_segment",
     "evaluate_segment",
     "finish_campaign",
     "plan_campaign",
+    "purchases_from_deals",
     "record_consent",
     "record_cost",
     "run_mailing",
     "segment_schemas",
     "start_campaign",
+    "suggest_products",
+    "top_products",
     "unsubscribe",
 ]

@@ -10,7 +10,7 @@ materials, record its actual costs, and move it from planned to running to finis
 >>> cost = CostLine(item="Banner", amount=Money.of("15000", "RUB"))
 >>> campaign = record_cost(campaign, cost, now=at).entity
 >>> str(campaign.actual_total), start_campaign(campaign, now=at).entity.status.value
-('15000.00 RUB', 'running')
+('15000 RUB', 'running')
 """
 
 from __future__ import annotations

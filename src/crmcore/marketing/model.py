@@ -9,7 +9,7 @@ purchases (won deals' lines) and surveys with their responses.
 ...     segment_id=SegmentId("audi-owners"), created_at=at,
 ...     planned_costs=(CostLine(item="Printing", amount=Money.of("20000", "RUB")),))
 >>> str(campaign.planned_total), campaign.status.value
-('20000.00 RUB', 'planned')
+('20000 RUB', 'planned')
 """
 
 from __future__ import annotations

@@ -203,6 +203,7 @@ class Request(Model):
     campaign: Campaign | None = attrs.field(
         default=None, metadata=checks(optional(instance_of(Campaign)))
     )
+    campaign_id: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
     custom: Mapping[str, CustomValue] = attrs.field(
         factory=FrozenMap, converter=freeze, metadata=checks(custom_values)
     )

@@ -75,7 +75,7 @@ __all__ = [
 
 T = TypeVar("T")
 _DEFAULT_SETTINGS: Final = RequestSettings()
-_EDITABLE: Final = ("contact", "items", "estimated_amount", "campaign", "custom")
+_EDITABLE: Final = ("contact", "items", "estimated_amount", "campaign", "campaign_id", "custom")
 
 
 @attrs.frozen(kw_only=True)
@@ -92,6 +92,7 @@ class RequestDraft:
     items: Sequence[RequestedItem] = ()
     estimated_amount: Money | None = None
     campaign: Campaign | None = None
+    campaign_id: str | None = None
     custom: Mapping[str, object] = attrs.field(factory=dict)
     responsible_manager: UserId | str | None = None
 
@@ -191,6 +192,7 @@ def _draft_fields(
         "items": tuple(draft.items) if isinstance(draft.items, Sequence) else draft.items,
         "estimated_amount": draft.estimated_amount,
         "campaign": draft.campaign,
+        "campaign_id": draft.campaign_id,
         "custom": custom,
         "responsible_manager": draft.responsible_manager,
         "received_at": received_at,
@@ -360,9 +362,9 @@ def edit_request(
     actor: UserId | None = None,
 ) -> Outcome[Request]:
     """An open ``request`` with ``changes`` (its ``contact``, ``items``, ``estimated_amount``,
-    ``campaign`` or ``custom``) applied: what a manager learns while qualifying it. Changing
-    nothing returns it as it was; status, binding and manager change through their own
-    services."""
+    ``campaign``, ``campaign_id`` or ``custom``) applied: what a manager learns while
+    qualifying it. Changing nothing returns it as it was; status, binding and manager change
+    through their own services."""
     check_now(now)
     check_actor(actor)
     read, found = read_changes(changes, editable=_EDITABLE)

@@ -174,6 +174,7 @@ def requests(
         items=tuple(draw(st.lists(requested_items(currencies=(currency,)), max_size=3))),
         estimated_amount=draw(_optional(money(currencies=(currency,), min_value=0))),
         campaign=draw(_optional(campaigns())), binding=binding,
+        campaign_id=draw(_optional(_IDS)),
         proposals=() if binding else tuple(draw(st.lists(binding_proposals(), max_size=2))),
         duplicate_of=_another(request_id, draw(_optional(_IDS.map(RequestId)))),
         responsible_manager=draw(_strategy(managers)), status=status,

@@ -1,0 +1,156 @@
+"""Attribution: the leads, converted requests, won deals and revenue of each campaign over a
+period, with its cost per lead.
+
+A request belongs to the campaign in its ``campaign_id``; a deal to the campaign in its own
+``campaign_id``, else to that of the request converted into it. Leads count the requests
+received in the period, won deals those closed as won in it; revenue sums the won deals'
+amounts in the campaign's budget currency (deals in another currency are counted apart, in
+``other_currency_deals``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from crmcore.errors import DomainValidationError
+from crmcore.marketing.model import Campaign
+from crmcore.money import Money
+from crmcore.requests import Request, RequestStatus
+from crmcore.validation import aware_datetime, raise_violations
+
+__all__ = ["AttributionReport", "CampaignAttribution", "attribution_report"]
+
+_PERCENT: Final = Decimal("0.1")
+
+
+@attrs.frozen(kw_only=True)
+class CampaignAttribution:
+    """One campaign over the period: its leads, how many were converted, the deals won and
+    their revenue, what it cost (actual costs) and per lead."""
+
+    campaign_id: str
+    name: str
+    leads: int
+    converted: int
+    won_deals: int
+    revenue: Money
+    cost: Money
+    other_currency_deals: int = 0
+
+    @property
+    def cost_per_lead(self) -> Money | None:
+        """The actual cost divided by the leads, rounded to the currency; ``None`` without
+        leads."""
+        if not self.leads:
+            return None
+        return Money(amount=self.cost.amount / self.leads, currency=self.cost.currency).rounded()
+
+    @property
+    def conversion(self) -> Decimal | None:
+        """Converted requests per lead, in percent to one decimal; ``None`` without leads."""
+        if not self.leads:
+            return None
+        return (Decimal(100) * self.converted / self.leads).quantize(_PERCENT)
+
+
+@attrs.frozen(kw_only=True)
+class AttributionReport:
+    """The campaigns' attribution over ``[start, end)``, in campaign id order, and the leads
+    that name no campaign (or one not known)."""
+
+    start: datetime
+    end: datetime
+    rows: tuple[CampaignAttribution, ...]
+    unattributed_leads: int = 0
+
+    def row(self, campaign_id: str) -> CampaignAttribution:
+        """The row of ``campaign_id``; ``LookupError`` when the report has none."""
+        for found in self.rows:
+            if found.campaign_id == campaign_id:
+                return found
+        raise LookupError(f"no campaign {campaign_id!r} in the report")
+
+
+@attrs.frozen
+class _Tally:
+    leads: int = 0
+    converted: int = 0
+    won: int = 0
+    revenue: Decimal = Decimal(0)
+    other: int = 0
+
+
+def attribution_report(
+    *,
+    campaigns: Iterable[Campaign],
+    requests: Iterable[Request],
+    deals: Iterable[object],
+    start: datetime,
+    end: datetime,
+) -> AttributionReport:
+    """The attribution of ``requests`` and ``deals`` to ``campaigns`` over ``[start, end)``."""
+    raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
+    if end <= start:
+        raise DomainValidationError.single("end", "must be after start", value=end)
+    known: dict[str, Campaign] = {campaign.id: campaign for campaign in campaigns}
+    tallies: dict[str, _Tally] = {campaign_id: _Tally() for campaign_id in known}
+    by_deal: dict[str, str] = {}
+    unattributed = 0
+    for request in requests:
+        if request.campaign_id is not None and request.deal_id is not None:
+            by_deal[request.deal_id] = request.campaign_id
+        if not start <= request.received_at < end:
+            continue
+        tally = tallies.get(request.campaign_id or "")
+        if tally is None:
+            unattributed += 1
+            continue
+        converted = int(request.status is RequestStatus.CONVERTED)
+        tallies[request.campaign_id or ""] = attrs.evolve(
+            tally, leads=tally.leads + 1, converted=tally.converted + converted
+        )
+    _count_deals(tallies, known, by_deal, deals, start, end)
+    rows = tuple(_row(known[cid], tallies[cid]) for cid in sorted(known))
+    return AttributionReport(start=start, end=end, rows=rows, unattributed_leads=unattributed)
+
+
+def _count_deals(
+    tallies: dict[str, _Tally],
+    known: Mapping[str, Campaign],
+    by_deal: Mapping[str, str],
+    deals: Iterable[object],
+    start: datetime,
+    end: datetime,
+) -> None:
+    for deal in deals:
+        status = getattr(getattr(deal, "status", None), "value", None)
+        closed_at = getattr(deal, "closed_at", None)
+        if status != "won" or not isinstance(closed_at, datetime) or not start <= closed_at < end:
+            continue
+        named = getattr(deal, "campaign_id", None) or by_deal.get(getattr(deal, "id", ""))
+        if not isinstance(named, str) or named not in known:
+            continue
+        campaign_id: str = named
+        tally = tallies[campaign_id]
+        amount = getattr(deal, "amount", None)
+        currency = known[campaign_id].budget.currency
+        if isinstance(amount, Money) and amount.currency != currency:
+            tallies[campaign_id] = attrs.evolve(tally, won=tally.won + 1, other=tally.other + 1)
+            continue
+        value = amount.amount if isinstance(amount, Money) else Decimal(0)
+        tallies[campaign_id] = attrs.evolve(tally, won=tally.won + 1, revenue=tally.revenue + value)
+
+
+def _row(campaign: Campaign, tally: _Tally) -> CampaignAttribution:
+    currency = campaign.budget.currency
+    return CampaignAttribution(
+        campaign_id=campaign.id, name=campaign.name, leads=tally.leads,
+        converted=tally.converted, won_deals=tally.won,
+        revenue=Money(amount=tally.revenue, currency=currency), cost=campaign.actual_total,
+        other_currency_deals=tally.other,
+    )  # fmt: skip

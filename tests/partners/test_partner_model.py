@@ -128,11 +128,6 @@ def test_legal_data_of_each_kind() -> None:
     assert _partner(kind=PERSON, legal=None).legal is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Model runs the invariants (here the kind check of legal data) only when every "
-    "field passed, so a blank name hides the wrong INN length until the name is fixed",
-)
 def test_a_field_problem_does_not_hide_the_legal_data_problem() -> None:
     assert _problems(short_name=" ", legal=LegalData(tax_id=PERSON_INN)) == (
         "short_name",

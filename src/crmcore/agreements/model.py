@@ -44,6 +44,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -110,10 +111,13 @@ class Agreement(Model):
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("valid_from", "valid_to")
+    def _validity(self) -> Iterator[Violation]:
         if self.valid_to is not None and self.valid_to < self.valid_from:
             message = "must not precede valid_from"
             yield Violation(field="valid_to", message=message, value=self.valid_to)
+
+    def _invariants(self) -> Iterator[Violation]:
         if self.kind is AgreementKind.TYPICAL:
             yield from self._typical_problems()
         else:

@@ -34,6 +34,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     optional,
     unique,
 )
@@ -63,7 +64,8 @@ class Activity(Model):
     )
     mandatory: bool = attrs.field(default=True, metadata=checks(instance_of(bool)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("planned_start", "planned_finish")
+    def _finish_after_start(self) -> Iterator[Violation]:
         if instant(self.planned_finish) < instant(self.planned_start):
             yield Violation(field="planned_finish", message="must not be before planned_start")
 

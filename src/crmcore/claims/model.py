@@ -45,6 +45,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     unique,
@@ -93,7 +94,8 @@ class Claimant(Model):
     email: Email | None = attrs.field(default=None, metadata=checks(optional(instance_of(Email))))
     phone: Phone | None = attrs.field(default=None, metadata=checks(optional(instance_of(Phone))))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("partner_id", "name")
+    def _named(self) -> Iterator[Violation]:
         if self.partner_id is None and self.name is None:
             yield Violation(field="name", message="is required when no partner is given")
 
@@ -109,7 +111,8 @@ class LinkedDocument(Model):
         default=None, converter=clean_optional_text, metadata=checks(optional(bounded_text(64)))
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("document_id", "number")
+    def _identified(self) -> Iterator[Violation]:
         if self.document_id is None and self.number is None:
             yield Violation(field="number", message="is required when no document_id is given")
 
@@ -149,7 +152,8 @@ class Pause(Model):
     started_at: datetime = attrs.field(metadata=checks(aware_datetime))
     ended_at: datetime | None = attrs.field(default=None, metadata=checks(optional(aware_datetime)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("started_at", "ended_at")
+    def _ends_after_start(self) -> Iterator[Violation]:
         if self.ended_at is not None and instant(self.ended_at) < instant(self.started_at):
             yield Violation(field="ended_at", message="must not be before started_at")
 
@@ -253,17 +257,24 @@ class Claim(Model):
         steps = (step.at for step in self.history)
         return latest(self.registered_at, self.responded_at, self.decided_at, *pauses, *steps)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("status", "result", "decided_at")
+    def _decision(self) -> Iterator[Violation]:
         decided = self.status in {ClaimStatus.DECIDED, ClaimStatus.CLOSED}
         if decided != (self.result is not None):
             yield Violation(field="result", message="is set exactly when the claim is decided")
         if decided != (self.decided_at is not None):
             yield Violation(field="decided_at", message="is set exactly when the claim is decided")
+
+    @invariant("status", "pauses")
+    def _pauses(self) -> Iterator[Violation]:
         waiting = self.status is ClaimStatus.WAITING_FOR_CLAIMANT
         open_pauses = [index for index, p in enumerate(self.pauses) if p.ended_at is None]
         if open_pauses != ([len(self.pauses) - 1] if waiting else []):
             message = "only the last pause may be open, and only while waiting for the claimant"
             yield Violation(field="pauses", message=message)
+
+    @invariant("response_due", "resolution_due")
+    def _due_dates(self) -> Iterator[Violation]:
         if instant(self.resolution_due) < instant(self.response_due):
             yield Violation(field="resolution_due", message="must not be before response_due")
 

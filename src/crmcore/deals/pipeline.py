@@ -345,6 +345,31 @@ def _raw_gate_problems(data: object, known: Collection[str]) -> Iterator[Violati
                 )
 
 
+def _raw_naming_problems(data: object) -> Iterator[Violation]:
+    """Repeated stage names and orders in a pipeline's JSON form, found without building it:
+    reported beside a stage that cannot be read, which keeps the pipeline's own checks from
+    running. A list over :data:`MAX_STAGES` is refused as a whole and not looked into."""
+    stages = data.get("stages") if isinstance(data, Mapping) else None
+    if not isinstance(stages, list) or len(stages) > MAX_STAGES:
+        return
+    names: set[str] = set()
+    orders: set[int] = set()
+    for index, stage in enumerate(stages):
+        if not isinstance(stage, Mapping):
+            continue
+        name, order = stage.get("name"), stage.get("order")
+        if isinstance(name, str):
+            if name in names:
+                field = f"stages[{index}].name"
+                yield Violation(field=field, message="repeats a stage name", value=name)
+            names.add(name)
+        if isinstance(order, int) and not isinstance(order, bool):
+            if order in orders:
+                field = f"stages[{index}].order"
+                yield Violation(field=field, message="repeats a stage order", value=order)
+            orders.add(order)
+
+
 def parse_pipeline(
     data: object, *, gates: Collection[str], converter: Converter | None = None
 ) -> Pipeline:
@@ -360,6 +385,8 @@ def parse_pipeline(
     try:
         pipeline: Pipeline = (converter or make_converter()).structure(data, Pipeline)
     except DomainValidationError as error:
-        raise DomainValidationError([*error.violations, *unknown]) from None
+        found = {(v.field, v.message) for v in error.violations}
+        naming = [v for v in _raw_naming_problems(data) if (v.field, v.message) not in found]
+        raise DomainValidationError([*error.violations, *naming, *unknown]) from None
     raise_violations([*unknown, *_argument_problems(pipeline, gates)])
     return pipeline

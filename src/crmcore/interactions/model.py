@@ -99,7 +99,8 @@ class Participant(Model):
     )
     ref: EntityRef | None = attrs.field(default=None, metadata=checks(_ref_of(PARTICIPANT_TYPES)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("name", "ref")
+    def _named(self) -> Iterator[Violation]:
         if self.name is None and self.ref is None:
             yield Violation(field="name", message="is required when no ref is given")
 
@@ -116,7 +117,8 @@ class Reminder(Model):
     before: timedelta | None = attrs.field(default=None, metadata=checks(_non_negative_duration))
     at: datetime | None = attrs.field(default=None, metadata=checks(optional(aware_datetime)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("before", "at")
+    def _one_moment(self) -> Iterator[Violation]:
         if (self.before is None) == (self.at is None):
             yield Violation(field="before", message="give exactly one of before and at")
 

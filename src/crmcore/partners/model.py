@@ -35,6 +35,7 @@ from crmcore.validation import (
     freeze,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -157,7 +158,8 @@ class Partner(Model):
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("legal", "kind")
+    def _legal_data(self) -> Iterator[Violation]:
         if self.legal is not None:
             for problem in self.legal.problems(kind=self.kind):
                 yield problem.under("legal")
@@ -213,7 +215,8 @@ class Relationship(Model):
     note: str | None = attrs.field(default=None, converter=clean_optional_text, metadata=_NOTES)
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("kind", "source", "target")
+    def _ends(self) -> Iterator[Violation]:
         for end in ("source", "target"):
             ref: EntityRef = getattr(self, end)
             if ref.entity_type != self.kind.between:

@@ -10,6 +10,7 @@ import crmcore.marketing.consent
 import crmcore.marketing.crosssell
 import crmcore.marketing.model
 import crmcore.marketing.segments
+import crmcore.marketing.surveys
 
 MODULES = [
     crmcore.marketing.campaigns,
@@ -17,6 +18,7 @@ MODULES = [
     crmcore.marketing.crosssell,
     crmcore.marketing.model,
     crmcore.marketing.segments,
+    crmcore.marketing.surveys,
 ]
 
 

@@ -83,6 +83,15 @@ from crmcore.marketing.segments import (
     evaluate_segment,
     segment_schemas,
 )
+from crmcore.marketing.surveys import (
+    QuestionResult,
+    SurveyDraft,
+    SurveyResults,
+    answer_survey,
+    create_survey,
+    survey_form,
+    survey_results,
+)
 
 __all__ = [
     "CAMPAIGN_RULE",
@@ -122,6 +131,7 @@ __all__ = [
     "PurchaseRecorded",
     "Question",
     "QuestionKind",
+    "QuestionResult",
     "Segment",
     "SegmentChanged",
     "SegmentDefined",
@@ -135,12 +145,16 @@ __all__ = [
     "Survey",
     "SurveyAnswered",
     "SurveyCreated",
+    "SurveyDraft",
     "SurveyId",
     "SurveyResponse",
+    "SurveyResults",
     "add_material",
+    "answer_survey",
     "attribution_report",
     "cancel_campaign",
     "change_segment",
+    "create_survey",
     "cross_sell",
     "define_segment",
     "evaluate_segment",
@@ -153,6 +167,8 @@ __all__ = [
     "segment_schemas",
     "start_campaign",
     "suggest_products",
+    "survey_form",
+    "survey_results",
     "top_products",
     "unsubscribe",
 ]

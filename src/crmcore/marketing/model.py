@@ -38,6 +38,7 @@ from crmcore.validation import (
     freeze,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -397,7 +398,8 @@ class Survey(Model):
     created_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("questions")
+    def _has_questions(self) -> Iterator[Violation]:
         if not self.questions:
             yield Violation(field="questions", message="must hold at least one question")
 

@@ -15,6 +15,7 @@ from typing import Protocol
 from crmcore.claims.kinds import ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.ids import ClaimId, PartnerId
+from crmcore.visibility import AccessScope
 
 __all__ = ["ClaimRepository"]
 
@@ -42,9 +43,11 @@ class ClaimRepository(Protocol):
         partner_id: PartnerId | None = None,
         registered_from: datetime | None = None,
         registered_to: datetime | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Claim]:
         """Claims matching every filter given: ``status``, ``department``, the claimant's
-        ``partner_id``, registered in ``[registered_from, registered_to)``; ordered by
+        ``partner_id``, registered in ``[registered_from, registered_to)``, within ``scope``
+        (an access scope: only the claims it admits; ``None``: every claim); ordered by
         registration time, then id."""
         ...
 

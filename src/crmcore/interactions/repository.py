@@ -14,6 +14,7 @@ from typing import Protocol
 
 from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.model import Interaction
+from crmcore.visibility import AccessScope
 
 __all__ = ["InteractionRepository"]
 
@@ -38,15 +39,25 @@ class InteractionRepository(Protocol):
         start, then id."""
         ...
 
-    def overdue(self, now: datetime, *, user: UserId | None = None) -> list[Interaction]:
-        """Planned and in-progress interactions (of ``user`` when given) that should have
-        ended before ``now``, ordered by end, then id."""
+    def overdue(
+        self, now: datetime, *, user: UserId | None = None, scope: AccessScope | None = None
+    ) -> list[Interaction]:
+        """Planned and in-progress interactions (of ``user`` when given, within the access
+        ``scope`` when given) that should have ended before ``now``, ordered by end, then
+        id."""
         ...
 
-    def of_user(self, user: UserId, *, start: datetime, end: datetime) -> list[Interaction]:
+    def of_user(
+        self,
+        user: UserId,
+        *,
+        start: datetime,
+        end: datetime,
+        scope: AccessScope | None = None,
+    ) -> list[Interaction]:
         """The interactions of every status that ``user`` is responsible for and that overlap
-        ``[start, end)`` (an interaction of no length counts if it starts inside), ordered by
-        start, then id."""
+        ``[start, end)`` (an interaction of no length counts if it starts inside), within the
+        access ``scope`` when given, ordered by start, then id."""
         ...
 
     def history(self, partner_id: PartnerId, *, limit: int | None = None) -> list[Interaction]:

@@ -14,8 +14,10 @@ from crmcore.claims.kinds import ClaimStatus
 from crmcore.claims.model import Claim
 from crmcore.ids import ClaimId, PartnerId
 from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.memory.access import AccessIndex, within
 from crmcore.repository_checks import instant
 from crmcore.validation import aware_datetime, check_now, optional, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["MemoryClaimRepository"]
 
@@ -30,7 +32,8 @@ class MemoryClaimRepository:
         self._by_status: KeyIndex[Claim] = KeyIndex(lambda claim: [claim.status])
         self._by_department: KeyIndex[Claim] = KeyIndex(lambda claim: [claim.department])
         self._by_partner: KeyIndex[Claim] = KeyIndex(lambda claim: [claim.claimant.partner_id])
-        indexes = [self._by_status, self._by_department, self._by_partner]
+        self._by_access: AccessIndex[Claim] = AccessIndex(CLAIM)
+        indexes = [self._by_status, self._by_department, self._by_partner, self._by_access]
         self._store: GuardedStore[Claim] = GuardedStore(CLAIM, indexes)
 
     def get(self, claim_id: ClaimId) -> Claim:
@@ -53,8 +56,10 @@ class MemoryClaimRepository:
         partner_id: PartnerId | None = None,
         registered_from: datetime | None = None,
         registered_to: datetime | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Claim]:
-        """Claims matching every filter given, ordered by registration time, then id."""
+        """Claims matching every filter given (within ``scope``), ordered by registration
+        time, then id."""
         raise_violations(
             [
                 *optional(aware_datetime)("registered_from", registered_from),
@@ -66,7 +71,7 @@ class MemoryClaimRepository:
             (self._by_department, department),
             (self._by_partner, partner_id),
         )
-        claims = self._store.matching(filters)
+        claims = within(self._store, self._by_access, self._store.matching(filters), scope)
         claims = [
             claim
             for claim in claims

@@ -14,8 +14,10 @@ from crmcore.ids import EntityRef, InteractionId, PartnerId, UserId
 from crmcore.interactions.kinds import InteractionStatus
 from crmcore.interactions.model import Interaction
 from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.memory.access import AccessIndex, within
 from crmcore.repository_checks import instant
 from crmcore.validation import aware_datetime, non_negative_int, optional, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["MemoryInteractionRepository"]
 
@@ -36,7 +38,14 @@ class MemoryInteractionRepository:
         self._by_partner: KeyIndex[Interaction] = KeyIndex(lambda i: [i.partner_id])
         self._by_chain: KeyIndex[Interaction] = KeyIndex(lambda i: [i.chain])
         self._by_status: KeyIndex[Interaction] = KeyIndex(lambda i: [i.status])
-        indexes = [self._by_user, self._by_partner, self._by_chain, self._by_status]
+        self._by_access: AccessIndex[Interaction] = AccessIndex(INTERACTION)
+        indexes = [
+            self._by_user,
+            self._by_partner,
+            self._by_chain,
+            self._by_status,
+            self._by_access,
+        ]
         self._store: GuardedStore[Interaction] = GuardedStore(INTERACTION, indexes)
 
     def get(self, interaction_id: InteractionId) -> Interaction:
@@ -57,21 +66,34 @@ class MemoryInteractionRepository:
         found.sort(key=lambda i: instant(i.start))
         return found
 
-    def overdue(self, now: datetime, *, user: UserId | None = None) -> list[Interaction]:
-        """Pending interactions (of ``user``) that ended before ``now``, by end, then id."""
+    def overdue(
+        self, now: datetime, *, user: UserId | None = None, scope: AccessScope | None = None
+    ) -> list[Interaction]:
+        """Pending interactions (of ``user``, within ``scope``) that ended before ``now``, by
+        end, then id."""
         _moments(now=now)
+        pending = self._store.under_any(self._by_status, _PENDING)
         found = [
             i
-            for i in self._store.under_any(self._by_status, _PENDING)
+            for i in within(self._store, self._by_access, pending, scope)
             if (user is None or i.responsible == user) and instant(i.end) < instant(now)
         ]
         found.sort(key=lambda i: instant(i.end))
         return found
 
-    def of_user(self, user: UserId, *, start: datetime, end: datetime) -> list[Interaction]:
-        """The interactions of ``user`` overlapping ``[start, end)``, by start, then id."""
+    def of_user(
+        self,
+        user: UserId,
+        *,
+        start: datetime,
+        end: datetime,
+        scope: AccessScope | None = None,
+    ) -> list[Interaction]:
+        """The interactions of ``user`` overlapping ``[start, end)`` (within ``scope``), by
+        start, then id."""
         _moments(start=start, end=end)
         found = self._store.under_any(self._by_user, [user])
+        found = within(self._store, self._by_access, found, scope)
         low, high = instant(start), instant(end)
         found = [
             i

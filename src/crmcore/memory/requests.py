@@ -13,11 +13,13 @@ from datetime import datetime
 
 from crmcore.ids import PartnerId, RequestId, UserId
 from crmcore.memory._store import GuardedStore, KeyIndex
+from crmcore.memory.access import AccessIndex, within
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.repository_checks import instant
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import REQUEST, Request
 from crmcore.validation import aware_datetime, each, instance_of, optional, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["MemoryRequestRepository"]
 
@@ -35,12 +37,14 @@ class MemoryRequestRepository:
         self._by_manager: KeyIndex[Request] = KeyIndex(lambda r: [r.responsible_manager])
         self._by_partner: KeyIndex[Request] = KeyIndex(_partner)
         self._by_contact: KeyIndex[Request] = KeyIndex(lambda r: r.contact.keys)
+        self._by_access: AccessIndex[Request] = AccessIndex(REQUEST)
         indexes = [
             self._by_status,
             self._by_source,
             self._by_manager,
             self._by_partner,
             self._by_contact,
+            self._by_access,
         ]
         self._store: GuardedStore[Request] = GuardedStore(REQUEST, indexes)
 
@@ -65,8 +69,10 @@ class MemoryRequestRepository:
         partner_id: PartnerId | None = None,
         received_from: datetime | None = None,
         received_to: datetime | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Request]:
-        """Requests matching every filter given, ordered by time received, then id."""
+        """Requests matching every filter given (within ``scope``), ordered by time received,
+        then id."""
         raise_violations(
             [
                 *optional(aware_datetime)("received_from", received_from),
@@ -79,7 +85,7 @@ class MemoryRequestRepository:
             (self._by_manager, manager),
             (self._by_partner, partner_id),
         )
-        requests = self._store.matching(filters)
+        requests = within(self._store, self._by_access, self._store.matching(filters), scope)
         found_requests = [
             request
             for request in requests

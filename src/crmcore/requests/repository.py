@@ -17,6 +17,7 @@ from crmcore.ids import PartnerId, RequestId, UserId
 from crmcore.partners.contact_data import Email, Phone
 from crmcore.requests.kinds import RequestStatus
 from crmcore.requests.model import Request
+from crmcore.visibility import AccessScope
 
 __all__ = ["RequestRepository"]
 
@@ -45,10 +46,12 @@ class RequestRepository(Protocol):
         partner_id: PartnerId | None = None,
         received_from: datetime | None = None,
         received_to: datetime | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Request]:
         """Requests matching every filter given: ``status``, ``source``, responsible
-        ``manager``, bound to ``partner_id``, received in ``[received_from, received_to)``;
-        ordered by time received, then id."""
+        ``manager``, bound to ``partner_id``, received in ``[received_from, received_to)``,
+        within ``scope`` (an access scope: only the requests it admits; ``None``: every
+        request); ordered by time received, then id."""
         ...
 
     def from_contact(

@@ -11,6 +11,7 @@ from crmcore.ids import PartnerId
 from crmcore.sql import metadata as m
 from crmcore.sql.versioned import VersionedTable
 from crmcore.validation import aware_datetime, check_now, optional, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["SqlClaimRepository"]
 
@@ -24,6 +25,7 @@ class SqlClaimRepository(VersionedTable[Claim]):
     table = m.claims
     entity_type = "claim"
     model = Claim
+    access_kind = "claim"
 
     def columns(self, entity: Claim) -> dict[str, object]:
         """Status, department, claimant, registration and due moments."""
@@ -45,8 +47,10 @@ class SqlClaimRepository(VersionedTable[Claim]):
         partner_id: PartnerId | None = None,
         registered_from: datetime | None = None,
         registered_to: datetime | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Claim]:
-        """Claims matching every filter given, ordered by registration time, then id."""
+        """Claims matching every filter given (within ``scope``), ordered by registration
+        time, then id."""
         raise_violations(
             [
                 *optional(aware_datetime)("registered_from", registered_from),
@@ -64,6 +68,7 @@ class SqlClaimRepository(VersionedTable[Claim]):
             conditions.append(c.registered_at >= registered_from)
         if registered_to is not None:
             conditions.append(c.registered_at < registered_to)
+        conditions.extend(self.within(scope))
         return self.select(*conditions, order_by=(c.registered_at, c.id))
 
     def overdue(self, now: datetime) -> list[Claim]:

@@ -18,6 +18,7 @@ from crmcore.interactions.model import Interaction
 from crmcore.sql import metadata as m
 from crmcore.sql.versioned import SideRows, VersionedTable
 from crmcore.validation import aware_datetime, non_negative_int, optional, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["SqlInteractionRepository"]
 
@@ -33,6 +34,7 @@ class SqlInteractionRepository(VersionedTable[Interaction]):
 
     table = m.interactions
     entity_type = "interaction"
+    access_kind = "interaction"
     model = Interaction
     side_tables = (m.interaction_reminders,)
     owner = "interaction_id"
@@ -62,23 +64,35 @@ class SqlInteractionRepository(VersionedTable[Interaction]):
             c.responsible == user, c.status.in_(_PENDING), order_by=(c.start_at, c.id)
         )
 
-    def overdue(self, now: datetime, *, user: UserId | None = None) -> list[Interaction]:
-        """Pending interactions (of ``user``) that ended before ``now``, by end, then id."""
+    def overdue(
+        self, now: datetime, *, user: UserId | None = None, scope: AccessScope | None = None
+    ) -> list[Interaction]:
+        """Pending interactions (of ``user``, within ``scope``) that ended before ``now``, by
+        end, then id."""
         _moments(now=now)
         c = self.table.c
-        conditions = [c.status.in_(_PENDING), c.end_at < now]
+        conditions = [c.status.in_(_PENDING), c.end_at < now, *self.within(scope)]
         if user is not None:
             conditions.append(c.responsible == user)
         return self.select(*conditions, order_by=(c.end_at, c.id))
 
-    def of_user(self, user: UserId, *, start: datetime, end: datetime) -> list[Interaction]:
-        """The interactions of ``user`` overlapping ``[start, end)``, by start, then id."""
+    def of_user(
+        self,
+        user: UserId,
+        *,
+        start: datetime,
+        end: datetime,
+        scope: AccessScope | None = None,
+    ) -> list[Interaction]:
+        """The interactions of ``user`` overlapping ``[start, end)`` (within ``scope``), by
+        start, then id."""
         _moments(start=start, end=end)
         c = self.table.c
         return self.select(
             c.responsible == user,
             c.start_at < end,
             or_(c.end_at > start, c.start_at >= start),
+            *self.within(scope),
             order_by=(c.start_at, c.id),
         )
 

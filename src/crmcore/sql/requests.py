@@ -19,6 +19,7 @@ from crmcore.requests.model import REQUEST, Request
 from crmcore.sql import metadata as m
 from crmcore.sql.versioned import SideRows, VersionedTable
 from crmcore.validation import aware_datetime, each, instance_of, optional, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["SqlRequestRepository"]
 
@@ -28,6 +29,7 @@ class SqlRequestRepository(VersionedTable[Request]):
 
     table = m.requests
     entity_type = REQUEST
+    access_kind = "request"
     model = Request
     side_tables = (m.request_contacts,)
     owner = "request_id"
@@ -56,8 +58,10 @@ class SqlRequestRepository(VersionedTable[Request]):
         partner_id: PartnerId | None = None,
         received_from: datetime | None = None,
         received_to: datetime | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Request]:
-        """Requests matching every filter given, ordered by time received, then id."""
+        """Requests matching every filter given (within ``scope``), ordered by time received,
+        then id."""
         raise_violations(
             [
                 *optional(aware_datetime)("received_from", received_from),
@@ -76,6 +80,7 @@ class SqlRequestRepository(VersionedTable[Request]):
             conditions.append(c.received_at >= received_from)
         if received_to is not None:
             conditions.append(c.received_at < received_to)
+        conditions.extend(self.within(scope))
         return self.select(*conditions, order_by=(c.received_at, c.id))
 
     def from_contact(

@@ -21,7 +21,9 @@ from crmcore.errors import (
     EntityNotFoundError,
 )
 from crmcore.repository_checks import check_limit, require_version_bump
+from crmcore.sql.access import scope_condition, write_keys
 from crmcore.sql.database import Database
+from crmcore.visibility import AccessScope
 
 __all__ = ["SideRows", "VersionedTable", "check_limit", "require_version_bump"]
 
@@ -66,6 +68,8 @@ class VersionedTable(Generic[V]):
     model: ClassVar[type[Any]]
     side_tables: ClassVar[Sequence[Table]] = ()
     owner: ClassVar[str] = ""
+    access_kind: ClassVar[str | None] = None
+    """The kind of record whose access keys the repository keeps, for queries by scope."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -93,6 +97,8 @@ class VersionedTable(Generic[V]):
             if not self._db.insert_new(connection, self.table, {**row, "body": body}):
                 raise DuplicateEntityError(self.entity_type, entity.id)
             self._insert_side_rows(connection, entity)
+            if self.access_kind is not None:
+                write_keys(connection, self.access_kind, entity, replace=False)
 
     def save(self, entity: V, *, expected_version: int) -> None:
         """Replace the stored entity if it is at ``expected_version`` and ``entity`` is past it."""
@@ -110,6 +116,15 @@ class VersionedTable(Generic[V]):
             for side in self.side_tables:
                 connection.execute(side.delete().where(side.c[self.owner] == entity.id))
             self._insert_side_rows(connection, entity)
+            if self.access_kind is not None:
+                write_keys(connection, self.access_kind, entity, replace=True)
+
+    def within(self, scope: AccessScope | None) -> list[ColumnElement[bool]]:
+        """The condition that keeps the entities ``scope`` admits (none when ``None``)."""
+        if self.access_kind is None:
+            return []
+        condition = scope_condition(self.access_kind, self.table.c.id, scope)
+        return [] if condition is None else [condition]
 
     def count(self) -> int:
         """How many entities are stored."""

@@ -57,6 +57,7 @@ TAG: Final = "type"
 EVENT_MODULES: Final = (
     "crmcore.partners.events",
     "crmcore.agreements.events",
+    "crmcore.catalog.events",
     "crmcore.deals.events",
     "crmcore.claims.events",
     "crmcore.interactions.events",

@@ -23,6 +23,5 @@ def opened(pipeline: Pipeline, deal_id: str = "d-1", **draft: object) -> Deal:
         "responsible_manager": "u-1",
     }
     fields.update(draft)
-    return open_deal(
-        DealDraft(**fields), pipeline=pipeline, now=NOW, deal_id=DealId(deal_id)
-    ).entity  # type: ignore[arg-type]
+    made = DealDraft(**fields)  # type: ignore[arg-type]
+    return open_deal(made, pipeline=pipeline, now=NOW, deal_id=DealId(deal_id)).entity

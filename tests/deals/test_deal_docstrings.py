@@ -10,6 +10,7 @@ import pytest
 import crmcore.deals.builtin
 import crmcore.deals.forecast
 import crmcore.deals.gates
+import crmcore.deals.items
 import crmcore.deals.lifecycle
 import crmcore.deals.model
 import crmcore.deals.pipeline
@@ -22,6 +23,7 @@ MODULES = [
     crmcore.deals.builtin,
     crmcore.deals.forecast,
     crmcore.deals.gates,
+    crmcore.deals.items,
     crmcore.deals.lifecycle,
     crmcore.deals.model,
     crmcore.deals.pipeline,

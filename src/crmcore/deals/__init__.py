@@ -3,7 +3,22 @@ gates, won and lost results, the stage log, and reports over it."""
 
 from crmcore.deals._commands import DealOutcome
 from crmcore.deals.builtin import BUILTIN_PIPELINES, LONG_PROJECT, MANUAL_SALE, TYPICAL_SALE
+from crmcore.deals.documents import (
+    OFFER_LIFECYCLE,
+    SUPPLIER_ORDER_LIFECYCLE,
+    BusinessPlan,
+    CommercialOffer,
+    CostLine,
+    SupplierOrder,
+    SupplierOrderLine,
+)
 from crmcore.deals.events import (
+    BusinessPlanChanged,
+    BusinessPlanDrawn,
+    CommercialOfferAccepted,
+    CommercialOfferDeclined,
+    CommercialOfferRegistered,
+    CommercialOfferSent,
     DealChanged,
     DealLost,
     DealMoved,
@@ -12,6 +27,8 @@ from crmcore.deals.events import (
     DealResumed,
     DealSuspended,
     DealWon,
+    SupplierOrderChanged,
+    SupplierOrderPlaced,
 )
 from crmcore.deals.forecast import Forecast, ForecastLine, upcoming
 from crmcore.deals.gates import (
@@ -22,9 +39,19 @@ from crmcore.deals.gates import (
     GateContext,
     load_gates,
 )
-from crmcore.deals.kinds import DealKind, DealStatus, DocumentKind
+from crmcore.deals.items import LineItem, items_total, line_item
+from crmcore.deals.kinds import DealKind, DealStatus, DocumentKind, OfferStatus, SupplierOrderStatus
 from crmcore.deals.lifecycle import STATUS, pipeline_diagram, stage_lifecycle
 from crmcore.deals.model import Deal, StageChange
+from crmcore.deals.offers import (
+    DocumentOutcome,
+    accept_offer,
+    decline_offer,
+    link_document,
+    offer_email,
+    register_offer,
+    send_offer,
+)
 from crmcore.deals.pipeline import (
     DEFAULT_LOST_REASONS,
     LOST_REASON_FIELDS,
@@ -34,6 +61,13 @@ from crmcore.deals.pipeline import (
     StageGate,
     parse_pipeline,
 )
+from crmcore.deals.planning import (
+    cancel_supplier_order,
+    place_supplier_order,
+    plan_business,
+    receive_supplier_order,
+    report_actuals,
+)
 from crmcore.deals.reports import (
     Funnel,
     FunnelStage,
@@ -41,7 +75,14 @@ from crmcore.deals.reports import (
     funnel,
     win_probabilities,
 )
-from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
+from crmcore.deals.repository import (
+    BusinessPlanRepository,
+    CommercialOfferRepository,
+    DealRepository,
+    PipelineRepository,
+    StageLog,
+    SupplierOrderRepository,
+)
 from crmcore.deals.results import lose_deal, reopen_deal, resume_deal, suspend_deal, win_deal
 from crmcore.deals.services import (
     DealDraft,
@@ -50,6 +91,7 @@ from crmcore.deals.services import (
     move_deal,
     open_deal,
     preview_move,
+    set_line_items,
 )
 
 __all__ = [
@@ -60,9 +102,22 @@ __all__ = [
     "LONG_PROJECT",
     "LOST_REASON_FIELDS",
     "MANUAL_SALE",
+    "OFFER_LIFECYCLE",
     "STATUS",
+    "SUPPLIER_ORDER_LIFECYCLE",
     "TYPICAL_SALE",
     "ArgumentCheckedGate",
+    "BusinessPlan",
+    "BusinessPlanChanged",
+    "BusinessPlanDrawn",
+    "BusinessPlanRepository",
+    "CommercialOffer",
+    "CommercialOfferAccepted",
+    "CommercialOfferDeclined",
+    "CommercialOfferRegistered",
+    "CommercialOfferRepository",
+    "CommercialOfferSent",
+    "CostLine",
     "Deal",
     "DealChanged",
     "DealDraft",
@@ -78,14 +133,17 @@ __all__ = [
     "DealSuspended",
     "DealWon",
     "DocumentKind",
+    "DocumentOutcome",
     "Forecast",
     "ForecastLine",
     "Funnel",
     "FunnelStage",
     "Gate",
     "GateContext",
+    "LineItem",
     "LostReasonRequirement",
     "MovePreview",
+    "OfferStatus",
     "Pipeline",
     "PipelineRepository",
     "Stage",
@@ -93,17 +151,37 @@ __all__ = [
     "StageGate",
     "StageLog",
     "StageWinProbability",
+    "SupplierOrder",
+    "SupplierOrderChanged",
+    "SupplierOrderLine",
+    "SupplierOrderPlaced",
+    "SupplierOrderRepository",
+    "SupplierOrderStatus",
+    "accept_offer",
+    "cancel_supplier_order",
+    "decline_offer",
     "edit_deal",
     "funnel",
+    "items_total",
+    "line_item",
+    "link_document",
     "load_gates",
     "lose_deal",
     "move_deal",
+    "offer_email",
     "open_deal",
     "parse_pipeline",
     "pipeline_diagram",
+    "place_supplier_order",
+    "plan_business",
     "preview_move",
+    "receive_supplier_order",
+    "register_offer",
     "reopen_deal",
+    "report_actuals",
     "resume_deal",
+    "send_offer",
+    "set_line_items",
     "stage_lifecycle",
     "suspend_deal",
     "upcoming",

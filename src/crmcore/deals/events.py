@@ -1,5 +1,6 @@
 """Events of the deals area: a deal was opened, changed, moved, won, lost, reopened,
-suspended or resumed. Each change of stage or status also has its
+suspended or resumed; a deal document (commercial offer, supplier order, business plan) was
+created or changed. Each change of stage or status also has its
 :class:`~crmcore.deals.StageChange` in the service's outcome."""
 
 from __future__ import annotations
@@ -11,6 +12,12 @@ import attrs
 from crmcore.events import DomainEvent
 
 __all__ = [
+    "BusinessPlanChanged",
+    "BusinessPlanDrawn",
+    "CommercialOfferAccepted",
+    "CommercialOfferDeclined",
+    "CommercialOfferRegistered",
+    "CommercialOfferSent",
     "DealChanged",
     "DealLost",
     "DealMoved",
@@ -19,6 +26,8 @@ __all__ = [
     "DealResumed",
     "DealSuspended",
     "DealWon",
+    "SupplierOrderChanged",
+    "SupplierOrderPlaced",
 ]
 
 
@@ -95,3 +104,75 @@ class DealResumed(DomainEvent):
     name: ClassVar[str] = "deal.resumed"
     entity_type: ClassVar[str] = "deal"
     action: ClassVar[str] = "resumed"
+
+
+@attrs.frozen(kw_only=True)
+class CommercialOfferRegistered(DomainEvent):
+    """A commercial offer of a deal was registered; ``changes`` holds every field of it."""
+
+    name: ClassVar[str] = "commercial_offer.registered"
+    entity_type: ClassVar[str] = "commercial_offer"
+    action: ClassVar[str] = "created"
+
+
+@attrs.frozen(kw_only=True)
+class CommercialOfferSent(DomainEvent):
+    """A commercial offer was sent to the client."""
+
+    name: ClassVar[str] = "commercial_offer.sent"
+    entity_type: ClassVar[str] = "commercial_offer"
+    action: ClassVar[str] = "sent"
+
+
+@attrs.frozen(kw_only=True)
+class CommercialOfferAccepted(DomainEvent):
+    """The client accepted a commercial offer."""
+
+    name: ClassVar[str] = "commercial_offer.accepted"
+    entity_type: ClassVar[str] = "commercial_offer"
+    action: ClassVar[str] = "accepted"
+
+
+@attrs.frozen(kw_only=True)
+class CommercialOfferDeclined(DomainEvent):
+    """The client declined a commercial offer; ``changes`` holds the reason if given."""
+
+    name: ClassVar[str] = "commercial_offer.declined"
+    entity_type: ClassVar[str] = "commercial_offer"
+    action: ClassVar[str] = "declined"
+
+
+@attrs.frozen(kw_only=True)
+class SupplierOrderPlaced(DomainEvent):
+    """An order to a supplier was placed for a deal; ``changes`` holds every field of it."""
+
+    name: ClassVar[str] = "supplier_order.placed"
+    entity_type: ClassVar[str] = "supplier_order"
+    action: ClassVar[str] = "created"
+
+
+@attrs.frozen(kw_only=True)
+class SupplierOrderChanged(DomainEvent):
+    """A supplier order was received or cancelled."""
+
+    name: ClassVar[str] = "supplier_order.changed"
+    entity_type: ClassVar[str] = "supplier_order"
+    action: ClassVar[str] = "changed"
+
+
+@attrs.frozen(kw_only=True)
+class BusinessPlanDrawn(DomainEvent):
+    """A deal got its business plan; ``changes`` holds every field of it."""
+
+    name: ClassVar[str] = "business_plan.drawn"
+    entity_type: ClassVar[str] = "business_plan"
+    action: ClassVar[str] = "created"
+
+
+@attrs.frozen(kw_only=True)
+class BusinessPlanChanged(DomainEvent):
+    """A business plan was planned again or got actuals."""
+
+    name: ClassVar[str] = "business_plan.changed"
+    entity_type: ClassVar[str] = "business_plan"
+    action: ClassVar[str] = "changed"

@@ -39,8 +39,8 @@ _ZERO: Final = Decimal(0)
 
 @attrs.frozen(kw_only=True)
 class ForecastLine:
-    """One open deal in the forecast, with its stage's probability (percent) and the amount
-    weighted by it."""
+    """One open deal in the forecast, with its probability (percent: the manager's own
+    estimate when the deal has one, else its stage's) and the amount weighted by it."""
 
     deal_id: str
     title: str
@@ -73,7 +73,12 @@ class Forecast:
 def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> ForecastLine:
     amount = deal.amount if deal.amount is not None else Money.zero(currency)
     currency = amount.currency
-    probability = pipeline.stage(deal.stage).probability if deal.stage is not None else unstaged
+    if deal.probability is not None:
+        probability = deal.probability
+    elif deal.stage is not None:
+        probability = pipeline.stage(deal.stage).probability
+    else:
+        probability = unstaged
     # The product is made unchecked and checked once, rounded: the same value as
     # `(amount * ratio).rounded()`, one Money built and checked instead of two.
     product = trusted(Money, amount=amount.amount * (probability / _HUNDRED), currency=currency)
@@ -103,7 +108,8 @@ def upcoming(
 ) -> Forecast:
     """The forecast of the open ``deals`` expected to close within ``days`` from ``today``.
 
-    Unstaged deals have no stage probability and count at ``unstaged_probability``; a deal
+    A deal's own probability (:attr:`Deal.probability`) comes before its stage's. Unstaged
+    deals without one count at ``unstaged_probability``; a deal
     without an amount counts as zero in ``currency``. Deals in other currencies are listed and
     summed per currency, never converted. A deal of a pipeline missing from ``pipelines``
     raises ``DomainValidationError``.

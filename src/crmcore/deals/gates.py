@@ -31,7 +31,8 @@ from typing import Any, Final, Protocol
 
 import attrs
 
-from crmcore.deals.kinds import DocumentKind
+from crmcore.deals.documents import CommercialOffer
+from crmcore.deals.kinds import DocumentKind, OfferStatus
 from crmcore.deals.model import Deal
 from crmcore.partners.kinds import PartnerRole
 from crmcore.partners.model import Partner
@@ -59,10 +60,12 @@ GATES: Final = "crmcore.gates"
 
 @attrs.frozen(kw_only=True)
 class GateContext:
-    """What gates may need besides the deal: its partner, and facts the host knows
-    (``facts={"credit_approved": True}``) for plugin gates to read."""
+    """What gates may need besides the deal: its partner, its commercial offers (``None``
+    when not looked up), and facts the host knows (``facts={"credit_approved": True}``) for
+    plugin gates to read."""
 
     partner: Partner | None = None
+    offers: tuple[CommercialOffer, ...] | None = None
     facts: Mapping[str, object] = attrs.field(factory=dict)
 
 
@@ -128,9 +131,17 @@ def _agreement_linked(deal: Deal, context: GateContext, argument: str | None, /)
 def _commercial_offer_registered(
     deal: Deal, context: GateContext, argument: str | None, /
 ) -> str | None:
-    """A commercial offer is linked to the deal."""
-    if deal.linked(DocumentKind.COMMERCIAL_OFFER):
+    """A commercial offer of the deal is registered and not declined; without the offers in
+    the context, one linked to the deal is enough."""
+    if context.offers is None:
+        if deal.linked(DocumentKind.COMMERCIAL_OFFER):
+            return None
+        return "no commercial offer is registered for the deal"
+    offers = [offer for offer in context.offers if offer.deal_id == deal.id]
+    if any(offer.status is not OfferStatus.DECLINED for offer in offers):
         return None
+    if offers:
+        return "every commercial offer of the deal was declined"
     return "no commercial offer is registered for the deal"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["DealKind", "DealStatus", "DocumentKind"]
+__all__ = ["DealKind", "DealStatus", "DocumentKind", "OfferStatus", "SupplierOrderStatus"]
 
 
 class DealKind(enum.Enum):
@@ -48,3 +48,20 @@ class DocumentKind(enum.Enum):
     BUSINESS_PLAN = "business_plan"
     INTERACTION = "interaction"
     SALES_DOCUMENT = "sales_document"
+
+
+class OfferStatus(enum.Enum):
+    """Where a commercial offer stands: registered, sent to the client, accepted, declined."""
+
+    REGISTERED = "registered"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class SupplierOrderStatus(enum.Enum):
+    """Where an order to a supplier stands: placed, received, or cancelled."""
+
+    PLACED = "placed"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"

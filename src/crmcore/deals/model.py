@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Final
 
 import attrs
 
+from crmcore.agreements.conditions import percent_between
 from crmcore.customfields import CustomValue, custom_values
+from crmcore.deals.items import LineItem, items_total
 from crmcore.deals.kinds import DealKind, DealStatus, DocumentKind
 from crmcore.deals.pipeline import code
 from crmcore.errors import Violation
@@ -41,11 +44,16 @@ from crmcore.validation import (
 )
 from crmcore.workcalendar import latest
 
-__all__ = ["DEAL", "Deal", "StageChange"]
+__all__ = ["DEAL", "MAX_LINE_ITEMS", "MAX_TAGS", "Deal", "StageChange"]
 
 DEAL: Final = "deal"
 _DOCUMENT_KINDS: Final = frozenset(kind.value for kind in DocumentKind)
 _COMMENT = checks(optional(bounded_text(2000, multiline=True)))
+_PERCENT: Final = percent_between(Decimal(0), Decimal(100))
+MAX_LINE_ITEMS: Final = 1000
+"""The most line items a deal holds."""
+MAX_TAGS: Final = 100
+"""The most tags a deal holds."""
 
 
 def _documents(field: str, value: object) -> Iterator[Violation]:
@@ -57,6 +65,17 @@ def _documents(field: str, value: object) -> Iterator[Violation]:
             yield Violation(
                 field=f"{field}[{index}].entity_type", message=message, value=ref.entity_type
             )
+
+
+def _tags(field: str, value: object) -> Iterator[Violation]:
+    if not isinstance(value, frozenset):
+        yield Violation(field=field, message="must be a frozenset of tags", value=value)
+        return
+    if len(value) > MAX_TAGS:
+        yield Violation(field=field, message=f"must have at most {MAX_TAGS} tags")
+        return
+    for tag in sorted(value, key=repr):
+        yield from bounded_text(100)(field, tag)
 
 
 def _users(field: str, value: object) -> Iterator[Violation]:
@@ -79,6 +98,11 @@ class Deal(Model):
     offers, agreement, supplier orders, business plan and interactions of the deal, each typed
     by a :class:`DocumentKind` value. A lost deal keeps its reason, and the competitor who won
     it if known.
+
+    A deal with ``line_items`` has the sum of their amounts as its ``amount``; without items
+    the amount is set by hand. ``probability`` is the manager's own estimate in percent,
+    which the forecast uses instead of the stage's; ``source`` and ``campaign_id`` say where
+    the deal came from, ``next_step`` and ``next_step_due`` what happens next.
     """
 
     id: DealId = attrs.field(metadata=checks(identifier))
@@ -99,6 +123,17 @@ class Deal(Model):
         metadata=checks(each(instance_of(EntityRef)), _documents, unique(str, what="document")),
     )
     custom: Mapping[str, CustomValue] = attrs.field(factory=dict, metadata=checks(custom_values))
+    line_items: tuple[LineItem, ...] = attrs.field(
+        default=(), metadata=checks(each(instance_of(LineItem), max_items=MAX_LINE_ITEMS))
+    )
+    probability: Decimal | None = attrs.field(default=None, metadata=checks(optional(_PERCENT)))
+    tags: frozenset[str] = attrs.field(factory=frozenset, metadata=checks(_tags))
+    source: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(100))))
+    campaign_id: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
+    next_step: str | None = attrs.field(
+        default=None, converter=clean_optional_text, metadata=checks(optional(bounded_text(500)))
+    )
+    next_step_due: date | None = attrs.field(default=None, metadata=checks(optional(plain_date)))
     lost_reason: str | None = attrs.field(default=None, metadata=checks(optional(code)))
     competitor_id: PartnerId | None = attrs.field(
         default=None, metadata=checks(optional(identifier))
@@ -136,9 +171,23 @@ class Deal(Model):
         for name in ("competitor_id", "lost_comment"):
             if not lost and getattr(self, name) is not None:
                 yield Violation(field=name, message="is kept for lost deals only")
+        yield from self._items_invariants()
         if self.responsible_manager in self.co_executors:
             message = "must not hold the responsible manager"
             yield Violation(field="co_executors", message=message, value=self.responsible_manager)
+
+    def _items_invariants(self) -> Iterator[Violation]:
+        if not self.line_items:
+            return
+        currencies = sorted({item.amount.currency for item in self.line_items})
+        if len(currencies) > 1:
+            message = "must all be in one currency, not " + ", ".join(currencies)
+            yield Violation(field="line_items", message=message)
+            return
+        total = items_total(self.line_items)
+        if self.amount != total:
+            message = f"must be {total}, the sum of the line items, while the deal has items"
+            yield Violation(field="amount", message=message, value=str(self.amount))
 
     @property
     def ref(self) -> EntityRef:

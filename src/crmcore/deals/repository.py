@@ -13,12 +13,20 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Protocol
 
+from crmcore.deals.documents import BusinessPlan, CommercialOffer, SupplierOrder
 from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 
-__all__ = ["DealRepository", "PipelineRepository", "StageLog"]
+__all__ = [
+    "BusinessPlanRepository",
+    "CommercialOfferRepository",
+    "DealRepository",
+    "PipelineRepository",
+    "StageLog",
+    "SupplierOrderRepository",
+]
 
 
 class PipelineRepository(Protocol):
@@ -122,4 +130,77 @@ class StageLog(Protocol):
 
     def count(self) -> int:
         """How many entries are stored."""
+        ...
+
+
+class CommercialOfferRepository(Protocol):
+    """Where the host keeps the commercial offers of deals."""
+
+    def get(self, offer_id: str) -> CommercialOffer:
+        """The offer with this id."""
+        ...
+
+    def add(self, offer: CommercialOffer) -> None:
+        """Store a new offer; ``DuplicateEntityError`` (key ``"number"``) if its deal has an
+        offer of its number already."""
+        ...
+
+    def save(self, offer: CommercialOffer, *, expected_version: int) -> None:
+        """Store a changed offer if the stored one is at ``expected_version``."""
+        ...
+
+    def of_deal(self, deal_id: DealId) -> list[CommercialOffer]:
+        """The offers of a deal, ordered by number."""
+        ...
+
+    def count(self) -> int:
+        """How many offers are stored."""
+        ...
+
+
+class SupplierOrderRepository(Protocol):
+    """Where the host keeps the supplier orders of deals."""
+
+    def get(self, order_id: str) -> SupplierOrder:
+        """The order with this id."""
+        ...
+
+    def add(self, order: SupplierOrder) -> None:
+        """Store a new order."""
+        ...
+
+    def save(self, order: SupplierOrder, *, expected_version: int) -> None:
+        """Store a changed order if the stored one is at ``expected_version``."""
+        ...
+
+    def of_deal(self, deal_id: DealId) -> list[SupplierOrder]:
+        """The orders of a deal, ordered by creation moment, then id."""
+        ...
+
+    def of_supplier(self, supplier_id: PartnerId) -> list[SupplierOrder]:
+        """The orders to a supplier, ordered by creation moment, then id."""
+        ...
+
+    def count(self) -> int:
+        """How many orders are stored."""
+        ...
+
+
+class BusinessPlanRepository(Protocol):
+    """Where the host keeps the business plans of deals, one per deal, by the deal's id."""
+
+    def get(self, deal_id: DealId) -> BusinessPlan:
+        """The plan of this deal."""
+        ...
+
+    def add(self, plan: BusinessPlan) -> None:
+        """Store a new plan."""
+        ...
+
+    def save(self, plan: BusinessPlan, *, expected_version: int) -> None:
+        """Store a changed plan if the stored one is at ``expected_version``."""
+        ...
+
+    def count(self) -> int:
+        """How many plans are stored."""
         ...

@@ -22,8 +22,9 @@ the partner 'p-1' was not given to check its classification; agreement_linked: n
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
@@ -42,9 +43,10 @@ from crmcore.deals.events import (
     DealOpened,
 )
 from crmcore.deals.gates import BUILTIN_GATES, GATES, Gate, GateContext
+from crmcore.deals.items import LineItem, items_total
 from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.deals.lifecycle import STATUS, Route, event_to, stage_lifecycle, stage_routes
-from crmcore.deals.model import DEAL, Deal
+from crmcore.deals.model import DEAL, MAX_LINE_ITEMS, Deal
 from crmcore.deals.pipeline import Pipeline, Stage
 from crmcore.errors import DomainValidationError, PluginError, StageGateError, Violation
 from crmcore.events import changes_between
@@ -52,7 +54,9 @@ from crmcore.ids import DealId, EntityRef, PartnerId, UserId, new_id
 from crmcore.money import Money
 from crmcore.validation import (
     check_now,
+    each,
     field_violations,
+    instance_of,
     raise_violations,
     read_changes,
     read_collection,
@@ -66,6 +70,7 @@ __all__ = [
     "move_deal",
     "open_deal",
     "preview_move",
+    "set_line_items",
 ]
 
 _EDITABLE: Final = (
@@ -76,6 +81,12 @@ _EDITABLE: Final = (
     "co_executors",
     "documents",
     "custom",
+    "probability",
+    "tags",
+    "source",
+    "campaign_id",
+    "next_step",
+    "next_step_due",
 )
 _NO_CONTEXT: Final = GateContext()
 _DEAL_MOVED: Final = maker(DealMoved)
@@ -109,6 +120,12 @@ class DealDraft:
     co_executors: Collection[UserId | str] = ()
     documents: Collection[EntityRef] = ()
     custom: Mapping[str, object] = attrs.field(factory=dict)
+    tags: Collection[str] = ()
+    source: str | None = None
+    campaign_id: str | None = None
+    probability: Decimal | None = None
+    next_step: str | None = None
+    next_step_due: date | None = None
 
 
 def _custom(custom_fields: CustomFieldRegistry | None, value: object) -> object:
@@ -137,6 +154,12 @@ def _draft_fields(draft: DealDraft, custom_fields: CustomFieldRegistry | None) -
         ),
         "documents": read_collection("documents", draft.documents, found) or (),
         "custom": dict(custom) if isinstance(custom, Mapping) else custom,
+        "tags": frozenset(read_collection("tags", draft.tags, found, hashable=True) or ()),
+        "source": draft.source,
+        "campaign_id": draft.campaign_id,
+        "probability": draft.probability,
+        "next_step": draft.next_step,
+        "next_step_due": draft.next_step_due,
     }
     for name, value in fields.items():
         if name not in {v.field for v in found}:
@@ -184,12 +207,19 @@ def edit_deal(
     actor: UserId | None = None,
 ) -> DealOutcome:
     """``deal`` with ``changes`` applied (title, amount, expected close, responsible manager,
-    co-executors, documents, custom fields) and a :class:`DealChanged` event; changing nothing
-    returns the deal as it was. Stage and status change through their own commands."""
+    co-executors, documents, custom fields, probability, tags, source, campaign, next step)
+    and a :class:`DealChanged` event; changing nothing returns the deal as it was. Stage and
+    status change through their own commands, line items through :func:`set_line_items`; a
+    new amount of a deal with line items is refused (it follows the items)."""
     check_now(now)
     check_not_before(now, deal.last_changed_at, entity=f"deal {deal.id!r}")
     read, collected = read_changes(changes, editable=_EDITABLE)
     fields: dict[str, Any] = dict(read)
+    if isinstance(fields.get("tags"), list | tuple | set):
+        fields["tags"] = frozenset(fields["tags"])
+    if deal.line_items and "amount" in fields and fields["amount"] != deal.amount:
+        message = "follows the deal's line items; change the items instead"
+        collected.append(Violation(field="amount", message=message, value=fields.pop("amount")))
     if "custom" in fields:
         try:
             fields["custom"] = _custom(custom_fields, fields["custom"])
@@ -201,6 +231,38 @@ def edit_deal(
     )
     raise_violations(collected)
     changed = attrs.evolve(deal, **fields)
+    differences = changes_between(deal, changed)
+    if not differences:
+        return DealOutcome(entity=deal)
+    changed = attrs.evolve(changed, version=deal.version + 1)
+    event = DealChanged(entity_id=deal.id, occurred_at=now, changes=differences, actor=actor)
+    return DealOutcome(entity=changed, events=(event,))
+
+
+def set_line_items(
+    deal: Deal,
+    items: Sequence[LineItem],
+    *,
+    now: datetime,
+    actor: UserId | None = None,
+) -> DealOutcome:
+    """``deal`` with ``items`` as its line items and their sum as its amount, and a
+    :class:`DealChanged` event. No items leave the amount as it was, editable again; the
+    items must be in one currency."""
+    check_now(now)
+    check_not_before(now, deal.last_changed_at, entity=f"deal {deal.id!r}")
+    found: list[Violation] = []
+    read = read_collection("line_items", items, found)
+    if read is not None:
+        found.extend(each(instance_of(LineItem), max_items=MAX_LINE_ITEMS)("line_items", read))
+    raise_violations(found)
+    chosen = tuple(read or ())
+    currencies = sorted({item.amount.currency for item in chosen})
+    if len(currencies) > 1:
+        message = "must all be in one currency, not " + ", ".join(currencies)
+        raise DomainValidationError.single("line_items", message)
+    amount = items_total(chosen) if chosen else deal.amount
+    changed = attrs.evolve(deal, line_items=chosen, amount=amount)
     differences = changes_between(deal, changed)
     if not differences:
         return DealOutcome(entity=deal)

@@ -30,7 +30,7 @@ from crmcore.rules import (
 )
 from crmcore.rules.model import nodes
 from crmcore.rules.validation import protected
-from crmcore.rules.watch import compile_trigger, trigger_kinds
+from crmcore.rules.watch import compile_trigger, trigger_kinds, watched_kinds
 from crmcore.testing.strategies import rules
 
 SCHEMAS = default_schemas()
@@ -193,11 +193,18 @@ def test_the_index_never_drops_a_rule_that_fires(
     expected = {
         rule.id
         for rule in drawn
-        if rule.trigger.on in trigger_kinds(event)
-        and (not rule.trigger.fields or set(rule.trigger.fields) & set(event.changes))
-        and compile_trigger(rule.trigger, SCHEMAS)(event, scope)
+        if _reaches(rule, event) and compile_trigger(rule.trigger, SCHEMAS)(event, scope)
     }
     assert {c.rule_id for c in outcome.commands} == expected
+
+
+def _reaches(rule: Rule, event: DomainEvent) -> bool:
+    """Whether ``event`` sets off ``rule``'s trigger: by its own kinds, or as a move whose
+    changes a ``changed`` trigger watches."""
+    watched = set(rule.trigger.fields) & set(event.changes)
+    if rule.trigger.on in trigger_kinds(event):
+        return not rule.trigger.fields or bool(watched)
+    return rule.trigger.on in watched_kinds(event) and bool(watched)
 
 
 _NEW_VALUES = st.none() | st.sampled_from((*_STATUSES, "offer", "contract", 1, True)) | st.just([])

@@ -15,7 +15,8 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Rule, Trigger, TriggerKind
 from crmcore.rules.schemas import ENTITY_OF_EVENT, FieldType, SchemaRegistry
-from crmcore.rules.watch import trigger_kinds
+from crmcore.rules.scope import CUSTOM
+from crmcore.rules.watch import trigger_kinds, watched_kinds
 
 __all__ = ["Indexed", "RuleIndex"]
 
@@ -72,7 +73,10 @@ class RuleIndex(Generic[T]):
             self._awaiting.setdefault(key, []).append(entry)
         elif trigger.on is TriggerKind.CHANGED and trigger.fields:
             for name in trigger.fields:
-                self._watched.setdefault((trigger.entity, TriggerKind.CHANGED, name), []).append(
+                # Events carry custom values as one "custom" change; the trigger's check
+                # tells which of them changed.
+                changed = "custom" if name.startswith(CUSTOM) else name
+                self._watched.setdefault((trigger.entity, TriggerKind.CHANGED, changed), []).append(
                     entry
                 )
         else:
@@ -127,6 +131,12 @@ class RuleIndex(Generic[T]):
                     found.extend(self._awaiting.get(key, ()))
                 elif isinstance(change.new, Hashable):
                     found.extend(self._valued.get((*key, change.new), ()))
+        for kind in watched_kinds(event):  # a move's changes reach the rules watching them
+            for field, change in event.changes.items():
+                key = (entity, kind, field)
+                found.extend(self._watched.get(key, ()))
+                if isinstance(change.new, Hashable):
+                    found.extend(self._valued.get((*key, change.new), ()))
         if len(found) > 1:
             return tuple(sorted(set(found), key=_order))
         return tuple(found)
@@ -165,7 +175,7 @@ def _awaited_field(trigger: Trigger, schemas: SchemaRegistry) -> str | None:
     if trigger.to_value is None or trigger.from_value is not None:
         return None
     field = _NAMED.get(trigger.on) or (trigger.fields[0] if trigger.fields else None)
-    if field is None:
+    if field is None or field.startswith(CUSTOM):
         return None
     if schemas.resolve(trigger.entity, field).spec.type not in _BY_VALUE:
         return None

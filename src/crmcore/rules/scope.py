@@ -22,14 +22,17 @@ from crmcore.rules.schemas import FieldSpec, FieldType, ResolvedPath, SchemaRegi
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
+    "CUSTOM",
     "Getter",
     "Scope",
     "change_getter",
     "compile_path",
+    "custom_change",
     "direct_field",
     "from_primitive",
     "plain",
     "read",
+    "read_path",
     "record_from_changes",
 ]
 
@@ -54,6 +57,30 @@ def read(record: object, name: str) -> object:
     if isinstance(record, Mapping):
         return record.get(name)
     return getattr(record, name, None)
+
+
+def read_path(record: object, path: str) -> object:
+    """Field ``path`` of a record, or its custom field for ``custom.<name>``."""
+    if path.startswith(CUSTOM):
+        values = read(record, "custom")
+        return values.get(path[len(CUSTOM) :]) if isinstance(values, Mapping) else None
+    return read(record, path)
+
+
+CUSTOM: Final = "custom."
+"""How a path names a custom field of the record."""
+
+
+def custom_change(event: DomainEvent, path: str) -> Change | None:
+    """The change of custom field ``custom.<name>`` in ``event`` (whose ``custom`` change holds
+    the whole mappings), or ``None`` when its value stayed the same."""
+    found = event.changes.get("custom")
+    if found is None:
+        return None
+    name = path[len(CUSTOM) :]
+    old = found.old.get(name) if isinstance(found.old, Mapping) else None
+    new = found.new.get(name) if isinstance(found.new, Mapping) else None
+    return None if old == new else Change(old=old, new=new)
 
 
 def _accessor(record: object) -> Callable[[str], object]:

@@ -22,7 +22,7 @@ import attrs
 
 from crmcore.rules.model import Rule, TimeUnit, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
-from crmcore.rules.scope import read
+from crmcore.rules.scope import read, read_path
 from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
@@ -130,9 +130,10 @@ def due_time_triggers(
     """The date triggers of enabled ``rules`` that came due in ``(since, now]``.
 
     ``records`` holds the records of each entity type (attrs models or mappings). Each rule
-    version counts only where it is effective at the due time. ``schemas`` is unused for
-    reading (a date trigger names a field of the record itself) but, when given, a field that
-    is not a date of the entity is skipped rather than misread.
+    version counts only where it is effective at the due time. A date trigger names a field
+    of the record itself or one of its custom fields (``custom.contract_end``); when
+    ``schemas`` is given, a field that is not a date of the entity is skipped rather than
+    misread.
     """
     if since > now:
         return DueTriggers(due=(), watermark=since)
@@ -164,7 +165,7 @@ def _due_for_rule(
 ) -> Iterator[DueTrigger]:
     field = rule.trigger.field or ""
     for record in records:
-        value = read(record, field)
+        value = read_path(record, field)
         at = fire_time(rule, value, zone=now.tzinfo, calendar=calendar)
         if at is not None and since < at <= now and rule.effective_at(at):
             yield DueTrigger(

@@ -198,10 +198,10 @@ def _trigger_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation
         found = _resolve(schemas, entity, name, f"trigger.fields[{index}]")
         if isinstance(found, Violation):
             yield found
-        elif found.hops or found.spec.source is not Source.RECORD:
+        elif found.hops or found.spec.source is Source.FACT:
             yield Violation(
                 field=f"trigger.fields[{index}]",
-                message="must be a field of the record itself",
+                message="must be a field or custom field of the record itself",
                 value=name,
             )
         else:

@@ -2,8 +2,9 @@
 
 An area's event names its ``action``: ``created``, ``changed``, ``deleted``, ``stage_set``, or
 an area's own status move (``status_changed``, ``won``, ``lost``, ``decided``, ``converted``,
-...), which sets off ``status_set`` triggers; any other action sets off ``changed``. A created
-interaction of kind email sets off ``email_received`` or ``email_sent`` by its direction.
+...), which sets off ``status_set`` triggers and the ``changed`` triggers watching a field it
+changes; any other action sets off ``changed``. A created interaction of kind email sets off
+``email_received`` or ``email_sent`` by its direction.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any, Final
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Trigger, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
-from crmcore.rules.scope import Scope, from_primitive, read
+from crmcore.rules.scope import CUSTOM, Scope, custom_change, from_primitive, read_path
 from crmcore.rules.values import constant
 
-__all__ = ["TriggerCheck", "compile_trigger", "trigger_kinds"]
+__all__ = ["TriggerCheck", "compile_trigger", "trigger_kinds", "watched_kinds"]
 
 TriggerCheck = Callable[[DomainEvent, Scope], bool]
 
@@ -58,6 +59,16 @@ def trigger_kinds(event: DomainEvent) -> tuple[TriggerKind, ...]:
     return (TriggerKind.CHANGED,)
 
 
+def watched_kinds(event: DomainEvent) -> tuple[TriggerKind, ...]:
+    """The trigger kinds whose *watched fields* ``event`` reaches beyond its own kinds: a
+    status or stage move changes fields (the manager of a request taken into work, a won
+    deal's status), which ``changed`` triggers watching those fields see; ``changed``
+    triggers watching no field stay for edits."""
+    if event.action in STATUS_ACTIONS or event.action == "stage_set":
+        return (TriggerKind.CHANGED,)
+    return ()
+
+
 def _email(event: DomainEvent) -> tuple[TriggerKind, ...]:
     kind, direction = event.changes.get("kind"), event.changes.get("direction")
     if kind is None or kind.new != "email" or direction is None:
@@ -73,21 +84,25 @@ def always(_: DomainEvent, __: Scope) -> bool:
 
 def compile_trigger(trigger: Trigger, schemas: SchemaRegistry) -> TriggerCheck:
     """A check of the parts of ``trigger`` beyond its entity and kind: the from and to values
-    of a watched field, the stage or status reached."""
+    of a watched field, the stage or status reached, and that a watched custom field changed
+    (events carry the custom values as one ``custom`` change)."""
     field = _field_of(trigger)
     if field is None:
-        return always
+        return _custom_watch(trigger) if _watches_custom(trigger) else always
     spec = schemas.resolve(trigger.entity, field).spec
     before = None if trigger.from_value is None else constant(spec, trigger.from_value)
     after = None if trigger.to_value is None else constant(spec, trigger.to_value)
     # A change's value of these types is compared as it is: reading it plain only turns a
     # list into a tuple, and neither equals a text, number or truth value.
     same = None if spec.type in _AS_IS else spec
+    custom = field.startswith(CUSTOM)
 
     def check(event: DomainEvent, scope: Scope) -> bool:
-        change = event.changes.get(field)
+        change = custom_change(event, field) if custom else event.changes.get(field)
         if change is None:
-            current: Any = read(scope.record, field)
+            if custom and "custom" in event.changes:
+                return False  # the custom values changed, but not this one
+            current: Any = read_path(scope.record, field)
             return before is None and (
                 after is None or current == after or _value(current) == after
             )
@@ -98,6 +113,23 @@ def compile_trigger(trigger: Trigger, schemas: SchemaRegistry) -> TriggerCheck:
         if after is None:
             return True
         return bool((change.new if same is None else from_primitive(same, change.new)) == after)
+
+    return check
+
+
+def _watches_custom(trigger: Trigger) -> bool:
+    return trigger.on is TriggerKind.CHANGED and any(f.startswith(CUSTOM) for f in trigger.fields)
+
+
+def _custom_watch(trigger: Trigger) -> TriggerCheck:
+    """Whether one of the watched fields changed, a custom one by its own value."""
+    plain_fields = tuple(f for f in trigger.fields if not f.startswith(CUSTOM))
+    custom_fields = tuple(f for f in trigger.fields if f.startswith(CUSTOM))
+
+    def check(event: DomainEvent, _: Scope) -> bool:
+        if any(name in event.changes for name in plain_fields):
+            return True
+        return any(custom_change(event, name) is not None for name in custom_fields)
 
     return check
 

@@ -42,7 +42,7 @@ __all__ = [
     "AlphaKey",
     "AlphaNetwork",
     "AlphaPlan",
-    "PartsMemo",
+    "PlanMemo",
     "conjuncts",
     "plan_of",
     "safe",
@@ -93,16 +93,17 @@ UNFILED: Final = AlphaPlan()
 
 def plan_of(
     rule: Rule, *, schemas: SchemaRegistry, operators: Mapping[str, Operator], checks: bool,
-    memo: PartsMemo | None = None,
+    memo: PlanMemo | None = None,
 ) -> AlphaPlan:  # fmt: skip
     """The plan of ``rule``; ``checks`` says whether its trigger checks a field of the record
     beside the entity and kind (a ``changed`` rule's from and to values, a status awaited);
-    ``memo`` keeps what each leaf reads for the next rules planned with the same schemas and
-    operators."""
+    ``memo`` keeps what each leaf reads, and the plans made, for the next rules planned with
+    the same schemas and operators."""
     if rule.when is None:
         return UNFILED
     guards: dict[str, Normal] = dict(_trigger_fields(rule, schemas)) if checks else {}
-    look = _Leaves(rule.trigger.entity, schemas, operators, {} if memo is None else memo)
+    memo = PlanMemo() if memo is None else memo
+    look = _Leaves(rule.trigger.entity, schemas, operators, memo.parts)
     equal: dict[str, tuple[int, tuple[Any, ...]]] = {}
     best: tuple[int, AlphaKey] | None = None
     for position, key in _keys(rule.when, look, guards):
@@ -114,14 +115,24 @@ def plan_of(
     if equal:
         combined = _combined({field: values for field, (_, values) in equal.items()})
         filed = tuple(equal[field][0] for field in combined.fields)
-        return AlphaPlan(key=combined, guards=tuple(guards.items()), filed=filed)
+        return memo.shared(AlphaPlan(key=combined, guards=tuple(guards.items()), filed=filed))
     if best is None:
         return UNFILED
-    return AlphaPlan(key=best[1], guards=tuple(guards.items()), filed=(best[0],))
+    return memo.shared(AlphaPlan(key=best[1], guards=tuple(guards.items()), filed=(best[0],)))
 
 
-PartsMemo = dict[tuple[str, str, str, str], "Parts | None"]
-"""What each leaf reads, by entity, field, operator and the repr of its value."""
+class PlanMemo:
+    """What :func:`plan_of` keeps between the rules of one engine: the parts each leaf reads,
+    by entity, field, operator and the repr of its value, and each distinct plan, shared by
+    the rules that have it."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[str, str, str, str], Parts | None] = {}
+        self._plans: dict[AlphaPlan, AlphaPlan] = {}
+
+    def shared(self, plan: AlphaPlan) -> AlphaPlan:
+        """``plan``, or the equal one made before."""
+        return self._plans.setdefault(plan, plan)
 
 
 class _Leaves:
@@ -129,7 +140,7 @@ class _Leaves:
 
     def __init__(
         self, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator],
-        memo: PartsMemo,
+        memo: dict[tuple[str, str, str, str], Parts | None],
     ) -> None:  # fmt: skip
         self.entity, self.schemas, self.operators, self.memo = entity, schemas, operators, memo
 

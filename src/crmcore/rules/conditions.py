@@ -21,7 +21,7 @@ from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Getter, Scope, change_getter, compile_path, direct_field
 from crmcore.rules.values import Constant, coerce
 
-__all__ = ["CompiledCondition", "NodeTrace", "compile_condition"]
+__all__ = ["CompiledCondition", "NodeTrace", "compile_condition", "every_test"]
 
 
 @attrs.frozen(kw_only=True)
@@ -121,7 +121,7 @@ def _not(inner: CompiledCondition, path: str) -> CompiledCondition:
 Test = Callable[[Scope], bool]
 
 
-def _every(tests: tuple[Test, ...]) -> Test:
+def every_test(tests: tuple[Test, ...]) -> Test:
     """Whether all ``tests`` hold, stopping at the first that does not; one test is itself,
     two or three are joined by ``and`` without a loop."""
     if len(tests) == 1:
@@ -144,7 +144,7 @@ def _every(tests: tuple[Test, ...]) -> Test:
 
 def _either(tests: tuple[Test, ...]) -> Test:
     """Whether any of ``tests`` holds, stopping at the first that does; shaped as
-    :func:`_every`."""
+    :func:`every_test`."""
     if len(tests) == 1:
         return tests[0]
     if len(tests) == 2:
@@ -174,7 +174,9 @@ def _group(children: tuple[CompiledCondition, ...], path: str, *, every: bool) -
         trace.insert(at, NodeTrace(path=path, op="all" if every else "any", result=result))
         return result
 
-    return CompiledCondition(evaluate=_every(tests) if every else _either(tests), explain=explain)
+    return CompiledCondition(
+        evaluate=every_test(tests) if every else _either(tests), explain=explain
+    )
 
 
 def _compile_leaf(

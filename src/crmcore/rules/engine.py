@@ -21,21 +21,12 @@ from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
 from crmcore.rules.actions import ACTIONS, AssignManager
-from crmcore.rules.alpha import UNFILED, AlphaNetwork, AlphaPlan, PartsMemo, conjuncts, plan_of
+from crmcore.rules.alpha import UNFILED, AlphaNetwork, AlphaPlan, PlanMemo, conjuncts, plan_of
 from crmcore.rules.assignment import FieldMapping
-from crmcore.rules.conditions import CompiledCondition, Memo, compile_condition
+from crmcore.rules.conditions import CompiledCondition, Memo, compile_condition, every_test
 from crmcore.rules.events import DateReached, StepDue
 from crmcore.rules.index import RuleIndex
-from crmcore.rules.model import (
-    Action,
-    AllOf,
-    Branch,
-    Condition,
-    Enrollment,
-    Rule,
-    Wait,
-    WaitDue,
-)
+from crmcore.rules.model import Action, Branch, Condition, Enrollment, Rule, Wait, WaitDue
 from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.outcome import (
     NO_CONTEXT,
@@ -175,10 +166,10 @@ class RuleEngine:
         self._network_from = network_from
         # Rules share tests and actions: each is compiled once, the compiled form shared.
         self._leaves: Memo = {}
-        self._parts: PartsMemo = {}
+        self._parts = PlanMemo()
         self._actions: dict[tuple[str, str], CompiledAction] = {}
         compiled = [self._compile(rule) for rule in rules if rule.enabled]
-        self._leaves, self._parts, self._actions = {}, {}, {}
+        self._leaves, self._parts, self._actions = {}, PlanMemo(), {}
         self._by_id: dict[RuleId, list[CompiledRule]] = {}
         for entry in compiled:
             self._by_id.setdefault(entry.rule.id, []).append(entry)
@@ -222,13 +213,13 @@ class RuleEngine:
         """The rule's test without the conjuncts its plan files it by."""
         if not plan.filed or rule.when is None:
             return test
-        left = tuple(c for i, c in enumerate(conjuncts(rule.when)) if i not in plan.filed)
-        if not left:
-            return rule_test(trigger, None)
-        condition = self._condition(
-            left[0] if len(left) == 1 else AllOf(all=left), rule.trigger.entity
+        entity = rule.trigger.entity
+        tests = tuple(
+            self._condition(conjunct, entity).evaluate
+            for position, conjunct in enumerate(conjuncts(rule.when))
+            if position not in plan.filed
         )
-        return rule_test(trigger, condition.evaluate)
+        return rule_test(trigger, every_test(tests) if tests else None)
 
     def _branches(
         self, rule: Rule

@@ -1,21 +1,24 @@
 """The batch plan: a base split by blocking key into independent partitions, scored apart.
 
-Every record is filed under its blocking keys; keys shared by more than ``max_block_size``
-records are skipped, as queries skip them. A block of at most ``window + 1`` records compares
-all its pairs; a larger one compares each record with the ``window`` records after it once
-sorted (sorted neighbourhood), so that the work per record stays bounded however large the base
-and its common name words grow. A pair sharing several small blocks is scored only in the first
-of them, so partitions do not repeat each other's work.
+Every record is filed under its blocking keys (computed where the records are normalized, in
+pieces); keys shared by more than ``max_block_size`` records are skipped, as queries skip them.
+A block of at most ``window + 1`` records compares all its pairs; a larger one compares each
+record with the ``window`` records after it once sorted (sorted neighbourhood), so that the work
+per record stays bounded however large the base and its common name words grow. Every pair is
+scored once: in the rarest small block it shares, else in the first large block that brings it.
 
-A :class:`Partition` is a plain picklable value and :func:`score_partition` a pure function of
-it: a runner may score partitions in other processes or on other machines, and the union of
-their pairs is the same whatever the split.
+The plan has two parts. A :class:`Plan` holds what every partition needs (the model, the
+normalized base, where each record sits in each block, the term frequencies): a runner sends it
+once to each worker. A :class:`Partition` is only a list of blocks. Both are plain picklable
+values and :func:`score_partition` a pure function of them: a runner may score partitions in
+other processes or on other machines, and the union of their pairs is the same whatever the
+split.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import Iterator, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -23,11 +26,13 @@ import attrs
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.model import DuplicatePair, MatchModel
 from crmcore.matching.records import Prepared, prepare
-from crmcore.matching.scoring import TermFrequencies, probability_of, scorer_for
+from crmcore.matching.scoring import TermFrequencies, floor_of, probability_of, scorer_for
 
 __all__ = [
     "WINDOW",
     "Partition",
+    "Plan",
+    "PreparedChunk",
     "RecordChunk",
     "plan_partitions",
     "prepare_chunk",
@@ -47,48 +52,75 @@ class RecordChunk:
     records: tuple[tuple[object, object], ...]
 
 
-def prepare_chunk(chunk: RecordChunk) -> tuple[list[tuple[str, Prepared]], list[Violation]]:
-    """The normalized values of ``chunk``'s records and every problem found (a pure function)."""
+@attrs.frozen(kw_only=True)
+class PreparedChunk:
+    """A :class:`RecordChunk` normalized: each record's values and blocking keys, and every
+    problem found."""
+
+    records: tuple[tuple[str, Prepared], ...]
+    keys: tuple[tuple[str, ...], ...]
+    violations: tuple[Violation, ...]
+
+
+def prepare_chunk(chunk: RecordChunk) -> PreparedChunk:
+    """The normalized values and blocking keys of ``chunk``'s records (a pure function)."""
+    scorer = scorer_for(chunk.model)
     prepared: list[tuple[str, Prepared]] = []
+    keys: list[tuple[str, ...]] = []
     found: list[Violation] = []
     for record_id, record in chunk.records:
         if not isinstance(record_id, str) or not record_id:
             found.append(Violation(field="records", message="ids must be non-empty strings"))
             continue
         try:
-            prepared.append((record_id, prepare(chunk.model, record)))
+            values = prepare(chunk.model, record)
         except DomainValidationError as error:
             found.extend(error.under(f"records[{record_id!r}]").violations)
-    return prepared, found
+            continue
+        prepared.append((record_id, values))
+        keys.append(tuple(sorted(scorer.keys(values))))
+    return PreparedChunk(records=tuple(prepared), keys=tuple(keys), violations=tuple(found))
 
 
 @attrs.frozen(kw_only=True)
-class Partition:
-    """The blocks of one partition with everything needed to score their pairs.
+class Plan:
+    """What every partition of one base shares; a runner sends it once to each worker.
 
-    ``small`` lists, per record, its blocks small enough to compare all pairs, rarest first:
-    a pair is scored in the first small block it shares. ``frequencies`` holds the counts of
-    the base for the values found here.
+    Records are known by their position in the base. ``small`` lists, per record, the numbers
+    of its blocks small enough to compare all pairs (numbers grow with a block's size, so the
+    rarest comes first); ``large``, per record, ``(block number, place once sorted)`` of its
+    larger blocks. ``frequencies`` holds the counts of the whole base.
     """
 
     model: MatchModel
     threshold: float
     window: int
-    blocks: tuple[tuple[str, tuple[str, ...]], ...]
-    values: Mapping[str, Prepared]
-    positions: Mapping[str, int]
-    small: Mapping[str, tuple[str, ...]]
+    ids: tuple[str, ...]
+    values: tuple[Prepared, ...]
+    small: tuple[tuple[int, ...], ...]
+    large: tuple[tuple[tuple[int, int], ...], ...]
     frequencies: TermFrequencies
 
 
-def _blocks(model: MatchModel, prepared: Mapping[str, Prepared]) -> dict[str, list[str]]:
-    scorer = scorer_for(model)
-    blocks: dict[str, list[str]] = {}
-    for record_id, values in prepared.items():
-        for key in sorted(scorer.keys(values)):
-            blocks.setdefault(key, []).append(record_id)
-    limit = model.max_block_size
-    return {key: ids for key, ids in blocks.items() if 1 < len(ids) <= limit}
+@attrs.frozen(kw_only=True)
+class Partition:
+    """Blocks of one partition: ``(key, number, member positions)``; a large block's members
+    are in their sorted order, a small one's in the base's."""
+
+    blocks: tuple[tuple[str, int, tuple[int, ...]], ...]
+
+    @property
+    def cost(self) -> int:
+        """About how many pairs scoring this partition looks at."""
+        return sum(_cost(len(members)) for _, _, members in self.blocks)
+
+
+def _cost(size: int, window: int = WINDOW) -> int:
+    return size * (size - 1) // 2 if size <= window + 1 else size * window
+
+
+def _sort_key(values: Prepared) -> tuple[str, ...]:
+    return tuple(value or "" for value in values)
 
 
 def plan_partitions(
@@ -98,106 +130,160 @@ def plan_partitions(
     threshold: float,
     partitions: int,
     window: int = WINDOW,
-) -> list[Partition]:
+    keys: Sequence[Iterable[str]] | None = None,
+) -> tuple[Plan, list[Partition]]:
     """``prepared`` (record id to normalized values, in the base's order) split by blocking
-    key into at most ``partitions`` independent partitions."""
-    blocks = _blocks(model, prepared)
-    small: dict[str, list[str]] = {}
-    for key in sorted(blocks, key=lambda k: (len(blocks[k]), k)):
-        if len(blocks[key]) <= window + 1:
-            for record_id in blocks[key]:
-                small.setdefault(record_id, []).append(key)
-    frequencies = TermFrequencies(len(model.fields))
-    fields = scorer_for(model).term_frequency_fields
-    for values in prepared.values():
-        frequencies.add(fields, values)
-    position = {record_id: number for number, record_id in enumerate(prepared)}
-    split: list[list[tuple[str, tuple[str, ...]]]] = [[] for _ in range(max(partitions, 1))]
-    for key in sorted(blocks):
-        split[zlib.crc32(key.encode()) % len(split)].append((key, tuple(blocks[key])))
-    return [
-        _partition(model, threshold, window, part, prepared, position, small, frequencies)
-        for part in split
-        if part
-    ]
+    key into at most ``partitions`` independent partitions of about equal work.
 
-
-def _partition(
-    model: MatchModel,
-    threshold: float,
-    window: int,
-    blocks: list[tuple[str, tuple[str, ...]]],
-    prepared: Mapping[str, Prepared],
-    position: Mapping[str, int],
-    small: Mapping[str, list[str]],
-    frequencies: TermFrequencies,
-) -> Partition:
-    members = sorted(
-        {record_id for _, ids in blocks for record_id in ids}, key=position.__getitem__
+    ``keys`` are the records' blocking keys in the same order, when computed already (by
+    :func:`prepare_chunk`); else they are computed here.
+    """
+    ids = tuple(prepared)
+    values = tuple(prepared.values())
+    if keys is None:
+        scorer = scorer_for(model)
+        keys = [sorted(scorer.keys(record)) for record in values]
+    filed: dict[str, list[int]] = {}
+    for position, record_keys in enumerate(keys):
+        for key in record_keys:
+            filed.setdefault(key, []).append(position)
+    limit = model.max_block_size
+    blocks = sorted(
+        ((key, members) for key, members in filed.items() if 1 < len(members) <= limit),
+        key=lambda item: (len(item[1]), item[0]),
     )
-    values = {record_id: prepared[record_id] for record_id in members}
-    return Partition(
+    del filed
+    rank = [0] * len(values)
+    for place, position in enumerate(
+        sorted(range(len(values)), key=lambda p: _sort_key(values[p]))
+    ):
+        rank[position] = place
+    small: list[list[int]] = [[] for _ in values]
+    large: list[list[tuple[int, int]]] = [[] for _ in values]
+    numbered: list[tuple[str, int, tuple[int, ...]]] = []
+    for number, (key, members) in enumerate(blocks):
+        if len(members) <= window + 1:
+            for position in members:
+                small[position].append(number)
+        else:
+            members.sort(key=rank.__getitem__)
+            for place, position in enumerate(members):
+                large[position].append((number, place))
+        numbered.append((key, number, tuple(members)))
+    plan = Plan(
         model=model,
         threshold=threshold,
         window=window,
-        blocks=tuple(blocks),
+        ids=ids,
         values=values,
-        positions={record_id: position[record_id] for record_id in members},
-        small={record_id: tuple(small.get(record_id, ())) for record_id in members},
-        frequencies=frequencies.restricted(scorer_for(model).term_frequency_fields, values),
+        small=tuple(map(tuple, small)),
+        large=tuple(map(tuple, large)),
+        frequencies=_frequencies(model, values),
     )
+    return plan, _split(numbered, partitions, window)
 
 
-def _candidates(partition: Partition) -> Iterator[tuple[str, str]]:
-    """Each pair of the partition's records to score once, in its blocks' order."""
-    window = partition.window
-    small = partition.small
-    for key, ids in partition.blocks:
-        if len(ids) <= window + 1:
-            for i, left in enumerate(ids):
-                first = small[left]
-                for right in ids[i + 1 :]:
-                    if next(k for k in first if k in small[right]) == key:
-                        yield left, right
+def _frequencies(model: MatchModel, values: Iterable[Prepared]) -> TermFrequencies:
+    frequencies = TermFrequencies(len(model.fields))
+    fields = scorer_for(model).term_frequency_fields
+    for record in values:
+        frequencies.add(fields, record)
+    return frequencies
+
+
+def _split(
+    blocks: list[tuple[str, int, tuple[int, ...]]], partitions: int, window: int
+) -> list[Partition]:
+    """Blocks dealt out dearest first, each to the partition with the least work so far."""
+    loads = [(0, number) for number in range(max(partitions, 1))]
+    split: list[list[tuple[str, int, tuple[int, ...]]]] = [[] for _ in loads]
+    for block in sorted(blocks, key=lambda b: (-_cost(len(b[2]), window), b[1])):
+        load, number = heapq.heappop(loads)
+        split[number].append(block)
+        heapq.heappush(loads, (load + _cost(len(block[2]), window), number))
+    return [
+        Partition(blocks=tuple(sorted(part, key=lambda block: block[1]))) for part in split if part
+    ]
+
+
+def _candidates(plan: Plan, partition: Partition) -> Iterator[tuple[int, int]]:
+    """Each pair of the partition's records that is scored here, once over the whole plan."""
+    places: dict[int, dict[int, int]] = {}
+    for _, number, members in partition.blocks:
+        if len(members) <= plan.window + 1:
+            yield from _small_pairs(plan, number, members)
+        else:
+            yield from _large_pairs(plan, number, members, places)
+
+
+def _small_pairs(plan: Plan, number: int, members: tuple[int, ...]) -> Iterator[tuple[int, int]]:
+    """Every pair of a small block whose rarest shared small block it is."""
+    small = plan.small
+    for i, left in enumerate(members):
+        first = small[left]
+        for right in members[i + 1 :]:
+            if next(n for n in first if n in small[right]) == number:
+                yield left, right
+
+
+def _large_pairs(
+    plan: Plan, number: int, members: tuple[int, ...], places: dict[int, dict[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """Each record of a large block with the ``window`` after it, unless a small block or an
+    earlier large block brings the pair already. ``places`` caches records' places."""
+    small, large, window = plan.small, plan.large, plan.window
+    for i, left in enumerate(members):
+        shared = set(small[left])
+        earlier = [(n, p) for n, p in large[left] if n < number]
+        for right in members[i + 1 : i + 1 + window]:
+            if not shared.isdisjoint(small[right]):
+                continue  # Scored in a small block.
+            if earlier:
+                known = places.get(right)
+                if known is None:
+                    known = places[right] = dict(large[right])
+                if _brought_before(earlier, known, window):
+                    continue  # Scored in an earlier large block.
+            yield left, right
+
+
+def _brought_before(earlier: list[tuple[int, int]], right: Mapping[int, int], window: int) -> bool:
+    """Whether an earlier large block compares the pair: both in it, ``window`` apart at most."""
+    for number, place in earlier:
+        other = right.get(number)
+        if other is not None and abs(other - place) <= window:
+            return True
+    return False
+
+
+def score_partition(plan: Plan, partition: Partition) -> list[DuplicatePair]:
+    """The pairs of ``partition`` that score the plan's threshold or more (a pure function)."""
+    scorer = scorer_for(plan.model)
+    frequencies = plan.frequencies
+    values = plan.values
+    ids = plan.ids
+    floor = floor_of(plan.threshold)
+    found: list[DuplicatePair] = []
+    for a, b in _candidates(plan, partition):
+        left, right = (a, b) if a < b else (b, a)
+        lvalues, rvalues = values[left], values[right]
+        weight = scorer.weight_at_least(lvalues, rvalues, frequencies, floor)
+        if weight is None or probability_of(weight) < plan.threshold:
             continue
-        ordered = sorted(ids, key=lambda record_id: _sort_key(partition.values[record_id]))
-        for i, left in enumerate(ordered):
-            shared = set(small[left])
-            for right in ordered[i + 1 : i + 1 + window]:
-                if shared.isdisjoint(small[right]):
-                    yield left, right
-
-
-def _sort_key(values: Prepared) -> tuple[str, ...]:
-    return tuple(value or "" for value in values)
-
-
-def score_partition(partition: Partition) -> list[DuplicatePair]:
-    """The pairs of ``partition`` that score its threshold or more (a pure function)."""
-    scorer = scorer_for(partition.model)
-    frequencies = partition.frequencies
-    positions = partition.positions
-    found: dict[tuple[str, str], DuplicatePair] = {}
-    for a, b in _candidates(partition):
-        left, right = (a, b) if positions[a] < positions[b] else (b, a)
-        if (left, right) in found:
-            continue
-        lvalues, rvalues = partition.values[left], partition.values[right]
-        weight = scorer.match_weight(lvalues, rvalues, frequencies)
-        if probability_of(weight) < partition.threshold:
-            continue
-        candidate = scorer.candidate(right, lvalues, rvalues, frequencies)
-        found[left, right] = DuplicatePair(
-            left_id=left,
-            right_id=right,
-            probability=candidate.probability,
-            explanation=candidate.explanation,
+        candidate = scorer.candidate(ids[right], lvalues, rvalues, frequencies)
+        found.append(
+            DuplicatePair(
+                left_id=ids[left],
+                right_id=ids[right],
+                probability=candidate.probability,
+                explanation=candidate.explanation,
+            )
         )
-    return list(found.values())
+    return found
 
 
 def union(parts: Sequence[Sequence[DuplicatePair]]) -> list[DuplicatePair]:
-    """The pairs of every partition, each once (a pair two large blocks share comes twice)."""
+    """The pairs of every partition, each once."""
     found: dict[tuple[str, str], DuplicatePair] = {}
     for part in parts:
         for pair in part:

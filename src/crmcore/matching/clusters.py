@@ -75,10 +75,16 @@ class Cluster:
         return {choice.field: choice.value for choice in self.survivorship}
 
 
-def _prepared(
-    model: MatchModel, records: Mapping[str, MatchRecord], runner: Runner
-) -> dict[str, Prepared]:
-    """Every record normalized, in pieces on ``runner``; every problem reported at once."""
+@attrs.frozen(kw_only=True)
+class _Base:
+    """The normalized records of a base, in its order, and their blocking keys."""
+
+    prepared: Mapping[str, Prepared]
+    keys: tuple[tuple[str, ...], ...]
+
+
+def _prepared(model: MatchModel, records: Mapping[str, MatchRecord], runner: Runner) -> _Base:
+    """Every record normalized and its keys, in pieces on ``runner``; every problem at once."""
     if not isinstance(records, Mapping):
         raise DomainValidationError.single("records", "must map record ids to records")
     items = tuple(records.items())
@@ -88,12 +94,14 @@ def _prepared(
     ]
     prepared: dict[str, Prepared] = {}
     found: list[Violation] = []
-    for values, violations in runner.map(prepare_chunk, chunks):
-        prepared.update(values)
-        found.extend(violations)
+    keys: list[tuple[str, ...]] = []
+    for chunk in runner.map(prepare_chunk, chunks):
+        prepared.update(chunk.records)
+        keys.extend(chunk.keys)
+        found.extend(chunk.violations)
     if found:
         raise DomainValidationError(found)
-    return prepared
+    return _Base(prepared=prepared, keys=tuple(keys))
 
 
 def _check_threshold(threshold: float) -> None:
@@ -116,11 +124,11 @@ def find_duplicate_pairs(
     return _pairs(model, _prepared(model, records, runner), threshold, runner)
 
 
-def _pairs(
-    model: MatchModel, prepared: Mapping[str, Prepared], threshold: float, runner: Runner
-) -> list[DuplicatePair]:
-    partitions = plan_partitions(model, prepared, threshold=threshold, partitions=runner.partitions)
-    return _ranked(union(runner.map(score_partition, partitions)))
+def _pairs(model: MatchModel, base: _Base, threshold: float, runner: Runner) -> list[DuplicatePair]:
+    plan, partitions = plan_partitions(
+        model, base.prepared, threshold=threshold, partitions=runner.partitions, keys=base.keys
+    )
+    return _ranked(union(runner.map_shared(score_partition, plan, partitions)))
 
 
 def _ranked(pairs: Iterable[DuplicatePair]) -> list[DuplicatePair]:
@@ -143,9 +151,9 @@ def find_duplicate_clusters(
     """
     _check_threshold(threshold)
     runner = runner or SerialRunner()
-    prepared = _prepared(model, records, runner)
-    pairs = _pairs(model, prepared, threshold, runner)
-    return _clusters(model, records, prepared, pairs, threshold, runner)
+    base = _prepared(model, records, runner)
+    pairs = _pairs(model, base, threshold, runner)
+    return _clusters(model, records, base.prepared, pairs, threshold, runner)
 
 
 def build_clusters(
@@ -157,7 +165,7 @@ def build_clusters(
 ) -> list[Cluster]:
     """Clusters from pairs found apart (one partition of the base at a time, say)."""
     _check_threshold(threshold)
-    prepared = _prepared(model, records, SerialRunner())
+    prepared = _prepared(model, records, SerialRunner()).prepared
     unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
     ranked = _ranked(unique.values())
     return _clusters(model, records, prepared, ranked, threshold, SerialRunner())

@@ -64,6 +64,8 @@ def _parts(left: str, right: str) -> float:
     """The best match between the phones or e-mails of two values listing several."""
     if left == right:
         return 1.0
+    if PART_SEPARATOR not in left and PART_SEPARATOR not in right:
+        return float(OSA.normalized_similarity(left, right))
     lefts = left.split(PART_SEPARATOR)
     rights = right.split(PART_SEPARATOR)
     if not set(lefts).isdisjoint(rights):

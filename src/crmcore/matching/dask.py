@@ -6,7 +6,7 @@ Not imported by ``crmcore`` nor ``crmcore.matching``: import it where dask is in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from distributed import Client
 
@@ -16,6 +16,11 @@ __all__ = ["DaskRunner"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
+
+
+def _call_shared(item: T, *, function: Callable[[Any, T], R], shared: object) -> R:
+    return function(shared, item)
 
 
 class DaskRunner:
@@ -37,4 +42,21 @@ class DaskRunner:
         """``[function(item) for item in items]``, computed by the cluster's workers."""
         futures = self.client.map(function, list(items), pure=False)
         results: list[R] = self.client.gather(futures)  # type: ignore[no-untyped-call]
+        return results
+
+    def map_shared(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
+        """``[function(shared, item) for item in items]``, computed by the cluster's workers;
+        ``shared`` is scattered to every worker once, then released."""
+        if not items:
+            return []
+        scattered = self.client.scatter(  # type: ignore[no-untyped-call]
+            shared, broadcast=True, hash=False
+        )
+        try:
+            futures = self.client.map(
+                _call_shared, list(items), function=function, shared=scattered, pure=False
+            )
+            results: list[R] = self.client.gather(futures)  # type: ignore[no-untyped-call]
+        finally:
+            scattered.release()
         return results

@@ -1,18 +1,23 @@
 """Runners: where the batch plan's independent pieces of work run.
 
 A runner maps a pure, module-level function over picklable items and returns the results in
-order. :class:`SerialRunner` runs them in the calling process; :class:`ProcessRunner` on every
-core of the machine; ``crmcore.matching.dask.DaskRunner`` (extra ``dask``) on a
-dask.distributed cluster. The results are the same whichever runs them.
+order; ``map_shared`` also hands every call one value that all of them share (the normalized
+base), sent once to each worker rather than once per item. :class:`SerialRunner` runs them in
+the calling process; :class:`ProcessRunner` on every core of the machine;
+``crmcore.matching.dask.DaskRunner`` (extra ``dask``) on a dask.distributed cluster. The
+results are the same whichever runs them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Protocol, TypeVar
+from functools import partial
+from multiprocessing.context import BaseContext
+from typing import Any, Protocol, TypeVar
 
 from crmcore.errors import DomainValidationError
 
@@ -20,6 +25,31 @@ __all__ = ["ProcessRunner", "Runner", "SerialRunner"]
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
+
+_shared: Any = None
+"""The value a worker process of :class:`ProcessRunner` shares between its calls."""
+_PRELOAD = ["crmcore.matching.batch", "crmcore.matching.clusters"]
+"""Modules the fork server imports once, so that each worker starts without importing them."""
+
+
+def _install(shared: bytes) -> None:
+    global _shared  # noqa: PLW0603 - one value per worker process, set once as it starts
+    _shared = pickle.loads(shared)
+
+
+def _context() -> BaseContext:
+    """Worker processes forked from a fresh server process where the platform has one (so
+    that a host's threads and locks are not copied, and workers start fast), else spawned."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
+
+
+def _call_shared(function: Callable[[Any, T], R], item: T) -> R:
+    return function(_shared, item)
 
 
 class Runner(Protocol):
@@ -34,6 +64,10 @@ class Runner(Protocol):
         """``[function(item) for item in items]``, computed wherever the runner computes."""
         ...
 
+    def map_shared(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
+        """``[function(shared, item) for item in items]``, ``shared`` sent once per worker."""
+        ...
+
 
 class SerialRunner:
     """Runs every piece in the calling process, one after the other."""
@@ -44,11 +78,17 @@ class SerialRunner:
         """``[function(item) for item in items]``."""
         return [function(item) for item in items]
 
+    def map_shared(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
+        """``[function(shared, item) for item in items]``."""
+        return [function(shared, item) for item in items]
+
 
 class ProcessRunner:
     """Runs the pieces in ``workers`` processes of this machine (every core by default).
 
-    Processes are spawned, not forked, so that a host's threads and locks are not copied.
+    Workers are forked from a fork server, a fresh process that imports the matching modules
+    once, so that neither a host's threads and locks are copied nor each worker starts by
+    importing; where the platform has no fork server, they are spawned.
     """
 
     def __init__(self, workers: int | None = None, *, pieces_per_worker: int = 4) -> None:
@@ -71,6 +111,19 @@ class ProcessRunner:
         """``[function(item) for item in items]``, computed in the worker processes."""
         if len(items) <= 1:
             return [function(item) for item in items]
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context) as pool:
+        workers = min(self.workers, len(items))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             return list(pool.map(function, items))
+
+    def map_shared(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
+        """``[function(shared, item) for item in items]``, computed in the worker processes;
+        each process receives ``shared`` once, as it starts (pickled once here)."""
+        if len(items) <= 1:
+            return [function(shared, item) for item in items]
+        with ProcessPoolExecutor(
+            max_workers=min(self.workers, len(items)),
+            mp_context=_context(),
+            initializer=_install,
+            initargs=(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL),),
+        ) as pool:
+            return list(pool.map(partial(_call_shared, function), items))

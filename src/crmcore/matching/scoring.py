@@ -15,19 +15,45 @@ from typing import Final
 
 from crmcore.matching.compare import blocking_keys, similarity_for
 from crmcore.matching.model import Candidate, FieldEvidence, FieldSpec, MatchModel
-from crmcore.matching.normalize import PART_SEPARATOR
+from crmcore.matching.normalize import PART_SEPARATOR, FieldKind
 from crmcore.matching.records import MatchRecord, Prepared, prepare
 
-__all__ = ["Scorer", "TermFrequencies", "compare_records", "scorer_for"]
+__all__ = ["Scorer", "TermFrequencies", "compare_records", "floor_of", "scorer_for"]
 
 MAX_ADJUSTMENT: Final = 4.0
 """Bits a term frequency may add to or take from an exact agreement."""
 _MAX_BITS: Final = 60.0
+_MARGIN: Final = 1e-9
+"""Bits by which a pair must miss the floor before scoring stops early (rounding aside)."""
+_COST: Final = {
+    FieldKind.TAX_ID: 0,
+    FieldKind.IDENTIFIER: 0,
+    FieldKind.DATE: 0,
+    FieldKind.POSTCODE: 0,
+    FieldKind.CATEGORY: 0,
+    FieldKind.PHONE: 1,
+    FieldKind.EMAIL: 1,
+    FieldKind.TEXT: 2,
+    FieldKind.ADDRESS: 2,
+}
+"""How dear a kind's similarity is: cheap codes are compared first when scoring may stop
+early, names (three views each) last."""
 
 
 def probability_of(weight: float) -> float:
     """The probability for log-odds ``weight`` (in bits)."""
     return 1.0 / (1.0 + math.pow(2.0, -max(-_MAX_BITS, min(_MAX_BITS, weight))))
+
+
+def floor_of(threshold: float) -> float:
+    """The log-odds below which no pair reaches ``threshold`` (minus infinity at 0 or 1).
+
+    >>> floor_of(0.5)
+    0.0
+    """
+    if not 0 < threshold < 1:
+        return -math.inf
+    return math.log2(threshold / (1 - threshold))
 
 
 class TermFrequencies:
@@ -90,6 +116,7 @@ class _Field:
     """One field of a model, compiled: kind, thresholds and the weight of each level."""
 
     __slots__ = (
+        "best",
         "compare",
         "index",
         "kind",
@@ -109,6 +136,11 @@ class _Field:
         self.weights = spec.level_weights
         self.term_frequency = spec.term_frequency
         self.scale = 1.0 if spec.weight is None else float(spec.weight)
+        # The most this field can add to a pair's weight (nothing when a value is missing).
+        best = max(self.weights)
+        if self.term_frequency:
+            best = max(best, self.weights[0] + self.scale * MAX_ADJUSTMENT)
+        self.best = max(best, 0.0)
 
     def level(self, left: str, right: str) -> tuple[float, int]:
         """The similarity of two values and the level it falls into."""
@@ -122,7 +154,15 @@ class _Field:
 class Scorer:
     """A model compiled for scoring many pairs: per-field weights and the prior's log-odds."""
 
-    __slots__ = ("fields", "model", "prior_weight", "rule_fields", "rules", "term_frequency_fields")
+    __slots__ = (
+        "_order",
+        "fields",
+        "model",
+        "prior_weight",
+        "rule_fields",
+        "rules",
+        "term_frequency_fields",
+    )
 
     def __init__(self, model: MatchModel) -> None:
         self.model = model
@@ -134,6 +174,11 @@ class Scorer:
             (rule.name, tuple(positions[name] for name in rule.fields)) for rule in model.rules
         )
         self.rule_fields = tuple(sorted({fields[0] for _, fields in self.rules}))
+        order = sorted(self.fields, key=lambda f: (_COST.get(f.kind, 3), f.index))
+        self._order = tuple(
+            (field, sum(later.best for later in order[number + 1 :]))
+            for number, field in enumerate(order)
+        )
 
     def exact(self, index: int, left: str | None, right: str | None) -> bool:
         """Whether two values of one field agree exactly (one shared phone of several counts)."""
@@ -179,6 +224,31 @@ class Scorer:
             if a is not None and b is not None:
                 total += self.field_weight(field, a, b, frequencies)[1]
         return total
+
+    def weight_at_least(
+        self,
+        left: Prepared,
+        right: Prepared,
+        frequencies: TermFrequencies | None,
+        floor: float,
+    ) -> float | None:
+        """:meth:`match_weight`, or ``None`` as soon as the fields left to compare can no
+        longer lift the pair to ``floor`` bits (cheap fields are compared first)."""
+        weights = [0.0] * len(self.fields)
+        total = self.prior_weight
+        for field, rest in self._order:
+            a, b = left[field.index], right[field.index]
+            if a is not None and b is not None:
+                weight = self.field_weight(field, a, b, frequencies)[1]
+                weights[field.index] = weight
+                total += weight
+            if total + rest < floor - _MARGIN:
+                return None
+        # Added up in the fields' order, as match_weight does, to the last bit.
+        result = self.prior_weight
+        for weight in weights:
+            result += weight
+        return result
 
     def candidate(
         self,

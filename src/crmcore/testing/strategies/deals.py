@@ -28,6 +28,7 @@ from crmcore.deals import (
     Stage,
     StageChange,
     StageGate,
+    items_total,
 )
 from crmcore.events import DomainEvent
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
@@ -41,6 +42,7 @@ from crmcore.testing.strategies._common import (
     aware_datetimes,
     identifiers,
 )
+from crmcore.testing.strategies.catalog import line_items
 from crmcore.testing.strategies.kernel import custom_values, domain_events, entity_refs, money
 
 __all__ = [
@@ -149,6 +151,8 @@ def deals(
     lost = status is DealStatus.LOST
     manager = UserId(draw(identifiers()))
     documents = st.lists(entity_refs(entity_types=_DOCUMENT_KINDS), max_size=3, unique_by=str)
+    currency = draw(st.sampled_from(("RUB", "KWD")))
+    items = tuple(draw(st.lists(line_items(currencies=(currency,)), max_size=2)))
     return Deal(
         id=DealId(draw(_strategy(ids))),
         title=draw(_free_text(max_size=60)),
@@ -157,12 +161,19 @@ def deals(
         kind=pipeline.kind,
         stage=draw(st.sampled_from(pipeline.ordered)).name if pipeline.kind.staged else None,
         status=status,
-        amount=draw(st.none() | money(min_value=0)),
+        amount=items_total(items) if items else draw(st.none() | money(min_value=0)),
         expected_close=draw(st.none() | st.dates(date(2000, 1, 1), date(2100, 1, 1))),
         responsible_manager=manager,
         co_executors=draw(st.frozensets(identifiers().map(UserId), max_size=3)) - {manager},
         documents=tuple(draw(documents)),
         custom=draw(custom_values(entity_type="deal")),
+        line_items=items,
+        probability=draw(st.none() | st.decimals(min_value=0, max_value=100, places=1)),
+        tags=draw(st.frozensets(_WORD, max_size=3)),
+        source=draw(st.none() | _WORD),
+        campaign_id=draw(st.none() | identifiers()),
+        next_step=draw(st.none() | _free_text(max_size=100)),
+        next_step_due=draw(st.none() | st.dates(date(2000, 1, 1), date(2100, 1, 1))),
         lost_reason=draw(st.sampled_from(pipeline.lost_reasons)) if lost else None,
         competitor_id=draw(st.none() | identifiers().map(PartnerId)) if lost else None,
         lost_comment=draw(st.none() | _free_text(max_size=100, multiline=True)) if lost else None,

@@ -63,6 +63,7 @@ EVENT_MODULES: Final = (
     "crmcore.interactions.events",
     "crmcore.requests.events",
     "crmcore.tasks.events",
+    "crmcore.marketing.events",
     "crmcore.rules.events",
 )
 
@@ -108,10 +109,14 @@ def make_converter() -> Converter:
 
 
 def _configure_rules(converter: Converter) -> None:
-    """Rules: condition trees, actions and strategies as tagged unions."""
+    """Rules: condition trees, actions (the mailings' too) and strategies as tagged unions;
+    then the marketing models that hold conditions."""
+    from crmcore.marketing.mailings import MAILING_ACTIONS  # noqa: PLC0415 - see above
+    from crmcore.marketing.serialization import configure as marketing  # noqa: PLC0415
     from crmcore.rules.serialization import configure  # noqa: PLC0415 - rules import this module
 
-    configure(converter)
+    configure(converter, actions=MAILING_ACTIONS)
+    marketing(converter)
 
 
 def _import_event_modules() -> None:

@@ -11,6 +11,13 @@ from crmcore.memory.app import MemoryOutbox, MemoryStore, MemoryTickLog, memory_
 from crmcore.memory.claims import MemoryClaimRepository
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
+from crmcore.memory.marketing import (
+    MemoryCampaignRepository,
+    MemoryConsentRepository,
+    MemoryPurchaseHistory,
+    MemorySegmentRepository,
+    MemorySurveyRepository,
+)
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -25,7 +32,9 @@ from crmcore.memory.tasks import MemoryProjectRepository, MemoryTaskRepository
 
 __all__ = [
     "MemoryAgreementRepository",
+    "MemoryCampaignRepository",
     "MemoryClaimRepository",
+    "MemoryConsentRepository",
     "MemoryContactPersonRepository",
     "MemoryDealRepository",
     "MemoryFacts",
@@ -36,14 +45,17 @@ __all__ = [
     "MemoryPipelineRepository",
     "MemoryPriceList",
     "MemoryProjectRepository",
+    "MemoryPurchaseHistory",
     "MemoryRelationshipRepository",
     "MemoryRequestRepository",
     "MemoryRuleLedger",
     "MemoryRuleRepository",
     "MemorySalesFacts",
     "MemorySalesHistory",
+    "MemorySegmentRepository",
     "MemoryStageLog",
     "MemoryStore",
+    "MemorySurveyRepository",
     "MemoryTaskRepository",
     "MemoryTickLog",
     "memory_repositories",

@@ -18,6 +18,13 @@ from crmcore.sql.database import Database
 from crmcore.sql.deals import SqlDealRepository, SqlPipelineRepository, SqlStageLog
 from crmcore.sql.errors import StorageError, TransactionConflictError
 from crmcore.sql.interactions import SqlInteractionRepository
+from crmcore.sql.marketing import (
+    SqlCampaignRepository,
+    SqlConsentRepository,
+    SqlPurchaseHistory,
+    SqlSegmentRepository,
+    SqlSurveyRepository,
+)
 from crmcore.sql.partners import (
     SqlContactPersonRepository,
     SqlPartnerRepository,
@@ -32,7 +39,9 @@ from crmcore.sql.tasks import SqlProjectRepository, SqlTaskRepository
 __all__ = [
     "Database",
     "SqlAgreementRepository",
+    "SqlCampaignRepository",
     "SqlClaimRepository",
+    "SqlConsentRepository",
     "SqlContactPersonRepository",
     "SqlDealRepository",
     "SqlInteractionRepository",
@@ -42,13 +51,16 @@ __all__ = [
     "SqlPipelineRepository",
     "SqlPriceList",
     "SqlProjectRepository",
+    "SqlPurchaseHistory",
     "SqlRelationshipRepository",
     "SqlRequestRepository",
     "SqlRuleLedger",
     "SqlRuleRepository",
     "SqlSalesHistory",
+    "SqlSegmentRepository",
     "SqlStageLog",
     "SqlStore",
+    "SqlSurveyRepository",
     "SqlTaskRepository",
     "SqlTickLog",
     "StorageError",

@@ -32,7 +32,12 @@ __all__ = [
     "access_keys",
     "agreements",
     "audit_entries",
+    "business_plans",
+    "campaigns",
+    "catalog_prices",
     "claims",
+    "commercial_offers",
+    "consents",
     "contact_person_emails",
     "contact_person_phones",
     "contact_persons",
@@ -46,9 +51,13 @@ __all__ = [
     "partner_phones",
     "partners",
     "pipelines",
+    "price_types",
     "prices",
+    "product_groups",
+    "products",
     "project_links",
     "projects",
+    "purchases",
     "relationships",
     "request_contacts",
     "requests",
@@ -57,7 +66,12 @@ __all__ = [
     "rule_steps",
     "rule_versions",
     "sales",
+    "segments",
     "stage_log",
+    "stock_levels",
+    "supplier_orders",
+    "survey_responses",
+    "surveys",
     "task_links",
     "tasks",
     "tick_fired",
@@ -456,3 +470,106 @@ audit_entries: Final = Table(
     _body(),
     Index(None, "entity_type", "entity_id", "seq"),
 )
+
+# Marketing: segments, consents, campaigns, purchases (won deals' lines), surveys.
+segments: Final = Table("segments", metadata, _id(), _version(), _body())
+consents: Final = Table(
+    "consents",
+    metadata,
+    _id(),
+    _version(),
+    Column("partner_id", KEY, nullable=False),
+    _body(),
+    Index(None, "partner_id", "id"),
+)
+campaigns: Final = Table(
+    "campaigns",
+    metadata,
+    _id(),
+    _version(),
+    Column("status", KEY, nullable=False),
+    Column("segment_id", KEY),
+    Column("starts_on", Date, nullable=False),
+    _body(),
+    Index(None, "starts_on", "id"),
+    Index(None, "status", "starts_on"),
+    Index(None, "segment_id", "starts_on"),
+)
+purchases: Final = Table(
+    "purchases",
+    metadata,
+    _id(),
+    _version(),
+    Column("partner_id", KEY, nullable=False),
+    Column("won_at", Moment, nullable=False),
+    _body(),
+    Index(None, "won_at", "id"),
+    Index(None, "partner_id", "won_at"),
+)
+surveys: Final = Table("surveys", metadata, _id(), _version(), _body())
+survey_responses: Final = Table(
+    "survey_responses",
+    metadata,
+    _id(),
+    _version(),
+    _owned_by("survey_id", "surveys"),
+    Column("answered_at", Moment, nullable=False),
+    _body(),
+    Index(None, "survey_id", "answered_at", "id"),
+)
+
+product_groups: Final = Table("product_groups", metadata, _id(), _version(), _body())
+products: Final = Table(
+    "products",
+    metadata,
+    _id(),
+    _version(),
+    Column("group_id", KEY),
+    Column("kind", KEY, nullable=False),
+    _body(),
+    Index(None, "group_id", "id"),
+    Index(None, "kind", "id"),
+)
+price_types: Final = Table("price_types", metadata, _id(), _body())
+catalog_prices: Final = Table(
+    "catalog_prices",
+    metadata,
+    Column("price_type", KEY, nullable=False),
+    Column("product_id", KEY, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    _body(),
+    PrimaryKeyConstraint("price_type", "product_id", "valid_from"),
+    Index(None, "product_id", "price_type", "valid_from"),
+)
+stock_levels: Final = Table(
+    "stock_levels",
+    metadata,
+    Column("product_id", KEY, nullable=False),
+    Column("warehouse", KEY, nullable=False),
+    Column("as_of", Moment, nullable=False),
+    _body(),
+    PrimaryKeyConstraint("product_id", "warehouse"),
+)
+commercial_offers: Final = Table(
+    "commercial_offers",
+    metadata,
+    _id(),
+    _version(),
+    Column("deal_id", KEY, nullable=False),
+    Column("number", Integer, nullable=False),
+    _body(),
+    UniqueConstraint("deal_id", "number"),
+)
+supplier_orders: Final = Table(
+    "supplier_orders",
+    metadata,
+    _id(),
+    _version(),
+    Column("deal_id", KEY, nullable=False),
+    Column("supplier_id", KEY, nullable=False),
+    Column("created_at", Moment, nullable=False),
+    _body(),
+    Index(None, "deal_id", "created_at", "id"),
+    Index(None, "supplier_id", "created_at", "id"),
+)
+business_plans: Final = Table("business_plans", metadata, _id(), _version(), _body())

@@ -28,6 +28,13 @@ from crmcore.testing.contracts.deals import (
     StageLogContract,
 )
 from crmcore.testing.contracts.interactions import InteractionRepositoryContract
+from crmcore.testing.contracts.marketing import (
+    CampaignRepositoryContract,
+    ConsentRepositoryContract,
+    PurchaseHistoryContract,
+    SegmentRepositoryContract,
+    SurveyRepositoryContract,
+)
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.pending_steps import PendingStepsContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
@@ -38,7 +45,9 @@ from crmcore.testing.contracts.tasks import ProjectRepositoryContract, TaskRepos
 
 __all__ = [
     "AgreementRepositoryContract",
+    "CampaignRepositoryContract",
     "ClaimRepositoryContract",
+    "ConsentRepositoryContract",
     "ContactPersonRepositoryContract",
     "DealRepositoryContract",
     "InteractionRepositoryContract",
@@ -47,11 +56,14 @@ __all__ = [
     "PendingStepsContract",
     "PipelineRepositoryContract",
     "ProjectRepositoryContract",
+    "PurchaseHistoryContract",
     "RelationshipRepositoryContract",
     "RequestRepositoryContract",
     "RuleLedgerContract",
     "RuleRepositoryContract",
+    "SegmentRepositoryContract",
     "StageLogContract",
+    "SurveyRepositoryContract",
     "TaskRepositoryContract",
     "TickLogContract",
 ]

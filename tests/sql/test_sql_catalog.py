@@ -1,0 +1,68 @@
+"""The catalog and the deals' document repositories over SQL, on each backend: the
+contract suites, and the comparisons with the reference on SQLite in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from sql_backends import BACKENDS, Backend, SqliteMemory
+
+from crmcore.sql import Database
+from crmcore.sql.catalog import SqlCatalog
+from crmcore.sql.deal_documents import (
+    SqlBusinessPlanRepository,
+    SqlCommercialOfferRepository,
+    SqlSupplierOrderRepository,
+)
+from crmcore.testing.contracts.catalog import CatalogRepositoryContract
+from crmcore.testing.contracts.deal_documents import (
+    BusinessPlanRepositoryContract,
+    CommercialOfferRepositoryContract,
+    SupplierOrderRepositoryContract,
+)
+from crmcore.testing.stateful.catalog import (
+    catalog_repository_comparison,
+    supplier_order_repository_comparison,
+)
+
+SUITES: tuple[tuple[type[Any], Callable[[Database], object]], ...] = (
+    (CatalogRepositoryContract, SqlCatalog),
+    (CommercialOfferRepositoryContract, SqlCommercialOfferRepository),
+    (SupplierOrderRepositoryContract, SqlSupplierOrderRepository),
+    (BusinessPlanRepositoryContract, SqlBusinessPlanRepository),
+)
+
+
+def _suite(backend: Backend, contract: type[Any], repository: Callable[[Database], object]) -> type:
+    make = backend.factory(repository)
+
+    def make_repository(self: object) -> object:
+        return make()
+
+    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
+    return type(name, (contract,), {"make_repository": make_repository, "__module__": __name__})
+
+
+for _backend in BACKENDS:
+    for _contract, _repository in SUITES:
+        _class = _suite(_backend, _contract, _repository)
+        globals()[_class.__name__] = _class
+del _class
+
+QUICK = settings(
+    max_examples=10,
+    stateful_step_count=15,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+_MEMORY = SqliteMemory()
+
+TestSqlCatalogComparison = catalog_repository_comparison(
+    _MEMORY.factory(SqlCatalog), settings=QUICK
+).TestCase
+TestSqlSupplierOrderComparison = supplier_order_repository_comparison(
+    _MEMORY.factory(SqlSupplierOrderRepository), settings=QUICK
+).TestCase

@@ -1,4 +1,5 @@
-"""The manager's desktop: the day's calendar, counts, counterparties, and a partner's card.
+"""The manager's desktop: the day's calendar, counts, counterparties, the day's and the
+overdue tasks, and a partner's card.
 
 Read-only: it asks the repositories and the host's :class:`~.records.SalesFacts` and
 changes nothing.
@@ -21,7 +22,11 @@ from crmcore.money import Money
 from crmcore.partners.localtime import LocalTime, local_time
 from crmcore.partners.model import ContactPerson, Partner
 from crmcore.partners.repository import ContactPersonRepository, PartnerRepository
+from crmcore.tasks.model import Task
+from crmcore.tasks.reports import task_agenda
+from crmcore.tasks.repository import TaskRepository
 from crmcore.validation import check_now, plain_date, raise_violations
+from crmcore.workcalendar import WorkingCalendar
 
 __all__ = ["ContactLine", "Counterparty", "Desktop", "PartnerCard", "desktop", "partner_card"]
 
@@ -38,7 +43,8 @@ class Counterparty:
 @attrs.frozen(kw_only=True)
 class Desktop:
     """A user's day: the calendar in order of start, how many events and how many overdue
-    interactions (of any day) there are, and the counterparties of the day by name."""
+    interactions (of any day) there are, the counterparties of the day by name, and beside
+    them the open tasks due on the day and the overdue ones (of any day), by due moment."""
 
     user: UserId
     day: date
@@ -46,6 +52,8 @@ class Desktop:
     events: int
     overdue: int
     counterparties: tuple[Counterparty, ...]
+    tasks_today: tuple[Task, ...] = ()
+    overdue_tasks: tuple[Task, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -99,18 +107,25 @@ def desktop(
     partners: PartnerRepository,
     now: datetime,
     zone: tzinfo | None = None,
+    tasks: TaskRepository | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> Desktop:
     """The desktop of ``user`` for ``day`` (a calendar day in ``zone``, by default the zone
-    ``now`` is given in) at ``now``.
+    ``now`` is given in) at ``now``, with the tasks of ``tasks`` if given (late once working
+    time of ``calendar`` passed their due moment).
 
     Cancelled interactions stay off the calendar.
     """
     check_now(now)
     raise_violations(plain_date("day", day))
-    start = datetime.combine(day, time(), tzinfo=zone or now.tzinfo or UTC)
+    day_zone = zone or now.tzinfo or UTC
+    start = datetime.combine(day, time(), tzinfo=day_zone)
     found = interactions.of_user(user, start=start, end=start + timedelta(days=1))
-    calendar = tuple(i for i in found if i.status is not InteractionStatus.CANCELLED)
-    counts = Counter(i.partner_id for i in calendar if i.partner_id is not None)
+    planned = tuple(i for i in found if i.status is not InteractionStatus.CANCELLED)
+    agenda = None
+    if tasks is not None:
+        agenda = task_agenda(tasks, user, day=day, now=now, zone=day_zone, calendar=calendar)
+    counts = Counter(i.partner_id for i in planned if i.partner_id is not None)
     counterparties = sorted(
         (
             Counterparty(partner_id=p, name=partners.get(p).short_name, events=n)
@@ -119,9 +134,11 @@ def desktop(
         key=lambda c: (c.name.casefold(), c.partner_id),
     )
     return Desktop(
-        user=user, day=day, calendar=calendar, events=len(calendar),
+        user=user, day=day, calendar=planned, events=len(planned),
         overdue=len(interactions.overdue(now, user=user)),
         counterparties=tuple(counterparties),
+        tasks_today=agenda.today if agenda is not None else (),
+        overdue_tasks=agenda.overdue if agenda is not None else (),
     )  # fmt: skip
 
 

@@ -15,18 +15,20 @@ from typing import Any, ClassVar
 import attrs
 
 from crmcore.agreements import Audience, ConditionOverrides, OverrideLimits, SalesConditions
-from crmcore.claims import ClaimDraft, ClaimEdit, ClaimResult
+from crmcore.claims import Activity, ClaimDraft, ClaimEdit, ClaimResult
 from crmcore.deals import DealDraft, Pipeline
 from crmcore.ids import EntityRef
 from crmcore.interactions import InteractionDraft
 from crmcore.partners import ContactPersonDraft, PartnerDraft
 from crmcore.requests import RequestDraft
 from crmcore.rules import Rule
+from crmcore.tasks import TaskDraft, TaskEdit
 from crmcore.validation import (
     Model,
     aware_datetime,
     bounded_text,
     checks,
+    each,
     freeze,
     identifier,
     instance_of,
@@ -34,6 +36,7 @@ from crmcore.validation import (
 )
 
 __all__ = [
+    "AddChecklistItem",
     "AddContactPerson",
     "AddPipeline",
     "ApproveAgreement",
@@ -43,11 +46,14 @@ __all__ = [
     "CRMCommand",
     "CancelClaim",
     "CancelInteraction",
+    "CancelTask",
     "CloseAgreement",
     "CloseClaim",
     "CompleteInteraction",
+    "CompleteTask",
     "ConvertRequest",
     "CreateIndividualAgreement",
+    "CreateTask",
     "CreateTypicalAgreement",
     "DecideClaim",
     "EditClaim",
@@ -55,11 +61,13 @@ __all__ = [
     "EditDeal",
     "EditPartner",
     "EditRequest",
+    "EditTask",
     "InvestigateClaim",
     "LinkRelationship",
     "LoseDeal",
     "MoveDeal",
     "OpenDeal",
+    "PlanClaimActivity",
     "PlanInteraction",
     "QualifyRequest",
     "ReceiveWebForm",
@@ -71,13 +79,19 @@ __all__ = [
     "RejectRequest",
     "ReopenClaim",
     "ReopenDeal",
+    "ReopenTask",
     "RescheduleInteraction",
     "ResumeClaim",
     "SaveRule",
     "StartInteraction",
+    "StartProject",
+    "StartTask",
+    "StopTask",
     "SubmitAgreement",
     "TakeRequest",
+    "TickChecklistItem",
     "UnlinkRelationship",
+    "UntickChecklistItem",
     "WinDeal",
 ]
 
@@ -559,3 +573,121 @@ class SaveRule(CRMCommand):
 
     name: ClassVar[str] = "save_rule"
     rule: Rule = attrs.field(metadata=checks(instance_of(Rule)))
+
+
+# Claims' investigation plans
+
+
+@attrs.frozen(kw_only=True)
+class PlanClaimActivity(CRMCommand):
+    """Add an activity to a claim's investigation plan; on a store that keeps tasks, the
+    activity becomes a task linked to the claim (``task_id``, a new id by default)."""
+
+    name: ClassVar[str] = "plan_claim_activity"
+    claim_id: str = attrs.field(metadata=_ID)
+    activity: Activity = attrs.field(metadata=checks(instance_of(Activity)))
+    task_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+# Tasks and projects
+
+
+@attrs.frozen(kw_only=True)
+class CreateTask(CRMCommand):
+    """Create a task; the records it links to that the CRM stores must exist."""
+
+    name: ClassVar[str] = "create_task"
+    draft: TaskDraft = attrs.field(metadata=checks(instance_of(TaskDraft)))
+    task_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class EditTask(CRMCommand):
+    """Change a task's title, description, people, due moment, priority or links."""
+
+    name: ClassVar[str] = "edit_task"
+    task_id: str = attrs.field(metadata=_ID)
+    edit: TaskEdit = attrs.field(metadata=checks(instance_of(TaskEdit)))
+
+
+@attrs.frozen(kw_only=True)
+class StartTask(CRMCommand):
+    """Start working on a task."""
+
+    name: ClassVar[str] = "start_task"
+    task_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class StopTask(CRMCommand):
+    """Put a task in progress back to open."""
+
+    name: ClassVar[str] = "stop_task"
+    task_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class CompleteTask(CRMCommand):
+    """Mark a task done; the investigation activity it was made from is done too."""
+
+    name: ClassVar[str] = "complete_task"
+    task_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class CancelTask(CRMCommand):
+    """Cancel a task; the investigation activity it was made from is cancelled too."""
+
+    name: ClassVar[str] = "cancel_task"
+    task_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class ReopenTask(CRMCommand):
+    """Reopen a done task."""
+
+    name: ClassVar[str] = "reopen_task"
+    task_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class AddChecklistItem(CRMCommand):
+    """Add an item to a task's checklist."""
+
+    name: ClassVar[str] = "add_checklist_item"
+    task_id: str = attrs.field(metadata=_ID)
+    text: str = attrs.field(metadata=checks(bounded_text(500)))
+    item_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class TickChecklistItem(CRMCommand):
+    """Tick an item of a task's checklist."""
+
+    name: ClassVar[str] = "tick_checklist_item"
+    task_id: str = attrs.field(metadata=_ID)
+    item_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class UntickChecklistItem(CRMCommand):
+    """Untick an item of a task's checklist."""
+
+    name: ClassVar[str] = "untick_checklist_item"
+    task_id: str = attrs.field(metadata=_ID)
+    item_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class StartProject(CRMCommand):
+    """Start a project from the plan ``plan_id`` of the settings, managed by ``manager``
+    (the actor by default): one task per step, due on the settings' working calendar."""
+
+    name: ClassVar[str] = "start_project"
+    plan_id: str = attrs.field(metadata=_ID)
+    manager: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    title: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(500))))
+    links: tuple[EntityRef, ...] = attrs.field(
+        default=(), metadata=checks(each(instance_of(EntityRef)))
+    )
+    project_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)

@@ -21,7 +21,7 @@ import attrs
 from crmcore.access import AccessControl, AccessPolicy
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
 from crmcore.app.commands import CRMCommand
-from crmcore.app.effects import apply_internal, is_internal
+from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
 from crmcore.app.guard import Guard
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
@@ -49,7 +49,7 @@ from crmcore.errors import (
     Violation,
 )
 from crmcore.events import DomainEvent
-from crmcore.ids import DealId, EntityRef, PartnerId, RuleId, UserId, new_id
+from crmcore.ids import DealId, EntityRef, PartnerId, ProjectId, RuleId, UserId, new_id
 from crmcore.interactions import Interaction, due_reminders
 from crmcore.matching import DuplicateIndex, MatchModel
 from crmcore.partners import ContactPerson, Partner, Relationship
@@ -74,6 +74,15 @@ from crmcore.rules import (
 from crmcore.rules.model import WaitDue
 from crmcore.rules.schemas import ENTITY_OF_EVENT
 from crmcore.rules.triggers import DueTrigger
+from crmcore.tasks import (
+    Project,
+    ProjectProgress,
+    Task,
+    TaskAgenda,
+    TaskRepository,
+    project_progress,
+    task_agenda,
+)
 from crmcore.validation import aware_datetime, identifier, raise_violations
 
 if TYPE_CHECKING:
@@ -192,6 +201,12 @@ def _not_pending(step: WaitDue, now: datetime, repositories: Repositories) -> bo
 def _ran(step: WaitDue, repositories: Repositories) -> None:
     if repositories.pending_steps is not None:
         repositories.pending_steps.remove(step)
+
+
+def _tasks_of(repositories: Repositories) -> TaskRepository:
+    if repositories.tasks is None:
+        raise DomainValidationError.single("store", "keeps no tasks")
+    return repositories.tasks
 
 
 def _indexed(index: DuplicateIndex, record_id: str, record: Any) -> None:
@@ -442,7 +457,8 @@ class CRM:
             work.staff = attrs.evolve(
                 work.staff, rotation={**work.staff.rotation, **command.assignment.rotation}
             )
-        if not is_internal(command):
+        internal = is_internal(command)
+        if not internal and not keeps_tasks(work.repositories, command):
             work.outbox.append(self._message(work, command))
             return
         person = work.rights
@@ -465,8 +481,12 @@ class CRM:
                     message=str(error),
                 )
             )
+            return
         finally:
             work.rights = person
+        if not internal:
+            # A task or project stored for the rule: its message tells the people concerned.
+            work.outbox.append(self._message(work, command))
 
     def _runs_as(self, work: Work, command: Command) -> str:
         """Whose rights a rule's command uses: the user the rule states, else the system's."""
@@ -745,7 +765,8 @@ class CRM:
     # Queries
 
     def desktop(self, user: str, *, now: datetime, day: date | None = None) -> Desktop:
-        """The manager's desktop for ``day`` (today in the settings' zone by default)."""
+        """The manager's desktop for ``day`` (today in the settings' zone by default), with
+        the day's and the overdue tasks on a store that keeps tasks."""
         zone = self._settings.zone
         with self.store.unit_of_work() as repositories:
             return desktop(
@@ -755,7 +776,52 @@ class CRM:
                 partners=repositories.partners,
                 now=now,
                 zone=zone,
+                tasks=repositories.tasks,
+                calendar=self._settings.calendar,
             )
+
+    def tasks(
+        self,
+        *,
+        assignee: str | None = None,
+        linked: EntityRef | None = None,
+        project_id: str | None = None,
+        open_only: bool = False,
+    ) -> list[Task]:
+        """The tasks of ``assignee``, linked to the record ``linked`` or of ``project_id``
+        (every filter given applies), by due moment (those without one last), then id."""
+        with self.store.unit_of_work() as repositories:
+            return _tasks_of(repositories).find(
+                assignee=None if assignee is None else UserId(assignee),
+                linked=linked,
+                project_id=None if project_id is None else ProjectId(project_id),
+                open_only=open_only,
+            )
+
+    def task_agenda(self, user: str, *, now: datetime, day: date | None = None) -> TaskAgenda:
+        """The open tasks of ``user`` due on ``day`` (today in the settings' zone by default)
+        and those overdue at ``now`` on the settings' working calendar."""
+        zone = self._settings.zone
+        with self.store.unit_of_work() as repositories:
+            return task_agenda(
+                _tasks_of(repositories),
+                UserId(user),
+                day=day or now.astimezone(zone).date(),
+                now=now,
+                zone=zone,
+                calendar=self._settings.calendar,
+            )
+
+    def project(self, project_id: str, *, now: datetime) -> tuple[Project, ProjectProgress]:
+        """A project and its progress at ``now``, else ``EntityNotFoundError``."""
+        with self.store.unit_of_work() as repositories:
+            projects = repositories.projects
+            if projects is None:
+                raise DomainValidationError.single("store", "keeps no projects")
+            found = projects.get(ProjectId(project_id))
+            tasks = _tasks_of(repositories).find(project_id=found.id)
+        progress = project_progress(found, tasks, now=now, calendar=self._settings.calendar)
+        return found, progress
 
     def pending(self, user: str) -> list[Interaction]:
         """The planned and running interactions ``user`` is responsible for, oldest first."""

@@ -3,7 +3,10 @@ crmcore's own records exactly as a person would: lifecycle, gates, stage log and
 
 ``set_fields``, ``assign_manager`` and ``co_executor`` become the area's edit, move, close or
 assignment service; ``create_deal`` and ``create_request`` open a deal or register a request.
-Every other action is for the outside world and goes to the outbox.
+On a store that keeps tasks, ``create_task`` stores a task linked to the record and
+``start_project`` a project of the settings' plan with its tasks; their messages still go to
+the outbox, to tell the people concerned. Every other action is for the outside world and
+goes to the outbox.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from crmcore.agreements import edit_agreement
 from crmcore.app.handlers.base import Runtime, pipeline_of
 from crmcore.app.handlers.deals import move_outcome
 from crmcore.app.handlers.requests import registered
-from crmcore.app.work import REPOSITORY_OF_ENTITY, Work
+from crmcore.app.handlers.tasks import add_task, begin_project
+from crmcore.app.recipients import resolve
+from crmcore.app.store import Repositories
+from crmcore.app.work import REPOSITORY_OF_ENTITY, REPOSITORY_OF_REFERENCE, Work
 from crmcore.claims import ClaimEdit, edit_claim
 from crmcore.deals import (
     DealDraft,
@@ -30,7 +36,7 @@ from crmcore.deals import (
 )
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Outcome
-from crmcore.ids import PartnerId, UserId
+from crmcore.ids import EntityRef, PartnerId, UserId
 from crmcore.interactions import reschedule
 from crmcore.partners import edit_contact_person, edit_partner
 from crmcore.requests import RequestDraft, assign_request, edit_request, register_request
@@ -41,21 +47,43 @@ from crmcore.rules import (
     Command,
     CreateDeal,
     CreateRequest,
+    CreateTask,
     SetFields,
+    StartProject,
 )
 from crmcore.rules.actions import CoExecutorChange
 from crmcore.rules.commands import command_updates
+from crmcore.tasks import TaskDraft
+from crmcore.workcalendar import instant_after
 
-__all__ = ["INTERNAL", "apply_internal", "is_internal"]
+__all__ = ["INTERNAL", "apply_internal", "is_internal", "keeps_tasks"]
 
 INTERNAL: Final = (SetFields, AssignManager, ChangeCoExecutor, CreateDeal, CreateRequest)
 _CLAIM_FIELDS: Final = frozenset(field.name for field in attrs.fields(ClaimEdit))
 _INTERACTION_FIELDS: Final = frozenset({"start", "end"})
+# The kind of reference to each record the rules name by their entity.
+_REFERENCE_OF_ENTITY: Final = {
+    entity: kind
+    for entity, repository in REPOSITORY_OF_ENTITY.items()
+    for kind, held_in in REPOSITORY_OF_REFERENCE.items()
+    if held_in == repository
+}
 
 
 def is_internal(command: Command) -> bool:
     """Whether crmcore carries out ``command`` itself (else it goes to the outbox)."""
     return isinstance(command.action, INTERNAL)
+
+
+def keeps_tasks(repositories: Repositories, command: Command) -> bool:
+    """Whether crmcore stores the task or project ``command`` asks for itself, beside its
+    message in the outbox: the store keeps tasks (and projects, to start one)."""
+    action = command.action
+    if isinstance(action, CreateTask):
+        return repositories.tasks is not None
+    if isinstance(action, StartProject):
+        return repositories.tasks is not None and repositories.projects is not None
+    return False
 
 
 def rule_actor(command: Command) -> str:
@@ -73,6 +101,12 @@ def apply_internal(runtime: Runtime, work: Work, command: Command, *, chain: Cha
         return
     if isinstance(action, CreateRequest):
         _create_request(runtime, work, command, action, chain)
+        return
+    if isinstance(action, CreateTask):
+        _create_task(work, command, action, chain)
+        return
+    if isinstance(action, StartProject):
+        _start_project(runtime, work, command, action, chain)
         return
     repository = REPOSITORY_OF_ENTITY.get(command.entity)
     if repository is None:
@@ -377,3 +411,39 @@ def _create_request(
         )
 
     registered(runtime, work, register, chain=chain)
+
+
+def _record_ref(command: Command) -> EntityRef:
+    """The record ``command`` is about, as a task or project links to it."""
+    kind = _REFERENCE_OF_ENTITY.get(command.entity, command.entity)
+    return EntityRef(entity_type=kind, entity_id=command.entity_id)
+
+
+def _create_task(work: Work, command: Command, action: CreateTask, chain: Chain) -> None:
+    users = [r.user for r in resolve(work, command, work.staff) if r.user is not None]
+    if not users:
+        raise DomainValidationError.single(
+            "action.assignee", "names nobody for this record", value=action.assignee
+        )
+    draft = TaskDraft(
+        title=action.title,
+        description=action.description,
+        assignee=UserId(users[0]),
+        due=None if action.due_in is None else instant_after(work.now, action.due_in),
+        links=(_record_ref(command),),
+    )
+    add_task(work, draft, task_id=None, actor=UserId(rule_actor(command)), chain=chain)
+
+
+def _start_project(
+    runtime: Runtime, work: Work, command: Command, action: StartProject, chain: Chain
+) -> None:
+    manager = _manager_of(work, command)
+    if manager is None:
+        raise DomainValidationError.single(
+            "record.responsible_manager", "is needed to start a project"
+        )
+    begin_project(
+        runtime, work, action.template_id, manager=manager, actor=UserId(rule_actor(command)),
+        name=action.name, links=(_record_ref(command),), chain=chain,
+    )  # fmt: skip

@@ -16,6 +16,7 @@ from crmcore.errors import Violation
 from crmcore.intake import SpamRules
 from crmcore.requests import RequestSettings
 from crmcore.rules import SchemaRegistry, Staff, default_schemas
+from crmcore.tasks import ProjectPlan
 from crmcore.validation import (
     Model,
     checks,
@@ -25,6 +26,7 @@ from crmcore.validation import (
     instance_of,
     non_negative_int,
     positive_int,
+    unique,
 )
 from crmcore.workcalendar import WorkingCalendar
 
@@ -110,6 +112,11 @@ class Settings(Model):
     max_rule_depth: int = attrs.field(default=8, metadata=checks(positive_int))
     max_retries: int = attrs.field(default=3, metadata=checks(non_negative_int))
     max_delivery_attempts: int = attrs.field(default=5, metadata=checks(positive_int))
+    project_plans: tuple[ProjectPlan, ...] = attrs.field(
+        default=(),
+        metadata=checks(each(instance_of(ProjectPlan)), unique(lambda p: p.id, what="plan id")),
+    )
+    """The plans projects start from (the rules' ``start_project`` names them by id)."""
 
     def knows(self, actor: str) -> bool:
         """Whether ``actor`` may execute commands."""
@@ -118,6 +125,10 @@ class Settings(Model):
             or actor in self.system_actors
             or any(member.user == actor for member in self.staff.members)
         )
+
+    def project_plan(self, plan_id: str) -> ProjectPlan | None:
+        """The project plan ``plan_id`` of the settings, if any."""
+        return next((p for p in self.project_plans if p.id == plan_id), None)
 
     def pipeline(self, pipeline_id: str) -> Pipeline | None:
         """The pipeline ``pipeline_id`` of the settings, if any."""

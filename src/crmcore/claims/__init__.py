@@ -63,8 +63,10 @@ from crmcore.claims.settings import (
     DeadlineRules,
     ReasonClassifier,
 )
+from crmcore.claims.tasks import ACTIVITY_STATUS_OF_TASK, activity_of, activity_task
 
 __all__ = [
+    "ACTIVITY_STATUS_OF_TASK",
     "CLAIM_WORKFLOW",
     "CLAIM_WORKFLOW_DEFINITION",
     "Activity",
@@ -103,6 +105,8 @@ __all__ = [
     "SlaState",
     "StructureRow",
     "WorkflowStep",
+    "activity_of",
+    "activity_task",
     "await_claimant",
     "cancel",
     "claim_dynamics",

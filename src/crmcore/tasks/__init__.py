@@ -21,6 +21,7 @@ from crmcore.tasks.projects import (
     project_progress,
     start_project,
 )
+from crmcore.tasks.reports import TaskAgenda, task_agenda
 from crmcore.tasks.repository import ProjectRepository, TaskRepository
 from crmcore.tasks.services import (
     TaskDraft,
@@ -51,6 +52,7 @@ __all__ = [
     "ProjectStart",
     "ProjectStarted",
     "Task",
+    "TaskAgenda",
     "TaskChanged",
     "TaskChecklistChanged",
     "TaskCreated",
@@ -72,6 +74,7 @@ __all__ = [
     "start_project",
     "start_task",
     "stop_task",
+    "task_agenda",
     "tick_item",
     "untick_item",
 ]

@@ -142,8 +142,8 @@ class Project(Model):
 
 @attrs.frozen(kw_only=True)
 class ProjectStart:
-    """What :func:`start_project` made: the project, its tasks, and their events (the
-    project's first)."""
+    """What :func:`start_project` made: the project, its tasks, and their events: the
+    project's first, then one a task in the order of the tasks."""
 
     project: Project
     tasks: tuple[Task, ...]

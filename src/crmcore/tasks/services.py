@@ -68,7 +68,7 @@ class TaskDraft:
     title: str
     assignee: UserId
     description: str | None = None
-    co_executors: Iterable[UserId] = ()
+    co_executors: Sequence[UserId] = ()
     due: datetime | None = None
     priority: TaskPriority | str = TaskPriority.NORMAL
     links: Sequence[EntityRef] = ()
@@ -84,7 +84,7 @@ class TaskEdit:
     title: str | None = None
     description: str | None = None
     assignee: UserId | None = None
-    co_executors: Iterable[UserId] | None = None
+    co_executors: Sequence[UserId] | None = None
     due: datetime | None = None
     priority: TaskPriority | str | None = None
     links: Sequence[EntityRef] | None = None

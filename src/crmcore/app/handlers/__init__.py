@@ -13,6 +13,7 @@ from crmcore.app.handlers.interactions import HANDLERS as INTERACTIONS
 from crmcore.app.handlers.partners import HANDLERS as PARTNERS
 from crmcore.app.handlers.requests import HANDLERS as REQUESTS
 from crmcore.app.handlers.rules import HANDLERS as RULES
+from crmcore.app.handlers.tasks import HANDLERS as TASKS
 
 __all__ = ["HANDLERS", "Handler"]
 
@@ -24,4 +25,5 @@ HANDLERS: Final[dict[type, Handler]] = {
     **CLAIMS,
     **REQUESTS,
     **RULES,
+    **TASKS,
 }

@@ -33,6 +33,7 @@ from crmcore.testing.strategies.kernel import (
     entity_refs,
     money,
 )
+from crmcore.testing.strategies.marketing import _marketing_strategies
 from crmcore.testing.strategies.partners import contact_persons, legal_data, partners, relationships
 from crmcore.testing.strategies.requests import _request_strategies
 from crmcore.testing.strategies.tasks import _task_strategies
@@ -67,6 +68,7 @@ def model_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
     registered.update(_document_strategies())
     registered.update(_deal_strategies())
     registered.update(_claim_strategies())
+    registered.update(_marketing_strategies())
     registered.update(_interaction_strategies())
     registered.update(_request_strategies())
     registered.update(_task_strategies())

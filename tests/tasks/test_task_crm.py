@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
 
-from crmcore.app import CRM, Settings
+from crmcore.app import CRM, Settings, Store
 from crmcore.app.commands import (
     AddChecklistItem,
     CancelTask,
@@ -58,7 +59,7 @@ STAFF = Staff(
 )
 
 
-def _crm(*rules: dict[str, Any], store: MemoryStore | None = None) -> CRM:
+def _crm(*rules: dict[str, Any], store: Store | None = None) -> CRM:
     settings = Settings(staff=STAFF, project_plans=(PLAN,))
     made = [
         CONVERTER.structure({"id": f"r-{n}", "name": "r", **r}, Rule) for n, r in enumerate(rules)
@@ -324,3 +325,28 @@ def test_a_store_with_tasks_but_no_projects_plans_claim_activities_as_tasks_only
     )
     assert [a.id for a in planned.result.plan.activities] == ["a-1"]
     assert [e.name for e in planned.events] == ["claim.plan_changed"]
+
+
+def test_tasks_and_projects_started_by_a_rule_keep_on_sqlite() -> None:
+    from crmcore.sql import SqlStore  # noqa: PLC0415 - the sql extra only for this test
+
+    store = SqlStore.sqlite(":memory:")
+    try:
+        crm = _crm(
+            {"trigger": {"entity": "deal", "on": "created"},
+             "then": [{"action": "start_project", "name": "Запуск", "template_id": "onboarding"}]},
+            store=store,
+        )  # fmt: skip
+        deal = _open_deal(crm).result
+        ref = EntityRef(entity_type="deal", entity_id=deal.id)
+        first, second = crm.tasks(linked=ref)
+        crm.execute(CompleteTask(task_id=first.id), actor="anna", now=NOW + HOUR)
+        assert first.project_id is not None
+        project, progress = crm.project(first.project_id, now=NOW + 3 * 24 * HOUR)
+        assert project.links == (ref,)
+        assert (progress.done, progress.overdue, progress.share) == (1, 1, Decimal("0.5"))
+        assert [t.id for t in crm.task_agenda("boris", now=NOW + 3 * 24 * HOUR).overdue] == [
+            second.id
+        ]
+    finally:
+        store.close()

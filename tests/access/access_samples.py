@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crmcore.access import AccessPolicy, parse_policy
 from crmcore.app import CRM
-from crmcore.app.commands import OpenDeal, RegisterPartner
+from crmcore.app.commands import (
+    OpenDeal,
+    PlanInteraction,
+    RegisterClaim,
+    RegisterPartner,
+    RegisterRequest,
+    TakeRequest,
+)
+from crmcore.claims import Claimant, ClaimDraft
 from crmcore.deals import DealDraft
-from crmcore.ids import UserId
+from crmcore.ids import PartnerId, UserId
+from crmcore.interactions import InteractionDraft
 from crmcore.money import Money
-from crmcore.partners import PartnerDraft
+from crmcore.partners import PartnerDraft, PartnerRole
+from crmcore.requests import RequestDraft
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -105,3 +115,44 @@ def open_deal(
     )
     command = OpenDeal(draft=draft, pipeline_id="manual_sale")
     return str(crm.execute(command, actor=actor or manager, now=NOW).result.id)
+
+
+def claim(
+    crm: CRM,
+    partner_id: str,
+    *,
+    manager: str | None,
+    department: str | None = None,
+    actor: str = "carl",
+) -> str:
+    """A claim of the client, with ``manager`` responsible and of ``department``."""
+    draft = ClaimDraft(
+        claimant=Claimant(role=PartnerRole.CLIENT, partner_id=PartnerId(partner_id)),
+        essence="Broken in delivery",
+        department=department,
+        responsible_manager=None if manager is None else UserId(manager),
+    )
+    return str(crm.execute(RegisterClaim(draft=draft), actor=actor, now=NOW).result.id)
+
+
+def request(crm: CRM, *, manager: str, actor: str = "carl") -> str:
+    """A web request taken into work by ``manager``."""
+    draft = RequestDraft(source="manual", name="Anna", phones=["+7 495 123-45-67"])
+    found = crm.execute(RegisterRequest(draft=draft), actor=actor, now=NOW).result
+    crm.execute(TakeRequest(request_id=found.id, manager=manager), actor=actor, now=NOW)
+    return str(found.id)
+
+
+def interaction(
+    crm: CRM, *, responsible: str, start: datetime = NOW - timedelta(hours=2), actor: str = "carl"
+) -> str:
+    """A call planned for ``responsible`` (overdue at :data:`NOW` by default)."""
+    draft = InteractionDraft(
+        kind="call",
+        topic="Prices",
+        start=start,
+        responsible=UserId(responsible),
+        direction="outgoing",
+    )
+    command = PlanInteraction(draft=draft)
+    return str(crm.execute(command, actor=actor, now=start - timedelta(days=1)).result.id)

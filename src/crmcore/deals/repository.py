@@ -18,6 +18,7 @@ from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.deals.model import Deal, StageChange
 from crmcore.deals.pipeline import Pipeline
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
+from crmcore.visibility import AccessScope
 
 __all__ = [
     "BusinessPlanRepository",
@@ -75,8 +76,10 @@ class DealRepository(Protocol):
         pipeline_id: PipelineId | None = None,
         status: DealStatus | None = None,
         responsible_manager: UserId | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Deal]:
-        """The deals matching every filter given, ordered by id."""
+        """The deals matching every filter given, within ``scope`` (an access scope: only
+        the deals it admits; ``None``: every deal), ordered by id."""
         ...
 
     def closing_between(self, start: date, end: date) -> list[Deal]:
@@ -111,9 +114,11 @@ class StageLog(Protocol):
         end: datetime,
         *,
         pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        """Entries made at or after ``start`` and before ``end`` (of one pipeline if given),
-        ordered by time, then deal id, then version."""
+        """Entries made at or after ``start`` and before ``end`` (of one pipeline if given;
+        of the deals the access ``scope`` admits if given), ordered by time, then deal id,
+        then version."""
         ...
 
     def by_deal(
@@ -122,6 +127,7 @@ class StageLog(Protocol):
         end: datetime,
         *,
         pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
         """The same entries as :meth:`between`, ordered by deal id, then version: the order
         in which :func:`~crmcore.deals.funnel` with ``by_deal=True`` reads a log of any size

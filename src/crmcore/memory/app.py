@@ -18,9 +18,22 @@ from crmcore.memory.agreements import (
     MemoryPriceList,
     MemorySalesHistory,
 )
+from crmcore.memory.catalog import MemoryCatalog
 from crmcore.memory.claims import MemoryClaimRepository
+from crmcore.memory.deal_documents import (
+    MemoryBusinessPlanRepository,
+    MemoryCommercialOfferRepository,
+    MemorySupplierOrderRepository,
+)
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
+from crmcore.memory.marketing import (
+    MemoryCampaignRepository,
+    MemoryConsentRepository,
+    MemoryPurchaseHistory,
+    MemorySegmentRepository,
+    MemorySurveyRepository,
+)
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -120,13 +133,14 @@ class MemoryTickLog:
 
 def memory_repositories() -> Repositories:
     """A new, empty set of the reference repositories."""
+    deals = MemoryDealRepository()
     return Repositories(
         partners=MemoryPartnerRepository(),
         contact_persons=MemoryContactPersonRepository(),
         relationships=MemoryRelationshipRepository(),
         pipelines=MemoryPipelineRepository(),
-        deals=MemoryDealRepository(),
-        stage_log=MemoryStageLog(),
+        deals=deals,
+        stage_log=MemoryStageLog(deals=deals),
         interactions=MemoryInteractionRepository(),
         agreements=MemoryAgreementRepository(),
         prices=MemoryPriceList(),
@@ -140,6 +154,15 @@ def memory_repositories() -> Repositories:
         pending_steps=MemoryPendingSteps(),
         tasks=MemoryTaskRepository(),
         projects=MemoryProjectRepository(),
+        segments=MemorySegmentRepository(),
+        consents=MemoryConsentRepository(),
+        campaigns=MemoryCampaignRepository(),
+        purchases=MemoryPurchaseHistory(),
+        surveys=MemorySurveyRepository(),
+        catalog=MemoryCatalog(),
+        offers=MemoryCommercialOfferRepository(),
+        supplier_orders=MemorySupplierOrderRepository(),
+        business_plans=MemoryBusinessPlanRepository(),
     )
 
 

@@ -20,7 +20,9 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, DuplicateEntityError
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.memory._store import GuardedStore, KeyIndex, journaled
+from crmcore.memory.access import AccessIndex, within
 from crmcore.validation import aware_datetime, plain_date, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["MemoryDealRepository", "MemoryPipelineRepository", "MemoryStageLog"]
 
@@ -72,7 +74,14 @@ class MemoryDealRepository:
         self._by_pipeline: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.pipeline_id])
         self._by_status: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.status])
         self._by_manager: KeyIndex[Deal] = KeyIndex(lambda deal: [deal.responsible_manager])
-        indexes = [self._by_partner, self._by_pipeline, self._by_status, self._by_manager]
+        self._by_access: AccessIndex[Deal] = AccessIndex(DEAL)
+        indexes = [
+            self._by_partner,
+            self._by_pipeline,
+            self._by_status,
+            self._by_manager,
+            self._by_access,
+        ]
         self._store: GuardedStore[Deal] = GuardedStore(DEAL, indexes)
 
     def get(self, deal_id: DealId) -> Deal:
@@ -94,15 +103,21 @@ class MemoryDealRepository:
         pipeline_id: PipelineId | None = None,
         status: DealStatus | None = None,
         responsible_manager: UserId | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Deal]:
-        """The deals matching every filter given, ordered by id."""
+        """The deals matching every filter given (within ``scope``), ordered by id."""
         filters = (
             (self._by_partner, partner_id),
             (self._by_pipeline, pipeline_id),
             (self._by_status, status),
             (self._by_manager, responsible_manager),
         )
-        return self._store.matching(filters)
+        return within(self._store, self._by_access, self._store.matching(filters), scope)
+
+    def visible(self, scope: AccessScope) -> set[str]:
+        """The ids of the deals ``scope`` admits (what the stage log filters by)."""
+        with self._store.lock:
+            return self._by_access.visible(scope)
 
     def closing_between(self, start: date, end: date) -> list[Deal]:
         """Open deals expected to close on or after ``start`` and before ``end``, ordered by
@@ -126,9 +141,14 @@ class MemoryDealRepository:
 
 
 class MemoryStageLog:
-    """The stage log in memory: the reference :class:`~crmcore.deals.StageLog`."""
+    """The stage log in memory: the reference :class:`~crmcore.deals.StageLog`.
 
-    def __init__(self) -> None:
+    ``deals`` tells which deals an access scope admits; a stage log without them refuses a
+    query by scope.
+    """
+
+    def __init__(self, *, deals: MemoryDealRepository | None = None) -> None:
+        self._deals = deals
         self._lock = threading.RLock()
         self._entries: list[tuple[datetime, str, int, StageChange]] = []
         self._of_deal: dict[str, dict[int, StageChange]] = {}
@@ -161,11 +181,17 @@ class MemoryStageLog:
             return [versions[version] for version in sorted(versions)]
 
     def between(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        """Entries made in ``[start, end)`` (of one pipeline if given), ordered by time, then
-        deal id, then version (a snapshot)."""
+        """Entries made in ``[start, end)`` (of one pipeline if given, of the deals ``scope``
+        admits if given), ordered by time, then deal id, then version (a snapshot)."""
         raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
+        visible = self._visible(scope)
         with self._lock:
             first = bisect_left(self._entries, (start.astimezone(UTC),))
             last = bisect_left(self._entries, (end.astimezone(UTC),))
@@ -174,16 +200,35 @@ class MemoryStageLog:
             [
                 change
                 for change in chosen
-                if pipeline_id is None or change.pipeline_id == pipeline_id
+                if (pipeline_id is None or change.pipeline_id == pipeline_id)
+                and (visible is None or change.deal_id in visible)
             ]
         )
 
+    def _visible(self, scope: AccessScope | None) -> set[str] | None:
+        if scope is None:
+            return None
+        if self._deals is None:
+            message = "needs a stage log built with the deals, to know which deals it admits"
+            raise DomainValidationError.single("scope", message)
+        return self._deals.visible(scope)
+
     def by_deal(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        """Entries made in ``[start, end)`` (of one pipeline if given), ordered by deal id,
-        then version (a snapshot)."""
-        chosen = list(self.between(start, end, pipeline_id=pipeline_id))
+        """Entries made in ``[start, end)`` (of one pipeline if given, of the deals ``scope``
+        admits if given), ordered by deal id, then version (a snapshot)."""
+        # Unscoped, through the one-argument form: a subclass may narrow ``between``.
+        chosen = list(
+            self.between(start, end, pipeline_id=pipeline_id)
+            if scope is None
+            else self.between(start, end, pipeline_id=pipeline_id, scope=scope)
+        )
         chosen.sort(key=lambda change: (change.deal_id, change.version))
         return iter(chosen)
 

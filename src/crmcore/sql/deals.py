@@ -14,9 +14,11 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError, DuplicateEntityError
 from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.sql import metadata as m
+from crmcore.sql.access import scope_condition
 from crmcore.sql.database import Database
 from crmcore.sql.versioned import VersionedTable
 from crmcore.validation import aware_datetime, plain_date, raise_violations
+from crmcore.visibility import AccessScope
 
 __all__ = ["SqlDealRepository", "SqlPipelineRepository", "SqlStageLog"]
 
@@ -49,6 +51,7 @@ class SqlDealRepository(VersionedTable[Deal]):
     table = m.deals
     entity_type = "deal"
     model = Deal
+    access_kind = "deal"
 
     def columns(self, entity: Deal) -> dict[str, object]:
         """Partner, pipeline, status, manager and expected close."""
@@ -67,8 +70,9 @@ class SqlDealRepository(VersionedTable[Deal]):
         pipeline_id: PipelineId | None = None,
         status: DealStatus | None = None,
         responsible_manager: UserId | None = None,
+        scope: AccessScope | None = None,
     ) -> list[Deal]:
-        """The deals matching every filter given, ordered by id."""
+        """The deals matching every filter given (within ``scope``), ordered by id."""
         c = self.table.c
         filters = (
             (c.partner_id, partner_id),
@@ -76,7 +80,8 @@ class SqlDealRepository(VersionedTable[Deal]):
             (c.status, None if status is None else status.value),
             (c.manager, responsible_manager),
         )
-        return self.select(*(column == value for column, value in filters if value is not None))
+        conditions = [column == value for column, value in filters if value is not None]
+        return self.select(*conditions, *self.within(scope))
 
     def closing_between(self, start: date, end: date) -> list[Deal]:
         """Open deals expected to close on or after ``start`` and before ``end``, ordered by
@@ -123,20 +128,32 @@ class SqlStageLog:
         return self._entries(c.deal_id == deal_id, order_by=(c.version,))
 
     def between(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        """Entries made in ``[start, end)`` (of one pipeline if given), ordered by time, then
-        deal id, then version."""
+        """Entries made in ``[start, end)`` (of one pipeline if given, of the deals ``scope``
+        admits if given), ordered by time, then deal id, then version."""
         c = m.stage_log.c
-        return self._made(start, end, pipeline_id, order_by=(c.at, c.deal_id, c.version))
+        order = (c.at, c.deal_id, c.version)
+        return self._made(start, end, pipeline_id, scope=scope, order_by=order)
 
     def by_deal(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        """Entries made in ``[start, end)`` (of one pipeline if given), ordered by deal id,
-        then version."""
+        """Entries made in ``[start, end)`` (of one pipeline if given, of the deals ``scope``
+        admits if given), ordered by deal id, then version."""
         c = m.stage_log.c
-        return self._made(start, end, pipeline_id, order_by=(c.deal_id, c.version))
+        order = (c.deal_id, c.version)
+        return self._made(start, end, pipeline_id, scope=scope, order_by=order)
 
     def count(self) -> int:
         """How many entries are stored."""
@@ -152,6 +169,7 @@ class SqlStageLog:
         end: datetime,
         pipeline_id: PipelineId | None,
         *,
+        scope: AccessScope | None = None,
         order_by: tuple[Any, ...],
     ) -> Iterator[StageChange]:
         raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
@@ -159,6 +177,9 @@ class SqlStageLog:
         conditions = [c.at >= start, c.at < end]
         if pipeline_id is not None:
             conditions.append(c.pipeline_id == pipeline_id)
+        admitted = scope_condition("deal", c.deal_id, scope)
+        if admitted is not None:
+            conditions.append(admitted)
         return iter(self._entries(*conditions, order_by=order_by))
 
     def _entries(

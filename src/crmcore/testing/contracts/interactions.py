@@ -159,7 +159,7 @@ class InteractionRepositoryContract(VersionedRepositoryContract[Interaction], AB
             self.make_interaction("i-5", start=CREATED_AT - HOUR, end=CREATED_AT),
         ):
             repository.add(interaction)
-        window = {"start": CREATED_AT + 2 * HOUR, "end": CREATED_AT + 6 * HOUR}
+        window: dict[str, Any] = {"start": CREATED_AT + 2 * HOUR, "end": CREATED_AT + 6 * HOUR}
         assert _ids(repository.of_user(UserId("u-1"), **window)) == ["i-1", "i-3"]
         window = {"start": CREATED_AT, "end": CREATED_AT + 6 * HOUR}
         assert _ids(repository.of_user(UserId("u-1"), **window)) == ["i-1", "i-2", "i-3"]

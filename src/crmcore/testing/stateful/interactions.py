@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from hypothesis import settings as Settings  # noqa: N812 - the class, beside the argument name
 from hypothesis import strategies as st
@@ -29,7 +29,7 @@ __all__ = ["interaction_repository_comparison"]
 _INTERACTION_HOURS: Final = (0, 1, 2, 5)
 _USERS: Final = ("u-1", "u-2")
 _CHAINS: Final = (None, EntityRef(entity_type="deal", entity_id="d-1"))
-_WHOLE_DAY: Final = {
+_WHOLE_DAY: Final[dict[str, Any]] = {
     "start": _CREATED_AT - timedelta(days=1),
     "end": _CREATED_AT + timedelta(days=1),
 }

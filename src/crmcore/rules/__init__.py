@@ -73,6 +73,7 @@ from crmcore.rules.model import (
 )
 from crmcore.rules.operators import OPERATORS, Arity, Operator, load_operators, regex_problem
 from crmcore.rules.outcome import DisabledRule, RuleHeld
+from crmcore.rules.parsing import parse_rule
 from crmcore.rules.repository import (
     NO_FACTS,
     FactSource,
@@ -192,6 +193,7 @@ __all__ = [
     "fire_time",
     "load_actions",
     "load_operators",
+    "parse_rule",
     "placeholders",
     "regex_problem",
     "render_text",

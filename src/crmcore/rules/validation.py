@@ -24,9 +24,11 @@ of deal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Final
+
+import attrs
 
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, CreateInvoice, SetFields
@@ -38,18 +40,27 @@ from crmcore.rules.model import (
     FieldCondition,
     FieldRef,
     Rule,
+    Throttle,
     Trigger,
     TriggerKind,
     Wait,
     nodes,
 )
-from crmcore.rules.operators import OPERATORS, Operator
+from crmcore.rules.operators import OPERATORS, Operator, compile_regex
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
 from crmcore.rules.templates import placeholders, template_fields, template_problems
 from crmcore.rules.values import coerce, constant
 from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
-__all__ = ["PROTECTED", "protected", "rule_problems", "validate_rule", "validate_rules"]
+__all__ = [
+    "PROTECTED",
+    "PartChecks",
+    "condition_problems",
+    "protected",
+    "rule_problems",
+    "validate_rule",
+    "validate_rules",
+]
 
 MAX_NODES = 200
 PROTECTED: Final = frozenset({"id", "version", "stage", "status", "pipeline", "partner", "kind"})
@@ -140,62 +151,105 @@ def rule_problems(
     webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
 ) -> Iterator[Violation]:
     """Every problem of ``rule`` against the schemas, operators and actions, with its path;
-    ``lifecycle_moves`` as for :func:`validate_rule`."""
-    entity = rule.trigger.entity
+    ``lifecycle_moves`` as for :func:`validate_rule`. An unknown entity is reported beside
+    every problem found without it (unknown operators and actions, malformed placeholders,
+    webhook targets); only the checks that need the entity's fields are skipped."""
+    entity: str | None = rule.trigger.entity
     try:
-        schemas.get(entity)
+        schemas.get(rule.trigger.entity)
     except LookupError as error:
-        yield Violation(field="trigger.entity", message=str(error), value=entity)
-        return
-    yield from _trigger_problems(rule, schemas)
-    yield from _throttle_problems(rule, schemas)
-    if rule.when is not None:
-        yield from condition_problems(
-            rule.when, entity=entity, schemas=schemas, operators=operators
-        )
-
-    def then(found: tuple[Action, ...], path: str) -> Iterator[Violation]:
-        for index, action in enumerate(found):
-            problems = _action_problems(
-                action, entity, schemas, operators, actions, lifecycle_moves
-            )
-            if isinstance(action, CallWebhook):
-                problems = chain(problems, webhooks.problems(action.url))
-            for problem in problems:
-                yield problem.under(f"{path}[{index}]")
-
-    yield from then(rule.then, "then")
-    parts: tuple[tuple[str, tuple[Branch | Wait, ...]], ...] = (
-        ("branches", rule.branches), ("waits", rule.waits),
+        yield Violation(field="trigger.entity", message=str(error), value=rule.trigger.entity)
+        entity = None
+    checks = PartChecks(
+        entity=entity, schemas=schemas, operators=operators, actions=actions,
+        lifecycle_moves=lifecycle_moves, webhooks=webhooks,
     )  # fmt: skip
-    for key, steps in parts:
-        for index, step in enumerate(steps):
-            if step.when is not None:
-                yield from condition_problems(
-                    step.when, entity=entity, schemas=schemas, operators=operators,
-                    path=f"{key}[{index}].when",
-                )  # fmt: skip
-            yield from then(step.then, f"{key}[{index}].then")
+    yield from checks.trigger(rule.trigger)
+    yield from checks.throttle(rule.throttle)
+    if rule.when is not None:
+        yield from checks.condition(rule.when, "when")
+    yield from checks.then(rule.then, "then")
+    for index, branch in enumerate(rule.branches):
+        yield from checks.step(branch, f"branches[{index}]")
+    for index, wait in enumerate(rule.waits):
+        yield from checks.step(wait, f"waits[{index}]")
 
 
-def _throttle_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation]:
-    if rule.throttle is not None and rule.throttle.per is not None:
-        found = _resolve(schemas, rule.trigger.entity, rule.throttle.per, "throttle.per")
-        if isinstance(found, Violation):
-            yield found
+@attrs.frozen(kw_only=True)
+class PartChecks:
+    """The checks of a rule's parts (conditions, actions, steps, throttle) for records of
+    ``entity``; with ``entity`` unknown (``None``), those that do not need its fields."""
+
+    entity: str | None
+    schemas: SchemaRegistry
+    operators: Mapping[str, Operator] = OPERATORS
+    actions: Mapping[str, type[Action]] = ACTIONS
+    lifecycle_moves: bool = False
+    webhooks: WebhookPolicy = DEFAULT_WEBHOOKS
+
+    def trigger(self, trigger: Trigger) -> Iterator[Violation]:
+        """The problems of the trigger's fields and values (none for an unknown entity)."""
+        if self.entity is not None:
+            yield from _trigger_problems(trigger, self.entity, self.schemas)
+
+    def condition(self, condition: Condition, path: str) -> Iterator[Violation]:
+        """The problems of a condition tree at ``path``."""
+        return condition_problems(
+            condition, entity=self.entity, schemas=self.schemas, operators=self.operators,
+            path=path,
+        )  # fmt: skip
+
+    def then(self, found: Sequence[Action], path: str) -> Iterator[Violation]:
+        """The problems of the actions at ``path``, each under its index."""
+        for index, action in enumerate(found):
+            yield from self.action(action, f"{path}[{index}]")
+
+    def action(self, action: Action, path: str) -> Iterator[Violation]:
+        """The problems of one action at ``path``."""
+        problems = _action_problems(
+            action, self.entity, self.schemas, self.operators, self.actions,
+            self.lifecycle_moves,
+        )  # fmt: skip
+        if isinstance(action, CallWebhook):
+            problems = chain(problems, self.webhooks.problems(action.url))
+        for problem in problems:
+            yield problem.under(path)
+
+    def step(self, step: Branch | Wait, path: str) -> Iterator[Violation]:
+        """The problems of a branch or waiting step at ``path``."""
+        if step.when is not None:
+            yield from self.condition(step.when, f"{path}.when")
+        yield from self.then(step.then, f"{path}.then")
+
+    def throttle(self, throttle: Throttle | None) -> Iterator[Violation]:
+        """The problem of a throttle's ``per`` path, if any."""
+        if throttle is not None and throttle.per is not None:
+            found = _resolve(self.schemas, self.entity, throttle.per, "throttle.per")
+            if isinstance(found, Violation):
+                yield found
 
 
-def _resolve(schemas: SchemaRegistry, entity: str, path: str, at: str) -> ResolvedPath | Violation:
+def _resolve(
+    schemas: SchemaRegistry, entity: str | None, path: str, at: str
+) -> ResolvedPath | Violation | None:
+    """The field ``path`` reaches, why it reaches none, or ``None`` for an unknown entity."""
+    return None if entity is None else _resolve_known(schemas, entity, path, at)
+
+
+def _resolve_known(
+    schemas: SchemaRegistry, entity: str, path: str, at: str
+) -> ResolvedPath | Violation:
     try:
         return schemas.resolve(entity, path)
     except LookupError as error:
         return Violation(field=at, message=str(error.args[0]), value=path)
 
 
-def _trigger_problems(rule: Rule, schemas: SchemaRegistry) -> Iterator[Violation]:
-    trigger, entity = rule.trigger, rule.trigger.entity
+def _trigger_problems(
+    trigger: Trigger, entity: str, schemas: SchemaRegistry
+) -> Iterator[Violation]:
     for index, name in enumerate(trigger.fields):
-        found = _resolve(schemas, entity, name, f"trigger.fields[{index}]")
+        found = _resolve_known(schemas, entity, name, f"trigger.fields[{index}]")
         if isinstance(found, Violation):
             yield found
         elif found.hops or found.spec.source is Source.FACT:
@@ -227,7 +281,7 @@ def _trigger_field(
     schemas: SchemaRegistry, entity: str, name: str, trigger: Trigger
 ) -> Iterator[Violation]:
     at = "trigger.field" if trigger.on is TriggerKind.DATE else "trigger.on"
-    found = _resolve(schemas, entity, name, at)
+    found = _resolve_known(schemas, entity, name, at)
     if isinstance(found, Violation):
         yield found
         return
@@ -250,12 +304,13 @@ def _literal(found: ResolvedPath, value: object, at: str) -> Iterator[Violation]
 def condition_problems(
     condition: Condition,
     *,
-    entity: str,
+    entity: str | None,
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator],
     path: str = "when",
 ) -> Iterator[Violation]:
-    """Every problem of a condition tree whose root is at ``path``."""
+    """Every problem of a condition tree whose root is at ``path``; with ``entity`` unknown
+    (``None``), those found without its fields (unknown operators, bad patterns)."""
     count = 0
     for at, node in nodes(condition, path):
         count += 1
@@ -268,7 +323,7 @@ def condition_problems(
 def _leaf_problems(
     leaf: FieldCondition,
     at: str,
-    entity: str,
+    entity: str | None,
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator],
 ) -> Iterator[Violation]:
@@ -283,6 +338,9 @@ def _leaf_problems(
     if isinstance(found, Violation):
         yield found
     if operator is None or isinstance(found, Violation):
+        return
+    if found is None or entity is None:
+        yield from _pattern_problems(leaf, operator, at)
         return
     kind = found.spec.type
     if operator.types is not None and kind not in operator.types:
@@ -313,10 +371,19 @@ def _leaf_problems(
         yield Violation(field=f"{at}.value", message=str(error), value=leaf.value)
 
 
+def _pattern_problems(leaf: FieldCondition, operator: Operator, at: str) -> Iterator[Violation]:
+    """The problem of a ``matches`` pattern, which needs no field to be checked."""
+    if operator.name == "matches" and isinstance(leaf.value, str):
+        try:
+            compile_regex(leaf.value)
+        except ValueError as error:
+            yield Violation(field=f"{at}.value", message=str(error), value=leaf.value)
+
+
 def _field_ref_problems(
     ref: FieldRef, kind: FieldType, at: str, entity: str, schemas: SchemaRegistry
 ) -> Iterator[Violation]:
-    other = _resolve(schemas, entity, ref.field, f"{at}.value.field")
+    other = _resolve_known(schemas, entity, ref.field, f"{at}.value.field")
     if isinstance(other, Violation):
         yield other
     elif _COMPARABLE.get(other.spec.type, other.spec.type) != _COMPARABLE.get(kind, kind):
@@ -326,7 +393,7 @@ def _field_ref_problems(
 
 def _action_problems(
     action: Action,
-    entity: str,
+    entity: str | None,
     schemas: SchemaRegistry,
     operators: Mapping[str, Operator],
     actions: Mapping[str, type[Action]],
@@ -344,6 +411,8 @@ def _action_problems(
         found = _resolve(schemas, entity, path, name)
         if isinstance(found, Violation):
             yield found
+        elif found is None:
+            continue
         elif isinstance(action, SetFields):
             yield from _write_problems(found, action.values[path], name, lifecycle_moves)
         elif isinstance(action, CreateInvoice) and found.spec.type not in _AMOUNTS:
@@ -357,7 +426,9 @@ def _action_problems(
         yield from _assignment_problems(action, entity, schemas, operators)
 
 
-def _template_problems(action: Action, entity: str, schemas: SchemaRegistry) -> Iterator[Violation]:
+def _template_problems(
+    action: Action, entity: str | None, schemas: SchemaRegistry
+) -> Iterator[Violation]:
     """Malformed placeholders and those naming no field, each naming the action and field."""
     for name, kind, text in template_fields(action):
         for problem in template_problems(kind, text):
@@ -398,9 +469,12 @@ def _write_problems(
 
 
 def _assignment_problems(
-    action: AssignManager, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator]
+    action: AssignManager,
+    entity: str | None,
+    schemas: SchemaRegistry,
+    operators: Mapping[str, Operator],
 ) -> Iterator[Violation]:
-    if schemas.get(entity).manager_field is None:
+    if entity is not None and schemas.get(entity).manager_field is None:
         yield Violation(field="action", message=f"a {entity} has no responsible manager to assign")
     if isinstance(action.strategy, FieldMapping):
         for index, row in enumerate(action.strategy.rows):

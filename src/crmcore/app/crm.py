@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
-from crmcore.access import AccessControl, AccessPolicy
+from crmcore.access import AccessControl, AccessPolicy, Action
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
 from crmcore.app.commands import CRMCommand
 from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
-from crmcore.app.guard import Guard
+from crmcore.app.guard import KIND_OF_REPOSITORY, Guard
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
 from crmcore.app.model import OutboxMessage, Recipient
@@ -84,6 +84,7 @@ from crmcore.tasks import (
     task_agenda,
 )
 from crmcore.validation import aware_datetime, identifier, raise_violations
+from crmcore.visibility import responsible_key
 
 if TYPE_CHECKING:
     from crmcore.agreements import Agreement
@@ -764,9 +765,29 @@ class CRM:
 
     # Queries
 
-    def desktop(self, user: str, *, now: datetime, day: date | None = None) -> Desktop:
+    def _reader(self, actor: str | None) -> str:
+        """Who reads: ``actor``, checked; without a policy the system actor when ``None``."""
+        if actor is None:
+            if self._policy is None:
+                return _TICK_ACTOR
+            message = "is required: the CRM enforces an access policy"
+            raise DomainValidationError.single("actor", message)
+        found = list(identifier("actor", actor))
+        if not found and not self._knows(actor):
+            found.append(Violation(field="actor", message="is not a known user", value=actor))
+        raise_violations(found)
+        return actor
+
+    def desktop(
+        self, user: str, *, now: datetime, day: date | None = None, actor: str | None = None
+    ) -> Desktop:
         """The manager's desktop for ``day`` (today in the settings' zone by default), with
-        the day's and the overdue tasks on a store that keeps tasks."""
+        the day's and the overdue tasks on a store that keeps tasks; under an access policy
+        ``actor`` must be allowed to read ``user``'s interactions."""
+        reader = self._reader(actor)
+        scope = self._guard.scope(reader, "interaction")
+        if scope is not None and responsible_key(user) not in scope.keys:
+            raise AccessDeniedError(reader, Action.READ.value, "desktop", user)
         zone = self._settings.zone
         with self.store.unit_of_work() as repositories:
             return desktop(
@@ -823,33 +844,51 @@ class CRM:
         progress = project_progress(found, tasks, now=now, calendar=self._settings.calendar)
         return found, progress
 
-    def pending(self, user: str) -> list[Interaction]:
-        """The planned and running interactions ``user`` is responsible for, oldest first."""
+    def pending(self, user: str, *, actor: str | None = None) -> list[Interaction]:
+        """The planned and running interactions ``user`` is responsible for, oldest first
+        (those ``actor`` may read)."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return repositories.interactions.pending(UserId(user))
+            found = repositories.interactions.pending(UserId(user))
+        return self._guard.visible(reader, "interaction", found)
 
-    def overdue(self, now: datetime, *, user: str | None = None) -> list[Interaction]:
-        """The interactions past their end and not done at ``now`` (of ``user`` if given)."""
+    def overdue(
+        self, now: datetime, *, user: str | None = None, actor: str | None = None
+    ) -> list[Interaction]:
+        """The interactions past their end and not done at ``now`` (of ``user`` if given)
+        that ``actor`` may read."""
+        reader = self._reader(actor)
+        scope = self._guard.scope(reader, "interaction")
         with self.store.unit_of_work() as repositories:
-            return repositories.interactions.overdue(
-                now, user=UserId(user) if user is not None else None
+            found = repositories.interactions.overdue(
+                now, user=UserId(user) if user is not None else None, scope=scope
             )
+        return self._guard.redacted(reader, "interaction", found)
 
-    def funnel(self, pipeline_id: str, *, start: datetime, end: datetime) -> Funnel:
-        """The funnel of a pipeline over ``[start, end)``, from the stage log."""
+    def funnel(
+        self, pipeline_id: str, *, start: datetime, end: datetime, actor: str | None = None
+    ) -> Funnel:
+        """The funnel of a pipeline over ``[start, end)``, from the stage log of the deals
+        ``actor`` may read (who must be allowed to run reports on deals)."""
+        scope = self._guard.report(self._reader(actor), "deal")
         with self.store.unit_of_work() as repositories:
             work = Work(repositories, actor=_TICK_ACTOR, now=end)
             pipeline = pipeline_of(self, work, pipeline_id)
-            changes = repositories.stage_log.between(start, end, pipeline_id=pipeline.id)
+            changes = repositories.stage_log.between(
+                start, end, pipeline_id=pipeline.id, scope=scope
+            )
             return funnel(pipeline, changes, start=start, end=end)
 
     def claims_report(
-        self, *, start: date, end: date, now: datetime
+        self, *, start: date, end: date, now: datetime, actor: str | None = None
     ) -> tuple[ClaimDynamics, ClaimStructure, tuple[Claim, ...]]:
         """The claims' dynamics over ``[start, end]``, their structure by reason, and the
-        overdue ones at ``now``."""
+        overdue ones at ``now``, of the claims ``actor`` may read (who must be allowed to run
+        reports on claims)."""
+        reader = self._reader(actor)
+        scope = self._guard.report(reader, "claim")
         with self.store.unit_of_work() as repositories:
-            claims = repositories.claims.find()
+            claims = self._guard.redacted(reader, "claim", repositories.claims.find(scope=scope))
         return (
             claim_dynamics(claims, start=start, end=end, zone=self._settings.zone),
             claim_structure(claims),
@@ -857,23 +896,40 @@ class CRM:
         )
 
     def kpi(
-        self, period: Period, *, now: datetime, managers: Sequence[str] | None = None
+        self,
+        period: Period,
+        *,
+        now: datetime,
+        managers: Sequence[str] | None = None,
+        actor: str | None = None,
     ) -> KpiTable:
-        """The KPI table of ``period`` beside the same period a year before, per manager."""
+        """The KPI table of ``period`` beside the same period a year before, per manager,
+        counting the records ``actor`` may read (who must be allowed to run reports on
+        deals)."""
+        reader = self._reader(actor)
+        guard = self._guard
+        deal_scope = guard.report(reader, "deal")
         zone = self._settings.zone
         people = list(managers) if managers is not None else [m.user for m in self._staff.members]
         start = datetime.combine(
             period.first.replace(year=period.first.year - 1), datetime.min.time(), zone
         )
         end = datetime.combine(period.last, datetime.max.time(), zone)
+        scopes = {kind: guard.scope(reader, kind) for kind in ("claim", "request", "interaction")}
         with self.store.unit_of_work() as repositories:
-            deals = list(repositories.deals.iterate())
-            claims = repositories.claims.find()
-            leads = repositories.requests.find()
+            deals = (
+                list(repositories.deals.iterate())
+                if deal_scope is None
+                else repositories.deals.find(scope=deal_scope)
+            )
+            claims = repositories.claims.find(scope=scopes["claim"])
+            leads = repositories.requests.find(scope=scopes["request"])
             interactions = {
                 i.id: i
                 for user in people
-                for i in repositories.interactions.of_user(UserId(user), start=start, end=end)
+                for i in repositories.interactions.of_user(
+                    UserId(user), start=start, end=end, scope=scopes["interaction"]
+                )
             }
         return kpi_table(
             BUILTIN_INDICATORS,
@@ -887,44 +943,71 @@ class CRM:
             now=now,
         )
 
-    def partner_view(self, partner_id: str) -> PartnerView:
-        """Everything about one partner, else ``EntityNotFoundError``."""
+    def partner_view(self, partner_id: str, *, actor: str | None = None) -> PartnerView:
+        """Everything about one partner that ``actor`` may read, else
+        ``EntityNotFoundError`` (``AccessDeniedError`` for a partner they may not read)."""
+        reader = self._reader(actor)
+        guard = self._guard
         with self.store.unit_of_work() as repositories:
-            partner = repositories.partners.get(PartnerId(partner_id))
+            found = repositories.partners.get(PartnerId(partner_id))
+            partner = guard.read(reader, "partner", found)
             ref = EntityRef(entity_type="partner", entity_id=partner.id)
+            deals = repositories.deals.find(
+                partner_id=partner.id, scope=guard.scope(reader, "deal")
+            )
+            claims = repositories.claims.find(
+                partner_id=partner.id, scope=guard.scope(reader, "claim")
+            )
+            requests = repositories.requests.find(
+                partner_id=partner.id, scope=guard.scope(reader, "request")
+            )
+            persons = repositories.contact_persons.of_partner(partner.id)
+            history = repositories.interactions.history(partner.id)
+            agreements = repositories.agreements.of_partner(partner.id)
             return PartnerView(
                 partner=partner,
-                contact_persons=tuple(repositories.contact_persons.of_partner(partner.id)),
+                contact_persons=tuple(guard.visible(reader, "contact_person", persons)),
                 relationships=tuple(repositories.relationships.of(ref)),
-                deals=tuple(repositories.deals.find(partner_id=partner.id)),
-                interactions=tuple(repositories.interactions.history(partner.id)),
-                agreements=tuple(repositories.agreements.of_partner(partner.id)),
-                claims=tuple(repositories.claims.find(partner_id=partner.id)),
-                requests=tuple(repositories.requests.find(partner_id=partner.id)),
+                deals=tuple(guard.redacted(reader, "deal", deals)),
+                interactions=tuple(guard.visible(reader, "interaction", history)),
+                agreements=tuple(guard.visible(reader, "agreement", agreements)),
+                claims=tuple(guard.redacted(reader, "claim", claims)),
+                requests=tuple(guard.redacted(reader, "request", requests)),
             )
 
-    def get(self, entity: str, entity_id: str) -> Any:
+    def get(self, entity: str, entity_id: str, *, actor: str | None = None) -> Any:
         """The stored record ``entity_id`` of the rules' ``entity`` name (``"deal"``,
-        ``"partner"``, ...), else ``EntityNotFoundError``."""
+        ``"partner"``, ...) as ``actor`` may read it, else ``EntityNotFoundError`` (or
+        ``AccessDeniedError``)."""
         repository = REPOSITORY_OF_ENTITY.get(entity)
         if repository is None:
             raise DomainValidationError.single(
                 "entity", "is not a record the CRM stores", value=entity
             )
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return getattr(repositories, repository).get(entity_id)
+            found = getattr(repositories, repository).get(entity_id)
+        return self._guard.read(reader, KIND_OF_REPOSITORY[repository], found)
 
-    def get_rule(self, rule_id: str) -> Rule:
-        """The latest version of a stored rule, else ``EntityNotFoundError``."""
+    def get_rule(self, rule_id: str, *, actor: str | None = None) -> Rule:
+        """The latest version of a stored rule, else ``EntityNotFoundError`` (or
+        ``AccessDeniedError`` when ``actor`` may not read it)."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return repositories.rules.get(RuleId(rule_id))
+            found = repositories.rules.get(RuleId(rule_id))
+        return self._guard.read(reader, "rule", found)
 
-    def rules(self) -> tuple[Rule, ...]:
-        """The latest version of every stored rule."""
+    def rules(self, *, actor: str | None = None) -> tuple[Rule, ...]:
+        """The latest version of every stored rule that ``actor`` may read."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return repositories.rules.list()
+            found = repositories.rules.list()
+        return tuple(self._guard.visible(reader, "rule", found))
 
-    def stage_log(self, deal_id: str) -> list[Any]:
-        """The stage log of one deal, oldest first."""
+    def stage_log(self, deal_id: str, *, actor: str | None = None) -> list[Any]:
+        """The stage log of one deal that ``actor`` may read, oldest first."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
+            if not self._guard.exempt(reader):
+                self._guard.read(reader, "deal", repositories.deals.get(DealId(deal_id)))
             return repositories.stage_log.of_deal(DealId(deal_id))

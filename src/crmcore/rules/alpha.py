@@ -159,7 +159,7 @@ def _keys(
     """The keys of the conjuncts that run before any reads more than the record, each one
     filed alone with its position; their fields are added to ``guards``."""
     keys: list[tuple[int, AlphaKey]] = []
-    for position, conjunct in enumerate(conjuncts(condition)):
+    for position, (_, conjunct) in enumerate(conjuncts(condition)):
         if not isinstance(conjunct, FieldCondition):
             read = _safe_reads(conjunct, look)
             if read is None:
@@ -202,13 +202,14 @@ def _trigger_fields(rule: Rule, schemas: SchemaRegistry) -> Iterator[tuple[str, 
             yield direct
 
 
-def conjuncts(condition: Condition) -> Iterator[Condition]:
-    """The tests an ``all`` runs, in order, nested ``all`` flattened."""
+def conjuncts(condition: Condition, path: str = "when") -> Iterator[tuple[str, Condition]]:
+    """The tests an ``all`` at ``path`` runs, in order, nested ``all`` flattened, each with
+    its path."""
     if isinstance(condition, AllOf):
-        for child in condition.all:
-            yield from conjuncts(child)
+        for index, child in enumerate(condition.all):
+            yield from conjuncts(child, f"{path}.all[{index}]")
     else:
-        yield condition
+        yield path, condition
 
 
 def _leaves(condition: Condition) -> Iterator[FieldCondition]:

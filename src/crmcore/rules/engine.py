@@ -202,6 +202,7 @@ class RuleEngine:
             rest = self._rest(rule, alpha, None if trigger is always else trigger, test)
         return CompiledRule(
             rule, trigger, condition, actions, (-rule.priority, rule.id), test=test, rest=rest,
+            filed=self._filed(rule, alpha),
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
             throttle_key=self._throttle_key(rule), branches=self._branches(rule),
             waits=self._steps(rule.trigger.entity, rule.waits, "waits"),
@@ -216,10 +217,22 @@ class RuleEngine:
         entity = rule.trigger.entity
         tests = tuple(
             self._condition(conjunct, entity).evaluate
-            for position, conjunct in enumerate(conjuncts(rule.when))
+            for position, (_, conjunct) in enumerate(conjuncts(rule.when))
             if position not in plan.filed
         )
         return rule_test(trigger, every_test(tests) if tests else None)
+
+    def _filed(self, rule: Rule, plan: AlphaPlan) -> tuple[CompiledCondition, ...]:
+        """The conjuncts ``plan`` files ``rule`` by, compiled at their paths (shared with the
+        rule's own condition), to explain why the network left the rule out."""
+        if not plan.filed or rule.when is None:
+            return ()
+        entity = rule.trigger.entity
+        return tuple(
+            self._condition(conjunct, entity, path)
+            for position, (path, conjunct) in enumerate(conjuncts(rule.when))
+            if position in plan.filed
+        )
 
     def _branches(
         self, rule: Rule
@@ -295,23 +308,28 @@ class RuleEngine:
         """Run the rules ``event`` concerns; nothing is executed, commands are returned.
 
         ``dry_run`` gives the same result with every command marked as a dry run;
-        ``explain`` adds the trace of each candidate rule with its condition nodes.
+        ``explain`` adds the trace of each candidate rule with its condition nodes, and for
+        a rule the alpha network left out, the filed tests that do not hold.
         """
         candidates: Sequence[CompiledRule] = self._index.candidates(event)
         if not candidates:
             return nothing_done(context.chain, dry_run=dry_run)
-        if explain:
-            return self._run(event, self._effective(event, candidates), context, now,
-                             dry_run=dry_run, explain=True)  # fmt: skip
         network = self._network(candidates) if len(candidates) >= self._network_from else None
         if network is None:
             return self._run(
                 event, self._effective(event, candidates), context, now,
-                dry_run=dry_run, explain=False,
+                dry_run=dry_run, explain=explain,
             )  # fmt: skip
         entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
         scope = scope_of(self._settings, event, entity, context, now)
         chosen = network.select(scope)
+        if explain:
+            effective = self._effective(event, candidates)
+            if not effective:
+                return nothing_done(context.chain, dry_run=dry_run)
+            left_out = frozenset(candidates).difference(candidates if chosen is None else chosen)
+            run = Run(self._settings, scope, entity, context, dry_run=dry_run)
+            return run.explained(effective, left_out)
         survivors = self._effective(event, candidates if chosen is None else chosen)
         if not survivors:
             return nothing_done(context.chain, dry_run=dry_run)

@@ -9,7 +9,7 @@ for the same record earlier in the causal chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -112,6 +112,7 @@ class CompiledRule:
     timeless: bool = True  # no effective dates to check
     alpha: AlphaPlan = UNFILED  # how the alpha network files it
     rest: Test | None = None
+    filed: tuple[CompiledCondition, ...] = ()  # the conjuncts it is filed by, compiled
     throttle_key: Callable[[Scope], str] | None = None  # for a throttled rule
     # Per branch: its condition (None: the else) and its actions.
     branches: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
@@ -227,12 +228,35 @@ class Run:
         chain = context.chain
         self._free = not chain.fired and chain.depth < settings.max_depth  # no guard to ask
 
-    def explained(self, candidates: Iterable[CompiledRule]) -> RuleOutcome:
-        """Run ``candidates`` in order with the trace of each, and say what came of it."""
+    def explained(
+        self, candidates: Iterable[CompiledRule], left_out: Collection[CompiledRule] = ()
+    ) -> RuleOutcome:
+        """Run ``candidates`` in order with the trace of each, and say what came of it; those
+        in ``left_out``, which the alpha network left out, are traced with the filed tests
+        that do not hold."""
         for compiled in candidates:
-            if self._step(compiled):
+            if compiled in left_out:
+                self.traces.append(self._left_out(compiled))
+            elif self._step(compiled):
                 break
         return self.outcome()
+
+    def _left_out(self, compiled: CompiledRule) -> RuleTrace:
+        """The trace of a rule the alpha network left out: its filed tests' nodes, and which
+        of them do not hold (the network read their fields safely, so none raises)."""
+        nodes: list[NodeTrace] = []
+        for test in compiled.filed:
+            test.explain(self.scope, nodes)
+        failing = ", ".join(
+            f"{node.path} ({node.field} {node.op} {node.expected!r})"
+            for node in nodes
+            if not node.result and node.field is not None
+        )
+        rule = compiled.rule
+        reason = f"left out by the index: {failing or 'a filed test'} does not hold"
+        return RuleTrace(
+            rule_id=rule.id, version=rule.version, fired=False, reason=reason, nodes=tuple(nodes)
+        )
 
     def _step(self, compiled: CompiledRule) -> bool:
         """Run one candidate rule with its trace; whether processing stops after it."""

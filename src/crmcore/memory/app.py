@@ -18,22 +18,9 @@ from crmcore.memory.agreements import (
     MemoryPriceList,
     MemorySalesHistory,
 )
-from crmcore.memory.catalog import MemoryCatalog
 from crmcore.memory.claims import MemoryClaimRepository
-from crmcore.memory.deal_documents import (
-    MemoryBusinessPlanRepository,
-    MemoryCommercialOfferRepository,
-    MemorySupplierOrderRepository,
-)
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
-from crmcore.memory.marketing import (
-    MemoryCampaignRepository,
-    MemoryConsentRepository,
-    MemoryPurchaseHistory,
-    MemorySegmentRepository,
-    MemorySurveyRepository,
-)
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -154,15 +141,6 @@ def memory_repositories() -> Repositories:
         pending_steps=MemoryPendingSteps(),
         tasks=MemoryTaskRepository(),
         projects=MemoryProjectRepository(),
-        segments=MemorySegmentRepository(),
-        consents=MemoryConsentRepository(),
-        campaigns=MemoryCampaignRepository(),
-        purchases=MemoryPurchaseHistory(),
-        surveys=MemorySurveyRepository(),
-        catalog=MemoryCatalog(),
-        offers=MemoryCommercialOfferRepository(),
-        supplier_orders=MemorySupplierOrderRepository(),
-        business_plans=MemoryBusinessPlanRepository(),
     )
 
 

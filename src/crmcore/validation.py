@@ -333,9 +333,10 @@ def unique(key: Callable[[Any], Hashable], *, what: str) -> Check:
         for index, item in enumerate(value):
             try:
                 marker = key(item)
-            except (AttributeError, TypeError):
+                repeated = marker in seen
+            except (AttributeError, TypeError):  # a bad item: its own check names it
                 continue
-            if marker in seen:
+            if repeated:
                 yield Violation(field=f"{field}[{index}]", message=f"repeats {what} {marker!r}")
             seen.add(marker)
 

@@ -44,7 +44,7 @@ from crmcore.errors import ClaimNotDecidableError, DomainValidationError, Violat
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import ClaimId, UserId
 from crmcore.repository_checks import instant
-from crmcore.validation import check_now, enum_member, raise_violations
+from crmcore.validation import check_now, enum_member, raise_violations, read_collection
 from crmcore.workcalendar import check_not_before
 
 __all__ = [
@@ -83,13 +83,14 @@ class ClaimDraft:
 
 def draft_violations(draft: ClaimDraft, settings: ClaimSettings) -> Iterator[Violation]:
     """What ``settings`` find wrong with ``draft``: unknown reasons and claim types."""
-    reasons = tuple(draft.reasons) if isinstance(draft.reasons, Sequence) else ()
+    reasons = read_collection("reasons", draft.reasons, []) or ()
     for index, code in enumerate(reasons):
         if isinstance(code, str) and settings.reasons.unknown([code]):
             message = "is not a reason of the classifier"
             yield Violation(field=f"reasons[{index}]", message=message, value=code)
     kinds = settings.claim_types
-    if draft.claim_type is not None and kinds and draft.claim_type not in kinds:
+    claim_type = draft.claim_type
+    if isinstance(claim_type, str) and kinds and claim_type not in kinds:
         allowed = ", ".join(sorted(kinds))
         message = f"must be one of {allowed}"
         yield Violation(field="claim_type", message=message, value=draft.claim_type)
@@ -111,7 +112,13 @@ def register_claim(
     found = list(draft_violations(draft, settings))
     channel = enum_member(ClaimChannel, "channel", draft.channel, found)
     priority = enum_member(ClaimPriority, "priority", draft.priority, found) or ClaimPriority.NORMAL
-    policy = settings.deadlines.policy_for(claim_type=draft.claim_type, priority=priority)
+    # Lists are read as lists (a string is not a list of its characters) within the limits.
+    lists = {
+        name: read_collection(name, getattr(draft, name), found) or ()
+        for name in ("reasons", "linked_documents", "attachments")
+    }
+    claim_type = draft.claim_type if isinstance(draft.claim_type, str) else None
+    policy = settings.deadlines.policy_for(claim_type=claim_type, priority=priority)
     calendar = settings.calendar
     step = WorkflowStep(
         event="register", source=ClaimStatus.REGISTERED, target=ClaimStatus.REGISTERED,
@@ -125,9 +132,8 @@ def register_claim(
             resolution_due=policy.resolution_due(calendar, now),
             claim_type=draft.claim_type, priority=priority, department=draft.department,
             employee=draft.employee, responsible_manager=draft.responsible_manager,
-            reasons=tuple(draft.reasons),
-            linked_documents=tuple(draft.linked_documents),
-            attachments=tuple(draft.attachments), requested_outcome=draft.requested_outcome,
+            reasons=lists["reasons"], linked_documents=lists["linked_documents"],
+            attachments=lists["attachments"], requested_outcome=draft.requested_outcome,
             history=(step,),
         )  # fmt: skip
     except DomainValidationError as error:

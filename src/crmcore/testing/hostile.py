@@ -30,11 +30,14 @@ import attrs
 from hypothesis import strategies as st
 
 from crmcore.claims import (
+    Claimant,
+    ClaimDraft,
     ClaimEdit,
     ClaimReason,
     ClaimSettings,
     ReasonClassifier,
     edit_claim,
+    register_claim,
     register_claim_from_form,
 )
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
@@ -63,6 +66,7 @@ from crmcore.partners import (
     ContactPersonDraft,
     Partner,
     PartnerDraft,
+    PartnerRole,
     add_contact_person,
     create_partner,
     edit_contact_person,
@@ -71,10 +75,17 @@ from crmcore.partners import (
 from crmcore.requests import edit_request, register_request_from_form
 from crmcore.rules import Rule, default_schemas, validate_rule
 from crmcore.serialization import make_converter
+from crmcore.testing._hostile_app import (
+    COMMANDS,
+    command_payloads,
+    crm_snapshot,
+    run_command,
+    seeded_crm,
+)
 from crmcore.testing.strategies.intake import hostile_texts, hostile_values
 from crmcore.workcalendar import HolidayRule, WorkingCalendar
 
-__all__ = ["Attempt", "EntryPoint", "attempt", "entry_point", "entry_points"]
+__all__ = ["Attempt", "EntryPoint", "attempt", "command_bodies", "entry_point", "entry_points"]
 
 NOW: Final = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 _CONVERTER: Final = make_converter()
@@ -250,6 +261,8 @@ def _deep_spoiled(valid: Mapping[str, Any]) -> st.SearchStrategy[Any]:
     """``valid`` with one value at any depth (a stage's probability, a holiday rule)
     replaced by a hostile value."""
     paths = [path for path in _paths(dict(valid)) if path]
+    if not paths:
+        return st.just(dict(valid))
     values = st.one_of(hostile_values(), _dates(), _huge())
     return st.tuples(st.sampled_from(paths), values).map(
         lambda case: _replaced(dict(valid), case[0], case[1])
@@ -402,6 +415,32 @@ def _claim_settings() -> ClaimSettings:
     new_year = HolidayRule(name="New year", rule="FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=1")
     calendar = WorkingCalendar(time_zone="Europe/Moscow", holiday_rules=(new_year,))
     return ClaimSettings(reasons=reasons, calendar=calendar)
+
+
+def _claim_draft(fields: Any, store: dict[str, Any]) -> None:
+    draft = ClaimDraft(**fields)
+    outcome = register_claim(draft, claim_id=ClaimId("c-2"), now=NOW, settings=_claim_settings())
+    store["claim"] = outcome.entity
+
+
+_CLAIM_DRAFT: Final[dict[str, Any]] = {
+    "claimant": Claimant(role=PartnerRole.CLIENT, name="Анна Смирнова"),
+    "essence": "Ящики пришли разбитыми",
+    "channel": "email",
+    "reasons": ["packaging"],
+}
+
+
+def command_bodies(only: str | None = None) -> st.SearchStrategy[tuple[str, Any]]:
+    """A command's name with its JSON body spoiled, for every command of the application
+    (or the one called ``only``)."""
+    branches = []
+    for name, body in sorted(command_payloads().items()):
+        if only is not None and name != only:
+            continue
+        keys = _fields(COMMANDS[name])
+        branches.append(st.tuples(st.just(name), _mapping_payloads(body, keys or ("x",))))
+    return st.one_of(branches)
 
 
 def _partner_draft(fields: Any, repository: MemoryPartnerRepository) -> None:
@@ -630,6 +669,20 @@ def entry_points() -> tuple[EntryPoint, ...]:
             snapshot=_matches_of_seed,
         ),
         EntryPoint(name="money", valid=_VALID_MONEY, payloads=_money_payloads(), run=_money),
+        EntryPoint(
+            name="claim_draft",
+            valid=_CLAIM_DRAFT,
+            payloads=_draft_payloads(_CLAIM_DRAFT, _fields(ClaimDraft)),
+            run=_claim_draft,
+        ),
+        EntryPoint(
+            name="app_command",
+            valid=("register_partner", command_payloads()["register_partner"]),
+            payloads=command_bodies(),
+            run=run_command,
+            store_factory=seeded_crm,
+            snapshot=crm_snapshot,
+        ),
     )
 
 

@@ -71,7 +71,8 @@ def _recipients(field: str, value: object) -> Iterator[Violation]:
 @attrs.frozen(kw_only=True)
 class CreateTask(Action):
     """Create a task for ``assignee`` (the record's responsible manager by default), due
-    ``due_in`` after the rule fires."""
+    ``due_in`` after the rule fires; the application layer stores it, linked to the record,
+    on a store that keeps tasks (:mod:`crmcore.tasks`)."""
 
     kind: ClassVar[str] = "create_task"
     title: str = attrs.field(metadata={**_TITLE, **template()})
@@ -119,7 +120,9 @@ class CreateInvoice(Action):
 
 @attrs.frozen(kw_only=True)
 class StartProject(Action):
-    """Start a project from the host's project template ``template_id``."""
+    """Start a project from the project plan ``template_id`` (a
+    :class:`crmcore.tasks.ProjectPlan` of the application's settings): its tasks, one a
+    step, for the record's manager and linked to the record."""
 
     kind: ClassVar[str] = "start_project"
     name: str = attrs.field(metadata={**_TITLE, **template()})

@@ -38,7 +38,7 @@ from crmcore.tasks.kinds import TaskPriority, TaskStatus
 from crmcore.tasks.lifecycle import TASK_LIFECYCLE
 from crmcore.tasks.model import TASK, ChecklistItem, Task
 from crmcore.validation import check_now, enum_member, raise_violations, read_collection
-from crmcore.workcalendar import WorkingCalendar, check_not_before, latest
+from crmcore.workcalendar import WorkingCalendar, check_not_before
 
 __all__ = [
     "TaskDraft",
@@ -149,7 +149,7 @@ def create_task(
 
 def _checked(task: Task, now: datetime) -> None:
     check_now(now)
-    check_not_before(now, latest(task.changed_at, task.created_at), entity=f"task {task.id!r}")
+    check_not_before(now, task.changed_at, entity=f"task {task.id!r}")
 
 
 def _changed(

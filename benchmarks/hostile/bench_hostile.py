@@ -6,11 +6,11 @@ mappings, stored records, rule and pipeline JSON, custom values, money), hypothe
 out-of-range dates, valid payloads spoiled in one place. Each line gives the inputs tried,
 how many were accepted and refused with a crmcore error, how many ended in another
 exception (must be 0), how many refused calls changed the repository (must be 0), the
-worst-case and median time of one call (a call over 100 ms is timed twice more and the best
-kept, since other processes share the machine; the worst CPU time is given too; the
-garbage collector runs between calls, as with timeit), and how
-many calls took over 100 ms (must be 0), with the slowest payload and the first few foreign
-exceptions. A last line sums it up; the exit code is 1 when a
+worst-case and median wall time of one call and its worst CPU time (a call over 100 ms of
+either is timed twice more and the best of each kept, since other processes share the
+machine; the garbage collector runs between calls, as with timeit), and how many calls took
+over 100 ms of wall time and of CPU time (both must be 0), with the slowest payload and the
+first few foreign exceptions. A last line sums it up; the exit code is 1 when a
 target is missed. Run from the repository root::
 
     python benchmarks/hostile/bench_hostile.py --inputs 20000
@@ -64,12 +64,15 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
             gc.enable()
         if len(times) % 1000 == 999:
             gc.collect()
-        seconds = outcome.seconds
-        if seconds > SLOW:
-            # Other processes share the machine: time a slow call twice more, keep the best.
-            seconds = min(seconds, *(attempt(entry, payload).seconds for _ in range(2)))
+        seconds, cpu_seconds = outcome.seconds, outcome.cpu_seconds
+        if seconds > SLOW or cpu_seconds > SLOW:
+            # Other processes share the machine: time a slow call twice more, keep the best
+            # wall time and the best CPU time.
+            again = [attempt(entry, payload) for _ in range(2)]
+            seconds = min(seconds, *(a.seconds for a in again))
+            cpu_seconds = min(cpu_seconds, *(a.cpu_seconds for a in again))
         times.append(seconds)
-        cpu.append(outcome.cpu_seconds)
+        cpu.append(cpu_seconds)
         if seconds > slowest["seconds"]:
             slowest.update(seconds=seconds, payload=shown(payload, limit=160))
         counts[outcome.result] += 1
@@ -94,6 +97,7 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
         "median_ms": round(statistics.median(times) * 1000, 3),
         "worst_cpu_ms": round(max(cpu) * 1000, 2),
         "over_100ms": sum(t > SLOW for t in times),
+        "over_100ms_cpu": sum(t > SLOW for t in cpu),
         "slowest_payload": slowest["payload"],
         "foreign_examples": foreign,
     }
@@ -118,10 +122,17 @@ def main() -> int:
         "other_exceptions": sum(line["other_exceptions"] for line in lines),
         "changed_on_rejection": sum(line["changed_on_rejection"] for line in lines),
         "over_100ms": sum(line["over_100ms"] for line in lines),
+        "over_100ms_cpu": sum(line["over_100ms_cpu"] for line in lines),
         "worst_ms": max((line["worst_ms"] for line in lines), default=0),
+        "worst_cpu_ms": max((line["worst_cpu_ms"] for line in lines), default=0),
     }
     print(json.dumps(summary), flush=True)
-    missed = summary["other_exceptions"] or summary["changed_on_rejection"] or summary["over_100ms"]
+    missed = (
+        summary["other_exceptions"]
+        or summary["changed_on_rejection"]
+        or summary["over_100ms"]
+        or summary["over_100ms_cpu"]
+    )
     return 1 if missed else 0
 
 

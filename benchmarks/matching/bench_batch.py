@@ -22,7 +22,9 @@ from pathlib import Path
 import partner_base
 
 from crmcore.matching import FieldKind, FieldSpec, MatchModel, ProcessRunner
+from crmcore.matching.batch import _candidates, plan_partitions
 from crmcore.matching.clusters import find_duplicate_clusters
+from crmcore.matching.records import prepare
 
 COMMON_SHARE = 0.5
 TARGET_SECONDS = 300
@@ -79,6 +81,29 @@ def quality(clusters, entity_of) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
+def blocking(records, entity_of) -> dict[str, float]:
+    """The pairs the batch plan scores per record, and its blocking recall: the share of true
+    duplicate pairs that some block brings together (so that they are scored at all)."""
+    match_model = model()
+    prepared = {record_id: prepare(match_model, record) for record_id, record in records.items()}
+    plan, parts = plan_partitions(match_model, prepared, threshold=0.5, partitions=1)
+    by_entity = defaultdict(list)
+    for position, record_id in enumerate(plan.ids):
+        by_entity[entity_of[record_id]].append(position)
+    true_pairs = {
+        (a, b) for group in by_entity.values() for i, a in enumerate(group) for b in group[i + 1 :]
+    }
+    scored = found = 0
+    for part in parts:
+        for left, right in _candidates(plan, part):
+            scored += 1
+            found += (min(left, right), max(left, right)) in true_pairs
+    return {
+        "pairs_per_record": round(scored / len(records), 2),
+        "blocking_recall": round(found / len(true_pairs), 4) if true_pairs else 1.0,
+    }
+
+
 def fingerprint(clusters) -> str:
     """A digest of every cluster's members, pairs and survivor: equal digests, equal clusters."""
     digest = hashlib.sha256()
@@ -98,17 +123,34 @@ class _Measured:
         return self.function(item), peak_mib()
 
 
+class _MeasuredShared:
+    """``function(shared, item)`` that also returns the peak memory of its process."""
+
+    def __init__(self, function) -> None:
+        self.function = function
+
+    def __call__(self, shared, item):
+        return self.function(shared, item), peak_mib()
+
+
 class MeasuredProcessRunner(ProcessRunner):
     """The local runner, keeping the largest peak memory its workers reported."""
 
     peak = 0.0
 
+    def _kept(self, results):
+        self.peak = max([self.peak, *(peak for _, peak in results)])
+        return [result for result, _ in results]
+
     def map(self, function, items):
         if len(items) <= 1:
             return super().map(function, items)
-        results = super().map(_Measured(function), items)
-        self.peak = max([self.peak, *(peak for _, peak in results)])
-        return [result for result, _ in results]
+        return self._kept(super().map(_Measured(function), items))
+
+    def map_shared(self, function, shared, items):
+        if len(items) <= 1:
+            return super().map_shared(function, shared, items)
+        return self._kept(super().map_shared(_MeasuredShared(function), shared, items))
 
 
 def runner_for(name: str, workers: int):
@@ -153,6 +195,7 @@ def measure(size: int, runner_name: str, workers: int, seed: int) -> None:
     seconds = time.perf_counter() - start
     peaks = worker_peaks()
     close()
+    plan = blocking(records, entity_of) if runner is None else {}
     emit(
         phase="batch",
         size=size,
@@ -166,6 +209,7 @@ def measure(size: int, runner_name: str, workers: int, seed: int) -> None:
         fingerprint=fingerprint(clusters),
         driver_peak_mib=round(peak_mib(), 1),
         worker_peak_mib=peaks,
+        **plan,
     )
 
 
@@ -206,6 +250,9 @@ def main() -> None:
         identical_f1=len({line["quality"]["f1"] for line in at_largest}) == 1,
         us_per_record={
             line["size"]: line["us_per_record"] for line in lines if line["runner"] == "single"
+        },
+        blocking_recall={
+            line["size"]: line["blocking_recall"] for line in lines if line["runner"] == "single"
         },
         target_seconds=TARGET_SECONDS,
         target_worker_mib=round(TARGET_MIB, 1),

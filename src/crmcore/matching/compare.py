@@ -8,6 +8,7 @@ records sharing one of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
@@ -30,6 +31,9 @@ _MAX_PAIRS: Final = 4
 """Parts of a phone or e-mail value compared pairwise; more are compared by equality only."""
 _JOINED_AT_MOST: Final = 95.0
 """Names that are equal only once their spaces are dropped are close, not the same."""
+_OTHER_NUMBER_AT_MOST: Final = 0.5
+"""Two addresses or mailboxes whose numbers disagree are different, however alike the rest."""
+_NUMBERS: Final = re.compile(r"\d+")
 
 
 def _names(left: str, right: str) -> float:
@@ -48,40 +52,71 @@ def _names(left: str, right: str) -> float:
     return best / 100.0
 
 
+def _numbers_disagree(left: str, right: str) -> bool:
+    """Whether both values hold numbers and neither's numbers are all among the other's: two
+    houses of one street ("lenina 45", "lenina 62"), two numbered mailboxes ("sales1", "sales2")."""
+    lefts = set(_NUMBERS.findall(left))
+    rights = set(_NUMBERS.findall(right))
+    return bool(lefts) and bool(rights) and not (lefts <= rights or rights <= lefts)
+
+
+def _addresses(left: str, right: str) -> float:
+    """The name similarity of two addresses, but different when their house numbers are."""
+    score = _names(left, right)
+    if score < 1.0 and _numbers_disagree(left, right):
+        return min(score, _OTHER_NUMBER_AT_MOST)
+    return score
+
+
+def _mailbox(left: str, right: str) -> float:
+    """How alike two e-mail addresses are: a typo keeps them close, another number does not."""
+    score = float(OSA.normalized_similarity(left, right))
+    if score < 1.0 and _numbers_disagree(left.partition("@")[0], right.partition("@")[0]):
+        return min(score, _OTHER_NUMBER_AT_MOST)
+    return score
+
+
 def _texts(left: str, right: str) -> float:
     return fuzz.token_set_ratio(left, right) / 100.0
-
-
-def _codes(left: str, right: str) -> float:
-    return float(OSA.normalized_similarity(left, right))
 
 
 def _exact(left: str, right: str) -> float:
     return 1.0 if left == right else 0.0
 
 
-def _parts(left: str, right: str) -> float:
-    """The best match between the phones or e-mails of two values listing several."""
-    if left == right:
-        return 1.0
-    if PART_SEPARATOR not in left and PART_SEPARATOR not in right:
-        return float(OSA.normalized_similarity(left, right))
-    lefts = left.split(PART_SEPARATOR)
-    rights = right.split(PART_SEPARATOR)
-    if not set(lefts).isdisjoint(rights):
-        return 1.0
-    return max(
-        OSA.normalized_similarity(a, b) for a in lefts[:_MAX_PAIRS] for b in rights[:_MAX_PAIRS]
-    )
+def _parts_with(compare: Similarity) -> Similarity:
+    """The best match by ``compare`` between the phones or e-mails of two values listing
+    several."""
+
+    def best(left: str, right: str) -> float:
+        if left == right:
+            return 1.0
+        if PART_SEPARATOR not in left and PART_SEPARATOR not in right:
+            return compare(left, right)
+        lefts = left.split(PART_SEPARATOR)
+        rights = right.split(PART_SEPARATOR)
+        if not set(lefts).isdisjoint(rights):
+            return 1.0
+        return max(compare(a, b) for a in lefts[:_MAX_PAIRS] for b in rights[:_MAX_PAIRS])
+
+    return best
+
+
+def _codes(left: str, right: str) -> float:
+    return float(OSA.normalized_similarity(left, right))
+
+
+_parts = _parts_with(_codes)
+_mailboxes = _parts_with(_mailbox)
 
 
 _SIMILARITIES: Final[dict[FieldKind, Similarity]] = {
     FieldKind.COMPANY_NAME: _names,
     FieldKind.PERSON_NAME: _names,
     FieldKind.NAME: _names,
-    FieldKind.ADDRESS: _names,
+    FieldKind.ADDRESS: _addresses,
     FieldKind.PHONE: _parts,
-    FieldKind.EMAIL: _parts,
+    FieldKind.EMAIL: _mailboxes,
     FieldKind.TAX_ID: _codes,
     FieldKind.IDENTIFIER: _codes,
     FieldKind.DATE: _codes,
@@ -102,6 +137,12 @@ def similarity(kind: FieldKind, left: str, right: str) -> float:
     0.95
     >>> round(similarity(FieldKind.TAX_ID, "7701234567", "7701234576"), 2)
     0.9
+    >>> round(similarity(FieldKind.EMAIL, "romashka.info@mail.ru", "romashka.ifno@mail.ru"), 2)
+    0.95
+    >>> similarity(FieldKind.EMAIL, "romashka469@mail.ru", "romashka539@mail.ru")
+    0.5
+    >>> similarity(FieldKind.ADDRESS, "moskva st lenina 45", "moskva st lenina 62")
+    0.5
     """
     return _SIMILARITIES[kind](left, right)
 

@@ -12,9 +12,9 @@ from crmcore.errors import DomainValidationError
 from crmcore.ids import DealId, RequestId
 from crmcore.marketing import (
     Campaign,
+    CampaignCost,
     CampaignDraft,
     CampaignId,
-    CostLine,
     attribution_report,
     plan_campaign,
     record_cost,
@@ -44,7 +44,7 @@ def _campaign(campaign_id: str, cost: str, currency: str = "RUB") -> Campaign:
     )  # fmt: skip
     campaign = plan_campaign(draft, campaign_id=CampaignId(campaign_id), now=NOW).entity
     return record_cost(
-        campaign, CostLine(item="Ads", amount=Money.of(cost, currency)), now=NOW
+        campaign, CampaignCost(item="Ads", amount=Money.of(cost, currency)), now=NOW
     ).entity
 
 

@@ -11,6 +11,7 @@ from crmcore.ids import ContactPersonId, PartnerId
 from crmcore.marketing import (
     CAMPAIGN_RULE,
     Campaign,
+    CampaignCost,
     CampaignDraft,
     CampaignEmail,
     CampaignId,
@@ -19,7 +20,6 @@ from crmcore.marketing import (
     Channel,
     Consent,
     ConsentStatus,
-    CostLine,
     MailingId,
     MailingThrottle,
     Material,
@@ -45,7 +45,7 @@ def _campaign(**changes: object) -> Campaign:
     draft = CampaignDraft(
         name="Spring service", starts_on=date(2026, 5, 1), ends_on=date(2026, 6, 30),
         budget=Money.of("100000", RUB), segment_id=SegmentId("s-1"),
-        planned_costs=(CostLine(item="Design", amount=Money.of("10000", RUB)),),
+        planned_costs=(CampaignCost(item="Design", amount=Money.of("10000", RUB)),),
         materials=(EMAIL, SMS),
     )  # fmt: skip
     campaign = plan_campaign(draft, campaign_id=CampaignId("c-1"), now=NOW).entity
@@ -67,11 +67,11 @@ def test_plan_costs_and_moves() -> None:
     campaign = _campaign(running=False)
     assert campaign.status is CampaignStatus.PLANNED
     assert campaign.planned_total == Money.of("10000", RUB)
-    spent = record_cost(campaign, CostLine(item="Print", amount=Money.of("7000", RUB)), now=NOW)
+    spent = record_cost(campaign, CampaignCost(item="Print", amount=Money.of("7000", RUB)), now=NOW)
     assert spent.entity.actual_total == Money.of("7000", RUB)
     assert spent.entity.version == 2
     more = record_cost(
-        spent.entity, CostLine(item="Radio", amount=Money.of("5", RUB)), now=NOW, planned=True
+        spent.entity, CampaignCost(item="Radio", amount=Money.of("5", RUB)), now=NOW, planned=True
     )
     assert more.entity.planned_total == Money.of("10005", RUB)
     running = start_campaign(more.entity, now=NOW).entity
@@ -81,7 +81,9 @@ def test_plan_costs_and_moves() -> None:
         cancel_campaign(finished, now=NOW)
     assert raised.value.field == "status"
     with pytest.raises(DomainValidationError):
-        record_cost(finished, CostLine(item="x", amount=Money.of("1", RUB)), now=NOW, planned=True)
+        record_cost(
+            finished, CampaignCost(item="x", amount=Money.of("1", RUB)), now=NOW, planned=True
+        )
     assert cancel_campaign(running, now=NOW).entity.status is CampaignStatus.CANCELLED
 
 
@@ -89,7 +91,7 @@ def test_a_plan_reports_every_problem() -> None:
     draft = CampaignDraft(
         name="", starts_on=date(2026, 6, 2), ends_on=date(2026, 6, 1),
         budget=Money.of("100", RUB),
-        planned_costs=(CostLine(item="Design", amount=Money.of("10", "USD")),),
+        planned_costs=(CampaignCost(item="Design", amount=Money.of("10", "USD")),),
         materials=(EMAIL, EMAIL),
     )  # fmt: skip
     with pytest.raises(DomainValidationError) as raised:
@@ -99,7 +101,7 @@ def test_a_plan_reports_every_problem() -> None:
     draft = CampaignDraft(
         name="x", starts_on=date(2026, 6, 2), ends_on=date(2026, 6, 1),
         budget=Money.of("100", RUB),
-        planned_costs=(CostLine(item="Design", amount=Money.of("10", "USD")),),
+        planned_costs=(CampaignCost(item="Design", amount=Money.of("10", "USD")),),
     )  # fmt: skip
     with pytest.raises(DomainValidationError) as raised:
         plan_campaign(draft, campaign_id=CampaignId("c-1"), now=NOW)

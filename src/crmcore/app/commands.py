@@ -19,9 +19,17 @@ from crmcore.claims import Activity, ClaimDraft, ClaimEdit, ClaimResult
 from crmcore.deals import DealDraft, Pipeline
 from crmcore.ids import EntityRef
 from crmcore.interactions import InteractionDraft
+from crmcore.marketing import (
+    CampaignCost,
+    CampaignDraft,
+    MailingThrottle,
+    Purchase,
+    SegmentDraft,
+    SurveyDraft,
+)
 from crmcore.partners import ContactPersonDraft, PartnerDraft
 from crmcore.requests import RequestDraft
-from crmcore.rules import Rule
+from crmcore.rules import AllOf, AnyOf, Condition, FieldCondition, Not, Rule
 from crmcore.tasks import TaskDraft, TaskEdit
 from crmcore.validation import (
     Model,
@@ -39,6 +47,7 @@ __all__ = [
     "AddChecklistItem",
     "AddContactPerson",
     "AddPipeline",
+    "AnswerSurvey",
     "ApproveAgreement",
     "AssignRequest",
     "AwaitClaimant",
@@ -47,15 +56,18 @@ __all__ = [
     "CancelClaim",
     "CancelInteraction",
     "CancelTask",
+    "ChangeSegment",
     "CloseAgreement",
     "CloseClaim",
     "CompleteInteraction",
     "CompleteTask",
     "ConvertRequest",
     "CreateIndividualAgreement",
+    "CreateSurvey",
     "CreateTask",
     "CreateTypicalAgreement",
     "DecideClaim",
+    "DefineSegment",
     "EditClaim",
     "EditContactPerson",
     "EditDeal",
@@ -65,13 +77,18 @@ __all__ = [
     "InvestigateClaim",
     "LinkRelationship",
     "LoseDeal",
+    "MoveCampaign",
     "MoveDeal",
     "OpenDeal",
+    "PlanCampaign",
     "PlanClaimActivity",
     "PlanInteraction",
     "QualifyRequest",
     "ReceiveWebForm",
+    "RecordCampaignCost",
+    "RecordConsent",
     "RecordInteraction",
+    "RecordPurchases",
     "RegisterClaim",
     "RegisterPartner",
     "RegisterRequest",
@@ -83,6 +100,7 @@ __all__ = [
     "RescheduleInteraction",
     "ResumeClaim",
     "SaveRule",
+    "SendMailing",
     "StartInteraction",
     "StartProject",
     "StartTask",
@@ -91,6 +109,7 @@ __all__ = [
     "TakeRequest",
     "TickChecklistItem",
     "UnlinkRelationship",
+    "Unsubscribe",
     "UntickChecklistItem",
     "WinDeal",
 ]
@@ -691,3 +710,130 @@ class StartProject(CRMCommand):
         default=(), metadata=checks(each(instance_of(EntityRef)))
     )
     project_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+# Marketing
+
+
+def _listed(value: Any) -> Any:
+    """A list from JSON as the tuple a command holds; other values reach the checks."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+@attrs.frozen(kw_only=True)
+class DefineSegment(CRMCommand):
+    """Define a segment: by a condition in the rules' language, or by a list."""
+
+    name: ClassVar[str] = "define_segment"
+    draft: SegmentDraft = attrs.field(metadata=checks(instance_of(SegmentDraft)))
+    segment_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class ChangeSegment(CRMCommand):
+    """Rename a segment, give a dynamic one a new condition or a static one a new list."""
+
+    name: ClassVar[str] = "change_segment"
+    segment_id: str = attrs.field(metadata=_ID)
+    title: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(200))))
+    condition: Condition | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(AllOf, AnyOf, Not, FieldCondition)))
+    )
+    members: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_listed, metadata=checks(optional(each(identifier)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RecordConsent(CRMCommand):
+    """Record a contact person's consent (``granted``) or opt-out on a channel."""
+
+    name: ClassVar[str] = "record_consent"
+    contact_person_id: str = attrs.field(metadata=_ID)
+    channel: str = attrs.field(metadata=checks(bounded_text(20)))
+    status: str = attrs.field(metadata=checks(bounded_text(20)))
+    source: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(200))))
+
+
+@attrs.frozen(kw_only=True)
+class Unsubscribe(CRMCommand):
+    """Opt a contact person out of ``channels`` (every channel by default)."""
+
+    name: ClassVar[str] = "unsubscribe"
+    contact_person_id: str = attrs.field(metadata=_ID)
+    channels: tuple[str, ...] = attrs.field(
+        default=("email", "sms"), converter=_listed, metadata=checks(each(bounded_text(20)))
+    )
+    source: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(200))))
+
+
+@attrs.frozen(kw_only=True)
+class PlanCampaign(CRMCommand):
+    """Plan a campaign: dates, budget, planned costs, segment and materials."""
+
+    name: ClassVar[str] = "plan_campaign"
+    draft: CampaignDraft = attrs.field(metadata=checks(instance_of(CampaignDraft)))
+    campaign_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class RecordCampaignCost(CRMCommand):
+    """Record an actual cost of a campaign (or, if ``planned``, add one to its plan)."""
+
+    name: ClassVar[str] = "record_campaign_cost"
+    campaign_id: str = attrs.field(metadata=_ID)
+    cost: CampaignCost = attrs.field(metadata=checks(instance_of(CampaignCost)))
+    planned: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
+
+
+@attrs.frozen(kw_only=True)
+class MoveCampaign(CRMCommand):
+    """Move a campaign by ``step``: ``start``, ``finish`` or ``cancel``."""
+
+    name: ClassVar[str] = "move_campaign"
+    campaign_id: str = attrs.field(metadata=_ID)
+    step: str = attrs.field(metadata=checks(bounded_text(20)))
+
+
+@attrs.frozen(kw_only=True)
+class SendMailing(CRMCommand):
+    """Send ``material`` of a running campaign to the contact persons of its segment,
+    throttled, as e-mail or SMS messages in the outbox."""
+
+    name: ClassVar[str] = "send_mailing"
+    campaign_id: str = attrs.field(metadata=_ID)
+    material: str = attrs.field(metadata=_ID)
+    mailing_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    throttle: MailingThrottle | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(MailingThrottle)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class RecordPurchases(CRMCommand):
+    """Record lines of won deals as purchases (for hosts whose deals carry no line items)."""
+
+    name: ClassVar[str] = "record_purchases"
+    purchases: tuple[Purchase, ...] = attrs.field(
+        converter=_listed, metadata=checks(each(instance_of(Purchase), max_items=10_000))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CreateSurvey(CRMCommand):
+    """Create a survey."""
+
+    name: ClassVar[str] = "create_survey"
+    draft: SurveyDraft = attrs.field(metadata=checks(instance_of(SurveyDraft)))
+    survey_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class AnswerSurvey(CRMCommand):
+    """Record a contact person's answers to a survey; ``answers`` is untrusted input."""
+
+    name: ClassVar[str] = "answer_survey"
+    survey_id: str = attrs.field(metadata=_ID)
+    contact_person_id: str = attrs.field(metadata=_ID)
+    answers: Mapping[str, Any] = attrs.field(metadata=checks(_mapping))
+    response_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)

@@ -25,6 +25,7 @@ from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
 from crmcore.app.guard import KIND_OF_REPOSITORY, Guard
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
+from crmcore.app.marketing import MarketingQueries
 from crmcore.app.model import OutboxMessage, Recipient
 from crmcore.app.outbox import Delivery, MessageHandler, Outbox
 from crmcore.app.recipients import resolve
@@ -988,6 +989,12 @@ class CRM:
         with self.store.unit_of_work() as repositories:
             found = getattr(repositories, repository).get(entity_id)
         return self._guard.read(reader, KIND_OF_REPOSITORY[repository], found)
+
+    @property
+    def marketing(self) -> MarketingQueries:
+        """The marketing reports over this CRM's store: segment members, attribution,
+        cross-sell, suggestions and survey results."""
+        return MarketingQueries(self.store, self._settings)
 
     def get_rule(self, rule_id: str, *, actor: str | None = None) -> Rule:
         """The latest version of a stored rule, else ``EntityNotFoundError`` (or

@@ -1,6 +1,6 @@
 """Symbolic recipients resolved against stored data: whom ``"responsible"``, the
 co-executors, the head of department or the client's contacts turn out to be for one record,
-and why."""
+and why. A contact person who opted out of a channel gets no message on it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any, Final
 
 from crmcore.app.model import Recipient
 from crmcore.app.work import Work
-from crmcore.ids import PartnerId, UserId
+from crmcore.errors import EntityNotFoundError
+from crmcore.ids import ContactPersonId, PartnerId, UserId
+from crmcore.marketing import Channel
 from crmcore.rules import (
     CallWebhook,
     Command,
@@ -157,6 +159,13 @@ def _partner_contacts(
     people = work.repositories.contact_persons.of_partner(partner.id)
     given = False
     for person in people:
+        if _opted_out(work, person.id, channel):
+            given = True
+            yield Recipient(
+                symbol=CLIENT, entity="contact_person", entity_id=person.id,
+                explanation=f"{person.name} opted out of {_word(channel)}",
+            )  # fmt: skip
+            continue
         for value in person.phones if channel == "phone" else person.emails:
             given = True
             yield Recipient(
@@ -170,6 +179,18 @@ def _partner_contacts(
             )
     if not given:
         yield Recipient(symbol=CLIENT, explanation=f"{partner.short_name} has no {_word(channel)}")
+
+
+def _opted_out(work: Work, person_id: str, channel: str) -> bool:
+    """Whether the contact person opted out of ``channel`` (``"phone"`` is SMS)."""
+    consents = work.repositories.consents
+    if consents is None:
+        return False
+    try:
+        consent = consents.get(ContactPersonId(person_id))
+    except EntityNotFoundError:
+        return False
+    return not consent.allows(Channel.SMS if channel == "phone" else Channel.EMAIL, marketing=False)
 
 
 def _partner_id(command: Command, record: Any) -> PartnerId | None:

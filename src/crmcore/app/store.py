@@ -18,6 +18,13 @@ from crmcore.app.repository import OutboxRepository, TickLog
 from crmcore.claims.repository import ClaimRepository
 from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
 from crmcore.interactions.repository import InteractionRepository
+from crmcore.marketing.repository import (
+    CampaignRepository,
+    ConsentRepository,
+    PurchaseHistory,
+    SegmentRepository,
+    SurveyRepository,
+)
 from crmcore.partners.repository import (
     ContactPersonRepository,
     PartnerRepository,
@@ -61,6 +68,18 @@ class Repositories:
     projects: ProjectRepository | None = None
     """The projects; a store without them refuses to start one, and the rules'
     ``start_project`` only goes to the outbox."""
+    segments: SegmentRepository | None = None
+    """The marketing segments; a store without them (and without the other marketing
+    repositories below) refuses the marketing commands."""
+    consents: ConsentRepository | None = None
+    """The contact persons' consents per channel; without them mailings reach no one, and
+    the rules' messages to clients are not held back by opt-outs."""
+    campaigns: CampaignRepository | None = None
+    """The marketing campaigns."""
+    purchases: PurchaseHistory | None = None
+    """The won deals' lines that segments and cross-sell read."""
+    surveys: SurveyRepository | None = None
+    """The surveys and their responses."""
 
 
 class Store(Protocol):

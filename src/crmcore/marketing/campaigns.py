@@ -7,7 +7,7 @@ materials, record its actual costs, and move it from planned to running to finis
 >>> draft = CampaignDraft(name="Spring service", starts_on=date(2026, 3, 1),
 ...     ends_on=date(2026, 3, 31), budget=Money.of("100000", "RUB"))
 >>> campaign = plan_campaign(draft, campaign_id=CampaignId("spring"), now=at).entity
->>> cost = CostLine(item="Banner", amount=Money.of("15000", "RUB"))
+>>> cost = CampaignCost(item="Banner", amount=Money.of("15000", "RUB"))
 >>> campaign = record_cost(campaign, cost, now=at).entity
 >>> str(campaign.actual_total), start_campaign(campaign, now=at).entity.status.value
 ('15000 RUB', 'running')
@@ -26,9 +26,9 @@ from crmcore.events import Outcome, changes_between
 from crmcore.marketing.events import CampaignChanged, CampaignPlanned
 from crmcore.marketing.model import (
     Campaign,
+    CampaignCost,
     CampaignId,
     CampaignStatus,
-    CostLine,
     Material,
     SegmentId,
 )
@@ -62,7 +62,7 @@ class CampaignDraft:
     ends_on: date
     budget: Money
     segment_id: SegmentId | None = None
-    planned_costs: Sequence[CostLine] = ()
+    planned_costs: Sequence[CampaignCost] = ()
     materials: Sequence[Material] = ()
 
 
@@ -84,7 +84,7 @@ def plan_campaign(
 
 def record_cost(
     campaign: Campaign,
-    cost: CostLine,
+    cost: CampaignCost,
     *,
     now: datetime,
     planned: bool = False,

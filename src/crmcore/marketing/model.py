@@ -7,7 +7,7 @@ purchases (won deals' lines) and surveys with their responses.
 >>> campaign = Campaign(id=CampaignId("spring"), name="Spring service", starts_on=date(2026, 3, 1),
 ...     ends_on=date(2026, 3, 31), budget=Money.of("100000", "RUB"),
 ...     segment_id=SegmentId("audi-owners"), created_at=at,
-...     planned_costs=(CostLine(item="Printing", amount=Money.of("20000", "RUB")),))
+...     planned_costs=(CampaignCost(item="Printing", amount=Money.of("20000", "RUB")),))
 >>> str(campaign.planned_total), campaign.status.value
 ('20000 RUB', 'planned')
 """
@@ -56,13 +56,13 @@ __all__ = [
     "Answer",
     "Audience",
     "Campaign",
+    "CampaignCost",
     "CampaignId",
     "CampaignStatus",
     "Channel",
     "ChannelConsent",
     "Consent",
     "ConsentStatus",
-    "CostLine",
     "MailingId",
     "MailingRun",
     "Material",
@@ -211,7 +211,7 @@ class Segment(Model):
 
 
 @attrs.frozen(kw_only=True)
-class CostLine(Model):
+class CampaignCost(Model):
     """One planned or actual cost of a campaign."""
 
     item: str = attrs.field(converter=clean_text, metadata=_NAME)
@@ -258,7 +258,7 @@ class MailingRun(Model):
 
 
 def _lines(field: str, value: object) -> Iterator[Violation]:
-    yield from each(instance_of(CostLine), max_items=_MAX_LINES)(field, value)
+    yield from each(instance_of(CampaignCost), max_items=_MAX_LINES)(field, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -275,8 +275,8 @@ class Campaign(Model):
     ends_on: date = attrs.field(metadata=checks(plain_date))
     budget: Money = attrs.field(metadata=checks(instance_of(Money)))
     segment_id: SegmentId | None = attrs.field(default=None, metadata=checks(optional(identifier)))
-    planned_costs: tuple[CostLine, ...] = attrs.field(default=(), metadata=checks(_lines))
-    actual_costs: tuple[CostLine, ...] = attrs.field(default=(), metadata=checks(_lines))
+    planned_costs: tuple[CampaignCost, ...] = attrs.field(default=(), metadata=checks(_lines))
+    actual_costs: tuple[CampaignCost, ...] = attrs.field(default=(), metadata=checks(_lines))
     materials: tuple[Material, ...] = attrs.field(
         default=(),
         metadata=checks(each(instance_of(Material)), unique(lambda m: m.code, what="material")),
@@ -329,7 +329,7 @@ class Campaign(Model):
         )
 
 
-def _total(lines: tuple[CostLine, ...], currency: str) -> Money:
+def _total(lines: tuple[CampaignCost, ...], currency: str) -> Money:
     total = Money.zero(currency)
     for line in lines:
         total = total + line.amount

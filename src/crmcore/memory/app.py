@@ -21,6 +21,13 @@ from crmcore.memory.agreements import (
 from crmcore.memory.claims import MemoryClaimRepository
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
+from crmcore.memory.marketing import (
+    MemoryCampaignRepository,
+    MemoryConsentRepository,
+    MemoryPurchaseHistory,
+    MemorySegmentRepository,
+    MemorySurveyRepository,
+)
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
@@ -141,6 +148,11 @@ def memory_repositories() -> Repositories:
         pending_steps=MemoryPendingSteps(),
         tasks=MemoryTaskRepository(),
         projects=MemoryProjectRepository(),
+        segments=MemorySegmentRepository(),
+        consents=MemoryConsentRepository(),
+        campaigns=MemoryCampaignRepository(),
+        purchases=MemoryPurchaseHistory(),
+        surveys=MemorySurveyRepository(),
     )
 
 

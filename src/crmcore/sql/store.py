@@ -22,6 +22,13 @@ from crmcore.sql.claims import SqlClaimRepository
 from crmcore.sql.database import Database, translated
 from crmcore.sql.deals import SqlDealRepository, SqlPipelineRepository, SqlStageLog
 from crmcore.sql.interactions import SqlInteractionRepository
+from crmcore.sql.marketing import (
+    SqlCampaignRepository,
+    SqlConsentRepository,
+    SqlPurchaseHistory,
+    SqlSegmentRepository,
+    SqlSurveyRepository,
+)
 from crmcore.sql.partners import (
     SqlContactPersonRepository,
     SqlPartnerRepository,
@@ -61,6 +68,11 @@ def sql_repositories(database: Database) -> Repositories:
         pending_steps=SqlPendingSteps(database),
         tasks=SqlTaskRepository(database),
         projects=SqlProjectRepository(database),
+        segments=SqlSegmentRepository(database),
+        consents=SqlConsentRepository(database),
+        campaigns=SqlCampaignRepository(database),
+        purchases=SqlPurchaseHistory(database),
+        surveys=SqlSurveyRepository(database),
     )
 
 

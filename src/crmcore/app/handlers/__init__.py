@@ -10,6 +10,7 @@ from crmcore.app.handlers.base import Handler
 from crmcore.app.handlers.claims import HANDLERS as CLAIMS
 from crmcore.app.handlers.deals import HANDLERS as DEALS
 from crmcore.app.handlers.interactions import HANDLERS as INTERACTIONS
+from crmcore.app.handlers.marketing import HANDLERS as MARKETING
 from crmcore.app.handlers.partners import HANDLERS as PARTNERS
 from crmcore.app.handlers.requests import HANDLERS as REQUESTS
 from crmcore.app.handlers.rules import HANDLERS as RULES
@@ -26,4 +27,5 @@ HANDLERS: Final[dict[type, Handler]] = {
     **REQUESTS,
     **RULES,
     **TASKS,
+    **MARKETING,
 }

@@ -15,13 +15,13 @@ from crmcore.ids import ContactPersonId, DealId, PartnerId
 from crmcore.marketing.model import (
     Audience,
     Campaign,
+    CampaignCost,
     CampaignId,
     CampaignStatus,
     Channel,
     ChannelConsent,
     Consent,
     ConsentStatus,
-    CostLine,
     MailingId,
     MailingRun,
     Material,
@@ -192,8 +192,8 @@ class CampaignRepositoryContract(VersionedRepositoryContract[Campaign], ABC):
         """A running campaign with every field set, in ``currency``."""
         return self.make_campaign(
             "c-full", budget=Money.of("1000.125", currency), status=CampaignStatus.RUNNING,
-            planned_costs=(CostLine(item="Дизайн", amount=Money.of("10.5", currency)),),
-            actual_costs=(CostLine(item="Печать", amount=Money.of("0.001", currency)),),
+            planned_costs=(CampaignCost(item="Дизайн", amount=Money.of("10.5", currency)),),
+            actual_costs=(CampaignCost(item="Печать", amount=Money.of("0.001", currency)),),
             materials=(
                 Material(code="letter", channel=Channel.EMAIL, template="tpl-1", title="Привет"),
                 Material(code="sms", channel=Channel.SMS, template="tpl-2"),

@@ -24,13 +24,13 @@ from crmcore.marketing.mailings import CampaignEmail, CampaignSms, MailingThrott
 from crmcore.marketing.model import (
     Audience,
     Campaign,
+    CampaignCost,
     CampaignId,
     CampaignStatus,
     Channel,
     ChannelConsent,
     Consent,
     ConsentStatus,
-    CostLine,
     MailingId,
     MailingRun,
     Material,
@@ -60,9 +60,9 @@ from crmcore.testing.strategies.kernel import domain_events, money
 
 __all__ = [
     "MARKETING_EVENTS",
+    "campaign_costs",
     "campaigns",
     "consents",
-    "cost_lines",
     "materials",
     "purchases",
     "questions",
@@ -123,9 +123,9 @@ def segments(draw: st.DrawFn, *, ids: Choices[str] = _IDS) -> Segment:
     )  # fmt: skip
 
 
-def cost_lines(*, currency: str = "RUB") -> st.SearchStrategy[CostLine]:
+def campaign_costs(*, currency: str = "RUB") -> st.SearchStrategy[CampaignCost]:
     """A cost of ``currency``."""
-    return st.builds(CostLine, item=_TITLE, amount=money(currencies=(currency,), min_value=0))
+    return st.builds(CampaignCost, item=_TITLE, amount=money(currencies=(currency,), min_value=0))
 
 
 def materials() -> st.SearchStrategy[Material]:
@@ -150,7 +150,7 @@ def campaigns(draw: st.DrawFn, *, ids: Choices[str] = _IDS) -> Campaign:
     """A campaign in one currency, with costs, materials and mailings."""
     currency = draw(st.sampled_from(_CURRENCIES))
     starts = draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)))
-    lines = st.lists(cost_lines(currency=currency), max_size=3).map(tuple)
+    lines = st.lists(campaign_costs(currency=currency), max_size=3).map(tuple)
     return Campaign(
         id=CampaignId(draw(_strategy(ids))), name=draw(_TITLE), starts_on=starts,
         ends_on=starts + timedelta(days=draw(st.integers(min_value=0, max_value=400))),
@@ -223,7 +223,7 @@ def _marketing_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
         ChannelConsent: channel_consents(),
         Consent: consents(),
         Segment: segments(),
-        CostLine: cost_lines(),
+        CampaignCost: campaign_costs(),
         Material: materials(),
         MailingRun: mailing_runs(),
         Campaign: campaigns(),

@@ -49,6 +49,7 @@ from crmcore.rules.engine import (
     RuleTrace,
 )
 from crmcore.rules.events import DateReached, StepDue
+from crmcore.rules.json_schema import rule_json_schema
 from crmcore.rules.model import (
     ENTITIES,
     Action,
@@ -197,6 +198,7 @@ __all__ = [
     "placeholders",
     "regex_problem",
     "render_text",
+    "rule_json_schema",
     "rule_problems",
     "schema_of",
     "validate_rule",

@@ -149,3 +149,19 @@ def test_an_entity_without_a_schema_still_reports_its_placeholders() -> None:
     bare = SchemaRegistry(schemas={k: v for k, v in SCHEMAS.schemas.items() if k != "invoice"})
     found = [v.field for v in rule_problems(rule, schemas=bare)]
     assert found == ["trigger.entity", "when.op", "then[0].text"]
+
+
+def test_every_bad_test_of_a_condition_group_is_reported_not_only_the_first() -> None:
+    when = {"all": [
+        {"field": "title", "op": 1},
+        {"any": [{"fild": "title", "op": "eq"}]},
+        {"field": "amount", "op": "gt", "value": 1.5},
+    ]}  # fmt: skip
+    data = {"id": "r", "name": "R", "trigger": {"entity": "deal", "on": "created"},
+            "when": when, "then": THEN}  # fmt: skip
+    with pytest.raises(DomainValidationError) as caught:
+        parse_rule(data, schemas=SCHEMAS)
+    assert [v.field for v in caught.value.violations] == [
+        "when.all[0].op", "when.all[1].any[0].field", "when.all[1].any[0].fild",
+        "when.all[2].value", "then[0].text", "then[1].amount_field", "then[2].text",
+    ]  # fmt: skip

@@ -178,10 +178,16 @@ def _structure_condition(
         return Not(condition=_child(converter, leaf, inner, depth, "not"))
     if not isinstance(inner, list):
         raise DomainValidationError.single(key, "must be a list of conditions")
-    children = tuple(
-        _child(converter, leaf, item, depth, f"{key}[{i}]") for i, item in enumerate(inner)
-    )
-    return AllOf(all=children) if key == "all" else AnyOf(any=children)
+    children: list[Condition] = []
+    found: list[Violation] = []
+    for index, item in enumerate(inner):  # every child's problems, not only the first's
+        try:
+            children.append(_child(converter, leaf, item, depth, f"{key}[{index}]"))
+        except DomainValidationError as error:
+            found.extend(error.violations)
+    if found:
+        raise DomainValidationError(found)
+    return AllOf(all=tuple(children)) if key == "all" else AnyOf(any=tuple(children))
 
 
 def _child(

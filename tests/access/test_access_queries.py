@@ -104,9 +104,7 @@ def test_reports_count_only_the_readable_records(crm: CRM) -> None:
     with pytest.raises(AccessDeniedError) as caught:
         crm.funnel("manual_sale", start=START, end=END, actor="ivan")
     assert (caught.value.action, caught.value.entity_type) == ("run_reports", "deal")
-    _, structure, _ = crm.claims_report(
-        start=START.date(), end=END.date(), now=NOW, actor="olga"
-    )
+    _, structure, _ = crm.claims_report(start=START.date(), end=END.date(), now=NOW, actor="olga")
     assert structure.total == 2
     with pytest.raises(AccessDeniedError):
         crm.claims_report(start=START.date(), end=END.date(), now=NOW, actor="anna")

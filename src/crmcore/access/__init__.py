@@ -8,6 +8,7 @@ their queries by the :class:`~crmcore.visibility.AccessScope` it gives. The pack
 it never loads or stores.
 """
 
+from crmcore.access.audit import AuditEntry, FieldChange, field_changes
 from crmcore.access.kinds import RecordKind, record_keys, record_kind, record_kinds, register_kind
 from crmcore.access.model import (
     ANY_KIND,
@@ -21,6 +22,7 @@ from crmcore.access.model import (
     User,
 )
 from crmcore.access.policy import NOTHING, AccessControl, parse_policy, policy_problems
+from crmcore.access.repository import AuditTrail
 from crmcore.visibility import AccessScope
 
 __all__ = [
@@ -30,13 +32,17 @@ __all__ = [
     "AccessPolicy",
     "AccessScope",
     "Action",
+    "AuditEntry",
+    "AuditTrail",
     "Department",
+    "FieldChange",
     "Permission",
     "RecordKind",
     "Role",
     "Scope",
     "SensitiveField",
     "User",
+    "field_changes",
     "parse_policy",
     "policy_problems",
     "record_keys",

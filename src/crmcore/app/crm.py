@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
-from crmcore.access import AccessControl, AccessPolicy, Action
+from crmcore.access import AccessControl, AccessPolicy, Action, AuditEntry
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
 from crmcore.app.commands import CRMCommand
 from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
@@ -31,7 +31,7 @@ from crmcore.app.outbox import Delivery, MessageHandler, Outbox
 from crmcore.app.recipients import resolve
 from crmcore.app.settings import Settings
 from crmcore.app.store import Repositories, Store
-from crmcore.app.work import REPOSITORY_OF_ENTITY, Work
+from crmcore.app.work import REPOSITORY_OF_ENTITY, REPOSITORY_OF_REFERENCE, Work
 from crmcore.claims import (
     Claim,
     ClaimDynamics,
@@ -362,6 +362,7 @@ class CRM:
                 with self._lock, self.store.unit_of_work() as repositories:
                     work = Work(repositories, actor=actor, now=now, staff=self._staff)
                     work.guard = self._guard
+                    work.command = command.name
                     result = handler(self, work, command)
                     commands = self._react(work)
                     for message in work.outbox:
@@ -465,6 +466,7 @@ class CRM:
             return
         person = work.rights
         work.rights = self._runs_as(work, command)
+        work.rule_id = command.rule_id
         try:
             apply_internal(self, work, command, chain=chain)
         except (
@@ -486,6 +488,7 @@ class CRM:
             return
         finally:
             work.rights = person
+            work.rule_id = None
         if not internal:
             # A task or project stored for the rule: its message tells the people concerned.
             work.outbox.append(self._message(work, command))
@@ -719,6 +722,7 @@ class CRM:
                 return None
             work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
             work.guard = self._guard
+            work.command = "tick"
             engine = self._rules(repositories, now)
             context = RuleContext(
                 record=work.latest(entity, entity_id),
@@ -995,6 +999,25 @@ class CRM:
         """The marketing reports over this CRM's store: segment members, attribution,
         cross-sell, suggestions and survey results."""
         return MarketingQueries(self.store, self._settings)
+
+    def history(self, record: EntityRef, *, actor: str | None = None) -> tuple[AuditEntry, ...]:
+        """Every stored change of ``record`` from the store's audit trail, oldest first: who
+        made it, when, through which command, and each field before and after. ``actor``
+        must be allowed to read the record as it is now."""
+        repository = {**REPOSITORY_OF_REFERENCE, "rule": "rules"}.get(record.entity_type)
+        if repository is None:
+            raise DomainValidationError.single(
+                "entity_type", "is not a kind of record the CRM stores", value=record.entity_type
+            )
+        reader = self._reader(actor)
+        with self.store.unit_of_work() as repositories:
+            if repositories.audit is None:
+                raise DomainValidationError.single("store", "keeps no audit trail")
+            if not self._guard.exempt(reader):
+                current = getattr(repositories, repository).get(record.entity_id)
+                self._guard.read(reader, KIND_OF_REPOSITORY[repository], current)
+            kind = KIND_OF_REPOSITORY[repository]
+            return tuple(repositories.audit.of_record(kind, record.entity_id))
 
     def get_rule(self, rule_id: str, *, actor: str | None = None) -> Rule:
         """The latest version of a stored rule, else ``EntityNotFoundError`` (or

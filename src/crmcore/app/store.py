@@ -13,6 +13,7 @@ from typing import Protocol
 
 import attrs
 
+from crmcore.access.repository import AuditTrail
 from crmcore.agreements.repository import AgreementRepository, PriceSource, SalesHistory
 from crmcore.app.repository import OutboxRepository, TickLog
 from crmcore.claims.repository import ClaimRepository
@@ -62,6 +63,9 @@ class Repositories:
     pending_steps: PendingSteps | None = None
     """The rules' waiting steps, run by the ticks when due; a store without it runs no rule
     that waits."""
+    audit: AuditTrail | None = None
+    """The audit trail: who changed which record, when, through which command, and how; a
+    store without one keeps no history."""
     tasks: TaskRepository | None = None
     """The tasks; a store without them refuses the commands on tasks, and the rules'
     ``create_task`` only goes to the outbox."""

@@ -9,7 +9,8 @@ from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
-from crmcore.app.guard import Guard
+from crmcore.access.audit import AuditEntry, field_changes
+from crmcore.app.guard import KIND_OF_REPOSITORY, Guard
 from crmcore.app.model import OutboxMessage
 from crmcore.app.store import Repositories
 from crmcore.deals import Deal, DealOutcome
@@ -106,6 +107,10 @@ class Work:
         self.rights = actor
         """Whose rights the writes use: the actor, or while a rule's change is carried out
         the user the rule runs as."""
+        self.command = "command"
+        """The name of the command the unit of work runs, as the audit trail keeps it."""
+        self.rule_id: str | None = None
+        """The rule whose change is being carried out, if any."""
 
     def message_id(self) -> str:
         """A new outbox message id: unique, and in the order this unit of work made them."""
@@ -126,6 +131,7 @@ class Work:
         entity: Any = outcome.entity
         self.check_write(repository, None, entity)
         self._repository(repository).add(entity)
+        self.record_change(repository, None, entity)
         self._written(repository, entity)
         self.publish(outcome.events, chain=chain)
         return outcome.entity
@@ -139,6 +145,7 @@ class Work:
         if entity.version != before.version:
             self.check_write(repository, before, entity)
             self._repository(repository).save(entity, expected_version=before.version)
+            self.record_change(repository, before, entity)
             self._written(repository, entity)
         self.publish(outcome.events, chain=chain)
         return outcome.entity
@@ -148,6 +155,25 @@ class Work:
         :attr:`rights` store ``after`` (new when ``before`` is ``None``) in ``repository``."""
         if self.guard is not None:
             self.guard.check_write(self.rights, repository, before, after)
+
+    def record_change(self, repository: str, before: Any, after: Any) -> None:
+        """Append the change of ``after`` (new when ``before`` is ``None``) to the store's
+        audit trail, if it keeps one: who, when, which command, each changed field."""
+        audit = self.repositories.audit
+        if audit is None:
+            return
+        entry = AuditEntry(
+            id=new_id(),
+            at=self.now,
+            actor=self.actor,
+            command=self.command,
+            rule_id=self.rule_id,
+            entity_type=KIND_OF_REPOSITORY.get(repository, repository),
+            entity_id=after.id,
+            version=after.version,
+            changes=field_changes(before, after),
+        )
+        audit.append(entry)
 
     def publish(self, events: Iterable[DomainEvent], *, chain: Chain = ROOT) -> None:
         """Queue ``events`` for the rules, each in the causal ``chain`` it belongs to."""

@@ -13,6 +13,7 @@ from crmcore.app.model import OutboxMessage, OutboxStatus
 from crmcore.app.store import Repositories
 from crmcore.errors import DomainValidationError, DuplicateEntityError
 from crmcore.memory._store import GuardedStore, Journal, KeyIndex, journaled
+from crmcore.memory.access import MemoryAuditTrail
 from crmcore.memory.agreements import (
     MemoryAgreementRepository,
     MemoryPriceList,
@@ -146,6 +147,7 @@ def memory_repositories() -> Repositories:
         ticks=MemoryTickLog(),
         ledger=MemoryRuleLedger(),
         pending_steps=MemoryPendingSteps(),
+        audit=MemoryAuditTrail(),
         tasks=MemoryTaskRepository(),
         projects=MemoryProjectRepository(),
         segments=MemorySegmentRepository(),

@@ -16,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 
 from crmcore.app.store import Repositories
 from crmcore.serialization import Converter
+from crmcore.sql.access import SqlAuditTrail
 from crmcore.sql.agreements import SqlAgreementRepository, SqlPriceList, SqlSalesHistory
 from crmcore.sql.app import SqlOutbox, SqlTickLog
 from crmcore.sql.claims import SqlClaimRepository
@@ -66,6 +67,7 @@ def sql_repositories(database: Database) -> Repositories:
         ticks=SqlTickLog(database),
         ledger=SqlRuleLedger(database),
         pending_steps=SqlPendingSteps(database),
+        audit=SqlAuditTrail(database),
         tasks=SqlTaskRepository(database),
         projects=SqlProjectRepository(database),
         segments=SqlSegmentRepository(database),

@@ -29,8 +29,10 @@ def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
         rule = attrs.evolve(command.rule, version=1)
         work.check_write("rules", None, rule)
         rules.add(rule)
+        work.record_change("rules", None, rule)
         return rule
     rule = attrs.evolve(command.rule, version=current.version + 1)
     work.check_write("rules", current, rule)
     rules.save(rule, expected_version=current.version)
+    work.record_change("rules", current, rule)
     return rule

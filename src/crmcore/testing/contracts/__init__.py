@@ -20,6 +20,7 @@ require_testing_extra("crmcore.testing.contracts", "pytest")
 
 from crmcore.testing.contracts.agreements import AgreementRepositoryContract
 from crmcore.testing.contracts.app import OutboxRepositoryContract, TickLogContract
+from crmcore.testing.contracts.audit import AuditTrailContract
 from crmcore.testing.contracts.claims import ClaimRepositoryContract
 from crmcore.testing.contracts.contact_persons import ContactPersonRepositoryContract
 from crmcore.testing.contracts.deals import (
@@ -45,6 +46,7 @@ from crmcore.testing.contracts.tasks import ProjectRepositoryContract, TaskRepos
 
 __all__ = [
     "AgreementRepositoryContract",
+    "AuditTrailContract",
     "CampaignRepositoryContract",
     "ClaimRepositoryContract",
     "ConsentRepositoryContract",

@@ -1,0 +1,90 @@
+"""The audit trail's records: who changed which record, when, through which command, and
+each field before and after.
+
+The values are kept in their JSON form (as :func:`crmcore.serialization.make_converter`
+writes them), so that an entry reads the same whatever the record's class becomes later.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from crmcore.errors import Violation
+from crmcore.serialization import Converter, make_converter
+from crmcore.validation import (
+    Model,
+    aware_datetime,
+    bounded_text,
+    checks,
+    each,
+    identifier,
+    instance_of,
+    non_negative_int,
+    optional,
+)
+
+__all__ = ["AuditEntry", "FieldChange", "field_changes"]
+
+_UNAUDITED: Final = frozenset({"version"})
+
+
+@attrs.frozen(kw_only=True)
+class FieldChange(Model):
+    """One field of a record before and after a change, in JSON form (``before`` is
+    ``None`` for a new record)."""
+
+    field: str = attrs.field(metadata=checks(identifier))
+    before: object = None
+    after: object = None
+
+
+@attrs.frozen(kw_only=True)
+class AuditEntry(Model):
+    """One stored change of one record: who made it (``actor``) at ``at``, through which
+    ``command`` (and, for a rule's change, which ``rule_id``), and the fields it changed;
+    ``version`` is the record's version after the change."""
+
+    id: str = attrs.field(metadata=checks(identifier))
+    at: datetime = attrs.field(metadata=checks(aware_datetime))
+    actor: str = attrs.field(metadata=checks(identifier))
+    command: str = attrs.field(metadata=checks(bounded_text(100)))
+    rule_id: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
+    entity_type: str = attrs.field(metadata=checks(identifier))
+    entity_id: str = attrs.field(metadata=checks(identifier))
+    version: int = attrs.field(metadata=checks(non_negative_int))
+    changes: tuple[FieldChange, ...] = attrs.field(
+        default=(), metadata=checks(each(instance_of(FieldChange)))
+    )
+
+    def _invariants(self) -> Iterator[Violation]:
+        names = [change.field for change in self.changes]
+        if len(set(names)) != len(names):
+            yield Violation(field="changes", message="names a field twice")
+
+    def change(self, field: str) -> FieldChange | None:
+        """The change of ``field``, if the entry changed it."""
+        return next((change for change in self.changes if change.field == field), None)
+
+
+@functools.cache
+def _converter() -> Converter:
+    return make_converter()
+
+
+def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
+    """The fields that differ between two versions of a record (every field that holds
+    something when ``before`` is ``None``), in JSON form, in the order of the record's
+    fields; the version is left out."""
+    converter = _converter()
+    new: dict[str, Any] = converter.unstructure(after)
+    old: dict[str, Any] = {} if before is None else converter.unstructure(before)
+    return tuple(
+        FieldChange(field=name, before=old.get(name), after=value)
+        for name, value in new.items()
+        if name not in _UNAUDITED and old.get(name) != value
+    )

@@ -163,19 +163,30 @@ def _either(tests: tuple[Test, ...]) -> Test:
     return either
 
 
-def _group(children: tuple[CompiledCondition, ...], path: str, *, every: bool) -> CompiledCondition:
-    tests = tuple(child.evaluate for child in children)
-    combine = all if every else any
+class _GroupExplain:
+    """The explanation of an ``all`` or ``any``: one small object rather than a closure, so
+    that an engine of many rules keeps fewer objects for the garbage collector to walk."""
 
-    def explain(scope: Scope, trace: list[NodeTrace]) -> bool:
+    __slots__ = ("children", "every", "path")
+
+    def __init__(self, children: tuple[CompiledCondition, ...], path: str, *, every: bool) -> None:
+        self.children, self.path, self.every = children, path, every
+
+    def __call__(self, scope: Scope, trace: list[NodeTrace]) -> bool:
         at = len(trace)
-        results = [child.explain(scope, trace) for child in children]
-        result = combine(results)
-        trace.insert(at, NodeTrace(path=path, op="all" if every else "any", result=result))
+        results = [child.explain(scope, trace) for child in self.children]
+        result = all(results) if self.every else any(results)
+        trace.insert(
+            at, NodeTrace(path=self.path, op="all" if self.every else "any", result=result)
+        )
         return result
 
+
+def _group(children: tuple[CompiledCondition, ...], path: str, *, every: bool) -> CompiledCondition:
+    tests = tuple(child.evaluate for child in children)
     return CompiledCondition(
-        evaluate=every_test(tests) if every else _either(tests), explain=explain
+        evaluate=every_test(tests) if every else _either(tests),
+        explain=_GroupExplain(children, path, every=every),
     )
 
 

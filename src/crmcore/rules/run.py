@@ -118,6 +118,12 @@ class CompiledRule:
     branches: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
     # Per waiting step: its condition (None: none of its own) and its actions.
     waits: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
+    # Neither branches, waiting steps nor an assignment: its actions are all it gives.
+    plain: bool = attrs.field(init=False)
+
+    @plain.default
+    def _plain(self) -> bool:
+        return not (self.branches or self.waits or any(a.assigns for a in self.actions))
 
 
 def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:
@@ -160,6 +166,9 @@ def run_quiet(
     :class:`Run` made only once a rule fires or fails, so that most events allocate nothing.
 
     ``filtered`` says the alpha network chose the candidates: each is asked its ``rest``."""
+    chain = context.chain
+    if settings.ledger is None and not chain.fired and chain.depth < settings.max_depth:
+        return _run_lean(settings, scope, entity, context, candidates, dry_run, filtered)
     run: Run | None = None
     for compiled in candidates:
         try:
@@ -178,6 +187,59 @@ def run_quiet(
         if compiled.rule.stop_processing:
             break
     return nothing_done(context.chain, dry_run=dry_run) if run is None else run.outcome()
+
+
+def _run_lean(
+    settings: Settings, scope: Scope, entity: str, context: RuleContext,
+    candidates: Iterable[CompiledRule], dry_run: bool, filtered: bool,
+) -> RuleOutcome:  # fmt: skip
+    """:func:`run_quiet` with no ledger to ask and no loop to guard against: a plain rule's
+    commands are made right here, and a :class:`Run` (sharing the lists) only for a rule
+    that needs more or fails."""
+    commands: list[Command] = []
+    links: list[Link] = []
+    lists = (commands, links)
+    run: Run | None = None
+    event = scope.event
+    for compiled in candidates:
+        try:
+            test = compiled.rest if filtered else compiled.test
+            if test is not None and not test(scope):
+                continue
+            if run is None and compiled.plain:
+                commands += _plain_commands(compiled, scope, entity, dry_run)
+                links.append((compiled.rule.id, entity, event.entity_id))
+            else:
+                run = run or Run(settings, scope, entity, context, dry_run=dry_run, lists=lists)
+                if not run.fire(compiled):
+                    continue
+        except Exception as error:  # one rule's failure must not stop the others
+            run = run or Run(settings, scope, entity, context, dry_run=dry_run, lists=lists)
+            run.failed(compiled.rule, error)
+            continue
+        if compiled.rule.stop_processing:
+            break
+    if run is not None:
+        return run.outcome()
+    if not links:
+        return nothing_done(context.chain, dry_run=dry_run)
+    chain = context.chain.after(links)
+    return RuleOutcome(commands=tuple(commands), chain=chain, dry_run=dry_run)
+
+
+def _plain_commands(
+    compiled: CompiledRule, scope: Scope, entity: str, dry_run: bool
+) -> list[Command]:
+    """The commands of a plain rule (see :attr:`CompiledRule.plain`), all or none."""
+    rule, event = compiled.rule, scope.event
+    made = []
+    for item in compiled.actions:
+        command = Command(
+            rule_id=rule.id, rule_version=rule.version, entity=entity, entity_id=event.entity_id,
+            action=item.filled(scope), caused_by=event.name, dry_run=dry_run,
+        )  # fmt: skip
+        made.append(command)
+    return made
 
 
 def run_step(
@@ -209,19 +271,22 @@ class Run:
 
     def __init__(
         self, settings: Settings, scope: Scope, entity: str, context: RuleContext, *,
-        dry_run: bool,
+        dry_run: bool, lists: tuple[list[Command], list[Link]] | None = None,
     ) -> None:  # fmt: skip
+        """``lists`` are the commands and links so far, when the run takes over from a lean
+        one (see :func:`run_quiet`)."""
         self.settings = settings
         self.event = scope.event
         self.entity = entity
         self.context = context
         self.dry_run = dry_run
         self.scope = scope
-        self.commands: list[Command] = []
+        self.commands: list[Command]
+        self.links: list[Link]
+        self.commands, self.links = ([], []) if lists is None else lists
         self.traces: list[RuleTrace] = []
         self.failures: list[RuleFailure] = []
         self.loops: list[LoopStop] = []
-        self.links: list[Link] = []
         self.firings: list[Firing] = []
         self.held: list[RuleHeld] = []
         self.scheduled: list[WaitDue] = []

@@ -213,7 +213,9 @@ def test_the_gate_reads_the_deals_offers() -> None:
     assert gate(linked, GateContext(offers=(declined,)), None) == (
         "every commercial offer of the deal was declined"
     )
-    assert gate(linked, GateContext(offers=()), None) == (
+    # A linked offer the context does not hold is a quote the host keeps itself.
+    assert gate(linked, GateContext(offers=()), None) is None
+    assert gate(deal, GateContext(offers=()), None) == (
         "no commercial offer is registered for the deal"
     )
 

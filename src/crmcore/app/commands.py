@@ -15,8 +15,10 @@ from typing import Any, ClassVar
 import attrs
 
 from crmcore.agreements import Audience, ConditionOverrides, OverrideLimits, SalesConditions
+from crmcore.agreements.templates import QuoteTemplate
+from crmcore.catalog import PriceType, ProductDraft, StockLevel
 from crmcore.claims import Activity, ClaimDraft, ClaimEdit, ClaimResult
-from crmcore.deals import DealDraft, Pipeline
+from crmcore.deals import CostLine, DealDraft, Pipeline, ProductPick, SupplierOrderLine
 from crmcore.ids import EntityRef
 from crmcore.interactions import InteractionDraft
 from crmcore.marketing import (
@@ -27,6 +29,7 @@ from crmcore.marketing import (
     SegmentDraft,
     SurveyDraft,
 )
+from crmcore.money import Money
 from crmcore.partners import ContactPersonDraft, PartnerDraft
 from crmcore.requests import RequestDraft
 from crmcore.rules import AllOf, AnyOf, Condition, FieldCondition, Not, Rule
@@ -44,9 +47,11 @@ from crmcore.validation import (
 )
 
 __all__ = [
+    "AcceptOffer",
     "AddChecklistItem",
     "AddContactPerson",
     "AddPipeline",
+    "AddPriceType",
     "AnswerSurvey",
     "ApproveAgreement",
     "AssignRequest",
@@ -55,6 +60,7 @@ __all__ = [
     "CRMCommand",
     "CancelClaim",
     "CancelInteraction",
+    "CancelSupplierOrder",
     "CancelTask",
     "ChangeSegment",
     "CloseAgreement",
@@ -63,15 +69,19 @@ __all__ = [
     "CompleteTask",
     "ConvertRequest",
     "CreateIndividualAgreement",
+    "CreateProduct",
+    "CreateProductGroup",
     "CreateSurvey",
     "CreateTask",
     "CreateTypicalAgreement",
     "DecideClaim",
+    "DeclineOffer",
     "DefineSegment",
     "EditClaim",
     "EditContactPerson",
     "EditDeal",
     "EditPartner",
+    "EditProduct",
     "EditRequest",
     "EditTask",
     "InvestigateClaim",
@@ -80,16 +90,20 @@ __all__ = [
     "MoveCampaign",
     "MoveDeal",
     "OpenDeal",
+    "PlaceSupplierOrder",
+    "PlanBusiness",
     "PlanCampaign",
     "PlanClaimActivity",
     "PlanInteraction",
     "QualifyRequest",
+    "ReceiveSupplierOrder",
     "ReceiveWebForm",
     "RecordCampaignCost",
     "RecordConsent",
     "RecordInteraction",
     "RecordPurchases",
     "RegisterClaim",
+    "RegisterOffer",
     "RegisterPartner",
     "RegisterRequest",
     "RejectAgreement",
@@ -97,10 +111,16 @@ __all__ = [
     "ReopenClaim",
     "ReopenDeal",
     "ReopenTask",
+    "ReportActuals",
+    "ReportStock",
     "RescheduleInteraction",
     "ResumeClaim",
     "SaveRule",
+    "Sell",
     "SendMailing",
+    "SendOffer",
+    "SetLineItems",
+    "SetPrice",
     "StartInteraction",
     "StartProject",
     "StartTask",
@@ -118,6 +138,12 @@ _ID: Any = checks(identifier)
 _OPTIONAL_ID: Any = checks(optional(identifier))
 _REASON: Any = checks(bounded_text(500))
 _OPTIONAL_TEXT: Any = checks(optional(bounded_text(2000, multiline=True)))
+
+
+def _tuple(value: Any) -> Any:
+    """A list from JSON or a host as the tuple a command holds; other values reach the
+    checks, which name the field."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _mapping(field: str, value: object) -> Any:
@@ -710,6 +736,193 @@ class StartProject(CRMCommand):
         default=(), metadata=checks(each(instance_of(EntityRef)))
     )
     project_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+# Catalog
+
+
+@attrs.frozen(kw_only=True)
+class CreateProductGroup(CRMCommand):
+    """Create a group of the product tree, under ``parent_id`` or at the top."""
+
+    name: ClassVar[str] = "create_product_group"
+    title: str = attrs.field(metadata=checks(bounded_text(200)))
+    parent_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    group_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class CreateProduct(CRMCommand):
+    """Create a product or component of the catalog."""
+
+    name: ClassVar[str] = "create_product"
+    draft: ProductDraft = attrs.field(metadata=checks(instance_of(ProductDraft)))
+    product_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class EditProduct(CRMCommand):
+    """Change a product's name, kind, group, unit, image or minimum price."""
+
+    name: ClassVar[str] = "edit_product"
+    product_id: str = attrs.field(metadata=_ID)
+    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+
+
+@attrs.frozen(kw_only=True)
+class AddPriceType(CRMCommand):
+    """Add a price type (a price list in one currency)."""
+
+    name: ClassVar[str] = "add_price_type"
+    price_type: PriceType = attrs.field(metadata=checks(instance_of(PriceType)))
+
+
+@attrs.frozen(kw_only=True)
+class SetPrice(CRMCommand):
+    """Give a product a price in a price type from ``valid_from`` on."""
+
+    name: ClassVar[str] = "set_price"
+    product_id: str = attrs.field(metadata=_ID)
+    price_type: str = attrs.field(metadata=_ID)
+    price: Money = attrs.field(metadata=checks(instance_of(Money)))
+    valid_from: date = attrs.field(metadata=checks(instance_of(date)))
+
+
+@attrs.frozen(kw_only=True)
+class ReportStock(CRMCommand):
+    """Keep the host's latest stock of a product in a warehouse."""
+
+    name: ClassVar[str] = "report_stock"
+    level: StockLevel = attrs.field(metadata=checks(instance_of(StockLevel)))
+
+
+# Deals' line items and documents
+
+
+@attrs.frozen(kw_only=True)
+class SetLineItems(CRMCommand):
+    """Make the picked products the deal's line items, priced through the client's
+    agreement (``agreement_id``, else the one linked to the deal); the amount follows."""
+
+    name: ClassVar[str] = "set_line_items"
+    deal_id: str = attrs.field(metadata=_ID)
+    items: tuple[ProductPick, ...] = attrs.field(
+        converter=_tuple, metadata=checks(each(instance_of(ProductPick)))
+    )
+    agreement_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class RegisterOffer(CRMCommand):
+    """Register the deal's next commercial offer from its line items under the agreement
+    (``agreement_id``, else the one linked to the deal)."""
+
+    name: ClassVar[str] = "register_offer"
+    deal_id: str = attrs.field(metadata=_ID)
+    agreement_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    offer_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class SendOffer(CRMCommand):
+    """Send an offer to the client: an e-mail from ``template`` (the agreements area's
+    default text template when ``None``) in the outbox, with the offer attached."""
+
+    name: ClassVar[str] = "send_offer"
+    offer_id: str = attrs.field(metadata=_ID)
+    template: QuoteTemplate | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(QuoteTemplate)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class AcceptOffer(CRMCommand):
+    """Record that the client accepted an offer."""
+
+    name: ClassVar[str] = "accept_offer"
+    offer_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class DeclineOffer(CRMCommand):
+    """Record that the client declined an offer, and why if known."""
+
+    name: ClassVar[str] = "decline_offer"
+    offer_id: str = attrs.field(metadata=_ID)
+    reason: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(500))))
+
+
+@attrs.frozen(kw_only=True)
+class Sell(CRMCommand):
+    """The price form's "sell": the picked products become the deal's line items, a new
+    offer is registered from them and sent to the client by e-mail, in one step."""
+
+    name: ClassVar[str] = "sell"
+    deal_id: str = attrs.field(metadata=_ID)
+    items: tuple[ProductPick, ...] = attrs.field(
+        converter=_tuple, metadata=checks(each(instance_of(ProductPick)))
+    )
+    agreement_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    offer_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    template: QuoteTemplate | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(QuoteTemplate)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PlaceSupplierOrder(CRMCommand):
+    """Order from a supplier what the deal needs."""
+
+    name: ClassVar[str] = "place_supplier_order"
+    deal_id: str = attrs.field(metadata=_ID)
+    supplier_id: str = attrs.field(metadata=_ID)
+    lines: tuple[SupplierOrderLine, ...] = attrs.field(
+        converter=_tuple, metadata=checks(each(instance_of(SupplierOrderLine)))
+    )
+    expected_on: date | None = attrs.field(
+        default=None, metadata=checks(optional(instance_of(date)))
+    )
+    order_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+
+
+@attrs.frozen(kw_only=True)
+class ReceiveSupplierOrder(CRMCommand):
+    """Record that a supplier order was received."""
+
+    name: ClassVar[str] = "receive_supplier_order"
+    order_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class CancelSupplierOrder(CRMCommand):
+    """Cancel a supplier order."""
+
+    name: ClassVar[str] = "cancel_supplier_order"
+    order_id: str = attrs.field(metadata=_ID)
+
+
+@attrs.frozen(kw_only=True)
+class PlanBusiness(CRMCommand):
+    """Draw (or draw again) a deal's business plan: its revenue from the line items, and
+    the planned ``costs``."""
+
+    name: ClassVar[str] = "plan_business"
+    deal_id: str = attrs.field(metadata=_ID)
+    costs: tuple[CostLine, ...] = attrs.field(
+        default=(), converter=_tuple, metadata=checks(each(instance_of(CostLine)))
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ReportActuals(CRMCommand):
+    """Report a deal's actual revenue and costs so far, beside its business plan."""
+
+    name: ClassVar[str] = "report_actuals"
+    deal_id: str = attrs.field(metadata=_ID)
+    revenue: Money | None = attrs.field(default=None, metadata=checks(optional(instance_of(Money))))
+    costs: tuple[CostLine, ...] = attrs.field(
+        default=(), converter=_tuple, metadata=checks(each(instance_of(CostLine)))
+    )
 
 
 # Marketing

@@ -20,6 +20,7 @@ import attrs
 
 from crmcore.access import AccessControl, AccessPolicy, Action, AuditEntry
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
+from crmcore.app.catalog_queries import DealDocuments, deal_documents, price_form_of
 from crmcore.app.commands import CRMCommand
 from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
 from crmcore.app.guard import KIND_OF_REPOSITORY, Guard
@@ -32,6 +33,7 @@ from crmcore.app.recipients import resolve
 from crmcore.app.settings import Settings
 from crmcore.app.store import Repositories, Store
 from crmcore.app.work import REPOSITORY_OF_ENTITY, REPOSITORY_OF_REFERENCE, Work
+from crmcore.catalog import PriceForm
 from crmcore.claims import (
     Claim,
     ClaimDynamics,
@@ -979,6 +981,32 @@ class CRM:
                 claims=tuple(guard.redacted(reader, "claim", claims)),
                 requests=tuple(guard.redacted(reader, "request", requests)),
             )
+
+    def price_form(
+        self,
+        partner_id: str,
+        *,
+        now: datetime,
+        agreement_id: str | None = None,
+        group_id: str | None = None,
+    ) -> PriceForm:
+        """The price form of a client today (in the settings' zone): the product tree, each
+        product's stock per warehouse, recommended and minimum price under the client's
+        agreement (the one in force when ``agreement_id`` is ``None``), past price and image."""
+        raise_violations(aware_datetime("now", now))
+        with self.store.unit_of_work() as repositories:
+            return price_form_of(
+                repositories,
+                partner_id,
+                on=now.astimezone(self._settings.zone).date(),
+                agreement_id=agreement_id,
+                group_id=group_id,
+            )
+
+    def deal_documents(self, deal_id: str) -> DealDocuments:
+        """A deal's commercial offers, supplier orders and business plan."""
+        with self.store.unit_of_work() as repositories:
+            return deal_documents(repositories, deal_id)
 
     def get(self, entity: str, entity_id: str, *, actor: str | None = None) -> Any:
         """The stored record ``entity_id`` of the rules' ``entity`` name (``"deal"``,

@@ -16,8 +16,16 @@ import attrs
 from crmcore.access.repository import AuditTrail
 from crmcore.agreements.repository import AgreementRepository, PriceSource, SalesHistory
 from crmcore.app.repository import OutboxRepository, TickLog
+from crmcore.catalog.repository import CatalogRepository
 from crmcore.claims.repository import ClaimRepository
-from crmcore.deals.repository import DealRepository, PipelineRepository, StageLog
+from crmcore.deals.repository import (
+    BusinessPlanRepository,
+    CommercialOfferRepository,
+    DealRepository,
+    PipelineRepository,
+    StageLog,
+    SupplierOrderRepository,
+)
 from crmcore.interactions.repository import InteractionRepository
 from crmcore.marketing.repository import (
     CampaignRepository,
@@ -72,6 +80,15 @@ class Repositories:
     projects: ProjectRepository | None = None
     """The projects; a store without them refuses to start one, and the rules'
     ``start_project`` only goes to the outbox."""
+    catalog: CatalogRepository | None = None
+    """The catalog (products, groups, price types, prices, stock); a store without one
+    refuses the commands on products and the price form."""
+    offers: CommercialOfferRepository | None = None
+    """The deals' commercial offers; a store without them refuses to register or send one."""
+    supplier_orders: SupplierOrderRepository | None = None
+    """The deals' supplier orders; a store without them refuses to place one."""
+    business_plans: BusinessPlanRepository | None = None
+    """The deals' business plans; a store without them refuses to draw one."""
     segments: SegmentRepository | None = None
     """The marketing segments; a store without them (and without the other marketing
     repositories below) refuses the marketing commands."""

@@ -52,6 +52,7 @@ from crmcore.deals.offers import (
     register_offer,
     send_offer,
 )
+from crmcore.deals.picks import ProductPick, priced_items
 from crmcore.deals.pipeline import (
     DEFAULT_LOST_REASONS,
     LOST_REASON_FIELDS,
@@ -146,6 +147,7 @@ __all__ = [
     "OfferStatus",
     "Pipeline",
     "PipelineRepository",
+    "ProductPick",
     "Stage",
     "StageChange",
     "StageGate",
@@ -175,6 +177,7 @@ __all__ = [
     "place_supplier_order",
     "plan_business",
     "preview_move",
+    "priced_items",
     "receive_supplier_order",
     "register_offer",
     "reopen_deal",

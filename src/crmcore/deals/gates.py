@@ -131,18 +131,19 @@ def _agreement_linked(deal: Deal, context: GateContext, argument: str | None, /)
 def _commercial_offer_registered(
     deal: Deal, context: GateContext, argument: str | None, /
 ) -> str | None:
-    """A commercial offer of the deal is registered and not declined; without the offers in
-    the context, one linked to the deal is enough."""
+    """A commercial offer of the deal is registered and not declined. Without the offers in
+    the context, one linked to the deal is enough; with them, a linked offer they do not
+    hold (a quote the host keeps itself) counts too."""
+    linked = deal.linked(DocumentKind.COMMERCIAL_OFFER)
+    missing = "no commercial offer is registered for the deal"
     if context.offers is None:
-        if deal.linked(DocumentKind.COMMERCIAL_OFFER):
-            return None
-        return "no commercial offer is registered for the deal"
-    offers = [offer for offer in context.offers if offer.deal_id == deal.id]
-    if any(offer.status is not OfferStatus.DECLINED for offer in offers):
+        return None if linked else missing
+    stored = {offer.id: offer for offer in context.offers if offer.deal_id == deal.id}
+    if any(offer.status is not OfferStatus.DECLINED for offer in stored.values()):
         return None
-    if offers:
-        return "every commercial offer of the deal was declined"
-    return "no commercial offer is registered for the deal"
+    if any(ref.entity_id not in stored for ref in linked):
+        return None
+    return "every commercial offer of the deal was declined" if stored else missing
 
 
 def _document_linked(deal: Deal, context: GateContext, argument: str | None, /) -> str | None:

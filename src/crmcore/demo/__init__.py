@@ -16,6 +16,7 @@ from typing import Final
 from crmcore.app.store import Store
 from crmcore.demo import (
     agreements,
+    catalog,
     claims,
     deals,
     duplicates,
@@ -45,6 +46,7 @@ CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
     ("The outbox: what the rules asked to send, to whom and why", outbox.chapter),
     ("Reports: the desktop, the funnel, claims and KPIs", reports.chapter),
     ("Automation: the rules, the commands they gave, an explain trace", rules.chapter),
+    ("The price form: pick products for a client, see min and past prices, sell", catalog.chapter),
 )
 
 

@@ -19,7 +19,13 @@ from crmcore.memory.agreements import (
     MemoryPriceList,
     MemorySalesHistory,
 )
+from crmcore.memory.catalog import MemoryCatalog
 from crmcore.memory.claims import MemoryClaimRepository
+from crmcore.memory.deal_documents import (
+    MemoryBusinessPlanRepository,
+    MemoryCommercialOfferRepository,
+    MemorySupplierOrderRepository,
+)
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
 from crmcore.memory.marketing import (
@@ -155,6 +161,10 @@ def memory_repositories() -> Repositories:
         campaigns=MemoryCampaignRepository(),
         purchases=MemoryPurchaseHistory(),
         surveys=MemorySurveyRepository(),
+        catalog=MemoryCatalog(),
+        offers=MemoryCommercialOfferRepository(),
+        supplier_orders=MemorySupplierOrderRepository(),
+        business_plans=MemoryBusinessPlanRepository(),
     )
 
 

@@ -19,8 +19,14 @@ from crmcore.serialization import Converter
 from crmcore.sql.access import SqlAuditTrail
 from crmcore.sql.agreements import SqlAgreementRepository, SqlPriceList, SqlSalesHistory
 from crmcore.sql.app import SqlOutbox, SqlTickLog
+from crmcore.sql.catalog import SqlCatalog
 from crmcore.sql.claims import SqlClaimRepository
 from crmcore.sql.database import Database, translated
+from crmcore.sql.deal_documents import (
+    SqlBusinessPlanRepository,
+    SqlCommercialOfferRepository,
+    SqlSupplierOrderRepository,
+)
 from crmcore.sql.deals import SqlDealRepository, SqlPipelineRepository, SqlStageLog
 from crmcore.sql.interactions import SqlInteractionRepository
 from crmcore.sql.marketing import (
@@ -75,6 +81,10 @@ def sql_repositories(database: Database) -> Repositories:
         campaigns=SqlCampaignRepository(database),
         purchases=SqlPurchaseHistory(database),
         surveys=SqlSurveyRepository(database),
+        catalog=SqlCatalog(database),
+        offers=SqlCommercialOfferRepository(database),
+        supplier_orders=SqlSupplierOrderRepository(database),
+        business_plans=SqlBusinessPlanRepository(database),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Final
 
 from crmcore.app.handlers.agreements import HANDLERS as AGREEMENTS
 from crmcore.app.handlers.base import Handler
+from crmcore.app.handlers.catalog import HANDLERS as CATALOG
 from crmcore.app.handlers.claims import HANDLERS as CLAIMS
 from crmcore.app.handlers.deals import HANDLERS as DEALS
 from crmcore.app.handlers.interactions import HANDLERS as INTERACTIONS
@@ -28,4 +29,5 @@ HANDLERS: Final[dict[type, Handler]] = {
     **RULES,
     **TASKS,
     **MARKETING,
+    **CATALOG,
 }

@@ -38,9 +38,12 @@ HANDLERS: Final[dict[type, Handler]] = {}
 
 
 def gate_context(work: Work, deal: Deal) -> GateContext:
-    """What the gates read beside the deal: its partner as stored."""
+    """What the gates read beside the deal: its partner and its commercial offers as stored
+    (no offers looked up in a store that keeps none)."""
     partner = work.latest("partner", deal.partner_id) if deal.partner_id else None
-    return GateContext(partner=partner)
+    kept = work.repositories.offers
+    offers = None if kept is None else tuple(kept.of_deal(deal.id))
+    return GateContext(partner=partner, offers=offers)
 
 
 def moved(

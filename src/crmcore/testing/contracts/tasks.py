@@ -29,6 +29,8 @@ __all__ = ["ProjectRepositoryContract", "TaskRepositoryContract"]
 HOUR = timedelta(hours=1)
 DEAL = EntityRef(entity_type="deal", entity_id="d-1")
 CLAIM = EntityRef(entity_type="claim", entity_id="c-1")
+# Another kind of record with the deal's id: a store must tell references apart by both.
+SAME_ID = EntityRef(entity_type="request", entity_id="d-1")
 
 
 def _task(task_id: str = "t-1", **changes: Any) -> Task:
@@ -122,7 +124,9 @@ class TaskRepositoryContract(VersionedRepositoryContract[Task], ABC):
         tasks = [
             self.make_task("t-4", due=None),
             self.make_task("t-3", due=CREATED_AT + 2 * HOUR, links=(DEAL, CLAIM)),
-            self.make_task("t-2", due=CREATED_AT + HOUR, assignee=UserId("boris"), links=()),
+            self.make_task(
+                "t-2", due=CREATED_AT + HOUR, assignee=UserId("boris"), links=(SAME_ID,)
+            ),
             self.make_task("t-1", due=CREATED_AT + HOUR, project_id=None),
             self.make_task("t-0", status=TaskStatus.DONE, finished_at=done_at, due=None),
             self.make_task("t-5", status=TaskStatus.IN_PROGRESS, due=CREATED_AT + 3 * HOUR),
@@ -136,6 +140,8 @@ class TaskRepositoryContract(VersionedRepositoryContract[Task], ABC):
         opened = repository.find(open_only=True)
         assert [t.id for t in opened] == ["t-1", "t-2", "t-3", "t-5", "t-4"]
         assert [t.id for t in repository.find(linked=CLAIM)] == ["t-3"]
+        assert [t.id for t in repository.find(linked=DEAL)] == ["t-1", "t-3", "t-5", "t-0", "t-4"]
+        assert [t.id for t in repository.find(linked=SAME_ID)] == ["t-2"]
         in_project = repository.find(project_id=ProjectId("p-1"))
         assert [t.id for t in in_project] == ["t-2", "t-3", "t-5", "t-0", "t-4"]
         due = repository.find(due_before=CREATED_AT + 2 * HOUR)

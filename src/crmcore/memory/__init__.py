@@ -8,7 +8,13 @@ from crmcore.memory.agreements import (
     MemorySalesHistory,
 )
 from crmcore.memory.app import MemoryOutbox, MemoryStore, MemoryTickLog, memory_repositories
+from crmcore.memory.catalog import MemoryCatalog
 from crmcore.memory.claims import MemoryClaimRepository
+from crmcore.memory.deal_documents import (
+    MemoryBusinessPlanRepository,
+    MemoryCommercialOfferRepository,
+    MemorySupplierOrderRepository,
+)
 from crmcore.memory.deals import MemoryDealRepository, MemoryPipelineRepository, MemoryStageLog
 from crmcore.memory.interactions import MemoryInteractionRepository
 from crmcore.memory.marketing import (
@@ -32,8 +38,11 @@ from crmcore.memory.tasks import MemoryProjectRepository, MemoryTaskRepository
 
 __all__ = [
     "MemoryAgreementRepository",
+    "MemoryBusinessPlanRepository",
     "MemoryCampaignRepository",
+    "MemoryCatalog",
     "MemoryClaimRepository",
+    "MemoryCommercialOfferRepository",
     "MemoryConsentRepository",
     "MemoryContactPersonRepository",
     "MemoryDealRepository",
@@ -55,6 +64,7 @@ __all__ = [
     "MemorySegmentRepository",
     "MemoryStageLog",
     "MemoryStore",
+    "MemorySupplierOrderRepository",
     "MemorySurveyRepository",
     "MemoryTaskRepository",
     "MemoryTickLog",

@@ -13,8 +13,14 @@ SQLAlchemy: a host that wants the store imports it.
 
 from crmcore.sql.agreements import SqlAgreementRepository, SqlPriceList, SqlSalesHistory
 from crmcore.sql.app import SqlOutbox, SqlTickLog
+from crmcore.sql.catalog import SqlCatalog
 from crmcore.sql.claims import SqlClaimRepository
 from crmcore.sql.database import Database
+from crmcore.sql.deal_documents import (
+    SqlBusinessPlanRepository,
+    SqlCommercialOfferRepository,
+    SqlSupplierOrderRepository,
+)
 from crmcore.sql.deals import SqlDealRepository, SqlPipelineRepository, SqlStageLog
 from crmcore.sql.errors import StorageError, TransactionConflictError
 from crmcore.sql.interactions import SqlInteractionRepository
@@ -39,8 +45,11 @@ from crmcore.sql.tasks import SqlProjectRepository, SqlTaskRepository
 __all__ = [
     "Database",
     "SqlAgreementRepository",
+    "SqlBusinessPlanRepository",
     "SqlCampaignRepository",
+    "SqlCatalog",
     "SqlClaimRepository",
+    "SqlCommercialOfferRepository",
     "SqlConsentRepository",
     "SqlContactPersonRepository",
     "SqlDealRepository",
@@ -60,6 +69,7 @@ __all__ = [
     "SqlSegmentRepository",
     "SqlStageLog",
     "SqlStore",
+    "SqlSupplierOrderRepository",
     "SqlSurveyRepository",
     "SqlTaskRepository",
     "SqlTickLog",

@@ -21,8 +21,14 @@ require_testing_extra("crmcore.testing.contracts", "pytest")
 from crmcore.testing.contracts.agreements import AgreementRepositoryContract
 from crmcore.testing.contracts.app import OutboxRepositoryContract, TickLogContract
 from crmcore.testing.contracts.audit import AuditTrailContract
+from crmcore.testing.contracts.catalog import CatalogRepositoryContract
 from crmcore.testing.contracts.claims import ClaimRepositoryContract
 from crmcore.testing.contracts.contact_persons import ContactPersonRepositoryContract
+from crmcore.testing.contracts.deal_documents import (
+    BusinessPlanRepositoryContract,
+    CommercialOfferRepositoryContract,
+    SupplierOrderRepositoryContract,
+)
 from crmcore.testing.contracts.deals import (
     DealRepositoryContract,
     PipelineRepositoryContract,
@@ -47,8 +53,11 @@ from crmcore.testing.contracts.tasks import ProjectRepositoryContract, TaskRepos
 __all__ = [
     "AgreementRepositoryContract",
     "AuditTrailContract",
+    "BusinessPlanRepositoryContract",
     "CampaignRepositoryContract",
+    "CatalogRepositoryContract",
     "ClaimRepositoryContract",
+    "CommercialOfferRepositoryContract",
     "ConsentRepositoryContract",
     "ContactPersonRepositoryContract",
     "DealRepositoryContract",
@@ -65,6 +74,7 @@ __all__ = [
     "RuleRepositoryContract",
     "SegmentRepositoryContract",
     "StageLogContract",
+    "SupplierOrderRepositoryContract",
     "SurveyRepositoryContract",
     "TaskRepositoryContract",
     "TickLogContract",

@@ -19,6 +19,10 @@ require_testing_extra("crmcore.testing.stateful", "hypothesis", "pytest")
 
 from crmcore.testing.stateful._common import R as R
 from crmcore.testing.stateful.agreements import agreement_repository_comparison
+from crmcore.testing.stateful.catalog import (
+    catalog_repository_comparison,
+    supplier_order_repository_comparison,
+)
 from crmcore.testing.stateful.claims import claim_repository_comparison
 from crmcore.testing.stateful.deals import (
     deal_repository_comparison,
@@ -40,6 +44,7 @@ from crmcore.testing.stateful.tasks import (
 
 __all__ = [
     "agreement_repository_comparison",
+    "catalog_repository_comparison",
     "claim_repository_comparison",
     "contact_person_repository_comparison",
     "deal_repository_comparison",
@@ -51,5 +56,6 @@ __all__ = [
     "request_repository_comparison",
     "rule_repository_comparison",
     "stage_log_comparison",
+    "supplier_order_repository_comparison",
     "task_repository_comparison",
 ]

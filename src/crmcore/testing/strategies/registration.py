@@ -19,6 +19,7 @@ from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationsh
 from crmcore.testing.strategies.agreements import _agreement_strategies
 from crmcore.testing.strategies.automation import rule_strategies
 from crmcore.testing.strategies.calendars import _HOLIDAY_RULES, working_calendars, working_periods
+from crmcore.testing.strategies.catalog import _catalog_strategies
 from crmcore.testing.strategies.claims import _claim_strategies
 from crmcore.testing.strategies.contacts import addresses, bank_accounts, emails, phones
 from crmcore.testing.strategies.deals import _deal_strategies
@@ -67,6 +68,7 @@ def model_strategies() -> dict[type[Any], st.SearchStrategy[Any]]:
     registered.update(_agreement_strategies())
     registered.update(_document_strategies())
     registered.update(_deal_strategies())
+    registered.update(_catalog_strategies())
     registered.update(_claim_strategies())
     registered.update(_marketing_strategies())
     registered.update(_interaction_strategies())

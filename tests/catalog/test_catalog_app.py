@@ -150,6 +150,8 @@ def test_the_price_form_shows_the_tree_stock_prices_and_images(desk: Desk) -> No
     )
     assert seal.price is not None
     assert seal.price.minimum == Money.of("95.00", RUB)
+    named = desk.crm.price_form("p-1", now=desk.now, agreement_id=desk.agreement.id)
+    assert named == form
     only_parts = desk.crm.price_form("p-1", now=desk.now, group_id="parts")
     assert [line.product.id for line in only_parts.lines] == ["seal"]
 

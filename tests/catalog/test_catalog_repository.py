@@ -3,14 +3,18 @@ reference; the comparison catches a catalog that differs from it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+import attrs
 import pytest
 from hypothesis import Phase, settings
 
-from crmcore.catalog import CatalogRepository
+from crmcore.catalog import CatalogRepository, Price, PriceType, StockLevel
+from crmcore.memory import MemoryStore
 from crmcore.memory.catalog import MemoryCatalog
 from crmcore.money import Money
+from crmcore.testing.contracts._common import CREATED_AT
 from crmcore.testing.contracts.catalog import CatalogRepositoryContract
 from crmcore.testing.stateful.catalog import catalog_repository_comparison
 
@@ -41,3 +45,34 @@ def test_the_comparison_catches_a_catalog_that_differs() -> None:
     )
     with pytest.raises(AssertionError, match="reference gave"):
         machine.TestCase().runTest()
+
+
+def _write_then_fail(store: MemoryStore) -> None:
+    day = date(2026, 1, 1)
+    price = Price(
+        product_id="pump", price_type="retail", valid_from=day, price=Money.of("1", "RUB")
+    )
+    level = StockLevel(product_id="pump", warehouse="msk", quantity=Decimal(1), as_of=CREATED_AT)
+    with store.unit_of_work() as repositories:
+        catalog = repositories.catalog
+        assert catalog is not None
+        catalog.add_price_type(PriceType(id="retail", name="Retail", currency="RUB"))
+        catalog.set_price(price)
+        catalog.set_price(attrs.evolve(price, price=Money.of("2", "RUB")))
+        catalog.report_stock(level)
+        catalog.report_stock(attrs.evolve(level, as_of=CREATED_AT + timedelta(hours=1)))
+        raise RuntimeError("the command failed")
+
+
+def test_a_unit_of_work_that_raises_undoes_every_catalog_write() -> None:
+    store = MemoryStore()
+    with pytest.raises(RuntimeError):
+        _write_then_fail(store)
+    with store.unit_of_work() as repositories:
+        catalog = repositories.catalog
+        assert catalog is not None
+        assert (catalog.price_types(), catalog.prices_of("pump"), catalog.stock_of("pump")) == (
+            [],
+            [],
+            [],
+        )

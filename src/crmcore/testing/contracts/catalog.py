@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -13,7 +14,7 @@ import pytest
 from crmcore.catalog.kinds import ProductKind
 from crmcore.catalog.model import Price, PriceType, Product, ProductGroup, StockLevel
 from crmcore.catalog.repository import CatalogRepository
-from crmcore.errors import DuplicateEntityError, EntityNotFoundError
+from crmcore.errors import DomainValidationError, DuplicateEntityError, EntityNotFoundError
 from crmcore.money import Money
 from crmcore.testing.contracts._common import (
     CODE_POINT_IDS,
@@ -150,6 +151,20 @@ class CatalogRepositoryContract(VersionedRepositoryContract[Product], ABC):
         repository.report_stock(newer)
         assert repository.stock_of("pump") == [fresh, newer]
         assert repository.stock_of("nothing") == []
+
+    def test_values_of_another_type_are_refused_and_change_nothing(self) -> None:
+        repository = self.make_repository()
+        calls: list[Callable[[], object]] = [
+            lambda: repository.report_stock("pump"),  # type: ignore[arg-type]
+            lambda: repository.set_price("pump"),  # type: ignore[arg-type]
+            lambda: repository.add_price_type("retail"),  # type: ignore[arg-type]
+            lambda: repository.price("retail", "pump", "2026-01-01"),  # type: ignore[arg-type]
+        ]
+        for call in calls:
+            with pytest.raises(DomainValidationError):
+                call()
+        assert (repository.price_types(), repository.prices_of("pump")) == ([], [])
+        assert repository.stock_of("pump") == []
 
     def test_concurrent_prices_and_stock_keep_them_all(self) -> None:
         self.require_concurrency()

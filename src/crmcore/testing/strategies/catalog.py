@@ -83,14 +83,16 @@ _DAYS: Final = st.dates(date(2000, 1, 1), date(2100, 1, 1))
 _IDENTIFIERS: Final = identifiers()
 
 
-def product_groups(*, ids: Choices[str] = _IDENTIFIERS) -> st.SearchStrategy[ProductGroup]:
-    """Groups of the product tree, some under a parent."""
-    return st.builds(
-        ProductGroup,
-        id=_strategy(ids),
-        name=_free_text(max_size=60),
-        parent_id=st.none() | identifiers().map(lambda parent: f"g-{parent}"),
-        version=st.integers(1, 1000),
+@st.composite
+def product_groups(draw: st.DrawFn, *, ids: Choices[str] = _IDENTIFIERS) -> ProductGroup:
+    """Groups of the product tree, some under a parent (never themselves)."""
+    group_id = draw(_strategy(ids))
+    parent = draw(st.none() | identifiers().filter(lambda parent: parent != group_id))
+    return ProductGroup(
+        id=group_id,
+        name=draw(_free_text(max_size=60)),
+        parent_id=parent,
+        version=draw(st.integers(1, 1000)),
     )
 
 

@@ -222,6 +222,8 @@ def test_sensitive_fields_are_hidden_and_refused(control: AccessControl) -> None
     assert control.redact("u-anna", "deal", priced).amount is None
     assert control.redact("u-head", "deal", priced) is priced
     assert control.redact("u-anna", "claim", priced) is priced
+    assert control.hidden("stranger", "deal") == {"amount"}
+    assert control.refused_fields("u-anna", "planet", None, priced) == ()
     assert control.refused_fields("u-anna", "deal", None, priced) == ("amount",)
     assert control.refused_fields("u-anna", "deal", None, deal("u-anna")) == ()
     cheaper = attrs.evolve(priced, amount=Money.of("90", "RUB"))

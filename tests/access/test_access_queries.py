@@ -126,3 +126,10 @@ def test_without_a_policy_the_queries_answer_as_before() -> None:
     crm = CRM.in_memory()
     assert crm.overdue(NOW) == []
     assert crm.rules() == ()
+
+
+def test_the_system_actor_reads_and_reports_on_everything(crm: CRM) -> None:
+    ids = _world(crm)
+    assert crm.get("deal", ids["boriss"], actor="system").amount is not None
+    assert crm.funnel("manual_sale", start=START, end=END, actor="system").open == 3
+    assert len(crm.overdue(NOW, actor="system")) == 2

@@ -114,3 +114,28 @@ def test_a_memory_stage_log_without_the_deals_refuses_a_scope() -> None:
         log.between(NOW, NOW, scope=NOTHING)
     assert caught.value.fields == ("scope",)
     assert list(log.between(NOW, NOW)) == []
+
+
+def test_the_migration_writes_the_keys_of_records_stored_before_it() -> None:
+    from sqlalchemy import select  # noqa: PLC0415 - the sql extra only here
+
+    from crmcore.sql import SqlStore  # noqa: PLC0415
+    from crmcore.sql.access import backfill_keys  # noqa: PLC0415
+    from crmcore.sql.metadata import access_keys  # noqa: PLC0415
+
+    store = SqlStore.sqlite(":memory:")
+    crm = CRM(store, settings=Settings(users=USERS))  # type: ignore[arg-type]
+    deal_id = open_deal(crm, partner(crm), manager="anna")
+    claim(crm, partner(crm, name="Lutik"), manager=None, department="quality")
+    with store.database.begin("forget the keys", write=True) as connection:
+        connection.execute(access_keys.delete())
+    anna = _scope(responsible_key("anna"))
+    with crm.store.unit_of_work() as r:
+        assert r.deals.find(scope=anna) == []
+    with store.database.begin("write the keys", write=True) as connection:
+        backfill_keys(connection, store.database.converter)
+        keys = set(connection.execute(select(access_keys.c.key)).scalars())
+    assert keys == {responsible_key("anna"), department_key("quality")}
+    with crm.store.unit_of_work() as r:
+        assert [d.id for d in r.deals.find(scope=anna)] == [deal_id]
+    store.close()

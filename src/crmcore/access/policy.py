@@ -128,6 +128,7 @@ class AccessControl:
                 self._heads.setdefault(department.head, set()).add(department.id)
         self._lock = threading.Lock()
         self._scopes: dict[tuple[str, Action, str], AccessScope | None] = {}
+        self._hidden: dict[tuple[str, str], frozenset[str]] = {}
 
     # Scopes
 
@@ -214,12 +215,19 @@ class AccessControl:
 
     def hidden(self, actor: str, kind: str) -> frozenset[str]:
         """The fields of ``kind`` that ``actor`` holds no right to read or change."""
+        key = (actor, kind)
+        with self._lock:
+            if key in self._hidden:
+                return self._hidden[key]
         rights = self._rights(actor)
-        return frozenset(
+        found = frozenset(
             entry.field
             for entry in self.policy.sensitive
             if entry.kind == kind and entry.right not in rights
         )
+        with self._lock:
+            self._hidden[key] = found
+        return found
 
     def _rights(self, actor: str) -> frozenset[str]:
         user = self._users.get(actor)

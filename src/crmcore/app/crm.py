@@ -257,6 +257,7 @@ class CRM:
         self.store = store
         self._settings = settings or Settings()
         self._policy = policy
+        self._policy_users = frozenset(() if policy is None else (u.id for u in policy.users))
         self._guard = Guard(
             AccessControl(policy) if policy is not None else None,
             self._settings.system_actors,
@@ -403,10 +404,7 @@ class CRM:
 
     def _knows(self, actor: str) -> bool:
         """Whether ``actor`` may execute commands: known to the settings or the policy."""
-        policy = self._policy
-        return self._settings.knows(actor) or (
-            policy is not None and any(user.id == actor for user in policy.users)
-        )
+        return actor in self._policy_users or self._settings.knows(actor)
 
     @property
     def policy(self) -> AccessPolicy | None:

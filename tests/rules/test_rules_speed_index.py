@@ -3,6 +3,7 @@ same order and with the same commands, and explains the rules its index left out
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +32,7 @@ from crmcore.rules import (
     compile_condition,
     default_schemas,
 )
+from crmcore.rules.engine import _PAUSE
 from crmcore.rules.operators import OPERATORS
 
 SCHEMAS = default_schemas()
@@ -271,3 +273,23 @@ def test_rules_sharing_a_test_are_explained_at_their_own_paths() -> None:
     paths = [[node.path for node in trace.nodes] for trace in outcome.trace]
     assert paths == [["when"], ["when", "when.all[0]", "when.all[1]"]]
     assert [c.rule_id for c in outcome.commands] == ["r00", "r01"]
+
+
+def test_compiling_leaves_the_garbage_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    RuleEngine(_many(), schemas=SCHEMAS)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        RuleEngine(_many(), schemas=SCHEMAS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_engines_compiling_at_once_share_one_pause_of_the_collector() -> None:
+    with _PAUSE:
+        with _PAUSE:
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -115,10 +115,10 @@ def plan_of(
     if equal:
         combined = _combined({field: values for field, (_, values) in equal.items()})
         filed = tuple(equal[field][0] for field in combined.fields)
-        return memo.shared(AlphaPlan(key=combined, guards=tuple(guards.items()), filed=filed))
+        return memo.shared(AlphaPlan(key=combined, guards=memo.guards(guards), filed=filed))
     if best is None:
         return UNFILED
-    return memo.shared(AlphaPlan(key=best[1], guards=tuple(guards.items()), filed=(best[0],)))
+    return memo.shared(AlphaPlan(key=best[1], guards=memo.guards(guards), filed=(best[0],)))
 
 
 class PlanMemo:
@@ -127,12 +127,18 @@ class PlanMemo:
     the rules that have it."""
 
     def __init__(self) -> None:
-        self.parts: dict[tuple[str, str, str, str], Parts | None] = {}
+        self.parts: dict[tuple[str, str, str, str], tuple[Parts | None, AlphaKey | None]] = {}
         self._plans: dict[AlphaPlan, AlphaPlan] = {}
+        self._guards: dict[tuple[tuple[str, Normal], ...], tuple[tuple[str, Normal], ...]] = {}
 
     def shared(self, plan: AlphaPlan) -> AlphaPlan:
         """``plan``, or the equal one made before."""
         return self._plans.setdefault(plan, plan)
+
+    def guards(self, found: dict[str, Normal]) -> tuple[tuple[str, Normal], ...]:
+        """The guards ``found`` as a tuple, the equal one made before if there is one."""
+        guards = tuple(found.items())
+        return self._guards.setdefault(guards, guards)
 
 
 class _Leaves:
@@ -140,16 +146,19 @@ class _Leaves:
 
     def __init__(
         self, entity: str, schemas: SchemaRegistry, operators: Mapping[str, Operator],
-        memo: dict[tuple[str, str, str, str], Parts | None],
+        memo: dict[tuple[str, str, str, str], tuple[Parts | None, AlphaKey | None]],
     ) -> None:  # fmt: skip
         self.entity, self.schemas, self.operators, self.memo = entity, schemas, operators, memo
 
-    def parts(self, leaf: FieldCondition) -> Parts | None:
+    def parts(self, leaf: FieldCondition) -> tuple[Parts | None, AlphaKey | None]:
+        """What ``leaf`` reads (``None``: more than the record), and the key it may be
+        filed by."""
         # By the value's repr, not the value: 1, 1.0 and True are equal but coerce apart.
         key = (self.entity, leaf.field, leaf.op, repr(leaf.value))
-        if key in self.memo:
-            return self.memo[key]
-        found = self.memo[key] = _leaf_parts(leaf, self.entity, self.schemas, self.operators)
+        found = self.memo.get(key)
+        if found is None:
+            parts = _leaf_parts(leaf, self.entity, self.schemas, self.operators)
+            found = self.memo[key] = (parts, None if parts is None else _key(leaf.op, parts))
         return found
 
 
@@ -166,11 +175,10 @@ def _keys(
                 break
             guards.update(read)
             continue
-        parts = look.parts(conjunct)
+        parts, key = look.parts(conjunct)
         if parts is None:
             break
         guards[parts[0]] = parts[1]
-        key = _key(conjunct.op, parts)
         if key is not None:
             keys.append((position, key))
     return keys
@@ -205,11 +213,14 @@ def _trigger_fields(rule: Rule, schemas: SchemaRegistry) -> Iterator[tuple[str, 
 def conjuncts(condition: Condition, path: str = "when") -> Iterator[tuple[str, Condition]]:
     """The tests an ``all`` at ``path`` runs, in order, nested ``all`` flattened, each with
     its path."""
-    if isinstance(condition, AllOf):
-        for index, child in enumerate(condition.all):
-            yield from conjuncts(child, f"{path}.all[{index}]")
-    else:
+    if not isinstance(condition, AllOf):
         yield path, condition
+        return
+    for index, child in enumerate(condition.all):
+        if isinstance(child, AllOf):
+            yield from conjuncts(child, f"{path}.all[{index}]")
+        else:
+            yield f"{path}.all[{index}]", child
 
 
 def _leaves(condition: Condition) -> Iterator[FieldCondition]:
@@ -227,7 +238,7 @@ def _safe_reads(condition: Condition, look: _Leaves) -> dict[str, Normal] | None
     with constants by built-in operators; else ``None``."""
     found: dict[str, Normal] = {}
     for leaf in _leaves(condition):
-        parts = look.parts(leaf)
+        parts, _ = look.parts(leaf)
         if parts is None:
             return None
         found[parts[0]] = parts[1]

@@ -101,20 +101,25 @@ def cross_sell(
         if len(products) > 1:
             together.update(combinations(sorted(products), 2))
     total = len(baskets)
+    of: dict[str, Decimal] = {product: Decimal(count) for product, count in counts.items()}
+    share = {product: count / total for product, count in of.items()}
     pairs: list[ProductPair] = []
     for (first, second), both in together.items():
         if both < min_together:
             continue
+        support = _ratio(both, total)
         for product, also in ((first, second), (second, first)):
-            confidence = Decimal(both) / counts[product]
-            lift = confidence / (Decimal(counts[also]) / total)
+            confidence = both / of[product]
             pairs.append(
                 ProductPair(
-                    product=product, also=also, together=both, support=_ratio(both, total),
-                    confidence=confidence.quantize(_PLACES), lift=lift.quantize(_PLACES),
+                    product=product, also=also, together=both, support=support,
+                    confidence=confidence.quantize(_PLACES),
+                    lift=(confidence / share[also]).quantize(_PLACES),
                 )
             )  # fmt: skip
-    pairs.sort(key=lambda p: (-p.lift, -p.together, p.product, p.also))
+    # Two stable sorts: names ascending, then lift and count descending keep the names' order.
+    pairs.sort(key=lambda p: (p.product, p.also))
+    pairs.sort(key=lambda p: (p.lift, p.together), reverse=True)
     chosen = tuple(pairs if limit is None else pairs[:limit])
     return CrossSell(baskets=total, pairs=chosen, counts=dict(counts))
 

@@ -7,7 +7,7 @@ Years are calendar years in UTC; amounts sum the purchases in the segment's curr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
@@ -70,11 +70,16 @@ class PartnerFacts:
         *,
         currency: str,
         now: datetime,
+        wanted: Collection[str] | None = None,
     ) -> PartnerFacts:
-        """The facts of ``partners`` from ``purchases`` and ``deals`` at ``now``."""
+        """The facts of ``partners`` from ``purchases`` and ``deals`` at ``now``: those in
+        ``wanted`` (the facts a condition reads), every fact when ``None``."""
+        names = frozenset(SEGMENT_FACTS if wanted is None else wanted) & SEGMENT_FACTS.keys()
         columns: dict[str, dict[str, object]] = {name: {} for name in SEGMENT_FACTS}
-        _add_purchases(columns, purchases, currency=currency, now=now)
-        _add_deals(columns, deals)
+        if names - {"won_deals", "open_deals"}:
+            _add_purchases(columns, purchases, names, currency=currency, now=now)
+        if names & {"won_deals", "open_deals"}:
+            _add_deals(columns, deals)
         return cls(partners, columns)
 
     def record(self, entity: str, entity_id: str) -> object | None:
@@ -91,43 +96,58 @@ class PartnerFacts:
 def _add_purchases(
     columns: dict[str, dict[str, object]],
     purchases: Iterable[Purchase],
+    names: frozenset[str],
     *,
     currency: str,
     now: datetime,
 ) -> None:
-    this_year = now.astimezone(UTC).year
-    year_ago = now - _YEAR
-    sums: dict[str, dict[str, Decimal]] = {name: {} for name in _AMOUNTS}
-    counts: dict[str, int] = {}
-    last: dict[str, datetime] = {}
-    products: dict[str, set[str]] = {}
+    """Fill the purchase facts in ``names``, each purchase doing only the work they need."""
+    chosen = [p for p in purchases if p.won_at <= now]
+    if names & set(_AMOUNTS):
+        _add_sums(columns, chosen, names, currency=currency, now=now)
+    if "purchase_count" in names:
+        counts = columns["purchase_count"]
+        for purchase in chosen:
+            counts[purchase.partner_id] = counts.get(purchase.partner_id, 0) + 1  # type: ignore[operator]
+    if "last_purchase_at" in names:
+        last: dict[str, datetime] = {}
+        for purchase in chosen:
+            seen = last.get(purchase.partner_id)
+            if seen is None or purchase.won_at > seen:
+                last[purchase.partner_id] = purchase.won_at
+        columns["last_purchase_at"].update(last)
+    if "products_bought" in names:
+        products: dict[str, set[str]] = {}
+        for purchase in chosen:
+            products.setdefault(purchase.partner_id, set()).add(purchase.product_id)
+        columns["products_bought"].update((p, tuple(sorted(f))) for p, f in products.items())
+
+
+def _add_sums(
+    columns: dict[str, dict[str, object]],
+    purchases: list[Purchase],
+    names: frozenset[str],
+    *,
+    currency: str,
+    now: datetime,
+) -> None:
+    this_year = datetime(now.astimezone(UTC).year, 1, 1, tzinfo=UTC)
+    last_year = datetime(this_year.year - 1, 1, 1, tzinfo=UTC)
+    bounds = {
+        "purchases_total": None,
+        "purchases_this_year": (this_year, now),
+        "purchases_last_year": (last_year, this_year),
+        "purchases_last_12_months": (now - _YEAR, now),
+    }
+    sums = [(columns[name], bounds[name]) for name in _AMOUNTS if name in names]
     for purchase in purchases:
-        if purchase.won_at > now:
+        amount = purchase.amount
+        if amount.currency != currency:
             continue
-        partner = purchase.partner_id
-        counts[partner] = counts.get(partner, 0) + 1
-        products.setdefault(partner, set()).add(purchase.product_id)
-        if partner not in last or purchase.won_at > last[partner]:
-            last[partner] = purchase.won_at
-        if purchase.amount.currency != currency:
-            continue
-        amount = purchase.amount.amount
-        year = purchase.won_at.astimezone(UTC).year
-        chosen = ["purchases_total"]
-        if year == this_year:
-            chosen.append("purchases_this_year")
-        elif year == this_year - 1:
-            chosen.append("purchases_last_year")
-        if purchase.won_at >= year_ago:
-            chosen.append("purchases_last_12_months")
-        for name in chosen:
-            column = sums[name]
-            column[partner] = column.get(partner, _ZERO) + amount
-    for name, column in sums.items():
-        columns[name].update(column)
-    columns["purchase_count"].update(counts)
-    columns["last_purchase_at"].update(last)
-    columns["products_bought"].update((p, tuple(sorted(found))) for p, found in products.items())
+        won_at, partner = purchase.won_at, purchase.partner_id
+        for column, window in sums:
+            if window is None or window[0] <= won_at < window[1]:
+                column[partner] = column.get(partner, _ZERO) + amount.amount  # type: ignore[operator]
 
 
 def _add_deals(columns: dict[str, dict[str, object]], deals: Iterable[object]) -> None:

@@ -37,7 +37,7 @@ from crmcore.marketing.facts import SEGMENT_FACTS, PartnerFacts
 from crmcore.marketing.model import Audience, Purchase, Segment, SegmentId, SegmentKind
 from crmcore.partners import ContactPerson, Partner
 from crmcore.rules.conditions import NodeTrace, compile_condition
-from crmcore.rules.model import Condition, nodes
+from crmcore.rules.model import Condition, FieldCondition, nodes
 from crmcore.rules.operators import OPERATORS
 from crmcore.rules.schemas import SchemaRegistry, default_schemas
 from crmcore.rules.scope import Scope
@@ -242,12 +242,14 @@ def evaluate_segment(
         path=_PATH,
     )
     facts = PartnerFacts.of(
-        partners, population.purchases, population.deals, currency=segment.currency, now=now
-    )
+        partners, population.purchases, population.deals, currency=segment.currency, now=now,
+        wanted=_facts_read(segment.condition),
+    )  # fmt: skip
     event = SegmentDefined(entity_id=segment.id, occurred_at=now)
     evaluate = compiled.evaluate
     members: list[SegmentMember] = []
-    for entity_id, (record, partner_id) in sorted(candidates.items()):
+    for entity_id in sorted(candidates):
+        record, partner_id = candidates[entity_id]
         scope = Scope(event, record, now=now, facts=facts)
         if not evaluate(scope):
             continue
@@ -258,6 +260,15 @@ def evaluate_segment(
             reasons = tuple(_reason(node) for node in trace if node.field is not None)
         members.append(SegmentMember(entity_id=entity_id, partner_id=partner_id, reasons=reasons))
     return SegmentMembership(segment_id=segment.id, evaluated_at=now, members=tuple(members))
+
+
+def _facts_read(condition: Condition) -> frozenset[str]:
+    """The names of the facts ``condition`` reads (its last path step of each field)."""
+    return frozenset(
+        node.field.rsplit(".", 1)[-1]
+        for _, node in nodes(condition)
+        if isinstance(node, FieldCondition)
+    )
 
 
 def _candidates(

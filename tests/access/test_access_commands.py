@@ -9,13 +9,23 @@ import pytest
 from access_samples import NOW, open_deal, partner, policy
 
 from crmcore.app import CRM
-from crmcore.app.commands import EditDeal, EditPartner, MoveDeal, OpenDeal, SaveRule
+from crmcore.app.commands import (
+    CreateTask,
+    EditDeal,
+    EditPartner,
+    MoveDeal,
+    OpenDeal,
+    SaveRule,
+    StartTask,
+)
 from crmcore.deals import DealDraft
 from crmcore.errors import AccessDeniedError, DomainValidationError
+from crmcore.ids import EntityRef, UserId
 from crmcore.memory import MemoryStore
 from crmcore.money import Money
 from crmcore.rules import Rule
 from crmcore.serialization import make_converter
+from crmcore.tasks import TaskDraft
 
 
 def _crm() -> CRM:
@@ -167,3 +177,23 @@ def test_saving_a_rule_needs_the_right_to_create_or_change_rules() -> None:
         crm.execute(SaveRule(rule=_rule(None)), actor="anna", now=NOW)
     assert caught.value.action == "change"
     assert crm.execute(SaveRule(rule=_rule("boris")), actor="carl", now=NOW).result.version == 2
+
+
+def test_tasks_join_the_policy_by_their_assignee_and_co_executors() -> None:
+    crm = _crm()
+    draft = TaskDraft(title="Send the offer", assignee=UserId("anna"))
+    task = crm.execute(CreateTask(draft=draft), actor="anna", now=NOW).result
+    with pytest.raises(AccessDeniedError) as caught:
+        crm.execute(StartTask(task_id=task.id), actor="boris", now=NOW)
+    assert (caught.value.action, caught.value.entity_type) == ("change", "task")
+    with pytest.raises(AccessDeniedError):
+        crm.execute(
+            CreateTask(draft=TaskDraft(title="Not mine", assignee=UserId("boris"))),
+            actor="anna",
+            now=NOW,
+        )
+    assert [t.id for t in crm.tasks(actor="anna")] == [task.id]
+    assert crm.tasks(actor="boris") == []
+    assert [t.id for t in crm.tasks(actor="olga")] == [task.id]
+    entries = crm.history(EntityRef(entity_type="task", entity_id=task.id), actor="olga")
+    assert [(e.entity_type, e.command) for e in entries] == [("task", "create_task")]

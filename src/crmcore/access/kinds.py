@@ -26,6 +26,7 @@ from crmcore.interactions.model import Interaction
 from crmcore.partners.model import ContactPerson, Partner
 from crmcore.requests.model import Request
 from crmcore.rules.model import Rule
+from crmcore.tasks.model import Task
 from crmcore.visibility import co_executor_key, department_key, responsible_key
 
 __all__ = ["RecordKind", "record_keys", "record_kind", "record_kinds", "register_kind"]
@@ -118,5 +119,11 @@ for _builtin in (
     ),
     RecordKind(name="request", model=Request, responsible=lambda r: r.responsible_manager),
     RecordKind(name="rule", model=Rule, responsible=lambda r: r.author),
+    RecordKind(
+        name="task",
+        model=Task,
+        responsible=lambda r: r.assignee,
+        co_executors=lambda r: r.co_executors,
+    ),
 ):
     register_kind(_builtin)

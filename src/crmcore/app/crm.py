@@ -813,16 +813,20 @@ class CRM:
         linked: EntityRef | None = None,
         project_id: str | None = None,
         open_only: bool = False,
+        actor: str | None = None,
     ) -> list[Task]:
         """The tasks of ``assignee``, linked to the record ``linked`` or of ``project_id``
-        (every filter given applies), by due moment (those without one last), then id."""
+        (every filter given applies) that ``actor`` may read, by due moment (those without
+        one last), then id."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return _tasks_of(repositories).find(
+            found = _tasks_of(repositories).find(
                 assignee=None if assignee is None else UserId(assignee),
                 linked=linked,
                 project_id=None if project_id is None else ProjectId(project_id),
                 open_only=open_only,
             )
+        return self._guard.visible(reader, "task", found)
 
     def task_agenda(self, user: str, *, now: datetime, day: date | None = None) -> TaskAgenda:
         """The open tasks of ``user`` due on ``day`` (today in the settings' zone by default)
@@ -1030,7 +1034,8 @@ class CRM:
         """Every stored change of ``record`` from the store's audit trail, oldest first: who
         made it, when, through which command, and each field before and after. ``actor``
         must be allowed to read the record as it is now."""
-        repository = {**REPOSITORY_OF_REFERENCE, "rule": "rules"}.get(record.entity_type)
+        references = {**REPOSITORY_OF_REFERENCE, "rule": "rules", "task": "tasks"}
+        repository = references.get(record.entity_type)
         if repository is None:
             raise DomainValidationError.single(
                 "entity_type", "is not a kind of record the CRM stores", value=record.entity_type
@@ -1040,7 +1045,10 @@ class CRM:
             if repositories.audit is None:
                 raise DomainValidationError.single("store", "keeps no audit trail")
             if not self._guard.exempt(reader):
-                current = getattr(repositories, repository).get(record.entity_id)
+                records = getattr(repositories, repository)
+                if records is None:
+                    raise DomainValidationError.single("store", f"keeps no {repository}")
+                current = records.get(record.entity_id)
                 self._guard.read(reader, KIND_OF_REPOSITORY[repository], current)
             kind = KIND_OF_REPOSITORY[repository]
             return tuple(repositories.audit.of_record(kind, record.entity_id))

@@ -29,6 +29,7 @@ KIND_OF_REPOSITORY: Final = {
     "claims": "claim",
     "requests": "request",
     "rules": "rule",
+    "tasks": "task",
 }
 """The kind of record the access policy names for each repository of the store."""
 

@@ -109,5 +109,5 @@ def test_demo_on_an_sqlite_file_tells_the_story_once_and_then_finds_it(
     assert main(["demo", "--db", str(path)]) == 0
     again = capsys.readouterr().out.splitlines()
     assert again[0] == f"crmcore demo: {path} holds the data of an earlier run:"
-    assert again[1].startswith("  5 partners: ")
+    assert again[1].startswith("  7 partners: ")
     assert again[-1] == "Nothing was changed; give another file to tell the story again."

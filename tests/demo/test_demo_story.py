@@ -181,8 +181,10 @@ def test_every_change_of_the_story_is_a_command_of_the_crm() -> None:
         assert log[0].opened
         assert (log[-1].to_stage, log[-1].status) == (deal.stage, deal.status)
     assert len(sent) == 6
-    # The reminders the tick made, and the offer e-mail of the price form's sale.
+    # The reminders the tick made, the offer e-mail of the price form's sale, and the
+    # marketing campaign's mailing.
     assert {m.command.rule_id for m in story.crm.outbox.pending()} == {
         "reminder",
         "commercial_offer",
+        "campaign",
     }

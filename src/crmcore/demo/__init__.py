@@ -20,6 +20,7 @@ from crmcore.demo import (
     claims,
     deals,
     duplicates,
+    marketing,
     outbox,
     partners,
     reports,
@@ -47,6 +48,7 @@ CHAPTERS: Final[tuple[tuple[str, Chapter], ...]] = (
     ("Reports: the desktop, the funnel, claims and KPIs", reports.chapter),
     ("Automation: the rules, the commands they gave, an explain trace", rules.chapter),
     ("The price form: pick products for a client, see min and past prices, sell", catalog.chapter),
+    ("Marketing: a segment, consent, a mailing, attribution, cross-sell", marketing.chapter),
 )
 
 

@@ -34,11 +34,12 @@ _UNAUDITED: Final = frozenset({"version"})
 
 
 @attrs.frozen(kw_only=True)
-class FieldChange(Model):
+class FieldChange:
     """One field of a record before and after a change, in JSON form (``before`` is
-    ``None`` for a new record)."""
+    ``None`` for a new record). Built by :func:`field_changes` from a record's own field
+    names, so it checks nothing itself: a record's change is recorded at its cost."""
 
-    field: str = attrs.field(metadata=checks(identifier))
+    field: str
     before: object = None
     after: object = None
 
@@ -76,15 +77,49 @@ def _converter() -> Converter:
     return make_converter()
 
 
+_FIELDS: Final[dict[type, tuple[tuple[str, Any, object], ...]]] = {}
+_NO_DEFAULT: Final = object()
+
+
+def _default(field: attrs.Attribute[Any]) -> object:
+    default: Any = field.default
+    if default is attrs.NOTHING or getattr(default, "takes_self", False):
+        return _NO_DEFAULT
+    return default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
+
+
+def _fields(model: type) -> tuple[tuple[str, Any, object], ...]:
+    """The audited fields of ``model``: name, declared type and default (read once)."""
+    found = _FIELDS.get(model)
+    if found is None:
+        resolved = attrs.resolve_types(model)
+        found = tuple(
+            (field.name, field.type, _default(field))
+            for field in attrs.fields(resolved)
+            if field.name not in _UNAUDITED
+        )
+        _FIELDS[model] = found
+    return found
+
+
 def field_changes(before: Any, after: Any) -> tuple[FieldChange, ...]:
-    """The fields that differ between two versions of a record (every field that holds
-    something when ``before`` is ``None``), in JSON form, in the order of the record's
-    fields; the version is left out."""
+    """The fields that differ between two versions of a record (for a new record, when
+    ``before`` is ``None``: the fields not at their defaults), in JSON form, in the order of
+    the record's fields; the version is left out. Only those fields are converted."""
     converter = _converter()
-    new: dict[str, Any] = converter.unstructure(after)
-    old: dict[str, Any] = {} if before is None else converter.unstructure(before)
-    return tuple(
-        FieldChange(field=name, before=old.get(name), after=value)
-        for name, value in new.items()
-        if name not in _UNAUDITED and old.get(name) != value
-    )
+    found: list[FieldChange] = []
+    for name, declared, default in _fields(type(after)):
+        value = getattr(after, name)
+        old = default if before is None else getattr(before, name)
+        if old is not _NO_DEFAULT and old == value:
+            continue
+        found.append(
+            FieldChange(
+                field=name,
+                before=None
+                if before is None
+                else converter.unstructure(old, unstructure_as=declared),
+                after=converter.unstructure(value, unstructure_as=declared),
+            )
+        )
+    return tuple(found)

@@ -74,6 +74,7 @@ _LITERALS: dict[FieldType, tuple[Any, ...]] = {
     FieldType.TEXT: _WORDS,
     FieldType.LIST: _WORDS,
     FieldType.MONEY: (0, 100, "100.50"),
+    FieldType.DECIMAL: (0, 50, "12.5"),
     FieldType.INTEGER: (-1, 0, 3),
     FieldType.DATE: ("2026-06-01", "today", "today + 3 days", "today - 1 week"),
     FieldType.DATETIME: ("2026-06-01T09:00:00+00:00", "now - 2 hours", "today", "today + 3 days"),

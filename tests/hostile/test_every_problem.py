@@ -27,6 +27,7 @@ from crmcore.testing.hostile import attempt, entry_point
 
 CONVERTER = make_converter()
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+BAD: Any = 5  # a value of the wrong type, as untrusted input may hold
 
 
 def _fields(call: Any, *args: Any, **kwargs: Any) -> tuple[str, ...]:
@@ -84,6 +85,13 @@ def test_a_bad_stage_in_edit_deal_hides_neither_the_amount_nor_the_title() -> No
     assert outcome.unchanged
 
 
+def test_unhashable_tags_in_edit_deal_are_refused_by_field_beside_a_blank_title() -> None:
+    outcome = attempt(entry_point("edit_deal"), {"tags": [["vip"], {"a": 1}], "title": ""})
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("tags", "title")
+    assert outcome.unchanged
+
+
 def test_an_interaction_draft_with_a_blank_topic_reports_the_missing_direction() -> None:
     entry = entry_point("interaction_draft")
     outcome = attempt(entry, {**entry.valid, "topic": "", "direction": None, "start": "x"})
@@ -117,15 +125,15 @@ def test_a_claim_reports_a_result_without_a_decision_beside_a_bad_channel() -> N
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
-        (lambda: Claimant(role="boss", partner_id=None, name=None), {"role", "name"}),
-        (lambda: LinkedDocument(kind="x", document_id=None, number=None), {"kind", "number"}),
+        (lambda: Claimant(role=BAD, partner_id=None, name=None), {"role", "name"}),
+        (lambda: LinkedDocument(kind=BAD, document_id=None, number=None), {"kind", "number"}),
         (
             lambda: Activity(
                 id="a 1", name="Inspect", planned_start=NOW, planned_finish=NOW - timedelta(hours=1)
             ),
             {"id", "planned_finish"},
         ),
-        (lambda: Participant(name=None, ref=None, reach=5), {"reach", "name"}),
+        (lambda: Participant(name=None, ref=None, reach=BAD), {"reach", "name"}),
     ],
 )
 def test_a_cross_field_rule_is_reported_beside_an_unrelated_bad_field(

@@ -41,6 +41,7 @@ from crmcore.testing.contracts import (
 )
 from crmcore.testing.live import LIVE
 from crmcore.testing.stateful import request_repository_comparison, stage_log_comparison
+from crmcore.visibility import AccessScope
 
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2999, 1, 1, tzinfo=UTC)
@@ -51,9 +52,14 @@ class LocalOffsetTextStageLog(MemoryStageLog):
     ``varchar`` column would: 10:00+03:00 sorts after 08:00Z, though it is 07:00Z."""
 
     def between(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        every = super().between(_EARLIEST, _LATEST, pipeline_id=pipeline_id)
+        every = super().between(_EARLIEST, _LATEST, pipeline_id=pipeline_id, scope=scope)
         low, high = start.isoformat(), end.isoformat()
         chosen = [change for change in every if low <= change.at.isoformat() < high]
         chosen.sort(key=lambda change: (change.at.isoformat(), change.deal_id, change.version))
@@ -84,10 +90,15 @@ class NaiveMomentsStageLog(MemoryStageLog):
     """Takes a naive moment for UTC instead of refusing it."""
 
     def between(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
         start, end = (m if m.tzinfo else m.replace(tzinfo=UTC) for m in (start, end))
-        return super().between(start, end, pipeline_id=pipeline_id)
+        return super().between(start, end, pipeline_id=pipeline_id, scope=scope)
 
 
 class CollatedDeals(MemoryDealRepository):

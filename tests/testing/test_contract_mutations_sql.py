@@ -56,6 +56,7 @@ from crmcore.testing.contracts import (
 )
 from crmcore.testing.live import LIVE, empty_tables
 from crmcore.testing.stateful import request_repository_comparison, stage_log_comparison
+from crmcore.visibility import AccessScope
 
 POSTGRES_URL_VARIABLE: Final = "CRMCORE_TEST_POSTGRES_URL"
 COLLATIONS: Final = ("und-x-icu", "en-x-icu", "en_US.utf8", "en_US.UTF-8")
@@ -142,13 +143,23 @@ class LocalOffsetTextStageLog(SqlStageLog):
                 raise DuplicateEntityError("stage_change", key, key="version")
 
     def between(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
         c = _TEXT_LOG.c
         return self._texts(start, end, pipeline_id, order_by=(c.at, c.deal_id, c.version))
 
     def by_deal(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
         c = _TEXT_LOG.c
         return self._texts(start, end, pipeline_id, order_by=(c.deal_id, c.version))
@@ -206,10 +217,11 @@ class NaiveMomentsStageLog(SqlStageLog):
         end: datetime,
         pipeline_id: PipelineId | None,
         *,
+        scope: AccessScope | None = None,
         order_by: tuple[Any, ...],
     ) -> Iterator[StageChange]:
         start, end = (m if m.tzinfo else m.replace(tzinfo=UTC) for m in (start, end))
-        return super()._made(start, end, pipeline_id, order_by=order_by)
+        return super()._made(start, end, pipeline_id, scope=scope, order_by=order_by)
 
 
 class CollatedDeals(SqlDealRepository):

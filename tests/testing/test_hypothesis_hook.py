@@ -97,7 +97,7 @@ def test_the_registering_loader_hands_on_what_the_wrapped_one_offers() -> None:
     from crmcore.testing._hypothesis_hook import _RegisteringLoader  # noqa: PLC0415
 
     loader = _RegisteringLoader(_SourceLoader())
-    assert loader.get_source("crmcore.money") == "# crmcore.money"  # type: ignore[attr-defined]
+    assert loader.get_source("crmcore.money") == "# crmcore.money"
     assert loader.create_module(ModuleSpec("crmcore.money", loader)) is None
     with pytest.raises(AttributeError):
         _RegisteringLoader.__new__(_RegisteringLoader).get_source  # noqa: B018

@@ -216,7 +216,9 @@ def edit_deal(
     read, collected = read_changes(changes, editable=_EDITABLE)
     fields: dict[str, Any] = dict(read)
     if isinstance(fields.get("tags"), list | tuple | set):
-        fields["tags"] = frozenset(fields["tags"])
+        tags = read_collection("tags", fields.pop("tags"), collected, hashable=True)
+        if tags is not None:
+            fields["tags"] = frozenset(tags)
     if deal.line_items and "amount" in fields and fields["amount"] != deal.amount:
         message = "follows the deal's line items; change the items instead"
         collected.append(Violation(field="amount", message=message, value=fields.pop("amount")))

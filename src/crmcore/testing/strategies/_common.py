@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
+from crmcore.testing._zones import ZONES
+
 T = TypeVar("T")
 Choices: TypeAlias = "st.SearchStrategy[T] | Sequence[T]"
 """A sub-strategy, or a sequence of values to sample from."""
@@ -22,17 +24,20 @@ _ZONES: Final = (
     UTC,
     timezone(timedelta(hours=3)),
     timezone(timedelta(hours=-5, minutes=-30)),
-    ZoneInfo("Europe/Moscow"),
+    timezone(timedelta(hours=14)),
+    timezone(timedelta(hours=-11)),
     ZoneInfo("Asia/Vladivostok"),
-    ZoneInfo("Europe/Berlin"),
-    ZoneInfo("America/New_York"),
+    *(ZoneInfo(name) for name in ZONES if name != "UTC"),
 )
+"""Offsets from -11:00 to +14:00, with halves and quarters, and zones with clock changes."""
 
 _CYRILLIC: Final = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _LATIN: Final = "abcdefghijklmnopqrstuvwxyzäöüß"
 _KNOWN_WORDS: Final = (
     "Ромашка", "Вектор", "Северный ветер", "Гранит", "Тайга", "Меридиан", "Ёлочка",
     "Acme", "Nordwind", "Blue Harbor", "Zenith", "Müller & Söhne", "O'Hara",
+    # Other scripts, and letters whose case folding changes their length or needs the locale.
+    "Ελλάς", "東京商事", "شركة النور", "Ереван-Ա", "İstanbul", "Straße", "ǅemal", "Ŀlorenç",
 )  # fmt: skip
 
 _SURNAMES: Final = ("Иванов", "Петрова", "Сидоров", "Кузнецова", "Ёлкин", "Smith", "Schmidt")
@@ -79,6 +84,8 @@ def identifiers() -> st.SearchStrategy[str]:
         st.uuids().map(str),
         st.integers(min_value=1, max_value=10**12).map(str),
         st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,40}", fullmatch=True),
+        # As long as an id may be: a column narrower than 128 characters cannot hold it.
+        st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{100,127}", fullmatch=True),
     )
 
 

@@ -17,6 +17,7 @@ from crmcore.testing.stateful import (
     pipeline_repository_comparison,
     stage_log_comparison,
 )
+from crmcore.visibility import AccessScope
 
 QUICK = settings(max_examples=25, stateful_step_count=20, database=None, deadline=None)
 
@@ -31,9 +32,15 @@ class ClosedRange(MemoryStageLog):
     """A stage log with a classic bug: the end of a period is included."""
 
     def between(
-        self, start: datetime, end: datetime, *, pipeline_id: PipelineId | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        pipeline_id: PipelineId | None = None,
+        scope: AccessScope | None = None,
     ) -> Iterator[StageChange]:
-        return super().between(start, end + timedelta(microseconds=1), pipeline_id=pipeline_id)
+        later = end + timedelta(microseconds=1)
+        return super().between(start, later, pipeline_id=pipeline_id, scope=scope)
 
 
 def test_the_comparison_finds_a_log_that_includes_the_end_of_a_period() -> None:

@@ -11,6 +11,7 @@ from crmcore.interactions import Interaction, InteractionRepository
 from crmcore.memory import MemoryInteractionRepository
 from crmcore.testing.contracts import InteractionRepositoryContract
 from crmcore.testing.stateful import interaction_repository_comparison
+from crmcore.visibility import AccessScope
 
 
 class TestMemoryInteractions(InteractionRepositoryContract):
@@ -28,8 +29,10 @@ TestMemoryInteractionComparison = interaction_repository_comparison(
 class OverdueIncludingTheEnd(MemoryInteractionRepository):
     """A repository with a plausible bug: an interaction ending exactly now counts as overdue."""
 
-    def overdue(self, now: datetime, *, user: UserId | None = None) -> list[Interaction]:
-        found = super().overdue(now, user=user)
+    def overdue(
+        self, now: datetime, *, user: UserId | None = None, scope: AccessScope | None = None
+    ) -> list[Interaction]:
+        found = super().overdue(now, user=user, scope=scope)
         ending = [i for i in self.pending(user or UserId("u-1")) if i.end == now]
         return sorted([*found, *ending], key=lambda i: (i.end, i.id))
 

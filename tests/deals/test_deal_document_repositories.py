@@ -16,7 +16,11 @@ from crmcore.testing.contracts.deal_documents import (
     CommercialOfferRepositoryContract,
     SupplierOrderRepositoryContract,
 )
-from crmcore.testing.stateful.catalog import supplier_order_repository_comparison
+from crmcore.testing.stateful.catalog import (
+    business_plan_repository_comparison,
+    commercial_offer_repository_comparison,
+    supplier_order_repository_comparison,
+)
 
 
 class TestMemoryCommercialOffers(CommercialOfferRepositoryContract):
@@ -34,7 +38,14 @@ class TestMemoryBusinessPlans(BusinessPlanRepositoryContract):
         return MemoryBusinessPlanRepository()
 
 
+QUICK = settings(max_examples=20, stateful_step_count=15, database=None)
+
 TestMemorySupplierOrderComparison = supplier_order_repository_comparison(
-    MemorySupplierOrderRepository,
-    settings=settings(max_examples=20, stateful_step_count=15, database=None),
+    MemorySupplierOrderRepository, settings=QUICK
+).TestCase
+TestMemoryOfferComparison = commercial_offer_repository_comparison(
+    MemoryCommercialOfferRepository, settings=QUICK
+).TestCase
+TestMemoryBusinessPlanComparison = business_plan_repository_comparison(
+    MemoryBusinessPlanRepository, settings=QUICK
 ).TestCase

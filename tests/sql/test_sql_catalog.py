@@ -23,7 +23,9 @@ from crmcore.testing.contracts.deal_documents import (
     SupplierOrderRepositoryContract,
 )
 from crmcore.testing.stateful.catalog import (
+    business_plan_repository_comparison,
     catalog_repository_comparison,
+    commercial_offer_repository_comparison,
     supplier_order_repository_comparison,
 )
 
@@ -65,4 +67,10 @@ TestSqlCatalogComparison = catalog_repository_comparison(
 ).TestCase
 TestSqlSupplierOrderComparison = supplier_order_repository_comparison(
     _MEMORY.factory(SqlSupplierOrderRepository), settings=QUICK
+).TestCase
+TestSqlOfferComparison = commercial_offer_repository_comparison(
+    _MEMORY.factory(SqlCommercialOfferRepository), settings=QUICK
+).TestCase
+TestSqlBusinessPlanComparison = business_plan_repository_comparison(
+    _MEMORY.factory(SqlBusinessPlanRepository), settings=QUICK
 ).TestCase

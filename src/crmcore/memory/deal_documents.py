@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from crmcore.deals.documents import BusinessPlan, CommercialOffer, SupplierOrder
-from crmcore.errors import DuplicateEntityError
+from crmcore.errors import DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import DealId, PartnerId
 from crmcore.memory._store import GuardedStore, KeyIndex
-from crmcore.repository_checks import instant
+from crmcore.repository_checks import instant, require_version_bump
 
 __all__ = [
     "MemoryBusinessPlanRepository",
@@ -34,17 +34,34 @@ class MemoryCommercialOfferRepository:
         """The offer with this id, else ``EntityNotFoundError``."""
         return self._store.get(offer_id)
 
+    def _known(self, offer_id: str) -> bool:
+        try:
+            self._store.get(offer_id)
+        except EntityNotFoundError:
+            return False
+        return True
+
+    def _number_taken(self, offer: CommercialOffer) -> None:
+        same = [other for other in self.of_deal(offer.deal_id) if other.number == offer.number]
+        if same and all(other.id != offer.id for other in same):
+            raise DuplicateEntityError(COMMERCIAL_OFFER, str(offer.number), key="number")
+
     def add(self, offer: CommercialOffer) -> None:
         """Store a new offer, else ``DuplicateEntityError`` (of its id, or of its number)."""
         with self._store.lock:
-            same = [other for other in self.of_deal(offer.deal_id) if other.number == offer.number]
-            if same and all(other.id != offer.id for other in same):
-                raise DuplicateEntityError(COMMERCIAL_OFFER, str(offer.number), key="number")
+            # A taken id is named first, whatever the number: as a unique key of the id would.
+            if self._known(offer.id):
+                raise DuplicateEntityError(COMMERCIAL_OFFER, offer.id)
+            self._number_taken(offer)
             self._store.add(offer)
 
     def save(self, offer: CommercialOffer, *, expected_version: int) -> None:
-        """Store a changed offer if the stored one is at ``expected_version``."""
-        self._store.save(offer, expected_version=expected_version)
+        """Store a changed offer if the stored one is at ``expected_version``; a number
+        another offer of its deal has is a ``DuplicateEntityError``."""
+        require_version_bump(version=offer.version, expected_version=expected_version)
+        with self._store.lock:
+            self._number_taken(offer)
+            self._store.save(offer, expected_version=expected_version)
 
     def of_deal(self, deal_id: DealId) -> list[CommercialOffer]:
         """The offers of a deal, ordered by number."""

@@ -11,7 +11,7 @@ from crmcore.deals.documents import BusinessPlan, CommercialOffer, SupplierOrder
 from crmcore.errors import DuplicateEntityError
 from crmcore.ids import DealId, PartnerId
 from crmcore.sql import metadata as m
-from crmcore.sql.versioned import VersionedTable
+from crmcore.sql.versioned import VersionedTable, require_version_bump
 
 __all__ = [
     "SqlBusinessPlanRepository",
@@ -43,6 +43,24 @@ class SqlCommercialOfferRepository(VersionedTable[CommercialOffer]):
         if taken is not None:
             raise DuplicateEntityError(self.entity_type, offer.id)
         raise DuplicateEntityError(self.entity_type, str(offer.number), key="number")
+
+    def save(self, offer: CommercialOffer, *, expected_version: int) -> None:
+        """Store a changed offer if the stored one is at ``expected_version``; a number
+        another offer of its deal has is a ``DuplicateEntityError``."""
+        require_version_bump(version=offer.version, expected_version=expected_version)
+        c = self.table.c
+        # One transaction for the look-up and the update; the unique key stays the guard
+        # against a concurrent writer.
+        with self._db.unit_of_work():
+            with self._db.begin("save a commercial offer", write=True) as connection:
+                taken = connection.execute(
+                    select(c.id).where(
+                        c.deal_id == offer.deal_id, c.number == offer.number, c.id != offer.id
+                    )
+                ).first()
+            if taken is not None:
+                raise DuplicateEntityError(self.entity_type, str(offer.number), key="number")
+            super().save(offer, expected_version=expected_version)
 
     def of_deal(self, deal_id: DealId) -> list[CommercialOffer]:
         """The offers of a deal, ordered by number."""

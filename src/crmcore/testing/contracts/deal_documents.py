@@ -139,6 +139,19 @@ class CommercialOfferRepositoryContract(VersionedRepositoryContract[CommercialOf
             repository.add(self.make_offer("o-1"))
         assert again.value.key == "id"
 
+    def test_a_save_to_a_number_another_offer_has_is_refused(self) -> None:
+        repository = self.make_repository()
+        first, second = self.make_offer("o-1"), self.make_offer("o-2", number=2)
+        repository.add(first)
+        repository.add(second)
+        with pytest.raises(DuplicateEntityError) as raised:
+            repository.save(attrs.evolve(second, number=1, version=2), expected_version=1)
+        assert raised.value.key == "number"
+        assert repository.get("o-2") == second
+        renumbered = attrs.evolve(first, number=5, version=2)
+        repository.save(renumbered, expected_version=1)
+        assert [o.number for o in repository.of_deal(DealId("d-1"))] == [2, 5]
+
 
 class SupplierOrderRepositoryContract(VersionedRepositoryContract[SupplierOrder], ABC):
     """The behaviour every :class:`~crmcore.deals.SupplierOrderRepository` must show."""

@@ -20,7 +20,9 @@ require_testing_extra("crmcore.testing.stateful", "hypothesis", "pytest")
 from crmcore.testing.stateful._common import R as R
 from crmcore.testing.stateful.agreements import agreement_repository_comparison
 from crmcore.testing.stateful.catalog import (
+    business_plan_repository_comparison,
     catalog_repository_comparison,
+    commercial_offer_repository_comparison,
     supplier_order_repository_comparison,
 )
 from crmcore.testing.stateful.claims import claim_repository_comparison
@@ -44,8 +46,10 @@ from crmcore.testing.stateful.tasks import (
 
 __all__ = [
     "agreement_repository_comparison",
+    "business_plan_repository_comparison",
     "catalog_repository_comparison",
     "claim_repository_comparison",
+    "commercial_offer_repository_comparison",
     "contact_person_repository_comparison",
     "deal_repository_comparison",
     "interaction_repository_comparison",

@@ -11,15 +11,32 @@ from hypothesis import settings as Settings  # noqa: N812 - the class, beside th
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from crmcore.agreements.conditions import Taxation
+from crmcore.agreements.kinds import TaxRegime
+from crmcore.agreements.quotes import Quote
 from crmcore.catalog.kinds import ProductKind
 from crmcore.catalog.model import Price, Product, StockLevel
 from crmcore.catalog.repository import CatalogRepository
-from crmcore.deals.documents import SupplierOrder, SupplierOrderLine
-from crmcore.deals.kinds import SupplierOrderStatus
-from crmcore.deals.repository import SupplierOrderRepository
-from crmcore.ids import DealId, PartnerId
+from crmcore.deals.documents import (
+    BusinessPlan,
+    CommercialOffer,
+    CostLine,
+    SupplierOrder,
+    SupplierOrderLine,
+)
+from crmcore.deals.kinds import OfferStatus, SupplierOrderStatus
+from crmcore.deals.repository import (
+    BusinessPlanRepository,
+    CommercialOfferRepository,
+    SupplierOrderRepository,
+)
+from crmcore.ids import AgreementId, DealId, PartnerId
 from crmcore.memory.catalog import MemoryCatalog
-from crmcore.memory.deal_documents import MemorySupplierOrderRepository
+from crmcore.memory.deal_documents import (
+    MemoryBusinessPlanRepository,
+    MemoryCommercialOfferRepository,
+    MemorySupplierOrderRepository,
+)
 from crmcore.money import Money
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
@@ -30,7 +47,12 @@ from crmcore.testing.stateful._common import (
     _zoned,
 )
 
-__all__ = ["catalog_repository_comparison", "supplier_order_repository_comparison"]
+__all__ = [
+    "business_plan_repository_comparison",
+    "catalog_repository_comparison",
+    "commercial_offer_repository_comparison",
+    "supplier_order_repository_comparison",
+]
 
 _GROUPS: Final = (None, "pumps", "parts")
 _PRICE_TYPES: Final = ("wholesale", "retail")
@@ -144,4 +166,91 @@ def supplier_order_repository_comparison(
     """A state machine comparing ``make_repository()`` with ``MemorySupplierOrderRepository``."""
     return _comparison(
         _SupplierOrderRepositoryCalls, MemorySupplierOrderRepository, make_repository, settings
+    )
+
+
+def _quote(quote_id: str) -> Quote:
+    total = Money.of("100", "RUB")
+    return Quote(
+        id=quote_id,
+        partner_id=PartnerId("p-1"),
+        agreement_id=AgreementId("a-1"),
+        created_at=_CREATED_AT,
+        price_type="wholesale",
+        taxation=Taxation(regime=TaxRegime.EXEMPT),
+        lines=(),
+        total=total,
+    )
+
+
+@st.composite
+def _offers(draw: st.DrawFn) -> CommercialOffer:
+    offer_id = draw(_ids)
+    status = draw(st.sampled_from(tuple(OfferStatus)))
+    decided = status in {OfferStatus.ACCEPTED, OfferStatus.DECLINED}
+    return CommercialOffer(
+        id=offer_id,
+        deal_id=DealId(draw(st.sampled_from(("d-1", "d-2")))),
+        number=draw(st.integers(min_value=1, max_value=3)),
+        quote=_quote(offer_id),
+        status=status,
+        created_at=_CREATED_AT,
+        sent_at=_CREATED_AT if status is OfferStatus.SENT else None,
+        decided_at=_CREATED_AT if decided else None,
+        version=draw(st.integers(min_value=1, max_value=3)),
+    )
+
+
+class _CommercialOfferRepositoryCalls(
+    _VersionedCalls[CommercialOfferRepository], entities=_offers()
+):
+    """The calls compared on the reference and the subject offer repository: a deal's offer
+    numbers collide often, so that a second offer of one number is refused on both."""
+
+    @invariant()
+    def same_offers(self) -> None:
+        self.compare(
+            lambda repository: (
+                repository.of_deal(DealId("d-1")),
+                repository.of_deal(DealId("d-2")),
+                repository.count(),
+            )
+        )
+
+
+def commercial_offer_repository_comparison(
+    make_repository: Callable[[], CommercialOfferRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with
+    ``MemoryCommercialOfferRepository``."""
+    return _comparison(
+        _CommercialOfferRepositoryCalls, MemoryCommercialOfferRepository, make_repository, settings
+    )
+
+
+_plans = st.builds(
+    BusinessPlan,
+    id=_ids.map(DealId),
+    planned_revenue=st.sampled_from(("0", "100", "250.50")).map(lambda a: Money.of(a, "RUB")),
+    planned_costs=st.sampled_from(((), (CostLine(name="Закупка", amount=Money.of("70", "RUB")),))),
+    created_at=st.just(_CREATED_AT),
+    changed_at=st.just(_CREATED_AT),
+    version=st.integers(min_value=1, max_value=3),
+)
+
+
+class _BusinessPlanRepositoryCalls(_VersionedCalls[BusinessPlanRepository], entities=_plans):
+    """The calls compared on the reference and the subject business plan repository."""
+
+    @invariant()
+    def same_count(self) -> None:
+        self.compare(lambda repository: repository.count())
+
+
+def business_plan_repository_comparison(
+    make_repository: Callable[[], BusinessPlanRepository], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_repository()`` with ``MemoryBusinessPlanRepository``."""
+    return _comparison(
+        _BusinessPlanRepositoryCalls, MemoryBusinessPlanRepository, make_repository, settings
     )

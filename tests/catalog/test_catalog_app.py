@@ -347,3 +347,24 @@ def test_sell_runs_on_the_sql_store_too() -> None:
         assert [m.command.caused_by for m in desk.crm.outbox.pending()] == [str(offer.ref)]
     finally:
         store.close()
+
+
+def test_the_forecast_weights_a_deal_by_its_own_probability(desk: Desk) -> None:
+    close = desk.now.date() + timedelta(days=10)
+    desk.run(SetLineItems(deal_id="d-1", items=PICKS))
+    desk.run(EditDeal(deal_id="d-1", changes={"expected_close": close, "probability": Decimal(80)}))
+    desk.run(
+        OpenDeal(
+            draft=DealDraft(
+                title="Без оценки", partner_id="p-1", responsible_manager="anna",
+                amount=Money.of("1000", RUB), expected_close=close,
+            ),
+            pipeline_id="typical_sale", deal_id="d-2",
+        )
+    )  # fmt: skip
+    report = desk.crm.forecast(now=desk.now, days=30)
+    assert [(line.deal_id, line.probability) for line in report.upcoming] == [
+        ("d-1", Decimal(80)),
+        ("d-2", Decimal(5)),
+    ]
+    assert report.weighted == Money.of("16034.00", RUB)

@@ -42,7 +42,7 @@ from crmcore.claims import (
     claim_structure,
     overdue_claims,
 )
-from crmcore.deals import Deal, Funnel, funnel
+from crmcore.deals import Deal, DealStatus, Forecast, Funnel, Pipeline, funnel, upcoming
 from crmcore.errors import (
     AccessDeniedError,
     BusinessRuleError,
@@ -887,6 +887,34 @@ class CRM:
                 start, end, pipeline_id=pipeline.id, scope=scope
             )
             return funnel(pipeline, changes, start=start, end=end)
+
+    def forecast(
+        self,
+        *,
+        now: datetime,
+        days: int = 30,
+        currency: str = "RUB",
+        actor: str | None = None,
+    ) -> Forecast:
+        """The open deals ``actor`` may read expected to close within ``days`` from today (in
+        the settings' zone), each weighted by its own probability when it has one, else by its
+        stage's (see :func:`crmcore.deals.upcoming`)."""
+        raise_violations(aware_datetime("now", now))
+        scope = self._guard.report(self._reader(actor), "deal")
+        with self.store.unit_of_work() as repositories:
+            work = Work(repositories, actor=_TICK_ACTOR, now=now)
+            deals = repositories.deals.find(status=DealStatus.OPEN, scope=scope)
+            pipelines: dict[str, Pipeline] = {
+                pipeline_id: pipeline_of(self, work, pipeline_id)
+                for pipeline_id in {deal.pipeline_id for deal in deals}
+            }
+            return upcoming(
+                deals,
+                pipelines=pipelines,
+                today=now.astimezone(self._settings.zone).date(),
+                days=days,
+                currency=currency,
+            )
 
     def claims_report(
         self, *, start: date, end: date, now: datetime, actor: str | None = None

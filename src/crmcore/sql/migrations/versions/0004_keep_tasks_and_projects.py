@@ -1,7 +1,7 @@
 """Keep tasks and projects
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from crmcore.sql.types import KEY, Moment
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

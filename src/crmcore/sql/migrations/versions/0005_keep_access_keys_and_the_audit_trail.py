@@ -1,7 +1,7 @@
 """Keep the records' access keys and the audit trail
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from crmcore.sql.database import shared_converter
 from crmcore.sql.types import KEY, Moment
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Keep segments, consents, campaigns, purchases and surveys
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from crmcore.sql.types import KEY, Moment
 
 revision: str = "0006"
-down_revision: str | None = "0002"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -78,6 +78,12 @@ def _free_text(*, max_size: int, multiline: bool = False) -> st.SearchStrategy[s
     return st.builds("{} {}".format, _WORD, tail)
 
 
+def _after(moment: datetime, delta: timedelta) -> datetime:
+    """``delta`` of absolute time after ``moment``, in ``moment``'s zone (wall-clock
+    arithmetic would drop a repeated hour's ``fold`` and go back in time)."""
+    return (moment.astimezone(UTC) + delta).astimezone(moment.tzinfo)
+
+
 def identifiers() -> st.SearchStrategy[str]:
     """Ids as hosts make them: UUIDs, database keys and codes such as ``"crm:p-17"``."""
     return st.one_of(

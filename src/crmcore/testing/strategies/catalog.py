@@ -43,6 +43,7 @@ from crmcore.deals import (
 from crmcore.ids import DealId, PartnerId
 from crmcore.testing.strategies._common import (
     Choices,
+    _after,
     _free_text,
     _strategy,
     aware_datetimes,
@@ -162,7 +163,7 @@ def commercial_offers(draw: st.DrawFn) -> CommercialOffer:
     """Offers at any status, with the moments each status requires."""
     quote = draw(quotes())
     status = draw(st.sampled_from(tuple(OfferStatus)))
-    later = quote.created_at + timedelta(minutes=draw(st.integers(0, 10**5)))
+    later = _after(quote.created_at, timedelta(minutes=draw(st.integers(0, 10**5))))
     sent = status is OfferStatus.SENT or draw(st.booleans())
     declined = status is OfferStatus.DECLINED
     return CommercialOffer(
@@ -224,7 +225,7 @@ def business_plans(draw: st.DrawFn) -> BusinessPlan:
         actual_revenue=draw(st.none() | amounts),
         actual_costs=tuple(draw(st.lists(cost_lines(currencies=(currency,)), max_size=3))),
         created_at=created,
-        changed_at=created + timedelta(minutes=draw(st.integers(0, 10**5))),
+        changed_at=_after(created, timedelta(minutes=draw(st.integers(0, 10**5)))),
         version=draw(st.integers(1, 1000)),
     )
 

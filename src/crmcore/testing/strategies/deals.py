@@ -37,6 +37,7 @@ from crmcore.testing.strategies._common import (
     _NAMES,
     _WORD,
     Choices,
+    _after,
     _free_text,
     _strategy,
     aware_datetimes,
@@ -147,7 +148,7 @@ def deals(
     pipeline = draw(_strategy(pipelines))
     status = draw(_strategy(statuses))
     created = draw(aware_datetimes(max_value=datetime(2090, 1, 1)))
-    entered = created + timedelta(minutes=draw(st.integers(0, 10**6)))
+    entered = _after(created, timedelta(minutes=draw(st.integers(0, 10**6))))
     lost = status is DealStatus.LOST
     manager = UserId(draw(identifiers()))
     documents = st.lists(entity_refs(entity_types=_DOCUMENT_KINDS), max_size=3, unique_by=str)

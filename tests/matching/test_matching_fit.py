@@ -76,7 +76,7 @@ def test_labels_and_records_together() -> None:
 def test_bad_input_is_reported_together() -> None:
     with pytest.raises(DomainValidationError) as caught:
         MODEL.fit(
-            [{"name": "x", "phone": None, "city": None}, {"name": 1}],  # type: ignore[list-item]
+            [{"name": "x", "phone": None, "city": None}, {"name": 1}],  # type: ignore[dict-item]
             labeled_pairs=[("a", "b")],  # type: ignore[list-item]
         )
     assert caught.value.fields == ("records[1].name", "records[1].phone", "records[1].city")
@@ -84,5 +84,5 @@ def test_bad_input_is_reported_together() -> None:
         MODEL.fit([], labeled_pairs=[("a", "b")])  # type: ignore[list-item]
     assert caught.value.fields == ("labeled_pairs[0]",)
     with pytest.raises(DomainValidationError) as caught:
-        MODEL.fit([], sample_size=0, iterations=True)  # type: ignore[arg-type]
+        MODEL.fit([], sample_size=0, iterations=True)
     assert caught.value.fields == ("sample_size", "iterations")

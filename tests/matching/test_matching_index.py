@@ -117,7 +117,7 @@ def test_bad_query_arguments_are_reported_together() -> None:
         index.query({}, limit=0, threshold=1.5)
     assert caught.value.fields == ("limit", "threshold", "name", "phone", "email")
     with pytest.raises(DomainValidationError):
-        index.query(record("x"), threshold=True)  # type: ignore[arg-type]
+        index.query(record("x"), threshold=True)
     with pytest.raises(DomainValidationError):
         DuplicateIndex("model")  # type: ignore[arg-type]
 

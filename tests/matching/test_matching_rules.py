@@ -144,7 +144,7 @@ def test_bad_rules_are_reported_together() -> None:
     fields = [violation.field for violation in raised.value.violations]
     assert fields == ["rules[0].fields", "rules[2]"]
     with pytest.raises(DomainValidationError) as raised:
-        MatchingRule(name="", fields=("", 3))  # type: ignore[arg-type]
+        MatchingRule(name="", fields=("", 3))
     assert [v.field for v in raised.value.violations] == ["name", "fields[0]", "fields[1]"]
     with pytest.raises(DomainValidationError, match="non-empty tuple"):
         MatchingRule(name="none", fields=())

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmcore.errors import CurrencyMismatchError, DomainValidationError, InvalidOperandError
-from crmcore.money import Money, minor_units
+from crmcore.money import CURRENCIES, Money, minor_units
 from crmcore.testing.strategies import money
 
 rubles = money(currencies=("RUB",))
@@ -215,14 +215,34 @@ def test_allocation_rejects_an_infinite_ratio() -> None:
         Money.of("100", "RUB").allocate([Decimal("Infinity"), 1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Money accepts amounts of any size, but quantize() to the minor unit raises "
-    "decimal.InvalidOperation beyond 28 significant digits",
+# Amounts below 10**18 with at most 28 digits, at any exponent, drawn wider than money().
+_EXISTING_AMOUNTS = st.builds(
+    lambda digits, exponent: Decimal(digits).scaleb(exponent),
+    st.integers(min_value=-(10**28) + 1, max_value=10**28 - 1),
+    st.integers(min_value=-40, max_value=17),
 )
-def test_every_money_that_exists_can_be_rounded() -> None:
-    huge = Money.of("1e30", "RUB")
-    assert huge.rounded().amount == Decimal("1e30")
+
+
+@given(amount=_EXISTING_AMOUNTS, currency=st.sampled_from(sorted(CURRENCIES)))
+def test_every_money_that_exists_can_be_rounded(amount: Decimal, currency: str) -> None:
+    if not amount.is_zero() and amount.adjusted() >= 18:
+        with pytest.raises(DomainValidationError, match="below 10\\*\\*18"):
+            Money(amount=amount, currency=currency)
+        return
+    rounded = Money(amount=amount, currency=currency).rounded()
+    unit = Decimal(1).scaleb(-minor_units(currency))
+    assert rounded.amount.as_tuple().exponent == -minor_units(currency)
+    assert abs(rounded.amount - amount) <= unit / 2
+
+
+@pytest.mark.parametrize("amount", ["1e30", "1e18", "-1e18", "1234567890123456789"])
+def test_money_too_large_to_round_exactly_cannot_exist(amount: str) -> None:
+    with pytest.raises(DomainValidationError) as raised:
+        Money.of(amount, "RUB")
+    assert raised.value.fields == ("amount",)
+    assert Money.of("999999999999999999.99", "CLF").rounded().amount == Decimal(
+        "999999999999999999.9900"
+    )
 
 
 @pytest.mark.parametrize("currency", ["RUB\n", "RUS", "ABC", "rub", " RUB"])

@@ -2,10 +2,11 @@
 
 :func:`convert_request` reuses the partner (and contact person) the request is bound to, or
 creates them from the request's contact data; opens a deal in the chosen pipeline for the
-estimated amount; moves the request's interactions onto the deal's chain; and marks the
-request converted. It is a pure function: the :class:`Conversion` holds every new or changed
-object and every event, for the host to store in one transaction. A refused conversion raises
-one typed error naming every problem, and produces nothing.
+estimated amount, with the request's source and campaign; moves the request's interactions
+onto the deal's chain; and marks the request converted. It is a pure function: the
+:class:`Conversion` holds every new or changed object and every event, for the host to store
+in one transaction. A refused conversion raises one typed error naming every problem, and
+produces nothing.
 """
 
 from __future__ import annotations
@@ -222,6 +223,7 @@ def _deal(
     draft = DealDraft(
         title=choices.title or _title(request), partner_id=client.partner.id,
         responsible_manager=choices.manager, amount=request.estimated_amount,
+        source=request.source, campaign_id=request.campaign_id,
     )  # fmt: skip
     return steps.run(
         "deal",

@@ -39,7 +39,7 @@ from crmcore.rules.scope import Scope, read, record_from_changes
 from crmcore.rules.templates import Renderer, fill
 from crmcore.rules.triggers import shift_moment
 from crmcore.rules.watch import TriggerCheck
-from crmcore.workcalendar import WorkingCalendar
+from crmcore.workcalendar import WorkingCalendar, instant_after
 
 __all__ = [
     "CompiledAction",
@@ -518,9 +518,9 @@ def due_after(now: datetime, wait: Wait, calendar: WorkingCalendar | None) -> da
     working days of the calendar (at the same time of day in its zone)."""
     step = _UNITS.get(wait.unit)
     if step is not None:
-        return now + step * wait.after
+        return instant_after(now, step * wait.after)
     if not wait.working_days:
-        return now + timedelta(days=wait.after)  # a duration: absolute time
+        return instant_after(now, timedelta(days=wait.after))  # a duration: real time
     return shift_moment(now, wait.after, working=True, calendar=calendar)
 
 

@@ -23,7 +23,7 @@ import attrs
 from crmcore.rules.model import Rule, TimeUnit, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import read, read_path
-from crmcore.workcalendar import WorkingCalendar
+from crmcore.workcalendar import WorkingCalendar, instant_after
 
 __all__ = [
     "DueTrigger",
@@ -94,7 +94,12 @@ def fire_time(
     sign = -1 if trigger.before else 1
     if trigger.working_days:
         return shift_moment(moment, sign * trigger.offset, working=True, calendar=calendar)
-    return moment + sign * timedelta(**{_UNITS[trigger.unit]: trigger.offset})
+    offset = sign * timedelta(**{_UNITS[trigger.unit]: trigger.offset})
+    if trigger.unit is TimeUnit.DAYS:
+        # Days before a date are days of its calendar: "3 days before 31 March" is the
+        # midnight of 28 March there, whatever clock change lies between.
+        return moment + offset
+    return instant_after(moment, offset)  # minutes and hours are real time
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,58 @@
+"""Business cases of rules over time: a wait or an offset in hours is real time, whatever
+zone the moment is written in; only days of a calendar are local."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from crmcore.ids import RuleId
+from crmcore.rules import CreateTask, Rule, TimeUnit, Trigger, TriggerKind, Wait, fire_time
+from crmcore.rules.run import due_after
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Clocks in Berlin go from 02:00 to 03:00 on Sunday 29 March 2026.
+BEFORE_THE_CHANGE = datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
+
+
+def _wait(after: int, unit: TimeUnit) -> Wait:
+    return Wait(after=after, unit=unit, then=(CreateTask(title="Call back"),))
+
+
+def test_a_wait_of_two_hours_from_01_30_in_berlin_on_the_change_day_is_two_real_hours() -> None:
+    for unit, after, length in (
+        (TimeUnit.HOURS, 2, timedelta(hours=2)),
+        (TimeUnit.MINUTES, 90, timedelta(minutes=90)),
+        (TimeUnit.DAYS, 1, timedelta(days=1)),
+    ):
+        due = due_after(BEFORE_THE_CHANGE, _wait(after, unit), None)
+        assert due.astimezone(UTC) - BEFORE_THE_CHANGE.astimezone(UTC) == length
+        as_utc = due_after(BEFORE_THE_CHANGE.astimezone(UTC), _wait(after, unit), None)
+        assert due.astimezone(UTC) == as_utc
+
+
+def _hours_before(hours: int) -> Rule:
+    trigger = Trigger(
+        entity="deal", on=TriggerKind.DATE, field="expected_close", offset=hours,
+        unit=TimeUnit.HOURS,
+    )  # fmt: skip
+    call = CreateTask(title="Call")
+    return Rule(id=RuleId("close"), name="Before closing", trigger=trigger, then=(call,))
+
+
+def test_a_trigger_three_hours_before_a_moment_after_the_change_fires_three_real_hours_before() -> (
+    None
+):
+    closing = datetime(2026, 3, 29, 4, 0, tzinfo=BERLIN)
+    fired = fire_time(_hours_before(3), closing, zone=BERLIN)
+    assert fired is not None
+    assert closing.astimezone(UTC) - fired.astimezone(UTC) == timedelta(hours=3)
+
+
+def test_a_trigger_in_days_before_a_date_fires_at_the_local_midnight_of_that_day() -> None:
+    trigger = Trigger(entity="deal", on=TriggerKind.DATE, field="expected_close", offset=3)
+    rule = Rule(id=RuleId("soon"), name="Soon", trigger=trigger, then=(CreateTask(title="Call"),))
+    fired = fire_time(rule, date(2026, 3, 31), zone=BERLIN)
+    assert fired == datetime(2026, 3, 28, tzinfo=BERLIN)
+    assert fired is not None
+    assert fired.utcoffset() == timedelta(hours=1)

@@ -7,9 +7,9 @@ import attrs
 import pytest
 from marketing_samples import DAY, NOW
 
-from crmcore.deals import DealStatus
+from crmcore.deals import Deal, DealKind, DealStatus
 from crmcore.errors import DomainValidationError
-from crmcore.ids import DealId, RequestId
+from crmcore.ids import DealId, PartnerId, PipelineId, RequestId, UserId
 from crmcore.marketing import (
     Campaign,
     CampaignCost,
@@ -26,15 +26,18 @@ from crmcore.requests.services import edit_request
 START = NOW - 30 * DAY
 
 
-@attrs.frozen
-class WonDeal:
-    """A deal as attribution reads it."""
-
-    id: str
-    status: DealStatus
-    closed_at: datetime | None
-    amount: Money | None
-    campaign_id: str | None = None
+def _deal(
+    deal_id: str, status: DealStatus, closed_at: datetime, amount: Money | None,
+    campaign_id: str | None = None,
+) -> Deal:  # fmt: skip
+    """A closed deal of ``campaign_id``."""
+    return Deal(
+        id=DealId(deal_id), title="Service", partner_id=PartnerId("p-1"),
+        pipeline_id=PipelineId("long_project"), kind=DealKind.UNSTAGED,
+        responsible_manager=UserId("anna"), created_at=closed_at - DAY,
+        stage_entered_at=closed_at - DAY, status=status, closed_at=closed_at, amount=amount,
+        lost_reason="price" if status is DealStatus.LOST else None, campaign_id=campaign_id,
+    )  # fmt: skip
 
 
 def _campaign(campaign_id: str, cost: str, currency: str = "RUB") -> Campaign:
@@ -69,13 +72,13 @@ def test_leads_conversions_wins_revenue_and_cost_per_lead() -> None:
         _request(60, "spring"),
     ]
     deals = [
-        WonDeal("d-1", DealStatus.WON, NOW - DAY, Money.of("120000", "RUB")),
-        WonDeal("d-2", DealStatus.LOST, NOW - DAY, Money.of("5", "RUB")),
-        WonDeal("d-3", DealStatus.WON, NOW - DAY, Money.of("30000", "RUB"), campaign_id="spring"),
-        WonDeal("d-4", DealStatus.WON, NOW - DAY, Money.of("10", "USD"), campaign_id="spring"),
-        WonDeal("d-5", DealStatus.WON, NOW - 90 * DAY, Money.of("10", "RUB"), campaign_id="spring"),
-        WonDeal("d-6", DealStatus.WON, NOW - DAY, None, campaign_id="quiet"),
-        WonDeal("d-7", DealStatus.WON, NOW - DAY, None, campaign_id="nowhere"),
+        _deal("d-1", DealStatus.WON, NOW - DAY, Money.of("120000", "RUB")),
+        _deal("d-2", DealStatus.LOST, NOW - DAY, Money.of("5", "RUB")),
+        _deal("d-3", DealStatus.WON, NOW - DAY, Money.of("30000", "RUB"), campaign_id="spring"),
+        _deal("d-4", DealStatus.WON, NOW - DAY, Money.of("10", "USD"), campaign_id="spring"),
+        _deal("d-5", DealStatus.WON, NOW - 90 * DAY, Money.of("10", "RUB"), campaign_id="spring"),
+        _deal("d-6", DealStatus.WON, NOW - DAY, None, campaign_id="quiet"),
+        _deal("d-7", DealStatus.WON, NOW - DAY, None, campaign_id="nowhere"),
     ]
     report = attribution_report(
         campaigns=campaigns, requests=requests, deals=deals, start=START, end=NOW

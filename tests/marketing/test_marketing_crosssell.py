@@ -1,15 +1,16 @@
 """Cross-sell: products bought together, top products of a segment, suggestions."""
 
-from datetime import datetime
 from decimal import Decimal
 
 import attrs
 import pytest
-from marketing_samples import NOW, purchase
+from marketing_samples import DAY, NOW, purchase
 
-from crmcore.deals import DealStatus
+from crmcore.deals import Deal, DealKind, DealStatus, items_total, line_item
 from crmcore.errors import DomainValidationError
+from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.marketing import (
+    ProductPair,
     Purchase,
     cross_sell,
     purchases_from_deals,
@@ -90,30 +91,86 @@ def test_top_products_of_a_segment_rank_by_buyers_then_amount() -> None:
     assert [(r.product_id, r.buyers, r.share) for r in everyone] == [("oil", 4, Decimal("0.6667"))]
 
 
-@attrs.frozen
-class LineItem:
-    product_id: str
-    amount: Money
-
-
-@attrs.frozen
-class Deal:
-    id: str
-    partner_id: str
-    status: DealStatus
-    closed_at: datetime | None
-    line_items: tuple[LineItem, ...]
+def _deal(deal_id: str, partner_id: str, status: DealStatus, *lines: tuple[str, str]) -> Deal:
+    """A deal of ``partner_id`` with a line item per ``(product, price)``, closed at ``NOW``
+    unless it is open."""
+    items = tuple(
+        line_item(product, quantity=Decimal(1), unit_price=Money.of(price, "RUB"))
+        for product, price in lines
+    )
+    return Deal(
+        id=DealId(deal_id), title="Service", partner_id=PartnerId(partner_id),
+        pipeline_id=PipelineId("long_project"), kind=DealKind.UNSTAGED,
+        responsible_manager=UserId("anna"), created_at=NOW - 30 * DAY,
+        stage_entered_at=NOW - 30 * DAY, status=status,
+        closed_at=None if status is DealStatus.OPEN else NOW,
+        lost_reason="price" if status is DealStatus.LOST else None,
+        line_items=items, amount=items_total(items) if items else None,
+    )  # fmt: skip
 
 
 def test_purchases_come_from_won_deals_line_items() -> None:
-    item = LineItem("oil", Money.of("100", "RUB"))
     deals = [
-        Deal("d-1", "p-1", DealStatus.WON, NOW, (item, LineItem("filter", Money.of("5", "RUB")))),
-        Deal("d-2", "p-1", DealStatus.LOST, NOW, (item,)),
-        Deal("d-3", "p-1", DealStatus.WON, None, (item,)),
+        _deal("d-1", "p-1", DealStatus.WON, ("oil", "100"), ("filter", "5")),
+        _deal("d-2", "p-1", DealStatus.LOST, ("oil", "100")),
+        _deal("d-3", "p-1", DealStatus.OPEN, ("oil", "100")),
+        _deal("d-4", "p-2", DealStatus.WON),
     ]
     found = purchases_from_deals(deals)
-    assert [(p.id, p.product_id, p.won_at) for p in found] == [
-        ("d-1:1", "oil", NOW),
-        ("d-1:2", "filter", NOW),
+    assert [(p.id, p.deal_id, p.partner_id, p.product_id, p.amount, p.won_at) for p in found] == [
+        ("d-1:1", "d-1", "p-1", "oil", Money.of("100.00", "RUB"), NOW),
+        ("d-1:2", "d-1", "p-1", "filter", Money.of("5.00", "RUB"), NOW),
+    ]
+
+
+# A car service's won deals: four of the six baskets hold oil, three of them a filter too.
+SERVICE = (
+    _deal("d-1", "p-1", DealStatus.WON, ("oil", "3000"), ("filter", "800")),
+    _deal("d-2", "p-2", DealStatus.WON, ("oil", "3000"), ("filter", "800"), ("wipers", "500")),
+    _deal("d-3", "p-3", DealStatus.WON, ("oil", "3000"), ("filter", "800")),
+    _deal("d-4", "p-4", DealStatus.WON, ("oil", "3000")),
+    _deal("d-5", "p-5", DealStatus.WON, ("tyres", "20000"), ("rims", "40000")),
+    _deal("d-6", "p-1", DealStatus.WON, ("tyres", "20000")),
+    _deal("d-7", "p-6", DealStatus.LOST, ("oil", "3000"), ("filter", "800")),
+    _deal("d-8", "p-7", DealStatus.OPEN, ("tyres", "20000"), ("rims", "40000")),
+)
+
+
+def _figures(pair: ProductPair) -> tuple[str, str, int, str, str, str]:
+    return (
+        pair.product, pair.also, pair.together, str(pair.support), str(pair.confidence),
+        str(pair.lift),
+    )  # fmt: skip
+
+
+def test_the_car_service_baskets_give_the_figures_worked_out_by_hand() -> None:
+    lines = purchases_from_deals(SERVICE)
+    found = cross_sell(lines)
+    # oil in 4 of 6 won baskets, filter in 3, both in 3: support 3/6, confidence oil -> filter
+    # 3/4, filter -> oil 3/3, lift 0.75 / (3/6) = 1 / (4/6) = 1.5.
+    assert found.baskets == 6
+    assert [_figures(pair) for pair in found.pairs] == [
+        ("filter", "oil", 3, "0.5000", "1.0000", "1.5000"),
+        ("oil", "filter", 3, "0.5000", "0.7500", "1.5000"),
+    ]
+    every = {(p.product, p.also): _figures(p) for p in cross_sell(lines, min_together=1).pairs}
+    # tyres in 2 baskets, rims in 1, both in 1: rims -> tyres 1/1 over 2/6 is a lift of 3;
+    # the lift is worked out before rounding: filter -> wipers is (1/3) / (1/6) = 2.
+    assert every[("rims", "tyres")] == ("rims", "tyres", 1, "0.1667", "1.0000", "3.0000")
+    assert every[("tyres", "rims")] == ("tyres", "rims", 1, "0.1667", "0.5000", "3.0000")
+    assert every[("filter", "wipers")] == ("filter", "wipers", 1, "0.1667", "0.3333", "2.0000")
+    assert len(every) == 8
+    (suggestion,) = suggest_products("p-4", lines, found)
+    assert (suggestion.product_id, suggestion.confidence, suggestion.lift) == (
+        "filter", Decimal("0.7500"), Decimal("1.5000"),
+    )  # fmt: skip
+    assert suggestion.reason == (
+        "clients who bought oil also bought filter in 3 of 4 deals (confidence 75.0%, lift 1.5)"
+    )
+    top = top_products(lines, partner_ids={"p-1", "p-2"})
+    assert [(r.product_id, r.buyers, str(r.amount), str(r.share)) for r in top] == [
+        ("oil", 2, "6000.00 RUB", "1.0000"),
+        ("filter", 2, "1600.00 RUB", "1.0000"),
+        ("tyres", 1, "20000.00 RUB", "0.5000"),
+        ("wipers", 1, "500.00 RUB", "0.5000"),
     ]

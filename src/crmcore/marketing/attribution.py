@@ -17,6 +17,7 @@ from typing import Final
 
 import attrs
 
+from crmcore.deals import Deal, DealStatus
 from crmcore.errors import DomainValidationError
 from crmcore.marketing.model import Campaign
 from crmcore.money import Money
@@ -89,7 +90,7 @@ def attribution_report(
     *,
     campaigns: Iterable[Campaign],
     requests: Iterable[Request],
-    deals: Iterable[object],
+    deals: Iterable[Deal],
     start: datetime,
     end: datetime,
 ) -> AttributionReport:
@@ -123,26 +124,23 @@ def _count_deals(
     tallies: dict[str, _Tally],
     known: Mapping[str, Campaign],
     by_deal: Mapping[str, str],
-    deals: Iterable[object],
+    deals: Iterable[Deal],
     start: datetime,
     end: datetime,
 ) -> None:
     for deal in deals:
-        status = getattr(getattr(deal, "status", None), "value", None)
-        closed_at = getattr(deal, "closed_at", None)
-        if status != "won" or not isinstance(closed_at, datetime) or not start <= closed_at < end:
+        closed_at = deal.closed_at
+        if deal.status is not DealStatus.WON or closed_at is None or not start <= closed_at < end:
             continue
-        named = getattr(deal, "campaign_id", None) or by_deal.get(getattr(deal, "id", ""))
-        if not isinstance(named, str) or named not in known:
+        campaign_id = deal.campaign_id or by_deal.get(deal.id)
+        if campaign_id is None or campaign_id not in known:
             continue
-        campaign_id: str = named
         tally = tallies[campaign_id]
-        amount = getattr(deal, "amount", None)
-        currency = known[campaign_id].budget.currency
-        if isinstance(amount, Money) and amount.currency != currency:
+        amount = deal.amount
+        if amount is not None and amount.currency != known[campaign_id].budget.currency:
             tallies[campaign_id] = attrs.evolve(tally, won=tally.won + 1, other=tally.other + 1)
             continue
-        value = amount.amount if isinstance(amount, Money) else Decimal(0)
+        value = Decimal(0) if amount is None else amount.amount
         tallies[campaign_id] = attrs.evolve(tally, won=tally.won + 1, revenue=tally.revenue + value)
 
 

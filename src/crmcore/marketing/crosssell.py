@@ -22,15 +22,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable
-from datetime import datetime
 from decimal import Decimal
 from itertools import combinations
 from typing import Final
 
 import attrs
 
+from crmcore.deals import Deal, DealStatus
 from crmcore.errors import DomainValidationError
-from crmcore.ids import DealId, PartnerId
 from crmcore.marketing.model import Purchase
 from crmcore.money import Money
 
@@ -220,23 +219,18 @@ def _percent(ratio: Decimal) -> str:
     return f"{(ratio * 100).quantize(Decimal('0.1'))}%"
 
 
-def purchases_from_deals(deals: Iterable[object]) -> tuple[Purchase, ...]:
-    """The purchases of won deals: one per line item (``<deal id>:<line number>``), at the
-    deal's close."""
+def purchases_from_deals(deals: Iterable[Deal]) -> tuple[Purchase, ...]:
+    """The purchases of won deals: one per line item (``<deal id>:<line number>``, counted
+    from 1), for the line's amount, at the deal's close."""
     found: list[Purchase] = []
     for deal in deals:
-        if getattr(getattr(deal, "status", None), "value", None) != "won":
+        if deal.status is not DealStatus.WON or deal.closed_at is None:
             continue
-        closed_at = getattr(deal, "closed_at", None)
-        if not isinstance(closed_at, datetime):
-            continue
-        deal_id, partner_id = str(getattr(deal, "id", "")), str(getattr(deal, "partner_id", ""))
-        for number, item in enumerate(getattr(deal, "line_items", ()) or ()):
+        for number, item in enumerate(deal.line_items, start=1):
             found.append(
                 Purchase(
-                    id=f"{deal_id}:{number + 1}",
-                    deal_id=DealId(deal_id), partner_id=PartnerId(partner_id),
-                    product_id=item.product_id, amount=item.amount, won_at=closed_at,
+                    id=f"{deal.id}:{number}", deal_id=deal.id, partner_id=deal.partner_id,
+                    product_id=item.product_id, amount=item.amount, won_at=deal.closed_at,
                 )
             )  # fmt: skip
     return tuple(found)

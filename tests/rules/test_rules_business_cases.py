@@ -7,7 +7,23 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from crmcore.ids import RuleId
-from crmcore.rules import CreateTask, Rule, TimeUnit, Trigger, TriggerKind, Wait, fire_time
+from crmcore.memory.rule_ledger import MemoryRuleLedger
+from crmcore.requests import RequestRegistered
+from crmcore.rules import (
+    CreateTask,
+    Rule,
+    RuleContext,
+    RuleEngine,
+    RuleOutcome,
+    SmsToClient,
+    Throttle,
+    TimeUnit,
+    Trigger,
+    TriggerKind,
+    Wait,
+    default_schemas,
+    fire_time,
+)
 from crmcore.rules.run import due_after
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -56,3 +72,28 @@ def test_a_trigger_in_days_before_a_date_fires_at_the_local_midnight_of_that_day
     assert fired == datetime(2026, 3, 28, tzinfo=BERLIN)
     assert fired is not None
     assert fired.utcoffset() == timedelta(hours=1)
+
+
+def test_a_throttle_of_two_hours_holds_a_second_sms_75_real_minutes_later_over_the_change() -> None:
+    ledger = MemoryRuleLedger()
+    rule = Rule(
+        id=RuleId("sms"), name="One SMS per client in two hours",
+        trigger=Trigger(entity="request", on=TriggerKind.CREATED),
+        then=(SmsToClient(text="Thank you"),),
+        throttle=Throttle(limit=1, window=timedelta(hours=2), per="partner_id"),
+    )  # fmt: skip
+    engine = RuleEngine([rule], schemas=default_schemas(), ledger=ledger)
+
+    def run(request_id: str, now: datetime) -> RuleOutcome:
+        event = RequestRegistered(entity_id=request_id, occurred_at=now)
+        record = {"id": request_id, "partner_id": "p-1"}
+        outcome = engine.process(event, context=RuleContext(record=record), now=now)
+        for firing in outcome.firings:
+            ledger.record(firing)
+        return outcome
+
+    assert len(run("q-1", BEFORE_THE_CHANGE).commands) == 1
+    # 03:45 in Berlin is 75 minutes after 01:30 that night: within the two hours.
+    held = run("q-2", datetime(2026, 3, 29, 3, 45, tzinfo=BERLIN))
+    assert held.commands == ()
+    assert "throttle" in held.held[0].reason

@@ -54,7 +54,7 @@ from crmcore.rules import (
 from crmcore.rules.actions import CoExecutorChange
 from crmcore.rules.commands import command_updates
 from crmcore.tasks import TaskDraft
-from crmcore.workcalendar import instant_after
+from crmcore.workcalendar import elapsed, instant_after
 
 __all__ = ["INTERNAL", "apply_internal", "is_internal", "keeps_tasks"]
 
@@ -304,7 +304,8 @@ def _edit_interaction(
     start = changes.get("start", interaction.start)
     end = changes.get("end", interaction.end)
     if "end" not in changes and interaction.end is not None:
-        end = interaction.end + (start - interaction.start)  # a moved start keeps the length
+        # A moved start keeps the real length, across a clock change too.
+        end = instant_after(start, elapsed(interaction.start, interaction.end))
     outcome = reschedule(
         interaction,
         start=start,

@@ -399,7 +399,7 @@ class Run:
             reason = "first-time enrollment: the rule fired for this record before"
         throttle = rule.throttle
         if reason is None and throttle is not None:
-            since = self.scope.now - throttle.window
+            since = instant_after(self.scope.now, -throttle.window)
             if ledger.count(rule.id, throttle_key=key, since=since) >= throttle.limit:
                 reason = f"its throttle: {throttle.limit} firing(s) within {throttle.window}"
         if reason is None:

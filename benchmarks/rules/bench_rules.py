@@ -56,7 +56,6 @@ from crmcore.rules import (
     TriggerKind,
     default_schemas,
 )
-from crmcore.rules.schemas import ENTITY_OF_EVENT
 from crmcore.rules.watch import STATUS_ACTIONS
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -184,7 +183,7 @@ def make_events(
 
 _OPS = {"eq": "equal_to", "gt": "greater_than", "starts_with": "starts_with",
         "contains": "contains"}  # fmt: skip
-_ACTION_OF_EVENT = {"created": "created", "changed": "changed", "stage_set": "stage_set"}
+_MOVES = (TriggerKind.STATUS_SET.value, TriggerKind.STAGE_SET.value)
 
 
 def _br_condition(node: Condition) -> dict[str, Any]:
@@ -210,9 +209,12 @@ def _br_condition(node: Condition) -> dict[str, Any]:
 def to_business_rules(rule: Rule) -> dict[str, Any]:
     """``rule`` as business-rules data: the trigger becomes conditions on the event."""
     trigger = rule.trigger
-    conditions = [
+    kinds = [trigger.on.value]
+    if trigger.on is TriggerKind.CHANGED and trigger.fields:
+        kinds += list(_MOVES)  # a status or stage move reaches the rules watching its fields
+    conditions: list[dict[str, Any]] = [
         {"name": "entity", "operator": "equal_to", "value": trigger.entity},
-        {"name": "event_kind", "operator": "equal_to", "value": trigger.on.value},
+        {"any": [{"name": "event_kind", "operator": "equal_to", "value": k} for k in kinds]},
     ]
     if trigger.fields:
         conditions.append(
@@ -254,7 +256,7 @@ def _variables_class() -> type:
 
     def init(self: Any, event: DomainEvent, record: dict[str, Any]) -> None:
         self.event, self.record = event, record
-        self.entity_name = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        self.entity_name = event.entity_type
         self.kind = _kind_of(event)
         status = event.changes.get("status")
         self.status_now = status.new if status is not None else record.get("status")
@@ -294,7 +296,7 @@ def business_rules_runner() -> Callable[[list[dict[str, Any]], DomainEvent, dict
 
 
 def _kind_of(event: DomainEvent) -> str:
-    if event.action in ("created", "changed"):
+    if event.action in ("created", "changed", "stage_set"):
         return event.action
     return "status_set" if event.action in STATUS_ACTIONS else "changed"
 

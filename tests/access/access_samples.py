@@ -156,3 +156,32 @@ def interaction(
     )
     command = PlanInteraction(draft=draft)
     return str(crm.execute(command, actor=actor, now=start - timedelta(days=1)).result.id)
+
+
+def extended_policy() -> AccessPolicy:
+    """The sample policy with the rights to delete and export and with the sensitive lowest
+    prices and business plan costs: a manager deletes and exports their own records, the
+    admin every record, and only the head sees lowest prices and costs."""
+    roles = []
+    for role in POLICY_DATA["roles"]:
+        permissions = list(role["permissions"])
+        rights = list(role.get("rights", []))
+        if role["id"] == "manager":
+            permissions += [
+                {"kind": "*", "action": "delete", "scope": "own"},
+                {"kind": "*", "action": "export", "scope": "own"},
+            ]
+        if role["id"] == "admin":
+            permissions += [
+                {"kind": "*", "action": "delete", "scope": "all"},
+                {"kind": "*", "action": "export", "scope": "all"},
+            ]
+        if role["id"] == "head":
+            rights += ["lowest_prices", "margins"]
+        roles.append({**role, "permissions": permissions, "rights": rights})
+    sensitive = [
+        *POLICY_DATA["sensitive"],
+        {"kind": "product", "field": "min_price", "right": "lowest_prices"},
+        {"kind": "business_plan", "field": "planned_costs", "right": "margins"},
+    ]
+    return parse_policy({**POLICY_DATA, "roles": roles, "sensitive": sensitive})

@@ -5,9 +5,15 @@ A new area plugs in by data: :func:`register_kind` with its kind name and adapte
 stores read :func:`record_keys` when they write a record, so that a query filtered by an
 :class:`~crmcore.visibility.AccessScope` reads only the keys.
 
+A record that has no people of its own follows another record's scope: a contact person
+its partner's, a relationship its source's, a deal's commercial offers, supplier orders and
+business plan their deal's. Its kind names that record (:attr:`RecordKind.follows`); the
+application layer loads it and reads its keys, since the policy never loads anything.
+A pipeline and a product follow no one: only a scope of ``all`` reaches them.
+
 >>> from crmcore.visibility import responsible_key
 >>> sorted(kind.name for kind in record_kinds())[:3]
-['agreement', 'claim', 'contact_person']
+['agreement', 'business_plan', 'claim']
 """
 
 from __future__ import annotations
@@ -19,14 +25,19 @@ from typing import Any, Final
 import attrs
 
 from crmcore.agreements.model import Agreement
+from crmcore.catalog.model import Product
 from crmcore.claims.model import Claim
+from crmcore.deals.documents import BusinessPlan, CommercialOffer, SupplierOrder
 from crmcore.deals.model import Deal
+from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError
+from crmcore.ids import EntityRef
 from crmcore.interactions.model import Interaction
-from crmcore.partners.model import ContactPerson, Partner
+from crmcore.partners.model import ContactPerson, Partner, Relationship
 from crmcore.requests.model import Request
 from crmcore.rules.model import Rule
 from crmcore.tasks.model import Task
+from crmcore.tasks.projects import Project
 from crmcore.visibility import co_executor_key, department_key, responsible_key
 
 __all__ = ["RecordKind", "record_keys", "record_kind", "record_kinds", "register_kind"]
@@ -45,7 +56,9 @@ class RecordKind:
     """One kind of record and how to read its access facts.
 
     ``model`` is the record's class (sensitive fields are checked against its fields);
-    ``responsible``, ``co_executors`` and ``department`` read a record's facts.
+    ``responsible``, ``co_executors`` and ``department`` read a record's facts;
+    ``follows``, for a record without people of its own, names the record whose access
+    keys it has (a contact person's partner).
     """
 
     name: str
@@ -53,6 +66,7 @@ class RecordKind:
     responsible: Callable[[Any], str | None] = _nobody
     co_executors: Callable[[Any], Iterable[str]] = _no_one
     department: Callable[[Any], str | None] = _nobody
+    follows: Callable[[Any], EntityRef] | None = None
 
     def keys(self, record: Any) -> frozenset[str]:
         """The access keys of ``record``."""
@@ -102,7 +116,11 @@ def record_keys(kind: str, record: Any) -> frozenset[str]:
 
 for _builtin in (
     RecordKind(name="partner", model=Partner, responsible=lambda r: r.responsible_manager),
-    RecordKind(name="contact_person", model=ContactPerson),
+    RecordKind(
+        name="contact_person",
+        model=ContactPerson,
+        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
+    ),
     RecordKind(
         name="deal",
         model=Deal,
@@ -124,6 +142,25 @@ for _builtin in (
         model=Task,
         responsible=lambda r: r.assignee,
         co_executors=lambda r: r.co_executors,
+    ),
+    RecordKind(name="project", model=Project, responsible=lambda r: r.manager),
+    RecordKind(name="relationship", model=Relationship, follows=lambda r: r.source),
+    RecordKind(name="pipeline", model=Pipeline),
+    RecordKind(name="product", model=Product),
+    RecordKind(
+        name="commercial_offer",
+        model=CommercialOffer,
+        follows=lambda r: EntityRef(entity_type="deal", entity_id=r.deal_id),
+    ),
+    RecordKind(
+        name="supplier_order",
+        model=SupplierOrder,
+        follows=lambda r: EntityRef(entity_type="deal", entity_id=r.deal_id),
+    ),
+    RecordKind(
+        name="business_plan",
+        model=BusinessPlan,
+        follows=lambda r: EntityRef(entity_type="deal", entity_id=r.id),
     ),
 ):
     register_kind(_builtin)

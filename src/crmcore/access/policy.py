@@ -195,20 +195,38 @@ class AccessControl:
 
     # Records
 
-    def permits(self, actor: str, action: Action, kind: str, record: Any) -> bool:
-        """Whether ``actor`` may do ``action`` on ``record`` of ``kind``."""
+    def permits(
+        self,
+        actor: str,
+        action: Action,
+        kind: str,
+        record: Any,
+        *,
+        keys: frozenset[str] | None = None,
+    ) -> bool:
+        """Whether ``actor`` may do ``action`` on ``record`` of ``kind``: by the record's own
+        access keys, or by ``keys`` when given (those of the record it follows)."""
         scope = self.scope(actor, action, kind)
-        return scope is None or scope.admits(record_keys(kind, record))
+        if scope is None:
+            return True
+        return scope.admits(record_keys(kind, record) if keys is None else keys)
 
     def may_at_all(self, actor: str, action: Action, kind: str) -> bool:
         """Whether ``actor`` may do ``action`` on some record of ``kind``."""
         return self.scope(actor, action, kind) != NOTHING
 
     def require(
-        self, actor: str, action: Action, kind: str, record: Any, *, record_id: str | None
+        self,
+        actor: str,
+        action: Action,
+        kind: str,
+        record: Any,
+        *,
+        record_id: str | None,
+        keys: frozenset[str] | None = None,
     ) -> None:
         """Raise :class:`~crmcore.errors.AccessDeniedError` unless :meth:`permits`."""
-        if not self.permits(actor, action, kind, record):
+        if not self.permits(actor, action, kind, record, keys=keys):
             raise AccessDeniedError(actor, action.value, kind, record_id)
 
     # Sensitive fields

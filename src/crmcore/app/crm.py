@@ -20,10 +20,11 @@ import attrs
 
 from crmcore.access import AccessControl, AccessPolicy, Action, AuditEntry
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
+from crmcore.app.access_queries import deal_documents_as, export, price_form_as
 from crmcore.app.catalog_queries import DealDocuments, deal_documents, price_form_of
 from crmcore.app.commands import CRMCommand
 from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
-from crmcore.app.guard import KIND_OF_REPOSITORY, Guard
+from crmcore.app.guard import KIND_OF_REPOSITORY, Guard, loader
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
 from crmcore.app.marketing import MarketingQueries
@@ -788,14 +789,16 @@ class CRM:
     ) -> Desktop:
         """The manager's desktop for ``day`` (today in the settings' zone by default), with
         the day's and the overdue tasks on a store that keeps tasks; under an access policy
-        ``actor`` must be allowed to read ``user``'s interactions."""
+        ``actor`` must be allowed to read ``user``'s interactions, and sees among the
+        counterparties only the partners and among the tasks only the tasks they may read."""
         reader = self._reader(actor)
-        scope = self._guard.scope(reader, "interaction")
+        guard = self._guard
+        scope = guard.scope(reader, "interaction")
         if scope is not None and responsible_key(user) not in scope.keys:
             raise AccessDeniedError(reader, Action.READ.value, "desktop", user)
         zone = self._settings.zone
         with self.store.unit_of_work() as repositories:
-            return desktop(
+            found = desktop(
                 UserId(user),
                 day or now.astimezone(zone).date(),
                 interactions=repositories.interactions,
@@ -805,6 +808,20 @@ class CRM:
                 tasks=repositories.tasks,
                 calendar=self._settings.calendar,
             )
+            if guard.exempt(reader):
+                return found
+            partners = guard.visible(
+                reader,
+                "partner",
+                [repositories.partners.get(c.partner_id) for c in found.counterparties],
+            )
+        shown = {partner.id for partner in partners}
+        return attrs.evolve(
+            found,
+            counterparties=tuple(c for c in found.counterparties if c.partner_id in shown),
+            tasks_today=tuple(guard.visible(reader, "task", found.tasks_today)),
+            overdue_tasks=tuple(guard.visible(reader, "task", found.overdue_tasks)),
+        )
 
     def tasks(
         self,
@@ -828,12 +845,16 @@ class CRM:
             )
         return self._guard.visible(reader, "task", found)
 
-    def task_agenda(self, user: str, *, now: datetime, day: date | None = None) -> TaskAgenda:
+    def task_agenda(
+        self, user: str, *, now: datetime, day: date | None = None, actor: str | None = None
+    ) -> TaskAgenda:
         """The open tasks of ``user`` due on ``day`` (today in the settings' zone by default)
-        and those overdue at ``now`` on the settings' working calendar."""
+        and those overdue at ``now`` on the settings' working calendar, of the tasks ``actor``
+        may read."""
+        reader = self._reader(actor)
         zone = self._settings.zone
         with self.store.unit_of_work() as repositories:
-            return task_agenda(
+            found = task_agenda(
                 _tasks_of(repositories),
                 UserId(user),
                 day=day or now.astimezone(zone).date(),
@@ -841,15 +862,27 @@ class CRM:
                 zone=zone,
                 calendar=self._settings.calendar,
             )
+        return attrs.evolve(
+            found,
+            today=tuple(self._guard.visible(reader, "task", found.today)),
+            overdue=tuple(self._guard.visible(reader, "task", found.overdue)),
+        )
 
-    def project(self, project_id: str, *, now: datetime) -> tuple[Project, ProjectProgress]:
-        """A project and its progress at ``now``, else ``EntityNotFoundError``."""
+    def project(
+        self, project_id: str, *, now: datetime, actor: str | None = None
+    ) -> tuple[Project, ProjectProgress]:
+        """A project and its progress at ``now`` over the tasks of it that ``actor`` may
+        read, else ``EntityNotFoundError`` (``AccessDeniedError`` for a project they may not
+        read: a project is its manager's)."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
             projects = repositories.projects
             if projects is None:
                 raise DomainValidationError.single("store", "keeps no projects")
-            found = projects.get(ProjectId(project_id))
-            tasks = _tasks_of(repositories).find(project_id=found.id)
+            found = self._guard.read(reader, "project", projects.get(ProjectId(project_id)))
+            tasks = self._guard.visible(
+                reader, "task", _tasks_of(repositories).find(project_id=found.id)
+            )
         progress = project_progress(found, tasks, now=now, calendar=self._settings.calendar)
         return found, progress
 
@@ -998,13 +1031,19 @@ class CRM:
             requests = repositories.requests.find(
                 partner_id=partner.id, scope=guard.scope(reader, "request")
             )
-            persons = repositories.contact_persons.of_partner(partner.id)
+            load = loader(repositories)
+            persons = guard.visible(
+                reader, "contact_person", repositories.contact_persons.of_partner(partner.id), load
+            )
+            relationships = guard.visible(
+                reader, "relationship", repositories.relationships.of(ref), load
+            )
             history = repositories.interactions.history(partner.id)
             agreements = repositories.agreements.of_partner(partner.id)
             return PartnerView(
                 partner=partner,
-                contact_persons=tuple(guard.visible(reader, "contact_person", persons)),
-                relationships=tuple(repositories.relationships.of(ref)),
+                contact_persons=tuple(persons),
+                relationships=tuple(relationships),
                 deals=tuple(guard.redacted(reader, "deal", deals)),
                 interactions=tuple(guard.visible(reader, "interaction", history)),
                 agreements=tuple(guard.visible(reader, "agreement", agreements)),
@@ -1019,24 +1058,45 @@ class CRM:
         now: datetime,
         agreement_id: str | None = None,
         group_id: str | None = None,
+        actor: str | None = None,
     ) -> PriceForm:
         """The price form of a client today (in the settings' zone): the product tree, each
         product's stock per warehouse, recommended and minimum price under the client's
-        agreement (the one in force when ``agreement_id`` is ``None``), past price and image."""
+        agreement (the one in force when ``agreement_id`` is ``None``), past price and image.
+        ``actor`` must be allowed to read the partner; the lowest prices are hidden from them
+        without the right the policy asks for (see :mod:`crmcore.app.access_queries`)."""
         raise_violations(aware_datetime("now", now))
+        reader = self._reader(actor)
+        guard = self._guard
         with self.store.unit_of_work() as repositories:
-            return price_form_of(
+            guard.read(reader, "partner", repositories.partners.get(PartnerId(partner_id)))
+            form = price_form_of(
                 repositories,
                 partner_id,
                 on=now.astimezone(self._settings.zone).date(),
                 agreement_id=agreement_id,
                 group_id=group_id,
             )
+        return price_form_as(guard, reader, form)
 
-    def deal_documents(self, deal_id: str) -> DealDocuments:
-        """A deal's commercial offers, supplier orders and business plan."""
+    def deal_documents(self, deal_id: str, *, actor: str | None = None) -> DealDocuments:
+        """A deal's commercial offers, supplier orders and business plan, if ``actor`` may
+        read the deal (else ``AccessDeniedError``), with the sensitive fields of each hidden
+        from them."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return deal_documents(repositories, deal_id)
+            self._guard.read(reader, "deal", repositories.deals.get(DealId(deal_id)))
+            found = deal_documents(repositories, deal_id)
+        return deal_documents_as(self._guard, reader, found)
+
+    def export(self, kind: str, *, actor: str | None = None) -> list[dict[str, Any]]:
+        """Every record of ``kind`` (``"partner"``, ``"deal"``, ... see
+        :data:`crmcore.app.access_queries.EXPORTED`) that ``actor`` may export, as JSON-ready
+        mappings (the converter's form), sensitive fields hidden from them at their
+        defaults; ``AccessDeniedError`` for an actor who may export none."""
+        reader = self._reader(actor)
+        with self.store.unit_of_work() as repositories:
+            return export(self._guard, reader, kind, repositories)
 
     def get(self, entity: str, entity_id: str, *, actor: str | None = None) -> Any:
         """The stored record ``entity_id`` of the rules' ``entity`` name (``"deal"``,
@@ -1062,7 +1122,12 @@ class CRM:
         """Every stored change of ``record`` from the store's audit trail, oldest first: who
         made it, when, through which command, and each field before and after. ``actor``
         must be allowed to read the record as it is now."""
-        references = {**REPOSITORY_OF_REFERENCE, "rule": "rules", "task": "tasks"}
+        references = {
+            **REPOSITORY_OF_REFERENCE,
+            "rule": "rules",
+            "task": "tasks",
+            "project": "projects",
+        }
         repository = references.get(record.entity_type)
         if repository is None:
             raise DomainValidationError.single(

@@ -154,7 +154,17 @@ class Work:
         """Raise :class:`~crmcore.errors.AccessDeniedError` unless the access policy lets
         :attr:`rights` store ``after`` (new when ``before`` is ``None``) in ``repository``."""
         if self.guard is not None:
-            self.guard.check_write(self.rights, repository, before, after)
+            self.guard.check_write(self.rights, repository, before, after, self.load)
+
+    def check_delete(self, repository: str, record: Any) -> None:
+        """Raise :class:`~crmcore.errors.AccessDeniedError` unless the access policy lets
+        :attr:`rights` delete ``record`` from ``repository``."""
+        if self.guard is not None:
+            self.guard.check_delete(self.rights, repository, record, self.load)
+
+    def load(self, ref: EntityRef) -> Any:
+        """The record ``ref`` names as this unit of work sees it, else ``None``."""
+        return self.latest(ref.entity_type, ref.entity_id)
 
     def record_change(self, repository: str, before: Any, after: Any) -> None:
         """Append the change of ``after`` (new when ``before`` is ``None``) to the store's

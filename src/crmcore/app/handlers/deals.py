@@ -83,6 +83,7 @@ def _add_pipeline(runtime: Runtime, work: Work, command: AddPipeline) -> Pipelin
         raise DomainValidationError.single(
             "pipeline.id", "is a pipeline of the settings", value=command.pipeline.id
         )
+    work.check_write("pipelines", None, command.pipeline)
     work.repositories.pipelines.add(command.pipeline)
     return command.pipeline
 

@@ -113,6 +113,7 @@ def _link(runtime: Runtime, work: Work, command: LinkRelationship) -> Relationsh
         note=command.note,
         actor=UserId(work.actor),
     )
+    work.check_write("relationships", None, outcome.entity)
     work.repositories.relationships.add(outcome.entity)
     work.publish(outcome.events)
     return outcome.entity
@@ -121,6 +122,7 @@ def _link(runtime: Runtime, work: Work, command: LinkRelationship) -> Relationsh
 @handles(HANDLERS, UnlinkRelationship)
 def _unlink(runtime: Runtime, work: Work, command: UnlinkRelationship) -> Relationship:
     relationship = work.repositories.relationships.get(RelationshipId(command.relationship_id))
+    work.check_delete("relationships", relationship)
     outcome = unlink(relationship, now=work.now, actor=UserId(work.actor))
     work.repositories.relationships.remove(relationship.id)
     work.publish(outcome.events)

@@ -41,6 +41,7 @@ from crmcore.testing.strategies._common import (
     _PERSON_NAMES,
     _WORD,
     Choices,
+    _after,
     _free_text,
     _optional,
     _strategy,
@@ -119,7 +120,9 @@ def attachments() -> st.SearchStrategy[Attachment]:
 def pauses(*, start: datetime = datetime(2026, 1, 1, tzinfo=UTC)) -> st.SearchStrategy[Pause]:
     """Finished pauses from ``start`` on."""
     return st.builds(
-        lambda begin, length: Pause(started_at=start + begin, ended_at=start + begin + length),
+        lambda begin, length: Pause(
+            started_at=_after(start, begin), ended_at=_after(start, begin + length)
+        ),
         _HOURS, _HOURS,
     )  # fmt: skip
 
@@ -130,8 +133,8 @@ def activities(
     """Investigation activities planned from ``start`` on, in any status."""
     return st.builds(
         lambda activity_id, name, begin, length, status, mandatory, assignee: Activity(
-            id=activity_id, name=name, planned_start=start + begin,
-            planned_finish=start + begin + length, status=status, mandatory=mandatory,
+            id=activity_id, name=name, planned_start=_after(start, begin),
+            planned_finish=_after(start, begin + length), status=status, mandatory=mandatory,
             assignee=assignee, result="Причина найдена" if status is ActivityStatus.DONE else None,
         ),
         _IDS, _WORD, _HOURS, _HOURS, st.sampled_from(ActivityStatus), st.booleans(),
@@ -174,16 +177,16 @@ def claims(
     registered = draw(
         aware_datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1))
     )
-    response = registered + draw(_HOURS)
+    response = _after(registered, draw(_HOURS))
     decided = status in {ClaimStatus.DECIDED, ClaimStatus.CLOSED}
     finished = tuple(draw(st.lists(pauses(start=registered), max_size=2)))
-    waiting = (Pause(started_at=registered + draw(_HOURS)),)
+    waiting = (Pause(started_at=_after(registered, draw(_HOURS))),)
     return Claim(
         id=ClaimId(draw(_IDS)), registered_at=registered,
         claimant=draw(_strategy(claimants) if claimants is not None else _all_claimants()),
         channel=draw(st.sampled_from(ClaimChannel)),
         essence=draw(_free_text(max_size=200, multiline=True)),
-        response_due=response, resolution_due=response + draw(_HOURS),
+        response_due=response, resolution_due=_after(response, draw(_HOURS)),
         claim_type=draw(st.none() | st.sampled_from(("quality", "delivery"))),
         priority=draw(st.sampled_from(ClaimPriority)), department=draw(_strategy(departments)),
         employee=draw(_optional(_IDS.map(UserId))),
@@ -194,7 +197,7 @@ def claims(
         requested_outcome=draw(st.none() | _free_text(max_size=80)),
         status=status, result=draw(st.sampled_from(ClaimResult)) if decided else None,
         responded_at=draw(st.none() | st.just(registered)),
-        decided_at=registered + draw(_HOURS) if decided else None,
+        decided_at=_after(registered, draw(_HOURS)) if decided else None,
         pauses=finished + waiting if status is ClaimStatus.WAITING_FOR_CLAIMANT else finished,
         plan=draw(_strategy(plans) if plans is not None else investigation_plans()),
         history=tuple(draw(st.lists(workflow_steps(), max_size=3))),

@@ -33,6 +33,7 @@ from crmcore.testing.strategies._common import (
     _VERSIONS,
     _WORD,
     Choices,
+    _after,
     _free_text,
     _optional,
     _strategy,
@@ -89,7 +90,7 @@ def interactions(
     """Interactions of ``kinds`` in ``statuses``, with the fields their kind allows."""
     kind, status = draw(_strategy(kinds)), draw(_strategy(statuses))
     start = draw(aware_datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1)))
-    end = start + draw(_MINUTES)
+    end = _after(start, draw(_MINUTES))
     direction = draw(st.sampled_from(Direction)) if kind.directed else None
     return Interaction(
         id=InteractionId(draw(_IDS)), kind=kind, topic=draw(_free_text(max_size=60)),

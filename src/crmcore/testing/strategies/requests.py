@@ -39,6 +39,7 @@ from crmcore.testing.strategies._common import (
     _VERSIONS,
     _WORD,
     Choices,
+    _after,
     _free_text,
     _optional,
     _strategy,
@@ -179,10 +180,11 @@ def requests(
         duplicate_of=_another(request_id, draw(_optional(_IDS.map(RequestId)))),
         responsible_manager=draw(_strategy(managers)), status=status,
         rejection_reason=draw(_strategy(reasons)) if status is RequestStatus.REJECTED else None,
-        first_response_at=received + draw(_REQUEST_MINUTES) if taken else None,
-        qualified_at=received + draw(_REQUEST_MINUTES) if qualified else None,
+        first_response_at=_after(received, draw(_REQUEST_MINUTES)) if taken else None,
+        qualified_at=_after(received, draw(_REQUEST_MINUTES)) if qualified else None,
         deal_id=DealId(draw(_IDS)) if status is RequestStatus.CONVERTED else None,
-        closed_at=received + draw(_REQUEST_MINUTES) if closed else None, version=draw(_VERSIONS),
+        closed_at=_after(received, draw(_REQUEST_MINUTES)) if closed else None,
+        version=draw(_VERSIONS),
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ from crmcore.tasks.projects import PlanStep, Project, ProjectPlan
 from crmcore.testing.strategies._common import (
     _IDS,
     Choices,
+    _after,
     _free_text,
     _optional,
     _strategy,
@@ -73,7 +74,7 @@ def tasks(draw: st.DrawFn, *, statuses: Choices[TaskStatus] = tuple(TaskStatus))
     others = draw(st.frozensets(_USERS, max_size=3))
     return Task(
         id=TaskId(draw(_IDS)), title=draw(_free_text(max_size=120)), assignee=assignee,
-        created_at=created, changed_at=created + draw(_HOURS),
+        created_at=created, changed_at=_after(created, draw(_HOURS)),
         description=draw(st.none() | _free_text(max_size=200, multiline=True)),
         co_executors=others - {assignee}, due=draw(st.none() | _MOMENTS),
         priority=draw(st.sampled_from(TaskPriority)), status=status,
@@ -81,7 +82,7 @@ def tasks(draw: st.DrawFn, *, statuses: Choices[TaskStatus] = tuple(TaskStatus))
         checklist=tuple(draw(st.lists(checklist_items(), max_size=3, unique_by=lambda i: i.id))),
         project_id=draw(_optional(_IDS.map(ProjectId))), plan_step=draw(_optional(_IDS)),
         created_by=draw(_optional(_USERS)),
-        finished_at=None if status.is_open else created + draw(_HOURS),
+        finished_at=None if status.is_open else _after(created, draw(_HOURS)),
         version=draw(st.integers(min_value=1, max_value=1000)),
     )  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 A rule is plain data that a sales manager fills in a form and the host stores as JSON
 (through :func:`crmcore.serialization.make_converter`). Nothing here runs: conditions are
-compiled by :mod:`crmcore.rules.conditions`, checked against entity schemas by
+compiled by :mod:`crmcore.conditions.compiler`, checked against entity schemas by
 :mod:`crmcore.rules.validation`, and the engine (:mod:`crmcore.rules.engine`) applies them.
 
 >>> from crmcore.rules import AssignManager, HeadOfDepartment
@@ -17,13 +17,28 @@ compiled by :mod:`crmcore.rules.conditions`, checked against entity schemas by
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import ClassVar, Final, TypeAlias
+from typing import Final
 
 import attrs
 
+from crmcore.actions import TEMPLATE, Action, template
+from crmcore.conditions.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldCondition,
+    FieldRef,
+    Not,
+    Operand,
+    Scalar,
+    condition_check,
+    field_path,
+    nodes,
+    scalar,
+)
+from crmcore.conditions.schemas import RENAMED
 from crmcore.errors import Violation
 from crmcore.ids import RuleId
 from crmcore.validation import (
@@ -44,6 +59,7 @@ from crmcore.validation import (
 __all__ = [
     "ENTITIES",
     "RENAMED",
+    "TEMPLATE",
     "Action",
     "AllOf",
     "AnyOf",
@@ -63,6 +79,11 @@ __all__ = [
     "TriggerKind",
     "Wait",
     "WaitDue",
+    "condition_check",
+    "field_path",
+    "nodes",
+    "scalar",
+    "template",
 ]
 
 ENTITIES: Final = (
@@ -76,14 +97,8 @@ ENTITIES: Final = (
     "agreement",
 )
 """The entity types a rule may be triggered by, named as the glossary names them."""
-RENAMED: Final = {"company": "partner", "contact": "contact_person"}
-"""Entity names rules used before they took the glossary's names, and the names now."""
 
 MAX_ACTIONS: Final = 20
-_PATH: Final = re.compile(r"\A[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63}){0,3}\Z")
-
-Scalar: TypeAlias = str | int | bool | None
-"""A literal value in a rule as JSON holds it; decimals and dates are written as strings."""
 
 
 class TriggerKind(enum.Enum):
@@ -107,14 +122,6 @@ class TimeUnit(enum.Enum):
     DAYS = "days"
 
 
-def field_path(field: str, value: object) -> Iterator[Violation]:
-    """A dotted path of up to four lowercase names: ``amount``, ``partner.region``."""
-    if not isinstance(value, str) or not _PATH.match(value):
-        yield Violation(
-            field=field, message="must be a dotted path like 'partner.region'", value=value
-        )
-
-
 def entity_problem(value: object) -> str | None:
     """Why ``value`` is not a rule entity name (with the new name of an old one), or ``None``."""
     if value in ENTITIES:
@@ -130,15 +137,6 @@ def _entity(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message=problem, value=value)
 
 
-def _scalar(field: str, value: object) -> Iterator[Violation]:
-    if value is not None and not isinstance(value, str | int | bool):
-        yield Violation(
-            field=field, message="must be a string, integer, boolean or null", value=value
-        )
-    elif isinstance(value, str) and len(value) > 1000:
-        yield Violation(field=field, message="must be at most 1000 characters")
-
-
 @attrs.frozen(kw_only=True)
 class Trigger(Model):
     """When a rule is looked at: an entity type and what happened to a record of it.
@@ -152,8 +150,8 @@ class Trigger(Model):
     entity: str = attrs.field(metadata=checks(_entity))
     on: TriggerKind = attrs.field(metadata=checks(instance_of(TriggerKind)))
     fields: tuple[str, ...] = attrs.field(default=(), metadata=checks(each(field_path)))
-    from_value: Scalar = attrs.field(default=None, metadata=checks(_scalar))
-    to_value: Scalar = attrs.field(default=None, metadata=checks(_scalar))
+    from_value: Scalar = attrs.field(default=None, metadata=checks(scalar))
+    to_value: Scalar = attrs.field(default=None, metadata=checks(scalar))
     field: str | None = attrs.field(default=None, metadata=checks(optional(field_path)))
     offset: int = attrs.field(default=0, metadata=checks(non_negative_int))
     unit: TimeUnit = attrs.field(default=TimeUnit.DAYS, metadata=checks(instance_of(TimeUnit)))
@@ -189,111 +187,6 @@ class Trigger(Model):
 _TO_VALUE_KINDS: Final = frozenset(
     {TriggerKind.CHANGED, TriggerKind.STAGE_SET, TriggerKind.STATUS_SET}
 )
-
-
-@attrs.frozen(kw_only=True)
-class FieldRef(Model):
-    """The value of another field of the record, for field-to-field comparisons."""
-
-    field: str = attrs.field(metadata=checks(field_path))
-
-
-Operand: TypeAlias = Scalar | tuple[Scalar, ...] | FieldRef
-"""What a field is compared with: a literal, a list of literals, or another field."""
-
-
-def _operand(field: str, value: object) -> Iterator[Violation]:
-    if isinstance(value, FieldRef):
-        return
-    if isinstance(value, tuple):
-        if len(value) > 1000:
-            yield Violation(field=field, message="must hold at most 1000 values")
-        for index, item in enumerate(value):
-            yield from _scalar(f"{field}[{index}]", item)
-        return
-    yield from _scalar(field, value)
-
-
-@attrs.frozen(kw_only=True)
-class FieldCondition(Model):
-    """One test: the value at ``field`` compared by operator ``op`` with ``value``.
-
-    ``value`` is a literal, a list (for ``in``, ``between``), a :class:`FieldRef`, or a
-    relative date such as ``"today + 3 days"`` for date fields.
-    """
-
-    field: str = attrs.field(metadata=checks(field_path))
-    op: str = attrs.field(metadata=checks(identifier))
-    value: Operand = attrs.field(default=None, metadata=checks(_operand))
-
-
-def _conditions(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, tuple):
-        yield Violation(field=field, message="must be a list of conditions", value=value)
-        return
-    if not value:
-        yield Violation(field=field, message="must hold at least one condition")
-    for index, item in enumerate(value):
-        if not isinstance(item, _CONDITION_TYPES):
-            yield Violation(field=f"{field}[{index}]", message="must be a condition")
-
-
-def _condition(field: str, value: object) -> Iterator[Violation]:
-    if not isinstance(value, _CONDITION_TYPES):
-        yield Violation(field=field, message="must be a condition")
-
-
-@attrs.frozen(kw_only=True)
-class AllOf(Model):
-    """True when every one of ``all`` holds (JSON: ``{"all": [...]}``)."""
-
-    all: tuple[Condition, ...] = attrs.field(metadata=checks(_conditions))
-
-
-@attrs.frozen(kw_only=True)
-class AnyOf(Model):
-    """True when at least one of ``any`` holds (JSON: ``{"any": [...]}``)."""
-
-    any: tuple[Condition, ...] = attrs.field(metadata=checks(_conditions))
-
-
-@attrs.frozen(kw_only=True)
-class Not(Model):
-    """True when ``condition`` does not hold (JSON: ``{"not": {...}}``)."""
-
-    condition: Condition = attrs.field(metadata=checks(_condition))
-
-
-Condition: TypeAlias = AllOf | AnyOf | Not | FieldCondition
-"""A node of the "If" tree."""
-
-_CONDITION_TYPES: Final = (AllOf, AnyOf, Not, FieldCondition)
-
-
-TEMPLATE: Final = "crmcore.rules.template"
-
-
-def template(kind: str = "text") -> dict[str, str]:
-    """Field metadata marking an action's field as a template of ``kind`` (text, url, json),
-    whose ``{{ path }}`` placeholders the engine fills from the record."""
-    return {TEMPLATE: kind}
-
-
-@attrs.frozen(kw_only=True)
-class Action(Model):
-    """Base of the "Then" part of a rule; each subclass names itself with ``kind``.
-
-    Fields marked with :func:`template` metadata are filled from the record when the rule
-    fires; the filled action travels to the host inside a :class:`~crmcore.rules.Command`.
-    Plugins of the ``crmcore.actions`` group subclass it.
-    """
-
-    kind: ClassVar[str] = "action"
-
-    def paths(self) -> Iterator[tuple[str, str]]:
-        """The record paths this action reads or writes, each with its own field name, so
-        that validation can check them against the entity's schema."""
-        return iter(())
 
 
 class Enrollment(enum.Enum):
@@ -338,7 +231,7 @@ class Branch(Model):
     """One branch of a rule's if / else-if / else: its ``then`` actions run when ``when``
     holds; a branch without ``when`` is the else."""
 
-    when: Condition | None = attrs.field(default=None, metadata=checks(optional(_condition)))
+    when: Condition | None = attrs.field(default=None, metadata=checks(optional(condition_check)))
     then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
 
     def _invariants(self) -> Iterator[Violation]:
@@ -373,7 +266,7 @@ class Wait(Model):
     after: int = attrs.field(metadata=checks(positive_int))
     unit: TimeUnit = attrs.field(default=TimeUnit.DAYS, metadata=checks(instance_of(TimeUnit)))
     working_days: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
-    when: Condition | None = attrs.field(default=None, metadata=checks(optional(_condition)))
+    when: Condition | None = attrs.field(default=None, metadata=checks(optional(condition_check)))
     then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
 
     def _invariants(self) -> Iterator[Violation]:
@@ -429,7 +322,7 @@ class Rule(Model):
     priority: int = attrs.field(default=0, metadata=checks(instance_of(int)))
     stop_processing: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
     trigger: Trigger = attrs.field(metadata=checks(instance_of(Trigger)))
-    when: Condition | None = attrs.field(default=None, metadata=checks(optional(_condition)))
+    when: Condition | None = attrs.field(default=None, metadata=checks(optional(condition_check)))
     then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
     effective_from: datetime | None = attrs.field(
@@ -471,19 +364,6 @@ class Rule(Model):
         if self.effective_from is not None and moment < self.effective_from:
             return False
         return self.effective_until is None or moment < self.effective_until
-
-
-def nodes(condition: Condition, path: str = "when") -> Iterator[tuple[str, Condition]]:
-    """Every node of a condition tree with its JSON path, parents first."""
-    yield path, condition
-    if isinstance(condition, AllOf):
-        for index, child in enumerate(condition.all):
-            yield from nodes(child, f"{path}.all[{index}]")
-    elif isinstance(condition, AnyOf):
-        for index, child in enumerate(condition.any):
-            yield from nodes(child, f"{path}.any[{index}]")
-    elif isinstance(condition, Not):
-        yield from nodes(condition.condition, f"{path}.not")
 
 
 def _throttle_key(field: str, value: object) -> Iterator[Violation]:

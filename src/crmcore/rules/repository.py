@@ -11,45 +11,13 @@ commands, in one unit of work.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Protocol
 
+from crmcore.conditions.facts import NO_FACTS, FactSource, NoFacts
 from crmcore.ids import RuleId
 from crmcore.rules.model import Firing, Rule, WaitDue
 
 __all__ = ["NO_FACTS", "FactSource", "NoFacts", "PendingSteps", "RuleLedger", "RuleRepository"]
-
-
-class FactSource(Protocol):
-    """Related records and facts the host knows and crmcore does not store.
-
-    ``record`` returns a related record (an attrs model or a mapping) for paths like
-    ``partner.region``; ``fact`` returns a computed fact such as a partner's last purchase
-    amount, declared in the schemas with :meth:`~crmcore.rules.SchemaRegistry.with_fact`.
-    Both answer ``None`` when they know nothing.
-    """
-
-    def record(self, entity: str, entity_id: str) -> object | None:
-        """The record ``entity_id`` of ``entity`` (``"partner"``, ``"deal"``, ...)."""
-        ...
-
-    def fact(self, entity: str, entity_id: str, name: str) -> object | None:
-        """The fact ``name`` about record ``entity_id`` of ``entity``."""
-        ...
-
-
-class NoFacts:
-    """A fact source that knows nothing: related paths and facts read as ``None``."""
-
-    def record(self, entity: str, entity_id: str) -> object | None:
-        """Nothing."""
-        return None
-
-    def fact(self, entity: str, entity_id: str, name: str) -> object | None:
-        """Nothing."""
-        return None
-
-
-NO_FACTS: Final = NoFacts()
 
 
 class RuleRepository(Protocol):

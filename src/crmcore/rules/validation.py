@@ -30,6 +30,9 @@ from typing import Final
 
 import attrs
 
+from crmcore.conditions.checks import condition_problems
+from crmcore.conditions.checks import resolve as _resolve
+from crmcore.conditions.checks import resolve_known as _resolve_known
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, CreateInvoice, SetFields
 from crmcore.rules.assignment import FieldMapping
@@ -37,19 +40,16 @@ from crmcore.rules.model import (
     Action,
     Branch,
     Condition,
-    FieldCondition,
-    FieldRef,
     Rule,
     Throttle,
     Trigger,
     TriggerKind,
     Wait,
-    nodes,
 )
-from crmcore.rules.operators import OPERATORS, Operator, compile_regex
+from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
 from crmcore.rules.templates import placeholders, template_fields, template_problems
-from crmcore.rules.values import coerce, constant
+from crmcore.rules.values import constant
 from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
 __all__ = [
@@ -62,16 +62,10 @@ __all__ = [
     "validate_rules",
 ]
 
-MAX_NODES = 200
 PROTECTED: Final = frozenset({"id", "version", "stage", "status", "pipeline", "partner", "kind"})
 """Lifecycle and identity fields ``set_fields`` may not write (with every ``*_id`` field)."""
 MOVES: Final = frozenset({"stage", "status"})
 _AMOUNTS: Final = frozenset({FieldType.MONEY, FieldType.DECIMAL})
-_COMPARABLE = {
-    FieldType.MONEY: FieldType.DECIMAL,
-    FieldType.INTEGER: FieldType.DECIMAL,
-    FieldType.CHOICE: FieldType.TEXT,
-}
 
 
 def validate_rule(
@@ -229,22 +223,6 @@ class PartChecks:
                 yield found
 
 
-def _resolve(
-    schemas: SchemaRegistry, entity: str | None, path: str, at: str
-) -> ResolvedPath | Violation | None:
-    """The field ``path`` reaches, why it reaches none, or ``None`` for an unknown entity."""
-    return None if entity is None else _resolve_known(schemas, entity, path, at)
-
-
-def _resolve_known(
-    schemas: SchemaRegistry, entity: str, path: str, at: str
-) -> ResolvedPath | Violation:
-    try:
-        return schemas.resolve(entity, path)
-    except LookupError as error:
-        return Violation(field=at, message=str(error.args[0]), value=path)
-
-
 def _trigger_problems(
     trigger: Trigger, entity: str, schemas: SchemaRegistry
 ) -> Iterator[Violation]:
@@ -299,96 +277,6 @@ def _literal(found: ResolvedPath, value: object, at: str) -> Iterator[Violation]
         constant(found.spec, value)
     except ValueError as error:
         yield Violation(field=at, message=str(error), value=value)
-
-
-def condition_problems(
-    condition: Condition,
-    *,
-    entity: str | None,
-    schemas: SchemaRegistry,
-    operators: Mapping[str, Operator],
-    path: str = "when",
-) -> Iterator[Violation]:
-    """Every problem of a condition tree whose root is at ``path``; with ``entity`` unknown
-    (``None``), those found without its fields (unknown operators, bad patterns)."""
-    count = 0
-    for at, node in nodes(condition, path):
-        count += 1
-        if isinstance(node, FieldCondition):
-            yield from _leaf_problems(node, at, entity, schemas, operators)
-    if count > MAX_NODES:
-        yield Violation(field=path, message=f"must have at most {MAX_NODES} nodes, not {count}")
-
-
-def _leaf_problems(
-    leaf: FieldCondition,
-    at: str,
-    entity: str | None,
-    schemas: SchemaRegistry,
-    operators: Mapping[str, Operator],
-) -> Iterator[Violation]:
-    operator = operators.get(leaf.op)
-    found = _resolve(schemas, entity, leaf.field, f"{at}.field")
-    if operator is None:
-        yield Violation(
-            field=f"{at}.op",
-            message="must be one of " + ", ".join(sorted(operators)),
-            value=leaf.op,
-        )
-    if isinstance(found, Violation):
-        yield found
-    if operator is None or isinstance(found, Violation):
-        return
-    if found is None or entity is None:
-        yield from _pattern_problems(leaf, operator, at)
-        return
-    kind = found.spec.type
-    if operator.types is not None and kind not in operator.types:
-        yield Violation(
-            field=f"{at}.op",
-            message=f"{leaf.op!r} does not apply to a {kind.value} field",
-            value=leaf.op,
-        )
-        return
-    if operator.reads_change and (found.hops or found.spec.source is not Source.RECORD):
-        yield Violation(
-            field=f"{at}.field",
-            message=f"{leaf.op!r} needs a field of the record itself",
-            value=leaf.field,
-        )
-    if isinstance(leaf.value, FieldRef) and operator.name == "matches":
-        # A pattern from record data is written by whoever fills the record in: refused, so
-        # that only patterns regex_problem has checked ever run.
-        message = "'matches' takes a pattern written in the rule, not one read from a field"
-        yield Violation(field=f"{at}.value", message=message, value=leaf.value.field)
-        return
-    if isinstance(leaf.value, FieldRef):
-        yield from _field_ref_problems(leaf.value, kind, at, entity, schemas)
-        return
-    try:
-        coerce(found.spec, operator, leaf.value)
-    except ValueError as error:
-        yield Violation(field=f"{at}.value", message=str(error), value=leaf.value)
-
-
-def _pattern_problems(leaf: FieldCondition, operator: Operator, at: str) -> Iterator[Violation]:
-    """The problem of a ``matches`` pattern, which needs no field to be checked."""
-    if operator.name == "matches" and isinstance(leaf.value, str):
-        try:
-            compile_regex(leaf.value)
-        except ValueError as error:
-            yield Violation(field=f"{at}.value", message=str(error), value=leaf.value)
-
-
-def _field_ref_problems(
-    ref: FieldRef, kind: FieldType, at: str, entity: str, schemas: SchemaRegistry
-) -> Iterator[Violation]:
-    other = _resolve_known(schemas, entity, ref.field, f"{at}.value.field")
-    if isinstance(other, Violation):
-        yield other
-    elif _COMPARABLE.get(other.spec.type, other.spec.type) != _COMPARABLE.get(kind, kind):
-        message = f"a {kind.value} field cannot be compared with a {other.spec.type.value} field"
-        yield Violation(field=f"{at}.value.field", message=message, value=ref.field)
 
 
 def _action_problems(

@@ -114,6 +114,13 @@ MODELS: Final[Mapping[str, tuple[str, ...]]] = {
         "DeadlineRules",
         "ReasonClassifier",
     ),
+    "crmcore.conditions.model": (
+        "AllOf",
+        "AnyOf",
+        "FieldCondition",
+        "FieldRef",
+        "Not",
+    ),
     "crmcore.customfields": (
         "CustomField",
         "CustomFieldRegistry",
@@ -263,13 +270,8 @@ MODELS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "crmcore.rules.commands": ("Command",),
     "crmcore.rules.model": (
-        "AllOf",
-        "AnyOf",
         "Branch",
-        "FieldCondition",
-        "FieldRef",
         "Firing",
-        "Not",
         "Rule",
         "Throttle",
         "Trigger",

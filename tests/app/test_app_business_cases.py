@@ -1,15 +1,20 @@
 """Business cases of the application layer: a rule that moves a meeting keeps its real
-length, across a clock change too."""
+length, across a clock change too, and a month's funnel counts the deals still open."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
+import pytest
 from app_samples import NOW, rule, settings
 
 from crmcore.app import CRM
 from crmcore.app.commands import PlanInteraction
+from crmcore.deals import TYPICAL_SALE, StageGate
+from crmcore.errors import DomainValidationError
+from crmcore.ids import PipelineId
 from crmcore.interactions import InteractionDraft
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -34,3 +39,20 @@ def test_a_rule_moving_a_two_hour_meeting_onto_the_clock_change_night_keeps_two_
     meeting = crm.get("interaction", planned.result.id)
     assert meeting.start.astimezone(UTC) == moved_to.astimezone(UTC)
     assert meeting.end.astimezone(UTC) - meeting.start.astimezone(UTC) == timedelta(hours=2)
+
+
+def test_settings_with_a_stage_asking_for_a_linked_document_of_no_kind_are_refused() -> None:
+    stages = list(TYPICAL_SALE.stages)
+    stages[1] = attrs.evolve(stages[1], gates=(StageGate(gate="document_linked"),))
+    stages[2] = attrs.evolve(stages[2], gates=(StageGate(gate="signed_in_blood"),))
+    pipeline = attrs.evolve(TYPICAL_SALE, id=PipelineId("own_sale"), stages=tuple(stages))
+    with pytest.raises(DomainValidationError) as refused:
+        settings(pipelines=(TYPICAL_SALE, pipeline))
+    assert [violation.field for violation in refused.value.violations] == [
+        "pipelines[1].stages[2].gates[0].gate",
+        "pipelines[1].stages[1].gates[0].argument",
+    ]
+    fixed = (StageGate(gate="document_linked", argument="sales_document"),)
+    stages[1] = attrs.evolve(stages[1], gates=fixed)
+    stages[2] = TYPICAL_SALE.stages[2]
+    assert settings(pipelines=(attrs.evolve(pipeline, stages=tuple(stages)),)).pipelines

@@ -118,6 +118,13 @@ class Settings(Model):
     )
     """The plans projects start from (the rules' ``start_project`` names them by id)."""
 
+    def _invariants(self) -> Iterator[Violation]:
+        # A pipeline is loaded with the gates it will be run with: a gate that is not among
+        # them, or an argument its gate refuses, would make a stage no deal can enter.
+        for index, pipeline in enumerate(self.pipelines):
+            for problem in pipeline.gate_problems(self.gates):
+                yield problem.under(f"pipelines[{index}]")
+
     def knows(self, actor: str) -> bool:
         """Whether ``actor`` may execute commands."""
         return (

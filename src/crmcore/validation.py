@@ -37,6 +37,7 @@ __all__ = [
     "instance_of",
     "int_at_most",
     "invariant",
+    "invariant_violations",
     "non_negative_int",
     "optional",
     "payload_violations",
@@ -157,10 +158,12 @@ _MARKED: Final[dict[type, tuple[Callable[[Any], Iterable[Violation]], ...]]] = {
 
 
 def _marked_invariants(model: type) -> tuple[Callable[[Any], Iterable[Violation]], ...]:
-    """The :func:`invariant` methods of ``model``, found once per class."""
+    """The :func:`invariant` methods of ``model`` in the order the classes declare them (so
+    that problems come in the order of the rules), found once per class."""
     marked = _MARKED.get(model)
     if marked is None:
-        found = (getattr(model, name, None) for name in sorted(dir(model)))
+        names = dict.fromkeys(name for base in reversed(model.__mro__) for name in vars(base))
+        found = (getattr(model, name, None) for name in names)
         marked = tuple(check for check in found if callable(check) and hasattr(check, _READS))
         _MARKED[model] = marked
     return marked
@@ -472,6 +475,55 @@ def field_violations(model: type, name: str, value: object) -> list[Violation]:
     if field.converter is not None and callable(field.converter):
         value = field.converter(value)
     return [v for check in field.metadata.get(CHECKS, ()) for v in check(name, value)]
+
+
+def invariant_violations(
+    model: type, values: Mapping[str, object], *, failed: Collection[str] = ()
+) -> list[Violation]:
+    """What the :func:`invariant` rules of ``model`` find wrong with ``values``, field values
+    not yet made into a model (a draft, an edit): each rule runs when every field it reads is
+    in ``values`` and none is in ``failed``, so that a service reports the cross-field rules
+    beside the fields' own problems instead of after them.
+
+    >>> @attrs.frozen(kw_only=True)
+    ... class Call(Model):
+    ...     kind: str
+    ...     direction: str | None = None
+    ...     @invariant("kind", "direction")
+    ...     def _directed(self):
+    ...         if self.kind == "call" and self.direction is None:
+    ...             yield Violation(field="direction", message="is required for a call")
+    >>> print(*invariant_violations(Call, {"kind": "call", "direction": None}))
+    direction: is required for a call
+    >>> invariant_violations(Call, {"kind": "call", "direction": None}, failed=["kind"])
+    []
+    """
+    blocked = {_top_field(name) for name in failed}
+    found: list[Violation] = []
+    partial: Any = None
+    for check in _marked_invariants(model):
+        reads = getattr(check, _READS)
+        if not reads <= values.keys() or not blocked.isdisjoint(reads):
+            continue
+        if partial is None:
+            partial = _partial(model, values)
+        found.extend(check(partial))
+    return found
+
+
+def _partial(model: type, values: Mapping[str, object]) -> object:
+    """An instance of ``model`` holding ``values`` only, made without ``__init__`` so that
+    nothing is validated: what a rule that reads those fields alone may look at."""
+    instance: object = object.__new__(model)
+    converters = {
+        field.name: field.converter
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", model))
+        if callable(field.converter)
+    }
+    for name, value in values.items():
+        convert = converters.get(name)
+        object.__setattr__(instance, name, convert(value) if convert else value)
+    return instance
 
 
 def raise_violations(violations: Iterable[Violation]) -> None:

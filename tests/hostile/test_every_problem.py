@@ -16,12 +16,30 @@ import pytest
 from crmcore.agreements import Agreement, AgreementKind
 from crmcore.claims import Activity, Claim, Claimant, ClaimChannel, ClaimResult, LinkedDocument
 from crmcore.claims.kinds import DocumentKind
-from crmcore.deals import TYPICAL_SALE, Deal, parse_pipeline
+from crmcore.deals import (
+    TYPICAL_SALE,
+    Deal,
+    DealDraft,
+    DealKind,
+    edit_deal,
+    open_deal,
+    parse_pipeline,
+)
 from crmcore.deals.gates import BUILTIN_GATES
 from crmcore.errors import DomainValidationError
 from crmcore.ids import EntityRef
 from crmcore.interactions import Participant
+from crmcore.money import Money
 from crmcore.partners import PartnerRole, Relationship, RelationshipKind
+from crmcore.requests import (
+    ContactData,
+    Request,
+    RequestDraft,
+    RequestedItem,
+    RequestStatus,
+    edit_request,
+    register_request,
+)
 from crmcore.serialization import make_converter
 from crmcore.testing.hostile import attempt, entry_point
 
@@ -166,3 +184,79 @@ def test_the_claimant_rule_still_waits_for_its_own_fields() -> None:
 
 def test_a_document_kind_sample_is_a_document_kind() -> None:
     assert LinkedDocument(kind=next(iter(DocumentKind)), number="42").number == "42"
+
+
+def _open_deal(**fields: Any) -> Any:
+    draft = DealDraft(
+        **{"title": "Pipes", "partner_id": "p-1", "responsible_manager": "u-1", **fields}
+    )
+    return open_deal(draft, pipeline=TYPICAL_SALE, now=NOW)
+
+
+def test_a_deal_draft_with_a_blank_title_reports_the_manager_among_co_executors() -> None:
+    with pytest.raises(DomainValidationError) as caught:
+        _open_deal(title=" ", co_executors=["u-1"])
+    assert caught.value.fields == ("title", "co_executors")
+
+
+def test_a_deal_reports_every_cross_field_rule_beside_a_blank_title() -> None:
+    fields = _fields(
+        Deal, id="d-1", title=" ", partner_id="p-1", pipeline_id="typical_sale",
+        kind=DealKind.UNSTAGED, stage="first_contact", responsible_manager="u-1",
+        co_executors=frozenset({"u-1"}), competitor_id="p-2", created_at=NOW,
+        stage_entered_at=NOW, closed_at=NOW,
+    )  # fmt: skip
+    assert set(fields) == {"title", "stage", "closed_at", "competitor_id", "co_executors"}
+
+
+def test_an_edit_of_a_deal_reports_the_manager_among_co_executors_beside_a_blank_title() -> None:
+    deal = _open_deal(co_executors=["u-2"]).entity
+    with pytest.raises(DomainValidationError) as caught:
+        edit_deal(deal, now=NOW, changes={"title": "", "co_executors": ["u-1"]})
+    assert caught.value.fields == ("title", "co_executors")
+
+
+def test_an_edit_of_a_deal_takes_co_executors_as_a_list() -> None:
+    deal = _open_deal().entity
+    edited = edit_deal(deal, now=NOW, changes={"co_executors": ["u-2", "u-3"]}).entity
+    assert edited.co_executors == frozenset({"u-2", "u-3"})
+
+
+def test_a_request_draft_reports_mixed_currencies_beside_a_bad_manager() -> None:
+    items = [
+        RequestedItem(product="Pipe", amount=Money.of("10", "RUB")),
+        RequestedItem(product="Valve", amount=Money.of("10", "EUR")),
+    ]
+    draft = RequestDraft(source="call", name=" ", items=items, responsible_manager="u 1")
+    fields = _fields(register_request, draft, now=NOW)
+    assert set(fields) == {"name", "responsible_manager", "estimated_amount"}
+
+
+def test_an_edit_of_a_request_reports_mixed_currencies_beside_a_bad_campaign() -> None:
+    request = register_request(RequestDraft(source="call", name="Anna"), now=NOW).entity
+    changes = {"campaign_id": "x y", "estimated_amount": Money.of("5", "EUR"),
+               "items": (RequestedItem(product="Pipe", amount=Money.of("10", "RUB")),)}  # fmt: skip
+    fields = _fields(edit_request, request, now=NOW, changes=changes)
+    assert set(fields) == {"campaign_id", "estimated_amount"}
+
+
+def test_a_request_reports_itself_as_its_own_duplicate_beside_a_bad_status() -> None:
+    contact = ContactData(name="Anna")
+    fields = _fields(
+        Request, id="r-1", source="call", received_at=NOW, contact=contact, status=BAD,
+        duplicate_of="r-1", rejection_reason="spam",
+    )  # fmt: skip
+    assert set(fields) == {"status", "duplicate_of"}
+
+
+def test_a_request_reports_each_close_rule_beside_the_others() -> None:
+    contact = ContactData(name="Anna")
+    fields = _fields(
+        Request, id="r-1", source="call", received_at=NOW, contact=contact,
+        status=RequestStatus.REJECTED, deal_id="d 1", closed_at=NOW,
+    )  # fmt: skip
+    assert set(fields) == {"deal_id", "rejection_reason"}
+
+
+def test_contact_data_reports_that_it_reaches_nobody_beside_a_bad_message() -> None:
+    assert set(_fields(ContactData, region=BAD)) == {"region", "name"}

@@ -37,6 +37,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -154,7 +155,8 @@ class Deal(Model):
         close; no command may be dated before it."""
         return latest(self.created_at, self.stage_entered_at, self.closed_at)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("kind", "stage")
+    def _staged(self) -> Iterator[Violation]:
         unstaged = self.kind is DealKind.UNSTAGED
         if not unstaged and self.stage is None:
             yield Violation(field="stage", message=f"a {self.kind.value} deal has a stage")
@@ -162,21 +164,24 @@ class Deal(Model):
             yield Violation(
                 field="stage", message="an unstaged deal has no stage", value=self.stage
             )
+
+    @invariant("status", "closed_at")
+    def _closed(self) -> Iterator[Violation]:
         if self.status.closed != (self.closed_at is not None):
             message = "is set exactly when the deal is won or lost"
             yield Violation(field="closed_at", message=message, value=self.closed_at)
+
+    @invariant("status", "lost_reason", "competitor_id", "lost_comment")
+    def _lost(self) -> Iterator[Violation]:
         lost = self.status is DealStatus.LOST
         if lost != (self.lost_reason is not None):
             yield Violation(field="lost_reason", message="is set exactly when the deal is lost")
         for name in ("competitor_id", "lost_comment"):
             if not lost and getattr(self, name) is not None:
                 yield Violation(field=name, message="is kept for lost deals only")
-        yield from self._items_invariants()
-        if self.responsible_manager in self.co_executors:
-            message = "must not hold the responsible manager"
-            yield Violation(field="co_executors", message=message, value=self.responsible_manager)
 
-    def _items_invariants(self) -> Iterator[Violation]:
+    @invariant("line_items", "amount")
+    def _items_sum(self) -> Iterator[Violation]:
         if not self.line_items:
             return
         currencies = sorted({item.amount.currency for item in self.line_items})
@@ -188,6 +193,12 @@ class Deal(Model):
         if self.amount != total:
             message = f"must be {total}, the sum of the line items, while the deal has items"
             yield Violation(field="amount", message=message, value=str(self.amount))
+
+    @invariant("responsible_manager", "co_executors")
+    def _co_executors(self) -> Iterator[Violation]:
+        if self.responsible_manager in self.co_executors:
+            message = "must not hold the responsible manager"
+            yield Violation(field="co_executors", message=message, value=self.responsible_manager)
 
     @property
     def ref(self) -> EntityRef:

@@ -57,6 +57,7 @@ from crmcore.validation import (
     each,
     field_violations,
     instance_of,
+    invariant_violations,
     raise_violations,
     read_changes,
     read_collection,
@@ -88,6 +89,8 @@ _EDITABLE: Final = (
     "next_step",
     "next_step_due",
 )
+# Fields held as frozensets that a change may give as any collection (a JSON list).
+_SETS: Final = ("co_executors", "tags")
 _NO_CONTEXT: Final = GateContext()
 _DEAL_MOVED: Final = maker(DealMoved)
 
@@ -164,7 +167,8 @@ def _draft_fields(draft: DealDraft, custom_fields: CustomFieldRegistry | None) -
     for name, value in fields.items():
         if name not in {v.field for v in found}:
             collected.extend(field_violations(Deal, name, value))
-    raise_violations([*collected, *found])
+    failed = [v.field for v in (*collected, *found)]
+    raise_violations([*collected, *found, *invariant_violations(Deal, fields, failed=failed)])
     return fields
 
 
@@ -215,10 +219,11 @@ def edit_deal(
     check_not_before(now, deal.last_changed_at, entity=f"deal {deal.id!r}")
     read, collected = read_changes(changes, editable=_EDITABLE)
     fields: dict[str, Any] = dict(read)
-    if isinstance(fields.get("tags"), list | tuple | set):
-        tags = read_collection("tags", fields.pop("tags"), collected, hashable=True)
-        if tags is not None:
-            fields["tags"] = frozenset(tags)
+    for name in _SETS:
+        if isinstance(fields.get(name), list | tuple | set):
+            items = read_collection(name, fields.pop(name), collected, hashable=True)
+            if items is not None:
+                fields[name] = frozenset(items)
     if deal.line_items and "amount" in fields and fields["amount"] != deal.amount:
         message = "follows the deal's line items; change the items instead"
         collected.append(Violation(field="amount", message=message, value=fields.pop("amount")))
@@ -231,7 +236,9 @@ def edit_deal(
     collected.extend(
         v for name, value in fields.items() for v in field_violations(Deal, name, value)
     )
-    raise_violations(collected)
+    edited = {**attrs.asdict(deal, recurse=False), **fields}
+    failed = [v.field for v in collected]
+    raise_violations([*collected, *invariant_violations(Deal, edited, failed=failed)])
     changed = attrs.evolve(deal, **fields)
     differences = changes_between(deal, changed)
     if not differences:

@@ -38,6 +38,7 @@ from crmcore.validation import (
     freeze,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     unique,
@@ -112,7 +113,8 @@ class ContactData(Model):
         default=None, converter=clean_optional_text, metadata=_MESSAGE
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("name", "company", "phones", "emails")
+    def _reachable(self) -> Iterator[Violation]:
         if not (self.name or self.company or self.phones or self.emails):
             message = "needs a name, a company, a phone or an email"
             yield Violation(field="name", message=message)
@@ -167,7 +169,8 @@ class Binding(Model):
     bound_at: datetime = attrs.field(metadata=checks(aware_datetime))
     by: UserId | None = attrs.field(default=None, metadata=checks(optional(identifier)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("method", "probability")
+    def _matched(self) -> Iterator[Violation]:
         if self.method is BindingMethod.MATCHED and self.probability is None:
             yield Violation(field="probability", message="is required for a matched binding")
 
@@ -247,18 +250,32 @@ class Request(Model):
             self.received_at, self.first_response_at, self.qualified_at, self.closed_at, bound
         )
 
-    def _invariants(self) -> Iterator[Violation]:
-        yield from items_currency_problems(self.items, self.estimated_amount)
-        rejected = self.status is RequestStatus.REJECTED
-        converted = self.status is RequestStatus.CONVERTED
-        if rejected != (self.rejection_reason is not None):
+    @invariant("items", "estimated_amount")
+    def _one_currency(self) -> Iterator[Violation]:
+        return items_currency_problems(self.items, self.estimated_amount)
+
+    @invariant("status", "rejection_reason")
+    def _rejected(self) -> Iterator[Violation]:
+        if (self.status is RequestStatus.REJECTED) != (self.rejection_reason is not None):
             yield Violation(field="rejection_reason", message="is set exactly when rejected")
-        if converted != (self.deal_id is not None):
+
+    @invariant("status", "deal_id")
+    def _converted(self) -> Iterator[Violation]:
+        if (self.status is RequestStatus.CONVERTED) != (self.deal_id is not None):
             yield Violation(field="deal_id", message="is set exactly when converted")
-        if (rejected or converted) != (self.closed_at is not None):
+
+    @invariant("status", "closed_at")
+    def _closed(self) -> Iterator[Violation]:
+        if self.status.open == (self.closed_at is not None):
             yield Violation(field="closed_at", message="is set exactly when converted or rejected")
+
+    @invariant("id", "duplicate_of")
+    def _other_request(self) -> Iterator[Violation]:
         if self.duplicate_of == self.id:
             yield Violation(field="duplicate_of", message="must be another request")
+
+    @invariant("binding", "proposals")
+    def _bound_or_proposed(self) -> Iterator[Violation]:
         if self.binding is not None and self.proposals:
             yield Violation(field="proposals", message="must be empty once the request is bound")
 

@@ -47,7 +47,6 @@ from crmcore.requests.model import (
     ContactData,
     Request,
     RequestedItem,
-    items_currency_problems,
 )
 from crmcore.requests.settings import RequestSettings
 from crmcore.validation import (
@@ -55,6 +54,7 @@ from crmcore.validation import (
     bounded_text,
     field_violations,
     identifier,
+    invariant_violations,
     optional,
     raise_violations,
     read_changes,
@@ -199,8 +199,7 @@ def _draft_fields(
     }
     for name, value in fields.items():
         found.extend(field_violations(Request, name, value))
-    if not any(v.field.startswith(("items", "estimated_amount")) for v in found):
-        found.extend(items_currency_problems(fields["items"], draft.estimated_amount))
+    found.extend(invariant_violations(Request, fields, failed=[v.field for v in found]))
     return fields
 
 
@@ -379,9 +378,7 @@ def edit_request(
             del fields["custom"]
     for name, value in fields.items():
         found.extend(field_violations(Request, name, value))
-    raise_violations(found)
-    items = fields.get("items", request.items)
-    raise_violations(
-        items_currency_problems(items, fields.get("estimated_amount", request.estimated_amount))
-    )
+    edited = {**attrs.asdict(request, recurse=False), **fields}
+    failed = [v.field for v in found]
+    raise_violations([*found, *invariant_violations(Request, edited, failed=failed)])
     return _changed(request, now=now, actor=actor, **fields)

@@ -161,7 +161,7 @@ def interaction(
 def extended_policy() -> AccessPolicy:
     """The sample policy with the rights to delete and export and with the sensitive lowest
     prices and business plan costs: a manager deletes and exports their own records, the
-    admin every record, and only the head sees lowest prices and costs."""
+    admin every record; the head sees lowest prices and costs, the admin costs."""
     roles = []
     for role in POLICY_DATA["roles"]:
         permissions = list(role["permissions"])
@@ -176,6 +176,7 @@ def extended_policy() -> AccessPolicy:
                 {"kind": "*", "action": "delete", "scope": "all"},
                 {"kind": "*", "action": "export", "scope": "all"},
             ]
+            rights += ["margins"]
         if role["id"] == "head":
             rights += ["lowest_prices", "margins"]
         roles.append({**role, "permissions": permissions, "rights": rights})

@@ -19,7 +19,7 @@ A pipeline and a product follow no one: only a scope of ``all`` reaches them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -58,7 +58,8 @@ class RecordKind:
     ``model`` is the record's class (sensitive fields are checked against its fields);
     ``responsible``, ``co_executors`` and ``department`` read a record's facts;
     ``follows``, for a record without people of its own, names the record whose access
-    keys it has (a contact person's partner).
+    keys it has (a contact person's partner); ``hidden_with`` names, per field, the fields
+    that tell it and are hidden with it (a deal's line items tell its amount).
     """
 
     name: str
@@ -67,6 +68,7 @@ class RecordKind:
     co_executors: Callable[[Any], Iterable[str]] = _no_one
     department: Callable[[Any], str | None] = _nobody
     follows: Callable[[Any], EntityRef] | None = None
+    hidden_with: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def keys(self, record: Any) -> frozenset[str]:
         """The access keys of ``record``."""
@@ -126,6 +128,7 @@ for _builtin in (
         model=Deal,
         responsible=lambda r: r.responsible_manager,
         co_executors=lambda r: r.co_executors,
+        hidden_with={"amount": ("line_items",)},
     ),
     RecordKind(name="interaction", model=Interaction, responsible=lambda r: r.responsible),
     RecordKind(name="agreement", model=Agreement, responsible=lambda r: r.manager),

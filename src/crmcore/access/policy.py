@@ -254,12 +254,14 @@ class AccessControl:
         return frozenset().union(*(self._roles[role].rights for role in user.roles))
 
     def redact(self, actor: str, kind: str, record: Any) -> Any:
-        """``record`` with the fields hidden from ``actor`` set to their defaults."""
+        """``record`` with the fields hidden from ``actor`` set to their defaults, and with
+        them the fields that tell them (:attr:`~crmcore.access.RecordKind.hidden_with`)."""
         hidden = self.hidden(actor, kind)
         found = record_kind(kind)
         if not hidden or found is None:
             return record
-        shown = {name: _default(found, name) for name in hidden}
+        telling = (name for field in hidden for name in found.hidden_with.get(field, ()))
+        shown = {name: _default(found, name) for name in (*hidden, *telling)}
         return attrs.evolve(record, **shown)
 
     def refused_fields(self, actor: str, kind: str, before: Any, after: Any) -> tuple[str, ...]:

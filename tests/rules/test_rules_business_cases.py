@@ -6,21 +6,28 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from crmcore.ids import RuleId
+import attrs
+
+from crmcore.deals import Deal, DealKind
+from crmcore.ids import DealId, PartnerId, PipelineId, RuleId, UserId
 from crmcore.memory.rule_ledger import MemoryRuleLedger
+from crmcore.money import Money
 from crmcore.requests import RequestRegistered
 from crmcore.rules import (
+    Command,
     CreateTask,
     Rule,
     RuleContext,
     RuleEngine,
     RuleOutcome,
+    SetFields,
     SmsToClient,
     Throttle,
     TimeUnit,
     Trigger,
     TriggerKind,
     Wait,
+    apply_command,
     default_schemas,
     fire_time,
 )
@@ -97,3 +104,21 @@ def test_a_throttle_of_two_hours_holds_a_second_sms_75_real_minutes_later_over_t
     held = run("q-2", datetime(2026, 3, 29, 3, 45, tzinfo=BERLIN))
     assert held.commands == ()
     assert "throttle" in held.held[0].reason
+
+
+def test_a_rule_setting_a_deals_title_to_the_title_it_has_is_no_change() -> None:
+    deal = Deal(
+        id=DealId("d-1"), title="Tea", partner_id=PartnerId("p-1"),
+        pipeline_id=PipelineId("main"), kind=DealKind.UNSTAGED,
+        amount=Money.of("10", "RUB"), responsible_manager=UserId("anna"),
+        created_at=BEFORE_THE_CHANGE, stage_entered_at=BEFORE_THE_CHANGE,
+    )  # fmt: skip
+    same = Command(
+        rule_id=RuleId("r"), rule_version=1, entity="deal", entity_id="d-1",
+        action=SetFields(values={"title": "Tea", "amount": "10.00"}), caused_by="deal.opened",
+    )  # fmt: skip
+    kept = apply_command(deal, same, schemas=default_schemas(), now=BEFORE_THE_CHANGE)
+    assert (kept.entity, kept.events) == (deal, ())
+    other = attrs.evolve(same, action=SetFields(values={"title": "Green tea"}))
+    changed = apply_command(deal, other, schemas=default_schemas(), now=BEFORE_THE_CHANGE)
+    assert (changed.entity.version, len(changed.events)) == (deal.version + 1, 1)

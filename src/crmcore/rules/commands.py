@@ -94,20 +94,26 @@ def apply_command(
     entity: Any, command: Command, *, schemas: SchemaRegistry, now: datetime
 ) -> Outcome[Any]:
     """``entity`` (an attrs model of ``command.entity``) with the command applied, its version
-    bumped, and its area's "changed" event; ``DomainValidationError`` naming the field when a
+    bumped, and its area's "changed" event (``entity`` as it was, with no event, when the
+    command sets the values it holds already); ``DomainValidationError`` naming the field when a
     value does not fit, ``TypeError`` for an action crmcore does not apply itself."""
     action = command.action
     if not isinstance(action, _APPLIED):
         raise TypeError(f"{action.kind!r} commands are executed by the host")
     updates = _updates(entity, command, schemas)
-    changed = attrs.evolve(entity, **updates, version=entity.version + 1)
+    changed = attrs.evolve(entity, **updates)
+    differences = changes_between(entity, changed)
+    if not differences:
+        # The values the record holds already: no new version, no event to fire rules on.
+        return Outcome(entity=entity)
+    changed = attrs.evolve(changed, version=entity.version + 1)
     event_cls = _changed_events().get(command.entity)
     if event_cls is None:
         return Outcome(entity=changed)
     event = event_cls(
         entity_id=command.entity_id,
         occurred_at=now,
-        changes=changes_between(entity, changed),
+        changes=differences,
         actor=f"rule:{command.rule_id}",
     )
     return Outcome(entity=changed, events=(event,))

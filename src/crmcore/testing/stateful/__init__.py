@@ -32,6 +32,13 @@ from crmcore.testing.stateful.deals import (
     stage_log_comparison,
 )
 from crmcore.testing.stateful.interactions import interaction_repository_comparison
+from crmcore.testing.stateful.marketing import (
+    campaign_repository_comparison,
+    consent_repository_comparison,
+    purchase_history_comparison,
+    segment_repository_comparison,
+    survey_repository_comparison,
+)
 from crmcore.testing.stateful.partners import (
     contact_person_repository_comparison,
     partner_repository_comparison,
@@ -47,19 +54,24 @@ from crmcore.testing.stateful.tasks import (
 __all__ = [
     "agreement_repository_comparison",
     "business_plan_repository_comparison",
+    "campaign_repository_comparison",
     "catalog_repository_comparison",
     "claim_repository_comparison",
     "commercial_offer_repository_comparison",
+    "consent_repository_comparison",
     "contact_person_repository_comparison",
     "deal_repository_comparison",
     "interaction_repository_comparison",
     "partner_repository_comparison",
     "pipeline_repository_comparison",
     "project_repository_comparison",
+    "purchase_history_comparison",
     "relationship_repository_comparison",
     "request_repository_comparison",
     "rule_repository_comparison",
+    "segment_repository_comparison",
     "stage_log_comparison",
     "supplier_order_repository_comparison",
+    "survey_repository_comparison",
     "task_repository_comparison",
 ]

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import attrs
 import pytest
 
+from crmcore.conditions.model import AllOf, FieldCondition, Not
 from crmcore.errors import DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ContactPersonId, DealId, PartnerId
 from crmcore.marketing.model import (
@@ -43,7 +44,6 @@ from crmcore.marketing.repository import (
     SurveyRepository,
 )
 from crmcore.money import Money
-from crmcore.rules.model import AllOf, FieldCondition, Not
 from crmcore.testing.contracts._common import (
     CODE_POINT_IDS,
     CREATED_AT,

@@ -9,17 +9,7 @@ from hypothesis import strategies as st
 
 from crmcore.events import DomainEvent
 from crmcore.ids import ContactPersonId, DealId, PartnerId
-from crmcore.marketing.events import (
-    CampaignChanged,
-    CampaignPlanned,
-    ConsentChanged,
-    MailingSent,
-    PurchaseRecorded,
-    SegmentChanged,
-    SegmentDefined,
-    SurveyAnswered,
-    SurveyCreated,
-)
+from crmcore.marketing import events
 from crmcore.marketing.mailings import CampaignEmail, CampaignSms, MailingThrottle
 from crmcore.marketing.model import (
     Audience,
@@ -71,17 +61,11 @@ __all__ = [
     "surveys",
 ]
 
-MARKETING_EVENTS: Final[tuple[type[DomainEvent], ...]] = (
-    SegmentDefined,
-    SegmentChanged,
-    ConsentChanged,
-    CampaignPlanned,
-    CampaignChanged,
-    MailingSent,
-    PurchaseRecorded,
-    SurveyCreated,
-    SurveyAnswered,
+MARKETING_EVENTS: Final[tuple[type[DomainEvent], ...]] = tuple(
+    getattr(events, name) for name in events.__all__
 )
+"""The event classes of the marketing area: every name :mod:`crmcore.marketing.events`
+exports, so that a new event is drawn without being listed here too."""
 _CURRENCIES: Final = ("RUB", "JPY", "KWD", "USD")
 _TITLE: Final = _free_text(max_size=60).filter(lambda text: text.strip() != "")
 

@@ -41,3 +41,18 @@ def test_a_dask_runner_needs_a_client() -> None:
     with pytest.raises(DomainValidationError, match="client"):
         DaskRunner("tcp://scheduler:8786")  # type: ignore[arg-type]
     assert record("x")["name"] == "x"
+
+
+def test_a_held_dask_runner_scatters_a_shared_value_once(client: object) -> None:
+    runner = DaskRunner(client)  # type: ignore[arg-type]
+    shared = [10, 20, 30]
+    with runner:
+        assert runner.map_shared(list.__getitem__, shared, [0, 2]) == [10, 30]
+        sent = runner._sent
+        assert runner.map_shared(list.__getitem__, shared, [1]) == [20]
+        assert runner._sent is sent
+        assert runner.map_shared(list.__getitem__, [7], [0]) == [7]
+        assert runner._sent is not sent
+    assert runner._sent is None
+    assert runner.map_shared(list.__getitem__, shared, []) == []
+    assert runner.map(abs, [-2]) == [2]

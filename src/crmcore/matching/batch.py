@@ -13,6 +13,10 @@ once to each worker. A :class:`Partition` is only a list of blocks. Both are pla
 values and :func:`score_partition` a pure function of them: a runner may score partitions in
 other processes or on other machines, and the union of their pairs is the same whatever the
 split.
+
+Clusters need the connected components of the pairs. Each partition groups its own pairs
+(:func:`score_components`, where it is scored), so that the caller only joins the groups that
+share a record (:func:`merge_components`, a union-find over the groups rather than every pair).
 """
 
 from __future__ import annotations
@@ -30,15 +34,22 @@ from crmcore.matching.scoring import TermFrequencies, floor_of, probability_of, 
 
 __all__ = [
     "WINDOW",
+    "Component",
     "Partition",
     "Plan",
     "PreparedChunk",
     "RecordChunk",
+    "components",
+    "merge_components",
     "plan_partitions",
     "prepare_chunk",
+    "score_components",
     "score_partition",
     "union",
 ]
+
+Component = tuple[DuplicatePair, ...]
+"""Pairs joined by shared records, no pair of another component touching any of them."""
 
 WINDOW: Final = 8
 """Records after each one that a large block compares it with, once sorted."""
@@ -289,3 +300,52 @@ def union(parts: Sequence[Sequence[DuplicatePair]]) -> list[DuplicatePair]:
         for pair in part:
             found.setdefault((pair.left_id, pair.right_id), pair)
     return list(found.values())
+
+
+def components(pairs: Iterable[DuplicatePair]) -> list[Component]:
+    """``pairs`` split into connected components (union-find), each in the order given."""
+    pairs = list(pairs)
+    parent: dict[str, str] = {}
+    for pair in pairs:
+        left, right = _root(parent, pair.left_id), _root(parent, pair.right_id)
+        if left != right:
+            parent[max(left, right)] = min(left, right)
+    grouped: dict[str, list[DuplicatePair]] = {}
+    for pair in pairs:
+        grouped.setdefault(_root(parent, pair.left_id), []).append(pair)
+    return [tuple(group) for group in grouped.values()]
+
+
+def _root(parent: dict[str, str], record_id: str) -> str:
+    parent.setdefault(record_id, record_id)
+    while parent[record_id] != record_id:
+        parent[record_id] = parent[parent[record_id]]
+        record_id = parent[record_id]
+    return record_id
+
+
+def score_components(plan: Plan, partition: Partition) -> list[Component]:
+    """The pairs of ``partition`` at or above the threshold (:func:`score_partition`), grouped
+    by connected component of this partition's pairs (a pure function)."""
+    return components(score_partition(plan, partition))
+
+
+def merge_components(parts: Iterable[Iterable[Component]]) -> list[Component]:
+    """The connected components of every partition's pairs, from each partition's own: the
+    groups that share a record are joined (their pairs in the order of the parts, then of
+    each part), by a union-find over the groups' records, cheap beside scoring them."""
+    groups = [group for part in parts for group in part]
+    parent: dict[str, str] = {}
+    for group in groups:
+        first = _root(parent, group[0].left_id)
+        for pair in group:
+            for record_id in (pair.left_id, pair.right_id):
+                other = _root(parent, record_id)
+                if other != first:
+                    low, high = min(first, other), max(first, other)
+                    parent[high] = low
+                    first = low
+    merged: dict[str, list[DuplicatePair]] = {}
+    for group in groups:
+        merged.setdefault(_root(parent, group[0].left_id), []).extend(group)
+    return [tuple(pairs) for pairs in merged.values()]

@@ -1,8 +1,10 @@
 """Batch duplicate search over a whole base: scored pairs, clusters and surviving records.
 
 Pairs come from the batch plan (:mod:`crmcore.matching.batch`): the base split by blocking
-key into independent partitions, scored wherever a runner runs them. Clusters are built per
-connected component of the pairs, apart, then the record to keep of each. Clusters grow by
+key into independent partitions, scored wherever a runner runs them, each grouping its own
+pairs into connected components; only the groups that share a record are joined here. Clusters
+are built per component, apart (again on the runner, with the plan its workers hold already),
+then the record to keep of each. Clusters grow by
 average linkage: a pair at or above the threshold proposes to join the groups of its two
 records, and they join only when their members are, on average, more likely duplicates than
 not. So one link between two otherwise unrelated groups does not chain them together, while a
@@ -13,14 +15,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 import attrs
 
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.batch import (
+    Component,
+    Plan,
     RecordChunk,
+    components,
+    merge_components,
     plan_partitions,
     prepare_chunk,
+    score_components,
     score_partition,
     union,
 )
@@ -121,14 +129,18 @@ def find_duplicate_pairs(
     most likely first; ``runner`` says where the partitions are scored (here by default)."""
     _check_threshold(threshold)
     runner = runner or SerialRunner()
-    return _pairs(model, _prepared(model, records, runner), threshold, runner)
+    with _held(runner):
+        base = _prepared(model, records, runner)
+        plan, partitions = plan_partitions(
+            model, base.prepared, threshold=threshold, partitions=runner.partitions, keys=base.keys
+        )
+        return _ranked(union(runner.map_shared(score_partition, plan, partitions)))
 
 
-def _pairs(model: MatchModel, base: _Base, threshold: float, runner: Runner) -> list[DuplicatePair]:
-    plan, partitions = plan_partitions(
-        model, base.prepared, threshold=threshold, partitions=runner.partitions, keys=base.keys
-    )
-    return _ranked(union(runner.map_shared(score_partition, plan, partitions)))
+def _held(runner: Runner) -> AbstractContextManager[object]:
+    """The runner held open for one whole run when it can be (one pool of workers, the plan
+    sent once for scoring and clustering both), else nothing."""
+    return runner if isinstance(runner, AbstractContextManager) else nullcontext()
 
 
 def _ranked(pairs: Iterable[DuplicatePair]) -> list[DuplicatePair]:
@@ -151,9 +163,13 @@ def find_duplicate_clusters(
     """
     _check_threshold(threshold)
     runner = runner or SerialRunner()
-    base = _prepared(model, records, runner)
-    pairs = _pairs(model, base, threshold, runner)
-    return _clusters(model, records, base.prepared, pairs, threshold, runner)
+    with _held(runner):
+        base = _prepared(model, records, runner)
+        plan, partitions = plan_partitions(
+            model, base.prepared, threshold=threshold, partitions=runner.partitions, keys=base.keys
+        )
+        found = merge_components(runner.map_shared(score_components, plan, partitions))
+        return _clusters(records, plan, found, runner)
 
 
 def build_clusters(
@@ -165,10 +181,11 @@ def build_clusters(
 ) -> list[Cluster]:
     """Clusters from pairs found apart (one partition of the base at a time, say)."""
     _check_threshold(threshold)
-    prepared = _prepared(model, records, SerialRunner()).prepared
+    runner = SerialRunner()
+    base = _prepared(model, records, runner)
+    plan, _ = plan_partitions(model, base.prepared, threshold=threshold, partitions=1, keys=())
     unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
-    ranked = _ranked(unique.values())
-    return _clusters(model, records, prepared, ranked, threshold, SerialRunner())
+    return _clusters(records, plan, components(_ranked(unique.values())), runner)
 
 
 class _Linkage:
@@ -212,76 +229,53 @@ class _Linkage:
 
 @attrs.frozen(kw_only=True)
 class ClusterWork:
-    """Connected groups of pairs to cluster apart: no pair links two of them, so average
-    linkage inside each, in the order of the pairs, builds what it would over the whole."""
+    """Connected components of pairs to cluster apart: no pair links two of them, so average
+    linkage inside each, in the order of their pairs ranked, builds what it would over the
+    whole. ``records`` and ``positions`` (the place in the base, hence in the plan) cover
+    their members only; their normalized values come from the plan the work is sent with."""
 
-    model: MatchModel
-    threshold: float
-    components: tuple[tuple[DuplicatePair, ...], ...]
-    prepared: Mapping[str, Prepared]
+    components: tuple[Component, ...]
     records: Mapping[str, Mapping[str, str | None]]
     positions: Mapping[str, int]
 
 
-def _components(pairs: Sequence[DuplicatePair]) -> list[list[DuplicatePair]]:
-    """``pairs`` split into connected components (union-find), each in the order given."""
-    parent: dict[str, str] = {}
-
-    def root(record_id: str) -> str:
-        parent.setdefault(record_id, record_id)
-        while parent[record_id] != record_id:
-            parent[record_id] = parent[parent[record_id]]
-            record_id = parent[record_id]
-        return record_id
-
-    for pair in pairs:
-        left, right = root(pair.left_id), root(pair.right_id)
-        if left != right:
-            parent[max(left, right)] = min(left, right)
-    components: dict[str, list[DuplicatePair]] = {}
-    for pair in pairs:
-        components.setdefault(root(pair.left_id), []).append(pair)
-    return list(components.values())
-
-
 def _clusters(
-    model: MatchModel,
     records: Mapping[str, MatchRecord],
-    prepared: Mapping[str, Prepared],
-    pairs: Sequence[DuplicatePair],
-    threshold: float,
+    plan: Plan,
+    found: Sequence[Component],
     runner: Runner,
 ) -> list[Cluster]:
-    components = _components(pairs)
-    pieces: list[list[tuple[DuplicatePair, ...]]] = [[] for _ in range(runner.partitions)]
-    for number, component in enumerate(components):
-        pieces[number % len(pieces)].append(tuple(component))
-    position = {record_id: index for index, record_id in enumerate(records)}
+    pieces: list[list[Component]] = [[] for _ in range(runner.partitions)]
+    for number, component in enumerate(found):
+        pieces[number % len(pieces)].append(component)
+    position = {record_id: index for index, record_id in enumerate(plan.ids)}
     works = []
     for piece in pieces:
+        if not piece:
+            continue
         members = {i for component in piece for p in component for i in (p.left_id, p.right_id)}
         works.append(
             ClusterWork(
-                model=model,
-                threshold=threshold,
                 components=tuple(piece),
-                prepared={i: prepared[i] for i in members},
                 records={i: _fields(records[i]) for i in members},
                 positions={i: position[i] for i in members},
             )
         )
-    found = [cluster for part in runner.map(cluster_work, works) for cluster in part]
-    return sorted(found, key=lambda c: (-len(c.record_ids), c.record_ids))
+    parts = runner.map_shared(cluster_work, plan, works)
+    clusters = [cluster for part in parts for cluster in part]
+    return sorted(clusters, key=lambda c: (-len(c.record_ids), c.record_ids))
 
 
-def cluster_work(work: ClusterWork) -> list[Cluster]:
+def cluster_work(plan: Plan, work: ClusterWork) -> list[Cluster]:
     """The clusters of ``work``'s components and the record to keep of each (pure)."""
-    scorer = scorer_for(work.model)
+    scorer = scorer_for(plan.model)
+    prepared = {record_id: plan.values[at] for record_id, at in work.positions.items()}
     clusters = []
-    for pairs in work.components:
-        linkage = _Linkage(scorer, work.prepared, pairs)
+    for component in work.components:
+        pairs = _ranked(component)
+        linkage = _Linkage(scorer, prepared, pairs)
         for pair in pairs:
-            linkage.link(pair, work.threshold)
+            linkage.link(pair, plan.threshold)
         group_of = {member: key for key, members in linkage.groups.items() for member in members}
         inside: dict[str, list[DuplicatePair]] = {key: [] for key in linkage.groups}
         for pair in pairs:
@@ -290,7 +284,7 @@ def cluster_work(work: ClusterWork) -> list[Cluster]:
                 inside[group].append(pair)
         for key, members in linkage.groups.items():
             ordered = tuple(sorted(members, key=work.positions.__getitem__))
-            clusters.append(_cluster(work.model, work.records, ordered, tuple(inside[key])))
+            clusters.append(_cluster(plan.model, work.records, ordered, tuple(inside[key])))
     return clusters
 
 

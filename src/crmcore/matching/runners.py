@@ -2,7 +2,9 @@
 
 A runner maps a pure, module-level function over picklable items and returns the results in
 order; ``map_shared`` also hands every call one value that all of them share (the normalized
-base), sent once to each worker rather than once per item. :class:`SerialRunner` runs them in
+base), sent once to each worker rather than once per item. A runner that is also a context
+manager is held open by the batch functions for a whole run, so that it can keep its workers
+and what they share from one step to the next. :class:`SerialRunner` runs them in
 the calling process; :class:`ProcessRunner` on every core of the machine;
 ``crmcore.matching.dask.DaskRunner`` (extra ``dask``) on a dask.distributed cluster. The
 results are the same whichever runs them.
@@ -13,6 +15,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -27,15 +31,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 
-_shared: Any = None
-"""The value a worker process of :class:`ProcessRunner` shares between its calls."""
+_shared: tuple[str, Any] | None = None
+"""The shared value a worker process of :class:`ProcessRunner` holds, and the file it came
+from: loaded once per worker and value, then used by every call that shares it."""
 _PRELOAD = ["crmcore.matching.batch", "crmcore.matching.clusters"]
 """Modules the fork server imports once, so that each worker starts without importing them."""
-
-
-def _install(shared: bytes) -> None:
-    global _shared  # noqa: PLW0603 - one value per worker process, set once as it starts
-    _shared = pickle.loads(shared)
 
 
 def _context() -> BaseContext:
@@ -48,8 +48,13 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
 
-def _call_shared(function: Callable[[Any, T], R], item: T) -> R:
-    return function(_shared, item)
+def _call_shared(function: Callable[[Any, T], R], path: str, item: T) -> R:
+    global _shared  # noqa: PLW0603 - one value per worker process, kept between its calls
+    if _shared is None or _shared[0] != path:
+        _shared = None  # The previous value goes before the next one is read.
+        with open(path, "rb") as file:
+            _shared = (path, pickle.load(file))
+    return function(_shared[1], item)
 
 
 class Runner(Protocol):
@@ -89,6 +94,12 @@ class ProcessRunner:
     Workers are forked from a fork server, a fresh process that imports the matching modules
     once, so that neither a host's threads and locks are copied nor each worker starts by
     importing; where the platform has no fork server, they are spawned.
+
+    Used as a context manager (``with ProcessRunner() as runner:``, as the batch functions
+    do for one run), it keeps one pool of workers for every call inside, and a value that
+    consecutive ``map_shared`` calls share (the same object) is pickled and sent once: each
+    worker reads it once from a temporary file and keeps it until another comes or the block
+    ends. Outside such a block, each call starts and stops its own workers.
     """
 
     def __init__(self, workers: int | None = None, *, pieces_per_worker: int = 4) -> None:
@@ -101,29 +112,63 @@ class ProcessRunner:
                 )
         self.workers = workers or os.cpu_count() or 1
         self._pieces = pieces_per_worker
+        self._held = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._folder: str | None = None
+        self._sent: tuple[object, str] | None = None
 
     @property
     def partitions(self) -> int:
         """A few pieces per worker, so that an uneven piece does not leave the others idle."""
         return self.workers * self._pieces
 
+    def __enter__(self) -> ProcessRunner:
+        if not self._held:
+            self._folder = tempfile.mkdtemp(prefix="crmcore-matching-")
+        self._held += 1
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._held -= 1
+        if self._held:
+            return
+        pool, folder = self._pool, self._folder
+        self._pool = self._folder = self._sent = None
+        if pool is not None:
+            pool.shutdown()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+        return self._pool
+
+    def _file_of(self, shared: object) -> str:
+        """The file holding ``shared`` pickled, written once for consecutive calls."""
+        if self._sent is not None and self._sent[0] is shared:
+            return self._sent[1]
+        assert self._folder is not None
+        if self._sent is not None:
+            os.unlink(self._sent[1])
+        handle, path = tempfile.mkstemp(dir=self._folder, suffix=".pickle")
+        with os.fdopen(handle, "wb") as file:
+            pickle.dump(shared, file, pickle.HIGHEST_PROTOCOL)
+        self._sent = (shared, path)
+        return path
+
     def map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """``[function(item) for item in items]``, computed in the worker processes."""
         if len(items) <= 1:
             return [function(item) for item in items]
-        workers = min(self.workers, len(items))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            return list(pool.map(function, items))
+        with self:
+            return list(self._workers().map(function, items))
 
     def map_shared(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
         """``[function(shared, item) for item in items]``, computed in the worker processes;
-        each process receives ``shared`` once, as it starts (pickled once here)."""
+        ``shared`` is pickled once here and read once by each worker."""
         if len(items) <= 1:
             return [function(shared, item) for item in items]
-        with ProcessPoolExecutor(
-            max_workers=min(self.workers, len(items)),
-            mp_context=_context(),
-            initializer=_install,
-            initargs=(pickle.dumps(shared, pickle.HIGHEST_PROTOCOL),),
-        ) as pool:
-            return list(pool.map(partial(_call_shared, function), items))
+        with self:
+            path = self._file_of(shared)
+            return list(self._workers().map(partial(_call_shared, function, path), items))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
@@ -87,7 +87,7 @@ from crmcore.tasks import (
     project_progress,
     task_agenda,
 )
-from crmcore.validation import aware_datetime, identifier, raise_violations
+from crmcore.validation import FIRST_DAY, aware_datetime, identifier, raise_violations
 from crmcore.visibility import responsible_key
 
 if TYPE_CHECKING:
@@ -99,6 +99,9 @@ T = TypeVar("T")
 
 REMINDER_RULE: Final = RuleId("reminder")
 _TICK_ACTOR: Final = "system"
+_LOG_BEGINS: Final = datetime.combine(FIRST_DAY, time(), tzinfo=UTC)
+"""The first moment a record may hold, so before every entry of a stage log: where the funnel
+reads the log from."""
 # The entities whose records a date trigger may read, and how to list them.
 _DATED: Final = ("partner", "contact_person", "deal", "agreement", "claim", "request")
 
@@ -911,13 +914,15 @@ class CRM:
         self, pipeline_id: str, *, start: datetime, end: datetime, actor: str | None = None
     ) -> Funnel:
         """The funnel of a pipeline over ``[start, end)``, from the stage log of the deals
-        ``actor`` may read (who must be allowed to run reports on deals)."""
+        ``actor`` may read (who must be allowed to run reports on deals). The log is read from
+        its beginning, so that a deal still open at ``end`` counts as open though nothing
+        happened to it in the period."""
         scope = self._guard.report(self._reader(actor), "deal")
         with self.store.unit_of_work() as repositories:
             work = Work(repositories, actor=_TICK_ACTOR, now=end)
             pipeline = pipeline_of(self, work, pipeline_id)
             changes = repositories.stage_log.between(
-                start, end, pipeline_id=pipeline.id, scope=scope
+                _LOG_BEGINS, end, pipeline_id=pipeline.id, scope=scope
             )
             return funnel(pipeline, changes, start=start, end=end)
 

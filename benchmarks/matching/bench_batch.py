@@ -17,11 +17,12 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import partner_base
 
-from crmcore.matching import FieldKind, FieldSpec, MatchModel, ProcessRunner
+from crmcore.matching import FieldKind, FieldSpec, MatchModel, ProcessRunner, SerialRunner
 from crmcore.matching.batch import _candidates, plan_partitions
 from crmcore.matching.clusters import find_duplicate_clusters
 from crmcore.matching.records import prepare
@@ -153,10 +154,46 @@ class MeasuredProcessRunner(ProcessRunner):
         return self._kept(super().map_shared(_MeasuredShared(function), shared, items))
 
 
+class Staged:
+    """A runner that times each step it runs (wall seconds from call to last result, on the
+    driver): what is spread over the workers, while the rest of the run is the driver's own."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.stages: dict[str, float] = {}
+
+    @property
+    def partitions(self) -> int:
+        return self.inner.partitions
+
+    def __enter__(self):
+        if isinstance(self.inner, AbstractContextManager):
+            self.inner.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if isinstance(self.inner, AbstractContextManager):
+            self.inner.__exit__(*exc_info)
+
+    def _timed(self, name, call):
+        start = time.perf_counter()
+        results = call()
+        self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+        return results
+
+    def map(self, function, items):
+        return self._timed(function.__name__, lambda: self.inner.map(function, items))
+
+    def map_shared(self, function, shared, items):
+        return self._timed(
+            function.__name__, lambda: self.inner.map_shared(function, shared, items)
+        )
+
+
 def runner_for(name: str, workers: int):
     """The runner called ``name``, and a function giving its workers' peak memory in MiB."""
     if name == "single":
-        return None, lambda: [round(peak_mib(), 1)], lambda: None
+        return SerialRunner(), lambda: [round(peak_mib(), 1)], lambda: None
     if name == "local":
         runner = MeasuredProcessRunner(workers)
         return runner, lambda: [round(runner.peak, 1)], lambda: None
@@ -179,7 +216,7 @@ def runner_for(name: str, workers: int):
     return DaskRunner(client), workers_peak, close
 
 
-def measure(size: int, runner_name: str, workers: int, seed: int) -> None:
+def measure(size: int, runner_name: str, workers: int, seed: int, with_blocking: bool) -> None:
     """One clustering of a generated base of ``size`` records, in this process."""
     start = time.perf_counter()
     records, entity_of = {}, {}
@@ -189,21 +226,27 @@ def measure(size: int, runner_name: str, workers: int, seed: int) -> None:
         records[record_id] = record
         entity_of[record_id] = entity
     generated = time.perf_counter() - start
-    runner, worker_peaks, close = runner_for(runner_name, workers)
+    inner, worker_peaks, close = runner_for(runner_name, workers)
+    runner = Staged(inner)
     start = time.perf_counter()
     clusters = find_duplicate_clusters(model(), records, threshold=0.5, runner=runner)
     seconds = time.perf_counter() - start
     peaks = worker_peaks()
     close()
-    plan = blocking(records, entity_of) if runner is None else {}
+    single = runner_name == "single"
+    plan = blocking(records, entity_of) if single and with_blocking else {}
+    spread = sum(runner.stages.values())
     emit(
         phase="batch",
         size=size,
         runner=runner_name,
-        workers=1 if runner is None else workers,
+        workers=1 if single else workers,
         generate_seconds=round(generated, 1),
         seconds=round(seconds, 1),
         us_per_record=round(seconds / size * 1e6),
+        stage_seconds={name: round(value, 1) for name, value in runner.stages.items()},
+        spread_seconds=round(spread, 1),
+        driver_seconds=round(seconds - spread, 1),
         clusters=len(clusters),
         quality=quality(clusters, entity_of),
         fingerprint=fingerprint(clusters),
@@ -216,53 +259,83 @@ def measure(size: int, runner_name: str, workers: int, seed: int) -> None:
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--compare-size", type=int, help="size of the runners' comparison")
+    parser.add_argument("--rounds", type=int, default=1, help="comparisons, best one kept")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runners", nargs="+", default=["local", "dask"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--one", nargs=2, metavar=("SIZE", "RUNNER"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-blocking", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
+
+
+def run_one(size: int, name: str, args: argparse.Namespace, *, with_blocking: bool) -> dict:
+    command = [sys.executable, __file__, "--one", str(size), name]
+    command += ["--workers", str(args.workers), "--seed", str(args.seed)]
+    command += [] if with_blocking else ["--no-blocking"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = json.loads(output.strip().splitlines()[-1])
+    emit(**line)
+    return line
 
 
 def main() -> None:
     args = arguments()
     if args.one:
-        measure(int(args.one[0]), args.one[1], args.workers, args.seed)
+        measure(int(args.one[0]), args.one[1], args.workers, args.seed, not args.no_blocking)
         return
-    largest = max(args.sizes)
-    plan = [(size, "single") for size in sorted(args.sizes)]
-    plan += [(largest, name) for name in args.runners]
-    lines = []
-    for size, name in plan:
-        command = [sys.executable, __file__, "--one", str(size), name]
-        command += ["--workers", str(args.workers), "--seed", str(args.seed)]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        line = json.loads(output.strip().splitlines()[-1])
-        lines.append(line)
-        emit(**line)
-    at_largest = [line for line in lines if line["size"] == largest]
-    single = next(line for line in at_largest if line["runner"] == "single")
-    emit(
-        phase="comparison",
-        size=largest,
-        baseline_seconds=single["seconds"],
-        seconds={line["runner"]: line["seconds"] for line in at_largest},
-        identical_clusters=len({line["fingerprint"] for line in at_largest}) == 1,
-        identical_f1=len({line["quality"]["f1"] for line in at_largest}) == 1,
-        us_per_record={
-            line["size"]: line["us_per_record"] for line in lines if line["runner"] == "single"
+    compared = args.compare_size or max(args.sizes)
+    sizes = [size for size in sorted(args.sizes) if size != compared]
+    lines = [run_one(size, "single", args, with_blocking=True) for size in sizes]
+    rounds = []
+    for number in range(args.rounds):
+        for name in ["single", *args.runners]:
+            line = run_one(compared, name, args, with_blocking=name == "single" and not number)
+            rounds.append(line)
+    best = {}
+    for line in rounds:
+        if line["runner"] not in best or line["seconds"] < best[line["runner"]]["seconds"]:
+            best[line["runner"]] = line
+    single = best["single"]
+    per_size = sorted(
+        [*lines, next(line for line in rounds if "blocking_recall" in line)],
+        key=lambda line: line["size"],
+    )
+    figures = {
+        "phase": "comparison",
+        "size": compared,
+        "rounds": args.rounds,
+        "baseline_seconds": single["seconds"],
+        "best_seconds": {name: line["seconds"] for name, line in best.items()},
+        "all_seconds": {
+            name: [line["seconds"] for line in rounds if line["runner"] == name] for name in best
         },
-        blocking_recall={
-            line["size"]: line["blocking_recall"] for line in lines if line["runner"] == "single"
-        },
+        "identical_clusters": len({line["fingerprint"] for line in rounds}) == 1,
+        "identical_f1": len({line["quality"]["f1"] for line in rounds}) == 1,
+        "us_per_record": {line["size"]: line["us_per_record"] for line in per_size},
+        "blocking_recall": {line["size"]: line["blocking_recall"] for line in per_size},
+        "pairs_per_record": {line["size"]: line["pairs_per_record"] for line in per_size},
+        "serial_share": round(single["driver_seconds"] / single["seconds"], 3),
+    }
+    if "local" in best:
+        # What more cores would give: the driver's own part as measured with the local runner,
+        # the spread part of one process divided among them, and the transfer cost measured.
+        local = best["local"]
+        overhead = max(0.0, local["spread_seconds"] - single["spread_seconds"] / args.workers)
+        figures["estimate_seconds"] = {
+            cores: round(local["driver_seconds"] + single["spread_seconds"] / cores + overhead, 1)
+            for cores in (2, 4, 8, 16)
+        }
+    figures.update(
         target_seconds=TARGET_SECONDS,
         target_worker_mib=round(TARGET_MIB, 1),
         met={
-            line["runner"]: line["seconds"] <= TARGET_SECONDS
-            and max(line["worker_peak_mib"]) <= TARGET_MIB
-            for line in at_largest
-            if line["runner"] != "single"
+            name: line["seconds"] <= TARGET_SECONDS and max(line["worker_peak_mib"]) <= TARGET_MIB
+            for name, line in best.items()
+            if name != "single"
         },
     )
+    emit(**figures)
 
 
 if __name__ == "__main__":

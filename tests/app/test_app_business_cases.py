@@ -1,5 +1,5 @@
 """Business cases of the application layer: a rule that moves a meeting keeps its real
-length, across a clock change too, and a month's funnel counts the deals still open."""
+length, across a clock change too, and a pipeline is checked against the gates it runs with."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from app_samples import NOW, rule, settings
 
 from crmcore.app import CRM
-from crmcore.app.commands import PlanInteraction
+from crmcore.app.commands import AddPipeline, PlanInteraction
 from crmcore.deals import TYPICAL_SALE, StageGate
-from crmcore.errors import DomainValidationError
+from crmcore.errors import DomainValidationError, EntityNotFoundError
 from crmcore.ids import PipelineId
 from crmcore.interactions import InteractionDraft
 
@@ -56,3 +56,15 @@ def test_settings_with_a_stage_asking_for_a_linked_document_of_no_kind_are_refus
     stages[1] = attrs.evolve(stages[1], gates=fixed)
     stages[2] = TYPICAL_SALE.stages[2]
     assert settings(pipelines=(attrs.evolve(pipeline, stages=tuple(stages)),)).pipelines
+
+
+def test_a_pipeline_added_with_a_stage_asking_for_a_document_of_no_kind_is_refused() -> None:
+    crm = CRM.in_memory(settings=settings())
+    stages = list(TYPICAL_SALE.stages)
+    stages[1] = attrs.evolve(stages[1], gates=(StageGate(gate="document_linked"),))
+    pipeline = attrs.evolve(TYPICAL_SALE, id=PipelineId("own_sale"), stages=tuple(stages))
+    with pytest.raises(DomainValidationError) as refused:
+        crm.execute(AddPipeline(pipeline=pipeline), actor="anna", now=NOW)
+    assert refused.value.field == "pipeline.stages[1].gates[0].argument"
+    with pytest.raises(EntityNotFoundError):
+        crm.funnel("own_sale", start=NOW, end=NOW)

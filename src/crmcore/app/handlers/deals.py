@@ -14,7 +14,7 @@ from crmcore.app.commands import (
     ReopenDeal,
     WinDeal,
 )
-from crmcore.app.handlers.base import Handler, Runtime, handles, pipeline_of
+from crmcore.app.handlers.base import Handler, Runtime, drafted, handles, pipeline_of
 from crmcore.app.work import ROOT, Work
 from crmcore.deals import (
     Deal,
@@ -31,6 +31,7 @@ from crmcore.deals import (
 from crmcore.errors import DomainValidationError
 from crmcore.ids import DealId, PartnerId, UserId
 from crmcore.rules import Chain
+from crmcore.validation import raise_violations
 
 __all__ = ["HANDLERS", "gate_context", "move_outcome", "moved"]
 
@@ -83,6 +84,9 @@ def _add_pipeline(runtime: Runtime, work: Work, command: AddPipeline) -> Pipelin
         raise DomainValidationError.single(
             "pipeline.id", "is a pipeline of the settings", value=command.pipeline.id
         )
+    # Checked against the gates it will run with: a stage no deal can enter is refused.
+    problems = command.pipeline.gate_problems(runtime.settings.gates)
+    raise_violations(problem.under("pipeline") for problem in problems)
     work.check_write("pipelines", None, command.pipeline)
     work.repositories.pipelines.add(command.pipeline)
     return command.pipeline
@@ -91,15 +95,17 @@ def _add_pipeline(runtime: Runtime, work: Work, command: AddPipeline) -> Pipelin
 @handles(HANDLERS, OpenDeal)
 def _open(runtime: Runtime, work: Work, command: OpenDeal) -> Deal:
     pipeline = pipeline_of(runtime, work, command.pipeline_id)
-    if command.draft.partner_id is not None:
-        work.repositories.partners.get(PartnerId(command.draft.partner_id))
-    outcome = open_deal(
-        command.draft,
-        pipeline=pipeline,
-        now=work.now,
-        deal_id=DealId(command.deal_id) if command.deal_id else None,
-        custom_fields=runtime.settings.custom_fields,
-        actor=UserId(work.actor),
+    partner_id = command.draft.partner_id
+    outcome = drafted(
+        lambda: open_deal(
+            command.draft,
+            pipeline=pipeline,
+            now=work.now,
+            deal_id=DealId(command.deal_id) if command.deal_id else None,
+            custom_fields=runtime.settings.custom_fields,
+            actor=UserId(work.actor),
+        ),
+        links={"partner_id": lambda: work.repositories.partners.get(PartnerId(partner_id))},
     )
     return work.add_deal(outcome)
 
@@ -139,16 +145,20 @@ def _win(runtime: Runtime, work: Work, command: WinDeal) -> Deal:
 @handles(HANDLERS, LoseDeal)
 def _lose(runtime: Runtime, work: Work, command: LoseDeal) -> Deal:
     deal = work.repositories.deals.get(DealId(command.deal_id))
-    if command.competitor_id is not None:
-        work.repositories.partners.get(PartnerId(command.competitor_id))
-    outcome = lose_deal(
-        deal,
-        pipeline=pipeline_of(runtime, work, deal.pipeline_id),
-        reason=command.reason,
-        now=work.now,
-        competitor_id=PartnerId(command.competitor_id) if command.competitor_id else None,
-        comment=command.comment,
-        actor=UserId(work.actor),
+    competitor = command.competitor_id
+    outcome = drafted(
+        lambda: lose_deal(
+            deal,
+            pipeline=pipeline_of(runtime, work, deal.pipeline_id),
+            reason=command.reason,
+            now=work.now,
+            competitor_id=PartnerId(competitor) if competitor else None,
+            comment=command.comment,
+            actor=UserId(work.actor),
+        ),
+        links={}
+        if competitor is None
+        else {"competitor_id": lambda: work.repositories.partners.get(PartnerId(competitor))},
     )
     return work.save_deal(deal, outcome)
 

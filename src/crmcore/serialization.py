@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import collections.abc
 import enum
-import importlib
 import re
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -39,33 +39,30 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from crmcore.conditions import forms
 from crmcore.customfields import CustomValue
 from crmcore.errors import DomainValidationError, Violation, shown
 from crmcore.events import DomainEvent
 from crmcore.ids import EntityRef
 from crmcore.money import Money
-from crmcore.validation import Model, field_violations, payload_violations, raise_violations
+from crmcore.validation import (
+    CHANGES_OF,
+    Model,
+    field_violations,
+    payload_violations,
+    raise_violations,
+)
 
-__all__ = ["Converter", "make_converter"]
+__all__ = ["Converter", "make_converter", "register_forms"]
 
 T = TypeVar("T")
 _CUSTOM_TAGS: Final = ("decimal", "date", "money", "ref")
 TAG: Final = "type"
-# Every area's events module; an area adds its own here when it emits events.
-EVENT_MODULES: Final = (
-    "crmcore.partners.events",
-    "crmcore.agreements.events",
-    "crmcore.catalog.events",
-    "crmcore.deals.events",
-    "crmcore.claims.events",
-    "crmcore.interactions.events",
-    "crmcore.requests.events",
-    "crmcore.tasks.events",
-    "crmcore.marketing.events",
-    "crmcore.rules.events",
-)
+# The forms packages above the kernel registered (the rules' ones), in the order registered.
+_FORMS: Final[list[Callable[[Converter], None]]] = []
+_FORMS_LOCK: Final = threading.Lock()
 
 
 # Set while a payload is structured: the hooks of rule nodes and custom values call
@@ -98,31 +95,33 @@ class Converter(cattrs.Converter):
 
 
 def make_converter() -> Converter:
-    """A new converter for every public model of crmcore, strict on input."""
-    _import_event_modules()
+    """A new converter for every public model of crmcore, strict on input.
+
+    The kernel's models and condition trees are always known; an area's events once the area
+    is imported, and the forms a package registered with :func:`register_forms` (the rules'
+    ones, with the mailings' actions, once :mod:`crmcore.rules` is imported).
+    """
     converter = Converter(forbid_extra_keys=True, detailed_validation=True)
     _configure_scalars(converter)
     _configure_custom_values(converter)
+    forms.configure(converter, problems=_violations)
     _configure_events(converter)
-    _configure_rules(converter)
+    with _FORMS_LOCK:
+        registered = tuple(_FORMS)
+    for configure in registered:
+        configure(converter)
     return converter
 
 
-def _configure_rules(converter: Converter) -> None:
-    """Rules: condition trees, actions (the mailings' too) and strategies as tagged unions;
-    then the marketing models that hold conditions."""
-    from crmcore.marketing.mailings import MAILING_ACTIONS  # noqa: PLC0415 - see above
-    from crmcore.marketing.serialization import configure as marketing  # noqa: PLC0415
-    from crmcore.rules.serialization import configure  # noqa: PLC0415 - rules import this module
+def register_forms(configure: Callable[[Converter], None]) -> None:
+    """Have every converter made from now on call ``configure`` after the kernel's own hooks.
 
-    configure(converter, actions=MAILING_ACTIONS)
-    marketing(converter)
-
-
-def _import_event_modules() -> None:
-    """Import the areas' event modules so that every event class is known for the tags."""
-    for module in EVENT_MODULES:
-        importlib.import_module(module)
+    A package above the kernel calls it once when imported, so that the kernel never imports
+    it; registering the same function again changes nothing.
+    """
+    with _FORMS_LOCK:
+        if configure not in _FORMS:
+            _FORMS.append(configure)
 
 
 def _event_classes() -> dict[str, type[DomainEvent]]:
@@ -269,8 +268,13 @@ def _is_model(cl: Any) -> bool:
 def _model(converter: Converter, cl: type[Model]) -> Callable[[Any, Any], Any]:
     """A model's hook that, when some fields cannot be read, still runs the checks of those
     that can: a damaged record reports its blank title beside its bad currency."""
+    changes: dict[str, Any] = {
+        field.name: override(struct_hook=_changes(converter, field.metadata[CHANGES_OF]))
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", cl))
+        if CHANGES_OF in field.metadata
+    }
     fields = make_dict_structure_fn(
-        cl, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+        cl, converter, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True, **changes
     )
 
     def structure(value: Any, _: Any) -> Any:
@@ -283,6 +287,40 @@ def _model(converter: Converter, cl: type[Model]) -> Callable[[Any, Any], Any]:
             if not others:
                 raise
             raise DomainValidationError([*_violations(error, ""), *others]) from None
+
+    return structure
+
+
+def _changes(converter: Converter, model: type[Model]) -> Callable[[Any, Any], Any]:
+    """The hook of a ``changes`` mapping of ``model``'s fields (see
+    :func:`crmcore.validation.changes_of`): each value whose key names a field is read as the
+    field's type. When one cannot be read, the checks of the others run beside it; mappings
+    (custom values) and keys that name no field go to the service as they came."""
+    resolved = attrs.resolve_types(cast("type[attrs.AttrsInstance]", model))
+    types = {
+        field.name: field.type
+        for field in attrs.fields(resolved)
+        if get_origin(field.type) not in {collections.abc.Mapping, dict}
+    }
+
+    def structure(value: Any, _: Any) -> Any:
+        if not isinstance(value, Mapping):
+            return value
+        read: dict[Any, Any] = dict(value)
+        unread: list[Violation] = []
+        for key, item in value.items():
+            if isinstance(key, str) and key in types:
+                try:
+                    read[key] = converter.structure(item, types[key])
+                except Exception as error:  # every field's problems, under its name
+                    unread.extend(_violations(error, key))
+                    del read[key]
+        if unread:
+            checked = [
+                v for key in read if key in types for v in field_violations(model, key, read[key])
+            ]
+            raise DomainValidationError([*unread, *checked])
+        return read
 
     return structure
 

@@ -22,11 +22,13 @@ import attrs
 from crmcore.errors import DomainValidationError, Violation, shown
 
 __all__ = [
+    "CHANGES_OF",
     "Check",
     "FrozenMap",
     "Model",
     "aware_datetime",
     "bounded_text",
+    "changes_of",
     "check_now",
     "checks",
     "clean_text",
@@ -88,6 +90,17 @@ enough from ``date.min`` and ``date.max`` that a calendar can add years without 
 def checks(*functions: Check) -> dict[str, tuple[Check, ...]]:
     """Field metadata that attaches ``functions`` as the checks of the field."""
     return {CHECKS: functions}
+
+
+CHANGES_OF: Final = "crmcore.changes_of"
+
+
+def changes_of(model: type) -> dict[str, type]:
+    """Field metadata of a ``changes`` mapping whose keys name fields of ``model``: the
+    converter reads each such value from JSON as that field's type (Money from
+    ``{"amount": "10.00", "currency": "RUB"}``, a date from ``"2026-05-01"``), every problem
+    under ``changes.<field>``; keys that name no field are left to the service to refuse."""
+    return {CHANGES_OF: model}
 
 
 class Model:

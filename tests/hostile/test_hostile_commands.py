@@ -3,13 +3,17 @@ errors escape, a refused command changes no repository, and every problem is lis
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmcore.errors import CRMError, DomainValidationError
+from crmcore.errors import CRMError, DomainValidationError, EntityNotFoundError
+from crmcore.ids import DealId
+from crmcore.money import Money
 from crmcore.testing._hostile_app import (
     BODIES,
     COMMANDS,
@@ -97,3 +101,122 @@ def test_a_claim_draft_with_unhashable_reasons_is_refused_by_field() -> None:
     outcome = attempt(entry, {**entry.valid, "reasons": [[]], "claim_type": {"a": []}})
     assert isinstance(outcome.error, DomainValidationError)
     assert {"reasons[0]", "claim_type"} <= set(outcome.error.fields)
+
+
+def test_an_edit_of_a_deal_from_json_takes_money_dates_and_percentages() -> None:
+    crm = seeded_crm()
+    changes = {
+        "amount": {"amount": "10.00", "currency": "RUB"}, "probability": "35.5",
+        "expected_close": "2026-05-01", "tags": ["vip"], "co_executors": ["boris"],
+    }  # fmt: skip
+    entry_point("app_command").run(("edit_deal", {"deal_id": "d-1", "changes": changes}), crm)
+    with crm.store.unit_of_work() as repositories:
+        deal = repositories.deals.get(DealId("d-1"))
+    assert (deal.amount, deal.probability) == (Money.of("10.00", "RUB"), Decimal("35.5"))
+    assert (deal.expected_close, deal.tags, deal.co_executors) == (
+        date(2026, 5, 1), frozenset({"vip"}), frozenset({"boris"}),
+    )  # fmt: skip
+
+
+def test_bad_money_in_a_deal_s_changes_from_json_is_refused_by_field_beside_the_others() -> None:
+    changes = {"amount": {"amount": "lots", "currency": "RUS"}, "title": " ",
+               "expected_close": "someday"}  # fmt: skip
+    outcome = attempt(
+        entry_point("app_command"), ("edit_deal", {"deal_id": "d-1", "changes": changes})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert set(outcome.error.fields) == {
+        "changes.amount.amount", "changes.amount.currency", "changes.expected_close",
+        "changes.title",
+    }  # fmt: skip
+    assert outcome.unchanged
+
+
+@pytest.mark.parametrize("amount", ["10", 10, ["10", "RUB"], {"amount": "1"}, None])
+def test_money_in_a_deal_s_changes_takes_only_its_serialized_form(amount: object) -> None:
+    changes = {"amount": amount}
+    outcome = attempt(
+        entry_point("app_command"), ("edit_deal", {"deal_id": "d-1", "changes": changes})
+    )
+    if amount is None:  # an amount may be cleared
+        assert outcome.result == "accepted", outcome.error
+        return
+    assert isinstance(outcome.error, DomainValidationError)
+    assert all(field.startswith("changes.amount") for field in outcome.error.fields)
+    assert outcome.unchanged
+
+
+def test_an_edit_of_a_request_from_json_takes_items_and_money() -> None:
+    item = {"product": "Pipe", "amount": {"amount": "1", "currency": "EUR"}}
+    changes: dict[str, Any] = {"estimated_amount": {"amount": "5", "currency": "RUB"}}
+    changes["items"] = [item]
+    outcome = attempt(
+        entry_point("app_command"), ("edit_request", {"request_id": "r-1", "changes": changes})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("estimated_amount",)  # two currencies
+    item["amount"] = {"amount": "1", "currency": "RUB"}
+    accepted = attempt(
+        entry_point("app_command"), ("edit_request", {"request_id": "r-1", "changes": changes})
+    )
+    assert accepted.result == "accepted", accepted.error
+
+
+def test_unknown_keys_in_changes_from_json_are_left_to_the_service_to_refuse() -> None:
+    changes = {"stage": "won", "title": ""}
+    outcome = attempt(
+        entry_point("app_command"), ("edit_deal", {"deal_id": "d-1", "changes": changes})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert set(outcome.error.fields) == {"stage", "title"}
+
+
+_UNKNOWN_LINKS = [
+    (
+        "open_deal",
+        {"draft": {"title": " ", "partner_id": "p-404", "responsible_manager": "anna",
+                   "co_executors": ["anna"]}, "pipeline_id": "manual_sale"},
+        {"title", "co_executors", "partner_id"},
+    ),
+    ("lose_deal", {"deal_id": "d-1", "reason": "bored", "competitor_id": "p-404"},
+     {"reason", "competitor_id"}),
+    (
+        "plan_interaction",
+        {"draft": {**BODIES["plan_interaction"]["draft"], "topic": "", "partner_id": "p-404",
+                   "subject": {"entity_type": "deal", "entity_id": "d-404"}}},
+        {"topic", "partner_id", "subject"},
+    ),
+    (
+        "register_claim",
+        {"draft": {"claimant": {"role": "client", "partner_id": "p-404"}, "essence": " "}},
+        {"essence", "claimant.partner_id"},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "body", "fields"), _UNKNOWN_LINKS)
+def test_a_bad_draft_reports_its_problems_and_the_records_it_names_that_are_not_stored(
+    name: str, body: dict[str, Any], fields: set[str]
+) -> None:
+    outcome = attempt(entry_point("app_command"), (name, body))
+    assert isinstance(outcome.error, DomainValidationError)
+    assert set(outcome.error.fields) == fields
+    assert outcome.unchanged
+
+
+def test_a_bad_link_is_not_looked_up_and_a_good_draft_with_an_unknown_partner_is_not_found() -> (
+    None
+):
+    draft = {"title": " ", "partner_id": "p 404", "responsible_manager": "anna"}
+    outcome = attempt(
+        entry_point("app_command"), ("open_deal", {"draft": draft, "pipeline_id": "manual_sale"})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert set(outcome.error.fields) == {"title", "partner_id"}
+    assert "names no stored" not in str(outcome.error)
+    draft = {"title": "Pipes", "partner_id": "p-404", "responsible_manager": "anna"}
+    outcome = attempt(
+        entry_point("app_command"), ("open_deal", {"draft": draft, "pipeline_id": "manual_sale"})
+    )
+    assert isinstance(outcome.error, EntityNotFoundError)
+    assert outcome.unchanged

@@ -16,9 +16,9 @@ import attrs
 
 from crmcore.agreements import Audience, ConditionOverrides, OverrideLimits, SalesConditions
 from crmcore.agreements.templates import QuoteTemplate
-from crmcore.catalog import PriceType, ProductDraft, StockLevel
+from crmcore.catalog import PriceType, Product, ProductDraft, StockLevel
 from crmcore.claims import Activity, ClaimDraft, ClaimEdit, ClaimResult
-from crmcore.deals import CostLine, DealDraft, Pipeline, ProductPick, SupplierOrderLine
+from crmcore.deals import CostLine, Deal, DealDraft, Pipeline, ProductPick, SupplierOrderLine
 from crmcore.ids import EntityRef
 from crmcore.interactions import InteractionDraft
 from crmcore.marketing import (
@@ -31,13 +31,14 @@ from crmcore.marketing import (
 )
 from crmcore.money import Money
 from crmcore.partners import ContactPersonDraft, PartnerDraft
-from crmcore.requests import RequestDraft
+from crmcore.requests import Request, RequestDraft
 from crmcore.rules import AllOf, AnyOf, Condition, FieldCondition, Not, Rule
 from crmcore.tasks import TaskDraft, TaskEdit
 from crmcore.validation import (
     Model,
     aware_datetime,
     bounded_text,
+    changes_of,
     checks,
     each,
     freeze,
@@ -248,7 +249,9 @@ class EditDeal(CRMCommand):
 
     name: ClassVar[str] = "edit_deal"
     deal_id: str = attrs.field(metadata=_ID)
-    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+    changes: Mapping[str, Any] = attrs.field(
+        converter=freeze, metadata={**checks(_mapping), **changes_of(Deal)}
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -548,7 +551,9 @@ class EditRequest(CRMCommand):
 
     name: ClassVar[str] = "edit_request"
     request_id: str = attrs.field(metadata=_ID)
-    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+    changes: Mapping[str, Any] = attrs.field(
+        converter=freeze, metadata={**checks(_mapping), **changes_of(Request)}
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -766,7 +771,9 @@ class EditProduct(CRMCommand):
 
     name: ClassVar[str] = "edit_product"
     product_id: str = attrs.field(metadata=_ID)
-    changes: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
+    changes: Mapping[str, Any] = attrs.field(
+        converter=freeze, metadata={**checks(_mapping), **changes_of(Product)}
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from crmcore.app.settings import Settings
 from crmcore.app.work import Work
 from crmcore.deals import Pipeline
-from crmcore.errors import EntityNotFoundError
+from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.ids import PipelineId
 from crmcore.matching import DuplicateIndex
 from crmcore.requests import RequestMatcher
 
-__all__ = ["Handler", "Runtime", "handles", "pipeline_of"]
+__all__ = ["Handler", "Runtime", "drafted", "handles", "pipeline_of"]
 
 C = TypeVar("C")
+T = TypeVar("T")
 
 
 class Runtime(Protocol):
@@ -65,3 +66,29 @@ def pipeline_of(runtime: Runtime, work: Work, pipeline_id: str) -> Pipeline:
         return work.repositories.pipelines.get(PipelineId(pipeline_id))
     except EntityNotFoundError:
         raise EntityNotFoundError("pipeline", pipeline_id) from None
+
+
+def drafted(make: Callable[[], T], *, links: Mapping[str, Callable[[], object]]) -> T:
+    """What ``make``, a pure service over a draft, gives, checked before the records the draft
+    links to are looked up (``links``: each field of the draft and its look-up). A draft that
+    ``make`` refuses is reported with every link of a field that passed and names no stored
+    record, in one :class:`DomainValidationError`; a good draft with such a link raises the
+    look-up's :class:`EntityNotFoundError`."""
+    try:
+        made = make()
+    except DomainValidationError as error:
+        failed = {violation.field for violation in error.violations}
+        unknown = [_unknown(field, look) for field, look in links.items() if field not in failed]
+        raise DomainValidationError([*error.violations, *filter(None, unknown)]) from None
+    for look in links.values():
+        look()
+    return made
+
+
+def _unknown(field: str, look: Callable[[], object]) -> Violation | None:
+    try:
+        look()
+    except EntityNotFoundError as missing:
+        message = f"names no stored {missing.entity_type}"
+        return Violation(field=field, message=message, value=missing.entity_id)
+    return None

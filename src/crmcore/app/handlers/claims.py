@@ -16,7 +16,7 @@ from crmcore.app.commands import (
     ReopenClaim,
     ResumeClaim,
 )
-from crmcore.app.handlers.base import Handler, Runtime, handles
+from crmcore.app.handlers.base import Handler, Runtime, drafted, handles
 from crmcore.app.work import Work
 from crmcore.claims import (
     Claim,
@@ -44,14 +44,17 @@ def _get(work: Work, claim_id: str) -> Claim:
 @handles(HANDLERS, RegisterClaim)
 def _register(runtime: Runtime, work: Work, command: RegisterClaim) -> Claim:
     partner_id = command.draft.claimant.partner_id
-    if partner_id is not None:
-        work.repositories.partners.get(partner_id)
-    outcome = register_claim(
-        command.draft,
-        claim_id=ClaimId(command.claim_id or new_id()),
-        now=work.now,
-        settings=runtime.settings.claims,
-        actor=UserId(work.actor),
+    outcome = drafted(
+        lambda: register_claim(
+            command.draft,
+            claim_id=ClaimId(command.claim_id or new_id()),
+            now=work.now,
+            settings=runtime.settings.claims,
+            actor=UserId(work.actor),
+        ),
+        links={}
+        if partner_id is None
+        else {"claimant.partner_id": lambda: work.repositories.partners.get(partner_id)},
     )
     return work.add("claims", outcome)
 

@@ -3,6 +3,7 @@ meeting, call or letter."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from crmcore.app.commands import (
@@ -13,7 +14,7 @@ from crmcore.app.commands import (
     RescheduleInteraction,
     StartInteraction,
 )
-from crmcore.app.handlers.base import Handler, Runtime, handles
+from crmcore.app.handlers.base import Handler, Runtime, drafted, handles
 from crmcore.app.work import Work
 from crmcore.ids import InteractionId, PartnerId, UserId, new_id
 from crmcore.interactions import (
@@ -32,35 +33,43 @@ __all__ = ["HANDLERS"]
 HANDLERS: Final[dict[type, Handler]] = {}
 
 
-def _check_links(work: Work, draft: InteractionDraft) -> None:
-    if draft.subject is not None:
-        work.get_ref(draft.subject)
-    if draft.partner_id is not None:
-        work.repositories.partners.get(PartnerId(draft.partner_id))
+def _links(work: Work, draft: InteractionDraft) -> dict[str, Callable[[], object]]:
+    """The look-ups of the records ``draft`` links to, by the draft's field."""
+    subject, partner_id = draft.subject, draft.partner_id
+    links: dict[str, Callable[[], object]] = {}
+    if subject is not None:
+        links["subject"] = lambda: work.get_ref(subject)
+    if partner_id is not None:
+        links["partner_id"] = lambda: work.repositories.partners.get(PartnerId(partner_id))
+    return links
 
 
 @handles(HANDLERS, PlanInteraction)
 def _plan(runtime: Runtime, work: Work, command: PlanInteraction) -> Interaction:
-    _check_links(work, command.draft)
-    outcome = create_interaction(
-        command.draft,
-        interaction_id=InteractionId(command.interaction_id or new_id()),
-        author=UserId(work.actor),
-        now=work.now,
+    outcome = drafted(
+        lambda: create_interaction(
+            command.draft,
+            interaction_id=InteractionId(command.interaction_id or new_id()),
+            author=UserId(work.actor),
+            now=work.now,
+        ),
+        links=_links(work, command.draft),
     )
     return work.add("interactions", outcome)
 
 
 @handles(HANDLERS, RecordInteraction)
 def _record(runtime: Runtime, work: Work, command: RecordInteraction) -> Interaction:
-    _check_links(work, command.draft)
-    outcome = record_interaction(
-        command.draft,
-        interaction_id=InteractionId(command.interaction_id or new_id()),
-        author=UserId(work.actor),
-        now=work.now,
-        result=command.result,
-        duration=command.duration,
+    outcome = drafted(
+        lambda: record_interaction(
+            command.draft,
+            interaction_id=InteractionId(command.interaction_id or new_id()),
+            author=UserId(work.actor),
+            now=work.now,
+            result=command.result,
+            duration=command.duration,
+        ),
+        links=_links(work, command.draft),
     )
     return work.add("interactions", outcome)
 

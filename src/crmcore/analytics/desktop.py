@@ -18,7 +18,7 @@ from crmcore.ids import ContactPersonId, PartnerId, UserId
 from crmcore.interactions.kinds import InteractionStatus
 from crmcore.interactions.model import Interaction
 from crmcore.interactions.repository import InteractionRepository
-from crmcore.money import Money
+from crmcore.money import Money, Rounding
 from crmcore.partners.localtime import LocalTime, local_time
 from crmcore.partners.model import ContactPerson, Partner
 from crmcore.partners.repository import ContactPersonRepository, PartnerRepository
@@ -77,6 +77,8 @@ class PartnerCard:
     sales: PartnerSales | None
     contacts: tuple[ContactLine, ...]
     history: tuple[Interaction, ...]
+    rounding: Rounding = attrs.field(factory=Rounding)
+    """How the card rounds the average check (half-up to the minor unit by default)."""
 
     @property
     def first_deal(self) -> date | None:
@@ -91,7 +93,7 @@ class PartnerCard:
     @property
     def average_check(self) -> Money | None:
         """The average amount of the partner's deals."""
-        return None if self.sales is None else self.sales.average_check
+        return None if self.sales is None else self.sales.average(self.rounding)
 
     @property
     def total_sales(self) -> Money | None:
@@ -164,12 +166,15 @@ def partner_card(
     now: datetime,
     history_limit: int = 20,
     region_zones: Mapping[str, str] | None = None,
+    rounding: Rounding | None = None,
 ) -> PartnerCard:
     """The card of ``partner_id`` at ``now``: its sales from ``sales``, its contact persons
     with their local time, and its latest ``history_limit`` interactions, newest first.
 
     A person whose phones tell no zone (a mobile number) is shown in the partner's, else in
-    that of the region, through the host's ``region_zones`` (region names to IANA zones)."""
+    that of the region, through the host's ``region_zones`` (region names to IANA zones).
+    The average check is rounded by ``rounding``, half-up to the minor unit by default, as
+    :func:`~crmcore.analytics.kpi_table` rounds its averages."""
     check_now(now)
     partner = partners.get(partner_id)
     lines = tuple(
@@ -178,4 +183,5 @@ def partner_card(
     return PartnerCard(
         partner=partner, sales=sales.of_partner(partner_id), contacts=lines,
         history=tuple(interactions.history(partner_id, limit=history_limit)),
+        rounding=rounding or Rounding(),
     )  # fmt: skip

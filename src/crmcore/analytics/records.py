@@ -16,7 +16,7 @@ import attrs
 
 from crmcore.deals.kinds import DealStatus
 from crmcore.interactions.kinds import InteractionStatus
-from crmcore.money import Money
+from crmcore.money import Money, Rounding
 from crmcore.validation import Model, checks, instance_of, non_negative_int, plain_date
 
 __all__ = [
@@ -131,9 +131,14 @@ class PartnerSales(Model):
 
     @property
     def average_check(self) -> Money:
-        """The total divided by the number of deals, to the currency's minor unit."""
+        """The total divided by the number of deals, half-up to the currency's minor unit."""
+        return self.average(Rounding())
+
+    def average(self, rounding: Rounding) -> Money:
+        """The total divided by the number of deals, rounded by ``rounding``: the policy the
+        KPI table is given, so that the card and the table show one figure."""
         count = max(self.deals, 1)
-        return Money.of(self.total.amount / count, self.total.currency).rounded()
+        return rounding.apply(Money.of(self.total.amount / count, self.total.currency))
 
 
 class SalesFacts(Protocol):

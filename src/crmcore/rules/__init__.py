@@ -94,6 +94,7 @@ from crmcore.rules.schemas import (
     schema_of,
 )
 from crmcore.rules.scope import Scope
+from crmcore.rules.serialization import configure as _forms  # noqa: F401 - registers the forms
 from crmcore.rules.templates import placeholders, render_text
 from crmcore.rules.triggers import DueTrigger, DueTriggers, due_time_triggers, fire_time
 from crmcore.rules.validation import rule_problems, validate_rule, validate_rules

@@ -8,13 +8,13 @@
      "then": [{"action": "assign_manager", "strategy": "head_of_department"}]}
 
 Fields left at their defaults are not written, so stored rules stay as short as typed.
-:func:`crmcore.serialization.make_converter` calls it; a host with action plugins calls it
-again with ``actions=`` to let the converter read them.
+The package registers :func:`configure` with :func:`crmcore.serialization.register_forms`
+when it is imported, so that every converter made since knows rules; a host with action
+plugins calls it again with ``actions=`` to let the converter read them.
 """
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
@@ -22,23 +22,13 @@ from typing import Any, Final
 
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from crmcore.errors import DomainValidationError, Violation
+from crmcore.conditions.forms import is_union_of
+from crmcore.errors import DomainValidationError
+from crmcore.marketing.mailings import MAILING_ACTIONS
 from crmcore.rules.actions import ACTIONS
 from crmcore.rules.assignment import STRATEGIES, FieldMapping, HeadOfDepartment, MappingRow
-from crmcore.rules.model import (
-    Action,
-    AllOf,
-    AnyOf,
-    Branch,
-    Condition,
-    FieldCondition,
-    FieldRef,
-    Not,
-    Rule,
-    Throttle,
-    Trigger,
-    Wait,
-)
+from crmcore.rules.model import Action, Branch, Rule, Throttle, Trigger, Wait
+from crmcore.serialization import register_forms
 
 __all__ = ["configure"]
 
@@ -47,35 +37,18 @@ if typing.TYPE_CHECKING:
 
 ACTION_TAG: Final = "action"
 STRATEGY_TAG: Final = "kind"
-MAX_DEPTH: Final = 32
-_CONDITIONS: Final = frozenset({AllOf, AnyOf, Not, FieldCondition})
-_SCALARS: Final = frozenset({str, int, bool, type(None)})
-
-
-def _union_args(hint: Any) -> frozenset[Any] | None:
-    if typing.get_origin(hint) not in (typing.Union, types.UnionType):
-        return None
-    return frozenset(typing.get_args(hint))
-
-
-def _is_union_of(members: frozenset[Any]) -> Callable[[Any], bool]:
-    def predicate(hint: Any) -> bool:
-        args = _union_args(hint)
-        return args is not None and args - {type(None)} == members
-
-    return predicate
 
 
 def configure(converter: Converter, *, actions: Iterable[type[Action]] = ()) -> None:
-    """Register the JSON forms of rules, conditions, actions, strategies and commands on
-    ``converter``; ``actions`` adds plugin action classes beside the built-ins."""
-    classes = {**ACTIONS, **{cls.kind: cls for cls in actions}}
-    _configure_scalars(converter)
-    _configure_conditions(converter)
-    _omit_defaults(converter, Trigger, FieldRef, MappingRow)
+    """Register the JSON forms of rules, actions (the mailings' too), strategies and commands
+    on ``converter``, one that :func:`crmcore.serialization.make_converter` made (it knows
+    condition trees already); ``actions`` adds plugin action classes beside the built-ins."""
+    extra: tuple[type[Action], ...] = (*MAILING_ACTIONS, *actions)
+    classes = {**ACTIONS, **{cls.kind: cls for cls in extra}}
+    _omit_defaults(converter, Trigger, MappingRow)
     strategies = {cls.kind: cls for cls in STRATEGIES}
     for members in (frozenset(STRATEGIES), frozenset(STRATEGIES) - {FieldMapping}):
-        predicate = _is_union_of(members)
+        predicate = is_union_of(members)
         converter.register_structure_hook_func(
             predicate, partial(_structure_tagged, converter, strategies, STRATEGY_TAG)
         )
@@ -94,117 +67,6 @@ def _omit_defaults(converter: Converter, *classes: type) -> None:
         converter.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
         )
-
-
-def _structure_scalar(value: object, _: Any) -> object:
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    raise TypeError("must be a string, integer, boolean or null (write decimals as strings)")
-
-
-def _structure_operand(converter: Converter, value: object, _: Any) -> object:
-    if isinstance(value, list):
-        return tuple(_structure_scalar(item, None) for item in value)
-    if isinstance(value, Mapping):
-        return converter.structure(value, FieldRef)
-    return _structure_scalar(value, None)
-
-
-def _configure_scalars(converter: Converter) -> None:
-    converter.register_structure_hook_func(_is_union_of(_SCALARS - {type(None)}), _structure_scalar)
-    operand = _is_union_of(
-        frozenset({str, int, bool, tuple[str | int | bool | None, ...], FieldRef})
-    )
-    converter.register_structure_hook_func(operand, partial(_structure_operand, converter))
-    converter.register_unstructure_hook_func(
-        operand,
-        lambda value: (
-            converter.unstructure(value) if isinstance(value, FieldRef) else _listed(value)
-        ),
-    )
-
-
-def _listed(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _configure_conditions(converter: Converter) -> None:
-    leaf = make_dict_unstructure_fn(FieldCondition, converter, _cattrs_omit_if_default=True)
-    converter.register_unstructure_hook(FieldCondition, leaf)
-    converter.register_unstructure_hook(
-        AllOf, lambda node: {"all": [converter.unstructure(c, Condition) for c in node.all]}
-    )
-    converter.register_unstructure_hook(
-        AnyOf, lambda node: {"any": [converter.unstructure(c, Condition) for c in node.any]}
-    )
-    converter.register_unstructure_hook(
-        Not, lambda node: {"not": converter.unstructure(node.condition, Condition)}
-    )
-    is_condition = _is_union_of(_CONDITIONS)
-    converter.register_unstructure_hook_func(
-        is_condition, lambda node: converter.unstructure(node, type(node))
-    )
-    structure_leaf = make_dict_structure_fn(
-        FieldCondition, converter, _cattrs_forbid_extra_keys=True
-    )
-    converter.register_structure_hook_func(
-        is_condition, lambda value, _: _structure_condition(converter, structure_leaf, value, 0)
-    )
-    for cls in _CONDITIONS:
-        converter.register_structure_hook(
-            cls, lambda value, _: _structure_condition(converter, structure_leaf, value, 0)
-        )
-
-
-def _structure_condition(
-    converter: Converter, leaf: Callable[[Any, Any], FieldCondition], value: object, depth: int
-) -> Condition:
-    if depth > MAX_DEPTH:
-        raise DomainValidationError.single("$", f"conditions nest deeper than {MAX_DEPTH}")
-    if not isinstance(value, Mapping):
-        raise TypeError(
-            "must be a mapping: {'all': [...]}, {'any': [...]}, {'not': {...}} or a test"
-        )
-    groups = {key for key in ("all", "any", "not") if key in value}
-    if not groups:
-        return leaf(value, FieldCondition)
-    if len(value) != 1:
-        extra = sorted(str(key) for key in value if key not in groups) or sorted(groups)[1:]
-        raise DomainValidationError(
-            [Violation(field=str(key), message="is not a known field") for key in extra]
-        )
-    ((key, inner),) = value.items()
-    if key == "not":
-        return Not(condition=_child(converter, leaf, inner, depth, "not"))
-    if not isinstance(inner, list):
-        raise DomainValidationError.single(key, "must be a list of conditions")
-    children: list[Condition] = []
-    found: list[Violation] = []
-    for index, item in enumerate(inner):  # every child's problems, not only the first's
-        try:
-            children.append(_child(converter, leaf, item, depth, f"{key}[{index}]"))
-        except DomainValidationError as error:
-            found.extend(error.violations)
-    if found:
-        raise DomainValidationError(found)
-    return AllOf(all=tuple(children)) if key == "all" else AnyOf(any=tuple(children))
-
-
-def _child(
-    converter: Converter,
-    leaf: Callable[[Any, Any], FieldCondition],
-    value: object,
-    depth: int,
-    path: str,
-) -> Condition:
-    from crmcore.serialization import _violations  # noqa: PLC0415 - shares the path naming
-
-    try:
-        return _structure_condition(converter, leaf, value, depth + 1)
-    except DomainValidationError as error:
-        raise error.under(path) from None
-    except Exception as error:  # cattrs' own errors become violations with paths
-        raise DomainValidationError(_violations(error, path)) from None
 
 
 def _configure_tagged(
@@ -261,3 +123,6 @@ def _structure_tagged(
             tag, "must be one of " + ", ".join(sorted(classes)), value=kind
         )
     return converter.structure(value, cls)
+
+
+register_forms(configure)

@@ -4,11 +4,13 @@ zone the moment is written in; only days of a calendar are local."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import attrs
+from rule_samples import NEW_REQUESTS, STAFF
 
-from crmcore.deals import Deal, DealKind
+from crmcore.deals import Deal, DealChanged, DealKind
 from crmcore.ids import DealId, PartnerId, PipelineId, RuleId, UserId
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.money import Money
@@ -32,6 +34,8 @@ from crmcore.rules import (
     fire_time,
 )
 from crmcore.rules.run import due_after
+from crmcore.serialization import make_converter
+from crmcore.workcalendar import WorkingCalendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Clocks in Berlin go from 02:00 to 03:00 on Sunday 29 March 2026.
@@ -122,3 +126,51 @@ def test_a_rule_setting_a_deals_title_to_the_title_it_has_is_no_change() -> None
     other = attrs.evolve(same, action=SetFields(values={"title": "Green tea"}))
     changed = apply_command(deal, other, schemas=default_schemas(), now=BEFORE_THE_CHANGE)
     assert (changed.entity.version, len(changed.events)) == (deal.version + 1, 1)
+
+
+def _closing_today(number: int) -> dict[str, object]:
+    return {
+        "id": f"today-{number}", "name": "Deals closing today",
+        "trigger": {"entity": "deal", "on": "changed"},
+        "when": {"all": [{"field": "expected_close", "op": "eq", "value": "today"},
+                         {"field": "title", "op": "eq", "value": f"Tea {number}"}]},
+        "then": [{"action": "send_message", "text": "Closes today"}],
+    }  # fmt: skip
+
+
+def test_a_deal_closing_on_2_june_is_due_today_at_01_30_in_moscow_by_every_engine_path() -> None:
+    moscow = WorkingCalendar(time_zone="Europe/Moscow")
+    late_evening_utc = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)  # 01:30 on 2 June in Moscow
+    converter = make_converter()
+    rules = [converter.structure(_closing_today(n), Rule) for n in range(40)]
+    event = DealChanged(entity_id="d-1", occurred_at=late_evening_utc, changes={})
+    record = {"id": "d-1", "title": "Tea 7", "expected_close": date(2026, 6, 2),
+              "amount": Decimal(1), "partner_id": "p-1", "responsible_manager": "anna"}  # fmt: skip
+    # Forty rules run through the alpha network, three one by one; with and without the index.
+    for index_conditions, chosen in ((True, rules), (False, rules), (True, rules[5:8])):
+        engine = RuleEngine(
+            chosen, schemas=default_schemas(), calendar=moscow,
+            index_conditions=index_conditions,
+        )  # fmt: skip
+        outcome = engine.process(event, context=RuleContext(record=record), now=late_evening_utc)
+        assert [command.rule_id for command in outcome.commands] == ["today-7"]
+        utc_day = {**record, "expected_close": date(2026, 6, 1)}
+        outcome = engine.process(event, context=RuleContext(record=utc_day), now=late_evening_utc)
+        assert outcome.commands == ()
+
+
+def test_a_siberian_request_mapped_to_vera_on_leave_goes_to_the_sales_team_instead() -> None:
+    converter = make_converter()
+    rule = converter.structure(NEW_REQUESTS, Rule)
+    engine = RuleEngine([rule], schemas=default_schemas())
+    event = RequestRegistered(entity_id="q-1", occurred_at=BEFORE_THE_CHANGE)
+    record = {"id": "q-1", "region": "Siberia", "amount": Decimal(600000), "source": "site",
+              "product": "coffee"}  # fmt: skip
+    outcome = engine.process(
+        event, context=RuleContext(record=record, staff=STAFF), now=BEFORE_THE_CHANGE
+    )
+    assert outcome.failures == ()
+    (command,) = outcome.commands
+    assert command.assignment is not None
+    assert command.assignment.user in {"anna", "boris"}
+    assert "vera is on leave" in command.assignment.reason

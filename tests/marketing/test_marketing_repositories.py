@@ -69,7 +69,7 @@ class TestMemorySurveys(SurveyRepositoryContract):
         return MemorySurveyRepository()
 
 
-QUICK = settings(max_examples=25, stateful_step_count=20, database=None)
+QUICK = settings(max_examples=25, stateful_step_count=20, database=None, deadline=None)
 
 TestMemorySegmentComparison = segment_repository_comparison(
     MemorySegmentRepository, settings=QUICK
@@ -124,7 +124,11 @@ def test_the_comparisons_catch_a_repository_that_differs(
     machine = comparison(
         repository,
         settings=settings(
-            max_examples=1000, stateful_step_count=30, database=None, phases=[Phase.generate]
+            max_examples=1000,
+            stateful_step_count=30,
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],
         ),
     )
     with pytest.raises(AssertionError, match="reference gave"):

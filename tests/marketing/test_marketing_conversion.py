@@ -1,9 +1,12 @@
-"""A request of a campaign converted through CRM.execute: the deal it opens carries the
-request's source and campaign, and attribution counts that deal once it is won."""
+"""A request of a campaign converted through CRM.execute, in memory and on SQLite: the deal
+it opens carries the request's source and campaign, and attribution counts that deal once it
+is won."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from crmcore.app import CRM, Settings
 from crmcore.app.commands import (
@@ -43,8 +46,14 @@ def _converted(crm: CRM, campaign_id: str | None, phone: str) -> Deal:
     return deal
 
 
-def test_a_converted_request_hands_its_source_and_campaign_to_the_deal() -> None:
-    crm = CRM.in_memory(settings=Settings(staff=STAFF))
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_converted_request_hands_its_source_and_campaign_to_the_deal(store: str) -> None:
+    settings = Settings(staff=STAFF)
+    crm = (
+        CRM.in_memory(settings=settings)
+        if store == "memory"
+        else CRM.sqlite(":memory:", settings=settings)
+    )
     draft = CampaignDraft(
         name="Spring", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31),
         budget=Money.of("50000", "RUB"),

@@ -33,6 +33,7 @@ from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldTy
 from crmcore.errors import DomainValidationError
 from crmcore.ids import UserId
 from crmcore.marketing import (
+    CAMPAIGN_RULE,
     CampaignCost,
     CampaignDraft,
     CampaignEmail,
@@ -114,7 +115,10 @@ def test_a_mailing_puts_one_message_per_consenting_member_in_the_outbox() -> Non
     (message,) = executed.outbox
     assert isinstance(message.command.action, CampaignEmail)
     assert message.command.action.campaign_id == "spring"
+    assert message.command.rule_id == CAMPAIGN_RULE
+    assert message.command.caused_by == "campaign:spring:m-1"
     first, second = sorted(audi[:2])
+    assert (message.command.entity, message.command.entity_id) == ("contact_person", first)
     assert message.recipients[0].entity_id == first
     assert message.recipients[0].address.endswith("@autohaus.ru")
     assert sorted(s.reason for s in plan.skipped) == [

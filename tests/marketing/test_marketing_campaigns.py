@@ -9,7 +9,6 @@ from marketing_samples import NOW, person
 from crmcore.errors import DomainValidationError
 from crmcore.ids import ContactPersonId, PartnerId
 from crmcore.marketing import (
-    CAMPAIGN_RULE,
     Campaign,
     CampaignCost,
     CampaignDraft,
@@ -122,8 +121,8 @@ def test_a_mailing_honours_consent_address_and_sends_once() -> None:
     (message,) = plan.messages
     assert message.contact_person_id == "cp-1"
     assert message.address == "cp-1@example.com"
-    assert message.command.rule_id == CAMPAIGN_RULE
-    action = message.command.action
+    assert message.caused_by == "campaign:c-1:m-1"
+    action = message.action
     assert isinstance(action, CampaignEmail)
     assert (action.campaign_id, action.template, action.title) == ("c-1", "tpl-spring", "Hi")
     assert [(s.contact_person_id, s.reason) for s in plan.skipped] == [
@@ -168,7 +167,7 @@ def test_the_throttle_leaves_the_rest_for_a_later_run() -> None:
         mailing_id=MailingId("m-1"), now=NOW, throttle=throttle,
     )  # fmt: skip
     assert [m.contact_person_id for m in first.messages] == ["cp-0", "cp-1", "cp-2"]
-    assert isinstance(first.messages[0].command.action, CampaignSms)
+    assert isinstance(first.messages[0].action, CampaignSms)
     soon = run_mailing(
         first.outcome.entity, material="spring_sms", people=people, consents=consents,
         mailing_id=MailingId("m-2"), now=NOW + timedelta(minutes=30), throttle=throttle,

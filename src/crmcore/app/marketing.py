@@ -117,7 +117,9 @@ def evaluate(
         purchases=purchases_of(repositories), deals=list(repositories.deals.iterate()),
     )  # fmt: skip
     schemas = segment_schemas(settings.custom_fields)
-    return evaluate_segment(segment, population, now=now, schemas=schemas, explain=explain)
+    return evaluate_segment(
+        segment, population, now=now, schemas=schemas, explain=explain, calendar=settings.calendar
+    )
 
 
 def members_of(

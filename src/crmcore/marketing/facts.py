@@ -1,19 +1,23 @@
 """The facts segments read about a partner, worked out once per evaluation from its
 purchases (won deals' lines) and deals.
 
-Years are calendar years in UTC; amounts sum the purchases in the segment's currency
-(purchases in other currencies count in ``purchase_count`` and ``products_bought`` only).
+Years are calendar years of the host's zone: the zone of the working calendar, whose date
+"today" is for the rules too (``now``'s own zone without a calendar). Amounts sum the
+purchases in the segment's currency (purchases in other currencies count in
+``purchase_count`` and ``products_bought`` only).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
+from crmcore.conditions.moments import local
+from crmcore.conditions.schemas import FieldType
 from crmcore.marketing.model import Purchase
-from crmcore.rules.schemas import FieldType
+from crmcore.workcalendar import WorkingCalendar
 
 __all__ = ["SEGMENT_FACTS", "PartnerFacts"]
 
@@ -52,7 +56,7 @@ _YEAR: Final = timedelta(days=365)
 
 
 class PartnerFacts:
-    """A :class:`~crmcore.rules.FactSource` over partners and the facts of each, kept by
+    """A :class:`~crmcore.conditions.FactSource` over partners and the facts of each, kept by
     fact (one mapping of partner ids per fact) so that a million partners stay cheap."""
 
     def __init__(
@@ -71,13 +75,15 @@ class PartnerFacts:
         currency: str,
         now: datetime,
         wanted: Collection[str] | None = None,
+        calendar: WorkingCalendar | None = None,
     ) -> PartnerFacts:
         """The facts of ``partners`` from ``purchases`` and ``deals`` at ``now``: those in
-        ``wanted`` (the facts a condition reads), every fact when ``None``."""
+        ``wanted`` (the facts a condition reads), every fact when ``None``; years are those of
+        ``calendar``'s zone."""
         names = frozenset(SEGMENT_FACTS if wanted is None else wanted) & SEGMENT_FACTS.keys()
         columns: dict[str, dict[str, object]] = {name: {} for name in SEGMENT_FACTS}
         if names - {"won_deals", "open_deals"}:
-            _add_purchases(columns, purchases, names, currency=currency, now=now)
+            _add_purchases(columns, purchases, names, currency=currency, now=local(now, calendar))
         if names & {"won_deals", "open_deals"}:
             _add_deals(columns, deals)
         return cls(partners, columns)
@@ -131,8 +137,8 @@ def _add_sums(
     currency: str,
     now: datetime,
 ) -> None:
-    this_year = datetime(now.astimezone(UTC).year, 1, 1, tzinfo=UTC)
-    last_year = datetime(this_year.year - 1, 1, 1, tzinfo=UTC)
+    this_year = datetime(now.year, 1, 1, tzinfo=now.tzinfo)  # ``now`` is on the host's clock
+    last_year = datetime(now.year - 1, 1, 1, tzinfo=now.tzinfo)
     bounds = {
         "purchases_total": None,
         "purchases_this_year": (this_year, now),

@@ -4,18 +4,20 @@ as e-mail or SMS commands for the outbox, each carrying the campaign's id.
 A person gets a material once however many runs there are; a person without a granted
 consent on the channel, or without an address on it, is skipped with the reason; a throttle
 (at most ``limit`` messages per ``window`` for the campaign) holds the rest back for a later
-run. The host renders the material's template and sends the message: the commands' action
-kinds are ``campaign_email`` and ``campaign_sms``.
+run. Each message carries its action, ``campaign_email`` or ``campaign_sms``; the application
+layer puts it in the outbox as a command of :data:`CAMPAIGN_RULE`, and the host renders the
+material's template and sends it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import ClassVar, Final
+from typing import ClassVar, Final, TypeAlias
 
 import attrs
 
+from crmcore.actions import Action
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Outcome
 from crmcore.ids import ContactPersonId, RuleId
@@ -30,8 +32,6 @@ from crmcore.marketing.model import (
     Material,
 )
 from crmcore.partners import ContactPerson
-from crmcore.rules.commands import Command
-from crmcore.rules.model import Action
 from crmcore.validation import (
     Model,
     bounded_text,
@@ -45,6 +45,7 @@ from crmcore.validation import (
 __all__ = [
     "CAMPAIGN_RULE",
     "MAILING_ACTIONS",
+    "CampaignAction",
     "CampaignEmail",
     "CampaignSms",
     "MailingMessage",
@@ -55,7 +56,8 @@ __all__ = [
 ]
 
 CAMPAIGN_RULE: Final = RuleId("campaign")
-"""The ``rule_id`` of a mailing's commands: no rule asked for them, a campaign did."""
+"""The ``rule_id`` of the commands the outbox holds for a mailing: no rule asked for them, a
+campaign did."""
 
 
 @attrs.frozen(kw_only=True)
@@ -83,8 +85,11 @@ class CampaignSms(Action):
     template: str = attrs.field(metadata=checks(identifier))
 
 
+CampaignAction: TypeAlias = CampaignEmail | CampaignSms
+"""What one message of a mailing asks the host to send."""
+
 MAILING_ACTIONS: Final = (CampaignEmail, CampaignSms)
-"""The action classes of mailings, for the converter."""
+"""The action classes of mailings, which the rules' converter forms read beside their own."""
 
 
 def _window(field: str, value: object) -> list[Violation]:
@@ -103,12 +108,17 @@ class MailingThrottle(Model):
 
 @attrs.frozen(kw_only=True)
 class MailingMessage:
-    """One message of a mailing: to whom, at which address, the command, and why."""
+    """One message of a mailing: to whom, at which address, what to send, and why.
+
+    ``caused_by`` names the campaign and the mailing (``campaign:<id>:<mailing id>``), as the
+    outbox's command records it.
+    """
 
     contact_person_id: ContactPersonId
     partner_id: str
     address: str
-    command: Command
+    action: CampaignAction
+    caused_by: str
     explanation: str
 
 
@@ -222,7 +232,7 @@ def _addresses(person: ContactPerson, channel: Channel) -> tuple[str, ...]:
 def _message(
     campaign: Campaign, material: Material, person: ContactPerson, mailing_id: MailingId
 ) -> MailingMessage:
-    action: Action
+    action: CampaignAction
     if material.channel is Channel.EMAIL:
         action = CampaignEmail(
             campaign_id=campaign.id, mailing_id=mailing_id, material=material.code,
@@ -233,15 +243,12 @@ def _message(
             campaign_id=campaign.id, mailing_id=mailing_id, material=material.code,
             template=material.template,
         )  # fmt: skip
-    command = Command(
-        rule_id=CAMPAIGN_RULE, rule_version=campaign.version, entity="contact_person",
-        entity_id=person.id, action=action, caused_by=f"campaign:{campaign.id}:{mailing_id}",
-    )  # fmt: skip
     explanation = (
         f"{person.name}, in the segment of campaign {campaign.name}, consented to "
         f"{_word(material.channel)}"
     )
     return MailingMessage(
         contact_person_id=person.id, partner_id=person.partner_id,
-        address=_addresses(person, material.channel)[0], command=command, explanation=explanation,
+        address=_addresses(person, material.channel)[0], action=action,
+        caused_by=f"campaign:{campaign.id}:{mailing_id}", explanation=explanation,
     )  # fmt: skip

@@ -21,11 +21,11 @@ from typing import Final, NewType
 
 import attrs
 
+from crmcore.conditions.model import AllOf, AnyOf, Condition, FieldCondition, Not
 from crmcore.deals.pipeline import code
 from crmcore.errors import Violation
 from crmcore.ids import ContactPersonId, DealId, PartnerId
 from crmcore.money import Money
-from crmcore.rules.model import AllOf, AnyOf, Condition, FieldCondition, Not
 from crmcore.validation import (
     FrozenMap,
     Model,

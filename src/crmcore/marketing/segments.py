@@ -1,4 +1,5 @@
-"""Segments: define them in the rules' condition language, and evaluate who is in them.
+"""Segments: define them in the rules' condition language (:mod:`crmcore.conditions`), and
+evaluate who is in them.
 
 A dynamic segment's condition reads a partner (entity ``partner``) or a contact person
 (entity ``contact_person``, whose partner is ``partner``), their custom fields, and the facts of
@@ -7,7 +8,7 @@ A dynamic segment's condition reads a partner (entity ``partner``) or a contact 
 ``custom.car_brand eq "Audi"``.
 
 >>> from datetime import datetime, timezone
->>> from crmcore.rules import AllOf, FieldCondition
+>>> from crmcore.conditions import AllOf, FieldCondition
 >>> at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 >>> draft = SegmentDraft(name="Big buyers",
 ...     condition=FieldCondition(field="purchases_last_year", op="gt", value="50000"))
@@ -29,6 +30,12 @@ from typing import Final
 
 import attrs
 
+from crmcore.conditions.checks import condition_problems
+from crmcore.conditions.compiler import NodeTrace, compile_condition
+from crmcore.conditions.model import Condition, FieldCondition, nodes
+from crmcore.conditions.operators import OPERATORS
+from crmcore.conditions.schemas import Relation, SchemaRegistry, schema_of
+from crmcore.conditions.scope import Scope
 from crmcore.customfields import CustomFieldRegistry
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
@@ -36,13 +43,8 @@ from crmcore.marketing.events import SegmentChanged, SegmentDefined
 from crmcore.marketing.facts import SEGMENT_FACTS, PartnerFacts
 from crmcore.marketing.model import Audience, Purchase, Segment, SegmentId, SegmentKind
 from crmcore.partners import ContactPerson, Partner
-from crmcore.rules.conditions import NodeTrace, compile_condition
-from crmcore.rules.model import Condition, FieldCondition, nodes
-from crmcore.rules.operators import OPERATORS
-from crmcore.rules.schemas import SchemaRegistry, default_schemas
-from crmcore.rules.scope import Scope
-from crmcore.rules.validation import condition_problems
 from crmcore.validation import check_now, enum_member, raise_violations
+from crmcore.workcalendar import WorkingCalendar
 
 __all__ = [
     "SegmentDraft",
@@ -60,8 +62,19 @@ LISTED: Final = "listed in the segment"
 
 
 def segment_schemas(custom_fields: CustomFieldRegistry | None = None) -> SchemaRegistry:
-    """The rules' schemas with the facts segments read about a partner."""
-    schemas = default_schemas(custom_fields)
+    """The schemas of partners and contact persons as the rules read them (a contact
+    person's ``partner`` leads to its partner), with the facts segments read about a
+    partner."""
+    partner = schema_of("partner", Partner, manager_field="responsible_manager")
+    person = schema_of(
+        "contact_person",
+        ContactPerson,
+        relations={"partner": Relation(field="partner_id", entity="partner")},
+    )
+    schemas = SchemaRegistry(
+        schemas={"partner": partner, "contact_person": person},
+        custom_fields=custom_fields or CustomFieldRegistry(),
+    )
     for name, kind in SEGMENT_FACTS.items():
         schemas = schemas.with_fact("partner", name, kind)
     return schemas
@@ -225,9 +238,11 @@ def evaluate_segment(
     now: datetime,
     schemas: SchemaRegistry | None = None,
     explain: bool = True,
+    calendar: WorkingCalendar | None = None,
 ) -> SegmentMembership:
     """The members of ``segment`` in ``population`` at ``now``; with ``explain``, each with
-    the comparisons that decided it."""
+    the comparisons that decided it. Years, "today" and working days are those of
+    ``calendar``'s zone (of ``now``'s own zone without one), as in the rules."""
     check_now(now)
     partners: dict[str, Partner] = {partner.id: partner for partner in population.partners}
     candidates = _candidates(segment.audience, partners, population.contact_persons)
@@ -243,14 +258,14 @@ def evaluate_segment(
     )
     facts = PartnerFacts.of(
         partners, population.purchases, population.deals, currency=segment.currency, now=now,
-        wanted=_facts_read(segment.condition),
+        wanted=_facts_read(segment.condition), calendar=calendar,
     )  # fmt: skip
     event = SegmentDefined(entity_id=segment.id, occurred_at=now)
     evaluate = compiled.evaluate
     members: list[SegmentMember] = []
     for entity_id in sorted(candidates):
         record, partner_id = candidates[entity_id]
-        scope = Scope(event, record, now=now, facts=facts)
+        scope = Scope(event, record, now=now, facts=facts, calendar=calendar)
         if not evaluate(scope):
             continue
         reasons: tuple[str, ...] = ()

@@ -36,11 +36,13 @@ from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.events import Outcome
 from crmcore.ids import ContactPersonId, new_id
 from crmcore.marketing import (
+    CAMPAIGN_RULE,
     Campaign,
     CampaignId,
     Channel,
     Consent,
     MailingId,
+    MailingMessage,
     MailingPlan,
     PurchaseRecorded,
     Segment,
@@ -62,6 +64,7 @@ from crmcore.marketing import (
     unsubscribe,
 )
 from crmcore.marketing.model import Survey
+from crmcore.rules import Command
 from crmcore.validation import enum_member, raise_violations
 
 __all__ = ["HANDLERS"]
@@ -192,11 +195,19 @@ def _send(runtime: Runtime, work: Work, command: SendMailing) -> MailingPlan:
         )  # fmt: skip
         work.outbox.append(
             OutboxMessage(
-                id=work.message_id(), command=message.command, recipients=(recipient,),
-                created_at=work.now,
+                id=work.message_id(), command=_command(campaign, message),
+                recipients=(recipient,), created_at=work.now,
             )
         )  # fmt: skip
     return plan
+
+
+def _command(campaign: Campaign, message: MailingMessage) -> Command:
+    """The outbox's command for one message of a mailing of ``campaign``."""
+    return Command(
+        rule_id=CAMPAIGN_RULE, rule_version=campaign.version, entity="contact_person",
+        entity_id=message.contact_person_id, action=message.action, caused_by=message.caused_by,
+    )  # fmt: skip
 
 
 @handles(HANDLERS, RecordPurchases)

@@ -20,6 +20,7 @@ from typing import Final
 
 import attrs
 
+from crmcore.conditions.moments import local, shift_days, shift_moment
 from crmcore.rules.model import Rule, TimeUnit, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import read, read_path
@@ -36,43 +37,6 @@ __all__ = [
 ]
 
 _UNITS: Final = {TimeUnit.MINUTES: "minutes", TimeUnit.HOURS: "hours", TimeUnit.DAYS: "days"}
-_LONGEST_STEP: Final = 3660
-
-
-def _is_working(day: date, calendar: WorkingCalendar | None) -> bool:
-    return calendar.is_working_day(day) if calendar is not None else day.weekday() < 5
-
-
-def shift_days(
-    day: date, days: int, *, working: bool = False, calendar: WorkingCalendar | None = None
-) -> date:
-    """``day`` moved by ``days`` calendar days, or by working days when ``working`` is set."""
-    if not working:
-        return day + timedelta(days=days)
-    step = 1 if days >= 0 else -1
-    remaining, moved = abs(days), 0
-    while remaining and moved < _LONGEST_STEP:
-        day += timedelta(days=step)
-        moved += 1
-        if _is_working(day, calendar):
-            remaining -= 1
-    return day
-
-
-def local(moment: datetime, calendar: WorkingCalendar | None) -> datetime:
-    """``moment`` on the wall clock of the calendar's zone (its own zone without a calendar):
-    the zone whose date "today" is and whose days working days count."""
-    return moment.astimezone(calendar.zone) if calendar is not None else moment
-
-
-def shift_moment(
-    moment: datetime, days: int, *, working: bool = False, calendar: WorkingCalendar | None = None
-) -> datetime:
-    """``moment`` moved by ``days`` calendar or working days of the calendar's zone, at the same
-    wall-clock time there: a day is a date of the calendar, not of UTC."""
-    at = local(moment, calendar)
-    day = shift_days(at.date(), days, working=working, calendar=calendar)
-    return datetime.combine(day, at.time(), tzinfo=at.tzinfo)
 
 
 def fire_time(

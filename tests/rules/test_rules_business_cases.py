@@ -8,9 +8,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import attrs
+import pytest
 from rule_samples import NEW_REQUESTS, STAFF
 
 from crmcore.deals import Deal, DealChanged, DealKind
+from crmcore.errors import DomainValidationError
 from crmcore.ids import DealId, PartnerId, PipelineId, RuleId, UserId
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.money import Money
@@ -32,12 +34,14 @@ from crmcore.rules import (
     apply_command,
     default_schemas,
     fire_time,
+    validate_rule,
 )
 from crmcore.rules.run import due_after
 from crmcore.serialization import make_converter
 from crmcore.workcalendar import WorkingCalendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
+CONVERTER = make_converter()
 # Clocks in Berlin go from 02:00 to 03:00 on Sunday 29 March 2026.
 BEFORE_THE_CHANGE = datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
 
@@ -141,8 +145,7 @@ def _closing_today(number: int) -> dict[str, object]:
 def test_a_deal_closing_on_2_june_is_due_today_at_01_30_in_moscow_by_every_engine_path() -> None:
     moscow = WorkingCalendar(time_zone="Europe/Moscow")
     late_evening_utc = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)  # 01:30 on 2 June in Moscow
-    converter = make_converter()
-    rules = [converter.structure(_closing_today(n), Rule) for n in range(40)]
+    rules = [CONVERTER.structure(_closing_today(n), Rule) for n in range(40)]
     event = DealChanged(entity_id="d-1", occurred_at=late_evening_utc, changes={})
     record = {"id": "d-1", "title": "Tea 7", "expected_close": date(2026, 6, 2),
               "amount": Decimal(1), "partner_id": "p-1", "responsible_manager": "anna"}  # fmt: skip
@@ -160,8 +163,7 @@ def test_a_deal_closing_on_2_june_is_due_today_at_01_30_in_moscow_by_every_engin
 
 
 def test_a_siberian_request_mapped_to_vera_on_leave_goes_to_the_sales_team_instead() -> None:
-    converter = make_converter()
-    rule = converter.structure(NEW_REQUESTS, Rule)
+    rule = CONVERTER.structure(NEW_REQUESTS, Rule)
     engine = RuleEngine([rule], schemas=default_schemas())
     event = RequestRegistered(entity_id="q-1", occurred_at=BEFORE_THE_CHANGE)
     record = {"id": "q-1", "region": "Siberia", "amount": Decimal(600000), "source": "site",
@@ -174,3 +176,40 @@ def test_a_siberian_request_mapped_to_vera_on_leave_goes_to_the_sales_team_inste
     assert command.assignment is not None
     assert command.assignment.user in {"anna", "boris"}
     assert "vera is on leave" in command.assignment.reason
+
+
+def _thanks(text: str, **invoice: str) -> Rule:
+    then: list[dict[str, str]] = [{"action": "sms_client", "text": text}]
+    if invoice:
+        then.append({"action": "create_invoice", **invoice})
+    data = {"id": "thanks", "name": "Thanks", "trigger": {"entity": "deal", "on": "created"},
+            "then": then}  # fmt: skip
+    rule: Rule = CONVERTER.structure(data, Rule)
+    return rule
+
+
+def test_a_thank_you_sms_to_title_case_or_filtered_placeholders_is_refused_when_saved() -> None:
+    for text in ("Dear {{ Title }}", "Dear {{ title|upper }}"):
+        with pytest.raises(DomainValidationError) as refused:
+            validate_rule(_thanks(text), schemas=default_schemas())
+        assert [v.field for v in refused.value.violations] == ["then[0].text"]
+    with pytest.raises(DomainValidationError) as refused:
+        validate_rule(_thanks("Dear {{ title }}", amount_field="title"), schemas=default_schemas())
+    assert [v.field for v in refused.value.violations] == ["then[1].amount_field"]
+    validate_rule(_thanks("Dear {{ title }}", amount_field="amount"), schemas=default_schemas())
+
+
+def test_explain_lists_the_rules_the_index_left_out_with_the_test_that_failed() -> None:
+    moscow = WorkingCalendar(time_zone="Europe/Moscow")
+    rules = [CONVERTER.structure(_closing_today(n), Rule) for n in range(40)]
+    engine = RuleEngine(rules, schemas=default_schemas(), calendar=moscow)
+    event = DealChanged(entity_id="d-1", occurred_at=BEFORE_THE_CHANGE, changes={})
+    record = {"id": "d-1", "title": "Tea 7", "expected_close": date(2026, 6, 2)}
+    outcome = engine.process(
+        event, context=RuleContext(record=record), now=BEFORE_THE_CHANGE, explain=True
+    )
+    traced = {trace.rule_id: trace for trace in outcome.trace}
+    assert set(traced) == {rule.id for rule in rules}
+    assert not traced["today-3"].fired
+    title = [node for node in traced["today-3"].nodes if node.field == "title"]
+    assert [(node.result, node.actual) for node in title] == [(False, "Tea 7")]

@@ -1,10 +1,12 @@
-"""Shared samples of the marketing tests: partners with cars, contact persons, purchases."""
+"""Shared samples of the marketing tests: partners with cars, contact persons, purchases and
+closed deals with their line items."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
-from crmcore.ids import ContactPersonId, DealId, PartnerId
+from crmcore.deals import Deal, DealKind, DealStatus, items_total, line_item
+from crmcore.ids import ContactPersonId, DealId, PartnerId, PipelineId, UserId
 from crmcore.marketing import Purchase, segment_schemas
 from crmcore.money import Money
 from crmcore.partners import ContactPerson, Email, Partner, PartnerKind, PartnerRole, Phone
@@ -54,6 +56,24 @@ def purchase(
         amount=Money(amount=Decimal(amount), currency="RUB"),
         won_at=won_at,
     )
+
+
+def deal(deal_id: str, partner_id: str, status: DealStatus, *lines: tuple[str, str]) -> Deal:
+    """An unstaged deal of ``partner_id`` with a line item per ``(product, price in
+    roubles)``, closed at ``NOW`` unless it is open."""
+    items = tuple(
+        line_item(product, quantity=Decimal(1), unit_price=Money.of(price, "RUB"))
+        for product, price in lines
+    )
+    return Deal(
+        id=DealId(deal_id), title="Service", partner_id=PartnerId(partner_id),
+        pipeline_id=PipelineId("long_project"), kind=DealKind.UNSTAGED,
+        responsible_manager=UserId("anna"), created_at=NOW - 30 * DAY,
+        stage_entered_at=NOW - 30 * DAY, status=status,
+        closed_at=None if status is DealStatus.OPEN else NOW,
+        lost_reason="price" if status is DealStatus.LOST else None,
+        line_items=items, amount=items_total(items) if items else None,
+    )  # fmt: skip
 
 
 PARTNERS = (

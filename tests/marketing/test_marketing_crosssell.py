@@ -4,11 +4,10 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from marketing_samples import DAY, NOW, purchase
+from marketing_samples import NOW, deal, purchase
 
-from crmcore.deals import Deal, DealKind, DealStatus, items_total, line_item
+from crmcore.deals import DealStatus
 from crmcore.errors import DomainValidationError
-from crmcore.ids import DealId, PartnerId, PipelineId, UserId
 from crmcore.marketing import (
     ProductPair,
     Purchase,
@@ -91,30 +90,12 @@ def test_top_products_of_a_segment_rank_by_buyers_then_amount() -> None:
     assert [(r.product_id, r.buyers, r.share) for r in everyone] == [("oil", 4, Decimal("0.6667"))]
 
 
-def _deal(deal_id: str, partner_id: str, status: DealStatus, *lines: tuple[str, str]) -> Deal:
-    """A deal of ``partner_id`` with a line item per ``(product, price)``, closed at ``NOW``
-    unless it is open."""
-    items = tuple(
-        line_item(product, quantity=Decimal(1), unit_price=Money.of(price, "RUB"))
-        for product, price in lines
-    )
-    return Deal(
-        id=DealId(deal_id), title="Service", partner_id=PartnerId(partner_id),
-        pipeline_id=PipelineId("long_project"), kind=DealKind.UNSTAGED,
-        responsible_manager=UserId("anna"), created_at=NOW - 30 * DAY,
-        stage_entered_at=NOW - 30 * DAY, status=status,
-        closed_at=None if status is DealStatus.OPEN else NOW,
-        lost_reason="price" if status is DealStatus.LOST else None,
-        line_items=items, amount=items_total(items) if items else None,
-    )  # fmt: skip
-
-
 def test_purchases_come_from_won_deals_line_items() -> None:
     deals = [
-        _deal("d-1", "p-1", DealStatus.WON, ("oil", "100"), ("filter", "5")),
-        _deal("d-2", "p-1", DealStatus.LOST, ("oil", "100")),
-        _deal("d-3", "p-1", DealStatus.OPEN, ("oil", "100")),
-        _deal("d-4", "p-2", DealStatus.WON),
+        deal("d-1", "p-1", DealStatus.WON, ("oil", "100"), ("filter", "5")),
+        deal("d-2", "p-1", DealStatus.LOST, ("oil", "100")),
+        deal("d-3", "p-1", DealStatus.OPEN, ("oil", "100")),
+        deal("d-4", "p-2", DealStatus.WON),
     ]
     found = purchases_from_deals(deals)
     assert [(p.id, p.deal_id, p.partner_id, p.product_id, p.amount, p.won_at) for p in found] == [
@@ -125,14 +106,14 @@ def test_purchases_come_from_won_deals_line_items() -> None:
 
 # A car service's won deals: four of the six baskets hold oil, three of them a filter too.
 SERVICE = (
-    _deal("d-1", "p-1", DealStatus.WON, ("oil", "3000"), ("filter", "800")),
-    _deal("d-2", "p-2", DealStatus.WON, ("oil", "3000"), ("filter", "800"), ("wipers", "500")),
-    _deal("d-3", "p-3", DealStatus.WON, ("oil", "3000"), ("filter", "800")),
-    _deal("d-4", "p-4", DealStatus.WON, ("oil", "3000")),
-    _deal("d-5", "p-5", DealStatus.WON, ("tyres", "20000"), ("rims", "40000")),
-    _deal("d-6", "p-1", DealStatus.WON, ("tyres", "20000")),
-    _deal("d-7", "p-6", DealStatus.LOST, ("oil", "3000"), ("filter", "800")),
-    _deal("d-8", "p-7", DealStatus.OPEN, ("tyres", "20000"), ("rims", "40000")),
+    deal("d-1", "p-1", DealStatus.WON, ("oil", "3000"), ("filter", "800")),
+    deal("d-2", "p-2", DealStatus.WON, ("oil", "3000"), ("filter", "800"), ("wipers", "500")),
+    deal("d-3", "p-3", DealStatus.WON, ("oil", "3000"), ("filter", "800")),
+    deal("d-4", "p-4", DealStatus.WON, ("oil", "3000")),
+    deal("d-5", "p-5", DealStatus.WON, ("tyres", "20000"), ("rims", "40000")),
+    deal("d-6", "p-1", DealStatus.WON, ("tyres", "20000")),
+    deal("d-7", "p-6", DealStatus.LOST, ("oil", "3000"), ("filter", "800")),
+    deal("d-8", "p-7", DealStatus.OPEN, ("tyres", "20000"), ("rims", "40000")),
 )
 
 

@@ -18,12 +18,15 @@ from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.money import Money
 from crmcore.requests import RequestRegistered
 from crmcore.rules import (
+    OPERATORS,
     Command,
     CreateTask,
+    FieldCondition,
     Rule,
     RuleContext,
     RuleEngine,
     RuleOutcome,
+    Scope,
     SetFields,
     SmsToClient,
     Throttle,
@@ -32,6 +35,7 @@ from crmcore.rules import (
     TriggerKind,
     Wait,
     apply_command,
+    compile_condition,
     default_schemas,
     fire_time,
     validate_rule,
@@ -213,3 +217,16 @@ def test_explain_lists_the_rules_the_index_left_out_with_the_test_that_failed() 
     assert not traced["today-3"].fired
     title = [node for node in traced["today-3"].nodes if node.field == "title"]
     assert [(node.result, node.actual) for node in title] == [(False, "Tea 7")]
+
+
+def test_a_deal_created_75_real_minutes_ago_over_the_change_was_created_within_two_hours() -> None:
+    condition = FieldCondition(field="created_at", op="ge", value="now - 2 hours")
+    compiled = compile_condition(
+        condition, entity="deal", schemas=default_schemas(), operators=OPERATORS
+    )
+    now = datetime(2026, 3, 29, 3, 45, tzinfo=BERLIN)  # 75 minutes after 01:30 that night
+    event = DealChanged(entity_id="d-1", occurred_at=now, changes={})
+    three_hours_before = now.astimezone(UTC) - timedelta(hours=3)
+    for created, expected in ((BEFORE_THE_CHANGE, True), (three_hours_before, False)):
+        record = {"id": "d-1", "title": "Tea", "created_at": created}
+        assert compiled.evaluate(Scope(event, record, now=now)) is expected

@@ -19,7 +19,7 @@ from crmcore.conditions.moments import shift_moment
 from crmcore.conditions.operators import Arity, Operator, compile_regex
 from crmcore.conditions.schemas import FieldSpec, FieldType
 from crmcore.conditions.scope import Getter, Scope
-from crmcore.workcalendar import WorkingCalendar
+from crmcore.workcalendar import WorkingCalendar, instant_after
 
 __all__ = ["Constant", "coerce", "constant"]
 
@@ -70,7 +70,7 @@ def _shifted(
     if anchor == "now":
         step = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1)}.get(unit or "")
         if step:
-            return now + step * count
+            return instant_after(now, step * count)  # minutes and hours are real time
         return shift_moment(now, days, working=working, calendar=calendar)
     at = shift_moment(now, days, working=working, calendar=calendar)
     if kind is FieldType.DATE:

@@ -2,8 +2,9 @@
 persons, custom fields, deals and purchases, with an explanation per member."""
 
 import pytest
-from marketing_samples import DAY, NOW, PARTNERS, PURCHASES, SCHEMAS, partner, person
+from marketing_samples import DAY, NOW, PARTNERS, PURCHASES, SCHEMAS, deal, partner, person
 
+from crmcore.deals import DealStatus
 from crmcore.errors import DomainValidationError
 from crmcore.marketing import (
     Audience,
@@ -95,16 +96,12 @@ def test_a_segment_of_contact_persons_reads_their_partner() -> None:
 
 
 def test_deal_facts_count_won_and_open_deals() -> None:
-    class Deal:
-        def __init__(self, partner_id: object, status: str) -> None:
-            self.partner_id = partner_id
-            self.status = type("S", (), {"value": status})()
-
     deals = [
-        Deal("p-none", "won"),
-        Deal("p-none", "open"),
-        Deal("p-bmw-big", "open"),
-        Deal(1, "won"),
+        deal("d-1", "p-none", DealStatus.WON),
+        deal("d-2", "p-none", DealStatus.OPEN),
+        deal("d-3", "p-bmw-big", DealStatus.OPEN),
+        deal("d-4", "p-bmw-big", DealStatus.LOST),
+        deal("d-5", "p-audi-small", DealStatus.LOST),
     ]
     population = SegmentPopulation(partners=PARTNERS, deals=deals)
     won = _segment(FieldCondition(field="won_deals", op="ge", value=1))
@@ -113,6 +110,11 @@ def test_deal_facts_count_won_and_open_deals() -> None:
     assert evaluate_segment(busy, population, now=NOW, schemas=SCHEMAS).ids == {
         "p-none",
         "p-bmw-big",
+    }
+    idle = _segment(FieldCondition(field="open_deals", op="eq", value=0))
+    assert evaluate_segment(idle, population, now=NOW, schemas=SCHEMAS).ids == {
+        "p-audi-big",
+        "p-audi-small",
     }
 
 

@@ -9,6 +9,7 @@ purchases in the segment's currency (purchases in other currencies count in
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Final
 
 from crmcore.conditions.moments import local
 from crmcore.conditions.schemas import FieldType
+from crmcore.deals import Deal, DealStatus
 from crmcore.marketing.model import Purchase
 from crmcore.workcalendar import WorkingCalendar
 
@@ -70,7 +72,7 @@ class PartnerFacts:
         cls,
         partners: Mapping[str, object],
         purchases: Iterable[Purchase],
-        deals: Iterable[object],
+        deals: Iterable[Deal],
         *,
         currency: str,
         now: datetime,
@@ -156,14 +158,13 @@ def _add_sums(
                 column[partner] = column.get(partner, _ZERO) + amount.amount  # type: ignore[operator]
 
 
-def _add_deals(columns: dict[str, dict[str, object]], deals: Iterable[object]) -> None:
-    won, open_ = columns["won_deals"], columns["open_deals"]
+def _add_deals(columns: dict[str, dict[str, object]], deals: Iterable[Deal]) -> None:
+    won: Counter[str] = Counter()
+    open_: Counter[str] = Counter()
     for deal in deals:
-        partner = getattr(deal, "partner_id", None)
-        status = getattr(getattr(deal, "status", None), "value", None)
-        if not isinstance(partner, str):
-            continue
-        if status == "won":
-            won[partner] = int(won.get(partner, 0)) + 1  # type: ignore[call-overload]
-        elif status == "open":
-            open_[partner] = int(open_.get(partner, 0)) + 1  # type: ignore[call-overload]
+        if deal.status is DealStatus.WON:
+            won[deal.partner_id] += 1
+        elif deal.status is DealStatus.OPEN:
+            open_[deal.partner_id] += 1
+    columns["won_deals"].update(won)
+    columns["open_deals"].update(open_)

@@ -37,6 +37,7 @@ from crmcore.conditions.operators import OPERATORS
 from crmcore.conditions.schemas import Relation, SchemaRegistry, schema_of
 from crmcore.conditions.scope import Scope
 from crmcore.customfields import CustomFieldRegistry
+from crmcore.deals import Deal
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.marketing.events import SegmentChanged, SegmentDefined
@@ -193,7 +194,7 @@ class SegmentPopulation:
     partners: Iterable[Partner]
     contact_persons: Iterable[ContactPerson] = ()
     purchases: Iterable[Purchase] = ()
-    deals: Iterable[object] = ()
+    deals: Iterable[Deal] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -10,6 +10,7 @@ from app_samples import NOW, romashka, rule, settings
 from crmcore.app import CRM
 from crmcore.app.commands import (
     EditClaim,
+    EditPartner,
     OpenDeal,
     RegisterClaim,
     RegisterPartner,
@@ -18,6 +19,7 @@ from crmcore.app.commands import (
     WinDeal,
 )
 from crmcore.claims import Claimant, ClaimDraft, ClaimEdit
+from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
 from crmcore.deals import DealDraft
 from crmcore.partners import PartnerRole
 from crmcore.requests import RequestDraft
@@ -74,3 +76,25 @@ def test_a_rule_setting_a_claims_department_it_has_already_is_no_change_and_fire
     assert [event.name for event in edited.events] == ["claim.changed", "claim.changed"]
     stored = crm.get("claim", claim.id)
     assert (stored.department, stored.version) == ("Склад", claim.version + 2)
+
+
+def test_a_partner_moved_to_the_gold_tier_tells_the_rule_watching_custom_tier() -> None:
+    tier = CustomField(name="tier", type=CustomFieldType.TEXT)
+    hosted = settings(custom_fields=CustomFieldRegistry().with_field("partner", tier))
+    crm = CRM.in_memory(
+        settings=hosted, rules=[rule(_watching("partner", "custom.tier", to_value="gold"))]
+    )
+    partner = crm.execute(
+        RegisterPartner(draft=romashka(custom={"tier": "silver"})), actor="anna", now=NOW
+    ).result
+    renamed = crm.execute(
+        EditPartner(partner_id=partner.id, changes={"short_name": "ООО «Ромашка-М»"}),
+        actor="anna", now=NOW,
+    )  # fmt: skip
+    assert renamed.outbox == ()
+    gold = crm.execute(
+        EditPartner(partner_id=partner.id, changes={"custom": {"tier": "gold"}}),
+        actor="anna", now=NOW,
+    )  # fmt: skip
+    assert gold.failures == ()
+    assert [message.command.rule_id for message in gold.outbox] == ["watch-custom.tier"]

@@ -304,6 +304,17 @@ def _domain(value: object) -> str | None:
     return None
 
 
+# The domains of the classes whose values all share one (datetimes depend on their zone).
+_DOMAINS: Final[dict[type, str]] = {
+    int: "number",
+    bool: "number",
+    Decimal: "number",
+    float: "number",
+    str: "text",
+    date: "date",
+}
+
+
 def safe(value: object) -> bool:
     """Whether ``value`` compares with a rule's constants without raising."""
     kind = value.__class__
@@ -392,15 +403,15 @@ class _Range:
             self.bounds[domain] = [entry[0] for entry in filed]
 
     def hits(self, value: Any, found: Positions) -> None:
-        domain = _domain(value)
+        domain = _DOMAINS.get(value.__class__) or _domain(value)
         entries = self.entries.get(domain) if domain is not None else None
         if entries is None:
             return
         bounds, op = self.bounds[domain], self.op  # type: ignore[index]
-        if op == "between":
-            found += [p for _, high, p in entries[: bisect_right(bounds, value)] if value <= high]
-        elif op == "gt":
+        if op == "gt":
             found += [p for _, _, p in entries[: bisect_left(bounds, value)]]
+        elif op == "between":
+            found += [p for _, high, p in entries[: bisect_right(bounds, value)] if value <= high]
         elif op == "ge":
             found += [p for _, _, p in entries[: bisect_right(bounds, value)]]
         elif op == "lt":
@@ -473,7 +484,9 @@ class AlphaNetwork(Generic[T]):
         for node in nodes.values():
             node.done()
         self._guards = tuple(guards.items())
-        self._nodes = tuple((_reader(fields, node), node) for (fields, _), node in nodes.items())
+        self._nodes = tuple(
+            (_reader(fields, node), node.hits) for (fields, _), node in nodes.items()
+        )
 
     @property
     def filed(self) -> int:
@@ -491,18 +504,20 @@ class AlphaNetwork(Generic[T]):
         for field, normal in self._guards:
             raw: Any = read(field)
             kind = raw.__class__
-            if kind is Decimal:  # plain already, as every builtin value
+            if kind in _SAFE:  # plain already, as Decimal
+                pass
+            elif kind is Decimal:
                 if not raw.is_finite():
                     return None
-            elif kind not in _SAFE:
+            else:
                 if not safe(raw):
                     return None
                 if normal is not None:
                     raw = normal(raw)
             values[field] = raw
-        found = list(self._always)
-        for reader, node in self._nodes:
-            node.hits(reader(values), found)
+        found = self._always.copy()
+        for reader, hits in self._nodes:
+            hits(reader(values), found)
         found.sort()
         entries = self._entries
         return [entries[position] for position in found]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, Protocol
 
@@ -27,10 +27,19 @@ from crmcore.rules.schemas import FieldType, SchemaRegistry, Source
 from crmcore.rules.values import constant
 from crmcore.validation import raise_violations
 
-__all__ = ["ActionHandler", "Command", "apply_command", "command_updates", "dispatch"]
+__all__ = [
+    "ActionHandler",
+    "Command",
+    "apply_command",
+    "command_maker",
+    "command_updates",
+    "dispatch",
+]
 
 
-@attrs.frozen(kw_only=True)
+# Not slotted: the engine makes a command per firing from a prepared dict of its fields
+# (see ``command_maker``), a third of what the generated ``__init__`` costs.
+@attrs.frozen(kw_only=True, slots=False)
 class Command:
     """What rule ``rule_id`` (version ``rule_version``) asks the host to do for one record.
 
@@ -47,6 +56,31 @@ class Command:
     caused_by: str
     assignment: Assignment | None = None
     dry_run: bool = False
+
+
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
+def command_maker(
+    *, rule_id: RuleId, rule_version: int, entity: str, dry_run: bool
+) -> Callable[[str, Action, str], Command]:
+    """A maker of the commands one rule version gives for ``entity``: called with the
+    record's id, the filled-in action and the event's name, it returns the same command as
+    :class:`Command` would, built from a prepared dict of the fixed fields (commands have no
+    validators to skip)."""
+    fixed = {"rule_id": rule_id, "rule_version": rule_version, "entity": entity,
+             "entity_id": "", "action": None, "caused_by": "", "assignment": None,
+             "dry_run": dry_run}  # fmt: skip
+
+    def make(entity_id: str, action: Action, caused_by: str) -> Command:
+        fields = fixed.copy()
+        fields["entity_id"], fields["action"], fields["caused_by"] = entity_id, action, caused_by
+        command: Command = _new(Command)
+        _set(command, "__dict__", fields)
+        return command
+
+    return make
 
 
 class ActionHandler(Protocol):

@@ -184,15 +184,16 @@ class RuleEngine:
     ) -> None:
         rules = tuple(rules)
         self.disabled: tuple[DisabledRule, ...] = ()
-        if disable_invalid:
-            rules, self.disabled = _valid_only(
+        with _PAUSE:  # checking rules allocates as much as compiling them
+            if disable_invalid:
+                rules, self.disabled = _valid_only(
+                    rules, schemas=schemas, operators=operators, actions=actions,
+                    lifecycle_moves=lifecycle_moves, webhooks=webhooks,
+                )  # fmt: skip
+            validate_rules(
                 rules, schemas=schemas, operators=operators, actions=actions,
                 lifecycle_moves=lifecycle_moves, webhooks=webhooks,
             )  # fmt: skip
-        validate_rules(
-            rules, schemas=schemas, operators=operators, actions=actions,
-            lifecycle_moves=lifecycle_moves, webhooks=webhooks,
-        )  # fmt: skip
         _need_ledger(rules, ledger)
         self._schemas = schemas
         self._operators = operators

@@ -19,7 +19,7 @@ from crmcore.events import DomainEvent
 from crmcore.rules.actions import AssignManager
 from crmcore.rules.alpha import UNFILED, AlphaPlan
 from crmcore.rules.assignment import Assignment, assign
-from crmcore.rules.commands import Command
+from crmcore.rules.commands import Command, command_maker
 from crmcore.rules.conditions import CompiledCondition, NodeTrace
 from crmcore.rules.model import Action, Enrollment, Firing, Rule, TimeUnit, Wait, WaitDue
 from crmcore.rules.outcome import (
@@ -30,6 +30,7 @@ from crmcore.rules.outcome import (
     RuleHeld,
     RuleOutcome,
     RuleTrace,
+    commands_done,
     nothing_done,
 )
 from crmcore.rules.records import FLATTENERS
@@ -91,6 +92,7 @@ class CompiledAction:
 
 
 Test = Callable[[Scope], bool]
+CommandMaker = Callable[[str, Action, str], Command]
 
 
 @attrs.frozen(eq=False)  # identity: two versions of one rule are two entries
@@ -120,10 +122,22 @@ class CompiledRule:
     waits: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
     # Neither branches, waiting steps nor an assignment: its actions are all it gives.
     plain: bool = attrs.field(init=False)
+    _makers: dict[tuple[str, bool], CommandMaker] = attrs.field(factory=dict, init=False)
 
     @plain.default
     def _plain(self) -> bool:
         return not (self.branches or self.waits or any(a.assigns for a in self.actions))
+
+    def maker(self, entity: str, dry_run: bool) -> CommandMaker:
+        """The maker of this rule's commands for ``entity`` (see
+        :func:`~crmcore.rules.commands.command_maker`), made once."""
+        found = self._makers.get((entity, dry_run))
+        if found is None:
+            rule = self.rule
+            found = self._makers[entity, dry_run] = command_maker(
+                rule_id=rule.id, rule_version=rule.version, entity=entity, dry_run=dry_run
+            )
+        return found
 
 
 def rule_test(check: TriggerCheck | None, evaluate: Test | None) -> Test | None:
@@ -201,14 +215,22 @@ def _run_lean(
     lists = (commands, links)
     run: Run | None = None
     event = scope.event
+    entity_id, caused_by = event.entity_id, event.name
+    filled: dict[CompiledAction, Action] = {}  # the actions filled for this event so far
     for compiled in candidates:
         try:
             test = compiled.rest if filtered else compiled.test
             if test is not None and not test(scope):
                 continue
             if run is None and compiled.plain:
-                commands += _plain_commands(compiled, scope, entity, dry_run)
-                links.append((compiled.rule.id, entity, event.entity_id))
+                make = compiled.maker(entity, dry_run)
+                # All the rule's actions are filled before any command is kept.
+                commands += [
+                    make(entity_id, filled[item] if item in filled else _fill(item, scope, filled),
+                         caused_by)
+                    for item in compiled.actions
+                ]  # fmt: skip
+                links.append((compiled.rule.id, entity, entity_id))
             else:
                 run = run or Run(settings, scope, entity, context, dry_run=dry_run, lists=lists)
                 if not run.fire(compiled):
@@ -223,23 +245,14 @@ def _run_lean(
         return run.outcome()
     if not links:
         return nothing_done(context.chain, dry_run=dry_run)
-    chain = context.chain.after(links)
-    return RuleOutcome(commands=tuple(commands), chain=chain, dry_run=dry_run)
+    return commands_done(tuple(commands), context.chain.after(links), dry_run=dry_run)
 
 
-def _plain_commands(
-    compiled: CompiledRule, scope: Scope, entity: str, dry_run: bool
-) -> list[Command]:
-    """The commands of a plain rule (see :attr:`CompiledRule.plain`), all or none."""
-    rule, event = compiled.rule, scope.event
-    made = []
-    for item in compiled.actions:
-        command = Command(
-            rule_id=rule.id, rule_version=rule.version, entity=entity, entity_id=event.entity_id,
-            action=item.filled(scope), caused_by=event.name, dry_run=dry_run,
-        )  # fmt: skip
-        made.append(command)
-    return made
+def _fill(item: CompiledAction, scope: Scope, filled: dict[CompiledAction, Action]) -> Action:
+    """``item`` filled from ``scope``, kept in ``filled``: rules sharing an action fill it
+    once per event."""
+    action = filled[item] = item.filled(scope)
+    return action
 
 
 def run_step(

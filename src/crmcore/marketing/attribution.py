@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 import attrs
@@ -53,10 +53,11 @@ class CampaignAttribution:
 
     @property
     def conversion(self) -> Decimal | None:
-        """Converted requests per lead, in percent to one decimal; ``None`` without leads."""
+        """Converted requests per lead, in percent to one decimal half-up, as the other
+        reports round their shares; ``None`` without leads."""
         if not self.leads:
             return None
-        return (Decimal(100) * self.converted / self.leads).quantize(_PERCENT)
+        return (Decimal(100) * self.converted / self.leads).quantize(_PERCENT, ROUND_HALF_UP)
 
 
 @attrs.frozen(kw_only=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
 from typing import Final
 
@@ -216,7 +216,7 @@ def suggest_products(
 
 
 def _percent(ratio: Decimal) -> str:
-    return f"{(ratio * 100).quantize(Decimal('0.1'))}%"
+    return f"{(ratio * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
 
 
 def purchases_from_deals(deals: Iterable[Deal]) -> tuple[Purchase, ...]:

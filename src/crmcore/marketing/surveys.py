@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 import attrs
@@ -57,6 +57,7 @@ __all__ = [
 
 TEXT_ANSWER: Final = 2000
 EVERYONE: Final = "everyone"
+_HUNDREDTH: Final = Decimal("0.01")  # averages to two digits, half-up as reports round
 
 
 @attrs.frozen(kw_only=True)
@@ -177,7 +178,7 @@ def _results(survey: Survey, responses: list[SurveyResponse]) -> tuple[QuestionR
         average = None
         scores = [v for v in values if isinstance(v, int)]
         if question.kind is QuestionKind.SCALE and scores:
-            average = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.01"))
+            average = (Decimal(sum(scores)) / len(scores)).quantize(_HUNDREDTH, ROUND_HALF_UP)
         results.append(
             QuestionResult(code=question.code, answered=len(values), counts=counts, average=average)
         )

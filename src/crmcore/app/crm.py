@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
@@ -916,7 +917,8 @@ class CRM:
         """The funnel of a pipeline over ``[start, end)``, from the stage log of the deals
         ``actor`` may read (who must be allowed to run reports on deals). The log is read from
         its beginning, so that a deal still open at ``end`` counts as open though nothing
-        happened to it in the period."""
+        happened to it in the period. Its weighted open amounts take the probability the
+        manager set on each deal open now before its stage's, as the forecast does."""
         scope = self._guard.report(self._reader(actor), "deal")
         with self.store.unit_of_work() as repositories:
             work = Work(repositories, actor=_TICK_ACTOR, now=end)
@@ -924,7 +926,14 @@ class CRM:
             changes = repositories.stage_log.between(
                 _LOG_BEGINS, end, pipeline_id=pipeline.id, scope=scope
             )
-            return funnel(pipeline, changes, start=start, end=end)
+            own: dict[str, Decimal] = {
+                deal.id: deal.probability
+                for deal in repositories.deals.find(
+                    pipeline_id=pipeline.id, status=DealStatus.OPEN, scope=scope
+                )
+                if deal.probability is not None
+            }
+            return funnel(pipeline, changes, start=start, end=end, probabilities=own)
 
     def forecast(
         self,

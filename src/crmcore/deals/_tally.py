@@ -19,7 +19,7 @@ local variables and folds it as soon as the next one starts, and only the amount
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from operator import attrgetter
@@ -28,6 +28,7 @@ from typing import Final
 from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import StageChange
 from crmcore.deals.pipeline import Pipeline
+from crmcore.deals.weights import UNSTAGED_PROBABILITY, deal_probability, quantum, weighted_amount
 from crmcore.errors import DomainValidationError
 from crmcore.money import Money
 from crmcore.workcalendar import elapsed
@@ -45,9 +46,9 @@ _BATCH: Final = 4096
 _SHORT: Final = 1 << 16
 """Stays shorter than this many minutes (about 45 days) are counted in a list."""
 _ZERO: Final = Decimal(0)
+_HUNDRED: Final = Decimal(100)
 _CURRENCY: Final = attrgetter("currency")
 _AMOUNT: Final = attrgetter("amount")
-_KEPT: Final = attrgetter("position", "bits", "amount")
 
 _Action = tuple["_Stays | None", bool, int]
 """What an entry does to a deal: the stays of the stage whose stay ends (None for none),
@@ -131,10 +132,18 @@ def _entered(entry: StageChange, position: int) -> int:
 
 class Tally:
     """The counters of one pass: deals by (position, bits) at their last entry, the amounts
-    of their last entries by status code and currency, and the finished stays per stage as
-    counts of whole minutes."""
+    of their last entries by status code and currency, the open deals' amounts weighted by
+    their probability (``probabilities``, the deals' own by id, before their stage's) per
+    currency, and the finished stays per stage as counts of whole minutes."""
 
-    def __init__(self, pipeline: Pipeline, *, by_deal: bool) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        by_deal: bool,
+        probabilities: Mapping[str, Decimal] | None = None,
+        unstaged: Decimal = UNSTAGED_PROBABILITY,
+    ) -> None:
         self.stages = _Stages(pipeline)
         self.pipeline_id = pipeline.id
         self.count = len(self.stages)
@@ -146,6 +155,18 @@ class Tally:
         self._by_deal = by_deal
         self._pending: list[list[Money | None]] = [[] for _ in DealStatus]
         self._folded = 0
+        self.weighted: dict[str, Decimal] = {}
+        # Each deal's weight as a ratio (a probability over a hundred): its own, else its
+        # stage's, by the one rule of deal_probability; worked out once per stage and deal.
+        self._own = {
+            deal: deal_probability(own, None, unstaged=unstaged) / _HUNDRED
+            for deal, own in (probabilities or {}).items()
+        }
+        self._ratios = [
+            deal_probability(None, stage.probability, unstaged=unstaged) / _HUNDRED
+            for stage in pipeline.ordered
+        ] or [deal_probability(None, None, unstaged=unstaged) / _HUNDRED]
+        self._units: dict[str, Decimal] = {}
 
     def run(self, changes: Iterable[StageChange], start: datetime, end: datetime) -> None:
         """Count the entries of the pipeline made in ``[start, end)``, then fold every deal;
@@ -154,9 +175,15 @@ class Tally:
         # soon as the next one starts.
         rows: dict[str, _Deal] | None = None if self._by_deal else {}
         last = self._pass(changes, start, end, rows)
-        kept = map(_KEPT, rows.values()) if rows is not None else [last] if last else []
-        for position, bits, amount in kept:
-            self._fold(position, bits, amount)
+        kept = (
+            [(row.position, row.bits, row.amount, deal) for deal, row in rows.items()]
+            if rows is not None
+            else [last]
+            if last
+            else []
+        )
+        for position, bits, amount, deal in kept:
+            self._fold(position, bits, amount, deal)
         self._sum_pending()
 
     def _pass(  # noqa: C901, PLR0912 - one hot loop; splitting it adds calls per entry
@@ -165,7 +192,7 @@ class Tally:
         start: datetime,
         end: datetime,
         rows: dict[str, _Deal] | None,
-    ) -> tuple[int, int, Money | None] | None:
+    ) -> tuple[int, int, Money | None, str] | None:
         """Read the entries, keep every deal in ``rows`` (if given) and fold the others as
         the next deal starts; the position, bits and amount of the last deal not folded."""
         pipeline_id, stages, codes, table, seen = (
@@ -192,7 +219,7 @@ class Tally:
                     row.position, row.since, row.bits = position, since, bits
                     row.amount = last.amount
                 elif last is not None:
-                    self._fold(position, bits, last.amount)
+                    self._fold(position, bits, last.amount, last.deal_id)
                 deal = entry.deal_id
                 row = None if rows is None else rows.get(deal)
                 if row is None:
@@ -231,13 +258,17 @@ class Tally:
             return None
         if row is not None:
             row.position, row.since, row.bits, row.amount = position, since, bits, last.amount
-        return position, bits, last.amount
+        return position, bits, last.amount, last.deal_id
 
-    def _fold(self, position: int, bits: int, amount: Money | None) -> None:
+    def _fold(self, position: int, bits: int, amount: Money | None, deal: str) -> None:
         """Count a deal whose last entry left it at ``position`` with ``bits``: a deal with no
         entry in the period only if it is still open."""
-        if not bits & self.seen and position & 3 in CLOSED:
-            return
+        status = position & 3
+        if status in CLOSED:
+            if not bits & self.seen:
+                return
+        elif amount is not None:
+            self._weigh(position >> 2, amount, deal)
         key = (position, bits)
         outcomes = self.outcomes
         outcomes[key] = outcomes.get(key, 0) + 1
@@ -245,6 +276,18 @@ class Tally:
         self._folded += 1
         if self._folded % _BATCH == 0:
             self._sum_pending()
+
+    def _weigh(self, stage: int, amount: Money, deal: str) -> None:
+        """Add the weighted amount of an open deal at stage number ``stage``."""
+        ratio = self._own.get(deal)
+        if ratio is None:
+            ratio = self._ratios[stage]
+        currency = amount.currency
+        unit = self._units.get(currency)
+        if unit is None:
+            unit = self._units[currency] = quantum(currency)
+        sums = self.weighted
+        sums[currency] = sums.get(currency, _ZERO) + weighted_amount(amount.amount, ratio, unit)
 
     def _table(self) -> list[list[_Action]]:
         """The action of every pair of positions, by position before and after."""

@@ -23,17 +23,16 @@ from typing import Final
 
 import attrs
 
-from crmcore.deals._checked import trusted
 from crmcore.deals.kinds import DealStatus
 from crmcore.deals.model import Deal
 from crmcore.deals.pipeline import Pipeline
+from crmcore.deals.weights import UNSTAGED_PROBABILITY, deal_probability, weighted
 from crmcore.errors import DomainValidationError
 from crmcore.money import Money
 from crmcore.validation import non_negative_int, raise_violations
 
 __all__ = ["Forecast", "ForecastLine", "upcoming"]
 
-_HUNDRED: Final = Decimal(100)
 _ZERO: Final = Decimal(0)
 
 
@@ -72,16 +71,8 @@ class Forecast:
 
 def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> ForecastLine:
     amount = deal.amount if deal.amount is not None else Money.zero(currency)
-    currency = amount.currency
-    if deal.probability is not None:
-        probability = deal.probability
-    elif deal.stage is not None:
-        probability = pipeline.stage(deal.stage).probability
-    else:
-        probability = unstaged
-    # The product is made unchecked and checked once, rounded: the same value as
-    # `(amount * ratio).rounded()`, one Money built and checked instead of two.
-    product = trusted(Money, amount=amount.amount * (probability / _HUNDRED), currency=currency)
+    stage = None if deal.stage is None else pipeline.stage(deal.stage).probability
+    probability = deal_probability(deal.probability, stage, unstaged=unstaged)
     return ForecastLine(
         deal_id=deal.id,
         title=deal.title,
@@ -89,7 +80,7 @@ def _line(deal: Deal, pipeline: Pipeline, currency: str, unstaged: Decimal) -> F
         expected_close=deal.expected_close or date.min,
         amount=amount,
         probability=probability,
-        weighted=product.rounded(),
+        weighted=weighted(amount, probability),
     )
 
 
@@ -104,11 +95,12 @@ def upcoming(
     today: date,
     days: int,
     currency: str,
-    unstaged_probability: Decimal = Decimal(50),
+    unstaged_probability: Decimal = UNSTAGED_PROBABILITY,
 ) -> Forecast:
     """The forecast of the open ``deals`` expected to close within ``days`` from ``today``.
 
-    A deal's own probability (:attr:`Deal.probability`) comes before its stage's. Unstaged
+    A deal's own probability (:attr:`Deal.probability`) comes before its stage's (the rule of
+    :func:`~crmcore.deals.weights.deal_probability`, which the funnel follows too). Unstaged
     deals without one count at ``unstaged_probability``; a deal
     without an amount counts as zero in ``currency``. Deals in other currencies are listed and
     summed per currency, never converted. A deal of a pipeline missing from ``pipelines``

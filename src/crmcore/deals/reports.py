@@ -32,7 +32,7 @@ of 1 closed deals that reached Contract, 1 were won
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
@@ -80,7 +80,9 @@ class Funnel:
     """A pipeline's funnel for the period ``[start, end)``: its stages, the deals won and
     lost in it and the deals still open at its end (with or without an entry in it) with
     their amounts (one Money per currency), the win rate (won of decided, percent) and the
-    stage where most deals were lost."""
+    stage where most deals were lost; ``weighted_open`` holds the open deals' amounts each
+    weighted by its probability, the manager's own where set, else its stage's at the end
+    (as the forecast weighs them: :func:`~crmcore.deals.weights.deal_probability`)."""
 
     pipeline_id: str
     start: datetime
@@ -94,6 +96,7 @@ class Funnel:
     open_amounts: tuple[Money, ...]
     win_rate: Decimal | None
     most_lost_at: str | None
+    weighted_open: tuple[Money, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -155,8 +158,9 @@ def _tallied(
     start: datetime,
     end: datetime,
     by_deal: bool,
+    probabilities: Mapping[str, Decimal] | None = None,
 ) -> Tally:
-    tally = Tally(pipeline, by_deal=by_deal)
+    tally = Tally(pipeline, by_deal=by_deal, probabilities=probabilities)
     tally.run(changes, start, end)
     return tally
 
@@ -185,8 +189,14 @@ def funnel(
     start: datetime,
     end: datetime,
     by_deal: bool = False,
+    probabilities: Mapping[str, Decimal] | None = None,
 ) -> Funnel:
     """The funnel of ``pipeline`` over the entries of ``changes`` made in ``[start, end)``.
+
+    ``probabilities`` are the deals' own probabilities by deal id (the manager's estimate,
+    :attr:`~crmcore.deals.Deal.probability`): an open deal among them is weighted by its own,
+    any other by its stage's (an unstaged one at
+    :data:`~crmcore.deals.weights.UNSTAGED_PROBABILITY`), as the forecast does.
 
     Entries before ``start`` tell where deals stood when the period began: pass the log up to
     ``end`` (``StageLog.between(earliest, end)``) and a deal still open at the end is counted
@@ -202,7 +212,7 @@ def funnel(
     when storage streams that order, rather than sorting a log in memory for it.
     """
     raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
-    tally = _tallied(pipeline, changes, start, end, by_deal)
+    tally = _tallied(pipeline, changes, start, end, by_deal, probabilities)
     stages = pipeline.ordered
     entered, moved, won, lost = _stage_counts(tally, len(stages))
     stays = tally.stays
@@ -244,6 +254,9 @@ def _totals(
         open_amounts=_money(tally, *(code for code in range(len(_STATUSES)) if code not in CLOSED)),
         win_rate=_percent(won, won + lost),
         most_lost_at=most.stage if most is not None and most.lost else None,
+        weighted_open=tuple(
+            Money(amount=tally.weighted[code], currency=code) for code in sorted(tally.weighted)
+        ),
     )
 
 

@@ -3,20 +3,36 @@ other report of crmcore rounds them."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from marketing_samples import NOW, person, purchase
 
+from crmcore.ids import PartnerId
 from crmcore.marketing import (
     CampaignAttribution,
+    CampaignDraft,
+    CampaignId,
+    Channel,
+    Consent,
+    ConsentStatus,
     CrossSell,
+    MailingId,
+    MailingThrottle,
+    Material,
     ProductPair,
     Question,
     QuestionKind,
+    SegmentId,
     SurveyDraft,
     SurveyId,
     answer_survey,
     create_survey,
+    plan_campaign,
+    record_consent,
+    run_mailing,
+    start_campaign,
     suggest_products,
     survey_results,
 )
@@ -57,3 +73,36 @@ def test_a_suggestion_bought_together_in_one_of_sixteen_deals_reads_6_3_percent(
     bought = [purchase("l-1", "d-1", "p-1", "tea", "100", NOW)]
     (suggestion,) = suggest_products("p-1", bought, found)
     assert "(confidence 6.3%, lift 2)" in suggestion.reason
+
+
+def test_an_hourly_throttle_lets_a_run_1_45_real_hours_later_through_on_the_autumn_night() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    sms = Material(code="sms", channel=Channel.SMS, template="tpl-sms")
+    draft = CampaignDraft(
+        name="Autumn", starts_on=date(2026, 6, 1), ends_on=date(2026, 12, 31),
+        budget=Money.of("1000", "RUB"), segment_id=SegmentId("s-1"), materials=(sms,),
+    )  # fmt: skip
+    planned = plan_campaign(draft, campaign_id=CampaignId("c-1"), now=NOW).entity
+    campaign = start_campaign(planned, now=NOW).entity
+    people = [person(f"cp-{n}", "p-1") for n in range(2)]
+    consents: dict[str, Consent] = {
+        p.id: record_consent(
+            None, contact_person_id=p.id, partner_id=PartnerId("p-1"), channel=Channel.SMS,
+            status=ConsentStatus.GRANTED, now=NOW,
+        ).entity
+        for p in people
+    }  # fmt: skip
+    throttle = MailingThrottle(limit=1, window=timedelta(hours=1))
+    # Clocks in Berlin go from 03:00 back to 02:00 on 25 October 2026: 02:45 (summer time)
+    # and 03:30 (winter time) are an hour and three quarters apart.
+    first = run_mailing(
+        campaign, material="sms", people=people, consents=consents, mailing_id=MailingId("m-1"),
+        now=datetime(2026, 10, 25, 2, 45, tzinfo=berlin), throttle=throttle,
+    )  # fmt: skip
+    assert len(first.messages) == 1
+    second = run_mailing(
+        first.outcome.entity, material="sms", people=people[1:], consents=consents,
+        mailing_id=MailingId("m-2"), now=datetime(2026, 10, 25, 3, 30, tzinfo=berlin),
+        throttle=throttle,
+    )  # fmt: skip
+    assert [message.contact_person_id for message in second.messages] == ["cp-1"]

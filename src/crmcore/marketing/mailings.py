@@ -12,7 +12,7 @@ material's template and sends it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar, Final, TypeAlias
 
 import attrs
@@ -204,7 +204,10 @@ def _material(campaign: Campaign, material: str, now: datetime) -> Material:
 def _room(campaign: Campaign, throttle: MailingThrottle | None, now: datetime) -> int | float:
     if throttle is None:
         return float("inf")
-    return max(0, throttle.limit - campaign.sent_since(now - throttle.window))
+    # The window is real time, and an instant in UTC compares with the runs' moments as
+    # instants: two moments of one zone compare by their wall clocks, an hour off at a change.
+    since = now.astimezone(UTC) - throttle.window
+    return max(0, throttle.limit - campaign.sent_since(since))
 
 
 def _held_back(

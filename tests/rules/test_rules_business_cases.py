@@ -116,6 +116,12 @@ def test_a_throttle_of_two_hours_holds_a_second_sms_75_real_minutes_later_over_t
     held = run("q-2", datetime(2026, 3, 29, 3, 45, tzinfo=BERLIN))
     assert held.commands == ()
     assert "throttle" in held.held[0].reason
+    # Clocks go back from 03:00 to 02:00 on 25 October: 02:45 in summer time and 03:30 in
+    # winter time are an hour and three quarters apart, so a two-hour throttle holds...
+    assert len(run("q-3", datetime(2026, 10, 25, 2, 45, tzinfo=BERLIN)).commands) == 1
+    assert run("q-4", datetime(2026, 10, 25, 3, 30, tzinfo=BERLIN)).commands == ()
+    # ...and 04:00 there, two and a quarter hours after 02:45, is past it.
+    assert len(run("q-5", datetime(2026, 10, 25, 4, 0, tzinfo=BERLIN)).commands) == 1
 
 
 def test_a_rule_setting_a_deals_title_to_the_title_it_has_is_no_change() -> None:

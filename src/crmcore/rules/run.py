@@ -10,7 +10,7 @@ for the same record earlier in the causal chain.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 import attrs
@@ -412,7 +412,8 @@ class Run:
             reason = "first-time enrollment: the rule fired for this record before"
         throttle = rule.throttle
         if reason is None and throttle is not None:
-            since = instant_after(self.scope.now, -throttle.window)
+            # In UTC: real time, compared as instants with firings written in any zone.
+            since = self.scope.now.astimezone(UTC) - throttle.window
             if ledger.count(rule.id, throttle_key=key, since=since) >= throttle.limit:
                 reason = f"its throttle: {throttle.limit} firing(s) within {throttle.window}"
         if reason is None:

@@ -536,12 +536,14 @@ class RegisterRequest(CRMCommand):
 @attrs.frozen(kw_only=True)
 class ReceiveWebForm(CRMCommand):
     """Take in a public web form's payload (untrusted), spam-checked, bound to a known
-    client through the duplicate check."""
+    client through the duplicate check; ``campaign_id`` attributes it to the marketing
+    campaign whose landing page holds the form."""
 
     name: ClassVar[str] = "receive_web_form"
     payload: Mapping[str, Any] = attrs.field(converter=freeze, metadata=checks(_mapping))
     source: str = attrs.field(default="website_form", metadata=_ID)
     request_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
+    campaign_id: str | None = attrs.field(default=None, metadata=_OPTIONAL_ID)
 
 
 @attrs.frozen(kw_only=True)

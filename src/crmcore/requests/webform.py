@@ -94,7 +94,7 @@ def request_form(limits: RequestFormLimits, spam: SpamRules) -> IntakeForm:
     return IntakeForm(fields={**fields, **spam.trap_fields()})
 
 
-def _draft(values: Mapping[str, Any], source: str) -> RequestDraft:
+def _draft(values: Mapping[str, Any], source: str, campaign_id: str | None) -> RequestDraft:
     items = [
         RequestedItem(
             product=item["product"],
@@ -114,6 +114,7 @@ def _draft(values: Mapping[str, Any], source: str) -> RequestDraft:
         message=values.get("message"),
         items=items,
         campaign=Campaign(**marks) if marks else None,
+        campaign_id=campaign_id,
     )
 
 
@@ -129,9 +130,15 @@ def register_request_from_form(
     earlier: Iterable[Request] = (),
     matcher: RequestMatcher | None = None,
     actor: UserId | None = None,
+    campaign_id: str | None = None,
 ) -> Outcome[Request]:
     """A request registered from the untrusted ``payload`` of a public form, linked to the
     contact's request among ``earlier`` it repeats and matched by ``matcher`` when given.
+
+    ``campaign_id`` names the marketing campaign whose form this is (the host knows which
+    landing page the form sits on): the request is attributed to it. The payload's
+    ``utm_*`` marks are kept as the request's ``campaign`` labels whatever they say; they
+    never choose the campaign, since a visitor can write anything in a link.
 
     Raises :class:`SpamError` when the payload is obvious spam, else
     :class:`DomainValidationError` listing every problem by field; nothing else.
@@ -146,7 +153,7 @@ def register_request_from_form(
     if found:
         raise DomainValidationError(found)
     outcome = register_request(
-        _draft(values, source),
+        _draft(values, source, campaign_id),
         now=now,
         settings=settings,
         request_id=request_id,

@@ -110,6 +110,7 @@ def _web_form(runtime: Runtime, work: Work, command: ReceiveWebForm) -> Request:
             earlier=earlier,
             matcher=matcher,
             actor=UserId(work.actor),
+            campaign_id=command.campaign_id,
         )
 
     return registered(runtime, work, register)

@@ -1,7 +1,8 @@
 """Plugins: entry points loaded only when the host asks, into an immutable registry.
 
 Groups: ``crmcore.actions``, ``crmcore.operators``, ``crmcore.gates``, ``crmcore.compliance``,
-``crmcore.normalizers``, ``crmcore.tax_ids``, ``crmcore.indicators``. Built-in extensions
+``crmcore.normalizers``, ``crmcore.tax_ids``, ``crmcore.indicators``, ``crmcore.stores``
+(the stores :class:`~crmcore.app.CRM` opens by name). Built-in extensions
 register through the same entry points, so a host sees one list. Nothing is loaded at
 import time; a broken plugin raises :class:`~crmcore.errors.PluginError` naming the group,
 the entry point and the distribution that ships it.
@@ -30,6 +31,7 @@ GROUPS: Final = frozenset(
         "crmcore.indicators",
         "crmcore.normalizers",
         "crmcore.operators",
+        "crmcore.stores",
         "crmcore.tax_ids",
     }
 )

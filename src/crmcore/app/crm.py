@@ -1129,8 +1129,9 @@ class CRM:
     @property
     def marketing(self) -> MarketingQueries:
         """The marketing reports over this CRM's store: segment members, attribution,
-        cross-sell, suggestions and survey results."""
-        return MarketingQueries(self.store, self._settings)
+        cross-sell, suggestions and survey results, each taking ``actor=`` under the CRM's
+        access policy."""
+        return MarketingQueries(self.store, self._settings, guard=self._guard, reader=self._reader)
 
     def history(self, record: EntityRef, *, actor: str | None = None) -> tuple[AuditEntry, ...]:
         """Every stored change of ``record`` from the store's audit trail, oldest first: who

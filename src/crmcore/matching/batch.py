@@ -79,6 +79,9 @@ def prepare_chunk(chunk: RecordChunk) -> PreparedChunk:
     prepared: list[tuple[str, Prepared]] = []
     keys: list[tuple[str, ...]] = []
     found: list[Violation] = []
+    # One string object per distinct key or value, so that the chunk pickles each once.
+    seen: dict[str, str] = {}
+    same = seen.setdefault
     for record_id, record in chunk.records:
         if not isinstance(record_id, str) or not record_id:
             found.append(Violation(field="records", message="ids must be non-empty strings"))
@@ -88,8 +91,8 @@ def prepare_chunk(chunk: RecordChunk) -> PreparedChunk:
         except DomainValidationError as error:
             found.extend(error.under(f"records[{record_id!r}]").violations)
             continue
-        prepared.append((record_id, values))
-        keys.append(tuple(sorted(scorer.keys(values))))
+        prepared.append((record_id, tuple(v if v is None else same(v, v) for v in values)))
+        keys.append(tuple(same(key, key) for key in sorted(scorer.keys(values))))
     return PreparedChunk(records=tuple(prepared), keys=tuple(keys), violations=tuple(found))
 
 

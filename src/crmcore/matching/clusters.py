@@ -3,7 +3,7 @@
 Pairs come from the batch plan (:mod:`crmcore.matching.batch`): the base split by blocking
 key into independent partitions, scored wherever a runner runs them, each grouping its own
 pairs into connected components; only the groups that share a record are joined here. Clusters
-are built per component, apart (again on the runner, with the plan its workers hold already),
+are built per component, here (cheaper than sending pairs and clusters to workers and back),
 then the record to keep of each. Clusters grow by
 average linkage: a pair at or above the threshold proposes to join the groups of its two
 records, and they join only when their members are, on average, more likely duplicates than
@@ -157,9 +157,10 @@ def find_duplicate_clusters(
 ) -> list[Cluster]:
     """The groups of duplicates among ``records`` (a mapping of record id to record).
 
-    Pure: the same records give the same clusters, largest first, whichever ``runner`` scores
-    the partitions and builds the clusters (:class:`~crmcore.matching.SerialRunner`, here, by
-    default; :class:`~crmcore.matching.ProcessRunner`; ``crmcore.matching.dask.DaskRunner``).
+    Pure: the same records give the same clusters, largest first, whichever ``runner``
+    normalizes the records and scores the partitions (:class:`~crmcore.matching.SerialRunner`,
+    here, by default; :class:`~crmcore.matching.ProcessRunner`;
+    ``crmcore.matching.dask.DaskRunner``).
     """
     _check_threshold(threshold)
     runner = runner or SerialRunner()
@@ -169,7 +170,7 @@ def find_duplicate_clusters(
             model, base.prepared, threshold=threshold, partitions=runner.partitions, keys=base.keys
         )
         found = merge_components(runner.map_shared(score_components, plan, partitions))
-        return _clusters(records, plan, found, runner)
+    return _clusters(records, plan, found)
 
 
 def build_clusters(
@@ -181,11 +182,10 @@ def build_clusters(
 ) -> list[Cluster]:
     """Clusters from pairs found apart (one partition of the base at a time, say)."""
     _check_threshold(threshold)
-    runner = SerialRunner()
-    base = _prepared(model, records, runner)
+    base = _prepared(model, records, SerialRunner())
     plan, _ = plan_partitions(model, base.prepared, threshold=threshold, partitions=1, keys=())
     unique = {(min(p.left_id, p.right_id), max(p.left_id, p.right_id)): p for p in pairs}
-    return _clusters(records, plan, components(_ranked(unique.values())), runner)
+    return _clusters(records, plan, components(_ranked(unique.values())))
 
 
 class _Linkage:
@@ -232,7 +232,7 @@ class ClusterWork:
     """Connected components of pairs to cluster apart: no pair links two of them, so average
     linkage inside each, in the order of their pairs ranked, builds what it would over the
     whole. ``records`` and ``positions`` (the place in the base, hence in the plan) cover
-    their members only; their normalized values come from the plan the work is sent with."""
+    their members only; their normalized values come from the plan."""
 
     components: tuple[Component, ...]
     records: Mapping[str, Mapping[str, str | None]]
@@ -240,30 +240,18 @@ class ClusterWork:
 
 
 def _clusters(
-    records: Mapping[str, MatchRecord],
-    plan: Plan,
-    found: Sequence[Component],
-    runner: Runner,
+    records: Mapping[str, MatchRecord], plan: Plan, found: Sequence[Component]
 ) -> list[Cluster]:
-    pieces: list[list[Component]] = [[] for _ in range(runner.partitions)]
-    for number, component in enumerate(found):
-        pieces[number % len(pieces)].append(component)
+    """The clusters of the components ``found``, built here: average linkage and survivorship
+    cost less than sending the pairs and the clusters to workers and back."""
     position = {record_id: index for index, record_id in enumerate(plan.ids)}
-    works = []
-    for piece in pieces:
-        if not piece:
-            continue
-        members = {i for component in piece for p in component for i in (p.left_id, p.right_id)}
-        works.append(
-            ClusterWork(
-                components=tuple(piece),
-                records={i: _fields(records[i]) for i in members},
-                positions={i: position[i] for i in members},
-            )
-        )
-    parts = runner.map_shared(cluster_work, plan, works)
-    clusters = [cluster for part in parts for cluster in part]
-    return sorted(clusters, key=lambda c: (-len(c.record_ids), c.record_ids))
+    members = {i for component in found for p in component for i in (p.left_id, p.right_id)}
+    work = ClusterWork(
+        components=tuple(found),
+        records={i: _fields(records[i]) for i in members},
+        positions={i: position[i] for i in members},
+    )
+    return sorted(cluster_work(plan, work), key=lambda c: (-len(c.record_ids), c.record_ids))
 
 
 def cluster_work(plan: Plan, work: ClusterWork) -> list[Cluster]:

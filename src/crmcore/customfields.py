@@ -43,6 +43,7 @@ from crmcore.validation import (
     finite_decimal,
     freeze,
     instance_of,
+    invariant,
     optional,
     payload_violations,
     plain_date,
@@ -138,7 +139,8 @@ class CustomField(Model):
     minimum: Decimal | None = attrs.field(default=None, metadata=checks(optional(finite_decimal)))
     maximum: Decimal | None = attrs.field(default=None, metadata=checks(optional(finite_decimal)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("type", "choices", "reference_to", "max_length", "minimum", "maximum")
+    def _type_settings(self) -> Iterator[Violation]:
         if not isinstance(self.type, CustomFieldType):
             yield Violation(field="type", message="must be a CustomFieldType", value=self.type)
         if self.type is CustomFieldType.CHOICE and not self.choices:

@@ -27,6 +27,7 @@ from crmcore.validation import (
     checks,
     freeze,
     identifier,
+    invariant,
     optional,
 )
 
@@ -42,7 +43,8 @@ class Change(Model):
     old: Any = None
     new: Any = None
 
-    def _invariants(self) -> list[Violation]:
+    @invariant("old", "new")
+    def _primitive(self) -> list[Violation]:
         return [
             Violation(field=name, message="must be a JSON-ready primitive (see primitive())")
             for name in ("old", "new")

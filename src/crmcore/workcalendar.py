@@ -50,6 +50,7 @@ from crmcore.validation import (
     each,
     instance_of,
     int_at_most,
+    invariant,
     raise_violations,
 )
 
@@ -105,7 +106,8 @@ class WorkingPeriod(Model):
         """The end as time since midnight (24 hours for a period that ends at midnight)."""
         return _DAY if self.end == _MIDNIGHT else _offset(self.end)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("start", "end")
+    def _ordered(self) -> Iterator[Violation]:
         if self.end_offset <= self.start_offset:
             yield Violation(field="end", message="must be later than start", value=self.end)
 
@@ -216,7 +218,8 @@ class WorkingCalendar(Model):
     )
     extra_working_days: frozenset[date] = attrs.field(default=frozenset(), metadata=checks(_dates))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("hours", "holidays", "extra_working_days")
+    def _days_and_hours(self) -> Iterator[Violation]:
         if not self.hours:
             yield Violation(field="hours", message="needs at least one working period")
         for index in range(1, len(self.hours)):

@@ -140,7 +140,7 @@ def test_percentages_must_sum_to_100_and_every_bad_field_is_named() -> None:
     assert "sum to 100, not 90" in str(raised.value)
     with pytest.raises(DomainValidationError) as raised:
         PaymentStage(basis=PaymentBasis.ORDER, percent=Decimal(0), days=-1, day_of_month=5)
-    assert set(raised.value.fields) == {"percent", "days"}
+    assert set(raised.value.fields) == {"percent", "days", "day_of_month"}
     with pytest.raises(DomainValidationError) as raised:
         stage(PaymentBasis.DAY_OF_MONTH, 100, day_of_month=32)
     assert raised.value.field == "day_of_month"

@@ -8,7 +8,8 @@ cross-field rule that reads only a few fields, each beside an unrelated bad fiel
 from __future__ import annotations
 
 import copy
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from crmcore.agreements import Agreement, AgreementKind
 from crmcore.claims import Activity, Claim, Claimant, ClaimChannel, ClaimResult, LinkedDocument
 from crmcore.claims.kinds import DocumentKind
+from crmcore.customfields import CustomField, CustomFieldType
 from crmcore.deals import (
     TYPICAL_SALE,
     Deal,
@@ -26,9 +28,11 @@ from crmcore.deals import (
     parse_pipeline,
 )
 from crmcore.deals.gates import BUILTIN_GATES
+from crmcore.deals.items import LineItem
 from crmcore.errors import DomainValidationError
 from crmcore.ids import EntityRef
 from crmcore.interactions import Participant
+from crmcore.matching import FieldSpec
 from crmcore.money import Money
 from crmcore.partners import PartnerRole, Relationship, RelationshipKind
 from crmcore.requests import (
@@ -42,9 +46,11 @@ from crmcore.requests import (
 )
 from crmcore.serialization import make_converter
 from crmcore.testing.hostile import attempt, entry_point
+from crmcore.workcalendar import WorkingCalendar, WorkingPeriod
 
 CONVERTER = make_converter()
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+NEW_YEAR = date(2026, 1, 1)
 BAD: Any = 5  # a value of the wrong type, as untrusted input may hold
 
 
@@ -260,3 +266,35 @@ def test_a_request_reports_each_close_rule_beside_the_others() -> None:
 
 def test_contact_data_reports_that_it_reaches_nobody_beside_a_bad_message() -> None:
     assert set(_fields(ContactData, region=BAD)) == {"region", "name"}
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: CustomField(name="", type=CustomFieldType.CHOICE), {"name", "choices"}),
+        (
+            lambda: WorkingCalendar(time_zone="Mars/Olympus", holidays=frozenset({NEW_YEAR}),
+                                    extra_working_days=frozenset({NEW_YEAR})),
+            {"time_zone", "extra_working_days"},
+        ),
+        (
+            lambda: WorkingPeriod(start=time(18), end=time(9)),
+            {"end"},
+        ),
+        (
+            lambda: LineItem(product_id="x 1", quantity=Decimal(1),
+                             unit_price=Money.of("10", "RUB"), amount=Money.of("10", "EUR"),
+                             tax=Money.of("0", "RUB")),
+            {"product_id", "amount"},
+        ),
+    ],
+)  # fmt: skip
+def test_a_cross_field_rule_of_any_area_is_reported_beside_a_bad_field(
+    make: Any, expected: set[str]
+) -> None:
+    assert set(_fields(make)) == expected
+
+
+def test_a_rule_over_an_invalid_field_is_not_run() -> None:
+    # The default levels of a field spec follow its kind; a bad kind is the one problem.
+    assert _fields(FieldSpec, name="phone", kind="colour") == ("kind",)

@@ -24,6 +24,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
 )
@@ -62,7 +63,8 @@ class AuditEntry(Model):
         default=(), metadata=checks(each(instance_of(FieldChange)))
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("changes")
+    def _each_field_once(self) -> Iterator[Violation]:
         names = [change.field for change in self.changes]
         if len(set(names)) != len(names):
             yield Violation(field="changes", message="names a field twice")

@@ -23,6 +23,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     optional,
     unique,
 )
@@ -165,7 +166,8 @@ class AccessPolicy(Model):
         ),
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("departments", "roles", "users")
+    def _known_names(self) -> Iterator[Violation]:
         departments = {department.id for department in self.departments}
         roles = {role.id for role in self.roles}
         for index, department in enumerate(self.departments):

@@ -34,6 +34,7 @@ from crmcore.validation import (
     finite_decimal,
     identifier,
     instance_of,
+    invariant,
     optional,
 )
 
@@ -80,7 +81,8 @@ class Taxation(Model):
     regime: TaxRegime = attrs.field(metadata=checks(instance_of(TaxRegime)))
     rate: Decimal = attrs.field(default=Decimal(0), metadata=checks(_SHARE))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("regime", "rate")
+    def _exempt_at_zero(self) -> Iterator[Violation]:
         if (self.regime is TaxRegime.EXEMPT) != (self.rate == 0):
             message = "must be 0 exactly when exempt from VAT, above 0 otherwise"
             yield Violation(field="rate", message=message, value=self.rate)
@@ -153,7 +155,8 @@ class SalesConditions(Model):
     )
     rounding: Rounding = attrs.field(factory=Rounding, metadata=checks(instance_of(Rounding)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("currency", "discount", "max_manager_discount", "minimum_order")
+    def _discounts_and_minimum(self) -> Iterator[Violation]:
         if self.discount + self.max_manager_discount > HUNDRED:
             message = "together with discount must not exceed 100"
             yield Violation(field="max_manager_discount", message=message)

@@ -117,7 +117,10 @@ class Agreement(Model):
             message = "must not precede valid_from"
             yield Violation(field="valid_to", message=message, value=self.valid_to)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant(
+        "kind", "status", "conditions", "partner_id", "base_id", "overrides", "limits", "audience"
+    )
+    def _kind_fields(self) -> Iterator[Violation]:
         if self.kind is AgreementKind.TYPICAL:
             yield from self._typical_problems()
         else:

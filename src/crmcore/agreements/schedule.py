@@ -38,6 +38,7 @@ from crmcore.validation import (
     finite_decimal,
     instance_of,
     int_at_most,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -75,7 +76,8 @@ class PaymentStage(Model):
         default=None, metadata=checks(optional(instance_of(int)))
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("basis", "day_of_month")
+    def _day_of_month(self) -> Iterator[Violation]:
         fixed_day = self.basis is PaymentBasis.DAY_OF_MONTH
         if fixed_day and (self.day_of_month is None or not 1 <= self.day_of_month <= 31):
             yield Violation(
@@ -122,7 +124,8 @@ class PaymentSchedule(Model):
     )
     shift_to_working_day: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("stages")
+    def _whole(self) -> Iterator[Violation]:
         total = sum((stage.percent for stage in self.stages), Decimal(0))
         if total != HUNDRED:
             yield Violation(

@@ -25,7 +25,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from crmcore.errors import Violation
-from crmcore.validation import Model, checks, plain_date, raise_violations
+from crmcore.validation import Model, checks, invariant, plain_date, raise_violations
 
 __all__ = ["Granularity", "Period"]
 
@@ -78,7 +78,8 @@ class Period(Model):
     first: date = attrs.field(metadata=checks(plain_date))
     last: date = attrs.field(metadata=checks(plain_date))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("first", "last")
+    def _ordered(self) -> Iterator[Violation]:
         if self.last < self.first:
             yield Violation(field="last", message="must not be before first", value=self.last)
 

@@ -34,6 +34,7 @@ from crmcore.validation import (
     finite_decimal,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -78,7 +79,8 @@ class ProductGroup(Model):
     parent_id: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("id", "parent_id")
+    def _not_its_own_parent(self) -> Iterator[Violation]:
         if self.parent_id == self.id:
             yield Violation(field="parent_id", message="must not be the group itself")
 

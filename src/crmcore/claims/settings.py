@@ -35,6 +35,7 @@ from crmcore.validation import (
     identifier,
     instance_of,
     int_at_most,
+    invariant,
     mapping_of,
     unique,
 )
@@ -64,7 +65,8 @@ class DeadlinePolicy(Model):
     response_days: int = attrs.field(default=0, metadata=_DAYS)
     resolution_days: int = attrs.field(default=0, metadata=_DAYS)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("response", "response_days", "resolution", "resolution_days")
+    def _durations(self) -> Iterator[Violation]:
         for name in ("response", "resolution"):
             if not getattr(self, f"{name}_days") and getattr(self, name) == timedelta(0):
                 message = f"needs working days or hours: give {name}_days or {name}"

@@ -31,6 +31,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     plain_date,
@@ -107,9 +108,13 @@ class CommercialOffer(Model):
     )
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("id", "quote")
+    def _own_quote(self) -> Iterator[Violation]:
         if self.quote.id != self.id:
             yield Violation(field="quote.id", message="must be the offer's id", value=self.quote.id)
+
+    @invariant("status", "decided_at", "sent_at", "decline_reason")
+    def _status_moments(self) -> Iterator[Violation]:
         decided = self.status in (OfferStatus.ACCEPTED, OfferStatus.DECLINED)
         if decided != (self.decided_at is not None):
             yield Violation(field="decided_at", message="is set exactly when accepted or declined")
@@ -178,8 +183,12 @@ class SupplierOrder(Model):
     changed_at: datetime | None = attrs.field(default=None, metadata=_MOMENT)
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
-        yield from _one_currency("lines", [line.price for line in self.lines])
+    @invariant("lines")
+    def _lines_currency(self) -> Iterator[Violation]:
+        return _one_currency("lines", [line.price for line in self.lines])
+
+    @invariant("status", "changed_at")
+    def _changed_once_done(self) -> Iterator[Violation]:
         if (self.status is SupplierOrderStatus.PLACED) != (self.changed_at is None):
             yield Violation(field="changed_at", message="is set once received or cancelled")
 
@@ -231,7 +240,8 @@ class BusinessPlan(Model):
     changed_at: datetime = attrs.field(metadata=checks(aware_datetime))
     version: int = attrs.field(default=1, metadata=checks(non_negative_int))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("planned_revenue", "planned_costs", "actual_costs", "actual_revenue")
+    def _plan_currency(self) -> Iterator[Violation]:
         currency = self.planned_revenue.currency
         for name in ("planned_costs", "actual_costs"):
             for index, cost in enumerate(getattr(self, name)):
@@ -241,6 +251,9 @@ class BusinessPlan(Model):
         if self.actual_revenue is not None and self.actual_revenue.currency != currency:
             message = f"must be in {currency}, the planned revenue's currency"
             yield Violation(field="actual_revenue", message=message)
+
+    @invariant("created_at", "changed_at")
+    def _changed_after_creation(self) -> Iterator[Violation]:
         if self.changed_at < self.created_at:
             yield Violation(field="changed_at", message="must not be before created_at")
 

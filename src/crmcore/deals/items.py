@@ -23,7 +23,14 @@ from crmcore.agreements.pricing import discounted
 from crmcore.agreements.schedule import HUNDRED
 from crmcore.errors import Violation
 from crmcore.money import Money, Rounding, not_negative
-from crmcore.validation import Model, checks, identifier, positive_decimal, raise_violations
+from crmcore.validation import (
+    Model,
+    checks,
+    identifier,
+    invariant,
+    positive_decimal,
+    raise_violations,
+)
 
 __all__ = ["LineItem", "items_total", "line_item"]
 
@@ -43,7 +50,8 @@ class LineItem(Model):
     tax_rate: Decimal = attrs.field(default=Decimal(0), metadata=checks(_RATE))
     tax: Money = attrs.field(metadata=checks(not_negative))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("unit_price", "amount", "tax")
+    def _one_currency(self) -> Iterator[Violation]:
         for name in ("amount", "tax"):
             money: Money = getattr(self, name)
             if money.currency != self.unit_price.currency:

@@ -40,6 +40,7 @@ from crmcore.validation import (
     finite_decimal,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     raise_violations,
@@ -175,7 +176,10 @@ class Pipeline(Model):
     )
 
     def _invariants(self) -> Iterator[Violation]:
-        yield from _structure_problems(self)
+        return _structure_problems(self)
+
+    @invariant("lost_requirements", "lost_reasons")
+    def _known_lost_reasons(self) -> Iterator[Violation]:
         for index, requirement in enumerate(self.lost_requirements):
             if requirement.reason not in self.lost_reasons:
                 message = "must be one of the pipeline's lost reasons"

@@ -189,9 +189,13 @@ class Interaction(Model):
         if instant(self.end) < instant(self.start):
             yield Violation(field="end", message="must not be before start")
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("status", "completed_at")
+    def _completed_when_done(self) -> Iterator[Violation]:
         if (self.status is InteractionStatus.DONE) != (self.completed_at is not None):
             yield Violation(field="completed_at", message="is set exactly when the status is done")
+
+    @invariant("id", "subject")
+    def _not_its_own_subject(self) -> Iterator[Violation]:
         if self.subject == self.ref:
             message = "must be empty for the first interaction of a chain, not itself"
             yield Violation(field="subject", message=message, value=str(self.subject))

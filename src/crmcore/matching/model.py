@@ -19,7 +19,15 @@ from crmcore.errors import Violation
 from crmcore.matching.compare import DEFAULT_PARAMETERS, TERM_FREQUENCY_KINDS
 from crmcore.matching.normalize import FieldKind
 from crmcore.matching.partners import PARTNER_FIELDS
-from crmcore.validation import Model, bounded_text, checks, each, instance_of, positive_int
+from crmcore.validation import (
+    Model,
+    bounded_text,
+    checks,
+    each,
+    instance_of,
+    invariant,
+    positive_int,
+)
 
 if TYPE_CHECKING:
     from crmcore.matching.records import MatchRecord
@@ -121,7 +129,9 @@ class FieldSpec(Model):
         metadata=checks(instance_of(bool)),
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    # The default levels follow the kind: with a bad kind they are not looked at.
+    @invariant("kind", "thresholds", "m", "u")
+    def _levels(self) -> Iterator[Violation]:
         if not self.thresholds:
             yield Violation(field="thresholds", message="must hold at least one threshold")
         if list(self.thresholds) != sorted(set(self.thresholds), reverse=True):
@@ -255,7 +265,8 @@ class MatchModel(Model):
         metadata=checks(each(instance_of(MatchingRule), max_items=_MAX_RULES)),
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("fields", "rules")
+    def _rule_fields(self) -> Iterator[Violation]:
         names = set(self.field_names)
         seen: set[str] = set()
         for index, rule in enumerate(self.rules):

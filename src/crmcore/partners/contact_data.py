@@ -29,6 +29,7 @@ from crmcore.validation import (
     clean_optional_text,
     clean_text,
     instance_of,
+    invariant,
     optional,
 )
 
@@ -246,7 +247,8 @@ class BankAccount(Model):
     swift: str | None = attrs.field(default=None, metadata=checks(optional(_swift)))
     currency: str = attrs.field(default="RUB", metadata=checks(currency_code))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("account_number", "bic", "correspondent_account")
+    def _control_key(self) -> Iterator[Violation]:
         if self.bic is None:
             return
         number = self.account_number

@@ -73,7 +73,8 @@ class LegalData(Model):
         default=None, converter=_optional_code, metadata=checks(optional(bounded_text(32)))
     )
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("country", "tax_id", "kpp", "registration_number")
+    def _scheme(self) -> Iterator[Violation]:
         yield from self.problems(kind=None)
 
     def problems(

@@ -31,7 +31,15 @@ from crmcore.requests.events import RequestBindingProposed, RequestBound, reques
 from crmcore.requests.kinds import BindingMethod
 from crmcore.requests.model import Binding, BindingProposal, ContactData, Request
 from crmcore.requests.services import check_actor, check_now, require_open
-from crmcore.validation import Model, checks, identifier, instance_of, optional, raise_violations
+from crmcore.validation import (
+    Model,
+    checks,
+    identifier,
+    instance_of,
+    invariant,
+    optional,
+    raise_violations,
+)
 from crmcore.workcalendar import check_not_before
 
 __all__ = [
@@ -128,7 +136,8 @@ class RequestMatcher(Model):
     possible: float = attrs.field(default=0.5, metadata=checks(_threshold))
     limit: int = attrs.field(default=3, metadata=checks(_limit))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("possible", "confident", "contacts", "contact_persons")
+    def _thresholds_and_sources(self) -> Iterator[Violation]:
         numbers = isinstance(self.possible, float | int) and isinstance(self.confident, float | int)
         if numbers and self.possible > self.confident:
             message = "must not be above confident"

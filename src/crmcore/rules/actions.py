@@ -32,6 +32,7 @@ from crmcore.validation import (
     freeze,
     identifier,
     instance_of,
+    invariant,
     optional,
 )
 
@@ -200,7 +201,8 @@ class AddProduct(Action):
     product_id: str = attrs.field(metadata=checks(identifier))
     quantity: Decimal = attrs.field(default=Decimal(1), metadata=checks(finite_decimal))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("quantity")
+    def _positive(self) -> Iterator[Violation]:
         if isinstance(self.quantity, Decimal) and self.quantity.is_finite() and self.quantity <= 0:
             yield Violation(field="quantity", message="must be above zero", value=self.quantity)
 

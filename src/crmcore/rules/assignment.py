@@ -35,6 +35,7 @@ from crmcore.validation import (
     freeze,
     identifier,
     instance_of,
+    invariant,
     optional,
 )
 from crmcore.workcalendar import WorkingCalendar
@@ -98,7 +99,8 @@ class MappingRow(Model):
     user: UserId | None = attrs.field(default=None, metadata=checks(optional(identifier)))
     team: str | None = attrs.field(default=None, metadata=checks(optional(bounded_text(100))))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("user", "team")
+    def _user_or_team(self) -> Iterator[Violation]:
         if (self.user is None) == (self.team is None):
             yield Violation(field="user", message="a row names either a user or a team")
 
@@ -146,7 +148,8 @@ class Leave(Model):
     first: date = attrs.field(metadata=checks(_day))
     last: date = attrs.field(metadata=checks(_day))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("first", "last")
+    def _ordered(self) -> Iterator[Violation]:
         if self.last < self.first:
             yield Violation(field="last", message="must not be before first", value=self.last)
 

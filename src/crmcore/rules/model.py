@@ -51,6 +51,7 @@ from crmcore.validation import (
     each,
     identifier,
     instance_of,
+    invariant,
     non_negative_int,
     optional,
     positive_int,
@@ -158,7 +159,8 @@ class Trigger(Model):
     before: bool = attrs.field(default=True, metadata=checks(instance_of(bool)))
     working_days: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("on", "fields", "from_value", "to_value", "field", "offset", "unit", "working_days")
+    def _kind_fields(self) -> Iterator[Violation]:
         if self.on is TriggerKind.DATE:
             if self.field is None:
                 yield Violation(field="field", message="a date trigger needs a date field")
@@ -234,7 +236,8 @@ class Branch(Model):
     when: Condition | None = attrs.field(default=None, metadata=checks(optional(condition_check)))
     then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("then")
+    def _acts(self) -> Iterator[Violation]:
         if not self.then:
             yield Violation(field="then", message="a branch needs at least one action")
 
@@ -269,7 +272,8 @@ class Wait(Model):
     when: Condition | None = attrs.field(default=None, metadata=checks(optional(condition_check)))
     then: tuple[Action, ...] = attrs.field(metadata=checks(_actions))
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("then", "unit", "working_days", "after")
+    def _step(self) -> Iterator[Violation]:
         if not self.then:
             yield Violation(field="then", message="a step needs at least one action")
         if self.working_days and self.unit is not TimeUnit.DAYS:
@@ -352,7 +356,8 @@ class Rule(Model):
     """Whose access rights the rule's changes use: a user (the rule's owner), or the system
     actor's, which the access policy does not restrict, when ``None``."""
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("then", "branches", "effective_from", "effective_until")
+    def _acts_in_time(self) -> Iterator[Violation]:
         if not self.then and not self.branches:
             yield Violation(field="then", message="a rule needs at least one action")
         start, end = self.effective_from, self.effective_until

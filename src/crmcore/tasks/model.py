@@ -140,9 +140,13 @@ class Task(Model):
             message = "is set exactly when the task is done or cancelled"
             yield Violation(field="finished_at", message=message)
 
-    def _invariants(self) -> Iterator[Violation]:
+    @invariant("created_at", "changed_at")
+    def _changed_after_creation(self) -> Iterator[Violation]:
         if _before(self.created_at, self.changed_at):
             yield Violation(field="changed_at", message="must not be before created_at")
+
+    @invariant("created_at", "finished_at")
+    def _finished_after_creation(self) -> Iterator[Violation]:
         if _before(self.created_at, self.finished_at):
             yield Violation(field="finished_at", message="must not be before created_at")
 

@@ -154,13 +154,37 @@ class MeasuredProcessRunner(ProcessRunner):
         return self._kept(super().map_shared(_MeasuredShared(function), shared, items))
 
 
+class _Timed:
+    """``function`` that also returns the processor seconds it took where it ran."""
+
+    def __init__(self, function) -> None:
+        self.function = function
+        self.__name__ = function.__name__
+
+    def __call__(self, item):
+        start = time.process_time()
+        return self.function(item), time.process_time() - start
+
+
+class _TimedShared(_Timed):
+    def __call__(self, shared, item):
+        start = time.process_time()
+        return self.function(shared, item), time.process_time() - start
+
+
 class Staged:
-    """A runner that times each step it runs (wall seconds from call to last result, on the
-    driver): what is spread over the workers, while the rest of the run is the driver's own."""
+    """A runner that times each step it runs: wall seconds from call to last result on the
+    driver (what is spread over the workers; the rest of the run is the driver's own), and
+    the processor seconds its pieces took wherever they ran (``cpu``)."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
         self.stages: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    def _spent(self, name, results):
+        self.cpu[name] = self.cpu.get(name, 0.0) + sum(cpu for _, cpu in results)
+        return [result for result, _ in results]
 
     @property
     def partitions(self) -> int:
@@ -182,12 +206,15 @@ class Staged:
         return results
 
     def map(self, function, items):
-        return self._timed(function.__name__, lambda: self.inner.map(function, items))
+        name = function.__name__
+        timed = _Timed(function)
+        return self._spent(name, self._timed(name, lambda: self.inner.map(timed, items)))
 
     def map_shared(self, function, shared, items):
-        return self._timed(
-            function.__name__, lambda: self.inner.map_shared(function, shared, items)
-        )
+        name = function.__name__
+        timed = _TimedShared(function)
+        results = self._timed(name, lambda: self.inner.map_shared(timed, shared, items))
+        return self._spent(name, results)
 
 
 def runner_for(name: str, workers: int):
@@ -228,14 +255,17 @@ def measure(size: int, runner_name: str, workers: int, seed: int, with_blocking:
     generated = time.perf_counter() - start
     inner, worker_peaks, close = runner_for(runner_name, workers)
     runner = Staged(inner)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     clusters = find_duplicate_clusters(model(), records, threshold=0.5, runner=runner)
     seconds = time.perf_counter() - start
+    driver_cpu = time.process_time() - cpu_start
     peaks = worker_peaks()
     close()
     single = runner_name == "single"
     plan = blocking(records, entity_of) if single and with_blocking else {}
     spread = sum(runner.stages.values())
+    spread_cpu = sum(runner.cpu.values())
+    own_cpu = driver_cpu - spread_cpu if single else driver_cpu
     emit(
         phase="batch",
         size=size,
@@ -247,6 +277,9 @@ def measure(size: int, runner_name: str, workers: int, seed: int, with_blocking:
         stage_seconds={name: round(value, 1) for name, value in runner.stages.items()},
         spread_seconds=round(spread, 1),
         driver_seconds=round(seconds - spread, 1),
+        stage_cpu_seconds={name: round(value, 1) for name, value in runner.cpu.items()},
+        spread_cpu_seconds=round(spread_cpu, 1),
+        driver_cpu_seconds=round(own_cpu, 1),
         clusters=len(clusters),
         quality=quality(clusters, entity_of),
         fingerprint=fingerprint(clusters),
@@ -317,14 +350,12 @@ def main() -> None:
         "pairs_per_record": {line["size"]: line["pairs_per_record"] for line in per_size},
         "serial_share": round(single["driver_seconds"] / single["seconds"], 3),
     }
-    if "local" in best:
-        # What more cores would give: the driver's own part as measured with the local runner,
-        # the spread part of one process divided among them, and the transfer cost measured.
-        local = best["local"]
-        overhead = max(0.0, local["spread_seconds"] - single["spread_seconds"] / args.workers)
-        figures["estimate_seconds"] = {
-            cores: round(local["driver_seconds"] + single["spread_seconds"] / cores + overhead, 1)
-            for cores in (2, 4, 8, 16)
+    for name, line in best.items():
+        # On cores that nothing else uses: the driver's own processor time, then the pieces'
+        # processor time (transfers included) shared among the cores.
+        figures.setdefault("idle_estimate_seconds", {})[name] = {
+            cores: round(line["driver_cpu_seconds"] + line["spread_cpu_seconds"] / cores, 1)
+            for cores in ((1,) if name == "single" else (args.workers, 4, 8, 16))
         }
     figures.update(
         target_seconds=TARGET_SECONDS,

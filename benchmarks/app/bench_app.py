@@ -88,7 +88,6 @@ from crmcore.rules import (
     SmsToClient,
     Staff,
 )
-from crmcore.rules.schemas import ENTITY_OF_EVENT
 from crmcore.serialization import make_converter
 
 NOW: Final = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -387,7 +386,7 @@ class ByHand:
             event, chain = queue.pop(0)
             if not self.engine.candidates(event):
                 continue
-            entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+            entity = event.entity_type
             context = RuleContext(record=self.latest(entity, event.entity_id), facts=self.facts,
                                   staff=self.staff, org=self.staff, chain=chain)  # fmt: skip
             outcome = self.engine.process(event, context=context, now=now)

@@ -76,8 +76,7 @@ from crmcore.rules import (
     TriggerKind,
     due_time_triggers,
 )
-from crmcore.rules.model import WaitDue
-from crmcore.rules.schemas import ENTITY_OF_EVENT
+from crmcore.rules.model import RENAMED, WaitDue
 from crmcore.rules.triggers import DueTrigger
 from crmcore.tasks import (
     Project,
@@ -103,8 +102,6 @@ _TICK_ACTOR: Final = "system"
 _LOG_BEGINS: Final = datetime.combine(FIRST_DAY, time(), tzinfo=UTC)
 """The first moment a record may hold, so before every entry of a stage log: where the funnel
 reads the log from."""
-# The entities whose records a date trigger may read, and how to list them.
-_DATED: Final = ("partner", "contact_person", "deal", "agreement", "claim", "request")
 
 
 @attrs.frozen(kw_only=True)
@@ -166,6 +163,15 @@ def _effective_versions(rules: Iterable[Rule]) -> list[Rule]:
                 chosen.append(version)
         kept.extend(sorted(chosen, key=lambda r: r.version))
     return kept
+
+
+def _unknown_kind(entity: str) -> str:
+    """Why ``entity`` names no record :meth:`CRM.get` reads, with the known names (or the new
+    name of an old one)."""
+    renamed = RENAMED.get(entity)
+    if renamed in REPOSITORY_OF_ENTITY:
+        return f"is not a record the CRM stores: it is now called {renamed!r}"
+    return "is not a record the CRM stores: one of " + ", ".join(sorted(REPOSITORY_OF_ENTITY))
 
 
 def _overlap(first: Rule, second: Rule) -> bool:
@@ -451,7 +457,7 @@ class CRM:
         return carried
 
     def _context(self, work: Work, event: DomainEvent, chain: Chain) -> RuleContext:
-        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        entity = event.entity_type
         return RuleContext(
             record=work.latest(entity, event.entity_id),
             facts=_StoredFacts(work, self._facts),
@@ -1118,9 +1124,7 @@ class CRM:
         ``AccessDeniedError``)."""
         repository = REPOSITORY_OF_ENTITY.get(entity)
         if repository is None:
-            raise DomainValidationError.single(
-                "entity", "is not a record the CRM stores", value=entity
-            )
+            raise DomainValidationError.single("entity", _unknown_kind(entity), value=entity)
         reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
             found = getattr(repositories, repository).get(entity_id)

@@ -54,7 +54,7 @@ from crmcore.rules.run import (
     run_step,
     scope_of,
 )
-from crmcore.rules.schemas import ENTITY_OF_EVENT, SchemaRegistry
+from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.scope import Scope, compile_path
 from crmcore.rules.templates import compile_template, placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
@@ -352,7 +352,7 @@ class RuleEngine:
                 event, self._effective(event, candidates), context, now,
                 dry_run=dry_run, explain=explain,
             )  # fmt: skip
-        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        entity = event.entity_type
         scope = scope_of(self._settings, event, entity, context, now)
         chosen = network.select(scope)
         if explain:
@@ -448,7 +448,7 @@ class RuleEngine:
     ) -> RuleOutcome:
         if not candidates:
             return nothing_done(context.chain, dry_run=dry_run)
-        entity = entity or ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        entity = entity or event.entity_type
         scope = scope_of(self._settings, event, entity, context, now)
         if explain:
             run = Run(self._settings, scope, entity, context, dry_run=dry_run)

@@ -14,7 +14,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Rule, Trigger, TriggerKind
-from crmcore.rules.schemas import ENTITY_OF_EVENT, FieldType, SchemaRegistry
+from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import CUSTOM
 from crmcore.rules.watch import trigger_kinds, watched_kinds
 
@@ -112,14 +112,14 @@ class RuleIndex(Generic[T]):
     def _fields_deciding(self, event: DomainEvent) -> tuple[str, ...]:
         """The changed fields of ``event`` whose new values its candidates depend on: those
         some rule awaits a value of, and an email's kind and direction (its trigger kinds)."""
-        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        entity = event.entity_type
         deciding = self._awaited.get(entity, frozenset())
         if _email_decides(event):
             deciding |= {"kind", "direction"}
         return tuple(field for field in event.changes if field in deciding)
 
     def _lookup(self, event: DomainEvent) -> tuple[T, ...]:
-        entity = ENTITY_OF_EVENT.get(event.entity_type, event.entity_type)
+        entity = event.entity_type
         found: list[T] = []
         for kind in trigger_kinds(event):
             found.extend(self._plain.get((entity, kind), ()))

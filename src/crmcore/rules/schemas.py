@@ -19,7 +19,6 @@ LookupError: 'colour' is not a field, custom field or fact of partner
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
 
 from crmcore.conditions.schemas import (
     EntitySchema,
@@ -32,10 +31,8 @@ from crmcore.conditions.schemas import (
     schema_of,
 )
 from crmcore.customfields import CustomFieldRegistry
-from crmcore.validation import FrozenMap
 
 __all__ = [
-    "ENTITY_OF_EVENT",
     "EntitySchema",
     "FieldSpec",
     "FieldType",
@@ -46,10 +43,6 @@ __all__ = [
     "default_schemas",
     "schema_of",
 ]
-
-ENTITY_OF_EVENT: Final[Mapping[str, str]] = FrozenMap()
-"""Rule entity names of the areas' event entity types where they differ: none, since rules
-name partners and contact persons as events and custom fields do."""
 
 
 def _text(*names: str) -> dict[str, FieldSpec]:

@@ -73,7 +73,7 @@ from crmcore.partners import (
     edit_partner,
 )
 from crmcore.requests import edit_request, register_request_from_form
-from crmcore.rules import Rule, default_schemas, validate_rule
+from crmcore.rules import Rule, default_schemas, parse_rule
 from crmcore.serialization import make_converter
 from crmcore.testing._hostile_app import (
     COMMANDS,
@@ -492,8 +492,7 @@ def _settings(payload: Any, store: dict[str, Any]) -> None:
 
 
 def _rule(payload: Any, store: dict[str, Any]) -> None:
-    rule: Rule = _CONVERTER.structure(payload, Rule)
-    validate_rule(rule, schemas=default_schemas())
+    rule: Rule = parse_rule(payload, schemas=default_schemas(), converter=_CONVERTER)
     store["rule"] = rule
 
 

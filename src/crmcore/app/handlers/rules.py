@@ -1,8 +1,14 @@
 """Handler of the rules' command: a rule checked against the schemas and stored at its next
-version."""
+version.
+
+The rule is read back from its JSON form by :func:`crmcore.rules.parse_rule`, the one way in
+for rules: a rule built in code meets the same limits and checks as one an admin screen sends,
+every problem reported at once under its path.
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Final
 
 import attrs
@@ -11,27 +17,37 @@ from crmcore.app.commands import SaveRule
 from crmcore.app.handlers.base import Handler, Runtime, handles
 from crmcore.app.work import Work
 from crmcore.errors import EntityNotFoundError
-from crmcore.rules import Rule, validate_rule
+from crmcore.rules import Rule, parse_rule
+from crmcore.serialization import Converter, make_converter
 
 __all__ = ["HANDLERS"]
 
 HANDLERS: Final[dict[type, Handler]] = {}
 
 
+@cache
+def _converter() -> Converter:
+    return make_converter()
+
+
 @handles(HANDLERS, SaveRule)
 def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
-    validate_rule(command.rule, schemas=runtime.settings.schemas, lifecycle_moves=True)
+    converter = _converter()
+    given = parse_rule(
+        converter.unstructure(command.rule), schemas=runtime.settings.schemas,
+        lifecycle_moves=True, converter=converter,
+    )  # fmt: skip
     runtime.rules_changed()
     rules = work.repositories.rules
     try:
-        current = rules.get(command.rule.id)
+        current = rules.get(given.id)
     except EntityNotFoundError:
-        rule = attrs.evolve(command.rule, version=1)
+        rule = attrs.evolve(given, version=1)
         work.check_write("rules", None, rule)
         rules.add(rule)
         work.record_change("rules", None, rule)
         return rule
-    rule = attrs.evolve(command.rule, version=current.version + 1)
+    rule = attrs.evolve(given, version=current.version + 1)
     work.check_write("rules", current, rule)
     rules.save(rule, expected_version=current.version)
     work.record_change("rules", current, rule)

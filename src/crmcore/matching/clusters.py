@@ -4,11 +4,11 @@ Pairs come from the batch plan (:mod:`crmcore.matching.batch`): the base split b
 key into independent partitions, scored wherever a runner runs them, each grouping its own
 pairs into connected components; only the groups that share a record are joined here. Clusters
 are built per component, here (cheaper than sending pairs and clusters to workers and back),
-then the record to keep of each. Clusters grow by
-average linkage: a pair at or above the threshold proposes to join the groups of its two
-records, and they join only when their members are, on average, more likely duplicates than
-not. So one link between two otherwise unrelated groups does not chain them together, while a
-record found through a friend of a friend still joins.
+then the record to keep of each. Clusters grow by average linkage: a pair at or above the
+threshold proposes to join the groups of its two records, and they join only when their
+members are, on average, more likely duplicates than not. So one link between two otherwise
+unrelated groups does not chain them together, while a record found through a friend of a
+friend still joins.
 """
 
 from __future__ import annotations
@@ -138,8 +138,8 @@ def find_duplicate_pairs(
 
 
 def _held(runner: Runner) -> AbstractContextManager[object]:
-    """The runner held open for one whole run when it can be (one pool of workers, the plan
-    sent once for scoring and clustering both), else nothing."""
+    """The runner held open for one whole run when it can be (one pool of workers for every
+    step), else nothing."""
     return runner if isinstance(runner, AbstractContextManager) else nullcontext()
 
 

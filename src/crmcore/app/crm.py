@@ -15,10 +15,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import partial
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
 
+from crmcore import plugins
 from crmcore.access import AccessControl, AccessPolicy, Action, AuditEntry
 from crmcore.analytics import BUILTIN_INDICATORS, Desktop, KpiTable, Period, desktop, kpi_table
 from crmcore.app.access_queries import deal_documents_as, export, price_form_as
@@ -99,6 +101,7 @@ T = TypeVar("T")
 
 REMINDER_RULE: Final = RuleId("reminder")
 _TICK_ACTOR: Final = "system"
+_STORES: Final = "crmcore.stores"
 _LOG_BEGINS: Final = datetime.combine(FIRST_DAY, time(), tzinfo=UTC)
 """The first moment a record may hold, so before every entry of a stage log: where the funnel
 reads the log from."""
@@ -147,6 +150,13 @@ class PartnerView:
     agreements: tuple[Agreement, ...]
     claims: tuple[Claim, ...]
     requests: tuple[Request, ...]
+
+
+def _store_class(name: str) -> Any:
+    """The store class ``name`` (``memory``, ``sql``) of the ``crmcore.stores`` entry points,
+    loaded only when a CRM opens one, so that the application layer imports no store."""
+    chosen = [entry for entry in entry_points(group=_STORES) if entry.name == name]
+    return plugins.load(_STORES, available=chosen)[name]
 
 
 def _effective_versions(rules: Iterable[Rule]) -> list[Rule]:
@@ -295,10 +305,8 @@ class CRM:
         policy: AccessPolicy | None = None,
     ) -> CRM:
         """A CRM on a new, empty :class:`crmcore.memory.MemoryStore`."""
-        from crmcore.memory import MemoryStore  # noqa: PLC0415 - app/ imports no store
-
         return cls(
-            MemoryStore(),
+            _store_class("memory")(),
             settings=settings,
             rules=rules,
             handlers=handlers,
@@ -318,9 +326,7 @@ class CRM:
         policy: AccessPolicy | None = None,
     ) -> CRM:
         """A CRM on an SQLite file (created and migrated if new); needs the ``sql`` extra."""
-        from crmcore.sql import SqlStore  # noqa: PLC0415 - app/ imports no store
-
-        store = SqlStore.sqlite(path)
+        store = _store_class("sql").sqlite(path)
         return cls(
             store, settings=settings, rules=rules, handlers=handlers, facts=facts, policy=policy
         )
@@ -339,9 +345,7 @@ class CRM:
     ) -> CRM:
         """A CRM on the SQLAlchemy database ``url`` (PostgreSQL in production), migrated first
         when ``upgrade``; needs the ``sql`` extra."""
-        from crmcore.sql import SqlStore  # noqa: PLC0415 - app/ imports no store
-
-        store = SqlStore.from_url(url, upgrade=upgrade)
+        store = _store_class("sql").from_url(url, upgrade=upgrade)
         return cls(
             store, settings=settings, rules=rules, handlers=handlers, facts=facts, policy=policy
         )

@@ -11,6 +11,7 @@ import attrs
 import pytest
 from rule_samples import NEW_REQUESTS, STAFF
 
+from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
 from crmcore.deals import Deal, DealChanged, DealKind
 from crmcore.errors import DomainValidationError
 from crmcore.ids import DealId, PartnerId, PipelineId, RuleId, UserId
@@ -37,6 +38,7 @@ from crmcore.rules import (
     apply_command,
     compile_condition,
     default_schemas,
+    due_time_triggers,
     fire_time,
     validate_rule,
 )
@@ -236,3 +238,27 @@ def test_a_deal_created_75_real_minutes_ago_over_the_change_was_created_within_t
     for created, expected in ((BEFORE_THE_CHANGE, True), (three_hours_before, False)):
         record = {"id": "d-1", "title": "Tea", "created_at": created}
         assert compiled.evaluate(Scope(event, record, now=now)) is expected
+
+
+def test_a_reminder_three_days_before_a_partners_contract_end_comes_due_on_the_day() -> None:
+    contract_end = CustomField(name="contract_end", type=CustomFieldType.DATE)
+    hosted = default_schemas(CustomFieldRegistry().with_field("partner", contract_end))
+    data = {
+        "id": "contract-ends", "name": "Three days before the contract ends",
+        "trigger": {"entity": "partner", "on": "date", "field": "custom.contract_end",
+                    "offset": 3},
+        "then": [{"action": "send_message", "text": "The contract of {{ short_name }} ends"}],
+    }  # fmt: skip
+    rule = CONVERTER.structure(data, Rule)
+    validate_rule(rule, schemas=hosted)
+    moscow = WorkingCalendar(time_zone="Europe/Moscow")
+    records = {"partner": [{"id": "p-1", "custom": {"contract_end": date(2026, 6, 5)}},
+                           {"id": "p-2", "custom": {}}]}  # fmt: skip
+    # 21:30 UTC on 1 June is 00:30 on 2 June in Moscow: three days before 5 June there.
+    due = due_time_triggers(
+        [rule], records, since=datetime(2026, 6, 1, 20, tzinfo=UTC),
+        now=datetime(2026, 6, 1, 21, 30, tzinfo=UTC), schemas=hosted, calendar=moscow,
+    )  # fmt: skip
+    assert [(found.entity_id, found.due_at) for found in due.due] == [
+        ("p-1", datetime(2026, 6, 2, tzinfo=moscow.zone))
+    ]

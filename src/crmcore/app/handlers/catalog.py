@@ -167,6 +167,8 @@ def _set_price(runtime: Runtime, work: Work, command: SetPrice) -> Price:
         now=work.now,
         actor=work.actor,
     )
+    if outcome.entity in catalog.prices_of(command.product_id):
+        return outcome.entity  # the price it has from that day: no change, no event
     catalog.set_price(outcome.entity)
     work.publish(outcome.events)
     return outcome.entity

@@ -66,6 +66,7 @@ from crmcore.rules import (
     ActionHandler,
     Chain,
     Command,
+    DisabledRule,
     FactSource,
     LoopStop,
     Rule,
@@ -77,6 +78,7 @@ from crmcore.rules import (
     Staff,
     TriggerKind,
     due_time_triggers,
+    validate_rules,
 )
 from crmcore.rules.model import RENAMED, WaitDue
 from crmcore.rules.triggers import DueTrigger
@@ -548,6 +550,12 @@ class CRM:
     def _install(self, rules: tuple[Rule, ...]) -> None:
         if not rules:
             return
+        # The rules given here are refused with their problems; stored ones that went stale
+        # since (a custom field deleted) are only left out, see disabled_rules.
+        validate_rules(
+            rules, schemas=self._settings.schemas, lifecycle_moves=True,
+            webhooks=self._settings.webhooks,
+        )  # fmt: skip
         with self.store.unit_of_work() as repositories:
             stored = {rule.id: rule for rule in repositories.rules.list()}
             for rule in rules:
@@ -559,6 +567,12 @@ class CRM:
                     repositories.rules.save(again, expected_version=current.version)
         with self.store.unit_of_work() as repositories:
             self._rules(repositories)
+
+    def disabled_rules(self, *, now: datetime | None = None) -> tuple[DisabledRule, ...]:
+        """The stored rule versions left out of automation for their problems, each with them
+        (a rule naming a custom field since deleted); every other rule runs."""
+        with self.store.unit_of_work() as repositories:
+            return self._rules(repositories, now).disabled
 
     def rules_changed(self) -> None:
         """Read the rules from the store again before the next event (a rule was saved)."""
@@ -593,6 +607,8 @@ class CRM:
             max_depth=self._settings.max_rule_depth,
             ledger=repositories.ledger,
             lifecycle_moves=True,
+            webhooks=self._settings.webhooks,
+            disable_invalid=True,
         )
         self._engine = (key, engine)
         return engine

@@ -15,7 +15,7 @@ from crmcore.deals import BUILTIN_GATES, BUILTIN_PIPELINES, Gate, Pipeline
 from crmcore.errors import Violation
 from crmcore.intake import SpamRules
 from crmcore.requests import RequestSettings
-from crmcore.rules import SchemaRegistry, Staff, default_schemas
+from crmcore.rules import DEFAULT_WEBHOOKS, SchemaRegistry, Staff, WebhookPolicy, default_schemas
 from crmcore.tasks import ProjectPlan
 from crmcore.validation import (
     Model,
@@ -117,6 +117,11 @@ class Settings(Model):
         metadata=checks(each(instance_of(ProjectPlan)), unique(lambda p: p.id, what="plan id")),
     )
     """The plans projects start from (the rules' ``start_project`` names them by id)."""
+    webhooks: WebhookPolicy = attrs.field(
+        default=DEFAULT_WEBHOOKS, metadata=checks(instance_of(WebhookPolicy))
+    )
+    """Where the rules' webhooks may go: https to public hosts by default, or the hosts it
+    allows (a rule saved with another target is refused)."""
 
     def _invariants(self) -> Iterator[Violation]:
         # A pipeline is loaded with the gates it will be run with: a gate that is not among

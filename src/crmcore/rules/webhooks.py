@@ -43,6 +43,10 @@ def _host_name(field: str, value: object) -> Iterator[Violation]:
         yield Violation(field=field, message="must be a lowercase host name", value=value)
 
 
+def _hosts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class WebhookPolicy(Model):
     """Which webhook targets rules may call.
@@ -53,7 +57,7 @@ class WebhookPolicy(Model):
     """
 
     allowed_hosts: tuple[str, ...] = attrs.field(
-        default=(), converter=tuple, metadata=checks(each(_host_name))
+        default=(), converter=_hosts, metadata=checks(each(_host_name))
     )
     allow_private: bool = attrs.field(default=False, metadata=checks(instance_of(bool)))
 

@@ -35,7 +35,7 @@ def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
     converter = _converter()
     given = parse_rule(
         converter.unstructure(command.rule), schemas=runtime.settings.schemas,
-        lifecycle_moves=True, converter=converter,
+        lifecycle_moves=True, webhooks=runtime.settings.webhooks, converter=converter,
     )  # fmt: skip
     runtime.rules_changed()
     rules = work.repositories.rules

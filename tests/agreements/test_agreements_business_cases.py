@@ -3,7 +3,7 @@ quoted prices, the lowest price a manager may go to, currencies and back-dated d
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -16,6 +16,7 @@ from agreement_samples import (
     conditions,
     conforming_document,
     price_list,
+    typical,
 )
 
 from crmcore.agreements import (
@@ -26,6 +27,7 @@ from crmcore.agreements import (
     build_quote,
     check_sales_document,
     close,
+    edit_agreement,
     expire,
     lowest_price,
 )
@@ -119,3 +121,11 @@ def test_a_december_invoice_entered_in_january_passes_under_the_expired_agreemen
         "agreement_not_active"
         in check_sales_document(late, expired, prices=prices, now=january).codes
     )
+
+
+def test_a_draft_edited_ten_days_before_it_was_created_is_refused_naming_now() -> None:
+    draft = typical()
+    with pytest.raises(DomainValidationError) as refused:
+        edit_agreement(draft, changes={"name": "Dealers 2026 bis"}, now=NOW - timedelta(days=10))
+    assert refused.value.field == "now"
+    assert edit_agreement(draft, changes={"name": "Dealers 2026 bis"}, now=NOW).entity.version == 2

@@ -221,6 +221,7 @@ def edit_agreement(
     draft: an agreement on approval or in force is changed by rejecting or replacing it.
     Changing nothing returns the agreement as it was, with no event."""
     check_now(now)
+    check_not_before(now, agreement.last_changed_at, entity=f"agreement {agreement.id!r}")
     if agreement.status is not AgreementStatus.DRAFT:
         raise InvalidTransitionError(
             AGREEMENT,

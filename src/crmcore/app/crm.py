@@ -80,7 +80,7 @@ from crmcore.rules import (
     due_time_triggers,
     validate_rules,
 )
-from crmcore.rules.model import RENAMED, WaitDue
+from crmcore.rules.model import RENAMED, Firing, WaitDue
 from crmcore.rules.triggers import DueTrigger
 from crmcore.tasks import (
     Project,
@@ -1184,6 +1184,24 @@ class CRM:
                 self._guard.read(reader, KIND_OF_REPOSITORY[repository], current)
             kind = KIND_OF_REPOSITORY[repository]
             return tuple(repositories.audit.of_record(kind, record.entity_id))
+
+    def rule_firings(self, record: EntityRef, *, actor: str | None = None) -> tuple[Firing, ...]:
+        """The execution log of one record: each rule version that fired for it, when, caused
+        by which event and with which actions, oldest first (empty on a store that keeps no
+        ledger). ``actor`` must be allowed to read the record as it is now."""
+        repository = REPOSITORY_OF_REFERENCE.get(record.entity_type)
+        if repository is None:
+            raise DomainValidationError.single(
+                "entity_type", _unknown_kind(record.entity_type), value=record.entity_type
+            )
+        reader = self._reader(actor)
+        with self.store.unit_of_work() as repositories:
+            found = getattr(repositories, repository).get(record.entity_id)
+            self._guard.read(reader, KIND_OF_REPOSITORY[repository], found)
+            ledger = repositories.ledger
+            if ledger is None:
+                return ()
+            return ledger.history(entity=record.entity_type, entity_id=record.entity_id)
 
     def get_rule(self, rule_id: str, *, actor: str | None = None) -> Rule:
         """The latest version of a stored rule, else ``EntityNotFoundError`` (or

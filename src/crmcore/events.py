@@ -31,7 +31,7 @@ from crmcore.validation import (
     optional,
 )
 
-__all__ = ["Change", "DomainEvent", "Outcome", "changes_between", "primitive"]
+__all__ = ["Change", "DomainEvent", "Outcome", "changes_between", "iso_duration", "primitive"]
 
 T = TypeVar("T")
 
@@ -78,6 +78,24 @@ class DomainEvent(Model):
     actor: str | None = attrs.field(default=None, metadata=checks(optional(identifier)))
 
 
+def iso_duration(value: timedelta) -> str:
+    """An ISO 8601 duration in days, hours, minutes and seconds, as the converter writes one.
+
+    >>> iso_duration(timedelta(days=1, hours=2, minutes=30)), iso_duration(-timedelta(seconds=1.5))
+    ('P1DT2H30M', '-PT1.5S')
+    """
+    sign = "-" if value < timedelta(0) else ""
+    value = abs(value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    second_text = f"{seconds}.{value.microseconds:06d}".rstrip("0").rstrip(".")
+    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
+    parts.append(f"{second_text}S" if seconds or value.microseconds else "")
+    clock = "".join(parts)
+    text = (f"{value.days}D" if value.days else "") + (f"T{clock}" if clock else "")
+    return f"{sign}P{text or 'T0S'}"
+
+
 def primitive(value: object) -> Any:  # noqa: PLR0911 - one return per kind reads best
     """A JSON-ready form of a domain value: ``Decimal``, dates, durations, enums, attrs models,
     collections.
@@ -93,10 +111,7 @@ def primitive(value: object) -> Any:  # noqa: PLR0911 - one return per kind read
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, timedelta):
-        # The same ISO 8601 duration as the converter writes; imported late to avoid a cycle.
-        from crmcore.serialization import _unstructure_timedelta  # noqa: PLC0415
-
-        return _unstructure_timedelta(value)
+        return iso_duration(value)  # as the converter writes it
     if isinstance(value, enum.Enum):
         return primitive(value.value)
     if attrs.has(type(value)):

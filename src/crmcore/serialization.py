@@ -44,7 +44,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from crmcore.conditions import forms
 from crmcore.customfields import CustomValue
 from crmcore.errors import DomainValidationError, Violation, shown
-from crmcore.events import DomainEvent
+from crmcore.events import DomainEvent, iso_duration
 from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import (
@@ -210,7 +210,7 @@ def _configure_scalars(converter: Converter) -> None:
     converter.register_structure_hook(time, _structure_time)
     converter.register_unstructure_hook(time, time.isoformat)
     converter.register_structure_hook(timedelta, _structure_timedelta)
-    converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
+    converter.register_unstructure_hook(timedelta, iso_duration)
     converter.register_unstructure_hook_func(_is_frozenset, partial(_unstructure_set, converter))
     converter.register_structure_hook_func(_is_enum, _structure_enum)
     converter.register_structure_hook_factory(_is_collection, partial(_collection, converter))
@@ -457,20 +457,6 @@ _DURATION: Final = re.compile(
     r"^(?P<sign>-?)P(?:(?P<days>\d{1,9})D)?(?:T(?:(?P<hours>\d{1,9})H)?"
     r"(?:(?P<minutes>\d{1,9})M)?(?:(?P<seconds>\d{1,12}(?:\.\d{1,6})?)S)?)?$"
 )
-
-
-def _unstructure_timedelta(value: timedelta) -> str:
-    """An ISO 8601 duration in days, hours, minutes and seconds: ``P1DT2H30M``."""
-    sign = "-" if value < timedelta(0) else ""
-    value = abs(value)
-    hours, rest = divmod(value.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    second_text = f"{seconds}.{value.microseconds:06d}".rstrip("0").rstrip(".")
-    parts = [f"{hours}H" if hours else "", f"{minutes}M" if minutes else ""]
-    parts.append(f"{second_text}S" if seconds or value.microseconds else "")
-    clock = "".join(parts)
-    text = (f"{value.days}D" if value.days else "") + (f"T{clock}" if clock else "")
-    return f"{sign}P{text or 'T0S'}"
 
 
 def _structure_timedelta(value: object, _: type) -> timedelta:

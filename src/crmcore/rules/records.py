@@ -13,8 +13,8 @@ from typing import Any, Final
 
 import attrs
 
+from crmcore.conditions.schemas import FieldSpec, FieldType, Relation, schema_of
 from crmcore.requests import Request
-from crmcore.rules.schemas import FieldSpec, FieldType, Relation, schema_of
 
 __all__ = ["FLATTENERS", "request_record", "request_schema"]
 

@@ -220,3 +220,18 @@ def test_a_bad_link_is_not_looked_up_and_a_good_draft_with_an_unknown_partner_is
     )
     assert isinstance(outcome.error, EntityNotFoundError)
     assert outcome.unchanged
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [("amount", {"changes"}), ({"nonsense": 1, 5: 2}, {"nonsense", "5"})],
+)
+def test_changes_from_json_that_name_no_field_are_refused_by_the_service(
+    changes: object, fields: set[str]
+) -> None:
+    outcome = attempt(
+        entry_point("app_command"), ("edit_deal", {"deal_id": "d-1", "changes": changes})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert set(outcome.error.fields) == fields
+    assert outcome.unchanged

@@ -41,6 +41,7 @@ from crmcore.marketing.facts import SEGMENT_FACTS, PartnerFacts
 from crmcore.marketing.mailings import (
     CAMPAIGN_RULE,
     MAILING_ACTIONS,
+    CampaignAction,
     CampaignEmail,
     CampaignSms,
     MailingMessage,
@@ -108,6 +109,7 @@ __all__ = [
     "AttributionReport",
     "Audience",
     "Campaign",
+    "CampaignAction",
     "CampaignAttribution",
     "CampaignChanged",
     "CampaignCost",

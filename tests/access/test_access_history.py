@@ -83,7 +83,8 @@ def test_a_refused_command_leaves_no_entry_and_history_needs_the_right_to_read(
 def test_saving_a_rule_is_kept_too(crm: CRM) -> None:
     rule: Rule = _CONVERTER.structure({**_RULE, "id": "another"}, Rule)
     crm.execute(SaveRule(rule=rule), actor="carl", now=NOW)
-    crm.execute(SaveRule(rule=rule), actor="carl", now=NOW)
+    crm.execute(SaveRule(rule=attrs.evolve(rule, name="Another, renamed")), actor="carl", now=NOW)
+    crm.execute(SaveRule(rule=attrs.evolve(rule, name="Another, renamed")), actor="carl", now=NOW)
     entries = crm.history(EntityRef(entity_type="rule", entity_id="another"), actor="carl")
     assert [(e.command, e.version) for e in entries] == [("save_rule", 1), ("save_rule", 2)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from app_samples import NOW, romashka, rule, settings
 
 from crmcore.app import CRM
@@ -15,6 +16,7 @@ from crmcore.app.commands import (
     RegisterClaim,
     RegisterPartner,
     RegisterRequest,
+    SaveRule,
     TakeRequest,
     WinDeal,
 )
@@ -98,3 +100,18 @@ def test_a_partner_moved_to_the_gold_tier_tells_the_rule_watching_custom_tier() 
     )  # fmt: skip
     assert gold.failures == ()
     assert [message.command.rule_id for message in gold.outbox] == ["watch-custom.tier"]
+
+
+def test_re_saving_a_rule_as_it_is_stored_keeps_its_version() -> None:
+    hello = rule({
+        "id": "hello", "name": "Hello", "trigger": {"entity": "partner", "on": "created"},
+        "then": [{"action": "sms_client", "text": "Привет"}],
+    })  # fmt: skip
+    crm = CRM.in_memory(settings=settings())
+    first = crm.execute(SaveRule(rule=hello), actor="olga", now=NOW).result
+    again = crm.execute(SaveRule(rule=hello), actor="olga", now=NOW).result
+    assert (first.version, again.version, crm.get_rule("hello").version) == (1, 1, 1)
+    renamed = crm.execute(SaveRule(rule=attrs.evolve(hello, name="Hi")), actor="olga", now=NOW)
+    assert renamed.result.version == 2
+    executed = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW)
+    assert [message.command.rule_id for message in executed.outbox] == ["hello"]

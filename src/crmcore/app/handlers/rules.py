@@ -37,11 +37,11 @@ def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
         converter.unstructure(command.rule), schemas=runtime.settings.schemas,
         lifecycle_moves=True, webhooks=runtime.settings.webhooks, converter=converter,
     )  # fmt: skip
-    runtime.rules_changed()
     rules = work.repositories.rules
     try:
         current = rules.get(given.id)
     except EntityNotFoundError:
+        runtime.rules_changed()
         rule = attrs.evolve(given, version=1)
         work.check_write("rules", None, rule)
         rules.add(rule)
@@ -49,6 +49,9 @@ def _save(runtime: Runtime, work: Work, command: SaveRule) -> Rule:
         return rule
     rule = attrs.evolve(given, version=current.version + 1)
     work.check_write("rules", current, rule)
+    if attrs.evolve(given, version=current.version) == current:
+        return current  # the rule as stored: no new version to conflict with, nothing to reload
+    runtime.rules_changed()
     rules.save(rule, expected_version=current.version)
     work.record_change("rules", current, rule)
     return rule

@@ -54,6 +54,7 @@ from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
 __all__ = [
     "PROTECTED",
+    "ActionMemo",
     "PartChecks",
     "condition_problems",
     "protected",
@@ -66,6 +67,8 @@ PROTECTED: Final = frozenset({"id", "version", "stage", "status", "pipeline", "p
 """Lifecycle and identity fields ``set_fields`` may not write (with every ``*_id`` field)."""
 MOVES: Final = frozenset({"stage", "status"})
 _AMOUNTS: Final = frozenset({FieldType.MONEY, FieldType.DECIMAL})
+ActionMemo = dict[tuple[str | None, str], tuple[Violation, ...]]
+"""The problems of actions checked, by entity and the action's repr."""
 
 
 def validate_rule(
@@ -104,10 +107,11 @@ def validate_rules(
     whose effective periods overlap or that repeat a version number."""
     found: list[Violation] = []
     seen: dict[str, list[tuple[int, Rule]]] = {}
+    memo: ActionMemo = {}  # rules share actions: each is checked once
     for index, rule in enumerate(rules):
         problems = rule_problems(
             rule, schemas=schemas, operators=operators, actions=actions,
-            lifecycle_moves=lifecycle_moves, webhooks=webhooks,
+            lifecycle_moves=lifecycle_moves, webhooks=webhooks, memo=memo,
         )  # fmt: skip
         found.extend(problem.under(f"[{index}]") for problem in problems)
         for other_index, other in seen.get(rule.id, []):
@@ -143,11 +147,14 @@ def rule_problems(
     actions: Mapping[str, type[Action]] = ACTIONS,
     lifecycle_moves: bool = False,
     webhooks: WebhookPolicy = DEFAULT_WEBHOOKS,
+    memo: ActionMemo | None = None,
 ) -> Iterator[Violation]:
     """Every problem of ``rule`` against the schemas, operators and actions, with its path;
     ``lifecycle_moves`` as for :func:`validate_rule`. An unknown entity is reported beside
     every problem found without it (unknown operators and actions, malformed placeholders,
-    webhook targets); only the checks that need the entity's fields are skipped."""
+    webhook targets); only the checks that need the entity's fields are skipped. ``memo``
+    keeps the problems of each action checked, for the next rules checked against the same
+    schemas, operators, actions and webhook policy."""
     entity: str | None = rule.trigger.entity
     try:
         schemas.get(rule.trigger.entity)
@@ -156,7 +163,7 @@ def rule_problems(
         entity = None
     checks = PartChecks(
         entity=entity, schemas=schemas, operators=operators, actions=actions,
-        lifecycle_moves=lifecycle_moves, webhooks=webhooks,
+        lifecycle_moves=lifecycle_moves, webhooks=webhooks, memo=memo,
     )  # fmt: skip
     yield from checks.trigger(rule.trigger)
     yield from checks.throttle(rule.throttle)
@@ -180,6 +187,7 @@ class PartChecks:
     actions: Mapping[str, type[Action]] = ACTIONS
     lifecycle_moves: bool = False
     webhooks: WebhookPolicy = DEFAULT_WEBHOOKS
+    memo: ActionMemo | None = None  # the problems of the actions checked before
 
     def trigger(self, trigger: Trigger) -> Iterator[Violation]:
         """The problems of the trigger's fields and values (none for an unknown entity)."""
@@ -200,13 +208,20 @@ class PartChecks:
 
     def action(self, action: Action, path: str) -> Iterator[Violation]:
         """The problems of one action at ``path``."""
-        problems = _action_problems(
-            action, self.entity, self.schemas, self.operators, self.actions,
-            self.lifecycle_moves,
-        )  # fmt: skip
-        if isinstance(action, CallWebhook):
-            problems = chain(problems, self.webhooks.problems(action.url))
-        for problem in problems:
+        # By the action's repr, not the action: 1 and True are equal but checked apart.
+        key = (self.entity, repr(action))
+        found = None if self.memo is None else self.memo.get(key)
+        if found is None:
+            problems = _action_problems(
+                action, self.entity, self.schemas, self.operators, self.actions,
+                self.lifecycle_moves,
+            )  # fmt: skip
+            if isinstance(action, CallWebhook):
+                problems = chain(problems, self.webhooks.problems(action.url))
+            found = tuple(problems)
+            if self.memo is not None:
+                self.memo[key] = found
+        for problem in found:
             yield problem.under(path)
 
     def step(self, step: Branch | Wait, path: str) -> Iterator[Violation]:

@@ -23,6 +23,7 @@ from crmcore.rules import (
     Command,
     CreateTask,
     FieldCondition,
+    Firing,
     Rule,
     RuleContext,
     RuleEngine,
@@ -262,3 +263,20 @@ def test_a_reminder_three_days_before_a_partners_contract_end_comes_due_on_the_d
     assert [(found.entity_id, found.due_at) for found in due.due] == [
         ("p-1", datetime(2026, 6, 2, tzinfo=moscow.zone))
     ]
+
+
+def test_the_memory_ledger_counts_firings_of_the_repeated_hour_by_their_instants() -> None:
+    ledger = MemoryRuleLedger()
+    # 02:45 in summer time (00:45 UTC) comes before 02:15 in winter time (01:15 UTC).
+    for number, moment in enumerate((
+        datetime(2026, 10, 25, 2, 45, tzinfo=BERLIN),
+        datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=BERLIN),
+    )):  # fmt: skip
+        ledger.record(Firing(
+            rule_id=RuleId("sms"), rule_version=1, entity="request", entity_id=f"q-{number}",
+            at=moment, caused_by="request.registered", throttle_key="partner_id=p-1",
+            actions=("sms_client",),
+        ))  # fmt: skip
+    one_o_clock_utc = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)
+    assert ledger.count(RuleId("sms"), throttle_key="partner_id=p-1", since=one_o_clock_utc) == 1
+    assert [f.entity_id for f in ledger.history(entity="request", entity_id="q-1")] == ["q-1"]

@@ -12,6 +12,7 @@ from bisect import bisect_left, insort
 from datetime import datetime
 
 from crmcore.memory._store import journaled
+from crmcore.repository_checks import instant
 from crmcore.rules.model import Firing
 
 __all__ = ["MemoryRuleLedger"]
@@ -32,10 +33,13 @@ class MemoryRuleLedger:
         with self._lock:
             self._count += 1
             number = self._count
+            # Ordered by instants: two moments of one zone compare by their wall clocks, so
+            # the second pass of the hour clocks go back would sort before the first.
+            at = instant(firing.at)
             moments = self._by_key.setdefault((firing.rule_id, firing.throttle_key), [])
-            insort(moments, (firing.at, number))
+            insort(moments, (at, number))
             record = (firing.entity, firing.entity_id)
-            insort(self._by_record.setdefault(record, []), (firing.at, number, firing),
+            insort(self._by_record.setdefault(record, []), (at, number, firing),
                    key=lambda item: item[:2])  # fmt: skip
             rules = self._rules_by_record.setdefault(record, {})
             rules[firing.rule_id] = rules.get(firing.rule_id, 0) + 1
@@ -43,9 +47,10 @@ class MemoryRuleLedger:
 
     def _forget(self, firing: Firing, number: int) -> None:
         with self._lock:
-            self._by_key[(firing.rule_id, firing.throttle_key)].remove((firing.at, number))
+            at = instant(firing.at)
+            self._by_key[(firing.rule_id, firing.throttle_key)].remove((at, number))
             record = (firing.entity, firing.entity_id)
-            self._by_record[record].remove((firing.at, number, firing))
+            self._by_record[record].remove((at, number, firing))
             rules = self._rules_by_record[record]
             rules[firing.rule_id] -= 1
             if not rules[firing.rule_id]:
@@ -55,7 +60,7 @@ class MemoryRuleLedger:
         """Firings of the rule with ``throttle_key`` at or after ``since``."""
         with self._lock:
             moments = self._by_key.get((rule_id, throttle_key), [])
-            return len(moments) - bisect_left(moments, (since, 0))
+            return len(moments) - bisect_left(moments, (instant(since), 0))
 
     def fired_for(self, rule_id: str, *, entity: str, entity_id: str) -> bool:
         """Whether the rule ever fired for the record."""

@@ -280,3 +280,17 @@ def test_the_memory_ledger_counts_firings_of_the_repeated_hour_by_their_instants
     one_o_clock_utc = datetime(2026, 10, 25, 1, 0, tzinfo=UTC)
     assert ledger.count(RuleId("sms"), throttle_key="partner_id=p-1", since=one_o_clock_utc) == 1
     assert [f.entity_id for f in ledger.history(entity="request", entity_id="q-1")] == ["q-1"]
+
+
+def test_a_call_back_due_in_the_repeated_hour_comes_due_in_the_tick_that_spans_it() -> None:
+    call_back = Trigger(entity="deal", on=TriggerKind.DATE, field="next_call", offset=0,
+                        unit=TimeUnit.HOURS)  # fmt: skip
+    rule = Rule(id=RuleId("call-back"), name="Call back", trigger=call_back,
+                then=(CreateTask(title="Call"),))  # fmt: skip
+    # 02:55 in summer time is 00:55 UTC, between 02:50 in summer and 02:10 in winter time.
+    record = {"id": "d-1", "next_call": datetime(2026, 10, 25, 2, 55, tzinfo=BERLIN)}
+    due = due_time_triggers(
+        [rule], {"deal": [record]}, since=datetime(2026, 10, 25, 2, 50, tzinfo=BERLIN),
+        now=datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=BERLIN),
+    )  # fmt: skip
+    assert [found.entity_id for found in due.due] == ["d-1"]

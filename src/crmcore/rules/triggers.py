@@ -21,6 +21,7 @@ from typing import Final
 import attrs
 
 from crmcore.conditions.moments import local, shift_days, shift_moment
+from crmcore.repository_checks import instant
 from crmcore.rules.model import Rule, TimeUnit, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
 from crmcore.rules.scope import read, read_path
@@ -104,7 +105,7 @@ def due_time_triggers(
     ``schemas`` is given, a field that is not a date of the entity is skipped rather than
     misread.
     """
-    if since > now:
+    if instant(since) > instant(now):
         return DueTriggers(due=(), watermark=since)
     found = [
         due
@@ -113,7 +114,7 @@ def due_time_triggers(
         for due in _due_for_rule(rule, records.get(rule.trigger.entity, ()), since, now, calendar)
         if schemas is None or _is_date_field(schemas, rule)
     ]
-    found.sort(key=lambda due: (due.due_at, due.rule_id, due.entity_id))
+    found.sort(key=lambda due: (instant(due.due_at), due.rule_id, due.entity_id))
     return DueTriggers(due=tuple(found), watermark=now)
 
 
@@ -133,10 +134,12 @@ def _due_for_rule(
     calendar: WorkingCalendar | None,
 ) -> Iterator[DueTrigger]:
     field = rule.trigger.field or ""
+    # Instants, not wall clocks: the hour clocks go back must not hide a moment in it.
+    first, last = instant(since), instant(now)
     for record in records:
         value = read_path(record, field)
         at = fire_time(rule, value, zone=now.tzinfo, calendar=calendar)
-        if at is not None and since < at <= now and rule.effective_at(at):
+        if at is not None and first < instant(at) <= last and rule.effective_at(at):
             yield DueTrigger(
                 rule_id=rule.id,
                 rule_version=rule.version,

@@ -11,6 +11,7 @@ from interaction_samples import NOW, meeting
 
 from crmcore.ids import EntityRef
 from crmcore.interactions import Reminder, change_subject, due_reminders, reschedule
+from crmcore.memory import MemoryInteractionRepository
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -56,3 +57,17 @@ def test_rescheduling_to_the_same_time_or_the_same_subject_is_no_change() -> Non
     chained = meeting(subject=EntityRef(entity_type="deal", entity_id="d-1"))
     kept = change_subject(chained, EntityRef(entity_type="deal", entity_id="d-1"), now=NOW)
     assert (kept.entity, kept.events) == (chained, ())
+
+
+def test_the_memory_store_finds_a_reminder_of_the_repeated_hour_in_the_window_that_spans_it() -> (
+    None
+):
+    # The call at 03:00 in winter time reminds 30 minutes before: at 02:30 winter time, 01:30 UTC.
+    start = datetime(2026, 10, 25, 3, 0, tzinfo=BERLIN)
+    call = meeting(start=start, end=start + timedelta(minutes=15),
+                   reminders=(Reminder(before=timedelta(minutes=30)),))  # fmt: skip
+    store = MemoryInteractionRepository()
+    store.add(call)
+    since = datetime(2026, 10, 25, 2, 50, tzinfo=BERLIN)  # summer time, 00:50 UTC
+    now = datetime(2026, 10, 25, 2, 40, fold=1, tzinfo=BERLIN)  # winter time, 01:40 UTC
+    assert store.reminding(since, now) == [call]

@@ -15,6 +15,7 @@ from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldTy
 from crmcore.deals import Deal, DealChanged, DealKind
 from crmcore.errors import DomainValidationError
 from crmcore.ids import DealId, PartnerId, PipelineId, RuleId, UserId
+from crmcore.memory.pending_steps import MemoryPendingSteps
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.money import Money
 from crmcore.requests import RequestRegistered
@@ -36,6 +37,7 @@ from crmcore.rules import (
     Trigger,
     TriggerKind,
     Wait,
+    WaitDue,
     apply_command,
     compile_condition,
     default_schemas,
@@ -294,3 +296,18 @@ def test_a_call_back_due_in_the_repeated_hour_comes_due_in_the_tick_that_spans_i
         now=datetime(2026, 10, 25, 2, 10, fold=1, tzinfo=BERLIN),
     )  # fmt: skip
     assert [found.entity_id for found in due.due] == ["d-1"]
+
+
+def test_waiting_steps_of_the_repeated_hour_are_due_by_their_instants() -> None:
+    steps = MemoryPendingSteps()
+    # 02:15 in winter time (01:15 UTC) is later than 02:45 in summer time (00:45 UTC).
+    later = WaitDue(rule_id=RuleId("r"), rule_version=1, step=0, entity="request",
+                    entity_id="q-1", due_at=datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=BERLIN),
+                    caused_by="request.registered")  # fmt: skip
+    earlier = attrs.evolve(
+        later, entity_id="q-2", due_at=datetime(2026, 10, 25, 2, 45, tzinfo=BERLIN)
+    )
+    steps.add(later)
+    steps.add(earlier)
+    assert steps.due(until=datetime(2026, 10, 25, 1, 0, tzinfo=UTC)) == (earlier,)
+    assert steps.due(until=datetime(2026, 10, 25, 2, 0, tzinfo=UTC)) == (earlier, later)

@@ -120,4 +120,5 @@ class MemoryInteractionRepository:
         """Pending interactions with a reminder due in ``(since, now]``, by id."""
         _moments(since=since, now=now)
         found = self._store.under_any(self._by_status, _PENDING)
-        return [i for i in found if any(since < m <= now for m in i.reminder_moments())]
+        first, last = instant(since), instant(now)
+        return [i for i in found if any(first < instant(m) <= last for m in i.reminder_moments())]

@@ -10,6 +10,7 @@ import threading
 from datetime import datetime
 
 from crmcore.memory._store import journaled
+from crmcore.repository_checks import instant
 from crmcore.rules.model import WaitDue
 
 __all__ = ["MemoryPendingSteps"]
@@ -33,8 +34,9 @@ class MemoryPendingSteps:
     def due(self, *, until: datetime) -> tuple[WaitDue, ...]:
         """The steps due by ``until``, earliest first."""
         with self._lock:
-            found = [step for step in self._steps if step.due_at <= until]
-        return tuple(sorted(found, key=lambda step: step.due_at))
+            last = instant(until)
+            found = [step for step in self._steps if instant(step.due_at) <= last]
+        return tuple(sorted(found, key=lambda step: instant(step.due_at)))
 
     def remove(self, step: WaitDue) -> None:
         """Forget ``step``."""

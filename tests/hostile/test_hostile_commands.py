@@ -187,6 +187,12 @@ _UNKNOWN_LINKS = [
         {"topic", "partner_id", "subject"},
     ),
     (
+        "plan_interaction",
+        {"draft": {**BODIES["plan_interaction"]["draft"], "topic": "",
+                   "subject": {"entity_type": "spaceship", "entity_id": "s-1"}}},
+        {"topic", "subject.entity_type"},
+    ),
+    (
         "register_claim",
         {"draft": {"claimant": {"role": "client", "partner_id": "p-404"}, "essence": " "}},
         {"essence", "claimant.partner_id"},

@@ -78,17 +78,22 @@ def drafted(make: Callable[[], T], *, links: Mapping[str, Callable[[], object]])
         made = make()
     except DomainValidationError as error:
         failed = {violation.field for violation in error.violations}
-        unknown = [_unknown(field, look) for field, look in links.items() if field not in failed]
-        raise DomainValidationError([*error.violations, *filter(None, unknown)]) from None
+        unknown = [
+            v for field, look in links.items() if field not in failed for v in _unknown(field, look)
+        ]
+        raise DomainValidationError([*error.violations, *unknown]) from None
     for look in links.values():
         look()
     return made
 
 
-def _unknown(field: str, look: Callable[[], object]) -> Violation | None:
+def _unknown(field: str, look: Callable[[], object]) -> list[Violation]:
+    """What is wrong with the record ``field`` names: none stored, or no kind the CRM keeps."""
     try:
         look()
     except EntityNotFoundError as missing:
         message = f"names no stored {missing.entity_type}"
-        return Violation(field=field, message=message, value=missing.entity_id)
-    return None
+        return [Violation(field=field, message=message, value=missing.entity_id)]
+    except DomainValidationError as refused:
+        return list(refused.under(field).violations)
+    return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from kpi_samples import DealRow, InteractionRow
 
@@ -72,4 +73,19 @@ def test_a_call_due_this_afternoon_is_not_overdue_in_the_running_month() -> None
         for end in (datetime(2026, 3, 3, 15, tzinfo=UTC), NOW + timedelta(hours=3))
     ]  # fmt: skip
     table = kpi_table([OVERDUE_INTERACTIONS], period=MARCH, interactions=calls, now=NOW)
+    assert table.value("u-1", "overdue_interactions").current == 1
+
+
+def test_a_call_that_ended_in_summer_time_is_overdue_in_the_repeated_hour_after_it() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # 02:45 in summer time is 00:45 UTC; 02:15 in winter time, 01:15 UTC, comes after it.
+    call = InteractionRow(
+        responsible="u-1",
+        status=InteractionStatus.PLANNED,
+        end=datetime(2026, 10, 25, 2, 45, tzinfo=berlin),
+        completed_at=None,
+    )
+    now = datetime(2026, 10, 25, 2, 15, fold=1, tzinfo=berlin)
+    october = Period.containing(now.date(), Granularity.MONTH)
+    table = kpi_table([OVERDUE_INTERACTIONS], period=october, interactions=[call], now=now)
     assert table.value("u-1", "overdue_interactions").current == 1

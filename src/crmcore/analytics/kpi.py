@@ -76,9 +76,12 @@ class Windows:
     @classmethod
     def of(cls, period: Period, zone: tzinfo = UTC, *, now: datetime | None = None) -> Windows:
         """The windows of ``period`` and of its previous-year period, in ``zone``, at ``now``."""
+        # ``now`` in UTC too, so that it compares with any moment as an instant: two moments of
+        # one zone compare by their wall clocks, an hour off in the hour clocks go back.
         return cls(
-            current=period.bounds(zone), previous=period.previous_year().bounds(zone), now=now
-        )
+            current=period.bounds(zone), previous=period.previous_year().bounds(zone),
+            now=None if now is None else now.astimezone(UTC),
+        )  # fmt: skip
 
     def due_by_now(self, moment: datetime) -> bool:
         """Whether something due at ``moment`` is due by the time of the analysis."""

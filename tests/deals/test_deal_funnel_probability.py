@@ -49,11 +49,12 @@ def test_the_managers_estimate_weighs_the_deal_in_the_funnel_as_in_the_forecast(
     estimate = EditDeal(deal_id="d-pumps", changes={"probability": Decimal(80)})
     crm.execute(estimate, actor="anna", now=NOW)
     crm.execute(LoseDeal(deal_id="d-lost", reason="price"), actor="anna", now=NOW)
-    report = crm.funnel("typical_sale", start=START, end=END)
+    report = crm.funnel("typical_sale", start=START, end=END, weighted=True)
     stage = TYPICAL_SALE.stage("first_contact").probability
     expected = Money.of("80000", "RUB") + Money.of("20000", "RUB") * (stage / 100)
     assert report.weighted_open == (expected.rounded(),)
     assert report.weighted_open == (crm.forecast(now=NOW).weighted,)
+    assert crm.funnel("typical_sale", start=START, end=END).weighted_open == ()
 
 
 def _entry(deal: str, version: int, stage: str, status: DealStatus, amount: str) -> StageChange:
@@ -88,7 +89,9 @@ def test_the_funnel_weighs_each_open_deal_once_in_either_order_of_the_log() -> N
         funnel(MANUAL_SALE, grouped, start=START, end=END, probabilities=own, by_deal=True)
         == report
     )
-    assert funnel(MANUAL_SALE, log, start=START, end=END).weighted_open != report.weighted_open
+    by_stage = funnel(MANUAL_SALE, log, start=START, end=END, probabilities={})
+    assert by_stage.weighted_open != report.weighted_open
+    assert funnel(MANUAL_SALE, log, start=START, end=END).weighted_open == ()
 
 
 def test_the_weights_modules_examples_hold() -> None:

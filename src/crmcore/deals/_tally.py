@@ -133,8 +133,8 @@ def _entered(entry: StageChange, position: int) -> int:
 class Tally:
     """The counters of one pass: deals by (position, bits) at their last entry, the amounts
     of their last entries by status code and currency, the open deals' amounts weighted by
-    their probability (``probabilities``, the deals' own by id, before their stage's) per
-    currency, and the finished stays per stage as counts of whole minutes."""
+    their probability per currency when ``probabilities`` (the deals' own by id, before their
+    stage's) are given, and the finished stays per stage as counts of whole minutes."""
 
     def __init__(
         self,
@@ -156,6 +156,7 @@ class Tally:
         self._pending: list[list[Money | None]] = [[] for _ in DealStatus]
         self._folded = 0
         self.weighted: dict[str, Decimal] = {}
+        self._weighing = probabilities is not None
         # Each deal's weight as a ratio (a probability over a hundred): its own, else its
         # stage's, by the one rule of deal_probability; worked out once per stage and deal.
         self._own = {
@@ -267,7 +268,7 @@ class Tally:
         if status in CLOSED:
             if not bits & self.seen:
                 return
-        elif amount is not None:
+        elif amount is not None and self._weighing:
             self._weigh(position >> 2, amount, deal)
         key = (position, bits)
         outcomes = self.outcomes

@@ -82,7 +82,8 @@ class Funnel:
     their amounts (one Money per currency), the win rate (won of decided, percent) and the
     stage where most deals were lost; ``weighted_open`` holds the open deals' amounts each
     weighted by its probability, the manager's own where set, else its stage's at the end
-    (as the forecast weighs them: :func:`~crmcore.deals.weights.deal_probability`)."""
+    (as the forecast weighs them: :func:`~crmcore.deals.weights.deal_probability`), when the
+    funnel was asked to weigh them (empty otherwise)."""
 
     pipeline_id: str
     start: datetime
@@ -193,10 +194,11 @@ def funnel(
 ) -> Funnel:
     """The funnel of ``pipeline`` over the entries of ``changes`` made in ``[start, end)``.
 
-    ``probabilities`` are the deals' own probabilities by deal id (the manager's estimate,
-    :attr:`~crmcore.deals.Deal.probability`): an open deal among them is weighted by its own,
-    any other by its stage's (an unstaged one at
-    :data:`~crmcore.deals.weights.UNSTAGED_PROBABILITY`), as the forecast does.
+    Given ``probabilities``, the deals' own probabilities by deal id (the manager's estimate,
+    :attr:`~crmcore.deals.Deal.probability`; an empty mapping when none has one), the funnel
+    weighs its open deals: one among them by its own, any other by its stage's (an unstaged
+    one at :data:`~crmcore.deals.weights.UNSTAGED_PROBABILITY`), as the forecast does; without
+    them it leaves ``weighted_open`` empty and costs nothing more.
 
     Entries before ``start`` tell where deals stood when the period began: pass the log up to
     ``end`` (``StageLog.between(earliest, end)``) and a deal still open at the end is counted

@@ -38,7 +38,7 @@ def test_a_saved_rule_is_stored_as_parsed() -> None:
     saved = crm.execute(SaveRule(rule=hello), actor="olga", now=NOW).result
     assert saved.version == 1
     assert crm.rules() == (saved,)
-    assert saved == attrs.evolve(hello, version=1)
+    assert saved == attrs.evolve(hello, version=1, author="olga", changed_at=NOW)
 
 
 def test_get_of_an_old_entity_name_names_the_new_one() -> None:

@@ -30,6 +30,7 @@ from crmcore.app.effects import apply_internal, is_internal, keeps_tasks
 from crmcore.app.guard import KIND_OF_REPOSITORY, Guard, loader
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
+from crmcore.app.handlers.rules import same_rule
 from crmcore.app.marketing import MarketingQueries
 from crmcore.app.model import OutboxMessage, Recipient
 from crmcore.app.outbox import Delivery, MessageHandler, Outbox
@@ -562,7 +563,7 @@ class CRM:
                 current = stored.get(rule.id)
                 if current is None:
                     repositories.rules.add(attrs.evolve(rule, version=1))
-                elif attrs.evolve(current, version=rule.version) != rule:
+                elif not same_rule(current, rule):
                     again = attrs.evolve(rule, version=current.version + 1)
                     repositories.rules.save(again, expected_version=current.version)
         with self.store.unit_of_work() as repositories:

@@ -10,7 +10,8 @@ worst-case and median wall time of one call and its worst CPU time (a call over 
 either is timed twice more and the best of each kept, since other processes share the
 machine; the garbage collector runs between calls, as with timeit), and how many calls took
 over 100 ms of wall time and of CPU time (both must be 0), with the slowest payload and the
-first few foreign exceptions. A last line sums it up; the exit code is 1 when a
+first few foreign exceptions, beside the baseline of the same run: the median wall time and
+worst CPU time of the entry point's valid payload. A last line sums it up; the exit code is 1 when a
 target is missed. Run from the repository root::
 
     python benchmarks/hostile/bench_hostile.py --inputs 20000
@@ -33,6 +34,8 @@ from crmcore.errors import shown
 from crmcore.testing.hostile import EntryPoint, attempt, entry_points
 
 SLOW = 0.1  # seconds: no call on input within the documented limits may take longer
+# The baseline of the same run: the entry point's valid payload, timed this many times.
+BASELINE_CALLS = 50
 
 
 def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
@@ -85,6 +88,7 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
     run._hypothesis_internal_use_seed = seed  # type: ignore[attr-defined]
     for _ in range(3):  # warm caches and imports up on the valid payload; not counted
         attempt(entry, entry.valid)
+    baseline = [attempt(entry, entry.valid) for _ in range(BASELINE_CALLS)]
     run()
     return {
         "entry_point": entry.name,
@@ -96,6 +100,8 @@ def measure(entry: EntryPoint, inputs: int, seed: int) -> dict[str, Any]:
         "worst_ms": round(max(times) * 1000, 2),
         "median_ms": round(statistics.median(times) * 1000, 3),
         "worst_cpu_ms": round(max(cpu) * 1000, 2),
+        "valid_median_ms": round(statistics.median(a.seconds for a in baseline) * 1000, 3),
+        "valid_worst_cpu_ms": round(max(a.cpu_seconds for a in baseline) * 1000, 2),
         "over_100ms": sum(t > SLOW for t in times),
         "over_100ms_cpu": sum(t > SLOW for t in cpu),
         "slowest_payload": slowest["payload"],

@@ -73,7 +73,7 @@ from crmcore.partners import (
     edit_partner,
 )
 from crmcore.requests import edit_request, register_request_from_form
-from crmcore.rules import Rule, default_schemas, parse_rule
+from crmcore.rules import Rule, SchemaRegistry, default_schemas, parse_rule
 from crmcore.serialization import make_converter
 from crmcore.testing._hostile_app import (
     COMMANDS,
@@ -491,8 +491,14 @@ def _settings(payload: Any, store: dict[str, Any]) -> None:
     store["settings"] = settings
 
 
+@cache
+def _rule_schemas() -> SchemaRegistry:
+    """The default schemas, built once as a host builds them, not for every payload."""
+    return default_schemas()
+
+
 def _rule(payload: Any, store: dict[str, Any]) -> None:
-    rule: Rule = parse_rule(payload, schemas=default_schemas(), converter=_CONVERTER)
+    rule: Rule = parse_rule(payload, schemas=_rule_schemas(), converter=_CONVERTER)
     store["rule"] = rule
 
 

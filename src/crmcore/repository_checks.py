@@ -13,7 +13,9 @@ these functions where the protocols take the arguments:
 - "ordered by id" is code-point order, Python's ``sorted`` of the ids: a database collates
   ids with a binary collation (:data:`ID_COLLATIONS`), never its default one;
 - an error names the entity: ``entity_type`` and ``entity_id``, and for a stage-log entry the
-  id :func:`stage_change_id` gives (``"d-1@2"``) with ``key="version"``.
+  id :func:`stage_change_id` gives (``"d-1@2"``) with ``key="version"``;
+- a rotation pointer's move checks its team and user (:func:`check_rotation_move`) and a
+  pointer that moved since it was read is the conflict :func:`rotation_moved` gives.
 
 >>> from datetime import UTC, datetime, timedelta, timezone
 >>> check_limit(-1)
@@ -32,16 +34,18 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Final, Protocol, TypeVar
 
-from crmcore.errors import DomainValidationError
-from crmcore.validation import aware_datetime, raise_violations
+from crmcore.errors import ConcurrencyConflictError, DomainValidationError, RepositoryError
+from crmcore.validation import aware_datetime, bounded_text, identifier, raise_violations
 
 __all__ = [
     "ID_COLLATIONS",
     "check_limit",
     "check_moments",
+    "check_rotation_move",
     "in_id_order",
     "instant",
     "require_version_bump",
+    "rotation_moved",
     "stage_change_id",
 ]
 
@@ -116,3 +120,21 @@ def in_id_order(entities: Iterable[E]) -> list[E]:
 def stage_change_id(deal_id: str, version: int) -> str:
     """The ``entity_id`` of a stage-log entry in errors: the deal id and version."""
     return f"{deal_id}@{version}"
+
+
+def check_rotation_move(team: object, user: object) -> None:
+    """Refuse a rotation move of a team that is not a short text or to a user that is not an
+    id, naming both."""
+    raise_violations([*bounded_text(100)("team", team), *identifier("user", user)])
+
+
+def rotation_moved(team: str, expected: str | None) -> ConcurrencyConflictError:
+    """The conflict of a rotation move whose team's pointer is no longer ``expected``: another
+    writer assigned in between, so the assignment must be made again."""
+    error = ConcurrencyConflictError("rotation", team, expected_version=0, actual_version=0)
+    RepositoryError.__init__(
+        error,
+        f"the rotation of team {team!r} moved since it was read (from {expected or 'nobody'}):"
+        " assign again",
+    )
+    return error

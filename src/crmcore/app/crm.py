@@ -31,6 +31,7 @@ from crmcore.app.guard import KIND_OF_REPOSITORY, Guard, loader
 from crmcore.app.handlers import HANDLERS
 from crmcore.app.handlers.base import pipeline_of
 from crmcore.app.handlers.rules import same_rule
+from crmcore.app.indexes import DuplicateIndexes
 from crmcore.app.marketing import MarketingQueries
 from crmcore.app.model import OutboxMessage, Recipient
 from crmcore.app.outbox import Delivery, MessageHandler, Outbox
@@ -59,9 +60,9 @@ from crmcore.errors import (
 from crmcore.events import DomainEvent
 from crmcore.ids import DealId, EntityRef, PartnerId, ProjectId, RuleId, UserId, new_id
 from crmcore.interactions import Interaction, due_reminders
-from crmcore.matching import DuplicateIndex, MatchModel
+from crmcore.matching import DuplicateIndex
 from crmcore.partners import ContactPerson, Partner, Relationship
-from crmcore.requests import Request, RequestMatcher, contact_match_model, contact_person_record
+from crmcore.requests import Request, RequestMatcher
 from crmcore.rules import (
     NO_FACTS,
     ActionHandler,
@@ -237,13 +238,6 @@ def _tasks_of(repositories: Repositories) -> TaskRepository:
     return repositories.tasks
 
 
-def _indexed(index: DuplicateIndex, record_id: str, record: Any) -> None:
-    try:
-        index.update(record_id, record)
-    except EntityNotFoundError:
-        index.add(record_id, record)
-
-
 class _StoredFacts:
     """The rules' related records read from the unit of work, facts from the host."""
 
@@ -292,8 +286,7 @@ class CRM:
         self._staff = self._settings.staff
         self._engine: tuple[tuple[tuple[str, int], ...], RuleEngine] | None = None
         self._rules_read_at: datetime | None = None
-        self._partners: DuplicateIndex | None = None
-        self._contacts: DuplicateIndex | None = None
+        self._indexes = DuplicateIndexes()
         self.outbox = Outbox(store, max_attempts=self._settings.max_delivery_attempts)
         self._install(tuple(rules))
 
@@ -360,7 +353,8 @@ class CRM:
 
     @property
     def staff(self) -> Staff:
-        """The staff, with the rotation pointers the assignments have moved."""
+        """The staff, with the rotation pointers as this CRM object last moved or read them
+        (the store keeps them for every process when it has :attr:`Repositories.rotation`)."""
         return self._staff
 
     # Commands
@@ -382,6 +376,7 @@ class CRM:
             try:
                 with self._lock, self.store.unit_of_work() as repositories:
                     work = Work(repositories, actor=actor, now=now, staff=self._staff)
+                    work.read_rotation()
                     work.guard = self._guard
                     work.command = command.name
                     result = handler(self, work, command)
@@ -475,9 +470,7 @@ class CRM:
 
     def _carry_out(self, work: Work, command: Command, chain: Chain) -> None:
         if command.assignment is not None and command.assignment.rotation:
-            work.staff = attrs.evolve(
-                work.staff, rotation={**work.staff.rotation, **command.assignment.rotation}
-            )
+            work.move_rotation(command.assignment.rotation)
         internal = is_internal(command)
         if not internal and not keeps_tasks(work.repositories, command):
             work.outbox.append(self._message(work, command))
@@ -533,13 +526,7 @@ class CRM:
         """Keep the rotation the unit of work moved, and teach the duplicate indexes what it
         wrote."""
         self._staff = work.staff
-        partners, contacts = self._partners, self._contacts
-        for (repository, _), written in work.written.items():
-            entity = written.entity
-            if repository == "partners" and partners is not None:
-                _indexed(partners, entity.id, entity)
-            elif repository == "contact_persons" and contacts is not None:
-                _indexed(contacts, entity.id, contact_person_record(entity))
+        self._indexes.committed(work)
 
     def deliver(self, *, now: datetime, limit: int | None = None) -> Delivery:
         """Hand the pending outbox messages to the CRM's ``handlers``; see
@@ -615,35 +602,33 @@ class CRM:
         return engine
 
     def _ensure_indexes(self) -> None:
-        if self._partners is not None:
+        if self._indexes.built:
             return
-        partners = DuplicateIndex(MatchModel.for_partners())
-        contacts = DuplicateIndex(contact_match_model())
-        with self.store.unit_of_work() as repositories:
-            for partner in repositories.partners.iterate():
-                partners.add(partner.id, partner)
-                for person in repositories.contact_persons.of_partner(partner.id):
-                    contacts.add(person.id, contact_person_record(person))
-        self._partners, self._contacts = partners, contacts
+        with self._lock, self.store.unit_of_work() as repositories:
+            self._indexes.build(repositories)
 
     def refresh_indexes(self) -> None:
-        """Rebuild the duplicate indexes from the store (after other processes wrote)."""
-        self._partners = self._contacts = None
-        self._ensure_indexes()
+        """Rebuild the duplicate indexes from everything stored: a full read of the partners
+        and contact persons. Not needed to see other processes' writes on a store with a
+        change log (:attr:`Repositories.partner_changes`): the indexes catch up with those
+        before each duplicate check."""
+        with self._lock, self.store.unit_of_work() as repositories:
+            self._indexes.build(repositories)
 
     def partner_index(self, work: Work) -> DuplicateIndex:
-        """The duplicate index of the partners (see :meth:`refresh_indexes`)."""
+        """The duplicate index of the partners, caught up with the store's changes."""
         self._ensure_indexes()
-        assert self._partners is not None
-        return self._partners
+        self._indexes.catch_up(work)
+        assert self._indexes.partners is not None
+        return self._indexes.partners
 
     def matcher(self, work: Work) -> RequestMatcher:
-        """The duplicate check of requests against partners and their contact persons."""
-        self._ensure_indexes()
-        assert self._partners is not None
+        """The duplicate check of requests against partners and their contact persons,
+        caught up with the store's changes."""
+        partners = self.partner_index(work)
         return RequestMatcher(
-            partners=self._partners,
-            contacts=self._contacts,
+            partners=partners,
+            contacts=self._indexes.contacts,
             contact_persons=work.repositories.contact_persons,
         )
 
@@ -753,6 +738,7 @@ class CRM:
             if skip(repositories):
                 return None
             work = Work(repositories, actor=_TICK_ACTOR, now=now, staff=self._staff)
+            work.read_rotation()
             work.guard = self._guard
             work.command = "tick"
             engine = self._rules(repositories, now)
@@ -774,11 +760,7 @@ class CRM:
         wanted = {r.trigger.entity for r in rules if r.enabled and r.trigger.on is TriggerKind.DATE}
         listed: dict[str, Any] = {
             "partner": lambda: list(repositories.partners.iterate()),
-            "contact_person": lambda: [
-                person
-                for partner in repositories.partners.iterate()
-                for person in repositories.contact_persons.of_partner(partner.id)
-            ],
+            "contact_person": lambda: list(repositories.contact_persons.iterate()),
             "deal": lambda: list(repositories.deals.iterate()),
             "agreement": lambda: list(repositories.agreements.iterate()),
             "claim": repositories.claims.find,

@@ -36,11 +36,12 @@ from crmcore.marketing.repository import (
 )
 from crmcore.partners.repository import (
     ContactPersonRepository,
+    PartnerChangeLog,
     PartnerRepository,
     RelationshipRepository,
 )
 from crmcore.requests.repository import RequestRepository
-from crmcore.rules.repository import PendingSteps, RuleLedger, RuleRepository
+from crmcore.rules.repository import PendingSteps, RotationPointers, RuleLedger, RuleRepository
 from crmcore.tasks.repository import ProjectRepository, TaskRepository
 
 __all__ = ["Repositories", "Store"]
@@ -101,6 +102,14 @@ class Repositories:
     """The won deals' lines that segments and cross-sell read."""
     surveys: SurveyRepository | None = None
     """The surveys and their responses."""
+    rotation: RotationPointers | None = None
+    """Each team's round-robin rotation pointer, read and moved in the unit of work that
+    assigns; a store without it keeps the rotation in the CRM object only, so that a restart
+    or another process starts the turn over."""
+    partner_changes: PartnerChangeLog | None = None
+    """The sequence of changes to partners and contact persons that the CRM's duplicate
+    indexes catch up with before each check; a store without it leaves another process's
+    partners unseen until :meth:`~crmcore.app.CRM.refresh_indexes`."""
 
 
 class Store(Protocol):

@@ -3,7 +3,7 @@ and when, and everything the command has stored and published so far."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, Protocol, TypeVar
 
@@ -16,7 +16,7 @@ from crmcore.app.store import Repositories
 from crmcore.deals import Deal, DealOutcome
 from crmcore.errors import DomainValidationError, EntityNotFoundError, Violation
 from crmcore.events import DomainEvent, Outcome
-from crmcore.ids import EntityRef, new_id
+from crmcore.ids import EntityRef, UserId, new_id
 from crmcore.rules import Staff
 from crmcore.rules.engine import Chain, LoopStop, RuleFailure
 
@@ -111,6 +111,30 @@ class Work:
         """The name of the command the unit of work runs, as the audit trail keeps it."""
         self.rule_id: str | None = None
         """The rule whose change is being carried out, if any."""
+        self.turns: dict[str, UserId] = {}
+        """Each team's rotation pointer as the store holds it in this unit of work (see
+        :meth:`read_rotation`)."""
+
+    def read_rotation(self) -> None:
+        """Take the rotation pointers the store keeps into :attr:`staff` (over those of the
+        settings), so that round-robin assignment continues where any process left it."""
+        pointers = self.repositories.rotation
+        if pointers is None:
+            return
+        self.turns = dict(pointers.pointers())
+        self.staff = attrs.evolve(self.staff, rotation={**self.staff.rotation, **self.turns})
+
+    def move_rotation(self, rotation: Mapping[str, UserId]) -> None:
+        """Move the rotation pointers to ``rotation`` (an assignment's), storing each team's
+        that changed in the unit of work: a pointer another process moved since it was read
+        is a :class:`~crmcore.errors.ConcurrencyConflictError`, and the command runs again."""
+        pointers = self.repositories.rotation
+        if pointers is not None:
+            for team, user in rotation.items():
+                if self.staff.rotation.get(team) != user:
+                    pointers.move(team, user, expected=self.turns.get(team))
+                    self.turns[team] = user
+        self.staff = attrs.evolve(self.staff, rotation={**self.staff.rotation, **rotation})
 
     def message_id(self) -> str:
         """A new outbox message id: unique, and in the order this unit of work made them."""

@@ -26,11 +26,13 @@ from crmcore.memory.marketing import (
 )
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
+    MemoryPartnerChangeLog,
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
 from crmcore.memory.pending_steps import MemoryPendingSteps
 from crmcore.memory.requests import MemoryRequestRepository
+from crmcore.memory.rotation import MemoryRotationPointers
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.memory.rules import MemoryFacts, MemoryRuleRepository
 from crmcore.memory.sales import MemorySalesFacts
@@ -49,6 +51,7 @@ __all__ = [
     "MemoryFacts",
     "MemoryInteractionRepository",
     "MemoryOutbox",
+    "MemoryPartnerChangeLog",
     "MemoryPartnerRepository",
     "MemoryPendingSteps",
     "MemoryPipelineRepository",
@@ -57,6 +60,7 @@ __all__ = [
     "MemoryPurchaseHistory",
     "MemoryRelationshipRepository",
     "MemoryRequestRepository",
+    "MemoryRotationPointers",
     "MemoryRuleLedger",
     "MemoryRuleRepository",
     "MemorySalesFacts",

@@ -37,11 +37,13 @@ from crmcore.memory.marketing import (
 )
 from crmcore.memory.partners import (
     MemoryContactPersonRepository,
+    MemoryPartnerChangeLog,
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
 from crmcore.memory.pending_steps import MemoryPendingSteps
 from crmcore.memory.requests import MemoryRequestRepository
+from crmcore.memory.rotation import MemoryRotationPointers
 from crmcore.memory.rule_ledger import MemoryRuleLedger
 from crmcore.memory.rules import MemoryRuleRepository
 from crmcore.memory.tasks import MemoryProjectRepository, MemoryTaskRepository
@@ -135,9 +137,10 @@ class MemoryTickLog:
 def memory_repositories() -> Repositories:
     """A new, empty set of the reference repositories."""
     deals = MemoryDealRepository()
+    changes = MemoryPartnerChangeLog()
     return Repositories(
-        partners=MemoryPartnerRepository(),
-        contact_persons=MemoryContactPersonRepository(),
+        partners=MemoryPartnerRepository(changes=changes),
+        contact_persons=MemoryContactPersonRepository(changes=changes),
         relationships=MemoryRelationshipRepository(),
         pipelines=MemoryPipelineRepository(),
         deals=deals,
@@ -165,6 +168,8 @@ def memory_repositories() -> Repositories:
         offers=MemoryCommercialOfferRepository(),
         supplier_orders=MemorySupplierOrderRepository(),
         business_plans=MemoryBusinessPlanRepository(),
+        rotation=MemoryRotationPointers(),
+        partner_changes=changes,
     )
 
 

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from crmcore.errors import DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
 from crmcore.memory._store import KeyIndex, PrefixIndex, VersionedStore, journaled
 from crmcore.partners.kinds import RelationshipKind
 from crmcore.partners.model import ContactPerson, Partner, Relationship
+from crmcore.partners.repository import LoggedChange
 from crmcore.repository_checks import check_limit as check_limit  # noqa: PLC0414 - re-exported
 
 __all__ = [
     "MemoryContactPersonRepository",
+    "MemoryPartnerChangeLog",
     "MemoryPartnerRepository",
     "MemoryRelationshipRepository",
 ]
@@ -31,6 +33,7 @@ __all__ = [
 PARTNER: Final = "partner"
 CONTACT_PERSON: Final = "contact_person"
 RELATIONSHIP: Final = "relationship"
+ChangedKind = Literal["partner", "contact_person"]
 
 
 def _tax_ids(partner: Partner) -> list[str]:
@@ -50,6 +53,66 @@ def _emails(entity: Partner | ContactPerson) -> list[str]:
     return [email.key for email in entity.emails]
 
 
+class MemoryPartnerChangeLog:
+    """The sequence of changes to partners and contact persons in memory: the reference
+    :class:`~crmcore.partners.PartnerChangeLog`, written by the repositories that share it.
+
+    Each record keeps only its last change; a unit of work that fails takes its changes
+    back, sequence numbers included.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._latest = 0
+        self._changes: dict[tuple[ChangedKind, str], LoggedChange] = {}
+        self._by_sequence: dict[int, LoggedChange] = {}  # in sequence order
+
+    def record(self, kind: ChangedKind, record_id: str, version: int) -> None:
+        """Move the record, stored at ``version``, to the next sequence number."""
+        with self._lock:
+            key = (kind, record_id)
+            before, latest = self._changes.get(key), self._latest
+            self._latest += 1
+            change = LoggedChange(
+                sequence=self._latest, kind=kind, record_id=record_id, version=version
+            )
+            if before is not None:
+                del self._by_sequence[before.sequence]
+            self._changes[key] = self._by_sequence[change.sequence] = change
+            journaled(lambda: self._undo(change, before, latest))
+
+    def _undo(self, change: LoggedChange, before: LoggedChange | None, latest: int) -> None:
+        with self._lock:
+            key = (change.kind, change.record_id)
+            del self._by_sequence[change.sequence]
+            if before is None:
+                del self._changes[key]
+            else:
+                self._changes[key] = before
+                self._by_sequence = dict(
+                    sorted({**self._by_sequence, before.sequence: before}.items())
+                )
+            self._latest = latest
+
+    def latest(self) -> int:
+        """The sequence number of the last change, 0 before the first."""
+        with self._lock:
+            return self._latest
+
+    def since(self, sequence: int, *, limit: int | None = None) -> list[LoggedChange]:
+        """The records changed after ``sequence``, each once, in sequence order."""
+        if limit is not None:
+            check_limit(limit)
+        with self._lock:
+            found: list[LoggedChange] = []
+            for number in reversed(self._by_sequence):
+                if number <= sequence:
+                    break
+                found.append(self._by_sequence[number])
+        found.reverse()
+        return found if limit is None else found[:limit]
+
+
 class MemoryPartnerRepository:
     """Partners in memory: the reference :class:`~crmcore.partners.PartnerRepository`.
 
@@ -63,7 +126,9 @@ class MemoryPartnerRepository:
     ['p-1']
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, changes: MemoryPartnerChangeLog | None = None) -> None:
+        self.changes = changes or MemoryPartnerChangeLog()
+        """The change log every add and save is recorded in."""
         self._lock = threading.RLock()
         self._by_tax_id: KeyIndex[Partner] = KeyIndex(_tax_ids)
         self._by_phone: KeyIndex[Partner] = KeyIndex(_phones)
@@ -82,11 +147,13 @@ class MemoryPartnerRepository:
         """Store a new partner, else ``DuplicateEntityError``."""
         with self._lock:
             self._store.add(partner)
+            self.changes.record(PARTNER, partner.id, partner.version)
 
     def save(self, partner: Partner, *, expected_version: int) -> None:
         """Store a changed partner if the stored one is at ``expected_version``."""
         with self._lock:
             self._store.save(partner, expected_version=expected_version)
+            self.changes.record(PARTNER, partner.id, partner.version)
 
     def find_by_tax_id(self, tax_id: str, *, kpp: str | None = None) -> list[Partner]:
         """Partners with this tax id (and KPP when given), ordered by id."""
@@ -130,7 +197,9 @@ class MemoryContactPersonRepository:
     """Contact persons in memory: the reference
     :class:`~crmcore.partners.ContactPersonRepository`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, changes: MemoryPartnerChangeLog | None = None) -> None:
+        self.changes = changes or MemoryPartnerChangeLog()
+        """The change log every add and save is recorded in."""
         self._lock = threading.RLock()
         self._by_partner: KeyIndex[ContactPerson] = KeyIndex(lambda person: [person.partner_id])
         self._by_phone: KeyIndex[ContactPerson] = KeyIndex(_phones)
@@ -148,16 +217,23 @@ class MemoryContactPersonRepository:
         """Store a new contact person, else ``DuplicateEntityError``."""
         with self._lock:
             self._store.add(contact_person)
+            self.changes.record(CONTACT_PERSON, contact_person.id, contact_person.version)
 
     def save(self, contact_person: ContactPerson, *, expected_version: int) -> None:
         """Store a changed contact person if the stored one is at ``expected_version``."""
         with self._lock:
             self._store.save(contact_person, expected_version=expected_version)
+            self.changes.record(CONTACT_PERSON, contact_person.id, contact_person.version)
 
     def of_partner(self, partner_id: PartnerId) -> list[ContactPerson]:
         """The contact persons of a partner, ordered by id."""
         with self._lock:
             return self._store.ordered(self._by_partner.lookup(partner_id))
+
+    def iterate(self) -> Iterator[ContactPerson]:
+        """Every contact person, ordered by id (a snapshot taken when called)."""
+        with self._lock:
+            return iter(self._store.ordered())
 
     def find_by_phone(self, number: str) -> list[ContactPerson]:
         """Contact persons having a phone with this E.164 number, ordered by id."""
@@ -240,6 +316,7 @@ class MemoryRelationshipRepository:
 if TYPE_CHECKING:
     from crmcore.partners.repository import (
         ContactPersonRepository,
+        PartnerChangeLog,
         PartnerRepository,
         RelationshipRepository,
     )
@@ -250,3 +327,6 @@ if TYPE_CHECKING:
         relationships: MemoryRelationshipRepository,
     ) -> tuple[PartnerRepository, ContactPersonRepository, RelationshipRepository]:
         return partners, contact_persons, relationships
+
+    def _logs(changes: MemoryPartnerChangeLog) -> PartnerChangeLog:
+        return changes

@@ -32,6 +32,8 @@ from crmcore.partners.registration import (
 )
 from crmcore.partners.repository import (
     ContactPersonRepository,
+    LoggedChange,
+    PartnerChangeLog,
     PartnerRepository,
     RelationshipRepository,
 )
@@ -66,7 +68,9 @@ __all__ = [
     "GenericTaxIds",
     "LegalData",
     "LocalTime",
+    "LoggedChange",
     "Partner",
+    "PartnerChangeLog",
     "PartnerChanged",
     "PartnerDraft",
     "PartnerKind",

@@ -23,12 +23,20 @@ Conventions shared by all repositories:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Literal, Protocol
+
+import attrs
 
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
 from crmcore.partners.model import ContactPerson, Partner, Relationship
 
-__all__ = ["ContactPersonRepository", "PartnerRepository", "RelationshipRepository"]
+__all__ = [
+    "ContactPersonRepository",
+    "LoggedChange",
+    "PartnerChangeLog",
+    "PartnerRepository",
+    "RelationshipRepository",
+]
 
 
 class PartnerRepository(Protocol):
@@ -92,6 +100,10 @@ class ContactPersonRepository(Protocol):
         """The contact persons of a partner, ordered by id."""
         ...
 
+    def iterate(self) -> Iterator[ContactPerson]:
+        """Every contact person, ordered by id (read in one pass)."""
+        ...
+
     def find_by_phone(self, number: str) -> list[ContactPerson]:
         """Contact persons having a phone with this E.164 ``number``, ordered by id."""
         ...
@@ -119,4 +131,39 @@ class RelationshipRepository(Protocol):
 
     def of(self, ref: EntityRef) -> list[Relationship]:
         """Relationships with ``ref`` at either end, ordered by id."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class LoggedChange:
+    """A partner or contact person stored (added or saved) at one point of the store's
+    sequence of changes."""
+
+    sequence: int
+    kind: Literal["partner", "contact_person"]
+    record_id: str
+    version: int
+    """The version the record was stored at, so that a reader holding that version already
+    need not read it again."""
+
+
+class PartnerChangeLog(Protocol):
+    """The store's sequence of changes to partners and contact persons, so that a reader that
+    keeps something built from them (a duplicate index) catches up with every writer's
+    changes, also those of other processes, without reading everything again.
+
+    Every ``add`` and ``save`` of a partner or a contact person moves the record to a new,
+    higher sequence number, in the same transaction as the write; the numbers follow the
+    order in which the writes were committed, so a reader that has seen everything up to a
+    number misses nothing by asking for what came after it. A record that is gone (a deleted
+    or merged partner) may stay in the sequence: the reader, finding no record, drops it.
+    """
+
+    def latest(self) -> int:
+        """The sequence number of the last change, 0 before the first."""
+        ...
+
+    def since(self, sequence: int, *, limit: int | None = None) -> list[LoggedChange]:
+        """The records changed after ``sequence``, each once with its last change, in
+        sequence order; at most ``limit`` of them."""
         ...

@@ -80,6 +80,7 @@ from crmcore.rules.repository import (
     FactSource,
     NoFacts,
     PendingSteps,
+    RotationPointers,
     RuleLedger,
     RuleRepository,
 )
@@ -157,6 +158,7 @@ __all__ = [
     "OrgStructure",
     "PendingSteps",
     "Relation",
+    "RotationPointers",
     "RoundRobin",
     "Rule",
     "RuleContext",

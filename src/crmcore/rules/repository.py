@@ -10,14 +10,23 @@ commands, in one unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
 from crmcore.conditions.facts import NO_FACTS, FactSource, NoFacts
-from crmcore.ids import RuleId
+from crmcore.ids import RuleId, UserId
 from crmcore.rules.model import Firing, Rule, WaitDue
 
-__all__ = ["NO_FACTS", "FactSource", "NoFacts", "PendingSteps", "RuleLedger", "RuleRepository"]
+__all__ = [
+    "NO_FACTS",
+    "FactSource",
+    "NoFacts",
+    "PendingSteps",
+    "RotationPointers",
+    "RuleLedger",
+    "RuleRepository",
+]
 
 
 class RuleRepository(Protocol):
@@ -88,4 +97,19 @@ class PendingSteps(Protocol):
 
     def remove(self, step: WaitDue) -> None:
         """Forget ``step`` (it ran or was cancelled); a step not kept is ignored."""
+        ...
+
+
+class RotationPointers(Protocol):
+    """Where each team's round-robin rotation stands (the user chosen last), kept in the
+    store so that every process, and a process after a restart, continues the same turn."""
+
+    def pointers(self) -> Mapping[str, UserId]:
+        """The user chosen last in each team that has one."""
+        ...
+
+    def move(self, team: str, user: UserId, *, expected: UserId | None) -> None:
+        """Set ``team``'s pointer to ``user`` if it still is ``expected`` (``None``: no pointer
+        yet), else :class:`~crmcore.errors.ConcurrencyConflictError`: another writer moved
+        the turn since it was read, and the assignment must be made again."""
         ...

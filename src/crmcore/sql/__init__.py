@@ -33,10 +33,12 @@ from crmcore.sql.marketing import (
 )
 from crmcore.sql.partners import (
     SqlContactPersonRepository,
+    SqlPartnerChangeLog,
     SqlPartnerRepository,
     SqlRelationshipRepository,
 )
 from crmcore.sql.requests import SqlRequestRepository
+from crmcore.sql.rotation import SqlRotationPointers
 from crmcore.sql.rule_ledger import SqlPendingSteps, SqlRuleLedger
 from crmcore.sql.rules import SqlRuleRepository
 from crmcore.sql.store import SqlStore, migrations_config, sql_repositories
@@ -55,6 +57,7 @@ __all__ = [
     "SqlDealRepository",
     "SqlInteractionRepository",
     "SqlOutbox",
+    "SqlPartnerChangeLog",
     "SqlPartnerRepository",
     "SqlPendingSteps",
     "SqlPipelineRepository",
@@ -63,6 +66,7 @@ __all__ = [
     "SqlPurchaseHistory",
     "SqlRelationshipRepository",
     "SqlRequestRepository",
+    "SqlRotationPointers",
     "SqlRuleLedger",
     "SqlRuleRepository",
     "SqlSalesHistory",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Final
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -46,6 +47,7 @@ __all__ = [
     "interactions",
     "metadata",
     "outbox",
+    "partner_changes",
     "partner_emails",
     "partner_names",
     "partner_phones",
@@ -61,6 +63,7 @@ __all__ = [
     "relationships",
     "request_contacts",
     "requests",
+    "rotation_pointers",
     "rule_firings",
     "rule_heads",
     "rule_steps",
@@ -573,3 +576,19 @@ supplier_orders: Final = Table(
     Index(None, "supplier_id", "created_at", "id"),
 )
 business_plans: Final = Table("business_plans", metadata, _id(), _version(), _body())
+rotation_pointers: Final = Table(
+    "rotation_pointers",
+    metadata,
+    Column("team", KEY, primary_key=True),
+    Column("user_id", KEY, nullable=False),
+)
+partner_changes: Final = Table(
+    "partner_changes",
+    metadata,
+    Column("kind", KEY, nullable=False),
+    Column("record_id", KEY, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    _version(),
+    PrimaryKeyConstraint("kind", "record_id"),
+    Index(None, "sequence", unique=True),
+)

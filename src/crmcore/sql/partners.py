@@ -3,24 +3,82 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.engine import Connection
 
 from crmcore.errors import DuplicateEntityError, EntityNotFoundError
 from crmcore.ids import EntityRef, PartnerId, RelationshipId
 from crmcore.partners.model import ContactPerson, Partner, Relationship
+from crmcore.partners.repository import LoggedChange
 from crmcore.sql import metadata as m
 from crmcore.sql.database import Database
 from crmcore.sql.versioned import SideRows, VersionedTable, check_limit
 
 __all__ = [
     "SqlContactPersonRepository",
+    "SqlPartnerChangeLog",
     "SqlPartnerRepository",
     "SqlRelationshipRepository",
 ]
 
 RELATIONSHIP: Final = "relationship"
+_CHANGE_LOCK: Final = 0x63726D_0001
+"""The PostgreSQL advisory lock that makes the writers of partner changes take their sequence
+numbers one after the other, each holding it until its transaction ends: so the numbers follow
+the order of the commits, and a reader that has seen a number has seen every one before it."""
+
+
+def record_change(
+    database: Database,
+    connection: Connection,
+    kind: Literal["partner", "contact_person"],
+    record_id: str,
+    version: int,
+) -> None:
+    """Move the record to the next number of the sequence of partner changes, in the
+    transaction of ``connection``."""
+    table = m.partner_changes
+    if not database.is_sqlite:
+        # SQLite needs no lock: its writers run one at a time (BEGIN IMMEDIATE).
+        connection.execute(select(func.pg_advisory_xact_lock(_CHANGE_LOCK)))
+    latest = connection.execute(select(func.coalesce(func.max(table.c.sequence), 0))).scalar_one()
+    connection.execute(table.delete().where(table.c.kind == kind, table.c.record_id == record_id))
+    connection.execute(
+        table.insert(),
+        {"kind": kind, "record_id": record_id, "sequence": int(latest) + 1, "version": version},
+    )
+
+
+class SqlPartnerChangeLog:
+    """The sequence of changes to partners and contact persons in SQL, written by the
+    partner and contact person repositories in the transaction of each write: a
+    :class:`~crmcore.partners.PartnerChangeLog`."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def latest(self) -> int:
+        """The sequence number of the last change, 0 before the first."""
+        column = m.partner_changes.c.sequence
+        with self._db.begin("read the partner changes") as connection:
+            return int(connection.execute(select(func.coalesce(func.max(column), 0))).scalar_one())
+
+    def since(self, sequence: int, *, limit: int | None = None) -> list[LoggedChange]:
+        """The records changed after ``sequence``, each once, in sequence order."""
+        c = m.partner_changes.c
+        query = select(c.sequence, c.kind, c.record_id, c.version).where(c.sequence > sequence)
+        query = query.order_by(c.sequence)
+        if limit is not None:
+            check_limit(limit)
+            query = query.limit(limit)
+        with self._db.begin("read the partner changes") as connection:
+            rows = connection.execute(query).all()
+        return [
+            LoggedChange(sequence=int(number), kind=kind, record_id=record_id, version=version)
+            for number, kind, record_id, version in rows
+        ]
 
 
 class SqlPartnerRepository(VersionedTable[Partner]):
@@ -90,6 +148,19 @@ class SqlPartnerRepository(VersionedTable[Partner]):
         """Every partner, ordered by id (read when called)."""
         return iter(self.select())
 
+    def add(self, entity: Partner) -> None:
+        """Store a new partner, else ``DuplicateEntityError``; the change is logged."""
+        with self._db.unit_of_work(), self._db.begin("log a partner change", write=True) as c:
+            super().add(entity)
+            record_change(self._db, c, "partner", entity.id, entity.version)
+
+    def save(self, entity: Partner, *, expected_version: int) -> None:
+        """Store a changed partner if the stored one is at ``expected_version``; the change
+        is logged."""
+        with self._db.unit_of_work(), self._db.begin("log a partner change", write=True) as c:
+            super().save(entity, expected_version=expected_version)
+            record_change(self._db, c, "partner", entity.id, entity.version)
+
 
 class SqlContactPersonRepository(VersionedTable[ContactPerson]):
     """Contact persons in SQL, with side tables of phones and emails: a
@@ -118,6 +189,23 @@ class SqlContactPersonRepository(VersionedTable[ContactPerson]):
     def of_partner(self, partner_id: PartnerId) -> list[ContactPerson]:
         """The contact persons of a partner, ordered by id."""
         return self.select(self.table.c.partner_id == partner_id)
+
+    def iterate(self) -> Iterator[ContactPerson]:
+        """Every contact person, ordered by id (read in one query)."""
+        return iter(self.select())
+
+    def add(self, entity: ContactPerson) -> None:
+        """Store a new contact person, else ``DuplicateEntityError``; the change is logged."""
+        with self._db.unit_of_work(), self._db.begin("log a contact change", write=True) as c:
+            super().add(entity)
+            record_change(self._db, c, "contact_person", entity.id, entity.version)
+
+    def save(self, entity: ContactPerson, *, expected_version: int) -> None:
+        """Store a changed contact person if the stored one is at ``expected_version``; the
+        change is logged."""
+        with self._db.unit_of_work(), self._db.begin("log a contact change", write=True) as c:
+            super().save(entity, expected_version=expected_version)
+            record_change(self._db, c, "contact_person", entity.id, entity.version)
 
     def find_by_phone(self, number: str) -> list[ContactPerson]:
         """Contact persons having a phone with this E.164 number, ordered by id."""
@@ -213,6 +301,7 @@ class SqlRelationshipRepository:
 if TYPE_CHECKING:
     from crmcore.partners.repository import (
         ContactPersonRepository,
+        PartnerChangeLog,
         PartnerRepository,
         RelationshipRepository,
     )
@@ -223,3 +312,6 @@ if TYPE_CHECKING:
         relationships: SqlRelationshipRepository,
     ) -> tuple[PartnerRepository, ContactPersonRepository, RelationshipRepository]:
         return partners, contact_persons, relationships
+
+    def _logs(changes: SqlPartnerChangeLog) -> PartnerChangeLog:
+        return changes

@@ -38,10 +38,12 @@ from crmcore.sql.marketing import (
 )
 from crmcore.sql.partners import (
     SqlContactPersonRepository,
+    SqlPartnerChangeLog,
     SqlPartnerRepository,
     SqlRelationshipRepository,
 )
 from crmcore.sql.requests import SqlRequestRepository
+from crmcore.sql.rotation import SqlRotationPointers
 from crmcore.sql.rule_ledger import SqlPendingSteps, SqlRuleLedger
 from crmcore.sql.rules import SqlRuleRepository
 from crmcore.sql.tasks import SqlProjectRepository, SqlTaskRepository
@@ -85,6 +87,8 @@ def sql_repositories(database: Database) -> Repositories:
         offers=SqlCommercialOfferRepository(database),
         supplier_orders=SqlSupplierOrderRepository(database),
         business_plans=SqlBusinessPlanRepository(database),
+        rotation=SqlRotationPointers(database),
+        partner_changes=SqlPartnerChangeLog(database),
     )
 
 

@@ -42,10 +42,12 @@ from crmcore.testing.contracts.marketing import (
     SegmentRepositoryContract,
     SurveyRepositoryContract,
 )
+from crmcore.testing.contracts.partner_changes import LoggedRepositories, PartnerChangeLogContract
 from crmcore.testing.contracts.partners import PartnerRepositoryContract
 from crmcore.testing.contracts.pending_steps import PendingStepsContract
 from crmcore.testing.contracts.relationships import RelationshipRepositoryContract
 from crmcore.testing.contracts.requests import RequestRepositoryContract
+from crmcore.testing.contracts.rotation import RotationPointersContract
 from crmcore.testing.contracts.rule_ledger import RuleLedgerContract
 from crmcore.testing.contracts.rules import RuleRepositoryContract
 from crmcore.testing.contracts.tasks import ProjectRepositoryContract, TaskRepositoryContract
@@ -62,7 +64,9 @@ __all__ = [
     "ContactPersonRepositoryContract",
     "DealRepositoryContract",
     "InteractionRepositoryContract",
+    "LoggedRepositories",
     "OutboxRepositoryContract",
+    "PartnerChangeLogContract",
     "PartnerRepositoryContract",
     "PendingStepsContract",
     "PipelineRepositoryContract",
@@ -70,6 +74,7 @@ __all__ = [
     "PurchaseHistoryContract",
     "RelationshipRepositoryContract",
     "RequestRepositoryContract",
+    "RotationPointersContract",
     "RuleLedgerContract",
     "RuleRepositoryContract",
     "SegmentRepositoryContract",

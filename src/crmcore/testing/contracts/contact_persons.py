@@ -133,6 +133,13 @@ class ContactPersonRepositoryContract(Contract, ABC):
         assert [c.id for c in repository.of_partner(PartnerId("p-2"))] == ["c-2"]
         assert repository.of_partner(PartnerId("p-3")) == []
 
+    def test_iterate_lists_every_person_ordered_by_id(self) -> None:
+        repository = self.make_repository()
+        assert list(repository.iterate()) == []
+        for person_id, partner_id in [("c-3", "p-1"), ("c-1", "p-2"), ("c-2", "p-1")]:
+            repository.add(self.make_contact_person(person_id, partner_id))
+        assert [c.id for c in repository.iterate()] == ["c-1", "c-2", "c-3"]
+
     def test_find_by_phone_and_email_order_by_id_and_email_ignores_case(self) -> None:
         repository = self.make_repository()
         shared_phone = (Phone(number=PHONE_A),)

@@ -1,0 +1,88 @@
+"""The SQL rotation pointers and partner change log against their contracts, on SQLite in
+memory, an SQLite file and PostgreSQL, and their writes undone with a failed unit of work."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sql_backends import BACKENDS, Backend
+
+from crmcore.ids import PartnerId, UserId
+from crmcore.partners import Partner, PartnerKind, PartnerRole
+from crmcore.sql import (
+    Database,
+    SqlContactPersonRepository,
+    SqlPartnerChangeLog,
+    SqlPartnerRepository,
+    SqlRotationPointers,
+    SqlStore,
+)
+from crmcore.testing.contracts import (
+    LoggedRepositories,
+    PartnerChangeLogContract,
+    RotationPointersContract,
+)
+
+
+def _partner(partner_id: str) -> Partner:
+    return Partner(
+        id=PartnerId(partner_id),
+        kind=PartnerKind.LEGAL_ENTITY,
+        roles=frozenset({PartnerRole.CLIENT}),
+        short_name="Ромашка",
+        created_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    )
+
+
+def _logged(database: Database) -> LoggedRepositories:
+    return LoggedRepositories(
+        partners=SqlPartnerRepository(database),
+        contact_persons=SqlContactPersonRepository(database),
+        changes=SqlPartnerChangeLog(database),
+    )
+
+
+def _suite(backend: Backend, contract: type[Any], method: str, repository: Any) -> type:
+    make = backend.factory(repository)
+
+    def made(self: object) -> object:
+        return make()
+
+    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
+    return type(name, (contract,), {method: made, "__module__": __name__})
+
+
+for _backend in BACKENDS:
+    for _contract, _method, _repository in (
+        (RotationPointersContract, "make_pointers", SqlRotationPointers),
+        (PartnerChangeLogContract, "make_logged", _logged),
+    ):
+        _class = _suite(_backend, _contract, _method, _repository)
+        globals()[_class.__name__] = _class
+del _class
+
+
+def _move_add_then_fail(store: SqlStore) -> None:
+    with store.unit_of_work() as repositories:
+        assert repositories.rotation is not None
+        repositories.rotation.move("sales", UserId("boris"), expected=UserId("anna"))
+        repositories.partners.add(_partner("p-1"))
+        raise RuntimeError("the command failed")
+
+
+@pytest.mark.parametrize("backend", BACKENDS, ids=lambda b: b.name)
+def test_a_failed_unit_of_work_takes_its_moves_and_changes_back(backend: Backend) -> None:
+    store = backend.store()
+    with store.unit_of_work() as repositories:
+        assert repositories.rotation is not None
+        repositories.rotation.move("sales", UserId("anna"), expected=None)
+        repositories.partners.add(_partner("p-0"))
+    with pytest.raises(RuntimeError):
+        _move_add_then_fail(store)
+    with store.unit_of_work() as repositories:
+        assert repositories.rotation is not None
+        assert repositories.partner_changes is not None
+        assert dict(repositories.rotation.pointers()) == {"sales": "anna"}
+        assert [c.record_id for c in repositories.partner_changes.since(0)] == ["p-0"]

@@ -21,13 +21,15 @@ from app_samples import NOW, romashka, rule, settings
 from crmcore.app import CRM, Repositories, Store
 from crmcore.app.commands import (
     AddContactPerson,
+    EditContactPerson,
     EditPartner,
     ReceiveWebForm,
     RegisterPartner,
 )
+from crmcore.errors import EntityNotFoundError
 from crmcore.ids import UserId
 from crmcore.memory import MemoryStore
-from crmcore.partners import ContactPersonDraft, Partner, PossibleDuplicates
+from crmcore.partners import ContactPersonDraft, Partner, PartnerDraft, PossibleDuplicates
 from crmcore.rules import RotationPointers
 from crmcore.sql import SqlStore
 from crmcore.sql.metadata import metadata
@@ -236,3 +238,88 @@ def test_concurrent_processes_on_postgresql_share_one_turn(tmp_path: Path) -> No
         assert Counter(managers) == {"anna": 6, "boris": 6}
     finally:
         database.close()
+
+
+def _untaxed() -> PartnerDraft:
+    """Romashka without a tax id: found by the index only, not by the exact check."""
+    return romashka(tax_id=None, kpp=None)
+
+
+class _Hidden:
+    """Repositories of one kind whose ``get`` no longer finds the records of ``gone``, as
+    for a partner deleted or merged into another."""
+
+    def __init__(self, inner: Any, gone: set[str]) -> None:
+        self._inner = inner
+        self._gone = gone
+
+    def get(self, record_id: str) -> Any:
+        if record_id in self._gone:
+            raise EntityNotFoundError("record", record_id)
+        return self._inner.get(record_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class _Forgetting:
+    """A memory store on which the records of ``gone`` are gone for one reader, or whose
+    change log that reader does not see (``log``)."""
+
+    def __init__(self, inner: MemoryStore, *, log: bool = True) -> None:
+        self.inner = inner
+        self.gone: set[str] = set()
+        self.log = log
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Repositories]:
+        with self.inner.unit_of_work() as repositories:
+            yield attrs.evolve(
+                repositories,
+                partners=_Hidden(repositories.partners, self.gone),
+                contact_persons=_Hidden(repositories.contact_persons, self.gone),
+                partner_changes=repositories.partner_changes if self.log else None,
+            )
+
+
+def test_a_partner_gone_from_the_store_leaves_the_other_crm_s_index() -> None:
+    shared = MemoryStore()
+    writer = CRM(shared, settings=settings())
+    forgetting = _Forgetting(shared)
+    reader = CRM(forgetting, settings=settings())
+    partner = writer.execute(RegisterPartner(draft=_untaxed()), actor="anna", now=NOW).result
+    draft = ContactPersonDraft(name="Ольга Смирнова", emails=["olga@romashka.ru"])
+    person = writer.execute(
+        AddContactPerson(partner_id=partner.id, draft=draft), actor="anna", now=NOW
+    ).result
+    reader.refresh_indexes()
+    forgetting.gone.update({partner.id, person.id})
+    later = NOW + timedelta(hours=1)
+    writer.execute(
+        EditPartner(partner_id=partner.id, changes={"segment": "B"}), actor="anna", now=later
+    )
+    writer.execute(
+        EditContactPerson(contact_person_id=person.id, changes={"position": "Бухгалтер"}),
+        actor="anna",
+        now=later,
+    )
+    again = reader.execute(RegisterPartner(draft=_untaxed()), actor="boris", now=later).result
+    assert isinstance(again, Partner), "the partner that is gone is no duplicate"
+    payload = _form(9, name="Ольга Смирнова", email="olga@romashka.ru")
+    request = reader.execute(ReceiveWebForm(payload=payload), actor="system", now=later).result
+    assert request.binding is None or request.binding.contact_person_id != person.id
+
+
+def test_without_a_change_log_another_crm_s_partners_need_a_rebuild() -> None:
+    shared = MemoryStore()
+    writer = CRM(shared, settings=settings())
+    reader = CRM(_Forgetting(shared, log=False), settings=settings())
+    reader.refresh_indexes()
+    partner = writer.execute(RegisterPartner(draft=_untaxed()), actor="anna", now=NOW).result
+    unseen = reader.execute(RegisterPartner(draft=_untaxed(), partner_id="p-unseen"),
+                            actor="boris", now=NOW).result  # fmt: skip
+    assert isinstance(unseen, Partner), "the index was not caught up"
+    reader.refresh_indexes()
+    seen = reader.execute(RegisterPartner(draft=_untaxed()), actor="boris", now=NOW).result
+    assert isinstance(seen, PossibleDuplicates)
+    assert {c.partner.id for c in seen.candidates} == {partner.id, "p-unseen"}

@@ -252,6 +252,11 @@ def test_a_supplier_order_names_every_problem() -> None:
     ]
     with pytest.raises(DomainValidationError, match="one currency"):
         place_supplier_order(with_items(), supplier=SUPPLIER, lines=mixed, now=LATER)
+    with pytest.raises(DomainValidationError) as raised:
+        place_supplier_order(
+            with_items(), supplier=SUPPLIER, lines=mixed, now=LATER, order_id="bad id"
+        )
+    assert raised.value.fields == ("id", "lines")  # the currencies beside the bad id
 
 
 COSTS = (

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from crmcore.agreements import Agreement, AgreementKind
+from crmcore.catalog import create_group
 from crmcore.claims import Activity, Claim, Claimant, ClaimChannel, ClaimResult, LinkedDocument
 from crmcore.claims.kinds import DocumentKind
 from crmcore.customfields import CustomField, CustomFieldType
@@ -298,3 +299,9 @@ def test_a_cross_field_rule_of_any_area_is_reported_beside_a_bad_field(
 def test_a_rule_over_an_invalid_field_is_not_run() -> None:
     # The default levels of a field spec follow its kind; a bad kind is the one problem.
     assert _fields(FieldSpec, name="phone", kind="colour") == ("kind",)
+
+
+def test_a_product_group_that_is_its_own_parent_is_reported_beside_a_blank_name() -> None:
+    parent = create_group("Pumps", now=NOW, group_id="g-1").entity
+    fields = _fields(create_group, " ", now=NOW, parent=parent, group_id="g-1")
+    assert fields == ("name", "parent_id")

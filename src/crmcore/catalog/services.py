@@ -31,7 +31,13 @@ from crmcore.errors import Violation
 from crmcore.events import Outcome, changes_between
 from crmcore.ids import new_id
 from crmcore.money import Money
-from crmcore.validation import check_now, field_violations, raise_violations, read_changes
+from crmcore.validation import (
+    check_now,
+    field_violations,
+    invariant_violations,
+    raise_violations,
+    read_changes,
+)
 
 __all__ = ["ProductDraft", "create_group", "create_product", "edit_product", "set_price"]
 
@@ -72,9 +78,9 @@ def create_group(
         "name": name,
         "parent_id": None if parent is None else parent.id,
     }
-    raise_violations(
-        [v for key, value in fields.items() for v in field_violations(ProductGroup, key, value)]
-    )
+    found = [v for key, value in fields.items() for v in field_violations(ProductGroup, key, value)]
+    failed = [v.field for v in found]
+    raise_violations([*found, *invariant_violations(ProductGroup, fields, failed=failed)])
     group = ProductGroup(**fields)
     event = ProductGroupCreated(
         entity_id=group.id, occurred_at=now, changes=changes_between(None, group), actor=actor

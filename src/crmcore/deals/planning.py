@@ -38,7 +38,13 @@ from crmcore.ids import UserId, new_id
 from crmcore.money import Money
 from crmcore.partners.kinds import PartnerRole
 from crmcore.partners.model import Partner
-from crmcore.validation import check_now, field_violations, raise_violations, read_collection
+from crmcore.validation import (
+    check_now,
+    field_violations,
+    invariant_violations,
+    raise_violations,
+    read_collection,
+)
 from crmcore.workcalendar import check_not_before
 
 __all__ = [
@@ -88,7 +94,8 @@ def place_supplier_order(
     if not supplier.has_role(PartnerRole.SUPPLIER):
         message = f"{supplier.short_name!r} is not a supplier"
         found.append(Violation(field="supplier", message=message, value=supplier.id))
-    raise_violations(found)
+    failed = [v.field for v in found]
+    raise_violations([*found, *invariant_violations(SupplierOrder, fields, failed=failed)])
     order = SupplierOrder(**fields)
     event = SupplierOrderPlaced(
         entity_id=order.id, occurred_at=now, changes=changes_between(None, order), actor=actor

@@ -255,3 +255,24 @@ def test_the_forecast_weighs_only_the_readable_deals() -> None:
     with pytest.raises(AccessDeniedError) as caught:
         crm.forecast(now=NOW, actor="ivan")
     assert (caught.value.action, caught.value.entity_type) == ("run_reports", "deal")
+
+
+def test_every_exportable_kind_is_exported_within_the_scope() -> None:
+    crm, _ = _desk()
+    run = _runner(crm, "carl")
+    run(CreateTask(draft=TaskDraft(title="Call", assignee=UserId("anna"))))
+    for kind in ("contact_person", "claim", "request", "rule", "pipeline"):
+        assert crm.export(kind, actor="carl") == []
+    assert [row["id"] for row in crm.export("agreement", actor="carl")] == ["ind-1"]
+    assert crm.export("agreement", actor="anna") == []
+    assert [row["assignee"] for row in crm.export("task", actor="anna")] == ["anna"]
+    assert crm.export("task", actor="boris") == []
+    assert crm.export("project", actor="carl") == []
+    assert len(crm.export("partner", actor="carl")) == 2
+
+
+def test_without_a_policy_the_export_lists_every_record() -> None:
+    crm = CRM.in_memory()
+    with crm.store.unit_of_work() as repositories:
+        repositories.agreements.add(_agreement("p-1"))
+    assert [row["id"] for row in crm.export("agreement")] == ["ind-1"]

@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,11 @@ from crmcore.app.commands import (
     AddContactPerson,
     EditContactPerson,
     EditPartner,
+    OpenDeal,
     ReceiveWebForm,
     RegisterPartner,
 )
+from crmcore.deals import DealDraft
 from crmcore.errors import EntityNotFoundError
 from crmcore.ids import UserId
 from crmcore.memory import MemoryStore
@@ -323,3 +325,32 @@ def test_without_a_change_log_another_crm_s_partners_need_a_rebuild() -> None:
     seen = reader.execute(RegisterPartner(draft=_untaxed()), actor="boris", now=NOW).result
     assert isinstance(seen, PossibleDuplicates)
     assert {c.partner.id for c in seen.candidates} == {partner.id, "p-unseen"}
+
+
+_REASSIGN = {
+    "id": "reassign", "name": "Deals closing soon to the sales team in turn",
+    "trigger": {"entity": "deal", "on": "date", "field": "expected_close", "offset": 3},
+    "then": [{"action": "assign_manager", "strategy": {"kind": "round_robin", "team": "sales"}}],
+}  # fmt: skip
+
+
+def test_a_tick_s_turn_another_process_took_meanwhile_is_assigned_again() -> None:
+    shared = MemoryStore()
+    with shared.unit_of_work() as repositories:
+        assert repositories.rotation is not None
+        repositories.rotation.move("sales", UserId("anna"), expected=None)
+    stale = _Stale(shared)
+    crm = CRM(stale, settings=settings(), rules=[rule(_REASSIGN)])
+    partner = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW).result
+    draft = DealDraft(title="Поставка", partner_id=partner.id, responsible_manager="olga",
+                      expected_close=date(2026, 3, 10))  # fmt: skip
+    crm.execute(OpenDeal(draft=draft, pipeline_id="manual_sale"), actor="anna", now=NOW)
+    stale.pointers = None
+    crm.tick(NOW)
+    ticked = crm.tick(NOW + timedelta(days=7))
+    assert len(ticked.triggers) == 1
+    (deal,) = crm.partner_view(partner.id).deals
+    assert deal.responsible_manager == "boris", "the turn after anna, read again"
+    with shared.unit_of_work() as repositories:
+        assert repositories.rotation is not None
+        assert dict(repositories.rotation.pointers()) == {"sales": "boris"}

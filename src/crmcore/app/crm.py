@@ -733,7 +733,28 @@ class CRM:
         done: Callable[[Repositories], None],
     ) -> Work | None:
         """Run one thing that came due in its own unit of work, unless ``skip`` says it ran
-        already; ``done`` records that it ran in the same unit of work."""
+        already; ``done`` records that it ran in the same unit of work. A concurrent writer's
+        win (another process moved the rotation an assignment read) runs it again, up to
+        ``settings.max_retries`` times, as :meth:`execute` does."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._run_due_once(entity, entity_id, now, run=run, skip=skip, done=done)
+            except ConcurrencyConflictError:
+                if attempt > self._settings.max_retries:
+                    raise
+
+    def _run_due_once(
+        self,
+        entity: str,
+        entity_id: str,
+        now: datetime,
+        *,
+        run: Callable[[RuleEngine, RuleContext], RuleOutcome],
+        skip: Callable[[Repositories], bool],
+        done: Callable[[Repositories], None],
+    ) -> Work | None:
         with self._lock, self.store.unit_of_work() as repositories:
             if skip(repositories):
                 return None

@@ -79,7 +79,7 @@ def test_a_host_s_alembic_finds_the_migrations_by_url(tmp_path: Path) -> None:
     command.upgrade(migrations_config(f"sqlite:///{path}"), "head")
     with sqlite3.connect(path) as connection:
         (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert revision == "0006"
+    assert revision == "0007"
 
 
 def test_db_upgrade_on_the_command_line_migrates_a_file(
@@ -87,7 +87,7 @@ def test_db_upgrade_on_the_command_line_migrates_a_file(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert main(["db", "upgrade", url]) == 0
-    assert capsys.readouterr().out == f"{url}: schema at revision 0006 (the latest)\n"
+    assert capsys.readouterr().out == f"{url}: schema at revision 0007 (the latest)\n"
     store = SqlStore.sqlite(tmp_path / "cli.db", upgrade=False)
     try:
         assert _drift(store) == []
@@ -99,7 +99,7 @@ def test_db_upgrade_names_the_postgresql_database_without_its_password() -> None
     url = make_url(postgres_url()).set(password="secret")
     (line,) = db_lines("upgrade", url.render_as_string(hide_password=False))
     assert "secret" not in line
-    assert line.endswith("schema at revision 0006 (the latest)")
+    assert line.endswith("schema at revision 0007 (the latest)")
 
 
 def test_db_upgrade_reports_a_failure(

@@ -186,4 +186,4 @@ def test_from_url_opens_a_database_and_upgrades_it_when_asked(tmp_path: Path) ->
         store.close()
     with sqlite3.connect(tmp_path / "url.db") as connection:
         (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    assert revision == "0006"
+    assert revision == "0007"

@@ -1,6 +1,6 @@
 """Keep the round-robin rotation and the sequence of partner changes
 
-Revision ID: 0012
+Revision ID: 0007
 Revises: 0006
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 from crmcore.sql.types import KEY
 
-revision: str = "0012"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -81,12 +81,17 @@ def _desk() -> tuple[CRM, dict[str, str]]:
     with crm.store.unit_of_work() as repositories:
         repositories.agreements.add(_agreement(client))
     run = _runner(crm, "carl")
-    run(AddPriceType(price_type=PriceType(id="wholesale", name="Wholesale", currency=RUB)))
+    # The catalog comes from the ERP, under the system actor: a lowest price is set only by
+    # who has the right to see it, which Carl has not.
+    system = _runner(crm, "system")
+    system(AddPriceType(price_type=PriceType(id="wholesale", name="Wholesale", currency=RUB)))
     draft = ProductDraft(name="Pump", min_price=Money.of("9000", RUB))
-    run(CreateProduct(draft=draft, product_id="pump"))
+    with pytest.raises(AccessDeniedError):
+        run(CreateProduct(draft=draft, product_id="pump"))
+    system(CreateProduct(draft=draft, product_id="pump"))
     price = Money.of("10000", RUB)
     start = date(2026, 1, 1)
-    run(SetPrice(product_id="pump", price_type="wholesale", price=price, valid_from=start))
+    system(SetPrice(product_id="pump", price_type="wholesale", price=price, valid_from=start))
     deal = open_deal(crm, client, manager="anna", amount=None)
     anna = _runner(crm, "anna")
     picks = (ProductPick(product_id="pump", quantity=Decimal(2)),)

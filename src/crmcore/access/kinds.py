@@ -7,13 +7,15 @@ stores read :func:`record_keys` when they write a record, so that a query filter
 
 A record that has no people of its own follows another record's scope: a contact person
 its partner's, a relationship its source's, a deal's commercial offers, supplier orders and
-business plan their deal's. Its kind names that record (:attr:`RecordKind.follows`); the
-application layer loads it and reads its keys, since the policy never loads anything.
-A pipeline and a product follow no one: only a scope of ``all`` reaches them.
+business plan their deal's, a contact's consent its partner's. Its kind names that record
+(:attr:`RecordKind.follows`); the application layer loads it and reads its keys, since the
+policy never loads anything. A pipeline, the catalog (products, product groups, price types)
+and marketing's segments, campaigns and surveys follow no one: only a scope of ``all``
+reaches them.
 
 >>> from crmcore.visibility import responsible_key
 >>> sorted(kind.name for kind in record_kinds())[:3]
-['agreement', 'business_plan', 'claim']
+['agreement', 'business_plan', 'campaign']
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any, Final
 import attrs
 
 from crmcore.agreements.model import Agreement
-from crmcore.catalog.model import Product
+from crmcore.catalog.model import PriceType, Product, ProductGroup
 from crmcore.claims.model import Claim
 from crmcore.deals.documents import BusinessPlan, CommercialOffer, SupplierOrder
 from crmcore.deals.model import Deal
@@ -33,6 +35,7 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError
 from crmcore.ids import EntityRef
 from crmcore.interactions.model import Interaction
+from crmcore.marketing.model import Campaign, Consent, Segment, Survey
 from crmcore.partners.model import ContactPerson, Partner, Relationship
 from crmcore.requests.model import Request
 from crmcore.rules.model import Rule
@@ -150,6 +153,16 @@ for _builtin in (
     RecordKind(name="relationship", model=Relationship, follows=lambda r: r.source),
     RecordKind(name="pipeline", model=Pipeline),
     RecordKind(name="product", model=Product),
+    RecordKind(name="product_group", model=ProductGroup),
+    RecordKind(name="price_type", model=PriceType),
+    RecordKind(name="segment", model=Segment),
+    RecordKind(name="campaign", model=Campaign),
+    RecordKind(name="survey", model=Survey),
+    RecordKind(
+        name="consent",
+        model=Consent,
+        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
+    ),
     RecordKind(
         name="commercial_offer",
         model=CommercialOffer,

@@ -41,6 +41,11 @@ KIND_OF_REPOSITORY: Final = {
     "rules": "rule",
     "tasks": "task",
     "projects": "project",
+    "catalog": "product",
+    "segments": "segment",
+    "consents": "consent",
+    "campaigns": "campaign",
+    "surveys": "survey",
 }
 """The kind of record the access policy names for each repository of the store."""
 
@@ -98,12 +103,20 @@ class Guard:
         self.control.require(actor, action, kind, record, record_id=record_id, keys=keys)
 
     def check_write(
-        self, actor: str, repository: str, before: Any, after: Any, load: Loader = _no_record
+        self,
+        actor: str,
+        repository: str,
+        before: Any,
+        after: Any,
+        load: Loader = _no_record,
+        *,
+        kind: str | None = None,
     ) -> None:
         """Raise :class:`~crmcore.errors.AccessDeniedError` unless ``actor`` may store
         ``after`` in ``repository``: create it (``before`` is ``None``) or change ``before``,
-        and set the sensitive fields it sets."""
-        kind = KIND_OF_REPOSITORY.get(repository)
+        and set the sensitive fields it sets. ``kind`` names the kind of record when the
+        repository holds more than one (the catalog's product groups and price types)."""
+        kind = kind or KIND_OF_REPOSITORY.get(repository)
         if kind is None or self.control is None or self.exempt(actor):
             return
         action = Action.CREATE if before is None else Action.CHANGE

@@ -174,11 +174,14 @@ class Work:
         self.publish(outcome.events, chain=chain)
         return outcome.entity
 
-    def check_write(self, repository: str, before: Any, after: Any) -> None:
+    def check_write(
+        self, repository: str, before: Any, after: Any, *, kind: str | None = None
+    ) -> None:
         """Raise :class:`~crmcore.errors.AccessDeniedError` unless the access policy lets
-        :attr:`rights` store ``after`` (new when ``before`` is ``None``) in ``repository``."""
+        :attr:`rights` store ``after`` (new when ``before`` is ``None``) in ``repository``;
+        ``kind`` names the record's kind where the repository holds several."""
         if self.guard is not None:
-            self.guard.check_write(self.rights, repository, before, after, self.load)
+            self.guard.check_write(self.rights, repository, before, after, self.load, kind=kind)
 
     def check_delete(self, repository: str, record: Any) -> None:
         """Raise :class:`~crmcore.errors.AccessDeniedError` unless the access policy lets

@@ -115,6 +115,7 @@ def _create_group(runtime: Runtime, work: Work, command: CreateProductGroup) -> 
     outcome = create_group(
         command.title, now=work.now, parent=parent, group_id=command.group_id, actor=work.actor
     )
+    work.check_write("catalog", None, outcome.entity, kind="product_group")
     catalog.add_group(outcome.entity)
     work.publish(outcome.events)
     return outcome.entity
@@ -152,6 +153,7 @@ def _edit_product(runtime: Runtime, work: Work, command: EditProduct) -> Product
 
 @handles(HANDLERS, AddPriceType)
 def _add_price_type(runtime: Runtime, work: Work, command: AddPriceType) -> PriceType:
+    work.check_write("catalog", None, command.price_type, kind="price_type")
     catalog_of(work).add_price_type(command.price_type)
     return command.price_type
 
@@ -159,8 +161,10 @@ def _add_price_type(runtime: Runtime, work: Work, command: AddPriceType) -> Pric
 @handles(HANDLERS, SetPrice)
 def _set_price(runtime: Runtime, work: Work, command: SetPrice) -> Price:
     catalog = catalog_of(work)
+    product = catalog.get(command.product_id)
+    work.check_write("catalog", product, product)  # a price is a change of its product
     outcome = set_price(
-        catalog.get(command.product_id),
+        product,
         price_type=catalog.get_price_type(command.price_type),
         price=command.price,
         valid_from=command.valid_from,
@@ -177,7 +181,8 @@ def _set_price(runtime: Runtime, work: Work, command: SetPrice) -> Price:
 @handles(HANDLERS, ReportStock)
 def _report_stock(runtime: Runtime, work: Work, command: ReportStock) -> StockLevel:
     catalog = catalog_of(work)
-    catalog.get(command.level.product_id)
+    product = catalog.get(command.level.product_id)
+    work.check_write("catalog", product, product)  # so is its stock
     catalog.report_stock(command.level)
     return command.level
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
@@ -181,7 +181,8 @@ class _OverdueInteractions(_Sums):
         self.numerators[slot].update(
             i.responsible for i in records
             if i.status is not _CANCELLED and (
-                i.completed_at > i.end if i.completed_at is not None
+                i.completed_at.astimezone(UTC) > i.end.astimezone(UTC)
+                if i.completed_at is not None
                 else self.due_by_now(i.end)
             )
         )  # fmt: skip

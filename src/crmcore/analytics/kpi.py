@@ -85,7 +85,7 @@ class Windows:
 
     def due_by_now(self, moment: datetime) -> bool:
         """Whether something due at ``moment`` is due by the time of the analysis."""
-        return self.now is None or moment <= self.now
+        return self.now is None or moment.astimezone(UTC) <= self.now.astimezone(UTC)
 
     def slot(self, moment: datetime | None) -> int | None:
         """0 if ``moment`` is in the current window, 1 if in the previous one, else ``None``."""

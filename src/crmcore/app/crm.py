@@ -576,7 +576,8 @@ class CRM:
             cached is not None
             and read_at is not None
             and now is not None
-            and read_at <= now < read_at + self._settings.rules_refresh
+            and read_at.astimezone(UTC) <= now.astimezone(UTC)
+            and now.astimezone(UTC) < read_at.astimezone(UTC) + self._settings.rules_refresh
         ):
             return cached[1]
         rules = _effective_versions(repositories.rules.list(all_versions=True))

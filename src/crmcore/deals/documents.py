@@ -9,7 +9,7 @@ links it by reference in :attr:`~crmcore.deals.Deal.documents`, typed by
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
@@ -254,7 +254,7 @@ class BusinessPlan(Model):
 
     @invariant("created_at", "changed_at")
     def _changed_after_creation(self) -> Iterator[Violation]:
-        if self.changed_at < self.created_at:
+        if self.changed_at.astimezone(UTC) < self.created_at.astimezone(UTC):
             yield Violation(field="changed_at", message="must not be before created_at")
 
     @property

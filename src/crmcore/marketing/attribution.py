@@ -11,7 +11,7 @@ amounts in the campaign's budget currency (deals in another currency are counted
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
@@ -97,7 +97,7 @@ def attribution_report(
 ) -> AttributionReport:
     """The attribution of ``requests`` and ``deals`` to ``campaigns`` over ``[start, end)``."""
     raise_violations([*aware_datetime("start", start), *aware_datetime("end", end)])
-    if end <= start:
+    if end.astimezone(UTC) <= start.astimezone(UTC):
         raise DomainValidationError.single("end", "must be after start", value=end)
     known: dict[str, Campaign] = {campaign.id: campaign for campaign in campaigns}
     tallies: dict[str, _Tally] = {campaign_id: _Tally() for campaign_id in known}
@@ -106,7 +106,7 @@ def attribution_report(
     for request in requests:
         if request.campaign_id is not None and request.deal_id is not None:
             by_deal[request.deal_id] = request.campaign_id
-        if not start <= request.received_at < end:
+        if not _within(request.received_at, start, end):
             continue
         tally = tallies.get(request.campaign_id or "")
         if tally is None:
@@ -121,6 +121,12 @@ def attribution_report(
     return AttributionReport(start=start, end=end, rows=rows, unattributed_leads=unattributed)
 
 
+def _within(moment: datetime, start: datetime, end: datetime) -> bool:
+    """Whether ``moment`` is in ``[start, end)`` as instants (Python compares two moments of
+    one zone by their wall clocks, which repeat when the clocks go back)."""
+    return start.astimezone(UTC) <= moment.astimezone(UTC) < end.astimezone(UTC)
+
+
 def _count_deals(
     tallies: dict[str, _Tally],
     known: Mapping[str, Campaign],
@@ -131,7 +137,9 @@ def _count_deals(
 ) -> None:
     for deal in deals:
         closed_at = deal.closed_at
-        if deal.status is not DealStatus.WON or closed_at is None or not start <= closed_at < end:
+        if deal.status is not DealStatus.WON or closed_at is None:
+            continue
+        if not _within(closed_at, start, end):
             continue
         campaign_id = deal.campaign_id or by_deal.get(deal.id)
         if campaign_id is None or campaign_id not in known:

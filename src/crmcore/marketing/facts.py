@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Final
+
+from dateutil.relativedelta import relativedelta
 
 from crmcore.conditions.moments import local
 from crmcore.conditions.schemas import FieldType
@@ -54,7 +56,6 @@ _AMOUNTS: Final = (
     "purchases_last_year",
     "purchases_last_12_months",
 )
-_YEAR: Final = timedelta(days=365)
 
 
 class PartnerFacts:
@@ -110,7 +111,8 @@ def _add_purchases(
     now: datetime,
 ) -> None:
     """Fill the purchase facts in ``names``, each purchase doing only the work they need."""
-    chosen = [p for p in purchases if p.won_at <= now]
+    at = now.astimezone(UTC)  # moments compared as instants, whatever zones they are written in
+    chosen = [p for p in purchases if p.won_at.astimezone(UTC) <= at]
     if names & set(_AMOUNTS):
         _add_sums(columns, chosen, names, currency=currency, now=now)
     if "purchase_count" in names:
@@ -121,7 +123,7 @@ def _add_purchases(
         last: dict[str, datetime] = {}
         for purchase in chosen:
             seen = last.get(purchase.partner_id)
-            if seen is None or purchase.won_at > seen:
+            if seen is None or purchase.won_at.astimezone(UTC) > seen.astimezone(UTC):
                 last[purchase.partner_id] = purchase.won_at
         columns["last_purchase_at"].update(last)
     if "products_bought" in names:
@@ -139,20 +141,24 @@ def _add_sums(
     currency: str,
     now: datetime,
 ) -> None:
-    this_year = datetime(now.year, 1, 1, tzinfo=now.tzinfo)  # ``now`` is on the host's clock
-    last_year = datetime(now.year - 1, 1, 1, tzinfo=now.tzinfo)
+    # Years and months are the calendar's, on the local clock of ``now``; the bounds are then
+    # compared as instants, as Python compares two moments of one zone by their wall clocks.
+    this_year = datetime(now.year, 1, 1, tzinfo=now.tzinfo).astimezone(UTC)
+    last_year = datetime(now.year - 1, 1, 1, tzinfo=now.tzinfo).astimezone(UTC)
+    year_ago = (now - relativedelta(years=1)).astimezone(UTC)
+    at = now.astimezone(UTC)
     bounds = {
         "purchases_total": None,
-        "purchases_this_year": (this_year, now),
+        "purchases_this_year": (this_year, at),
         "purchases_last_year": (last_year, this_year),
-        "purchases_last_12_months": (now - _YEAR, now),
+        "purchases_last_12_months": (year_ago, at),
     }
     sums = [(columns[name], bounds[name]) for name in _AMOUNTS if name in names]
     for purchase in purchases:
         amount = purchase.amount
         if amount.currency != currency:
             continue
-        won_at, partner = purchase.won_at, purchase.partner_id
+        won_at, partner = purchase.won_at.astimezone(UTC), purchase.partner_id
         for column, window in sums:
             if window is None or window[0] <= won_at < window[1]:
                 column[partner] = column.get(partner, _ZERO) + amount.amount  # type: ignore[operator]

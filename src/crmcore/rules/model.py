@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final
 
 import attrs
@@ -361,7 +361,11 @@ class Rule(Model):
         if not self.then and not self.branches:
             yield Violation(field="then", message="a rule needs at least one action")
         start, end = self.effective_from, self.effective_until
-        if isinstance(start, datetime) and isinstance(end, datetime) and start >= end:
+        if (
+            isinstance(start, datetime)
+            and isinstance(end, datetime)
+            and start.astimezone(UTC) >= end.astimezone(UTC)
+        ):
             yield Violation(field="effective_until", message="must be after effective_from")
 
     def effective_at(self, moment: datetime) -> bool:

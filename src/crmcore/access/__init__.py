@@ -8,7 +8,7 @@ their queries by the :class:`~crmcore.visibility.AccessScope` it gives. The pack
 it never loads or stores.
 """
 
-from crmcore.access.audit import AuditEntry, FieldChange, field_changes
+from crmcore.access.audit import AuditEntry, FieldChange, field_changes, part_change
 from crmcore.access.kinds import RecordKind, record_keys, record_kind, record_kinds, register_kind
 from crmcore.access.model import (
     ANY_KIND,
@@ -44,6 +44,7 @@ __all__ = [
     "User",
     "field_changes",
     "parse_policy",
+    "part_change",
     "policy_problems",
     "record_keys",
     "record_kind",

@@ -29,7 +29,7 @@ from crmcore.validation import (
     optional,
 )
 
-__all__ = ["AuditEntry", "FieldChange", "field_changes"]
+__all__ = ["AuditEntry", "FieldChange", "field_changes", "part_change"]
 
 _UNAUDITED: Final = frozenset({"version"})
 
@@ -72,6 +72,23 @@ class AuditEntry(Model):
     def change(self, field: str) -> FieldChange | None:
         """The change of ``field``, if the entry changed it."""
         return next((change for change in self.changes if change.field == field), None)
+
+
+def part_change(field: str, before: object, after: object) -> FieldChange:
+    """The change of a part a record holds in a store of its own (a partner's relationship, a
+    product's price or stock), under the ``field`` name it has in the record's history:
+    ``before`` and ``after`` in JSON form, ``None`` where the part is new or removed.
+
+    >>> from decimal import Decimal
+    >>> part_change("stock.msk", Decimal("3"), Decimal("12"))
+    FieldChange(field='stock.msk', before='3', after='12')
+    """
+    converter = _converter()
+    return FieldChange(
+        field=field,
+        before=None if before is None else converter.unstructure(before),
+        after=None if after is None else converter.unstructure(after),
+    )
 
 
 @functools.cache

@@ -1178,6 +1178,7 @@ class CRM:
             "rule": "rules",
             "task": "tasks",
             "project": "projects",
+            "product": "catalog",
         }
         repository = references.get(record.entity_type)
         if repository is None:

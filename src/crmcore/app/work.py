@@ -9,7 +9,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
-from crmcore.access.audit import AuditEntry, field_changes
+from crmcore.access.audit import AuditEntry, FieldChange, field_changes
 from crmcore.app.guard import KIND_OF_REPOSITORY, Guard
 from crmcore.app.model import OutboxMessage
 from crmcore.app.store import Repositories
@@ -193,9 +193,21 @@ class Work:
         """The record ``ref`` names as this unit of work sees it, else ``None``."""
         return self.latest(ref.entity_type, ref.entity_id)
 
-    def record_change(self, repository: str, before: Any, after: Any) -> None:
+    def record_change(
+        self, repository: str, before: Any, after: Any, *, kind: str | None = None
+    ) -> None:
         """Append the change of ``after`` (new when ``before`` is ``None``) to the store's
-        audit trail, if it keeps one: who, when, which command, each changed field."""
+        audit trail, if it keeps one: who, when, which command, each changed field; ``kind``
+        names the record's kind where the repository holds several."""
+        entity_type = kind or KIND_OF_REPOSITORY.get(repository, repository)
+        self._audit(entity_type, after, field_changes(before, after))
+
+    def record_part(self, holder: Any, kind: str, change: FieldChange) -> None:
+        """Append the change of a part ``holder`` (a record of ``kind``) keeps in a store of
+        its own, a relationship, a price or a stock level, to the holder's audit trail."""
+        self._audit(kind, holder, (change,))
+
+    def _audit(self, entity_type: str, record: Any, changes: tuple[FieldChange, ...]) -> None:
         audit = self.repositories.audit
         if audit is None:
             return
@@ -205,10 +217,10 @@ class Work:
             actor=self.actor,
             command=self.command,
             rule_id=self.rule_id,
-            entity_type=KIND_OF_REPOSITORY.get(repository, repository),
-            entity_id=after.id,
-            version=after.version,
-            changes=field_changes(before, after),
+            entity_type=entity_type,
+            entity_id=record.id,
+            version=getattr(record, "version", 1),  # a price type keeps none: only ever added
+            changes=changes,
         )
         audit.append(entry)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Final, TypeVar
 
+from crmcore.access import part_change
 from crmcore.agreements import Agreement
 from crmcore.agreements.templates import DEFAULT_TEXT_TEMPLATE, QuoteTemplate
 from crmcore.app.commands import (
@@ -117,6 +118,7 @@ def _create_group(runtime: Runtime, work: Work, command: CreateProductGroup) -> 
     )
     work.check_write("catalog", None, outcome.entity, kind="product_group")
     catalog.add_group(outcome.entity)
+    work.record_change("catalog", None, outcome.entity, kind="product_group")
     work.publish(outcome.events)
     return outcome.entity
 
@@ -155,6 +157,7 @@ def _edit_product(runtime: Runtime, work: Work, command: EditProduct) -> Product
 def _add_price_type(runtime: Runtime, work: Work, command: AddPriceType) -> PriceType:
     work.check_write("catalog", None, command.price_type, kind="price_type")
     catalog_of(work).add_price_type(command.price_type)
+    work.record_change("catalog", None, command.price_type, kind="price_type")
     return command.price_type
 
 
@@ -171,11 +174,22 @@ def _set_price(runtime: Runtime, work: Work, command: SetPrice) -> Price:
         now=work.now,
         actor=work.actor,
     )
-    if outcome.entity in catalog.prices_of(command.product_id):
-        return outcome.entity  # the price it has from that day: no change, no event
-    catalog.set_price(outcome.entity)
+    price = outcome.entity
+    prices = catalog.prices_of(command.product_id)
+    if price in prices:
+        return price  # the price it has from that day: no change, no event
+    catalog.set_price(price)
+    earlier = [
+        p.price
+        for p in prices
+        if (p.price_type, p.valid_from) == (price.price_type, price.valid_from)
+    ]
+    field = f"prices.{price.price_type}@{price.valid_from.isoformat()}"
+    work.record_part(
+        product, "product", part_change(field, earlier[0] if earlier else None, price.price)
+    )
     work.publish(outcome.events)
-    return outcome.entity
+    return price
 
 
 @handles(HANDLERS, ReportStock)
@@ -183,7 +197,13 @@ def _report_stock(runtime: Runtime, work: Work, command: ReportStock) -> StockLe
     catalog = catalog_of(work)
     product = catalog.get(command.level.product_id)
     work.check_write("catalog", product, product)  # so is its stock
-    catalog.report_stock(command.level)
+    level = command.level
+    earlier = [s.quantity for s in catalog.stock_of(product.id) if s.warehouse == level.warehouse]
+    catalog.report_stock(level)
+    change = part_change(
+        f"stock.{level.warehouse}", earlier[0] if earlier else None, level.quantity
+    )
+    work.record_part(product, "product", change)
     return command.level
 
 

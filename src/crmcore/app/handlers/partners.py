@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from crmcore.access import part_change
 from crmcore.app.commands import (
     AddContactPerson,
     EditContactPerson,
@@ -115,8 +116,21 @@ def _link(runtime: Runtime, work: Work, command: LinkRelationship) -> Relationsh
     )
     work.check_write("relationships", None, outcome.entity)
     work.repositories.relationships.add(outcome.entity)
+    _audit_relationship(work, None, outcome.entity)
     work.publish(outcome.events)
     return outcome.entity
+
+
+def _audit_relationship(
+    work: Work, before: Relationship | None, after: Relationship | None
+) -> None:
+    """Keep a link made or removed in its source's audit trail, as ``relationships.<id>``."""
+    relationship = after or before
+    assert relationship is not None
+    source = work.load(relationship.source)
+    if source is not None:
+        change = part_change(f"relationships.{relationship.id}", before, after)
+        work.record_part(source, relationship.source.entity_type, change)
 
 
 @handles(HANDLERS, UnlinkRelationship)
@@ -125,5 +139,6 @@ def _unlink(runtime: Runtime, work: Work, command: UnlinkRelationship) -> Relati
     work.check_delete("relationships", relationship)
     outcome = unlink(relationship, now=work.now, actor=UserId(work.actor))
     work.repositories.relationships.remove(relationship.id)
+    _audit_relationship(work, relationship, None)
     work.publish(outcome.events)
     return outcome.entity

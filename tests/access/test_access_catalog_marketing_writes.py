@@ -23,13 +23,15 @@ from crmcore.app.commands import (
     DefineSegment,
     PlanCampaign,
     RecordConsent,
+    RecordPurchases,
     ReportStock,
     SetPrice,
 )
 from crmcore.catalog import PriceType, ProductDraft, StockLevel
 from crmcore.conditions import FieldCondition
 from crmcore.errors import AccessDeniedError
-from crmcore.marketing import CampaignDraft, SegmentDraft
+from crmcore.ids import DealId, PartnerId
+from crmcore.marketing import CampaignDraft, Purchase, SegmentDraft
 from crmcore.money import Money
 from crmcore.partners import ContactPersonDraft
 
@@ -136,3 +138,27 @@ def test_a_consent_follows_its_partner_and_campaigns_need_the_right_on_all(crm: 
     )
     _refused(crm, DefineSegment(draft=segment, segment_id="big"), "segment")
     assert _run(crm, PlanCampaign(draft=campaign, campaign_id="spring")).id == "spring"
+
+
+def test_purchases_follow_their_partner_and_are_audited(crm: CRM) -> None:
+    annas = partner(crm, manager="anna")
+    boriss = partner(crm, manager="boris", name="Lutik")
+
+    def bought(line: str, client: str) -> Purchase:
+        return Purchase(
+            id=line, deal_id=DealId("d-1"), partner_id=PartnerId(client), product_id="oil",
+            amount=Money.of("100", RUB), won_at=NOW,
+        )  # fmt: skip
+
+    both = RecordPurchases(purchases=[bought("l-1", annas), bought("l-2", boriss)])
+    _refused(crm, both, "purchase")
+    with crm.store.unit_of_work() as repositories:
+        history = repositories.purchases
+        assert history is not None
+        assert list(history.find()) == []
+    assert _run(crm, RecordPurchases(purchases=[bought("l-1", annas)]), "anna") == 1
+    with crm.store.unit_of_work() as repositories:
+        audit = repositories.audit
+        assert audit is not None
+        (entry,) = audit.of_record("purchase", "l-1")
+    assert (entry.actor, entry.command) == ("anna", "record_purchases")

@@ -7,7 +7,8 @@ stores read :func:`record_keys` when they write a record, so that a query filter
 
 A record that has no people of its own follows another record's scope: a contact person
 its partner's, a relationship its source's, a deal's commercial offers, supplier orders and
-business plan their deal's, a contact's consent its partner's. Its kind names that record
+business plan their deal's, a contact's consent, a purchase and a survey answer their
+partner's. Its kind names that record
 (:attr:`RecordKind.follows`); the application layer loads it and reads its keys, since the
 policy never loads anything. A pipeline, the catalog (products, product groups, price types)
 and marketing's segments, campaigns and surveys follow no one: only a scope of ``all``
@@ -35,7 +36,7 @@ from crmcore.deals.pipeline import Pipeline
 from crmcore.errors import DomainValidationError
 from crmcore.ids import EntityRef
 from crmcore.interactions.model import Interaction
-from crmcore.marketing.model import Campaign, Consent, Segment, Survey
+from crmcore.marketing.model import Campaign, Consent, Purchase, Segment, Survey, SurveyResponse
 from crmcore.partners.model import ContactPerson, Partner, Relationship
 from crmcore.requests.model import Request
 from crmcore.rules.model import Rule
@@ -161,6 +162,16 @@ for _builtin in (
     RecordKind(
         name="consent",
         model=Consent,
+        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
+    ),
+    RecordKind(
+        name="purchase",
+        model=Purchase,
+        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
+    ),
+    RecordKind(
+        name="survey_response",
+        model=SurveyResponse,
         follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
     ),
     RecordKind(

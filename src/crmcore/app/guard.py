@@ -44,6 +44,7 @@ KIND_OF_REPOSITORY: Final = {
     "catalog": "product",
     "segments": "segment",
     "consents": "consent",
+    "purchases": "purchase",
     "campaigns": "campaign",
     "surveys": "survey",
 }

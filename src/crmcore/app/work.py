@@ -219,7 +219,8 @@ class Work:
             rule_id=self.rule_id,
             entity_type=entity_type,
             entity_id=record.id,
-            version=getattr(record, "version", 1),  # a price type keeps none: only ever added
+            # A record that keeps no version (a pipeline, a price type: only ever added) is at 1.
+            version=getattr(record, "version", 1),
             changes=changes,
         )
         audit.append(entry)

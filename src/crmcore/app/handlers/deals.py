@@ -89,6 +89,7 @@ def _add_pipeline(runtime: Runtime, work: Work, command: AddPipeline) -> Pipelin
     raise_violations(problem.under("pipeline") for problem in problems)
     work.check_write("pipelines", None, command.pipeline)
     work.repositories.pipelines.add(command.pipeline)
+    work.record_change("pipelines", None, command.pipeline)
     return command.pipeline
 
 

@@ -216,7 +216,10 @@ def _purchases(runtime: Runtime, work: Work, command: RecordPurchases) -> int:
     if history is None:
         raise DomainValidationError.single("command", "needs a store that keeps purchases")
     for purchase in command.purchases:
+        work.check_write("purchases", None, purchase)
+    for purchase in command.purchases:
         history.add(purchase)
+        work.record_change("purchases", None, purchase)
         work.publish(
             [PurchaseRecorded(entity_id=purchase.id, occurred_at=work.now, actor=work.actor)]
         )
@@ -242,6 +245,8 @@ def _answer(runtime: Runtime, work: Work, command: AnswerSurvey) -> SurveyRespon
         survey, command.answers, response_id=command.response_id or new_id(),
         contact_person=person, now=work.now,
     )  # fmt: skip
+    work.check_write("surveys", None, outcome.entity, kind="survey_response")
     surveys.add_response(outcome.entity)
+    work.record_change("surveys", None, outcome.entity, kind="survey_response")
     work.publish(outcome.events)
     return outcome.entity

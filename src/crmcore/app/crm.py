@@ -545,7 +545,7 @@ class CRM:
             webhooks=self._settings.webhooks,
         )  # fmt: skip
         with self.store.unit_of_work() as repositories:
-            stored = {rule.id: rule for rule in repositories.rules.list()}
+            stored: dict[str, Rule] = {rule.id: rule for rule in repositories.rules.list()}
             for rule in rules:
                 current = stored.get(rule.id)
                 if current is None:
@@ -556,11 +556,25 @@ class CRM:
         with self.store.unit_of_work() as repositories:
             self._rules(repositories)
 
-    def disabled_rules(self, *, now: datetime | None = None) -> tuple[DisabledRule, ...]:
+    def disabled_rules(
+        self, *, now: datetime | None = None, actor: str | None = None
+    ) -> tuple[DisabledRule, ...]:
         """The stored rule versions left out of automation for their problems, each with them
-        (a rule naming a custom field since deleted); every other rule runs."""
+        (a rule naming a custom field since deleted), of the rules ``actor`` may read; every
+        other rule runs."""
+        reader = self._reader(actor)
         with self.store.unit_of_work() as repositories:
-            return self._rules(repositories, now).disabled
+            disabled = self._rules(repositories, now).disabled
+            if self._guard.exempt(reader):
+                return disabled
+            stored: dict[str, Rule] = {rule.id: rule for rule in repositories.rules.list()}
+        readable = {
+            rule.id
+            for rule in self._guard.visible(
+                reader, "rule", [stored[d.rule_id] for d in disabled if d.rule_id in stored]
+            )
+        }
+        return tuple(d for d in disabled if d.rule_id in readable)
 
     def rules_changed(self) -> None:
         """Read the rules from the store again before the next event (a rule was saved)."""

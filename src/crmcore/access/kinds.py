@@ -120,13 +120,14 @@ def record_keys(kind: str, record: Any) -> frozenset[str]:
     return frozenset() if found is None else found.keys(record)
 
 
+def _partner_of(record: Any) -> EntityRef:
+    """The partner a record of a partner's (a contact person, a consent, ...) follows."""
+    return EntityRef(entity_type="partner", entity_id=record.partner_id)
+
+
 for _builtin in (
     RecordKind(name="partner", model=Partner, responsible=lambda r: r.responsible_manager),
-    RecordKind(
-        name="contact_person",
-        model=ContactPerson,
-        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
-    ),
+    RecordKind(name="contact_person", model=ContactPerson, follows=_partner_of),
     RecordKind(
         name="deal",
         model=Deal,
@@ -159,21 +160,9 @@ for _builtin in (
     RecordKind(name="segment", model=Segment),
     RecordKind(name="campaign", model=Campaign),
     RecordKind(name="survey", model=Survey),
-    RecordKind(
-        name="consent",
-        model=Consent,
-        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
-    ),
-    RecordKind(
-        name="purchase",
-        model=Purchase,
-        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
-    ),
-    RecordKind(
-        name="survey_response",
-        model=SurveyResponse,
-        follows=lambda r: EntityRef(entity_type="partner", entity_id=r.partner_id),
-    ),
+    RecordKind(name="consent", model=Consent, follows=_partner_of),
+    RecordKind(name="purchase", model=Purchase, follows=_partner_of),
+    RecordKind(name="survey_response", model=SurveyResponse, follows=_partner_of),
     RecordKind(
         name="commercial_offer",
         model=CommercialOffer,

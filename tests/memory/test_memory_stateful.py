@@ -5,16 +5,19 @@ from __future__ import annotations
 import pytest
 from hypothesis import Phase, settings
 
+from crmcore.ids import UserId
 from crmcore.memory import (
     MemoryContactPersonRepository,
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
+    MemoryRotationPointers,
 )
 from crmcore.partners import Partner
 from crmcore.testing.stateful import (
     contact_person_repository_comparison,
     partner_repository_comparison,
     relationship_repository_comparison,
+    rotation_pointers_comparison,
 )
 
 QUICK = settings(max_examples=25, stateful_step_count=20, database=None)
@@ -27,6 +30,9 @@ TestMemoryContactPersonComparison = contact_person_repository_comparison(
 ).TestCase
 TestMemoryRelationshipComparison = relationship_repository_comparison(
     MemoryRelationshipRepository, settings=QUICK
+).TestCase
+TestMemoryRotationComparison = rotation_pointers_comparison(
+    MemoryRotationPointers, settings=QUICK
 ).TestCase
 
 
@@ -41,5 +47,19 @@ class CaseSensitiveEmails(MemoryPartnerRepository):
 def test_the_comparison_finds_a_case_sensitive_email_lookup() -> None:
     no_shrinking = settings(max_examples=200, database=None, phases=[Phase.generate])
     machine = partner_repository_comparison(CaseSensitiveEmails, settings=no_shrinking)
+    with pytest.raises(AssertionError, match="reference gave"):
+        machine.TestCase("runTest").runTest()
+
+
+class BlindRotation(MemoryRotationPointers):
+    """Pointers with a classic bug: a move never checks where the turn stands."""
+
+    def move(self, team: str, user: UserId, *, expected: UserId | None) -> None:
+        super().move(team, user, expected=self.pointers().get(team))
+
+
+def test_the_comparison_finds_a_move_that_ignores_a_stale_pointer() -> None:
+    no_shrinking = settings(max_examples=200, database=None, phases=[Phase.generate])
+    machine = rotation_pointers_comparison(BlindRotation, settings=no_shrinking)
     with pytest.raises(AssertionError, match="reference gave"):
         machine.TestCase("runTest").runTest()

@@ -24,6 +24,7 @@ from crmcore.sql import (
     SqlPipelineRepository,
     SqlRelationshipRepository,
     SqlRequestRepository,
+    SqlRotationPointers,
     SqlRuleRepository,
     SqlStageLog,
 )
@@ -37,6 +38,7 @@ from crmcore.testing.stateful import (
     pipeline_repository_comparison,
     relationship_repository_comparison,
     request_repository_comparison,
+    rotation_pointers_comparison,
     rule_repository_comparison,
     stage_log_comparison,
 )
@@ -54,6 +56,7 @@ COMPARISONS: tuple[tuple[Callable[..., Any], Callable[[Database], object]], ...]
     (claim_repository_comparison, SqlClaimRepository),
     (request_repository_comparison, SqlRequestRepository),
     (rule_repository_comparison, SqlRuleRepository),
+    (rotation_pointers_comparison, SqlRotationPointers),
 )
 
 

@@ -45,7 +45,7 @@ from crmcore.testing.stateful.partners import (
     relationship_repository_comparison,
 )
 from crmcore.testing.stateful.requests import request_repository_comparison
-from crmcore.testing.stateful.rules import rule_repository_comparison
+from crmcore.testing.stateful.rules import rotation_pointers_comparison, rule_repository_comparison
 from crmcore.testing.stateful.tasks import (
     project_repository_comparison,
     task_repository_comparison,
@@ -68,6 +68,7 @@ __all__ = [
     "purchase_history_comparison",
     "relationship_repository_comparison",
     "request_repository_comparison",
+    "rotation_pointers_comparison",
     "rule_repository_comparison",
     "segment_repository_comparison",
     "stage_log_comparison",

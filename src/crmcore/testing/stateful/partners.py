@@ -139,6 +139,10 @@ class _ContactPersonRepositoryCalls(
     def find_by_email(self, address: str, case: Callable[[str], str]) -> None:
         self.compare(lambda repository: repository.find_by_email(case(address)))
 
+    @invariant()
+    def same_contact_persons(self) -> None:
+        self.compare(lambda repository: list(repository.iterate()))
+
 
 def contact_person_repository_comparison(
     make_repository: Callable[[], ContactPersonRepository], *, settings: Settings | None = None

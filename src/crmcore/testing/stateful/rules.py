@@ -9,19 +9,20 @@ from hypothesis import settings as Settings  # noqa: N812 - the class, beside th
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from crmcore.ids import RuleId
-from crmcore.memory import MemoryRuleRepository
+from crmcore.ids import RuleId, UserId
+from crmcore.memory import MemoryRotationPointers, MemoryRuleRepository
+from crmcore.rules import RotationPointers, RuleRepository, SendMessage, Trigger, TriggerKind
 from crmcore.rules import Rule as RuleModel
-from crmcore.rules import RuleRepository, SendMessage, Trigger, TriggerKind
 from crmcore.testing.stateful._common import (
     _NAMES,
+    _Comparison,
     _comparison,
     _ids,
     _unknown_or_known_ids,
     _VersionedCalls,
 )
 
-__all__ = ["rule_repository_comparison"]
+__all__ = ["rotation_pointers_comparison", "rule_repository_comparison"]
 
 _RULE_ENTITIES: Final = ("deal", "request", "claim")
 
@@ -71,3 +72,40 @@ def rule_repository_comparison(
 ) -> type[RuleBasedStateMachine]:
     """A state machine comparing ``make_repository()`` with ``MemoryRuleRepository``."""
     return _comparison(_RuleRepositoryCalls, MemoryRuleRepository, make_repository, settings)
+
+
+_TEAMS: Final = ("sales", "Sales", "закупки")
+_USERS: Final = ("anna", "boris", "Anna")
+
+
+class _RotationPointersCalls(_Comparison[RotationPointers]):
+    """The calls compared on the reference and the subject rotation pointers: moves from the
+    pointer as read, from a stale one and from none, in teams whose names differ by case."""
+
+    @rule(
+        team=st.sampled_from(_TEAMS),
+        user=st.sampled_from(_USERS),
+        expected=st.none() | st.sampled_from(_USERS),
+    )
+    def move(self, team: str, user: str, expected: str | None) -> None:
+        self.compare(
+            lambda pointers: pointers.move(
+                team, UserId(user), expected=None if expected is None else UserId(expected)
+            )
+        )
+
+    @rule(team=st.sampled_from(_TEAMS), user=st.sampled_from(_USERS))
+    def move_from_where_it_stands(self, team: str, user: str) -> None:
+        expected = self.reference.pointers().get(team)
+        self.compare(lambda pointers: pointers.move(team, UserId(user), expected=expected))
+
+    @invariant()
+    def same_pointers(self) -> None:
+        self.compare(lambda pointers: dict(pointers.pointers()))
+
+
+def rotation_pointers_comparison(
+    make_pointers: Callable[[], RotationPointers], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing ``make_pointers()`` with ``MemoryRotationPointers``."""
+    return _comparison(_RotationPointersCalls, MemoryRotationPointers, make_pointers, settings)

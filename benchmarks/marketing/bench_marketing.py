@@ -28,6 +28,8 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
+from crmcore.conditions.scope import plain
+from crmcore.conditions.values import constant
 from crmcore.customfields import CustomField, CustomFieldRegistry, CustomFieldType
 from crmcore.ids import DealId, PartnerId
 from crmcore.marketing import (
@@ -43,8 +45,6 @@ from crmcore.marketing import (
 from crmcore.money import Money
 from crmcore.partners import Partner, PartnerKind, PartnerRole
 from crmcore.rules import OPERATORS, AllOf, AnyOf, Condition, FieldCondition, Not
-from crmcore.rules.scope import plain
-from crmcore.rules.values import constant
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 LAST_YEAR = datetime(2025, 1, 1, tzinfo=UTC)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_samples import NOW, STAFF
 
+from crmcore.conditions.operators import OPERATORS
 from crmcore.deals import DealChanged, DealOpened, DealWon
 from crmcore.events import Change, DomainEvent
 from crmcore.money import Money
@@ -32,7 +33,6 @@ from crmcore.rules import (
     default_schemas,
 )
 from crmcore.rules.alpha import AlphaNetwork, plan_of, safe
-from crmcore.rules.operators import OPERATORS
 from crmcore.testing.strategies import rules
 
 SCHEMAS = default_schemas()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rule_samples import NOW, Facts, deal, schemas
 
+from crmcore.conditions.operators import compile_regex
 from crmcore.deals import DealChanged
 from crmcore.events import Change
 from crmcore.rules import (
@@ -20,7 +21,6 @@ from crmcore.rules import (
     compile_condition,
     regex_problem,
 )
-from crmcore.rules.operators import compile_regex
 
 FACTS = Facts(
     partners={

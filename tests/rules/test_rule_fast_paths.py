@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_samples import NOW, STAFF
 
+from crmcore.conditions.values import coerce
 from crmcore.deals import DealChanged, DealLost, DealMoved, DealOpened, DealWon
 from crmcore.deals.kinds import DealKind, DealStatus
 from crmcore.events import Change, DomainEvent
@@ -36,7 +37,6 @@ from crmcore.rules import (
     default_schemas,
 )
 from crmcore.rules.templates import compile_template, render
-from crmcore.rules.values import coerce
 from crmcore.testing.strategies import conditions, rules
 
 SCHEMAS = default_schemas()

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_samples import NOW
 
+from crmcore.conditions.operators import OPERATORS
 from crmcore.ids import RuleId
 from crmcore.money import Money
 from crmcore.requests import RequestRegistered
@@ -33,7 +34,6 @@ from crmcore.rules import (
     default_schemas,
 )
 from crmcore.rules.engine import _PAUSE
-from crmcore.rules.operators import OPERATORS
 
 SCHEMAS = default_schemas()
 TRIGGER = Trigger(entity="request", on=TriggerKind.CREATED)

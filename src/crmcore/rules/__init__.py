@@ -1,6 +1,9 @@
 """If/Then automation: rules as data, typed conditions, actions returned as commands,
 assignment strategies, and an engine that explains itself."""
 
+from crmcore.conditions.compiler import CompiledCondition, NodeTrace, compile_condition
+from crmcore.conditions.operators import OPERATORS, Arity, Operator, load_operators, regex_problem
+from crmcore.conditions.scope import Scope
 from crmcore.rules.actions import (
     ACTIONS,
     AddProduct,
@@ -38,7 +41,6 @@ from crmcore.rules.assignment import (
     assign,
 )
 from crmcore.rules.commands import ActionHandler, Command, apply_command, dispatch
-from crmcore.rules.conditions import CompiledCondition, NodeTrace, compile_condition
 from crmcore.rules.engine import (
     Chain,
     LoopStop,
@@ -72,7 +74,6 @@ from crmcore.rules.model import (
     Wait,
     WaitDue,
 )
-from crmcore.rules.operators import OPERATORS, Arity, Operator, load_operators, regex_problem
 from crmcore.rules.outcome import DisabledRule, RuleHeld
 from crmcore.rules.parsing import parse_rule
 from crmcore.rules.repository import (
@@ -94,7 +95,6 @@ from crmcore.rules.schemas import (
     default_schemas,
     schema_of,
 )
-from crmcore.rules.scope import Scope
 from crmcore.rules.serialization import configure as _forms  # noqa: F401 - registers the forms
 from crmcore.rules.templates import placeholders, render_text
 from crmcore.rules.triggers import DueTrigger, DueTriggers, due_time_triggers, fire_time

@@ -29,13 +29,13 @@ from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
+from crmcore.conditions.operators import OPERATORS, Operator
+from crmcore.conditions.scope import Scope, direct_field
+from crmcore.conditions.values import Constant, coerce
 from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.rules.model import AllOf, AnyOf, Condition, FieldCondition, FieldRef, Not, Rule
-from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, SchemaRegistry
-from crmcore.rules.scope import Scope, direct_field
-from crmcore.rules.values import Constant, coerce
 
 __all__ = [
     "UNFILED",

@@ -16,6 +16,7 @@ from typing import Any, Final, Protocol
 
 import attrs
 
+from crmcore.conditions.values import constant
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import DomainEvent, Outcome, changes_between
 from crmcore.ids import RuleId
@@ -24,7 +25,6 @@ from crmcore.rules.actions import AssignManager, ChangeCoExecutor, CoExecutorCha
 from crmcore.rules.assignment import Assignment
 from crmcore.rules.model import Action
 from crmcore.rules.schemas import FieldType, SchemaRegistry, Source
-from crmcore.rules.values import constant
 from crmcore.validation import raise_violations
 
 __all__ = [

@@ -20,17 +20,18 @@ from datetime import datetime
 from types import TracebackType
 from typing import Final
 
+from crmcore.conditions.compiler import CompiledCondition, Memo, compile_condition, every_test
+from crmcore.conditions.operators import OPERATORS, Operator
+from crmcore.conditions.scope import Scope, compile_path
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
 from crmcore.rules.actions import ACTIONS, AssignManager
 from crmcore.rules.alpha import UNFILED, AlphaNetwork, AlphaPlan, PlanMemo, conjuncts, plan_of
 from crmcore.rules.assignment import FieldMapping
-from crmcore.rules.conditions import CompiledCondition, Memo, compile_condition, every_test
 from crmcore.rules.events import DateReached, StepDue
 from crmcore.rules.index import RuleIndex
 from crmcore.rules.model import Action, Branch, Condition, Enrollment, Rule, Wait, WaitDue
-from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.outcome import (
     NO_CONTEXT,
     Chain,
@@ -55,7 +56,6 @@ from crmcore.rules.run import (
     scope_of,
 )
 from crmcore.rules.schemas import SchemaRegistry
-from crmcore.rules.scope import Scope, compile_path
 from crmcore.rules.templates import compile_template, placeholders, template_fields
 from crmcore.rules.triggers import DueTrigger
 from crmcore.rules.validation import rule_problems, validate_rules

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any, Final, Generic, Protocol, TypeVar
 
+from crmcore.conditions.scope import CUSTOM
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Rule, Trigger, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
-from crmcore.rules.scope import CUSTOM
 from crmcore.rules.watch import trigger_kinds, watched_kinds
 
 __all__ = ["Indexed", "RuleIndex"]

@@ -30,6 +30,7 @@ from typing import Any, Final, Union
 
 import attrs
 
+from crmcore.conditions.operators import OPERATORS, Operator
 from crmcore.rules.actions import ACTIONS
 from crmcore.rules.assignment import STRATEGIES, FieldMapping, HeadOfDepartment, MappingRow
 from crmcore.rules.model import (
@@ -46,7 +47,6 @@ from crmcore.rules.model import (
     Trigger,
     Wait,
 )
-from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import EntitySchema, FieldType, SchemaRegistry, default_schemas
 
 __all__ = ["rule_json_schema"]

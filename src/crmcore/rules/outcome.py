@@ -12,10 +12,10 @@ from typing import Final
 
 import attrs
 
+from crmcore.conditions.compiler import NodeTrace
 from crmcore.errors import Violation
 from crmcore.rules.assignment import OrgStructure, Staff
 from crmcore.rules.commands import Command
-from crmcore.rules.conditions import NodeTrace
 from crmcore.rules.model import Firing, WaitDue
 from crmcore.rules.repository import NO_FACTS, FactSource
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
+from crmcore.conditions.operators import OPERATORS, Operator
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS
 from crmcore.rules.model import (
@@ -40,7 +41,6 @@ from crmcore.rules.model import (
     Wait,
     entity_problem,
 )
-from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import SchemaRegistry
 from crmcore.rules.validation import PartChecks, validate_rule
 from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy

@@ -15,12 +15,13 @@ from typing import Any, Final
 
 import attrs
 
+from crmcore.conditions.compiler import CompiledCondition, NodeTrace
+from crmcore.conditions.scope import Scope, read, record_from_changes
 from crmcore.events import DomainEvent
 from crmcore.rules.actions import AssignManager
 from crmcore.rules.alpha import UNFILED, AlphaPlan
 from crmcore.rules.assignment import Assignment, assign
 from crmcore.rules.commands import Command, command_maker
-from crmcore.rules.conditions import CompiledCondition, NodeTrace
 from crmcore.rules.model import Action, Enrollment, Firing, Rule, TimeUnit, Wait, WaitDue
 from crmcore.rules.outcome import (
     Link,
@@ -36,7 +37,6 @@ from crmcore.rules.outcome import (
 from crmcore.rules.records import FLATTENERS
 from crmcore.rules.repository import RuleLedger
 from crmcore.rules.schemas import SchemaRegistry
-from crmcore.rules.scope import Scope, read, record_from_changes
 from crmcore.rules.templates import Renderer, fill
 from crmcore.rules.triggers import shift_moment
 from crmcore.rules.watch import TriggerCheck

@@ -21,10 +21,10 @@ from typing import Final
 import attrs
 
 from crmcore.conditions.moments import local, shift_days, shift_moment
+from crmcore.conditions.scope import read, read_path
 from crmcore.repository_checks import instant
 from crmcore.rules.model import Rule, TimeUnit, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
-from crmcore.rules.scope import read, read_path
 from crmcore.workcalendar import WorkingCalendar, instant_after
 
 __all__ = [

@@ -33,6 +33,8 @@ import attrs
 from crmcore.conditions.checks import condition_problems
 from crmcore.conditions.checks import resolve as _resolve
 from crmcore.conditions.checks import resolve_known as _resolve_known
+from crmcore.conditions.operators import OPERATORS, Operator
+from crmcore.conditions.values import constant
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.rules.actions import ACTIONS, AssignManager, CallWebhook, CreateInvoice, SetFields
 from crmcore.rules.assignment import FieldMapping
@@ -46,10 +48,8 @@ from crmcore.rules.model import (
     TriggerKind,
     Wait,
 )
-from crmcore.rules.operators import OPERATORS, Operator
 from crmcore.rules.schemas import FieldType, ResolvedPath, SchemaRegistry, Source
 from crmcore.rules.templates import placeholders, template_fields, template_problems
-from crmcore.rules.values import constant
 from crmcore.rules.webhooks import DEFAULT_WEBHOOKS, WebhookPolicy
 
 __all__ = [

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from crmcore.conditions.scope import CUSTOM, Scope, custom_change, from_primitive, read_path
+from crmcore.conditions.values import constant
 from crmcore.events import DomainEvent
 from crmcore.rules.model import Trigger, TriggerKind
 from crmcore.rules.schemas import FieldType, SchemaRegistry
-from crmcore.rules.scope import CUSTOM, Scope, custom_change, from_primitive, read_path
-from crmcore.rules.values import constant
 
 __all__ = ["TriggerCheck", "compile_trigger", "trigger_kinds", "watched_kinds"]
 

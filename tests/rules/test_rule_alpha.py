@@ -229,8 +229,8 @@ def _network(*conditions: Condition) -> AlphaNetwork[Rule]:
 
 def _chosen(network: AlphaNetwork[Rule], record: object) -> list[str] | None:
     event = DealOpened(entity_id="d-1", occurred_at=NOW)
-    chosen = network.select(Scope(event, record, now=NOW))
-    return None if chosen is None else [rule.id for rule in chosen]
+    selected = network.select(Scope(event, record, now=NOW))
+    return None if selected is None else [rule.id for rule in selected[0]]
 
 
 def test_an_event_is_asked_only_the_rules_whose_filed_tests_hold() -> None:

@@ -109,7 +109,7 @@ class Scope:
     ) -> None:
         self.event = event
         self.record = record
-        self.field = _accessor(record)
+        self.field = record.get if record.__class__ is dict else _accessor(record)
         self.now = now
         self.facts = facts
         self.calendar = calendar

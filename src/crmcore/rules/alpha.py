@@ -24,18 +24,18 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any, Final, Generic, TypeVar
 
 import attrs
 
 from crmcore.conditions.operators import OPERATORS, Operator
-from crmcore.conditions.scope import Scope, direct_field
+from crmcore.conditions.scope import direct_field
 from crmcore.conditions.values import Constant, coerce
 from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.rules.model import AllOf, AnyOf, Condition, FieldCondition, FieldRef, Not, Rule
 from crmcore.rules.schemas import FieldType, SchemaRegistry
+from crmcore.rules.selection import Selector, selector
 
 __all__ = [
     "UNFILED",
@@ -139,6 +139,14 @@ class PlanMemo:
         """The guards ``found`` as a tuple, the equal one made before if there is one."""
         guards = tuple(found.items())
         return self._guards.setdefault(guards, guards)
+
+    def leaf(
+        self, leaf: FieldCondition, entity: str, schemas: SchemaRegistry,
+        operators: Mapping[str, Operator],
+    ) -> Parts | None:  # fmt: skip
+        """The field, plain-making function, constant and field type ``leaf`` reads, if it
+        reads only the record and compares by a built-in operator with a constant."""
+        return _Leaves(entity, schemas, operators, self.parts).parts(leaf)[0]
 
 
 class _Leaves:
@@ -348,10 +356,8 @@ class _Equal:
     def done(self) -> None:
         """Nothing to sort: a dictionary needs no preparing."""
 
-    def hits(self, value: Any, found: Positions) -> None:
-        matched = self.by_value.get(value)
-        if matched is not None:
-            found += matched
+    def hits(self, value: Any) -> Positions | None:
+        return self.by_value.get(value)
 
 
 class _Affix:
@@ -368,10 +374,11 @@ class _Affix:
     def done(self) -> None:
         self.lengths = tuple(sorted({len(key) for key in self.by_key}))
 
-    def hits(self, value: Any, found: Positions) -> None:
+    def hits(self, value: Any) -> Positions | None:
         if not isinstance(value, str):
-            return
+            return None
         folded, size = value.casefold(), len(value.casefold())
+        found: Positions = []
         for length in self.lengths:
             if length > size:
                 break
@@ -379,6 +386,7 @@ class _Affix:
             matched = self.by_key.get(part)
             if matched is not None:
                 found += matched
+        return found
 
 
 class _Range:
@@ -389,6 +397,7 @@ class _Range:
         self.filed: dict[str, list[tuple[Any, Any, int]]] = {}
         self.bounds: dict[str, list[Any]] = {}
         self.entries: dict[str, list[tuple[Any, Any, int]]] = {}
+        self.positions: dict[str, Positions] = {}  # in the order of the bounds
 
     def add(self, key: AlphaKey, position: int) -> None:
         low, high = key.value if self.op == "between" else (key.value, None)
@@ -401,23 +410,23 @@ class _Range:
             filed.sort(key=lambda entry: entry[0])
             self.entries[domain] = filed
             self.bounds[domain] = [entry[0] for entry in filed]
+            self.positions[domain] = [entry[2] for entry in filed]
 
-    def hits(self, value: Any, found: Positions) -> None:
+    def hits(self, value: Any) -> Positions | None:
         domain = _DOMAINS.get(value.__class__) or _domain(value)
         entries = self.entries.get(domain) if domain is not None else None
         if entries is None:
-            return
-        bounds, op = self.bounds[domain], self.op  # type: ignore[index]
+            return None
+        bounds, positions, op = self.bounds[domain], self.positions[domain], self.op  # type: ignore[index]
         if op == "gt":
-            found += [p for _, _, p in entries[: bisect_left(bounds, value)]]
-        elif op == "between":
-            found += [p for _, high, p in entries[: bisect_right(bounds, value)] if value <= high]
-        elif op == "ge":
-            found += [p for _, _, p in entries[: bisect_right(bounds, value)]]
-        elif op == "lt":
-            found += [p for _, _, p in entries[bisect_right(bounds, value) :]]
-        else:
-            found += [p for _, _, p in entries[bisect_left(bounds, value) :]]
+            return positions[: bisect_left(bounds, value)]
+        if op == "between":
+            return [p for _, high, p in entries[: bisect_right(bounds, value)] if value <= high]
+        if op == "ge":
+            return positions[: bisect_right(bounds, value)]
+        if op == "lt":
+            return positions[bisect_right(bounds, value) :]
+        return positions[bisect_left(bounds, value) :]
 
 
 class _Contains:
@@ -432,13 +441,15 @@ class _Contains:
     def done(self) -> None:
         """Nothing to sort: every word is looked for."""
 
-    def hits(self, value: Any, found: Positions) -> None:
+    def hits(self, value: Any) -> Positions | None:
         if not isinstance(value, str):
-            return
+            return None
         folded = value.casefold()
+        found: Positions = []
         for word, positions in self.by_word.items():
             if word in folded:
                 found += positions
+        return found
 
 
 _Node = _Equal | _Affix | _Range | _Contains
@@ -453,17 +464,6 @@ def _node(op: str) -> _Node:
     if op == "contains":
         return _Contains()
     return _Range(op)
-
-
-def _reader(fields: tuple[str, ...], node: _Node) -> Callable[[dict[str, Any]], Any]:
-    """What ``node`` looks up among the values read: the tuple of its fields' values for
-    equality, else its one field's value."""
-    if node.__class__ is not _Equal:
-        return itemgetter(fields[0])
-    if len(fields) == 1:
-        (field,) = fields
-        return lambda values: (values[field],)
-    return itemgetter(*fields)
 
 
 class AlphaNetwork(Generic[T]):
@@ -483,41 +483,24 @@ class AlphaNetwork(Generic[T]):
             nodes.setdefault((key.fields, key.op), _node(key.op)).add(key, position)
         for node in nodes.values():
             node.done()
-        self._guards = tuple(guards.items())
-        self._nodes = tuple(
-            (_reader(fields, node), node.hits) for (fields, _), node in nodes.items()
-        )
+        # The rules of each hashed value, ready for the events only that value lets rules
+        # through for (by the id of its positions' list, which lives as long as the network).
+        ready = {
+            id(positions): tuple(self._entries[position] for position in positions)
+            for node in nodes.values()
+            if isinstance(node, _Equal)
+            for positions in node.by_value.values()
+        }
+        self.select: Selector[T] = selector(
+            tuple(guards.items()),
+            [(fields, node.hits, isinstance(node, _Equal)) for (fields, _), node in nodes.items()],
+            always=self._always, entries=self._entries, ready=ready, plain=_SAFE, safe=safe,
+        )  # fmt: skip
+        """The rules whose filed test holds for a scope's record, and those filed by none, in
+        running order, with the values of the fields read (by name, made plain); ``None`` when
+        every rule must be asked (see the module docstring)."""
 
     @property
     def filed(self) -> int:
         """How many of the rules are filed by a key."""
         return len(self._entries) - len(self._always)
-
-    def select(self, scope: Scope) -> Sequence[T] | None:
-        """The rules whose filed test holds for ``scope``'s record, and those filed by none,
-        in running order; ``None`` when every rule must be asked (see the module docstring)."""
-        record = scope.record
-        if record.__class__ is not dict and not attrs.has(record.__class__):
-            return None
-        read = scope.field
-        values: dict[str, Any] = {}
-        for field, normal in self._guards:
-            raw: Any = read(field)
-            kind = raw.__class__
-            if kind in _SAFE:  # plain already, as Decimal
-                pass
-            elif kind is Decimal:
-                if not raw.is_finite():
-                    return None
-            else:
-                if not safe(raw):
-                    return None
-                if normal is not None:
-                    raw = normal(raw)
-            values[field] = raw
-        found = self._always.copy()
-        for reader, hits in self._nodes:
-            hits(reader(values), found)
-        found.sort()
-        entries = self._entries
-        return [entries[position] for position in found]

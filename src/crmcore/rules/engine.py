@@ -20,9 +20,10 @@ from datetime import datetime
 from types import TracebackType
 from typing import Final
 
-from crmcore.conditions.compiler import CompiledCondition, Memo, compile_condition, every_test
+from crmcore.conditions.compiler import CompiledCondition, Memo, compile_condition
+from crmcore.conditions.generated import Call, Leaf, Step, ValuesTest, conjunction
 from crmcore.conditions.operators import OPERATORS, Operator
-from crmcore.conditions.scope import Scope, compile_path
+from crmcore.conditions.scope import Scope, compile_path, plain
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.events import DomainEvent
 from crmcore.ids import RuleId
@@ -31,7 +32,16 @@ from crmcore.rules.alpha import UNFILED, AlphaNetwork, AlphaPlan, PlanMemo, conj
 from crmcore.rules.assignment import FieldMapping
 from crmcore.rules.events import DateReached, StepDue
 from crmcore.rules.index import RuleIndex
-from crmcore.rules.model import Action, Branch, Condition, Enrollment, Rule, Wait, WaitDue
+from crmcore.rules.model import (
+    Action,
+    Branch,
+    Condition,
+    Enrollment,
+    FieldCondition,
+    Rule,
+    Wait,
+    WaitDue,
+)
 from crmcore.rules.outcome import (
     NO_CONTEXT,
     Chain,
@@ -219,6 +229,10 @@ class RuleEngine:
         self._networks: dict[
             int, tuple[tuple[CompiledRule, ...], AlphaNetwork[CompiledRule] | None]
         ] = {}
+        self._last: tuple[Sequence[CompiledRule] | None, AlphaNetwork[CompiledRule] | None] = (
+            None,
+            None,
+        )  # the candidate list last looked up here, and its network
 
     def _compile(self, rule: Rule) -> CompiledRule:
         entity = rule.trigger.entity
@@ -232,17 +246,19 @@ class RuleEngine:
             condition.evaluate if condition is not None else None,
         )
         alpha = UNFILED
-        rest: Test | None = test
         filed: tuple[CompiledCondition, ...] = ()
+        on_values: ValuesTest | None = None
         if self._indexed:
             alpha = plan_of(
                 rule, schemas=self._schemas, operators=self._operators,
                 checks=trigger is not always, memo=self._parts,
             )  # fmt: skip
-            rest, filed = self._split(rule, alpha, None if trigger is always else trigger, test)
+            filed, on_values = self._split(
+                rule, alpha, None if trigger is always else trigger, test
+            )
         return CompiledRule(
-            rule, trigger, condition, actions, (-rule.priority, rule.id), test=test, rest=rest,
-            filed=filed,
+            rule, trigger, condition, actions, (-rule.priority, rule.id), test=test,
+            filed=filed, on_values=on_values,
             timeless=rule.effective_from is None and rule.effective_until is None, alpha=alpha,
             throttle_key=self._throttle_key(rule), branches=self._branches(rule),
             waits=self._steps(rule.trigger.entity, rule.waits, "waits"),
@@ -250,21 +266,39 @@ class RuleEngine:
 
     def _split(
         self, rule: Rule, plan: AlphaPlan, trigger: TriggerCheck | None, test: Test | None
-    ) -> tuple[Test | None, tuple[CompiledCondition, ...]]:
-        """The rule's test without the conjuncts its plan files it by, and those conjuncts
-        compiled at their paths (shared with the rule's own condition), to explain why the
-        network left the rule out."""
+    ) -> tuple[tuple[CompiledCondition, ...], ValuesTest | None]:
+        """The conjuncts ``plan`` files the rule by, compiled at their paths (shared with the
+        rule's own condition) to explain why the network left the rule out, and the rule's
+        test without them, generated over the values the network reads (see
+        :mod:`crmcore.conditions.generated`): the network lets a rule through only when it
+        passes them."""
         if not plan.filed or rule.when is None:
-            return test, ()
+            return (), None if test is None else conjunction([Call(test)])
         entity = rule.trigger.entity
-        left: list[Test] = []
+        steps: list[Step] = []
+        if trigger is not None:
+            steps.append(Call(lambda scope: trigger(scope.event, scope)))
+        read = {field for field, _ in plan.guards}
         filed: list[CompiledCondition] = []
         for position, (path, conjunct) in enumerate(conjuncts(rule.when)):
             if position in plan.filed:
                 filed.append(self._condition(conjunct, entity, path))
             else:
-                left.append(self._condition(conjunct, entity).evaluate)
-        return rule_test(trigger, every_test(tuple(left)) if left else None), tuple(filed)
+                evaluate = self._condition(conjunct, entity).evaluate
+                steps.append(self._step(conjunct, entity, read) or Call(evaluate))
+        return tuple(filed), conjunction(steps)
+
+    def _step(self, conjunct: Condition, entity: str, read: set[str]) -> Leaf | None:
+        """``conjunct`` as a test of the values read, if it is a leaf on one of the fields
+        ``read`` comparing by a built-in operator with a constant."""
+        if not isinstance(conjunct, FieldCondition):
+            return None
+        parts = self._parts.leaf(conjunct, entity, self._schemas, self._operators)
+        if parts is None or parts[0] not in read:
+            return None
+        field, normal, value, _ = parts
+        operator = self._operators[conjunct.op]
+        return Leaf(field=field, operator=operator, value=value, plain_text=normal is not plain)
 
     def _branches(
         self, rule: Rule
@@ -354,21 +388,21 @@ class RuleEngine:
             )  # fmt: skip
         entity = event.entity_type
         scope = scope_of(self._settings, event, entity, context, now)
-        chosen = network.select(scope)
+        selected = network.select(scope)
+        chosen, values = (candidates, None) if selected is None else selected
         if explain:
             effective = self._effective(event, candidates)
             if not effective:
                 return nothing_done(context.chain, dry_run=dry_run)
-            left_out = frozenset(candidates).difference(candidates if chosen is None else chosen)
+            left_out = frozenset(candidates).difference(chosen)
             run = Run(self._settings, scope, entity, context, dry_run=dry_run)
             return run.explained(effective, left_out)
-        survivors = self._effective(event, candidates if chosen is None else chosen)
+        survivors = chosen if self._timeless else self._effective(event, chosen)
         if not survivors:
             return nothing_done(context.chain, dry_run=dry_run)
         return run_quiet(
-            self._settings, scope, entity, context, survivors, dry_run=dry_run,
-            filtered=chosen is not None,
-        )  # fmt: skip
+            self._settings, scope, entity, context, survivors, dry_run=dry_run, values=values
+        )
 
     def _effective(
         self, event: DomainEvent, candidates: Sequence[CompiledRule]
@@ -382,16 +416,20 @@ class RuleEngine:
     def _network(self, candidates: Sequence[CompiledRule]) -> AlphaNetwork[CompiledRule] | None:
         """The alpha network of a candidate list the index keeps, built on first use; ``None``
         when conditions are not indexed or too few of the candidates are filed."""
+        last = self._last
+        if last[0] is candidates:  # most events meet the list the one before met
+            return last[1]
         if not self._indexed:
             return None
         kept = self._networks.get(id(candidates))
         if kept is not None and kept[0] is candidates:
+            self._last = kept
             return kept[1]
         if len(self._networks) >= _NETWORKS:
             self._networks.clear()
         network = AlphaNetwork(candidates, [c.alpha for c in candidates])
         worth = network if network.filed * 2 >= len(candidates) else None
-        self._networks[id(candidates)] = (tuple(candidates), worth)
+        self._networks[id(candidates)] = self._last = (tuple(candidates), worth)
         return worth
 
     def process_due(

@@ -53,7 +53,12 @@ class Chain:
     def after(self, links: Iterable[Link]) -> Chain:
         """The chain one step deeper, with ``links`` fired."""
         chain: Chain = _new(Chain)
-        _set(chain, "__dict__", {"depth": self.depth + 1, "fired": (*self.fired, *links)})
+        fired = self.fired
+        _set(
+            chain,
+            "__dict__",
+            {"depth": self.depth + 1, "fired": (*fired, *links) if fired else tuple(links)},
+        )
         return chain
 
 

@@ -16,6 +16,7 @@ from typing import Any, Final
 import attrs
 
 from crmcore.conditions.compiler import CompiledCondition, NodeTrace
+from crmcore.conditions.generated import ValuesTest
 from crmcore.conditions.scope import Scope, read, record_from_changes
 from crmcore.events import DomainEvent
 from crmcore.rules.actions import AssignManager
@@ -77,10 +78,16 @@ class CompiledAction:
     def filled(self, scope: Scope) -> Action:
         """The action with its templates filled from ``scope``; ``DomainValidationError``
         when a filled-in text breaks its field's checks."""
-        if not self.templates:
+        templates = self.templates
+        if not templates:
             return self.action
-        values = {path: getter(scope) for path, getter in self.getters.items()}
-        texts = tuple([render(values) for _, render in self.templates])
+        values = {}
+        for path, getter in self.getters.items():  # loops, not comprehensions: fewer frames
+            values[path] = getter(scope)
+        if len(templates) == 1:
+            texts: tuple[str, ...] = (templates[0][1](values),)
+        else:
+            texts = tuple([render(values) for _, render in templates])
         found = self._filled.get(texts)
         if found is None:
             named = {name: text for (name, _), text in zip(self.templates, texts, strict=True)}
@@ -100,9 +107,10 @@ class CompiledRule:
     """A rule ready to run: its trigger check, compiled condition and actions.
 
     ``test`` is the hot path's whole question, trigger check and condition in one call;
-    ``None`` when the entity and kind say it all and the rule has no condition. ``rest`` is
-    the same question without the tests the alpha network filed the rule by, for the rules
-    it lets through (they pass those).
+    ``None`` when the entity and kind say it all and the rule has no condition.
+    ``on_values`` is the same question without the tests the alpha network filed the rule by,
+    for the rules it lets through (they pass those), asked over the values the network read
+    (``None``: nothing is left to ask).
     """
 
     rule: Rule
@@ -113,8 +121,8 @@ class CompiledRule:
     test: Test | None = None
     timeless: bool = True  # no effective dates to check
     alpha: AlphaPlan = UNFILED  # how the alpha network files it
-    rest: Test | None = None
     filed: tuple[CompiledCondition, ...] = ()  # the conjuncts it is filed by, compiled
+    on_values: ValuesTest | None = None
     throttle_key: Callable[[Scope], str] | None = None  # for a throttled rule
     # Per branch: its condition (None: the else) and its actions.
     branches: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
@@ -122,19 +130,25 @@ class CompiledRule:
     waits: tuple[tuple[CompiledCondition | None, tuple[CompiledAction, ...]], ...] = ()
     # Neither branches, waiting steps nor an assignment: its actions are all it gives.
     plain: bool = attrs.field(init=False)
-    _makers: dict[tuple[str, bool], CommandMaker] = attrs.field(factory=dict, init=False)
+    stops: bool = attrs.field(init=False)  # the rule's stop_processing, read per firing
+    # The makers of its commands by entity and dry run, made on first use (see ``maker``).
+    makers: dict[tuple[str, bool], CommandMaker] = attrs.field(factory=dict, init=False)
 
     @plain.default
     def _plain(self) -> bool:
         return not (self.branches or self.waits or any(a.assigns for a in self.actions))
 
+    @stops.default
+    def _stops(self) -> bool:
+        return self.rule.stop_processing
+
     def maker(self, entity: str, dry_run: bool) -> CommandMaker:
         """The maker of this rule's commands for ``entity`` (see
         :func:`~crmcore.rules.commands.command_maker`), made once."""
-        found = self._makers.get((entity, dry_run))
+        found = self.makers.get((entity, dry_run))
         if found is None:
             rule = self.rule
-            found = self._makers[entity, dry_run] = command_maker(
+            found = self.makers[entity, dry_run] = command_maker(
                 rule_id=rule.id, rule_version=rule.version, entity=entity, dry_run=dry_run
             )
         return found
@@ -174,20 +188,21 @@ def scope_of(
 
 def run_quiet(
     settings: Settings, scope: Scope, entity: str, context: RuleContext,
-    candidates: Iterable[CompiledRule], *, dry_run: bool, filtered: bool = False,
+    candidates: Iterable[CompiledRule], *, dry_run: bool,
+    values: Mapping[str, Any] | None = None,
 ) -> RuleOutcome:  # fmt: skip
     """Run ``candidates`` without a trace: each asked its one test, and the state of a
     :class:`Run` made only once a rule fires or fails, so that most events allocate nothing.
 
-    ``filtered`` says the alpha network chose the candidates: each is asked its ``rest``."""
+    ``values`` are the fields the alpha network read when it chose the candidates: each is
+    then asked the tests it was not filed by, over them (``on_values``)."""
     chain = context.chain
     if settings.ledger is None and not chain.fired and chain.depth < settings.max_depth:
-        return _run_lean(settings, scope, entity, context, candidates, dry_run, filtered)
+        return _run_lean(settings, scope, entity, context, candidates, dry_run, values)
     run: Run | None = None
     for compiled in candidates:
         try:
-            test = compiled.rest if filtered else compiled.test
-            if test is not None and not test(scope):
+            if not _passes(compiled, scope, values):
                 continue
             if run is None:
                 run = Run(settings, scope, entity, context, dry_run=dry_run)
@@ -198,14 +213,14 @@ def run_quiet(
                 run = Run(settings, scope, entity, context, dry_run=dry_run)
             run.failed(compiled.rule, error)
             continue
-        if compiled.rule.stop_processing:
+        if compiled.stops:
             break
     return nothing_done(context.chain, dry_run=dry_run) if run is None else run.outcome()
 
 
-def _run_lean(
+def _run_lean(  # noqa: C901, PLR0912 - the hot loop; splitting it adds calls per candidate
     settings: Settings, scope: Scope, entity: str, context: RuleContext,
-    candidates: Iterable[CompiledRule], dry_run: bool, filtered: bool,
+    candidates: Iterable[CompiledRule], dry_run: bool, values: Mapping[str, Any] | None,
 ) -> RuleOutcome:  # fmt: skip
     """:func:`run_quiet` with no ledger to ask and no loop to guard against: a plain rule's
     commands are made right here, and a :class:`Run` (sharing the lists) only for a rule
@@ -216,20 +231,36 @@ def _run_lean(
     run: Run | None = None
     event = scope.event
     entity_id, caused_by = event.entity_id, event.name
+    made = (entity, dry_run)
     filled: dict[CompiledAction, Action] = {}  # the actions filled for this event so far
     for compiled in candidates:
         try:
-            test = compiled.rest if filtered else compiled.test
-            if test is not None and not test(scope):
-                continue
+            if values is None:
+                test = compiled.test
+                if test is not None and not test(scope):
+                    continue
+            else:
+                on_values = compiled.on_values
+                if on_values is not None and not on_values(values, scope):
+                    continue
             if run is None and compiled.plain:
-                make = compiled.maker(entity, dry_run)
-                # All the rule's actions are filled before any command is kept.
-                commands += [
-                    make(entity_id, filled[item] if item in filled else _fill(item, scope, filled),
-                         caused_by)
-                    for item in compiled.actions
-                ]  # fmt: skip
+                make = compiled.makers.get(made) or compiled.maker(entity, dry_run)
+                actions = compiled.actions
+                if len(actions) == 1:
+                    item = actions[0]
+                    action = filled.get(item)
+                    if action is None:
+                        action = _fill(item, scope, filled)
+                    commands.append(make(entity_id, action, caused_by))
+                else:  # all the rule's actions are filled before any command is kept
+                    commands += [
+                        make(
+                            entity_id,
+                            filled[item] if item in filled else _fill(item, scope, filled),
+                            caused_by,
+                        )
+                        for item in actions
+                    ]
                 links.append((compiled.rule.id, entity, entity_id))
             else:
                 run = run or Run(settings, scope, entity, context, dry_run=dry_run, lists=lists)
@@ -239,13 +270,21 @@ def _run_lean(
             run = run or Run(settings, scope, entity, context, dry_run=dry_run, lists=lists)
             run.failed(compiled.rule, error)
             continue
-        if compiled.rule.stop_processing:
+        if compiled.stops:
             break
     if run is not None:
         return run.outcome()
     if not links:
         return nothing_done(context.chain, dry_run=dry_run)
     return commands_done(tuple(commands), context.chain.after(links), dry_run=dry_run)
+
+
+def _passes(compiled: CompiledRule, scope: Scope, values: Mapping[str, Any] | None) -> bool:
+    """Whether ``compiled`` holds for ``scope``: its whole test, or with the ``values`` the
+    alpha network read, the tests it was not filed by."""
+    if values is None:
+        return compiled.test is None or compiled.test(scope)
+    return compiled.on_values is None or compiled.on_values(values, scope)
 
 
 def _fill(item: CompiledAction, scope: Scope, filled: dict[CompiledAction, Action]) -> Action:

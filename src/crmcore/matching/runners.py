@@ -15,8 +15,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -31,9 +29,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 
-_shared: tuple[str, Any] | None = None
-"""The shared value a worker process of :class:`ProcessRunner` holds, and the file it came
-from: loaded once per worker and value, then used by every call that shares it."""
+_shared: Any = None
+"""The shared value a worker process of :class:`ProcessRunner` holds: unpickled once when
+the worker starts, then used by every call that shares it."""
 _PRELOAD = ["crmcore.matching.batch", "crmcore.matching.clusters"]
 """Modules the fork server imports once, so that each worker starts without importing them."""
 
@@ -48,13 +46,15 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux
 
 
-def _call_shared(function: Callable[[Any, T], R], path: str, item: T) -> R:
+def _hold(box: list[bytes]) -> None:
+    """Start a worker holding the pickled shared value in ``box``, taken out of it so that
+    the worker keeps only the value, not its pickle as well."""
     global _shared  # noqa: PLW0603 - one value per worker process, kept between its calls
-    if _shared is None or _shared[0] != path:
-        _shared = None  # The previous value goes before the next one is read.
-        with open(path, "rb") as file:
-            _shared = (path, pickle.load(file))
-    return function(_shared[1], item)
+    _shared = pickle.loads(box.pop())
+
+
+def _call_shared(function: Callable[[Any, T], R], item: T) -> R:
+    return function(_shared, item)
 
 
 class Runner(Protocol):
@@ -97,9 +97,9 @@ class ProcessRunner:
 
     Used as a context manager (``with ProcessRunner() as runner:``, as the batch functions
     do for one run), it keeps one pool of workers for every call inside, and a value that
-    consecutive ``map_shared`` calls share (the same object) is pickled and sent once: each
-    worker reads it once from a temporary file and keeps it until another comes or the block
-    ends. Outside such a block, each call starts and stops its own workers.
+    consecutive ``map_shared`` calls share (the same object) is pickled once and handed to
+    each worker as it starts, through the pool's own pipes; a new shared value starts new
+    workers. Outside such a block, each call starts and stops its own workers.
     """
 
     def __init__(self, workers: int | None = None, *, pieces_per_worker: int = 4) -> None:
@@ -114,8 +114,7 @@ class ProcessRunner:
         self._pieces = pieces_per_worker
         self._held = 0
         self._pool: ProcessPoolExecutor | None = None
-        self._folder: str | None = None
-        self._sent: tuple[object, str] | None = None
+        self._holding: tuple[object] | None = None  # the shared value the workers hold
 
     @property
     def partitions(self) -> int:
@@ -123,39 +122,33 @@ class ProcessRunner:
         return self.workers * self._pieces
 
     def __enter__(self) -> ProcessRunner:
-        if not self._held:
-            self._folder = tempfile.mkdtemp(prefix="crmcore-matching-")
         self._held += 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self._held -= 1
-        if self._held:
-            return
-        pool, folder = self._pool, self._folder
-        self._pool = self._folder = self._sent = None
+        if not self._held:
+            self._stop()
+
+    def _stop(self) -> None:
+        pool = self._pool
+        self._pool = self._holding = None
         if pool is not None:
             pool.shutdown()
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
 
-    def _workers(self) -> ProcessPoolExecutor:
+    def _workers(self, shared: tuple[object] | None = None) -> ProcessPoolExecutor:
+        """The pool; with ``shared`` (the value, in a tuple), one whose workers hold that
+        value, started anew unless they hold it already."""
+        if shared is not None and (self._holding is None or self._holding[0] is not shared[0]):
+            self._stop()
+            box = [pickle.dumps(shared[0], pickle.HIGHEST_PROTOCOL)]
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=_context(), initializer=_hold, initargs=(box,)
+            )
+            self._holding = shared
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
         return self._pool
-
-    def _file_of(self, shared: object) -> str:
-        """The file holding ``shared`` pickled, written once for consecutive calls."""
-        if self._sent is not None and self._sent[0] is shared:
-            return self._sent[1]
-        assert self._folder is not None
-        if self._sent is not None:
-            os.unlink(self._sent[1])
-        handle, path = tempfile.mkstemp(dir=self._folder, suffix=".pickle")
-        with os.fdopen(handle, "wb") as file:
-            pickle.dump(shared, file, pickle.HIGHEST_PROTOCOL)
-        self._sent = (shared, path)
-        return path
 
     def map(self, function: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """``[function(item) for item in items]``, computed in the worker processes."""
@@ -166,9 +159,9 @@ class ProcessRunner:
 
     def map_shared(self, function: Callable[[S, T], R], shared: S, items: Sequence[T]) -> list[R]:
         """``[function(shared, item) for item in items]``, computed in the worker processes;
-        ``shared`` is pickled once here and read once by each worker."""
+        ``shared`` is pickled once here and unpickled once by each worker."""
         if len(items) <= 1:
             return [function(shared, item) for item in items]
         with self:
-            path = self._file_of(shared)
-            return list(self._workers().map(partial(_call_shared, function, path), items))
+            pool = self._workers((shared,))
+            return list(pool.map(partial(_call_shared, function), items))

@@ -6,8 +6,8 @@ area, and so on up to the entry points, which may import everything; nothing bel
 ``memory/`` imports a store, a test library or dask. Every import counts: at the top of a
 module, inside a function, under ``TYPE_CHECKING``, and a literal module name a module hands
 to ``importlib``. The table below is the one ARCHITECTURE.md draws, with the kernel modules it
-does not list yet (``conditions/``, ``actions.py``, ``tables.py``, ``visibility.py``,
-``repository_checks.py``) where they belong.
+does not list yet (``conditions/``, ``actions.py``, ``collector.py``, ``tables.py``,
+``visibility.py``, ``repository_checks.py``) where they belong.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ KERNEL: Final = frozenset(
     {
         "",  # the package itself
         "actions",
+        "collector",
         "conditions",
         "customfields",
         "errors",

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_samples import NOW
 
+from crmcore.collector import PAUSE
 from crmcore.conditions.operators import OPERATORS
 from crmcore.ids import RuleId
 from crmcore.money import Money
@@ -33,7 +34,6 @@ from crmcore.rules import (
     compile_condition,
     default_schemas,
 )
-from crmcore.rules.engine import _PAUSE
 
 SCHEMAS = default_schemas()
 TRIGGER = Trigger(entity="request", on=TriggerKind.CREATED)
@@ -288,8 +288,8 @@ def test_compiling_leaves_the_garbage_collector_as_it_found_it() -> None:
 
 
 def test_engines_compiling_at_once_share_one_pause_of_the_collector() -> None:
-    with _PAUSE:
-        with _PAUSE:
+    with PAUSE:
+        with PAUSE:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()

@@ -27,6 +27,7 @@ from typing import Final
 
 import attrs
 
+from crmcore.collector import PAUSE
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.model import DuplicatePair, MatchModel
 from crmcore.matching.records import Prepared, prepare
@@ -150,8 +151,19 @@ def plan_partitions(
     key into at most ``partitions`` independent partitions of about equal work.
 
     ``keys`` are the records' blocking keys in the same order, when computed already (by
-    :func:`prepare_chunk`); else they are computed here.
+    :func:`prepare_chunk`); else they are computed here. The cyclic garbage collector is
+    paused meanwhile (:data:`crmcore.collector.PAUSE`): the plan is millions of objects that
+    live on and form no cycles.
     """
+    with PAUSE:
+        return _plan(model, prepared, threshold=threshold, partitions=partitions, window=window,
+                     keys=keys)  # fmt: skip
+
+
+def _plan(
+    model: MatchModel, prepared: Mapping[str, Prepared], *, threshold: float, partitions: int,
+    window: int, keys: Sequence[Iterable[str]] | None,
+) -> tuple[Plan, list[Partition]]:  # fmt: skip
     ids = tuple(prepared)
     values = tuple(prepared.values())
     if keys is None:

@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 
 import attrs
 
+from crmcore.collector import PAUSE
 from crmcore.errors import DomainValidationError, Violation
 from crmcore.matching.batch import (
     Component,
@@ -103,10 +104,11 @@ def _prepared(model: MatchModel, records: Mapping[str, MatchRecord], runner: Run
     prepared: dict[str, Prepared] = {}
     found: list[Violation] = []
     keys: list[tuple[str, ...]] = []
-    for chunk in runner.map(prepare_chunk, chunks):
-        prepared.update(chunk.records)
-        keys.extend(chunk.keys)
-        found.extend(chunk.violations)
+    with PAUSE:  # the base is kept whole (unpickled here from workers), and forms no cycles
+        for chunk in runner.map(prepare_chunk, chunks):
+            prepared.update(chunk.records)
+            keys.extend(chunk.keys)
+            found.extend(chunk.violations)
     if found:
         raise DomainValidationError(found)
     return _Base(prepared=prepared, keys=tuple(keys))
@@ -244,6 +246,13 @@ def _clusters(
 ) -> list[Cluster]:
     """The clusters of the components ``found``, built here: average linkage and survivorship
     cost less than sending the pairs and the clusters to workers and back."""
+    with PAUSE:  # the clusters live on, and form no cycles
+        return _built(records, plan, found)
+
+
+def _built(
+    records: Mapping[str, MatchRecord], plan: Plan, found: Sequence[Component]
+) -> list[Cluster]:
     position = {record_id: index for index, record_id in enumerate(plan.ids)}
     members = {i for component in found for p in component for i in (p.left_id, p.right_id)}
     work = ClusterWork(

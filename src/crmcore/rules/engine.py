@@ -13,13 +13,11 @@ causal chain, and chains stop at ``max_depth``.
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from types import TracebackType
 from typing import Final
 
+from crmcore.collector import PAUSE
 from crmcore.conditions.compiler import CompiledCondition, Memo, compile_condition
 from crmcore.conditions.generated import Call, Leaf, Step, ValuesTest, conjunction
 from crmcore.conditions.operators import OPERATORS, Operator
@@ -128,40 +126,6 @@ def _need_ledger(rules: Sequence[Rule], ledger: RuleLedger | None) -> None:
 _NO_LEDGER: Final = "needs the engine to be given a ledger of firings (ledger=...)"
 
 
-class _CollectorPause:
-    """The cyclic garbage collector paused while engines compile (a context manager).
-
-    Compiling makes long-lived objects and no cycles, yet each object kept moves the collector
-    towards a full pass over everything the process holds: with 10,000 rules those passes
-    took most of the compile time. Engines compiling in several threads share one pause; the
-    collector resumes when the last ends, if it was running when the first began.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._resume = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._depth == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:  # fmt: skip
-        with self._lock:
-            self._depth -= 1
-            if self._depth == 0 and self._resume:
-                gc.enable()
-
-
-_PAUSE: Final = _CollectorPause()
-
-
 class RuleEngine:
     """Rules compiled once and indexed; see the module docstring.
 
@@ -194,7 +158,7 @@ class RuleEngine:
     ) -> None:
         rules = tuple(rules)
         self.disabled: tuple[DisabledRule, ...] = ()
-        with _PAUSE:  # checking rules allocates as much as compiling them
+        with PAUSE:  # checking rules allocates as much as compiling them
             if disable_invalid:
                 rules, self.disabled = _valid_only(
                     rules, schemas=schemas, operators=operators, actions=actions,
@@ -216,7 +180,7 @@ class RuleEngine:
         self._leaves: Memo = {}
         self._parts = PlanMemo()
         self._actions: dict[tuple[str, str], CompiledAction] = {}
-        with _PAUSE:
+        with PAUSE:
             compiled = [self._compile(rule) for rule in rules if rule.enabled]
             self._index = RuleIndex(compiled, schemas)
         self._leaves, self._parts, self._actions = {}, PlanMemo(), {}

@@ -15,6 +15,7 @@ from typing import Final
 
 from crmcore.app.store import Repositories
 from crmcore.app.work import Work
+from crmcore.collector import PAUSE
 from crmcore.errors import EntityNotFoundError
 from crmcore.ids import ContactPersonId, PartnerId
 from crmcore.matching import DuplicateIndex, MatchModel, MatchRecord
@@ -60,12 +61,13 @@ class DuplicateIndexes:
         # the next catch-up, never missed.
         seen = log.latest() if log is not None else 0
         versions: dict[tuple[str, str], int] = {}
-        for partner in repositories.partners.iterate():
-            partners.add(partner.id, partner)
-            versions[("partner", partner.id)] = partner.version
-        for person in repositories.contact_persons.iterate():
-            contacts.add(person.id, contact_person_record(person))
-            versions[("contact_person", person.id)] = person.version
+        with PAUSE:  # the indexes keep every record's values, and form no cycles
+            for partner in repositories.partners.iterate():
+                partners.add(partner.id, partner)
+                versions[("partner", partner.id)] = partner.version
+            for person in repositories.contact_persons.iterate():
+                contacts.add(person.id, contact_person_record(person))
+                versions[("contact_person", person.id)] = person.version
         self.partners, self.contacts, self.seen = partners, contacts, seen
         self._versions = versions
         self._work = None

@@ -104,8 +104,9 @@ def _prepared(model: MatchModel, records: Mapping[str, MatchRecord], runner: Run
     prepared: dict[str, Prepared] = {}
     found: list[Violation] = []
     keys: list[tuple[str, ...]] = []
-    with PAUSE:  # the base is kept whole (unpickled here from workers), and forms no cycles
-        for chunk in runner.map(prepare_chunk, chunks):
+    done = runner.map(prepare_chunk, chunks)
+    with PAUSE:  # the base is kept whole, and forms no cycles
+        for chunk in done:
             prepared.update(chunk.records)
             keys.extend(chunk.keys)
             found.extend(chunk.violations)

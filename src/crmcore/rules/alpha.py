@@ -6,8 +6,10 @@ record's own fields): equality and membership on up to three fields together by 
 else prefixes and suffixes by casefolded key per length, ``between`` by sorted bounds or
 words a text ``contains`` (each word looked for once), else ``gt``, ``ge``, ``lt``, ``le`` by
 sorted bounds.
-Per event each filed field is read once, and only the rules whose filed test holds, with those
-that file none, are asked their whole test as before, in running order.
+Per event each filed field is read once; the rules whose filed test holds are asked the tests
+they were not filed by, over the values read, and those that file none their whole test, in
+running order. The network's question per event is generated as Python code
+(:mod:`crmcore.rules.selection`).
 
 The answer is the plain evaluation's, failures included: a rule left out had a filed test that
 is false, and the tests before it read fields whose values compare without raising (text,

@@ -1,12 +1,16 @@
 """One run, one pool: a held runner keeps its workers and what they share; components merge."""
 
+import gc
 import os
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from match_samples import MODEL, record
 from test_matching_batch import bases
 
+from crmcore.errors import DomainValidationError
 from crmcore.matching import ProcessRunner, find_duplicate_clusters
 from crmcore.matching.batch import (
     components,
@@ -99,3 +103,30 @@ def test_a_held_runner_gives_the_clusters_of_the_calling_process() -> None:
     with ProcessRunner(2, pieces_per_worker=2) as runner:
         assert find_duplicate_clusters(MODEL, records, threshold=0.5, runner=runner) == single
         assert find_duplicate_clusters(MODEL, records, threshold=0.5, runner=runner) == single
+
+
+class _Noting:
+    """Blocking keys that note whether the garbage collector runs while they are read."""
+
+    def __init__(self, keys: list[str], seen: list[bool]) -> None:
+        self.keys, self.seen = keys, seen
+
+    def __iter__(self) -> Iterator[str]:
+        self.seen.append(gc.isenabled())
+        return iter(self.keys)
+
+
+def test_planning_pauses_the_collector_and_resumes_it_even_on_bad_records() -> None:
+    records = {f"r{n}": record(f"Romashka {n % 3}", "+7 495 000-00-0" + str(n)) for n in range(6)}
+    prepared = {key: prepare(MODEL, value) for key, value in records.items()}
+    seen: list[bool] = []
+    keys = [_Noting(["k"], seen) for _ in prepared]
+    plan, _ = plan_partitions(MODEL, prepared, threshold=0.5, partitions=2, keys=keys)
+    assert seen == [False] * len(prepared)
+    assert gc.isenabled()
+    assert len(plan.ids) == len(prepared)
+    with pytest.raises(DomainValidationError):
+        find_duplicate_clusters(MODEL, {"": records["r0"]}, threshold=0.5)
+    assert gc.isenabled()
+    assert find_duplicate_clusters(MODEL, records, threshold=0.99) == []
+    assert gc.isenabled()

@@ -3,18 +3,21 @@ is delivered at least once, a raising handler leaving its message pending."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
+import attrs
 import pytest
 from app_samples import NOW, romashka, rule, settings
 
-from crmcore.app import CRM, OutboxMessage, OutboxStatus
+from crmcore.app import CRM, OutboxMessage, OutboxStatus, Repositories, TickLog
 from crmcore.app.commands import OpenDeal, PlanInteraction, RegisterPartner
 from crmcore.deals import DealDraft
 from crmcore.errors import DomainValidationError, EntityNotFoundError
 from crmcore.interactions import InteractionDraft, Reminder
 from crmcore.memory import MemoryStore
-from crmcore.rules import Command
+from crmcore.rules import Command, PendingSteps, Rule, WaitDue
 
 _CLOSE_SOON = {
     "id": "close-soon", "name": "A task three days before the expected close",
@@ -23,8 +26,8 @@ _CLOSE_SOON = {
 }  # fmt: skip
 
 
-def _world(store: MemoryStore) -> CRM:
-    crm = CRM(store, settings=settings(), rules=[rule(_CLOSE_SOON)])
+def _world(store: MemoryStore, *others: Rule) -> CRM:
+    crm = CRM(store, settings=settings(), rules=[rule(_CLOSE_SOON), *others])
     partner = crm.execute(RegisterPartner(draft=romashka()), actor="anna", now=NOW).result
     draft = DealDraft(
         title="Поставка",
@@ -208,3 +211,83 @@ def test_a_waiting_step_runs_once_on_the_tick_after_it_came_due() -> None:
     assert [m.command.action.text for m in ticked.outbox] == ["Позвонили?"]
     restarted = CRM(store, settings=settings(), rules=[rule(later)])
     assert restarted.tick(NOW + timedelta(days=5)).steps == ()
+
+
+class _StaleTicks:
+    """The tick log as a tick saw it before another process's tick committed: nothing fired
+    yet and the old watermark; what it records goes to the real log."""
+
+    def __init__(self, inner: TickLog, watermark: datetime | None) -> None:
+        self.inner, self._watermark = inner, watermark
+
+    def fired(self, key: str) -> bool:
+        return False
+
+    def record(self, key: str, *, at: datetime) -> None:
+        self.inner.record(key, at=at)
+
+    def watermark(self) -> datetime | None:
+        return self._watermark
+
+    def advance(self, to: datetime) -> None:
+        self.inner.advance(to)
+
+
+class _StaleSteps:
+    """The pending steps as they stood before another process's tick took them."""
+
+    def __init__(self, inner: PendingSteps, due: tuple[WaitDue, ...]) -> None:
+        self.inner, self._due = inner, due
+
+    def add(self, step: WaitDue) -> None:
+        self.inner.add(step)
+
+    def due(self, *, until: datetime) -> tuple[WaitDue, ...]:
+        return tuple(step for step in self._due if step.due_at <= until)
+
+    def remove(self, step: WaitDue) -> None:
+        self.inner.remove(step)
+
+
+class _Stale:
+    """A store read as it stood before another process's tick: the race two ticks run."""
+
+    def __init__(self, inner: MemoryStore, watermark: datetime, due: tuple[WaitDue, ...]) -> None:
+        self.inner, self.watermark, self.due = inner, watermark, due
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Repositories]:
+        with self.inner.unit_of_work() as repositories:
+            assert repositories.pending_steps is not None
+            yield attrs.evolve(
+                repositories,
+                ticks=_StaleTicks(repositories.ticks, self.watermark),
+                pending_steps=_StaleSteps(repositories.pending_steps, self.due),
+            )
+
+
+def test_a_tick_that_loses_the_race_to_another_process_skips_what_that_tick_ran() -> None:
+    follow_up = {
+        "id": "follow-up", "name": "Ask again in three days",
+        "trigger": {"entity": "partner", "on": "created"},
+        "then": [{"action": "send_message", "text": "Новый клиент"}],
+        "waits": [{"after": 3, "unit": "days",
+                   "then": [{"action": "send_message", "text": "Позвонили?"}]}],
+    }  # fmt: skip
+    store = MemoryStore()
+    rules = [rule(_CLOSE_SOON), rule(follow_up)]
+    crm = _world(store, rules[1])
+    with store.unit_of_work() as repositories:
+        watermark = repositories.ticks.watermark()
+        assert repositories.pending_steps is not None
+        due = repositories.pending_steps.due(until=NOW + timedelta(days=30))
+    assert watermark is not None
+    assert len(due) == 1
+    later = NOW + timedelta(days=7)
+    first = CRM(store, settings=settings(), rules=rules).tick(later)
+    assert (len(first.triggers), len(first.steps), len(first.reminders)) == (1, 1, 1)
+    sent = len(crm.outbox.pending())
+    # The losing tick read the store before the first one committed, and commits after it.
+    losing = CRM(_Stale(store, watermark, due), settings=settings(), rules=rules).tick(later)
+    assert (losing.triggers, losing.steps, losing.reminders, losing.outbox) == ((), (), (), ())
+    assert len(crm.outbox.pending()) == sent

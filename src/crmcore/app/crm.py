@@ -54,6 +54,7 @@ from crmcore.errors import (
     BusinessRuleError,
     ConcurrencyConflictError,
     DomainValidationError,
+    DuplicateEntityError,
     EntityNotFoundError,
     Violation,
 )
@@ -218,7 +219,14 @@ def _fired(key: str, repositories: Repositories) -> bool:
     return repositories.ticks.fired(key)
 
 
-def _record(key: str, now: datetime, repositories: Repositories) -> None:
+def _done(
+    key: str, now: datetime, then: Callable[[Repositories], None] | None,
+    repositories: Repositories,
+) -> None:  # fmt: skip
+    """Note that what ``key`` names ran: ``then`` (a step taken from the pending ones), and
+    ``key`` in the tick log, which refuses a key another process's tick recorded first."""
+    if then is not None:
+        then(repositories)
     repositories.ticks.record(key, at=now)
 
 
@@ -652,10 +660,11 @@ class CRM:
     def tick(self, now: datetime) -> Ticked:
         """Fire the date triggers, the rules' waiting steps and the reminders that came due
         since the last tick (or within ``settings.first_tick`` before the first one), each
-        exactly once: a fired trigger or reminder is recorded in the store's tick log and a
-        step taken from its pending steps in the same unit of work, so a tick repeated after a
-        crash or a restart skips them. Each runs in its own unit of work, like a command of
-        the system actor."""
+        exactly once: each is recorded in the store's tick log (a step is also taken from its
+        pending steps) in the same unit of work, so a tick repeated after a crash or a restart
+        skips them, and where ticks of two processes race for one, the one that records it
+        first runs it and the other skips it. Each runs in its own unit of work, like a
+        command of the system actor."""
         raise_violations(aware_datetime("now", now))
         self._ensure_indexes()
         with self.store.unit_of_work() as repositories:
@@ -693,19 +702,24 @@ class CRM:
                 trigger.entity,
                 trigger.entity_id,
                 now,
+                key=key,
                 run=partial(_process_due, trigger, now),
                 skip=partial(_fired, key),
-                done=partial(_record, key, now),
             )
             if work is not None:
                 fired.append(key)
                 outbox.extend(work.outbox)
                 failures.extend(work.failures)
         for step in steps:
+            key = (
+                f"step:{step.rule_id}:{step.rule_version}:{step.step}:{step.entity}:"
+                f"{step.entity_id}:{step.due_at.isoformat()}"
+            )
             work = self._run_due(
                 step.entity,
                 step.entity_id,
                 now,
+                key=key,
                 run=partial(_process_step, step, now),
                 skip=partial(_not_pending, step, now),
                 done=partial(_ran, step),
@@ -716,12 +730,17 @@ class CRM:
                 failures.extend(work.failures)
         for reminder in reminders.reminders:
             key = f"reminder:{reminder.interaction_id}:{reminder.index}:{reminder.at.isoformat()}"
-            with self.store.unit_of_work() as repositories:
-                if repositories.ticks.fired(key):
-                    continue
-                message = self._reminder(reminder, now)
-                repositories.outbox.add(message)
-                repositories.ticks.record(key, at=now)
+            try:
+                with self.store.unit_of_work() as repositories:
+                    if repositories.ticks.fired(key):
+                        continue
+                    message = self._reminder(reminder, now)
+                    repositories.outbox.add(message)
+                    repositories.ticks.record(key, at=now)
+            except DuplicateEntityError as error:
+                if error.entity_id != key:
+                    raise
+                continue  # another process's tick recorded it first and sent it
             reminded.append(key)
             outbox.append(message)
         with self.store.unit_of_work() as repositories:
@@ -743,22 +762,30 @@ class CRM:
         entity_id: str,
         now: datetime,
         *,
+        key: str,
         run: Callable[[RuleEngine, RuleContext], RuleOutcome],
         skip: Callable[[Repositories], bool],
-        done: Callable[[Repositories], None],
+        done: Callable[[Repositories], None] | None = None,
     ) -> Work | None:
         """Run one thing that came due in its own unit of work, unless ``skip`` says it ran
-        already; ``done`` records that it ran in the same unit of work. A concurrent writer's
-        win (another process moved the rotation an assignment read) runs it again, up to
-        ``settings.max_retries`` times, as :meth:`execute` does."""
+        already; ``key`` is recorded in the tick log in the same unit of work, after ``done``.
+        A concurrent writer's win (another process moved the rotation an assignment read)
+        runs it again, up to ``settings.max_retries`` times, as :meth:`execute` does; another
+        process's tick that recorded ``key`` first ran it, and nothing is done here."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._run_due_once(entity, entity_id, now, run=run, skip=skip, done=done)
+                return self._run_due_once(
+                    entity, entity_id, now, run=run, skip=skip, done=partial(_done, key, now, done)
+                )
             except ConcurrencyConflictError:
                 if attempt > self._settings.max_retries:
                     raise
+            except DuplicateEntityError as error:
+                if error.entity_id != key:
+                    raise
+                return None
 
     def _run_due_once(
         self,

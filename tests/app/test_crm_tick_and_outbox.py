@@ -24,6 +24,13 @@ _CLOSE_SOON = {
     "trigger": {"entity": "deal", "on": "date", "field": "expected_close", "offset": 3},
     "then": [{"action": "create_task", "title": "Закрыть «{{ title }}»", "due_in": "P1D"}],
 }  # fmt: skip
+_FOLLOW_UP = {
+    "id": "follow-up", "name": "Ask again in three days",
+    "trigger": {"entity": "partner", "on": "created"},
+    "then": [{"action": "send_message", "text": "Новый клиент"}],
+    "waits": [{"after": 3, "unit": "days",
+               "then": [{"action": "send_message", "text": "Позвонили?"}]}],
+}  # fmt: skip
 
 
 def _world(store: MemoryStore, *others: Rule) -> CRM:
@@ -191,13 +198,7 @@ def test_a_throttled_rule_counts_its_firings_in_the_stores_ledger() -> None:
 
 
 def test_a_waiting_step_runs_once_on_the_tick_after_it_came_due() -> None:
-    later = {
-        "id": "follow-up", "name": "Ask again in three days",
-        "trigger": {"entity": "partner", "on": "created"},
-        "then": [{"action": "send_message", "text": "Новый клиент"}],
-        "waits": [{"after": 3, "unit": "days",
-                   "then": [{"action": "send_message", "text": "Позвонили?"}]}],
-    }  # fmt: skip
+    later = _FOLLOW_UP
     store = MemoryStore()
     crm = CRM(store, settings=settings(), rules=[rule(later)])
     crm.tick(NOW)
@@ -267,15 +268,8 @@ class _Stale:
 
 
 def test_a_tick_that_loses_the_race_to_another_process_skips_what_that_tick_ran() -> None:
-    follow_up = {
-        "id": "follow-up", "name": "Ask again in three days",
-        "trigger": {"entity": "partner", "on": "created"},
-        "then": [{"action": "send_message", "text": "Новый клиент"}],
-        "waits": [{"after": 3, "unit": "days",
-                   "then": [{"action": "send_message", "text": "Позвонили?"}]}],
-    }  # fmt: skip
     store = MemoryStore()
-    rules = [rule(_CLOSE_SOON), rule(follow_up)]
+    rules = [rule(_CLOSE_SOON), rule(_FOLLOW_UP)]
     crm = _world(store, rules[1])
     with store.unit_of_work() as repositories:
         watermark = repositories.ticks.watermark()

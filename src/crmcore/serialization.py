@@ -24,7 +24,7 @@ import re
 import threading
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -49,8 +49,10 @@ from crmcore.ids import EntityRef
 from crmcore.money import Money
 from crmcore.validation import (
     CHANGES_OF,
+    EDITABLE_OF,
     Model,
     field_violations,
+    not_editable,
     payload_violations,
     raise_violations,
 )
@@ -269,7 +271,11 @@ def _model(converter: Converter, cl: type[Model]) -> Callable[[Any, Any], Any]:
     """A model's hook that, when some fields cannot be read, still runs the checks of those
     that can: a damaged record reports its blank title beside its bad currency."""
     changes: dict[str, Any] = {
-        field.name: override(struct_hook=_changes(converter, field.metadata[CHANGES_OF]))
+        field.name: override(
+            struct_hook=_changes(
+                converter, field.metadata[CHANGES_OF], field.metadata.get(EDITABLE_OF, ())
+            )
+        )
         for field in attrs.fields(cast("type[attrs.AttrsInstance]", cl))
         if CHANGES_OF in field.metadata
     }
@@ -291,16 +297,21 @@ def _model(converter: Converter, cl: type[Model]) -> Callable[[Any, Any], Any]:
     return structure
 
 
-def _changes(converter: Converter, model: type[Model]) -> Callable[[Any, Any], Any]:
+def _changes(
+    converter: Converter, model: type[Model], editable: Collection[str]
+) -> Callable[[Any, Any], Any]:
     """The hook of a ``changes`` mapping of ``model``'s fields (see
-    :func:`crmcore.validation.changes_of`): each value whose key names a field is read as the
-    field's type. When one cannot be read, the checks of the others run beside it; mappings
-    (custom values) and keys that name no field go to the service as they came."""
+    :func:`crmcore.validation.changes_of`): each value whose key names a field (an
+    ``editable`` one, when they are given) is read as the field's type. When one cannot be
+    read, the checks of the others run beside it, and the keys outside ``editable`` are
+    refused with them; mappings (custom values) and the other keys go to the service as they
+    came."""
     resolved = attrs.resolve_types(cast("type[attrs.AttrsInstance]", model))
     types = {
         field.name: field.type
         for field in attrs.fields(resolved)
         if get_origin(field.type) not in {collections.abc.Mapping, dict}
+        and (not editable or field.name in editable)
     }
 
     def structure(value: Any, _: Any) -> Any:
@@ -319,7 +330,8 @@ def _changes(converter: Converter, model: type[Model]) -> Callable[[Any, Any], A
             checked = [
                 v for key in read if key in types for v in field_violations(model, key, read[key])
             ]
-            raise DomainValidationError([*unread, *checked])
+            refused = not_editable(value, editable) if editable else []
+            raise DomainValidationError([*refused, *unread, *checked])
         return read
 
     return structure

@@ -23,6 +23,7 @@ from crmcore.errors import DomainValidationError, Violation, shown
 
 __all__ = [
     "CHANGES_OF",
+    "EDITABLE_OF",
     "Check",
     "FrozenMap",
     "Model",
@@ -41,6 +42,7 @@ __all__ = [
     "invariant",
     "invariant_violations",
     "non_negative_int",
+    "not_editable",
     "optional",
     "payload_violations",
     "positive_decimal",
@@ -93,14 +95,29 @@ def checks(*functions: Check) -> dict[str, tuple[Check, ...]]:
 
 
 CHANGES_OF: Final = "crmcore.changes_of"
+EDITABLE_OF: Final = "crmcore.editable_of"
 
 
-def changes_of(model: type) -> dict[str, type]:
+def changes_of(model: type, *, editable: Collection[str] = ()) -> dict[str, object]:
     """Field metadata of a ``changes`` mapping whose keys name fields of ``model``: the
     converter reads each such value from JSON as that field's type (Money from
     ``{"amount": "10.00", "currency": "RUB"}``, a date from ``"2026-05-01"``), every problem
-    under ``changes.<field>``; keys that name no field are left to the service to refuse."""
-    return {CHANGES_OF: model}
+    under ``changes.<field>``; keys that name no field are left to the service to refuse.
+
+    ``editable`` names the fields the service lets change: only those are read, and when one
+    of them cannot be read, the keys outside them are refused beside it, as the service would
+    refuse them, so that every problem shows at once."""
+    return {CHANGES_OF: model, EDITABLE_OF: frozenset(editable)}
+
+
+def not_editable(changes: Mapping[object, object], editable: Collection[str]) -> list[Violation]:
+    """The problems of the keys of ``changes`` that name no ``editable`` field, as
+    :func:`read_changes` reports them.
+
+    >>> [str(v) for v in not_editable({"title": "Pumps", "stage": "won"}, {"title"})]
+    ['stage: cannot be changed here (not an editable field)']
+    """
+    return list(_not_editable([k for k in changes if not (isinstance(k, str) and k in editable)]))
 
 
 class Model:

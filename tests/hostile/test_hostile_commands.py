@@ -132,6 +132,24 @@ def test_bad_money_in_a_deal_s_changes_from_json_is_refused_by_field_beside_the_
     assert outcome.unchanged
 
 
+def test_fields_that_cannot_be_changed_are_refused_beside_a_change_that_cannot_be_read() -> None:
+    changes = {"amount": {"amount": "lots", "currency": "RUB"}, "stage": "won", "bogus": 1}
+    outcome = attempt(
+        entry_point("app_command"), ("edit_deal", {"deal_id": "d-1", "changes": changes})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert set(outcome.error.fields) == {"changes.amount.amount", "changes.stage", "changes.bogus"}
+    refused = [v for v in outcome.error.violations if v.field != "changes.amount.amount"]
+    assert all("cannot be changed here" in v.message for v in refused)
+    assert outcome.unchanged
+    readable = {"amount": {"amount": "10", "currency": "RUB"}, "stage": "won"}
+    outcome = attempt(
+        entry_point("app_command"), ("edit_deal", {"deal_id": "d-1", "changes": readable})
+    )
+    assert isinstance(outcome.error, DomainValidationError)
+    assert outcome.error.fields == ("stage",)  # the service's own refusal, by its name
+
+
 @pytest.mark.parametrize("amount", ["10", 10, ["10", "RUB"], {"amount": "1"}, None])
 def test_money_in_a_deal_s_changes_takes_only_its_serialized_form(amount: object) -> None:
     changes = {"amount": amount}

@@ -16,9 +16,17 @@ import attrs
 
 from crmcore.agreements import Audience, ConditionOverrides, OverrideLimits, SalesConditions
 from crmcore.agreements.templates import QuoteTemplate
-from crmcore.catalog import PriceType, Product, ProductDraft, StockLevel
+from crmcore.catalog import PRODUCT_EDITABLE, PriceType, Product, ProductDraft, StockLevel
 from crmcore.claims import Activity, ClaimDraft, ClaimEdit, ClaimResult
-from crmcore.deals import CostLine, Deal, DealDraft, Pipeline, ProductPick, SupplierOrderLine
+from crmcore.deals import (
+    DEAL_EDITABLE,
+    CostLine,
+    Deal,
+    DealDraft,
+    Pipeline,
+    ProductPick,
+    SupplierOrderLine,
+)
 from crmcore.ids import EntityRef
 from crmcore.interactions import InteractionDraft
 from crmcore.marketing import (
@@ -31,7 +39,7 @@ from crmcore.marketing import (
 )
 from crmcore.money import Money
 from crmcore.partners import ContactPersonDraft, PartnerDraft
-from crmcore.requests import Request, RequestDraft
+from crmcore.requests import REQUEST_EDITABLE, Request, RequestDraft
 from crmcore.rules import AllOf, AnyOf, Condition, FieldCondition, Not, Rule
 from crmcore.tasks import TaskDraft, TaskEdit
 from crmcore.validation import (
@@ -250,7 +258,7 @@ class EditDeal(CRMCommand):
     name: ClassVar[str] = "edit_deal"
     deal_id: str = attrs.field(metadata=_ID)
     changes: Mapping[str, Any] = attrs.field(
-        converter=freeze, metadata={**checks(_mapping), **changes_of(Deal)}
+        converter=freeze, metadata={**checks(_mapping), **changes_of(Deal, editable=DEAL_EDITABLE)}
     )
 
 
@@ -554,7 +562,8 @@ class EditRequest(CRMCommand):
     name: ClassVar[str] = "edit_request"
     request_id: str = attrs.field(metadata=_ID)
     changes: Mapping[str, Any] = attrs.field(
-        converter=freeze, metadata={**checks(_mapping), **changes_of(Request)}
+        converter=freeze,
+        metadata={**checks(_mapping), **changes_of(Request, editable=REQUEST_EDITABLE)},
     )
 
 
@@ -774,7 +783,8 @@ class EditProduct(CRMCommand):
     name: ClassVar[str] = "edit_product"
     product_id: str = attrs.field(metadata=_ID)
     changes: Mapping[str, Any] = attrs.field(
-        converter=freeze, metadata={**checks(_mapping), **changes_of(Product)}
+        converter=freeze,
+        metadata={**checks(_mapping), **changes_of(Product, editable=PRODUCT_EDITABLE)},
     )
 
 

@@ -25,6 +25,7 @@ from crmcore.catalog.pricing import (
 )
 from crmcore.catalog.repository import CatalogRepository
 from crmcore.catalog.services import (
+    PRODUCT_EDITABLE,
     ProductDraft,
     create_group,
     create_product,
@@ -34,6 +35,7 @@ from crmcore.catalog.services import (
 
 __all__ = [
     "PRODUCT",
+    "PRODUCT_EDITABLE",
     "PRODUCT_GROUP",
     "CatalogRepository",
     "Price",

@@ -41,7 +41,8 @@ from crmcore.validation import (
 
 __all__ = ["ProductDraft", "create_group", "create_product", "edit_product", "set_price"]
 
-_EDITABLE: Final = ("name", "kind", "group_id", "unit", "image", "min_price")
+PRODUCT_EDITABLE: Final = ("name", "kind", "group_id", "unit", "image", "min_price")
+"""The fields :func:`edit_product` changes; its other keys are refused."""
 
 
 @attrs.frozen(kw_only=True)
@@ -120,7 +121,7 @@ def edit_product(
     """``product`` with ``changes`` applied and a :class:`ProductChanged` event; a new
     ``group_id`` must name ``group``. Changing nothing returns the product as it was."""
     check_now(now)
-    read, collected = read_changes(changes, editable=_EDITABLE)
+    read, collected = read_changes(changes, editable=PRODUCT_EDITABLE)
     fields: dict[str, Any] = dict(read)
     collected.extend(
         v for key, value in read.items() for v in field_violations(Product, key, value)

@@ -86,6 +86,7 @@ from crmcore.deals.repository import (
 )
 from crmcore.deals.results import lose_deal, reopen_deal, resume_deal, suspend_deal, win_deal
 from crmcore.deals.services import (
+    DEAL_EDITABLE,
     DealDraft,
     MovePreview,
     edit_deal,
@@ -98,6 +99,7 @@ from crmcore.deals.services import (
 __all__ = [
     "BUILTIN_GATES",
     "BUILTIN_PIPELINES",
+    "DEAL_EDITABLE",
     "DEFAULT_LOST_REASONS",
     "GATES",
     "LONG_PROJECT",

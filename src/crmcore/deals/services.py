@@ -65,6 +65,7 @@ from crmcore.validation import (
 from crmcore.workcalendar import check_not_before
 
 __all__ = [
+    "DEAL_EDITABLE",
     "DealDraft",
     "MovePreview",
     "edit_deal",
@@ -74,7 +75,7 @@ __all__ = [
     "set_line_items",
 ]
 
-_EDITABLE: Final = (
+DEAL_EDITABLE: Final = (
     "title",
     "amount",
     "expected_close",
@@ -89,6 +90,7 @@ _EDITABLE: Final = (
     "next_step",
     "next_step_due",
 )
+"""The fields :func:`edit_deal` changes; its other keys are refused."""
 # Fields held as frozensets that a change may give as any collection (a JSON list).
 _SETS: Final = ("co_executors", "tags")
 _NO_CONTEXT: Final = GateContext()
@@ -217,7 +219,7 @@ def edit_deal(
     new amount of a deal with line items is refused (it follows the items)."""
     check_now(now)
     check_not_before(now, deal.last_changed_at, entity=f"deal {deal.id!r}")
-    read, collected = read_changes(changes, editable=_EDITABLE)
+    read, collected = read_changes(changes, editable=DEAL_EDITABLE)
     fields: dict[str, Any] = dict(read)
     for name in _SETS:
         if isinstance(fields.get(name), list | tuple | set):

@@ -55,6 +55,7 @@ from crmcore.requests.reports import (
 )
 from crmcore.requests.repository import RequestRepository
 from crmcore.requests.services import (
+    REQUEST_EDITABLE,
     RequestDraft,
     assign_request,
     edit_request,
@@ -76,6 +77,7 @@ __all__ = [
     "BUILTIN_REJECTION_REASONS",
     "BUILTIN_SOURCES",
     "CONTACT_FIELDS",
+    "REQUEST_EDITABLE",
     "REQUEST_LIFECYCLE",
     "REQUEST_LIFECYCLE_DEFINITION",
     "Binding",

@@ -62,6 +62,7 @@ from crmcore.validation import (
 from crmcore.workcalendar import check_not_before
 
 __all__ = [
+    "REQUEST_EDITABLE",
     "RequestDraft",
     "assign_request",
     "edit_request",
@@ -75,7 +76,15 @@ __all__ = [
 
 T = TypeVar("T")
 _DEFAULT_SETTINGS: Final = RequestSettings()
-_EDITABLE: Final = ("contact", "items", "estimated_amount", "campaign", "campaign_id", "custom")
+REQUEST_EDITABLE: Final = (
+    "contact",
+    "items",
+    "estimated_amount",
+    "campaign",
+    "campaign_id",
+    "custom",
+)
+"""The fields :func:`edit_request` changes; its other keys are refused."""
 
 
 @attrs.frozen(kw_only=True)
@@ -366,7 +375,7 @@ def edit_request(
     through their own services."""
     check_now(now)
     check_actor(actor)
-    read, found = read_changes(changes, editable=_EDITABLE)
+    read, found = read_changes(changes, editable=REQUEST_EDITABLE)
     require_open(request, "edited")
     fields: dict[str, Any] = dict(read)
     custom = fields.get("custom")

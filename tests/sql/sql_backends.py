@@ -14,7 +14,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, Final, TypeVar
+from typing import Any, ClassVar, Final, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -80,6 +80,20 @@ class Backend(ABC):
     def factory(self, repository: Callable[[Database], R]) -> Callable[[], R]:
         """A function that makes ``repository`` over a new empty database."""
         return lambda: repository(self.database())
+
+    def suite(
+        self, contract: type[Any], repository: Callable[[Database], object], *, module: str,
+        method: str = "make_repository",
+    ) -> type:  # fmt: skip
+        """``contract``'s test class on this backend, its ``method`` making ``repository``
+        over a new empty database, named ``Test<backend><contract>`` in ``module``."""
+        make = self.factory(repository)
+
+        def made(_: object) -> object:
+            return make()
+
+        name = f"Test{self.name}{contract.__name__.removesuffix('Contract')}"
+        return type(name, (contract,), {method: made, "__module__": module})
 
 
 class SqliteMemory(Backend):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, settings
-from sql_backends import BACKENDS, Backend, SqliteMemory
+from sql_backends import BACKENDS, SqliteMemory
 
 from crmcore.sql import Database
 from crmcore.sql.catalog import SqlCatalog
@@ -37,19 +37,9 @@ SUITES: tuple[tuple[type[Any], Callable[[Database], object]], ...] = (
 )
 
 
-def _suite(backend: Backend, contract: type[Any], repository: Callable[[Database], object]) -> type:
-    make = backend.factory(repository)
-
-    def make_repository(self: object) -> object:
-        return make()
-
-    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
-    return type(name, (contract,), {"make_repository": make_repository, "__module__": __name__})
-
-
 for _backend in BACKENDS:
     for _contract, _repository in SUITES:
-        _class = _suite(_backend, _contract, _repository)
+        _class = _backend.suite(_contract, _repository, module=__name__)
         globals()[_class.__name__] = _class
 del _class
 

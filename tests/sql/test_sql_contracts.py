@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sql_backends import BACKENDS, Backend
+from sql_backends import BACKENDS
 
 from crmcore.sql import (
     Database,
@@ -57,18 +57,8 @@ SUITES: tuple[tuple[type[Any], Callable[[Database], object]], ...] = (
 )
 
 
-def _suite(backend: Backend, contract: type[Any], repository: Callable[[Database], object]) -> type:
-    make = backend.factory(repository)
-
-    def make_repository(self: object) -> object:
-        return make()
-
-    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
-    return type(name, (contract,), {"make_repository": make_repository, "__module__": __name__})
-
-
 for _backend in BACKENDS:
     for _contract, _repository in SUITES:
-        _class = _suite(_backend, _contract, _repository)
+        _class = _backend.suite(_contract, _repository, module=__name__)
         globals()[_class.__name__] = _class
 del _class

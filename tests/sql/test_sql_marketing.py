@@ -49,16 +49,6 @@ COMPARISONS: tuple[tuple[Callable[..., Any], Callable[[Database], object]], ...]
 QUICK = settings(max_examples=8, stateful_step_count=15, database=None, deadline=None)
 
 
-def _suite(backend: Backend, contract: type[Any], repository: Callable[[Database], object]) -> type:
-    make = backend.factory(repository)
-
-    def make_repository(self: object) -> object:
-        return make()
-
-    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
-    return type(name, (contract,), {"make_repository": make_repository, "__module__": __name__})
-
-
 def _comparison(backend: Backend, comparison: Callable[..., Any], repository: Any) -> type:
     case = comparison(backend.factory(repository), settings=QUICK).TestCase
     name = f"Test{backend.name}{repository.__name__.removeprefix('Sql')}Comparison"
@@ -67,7 +57,7 @@ def _comparison(backend: Backend, comparison: Callable[..., Any], repository: An
 
 for _backend in BACKENDS:
     for _contract, _repository in SUITES:
-        _class = _suite(_backend, _contract, _repository)
+        _class = _backend.suite(_contract, _repository, module=__name__)
         globals()[_class.__name__] = _class
     # An SQLite file answers as SQLite in memory does: the comparisons run on the two engines.
     if _backend.name == "SqliteFile":

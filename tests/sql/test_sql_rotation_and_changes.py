@@ -4,7 +4,6 @@ memory, an SQLite file and PostgreSQL, and their writes undone with a failed uni
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from sql_backends import BACKENDS, Backend
@@ -44,22 +43,12 @@ def _logged(database: Database) -> LoggedRepositories:
     )
 
 
-def _suite(backend: Backend, contract: type[Any], method: str, repository: Any) -> type:
-    make = backend.factory(repository)
-
-    def made(self: object) -> object:
-        return make()
-
-    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
-    return type(name, (contract,), {method: made, "__module__": __name__})
-
-
 for _backend in BACKENDS:
     for _contract, _method, _repository in (
         (RotationPointersContract, "make_pointers", SqlRotationPointers),
         (PartnerChangeLogContract, "make_logged", _logged),
     ):
-        _class = _suite(_backend, _contract, _method, _repository)
+        _class = _backend.suite(_contract, _repository, module=__name__, method=_method)
         globals()[_class.__name__] = _class
 del _class
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sql_backends import BACKENDS, Backend
+from sql_backends import BACKENDS
 
 from crmcore.app import CRM, Settings
 from crmcore.app.commands import RegisterPartner
@@ -17,23 +17,12 @@ from crmcore.sql import SqlPendingSteps, SqlRuleLedger, SqlStore
 from crmcore.testing.contracts.pending_steps import PendingStepsContract
 from crmcore.testing.contracts.rule_ledger import RuleLedgerContract
 
-
-def _suite(backend: Backend, contract: type[Any], method: str, repository: Any) -> type:
-    make = backend.factory(repository)
-
-    def made(self: object) -> object:
-        return make()
-
-    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
-    return type(name, (contract,), {method: made, "__module__": __name__})
-
-
 for _backend in BACKENDS:
     for _contract, _method, _repository in (
         (RuleLedgerContract, "make_ledger", SqlRuleLedger),
         (PendingStepsContract, "make_steps", SqlPendingSteps),
     ):
-        _class = _suite(_backend, _contract, _method, _repository)
+        _class = _backend.suite(_contract, _repository, module=__name__, method=_method)
         globals()[_class.__name__] = _class
 del _class
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypothesis import settings
-from sql_backends import BACKENDS, Backend
+from sql_backends import BACKENDS
 
 from crmcore.sql import Database, SqlProjectRepository, SqlTaskRepository
 from crmcore.testing.contracts import ProjectRepositoryContract, TaskRepositoryContract
@@ -19,19 +19,9 @@ SUITES: tuple[tuple[type[Any], Callable[[Database], object]], ...] = (
 QUICK = settings(max_examples=10, stateful_step_count=15, database=None, deadline=None)
 
 
-def _suite(backend: Backend, contract: type[Any], repository: Callable[[Database], object]) -> type:
-    make = backend.factory(repository)
-
-    def make_repository(self: object) -> object:
-        return make()
-
-    name = f"Test{backend.name}{contract.__name__.removesuffix('Contract')}"
-    return type(name, (contract,), {"make_repository": make_repository, "__module__": __name__})
-
-
 for _backend in BACKENDS:
     for _contract, _repository in SUITES:
-        _class = _suite(_backend, _contract, _repository)
+        _class = _backend.suite(_contract, _repository, module=__name__)
         globals()[_class.__name__] = _class
     _tasks = task_repository_comparison(_backend.factory(SqlTaskRepository), settings=QUICK)
     globals()[f"Test{_backend.name}TaskComparison"] = _tasks.TestCase

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, ClassVar, Final, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.engine import Connection
@@ -81,12 +81,36 @@ class SqlPartnerChangeLog:
         ]
 
 
-class SqlPartnerRepository(VersionedTable[Partner]):
+L = TypeVar("L", bound=Partner | ContactPerson)
+
+
+class _LoggedTable(VersionedTable[L]):
+    """A table whose every write moves its record in the sequence of partner changes, in the
+    write's own transaction."""
+
+    logged_as: ClassVar[Literal["partner", "contact_person"]]
+
+    def add(self, entity: L) -> None:
+        """Store a new record, else ``DuplicateEntityError``; the change is logged."""
+        with self._db.unit_of_work(), self._db.begin("log a partner change", write=True) as c:
+            super().add(entity)
+            record_change(self._db, c, self.logged_as, entity.id, entity.version)
+
+    def save(self, entity: L, *, expected_version: int) -> None:
+        """Store a changed record if the stored one is at ``expected_version``; the change is
+        logged."""
+        with self._db.unit_of_work(), self._db.begin("log a partner change", write=True) as c:
+            super().save(entity, expected_version=expected_version)
+            record_change(self._db, c, self.logged_as, entity.id, entity.version)
+
+
+class SqlPartnerRepository(_LoggedTable[Partner]):
     """Partners in SQL, with side tables of phones, emails and case-folded names: a
     :class:`~crmcore.partners.PartnerRepository`."""
 
     table = m.partners
     entity_type = "partner"
+    logged_as = "partner"
     model = Partner
     side_tables = (m.partner_phones, m.partner_emails, m.partner_names)
     owner = "partner_id"
@@ -148,26 +172,14 @@ class SqlPartnerRepository(VersionedTable[Partner]):
         """Every partner, ordered by id (read when called)."""
         return iter(self.select())
 
-    def add(self, entity: Partner) -> None:
-        """Store a new partner, else ``DuplicateEntityError``; the change is logged."""
-        with self._db.unit_of_work(), self._db.begin("log a partner change", write=True) as c:
-            super().add(entity)
-            record_change(self._db, c, "partner", entity.id, entity.version)
 
-    def save(self, entity: Partner, *, expected_version: int) -> None:
-        """Store a changed partner if the stored one is at ``expected_version``; the change
-        is logged."""
-        with self._db.unit_of_work(), self._db.begin("log a partner change", write=True) as c:
-            super().save(entity, expected_version=expected_version)
-            record_change(self._db, c, "partner", entity.id, entity.version)
-
-
-class SqlContactPersonRepository(VersionedTable[ContactPerson]):
+class SqlContactPersonRepository(_LoggedTable[ContactPerson]):
     """Contact persons in SQL, with side tables of phones and emails: a
     :class:`~crmcore.partners.ContactPersonRepository`."""
 
     table = m.contact_persons
     entity_type = "contact_person"
+    logged_as = "contact_person"
     model = ContactPerson
     side_tables = (m.contact_person_phones, m.contact_person_emails)
     owner = "contact_person_id"
@@ -193,19 +205,6 @@ class SqlContactPersonRepository(VersionedTable[ContactPerson]):
     def iterate(self) -> Iterator[ContactPerson]:
         """Every contact person, ordered by id (read in one query)."""
         return iter(self.select())
-
-    def add(self, entity: ContactPerson) -> None:
-        """Store a new contact person, else ``DuplicateEntityError``; the change is logged."""
-        with self._db.unit_of_work(), self._db.begin("log a contact change", write=True) as c:
-            super().add(entity)
-            record_change(self._db, c, "contact_person", entity.id, entity.version)
-
-    def save(self, entity: ContactPerson, *, expected_version: int) -> None:
-        """Store a changed contact person if the stored one is at ``expected_version``; the
-        change is logged."""
-        with self._db.unit_of_work(), self._db.begin("log a contact change", write=True) as c:
-            super().save(entity, expected_version=expected_version)
-            record_change(self._db, c, "contact_person", entity.id, entity.version)
 
     def find_by_phone(self, number: str) -> list[ContactPerson]:
         """Contact persons having a phone with this E.164 number, ordered by id."""

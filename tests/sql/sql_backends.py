@@ -19,14 +19,22 @@ from typing import Any, ClassVar, Final, TypeVar
 import pytest
 from sqlalchemy import text
 
-from crmcore.sql import Database, SqlStore
+from crmcore.sql import (
+    Database,
+    SqlContactPersonRepository,
+    SqlPartnerChangeLog,
+    SqlPartnerRepository,
+    SqlStore,
+)
 from crmcore.sql.metadata import metadata
+from crmcore.testing.contracts import LoggedRepositories
 
 __all__ = [
     "BACKENDS",
     "POSTGRES_URL_VARIABLE",
     "Backend",
     "close_stores",
+    "logged_repositories",
     "postgres_url",
     "remove_files",
 ]
@@ -56,6 +64,15 @@ def close_stores() -> None:
         for suffix in ("", "-wal", "-shm"):
             if path is not None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def logged_repositories(database: Database) -> LoggedRepositories:
+    """A partner and a contact person repository over ``database``, with its change log."""
+    return LoggedRepositories(
+        partners=SqlPartnerRepository(database),
+        contact_persons=SqlContactPersonRepository(database),
+        changes=SqlPartnerChangeLog(database),
+    )
 
 
 def remove_files() -> None:

@@ -6,20 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sql_backends import BACKENDS, Backend
+from sql_backends import BACKENDS, Backend, logged_repositories
 
 from crmcore.ids import PartnerId, UserId
 from crmcore.partners import Partner, PartnerKind, PartnerRole
 from crmcore.sql import (
-    Database,
-    SqlContactPersonRepository,
-    SqlPartnerChangeLog,
-    SqlPartnerRepository,
     SqlRotationPointers,
     SqlStore,
 )
 from crmcore.testing.contracts import (
-    LoggedRepositories,
     PartnerChangeLogContract,
     RotationPointersContract,
 )
@@ -35,18 +30,10 @@ def _partner(partner_id: str) -> Partner:
     )
 
 
-def _logged(database: Database) -> LoggedRepositories:
-    return LoggedRepositories(
-        partners=SqlPartnerRepository(database),
-        contact_persons=SqlContactPersonRepository(database),
-        changes=SqlPartnerChangeLog(database),
-    )
-
-
 for _backend in BACKENDS:
     for _contract, _method, _repository in (
         (RotationPointersContract, "make_pointers", SqlRotationPointers),
-        (PartnerChangeLogContract, "make_logged", _logged),
+        (PartnerChangeLogContract, "make_logged", logged_repositories),
     ):
         _class = _backend.suite(_contract, _repository, module=__name__, method=_method)
         globals()[_class.__name__] = _class

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hypothesis import settings
-from sql_backends import BACKENDS, Backend
+from sql_backends import BACKENDS, Backend, logged_repositories
 
 from crmcore.sql import (
     Database,
@@ -34,6 +34,7 @@ from crmcore.testing.stateful import (
     contact_person_repository_comparison,
     deal_repository_comparison,
     interaction_repository_comparison,
+    partner_change_log_comparison,
     partner_repository_comparison,
     pipeline_repository_comparison,
     relationship_repository_comparison,
@@ -72,4 +73,11 @@ for _backend in (backend for backend in BACKENDS if backend.name != "SqliteFile"
     for _comparison, _repository in COMPARISONS:
         _class = _test_case(_backend, _comparison, _repository)
         globals()[_class.__name__] = _class
+    _logged = partner_change_log_comparison(
+        _backend.factory(logged_repositories), settings=QUICK
+    ).TestCase
+    _class = type(
+        f"Test{_backend.name}PartnerChangeLogComparison", (_logged,), {"__module__": __name__}
+    )
+    globals()[_class.__name__] = _class
 del _class

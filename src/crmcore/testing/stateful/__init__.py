@@ -41,6 +41,7 @@ from crmcore.testing.stateful.marketing import (
 )
 from crmcore.testing.stateful.partners import (
     contact_person_repository_comparison,
+    partner_change_log_comparison,
     partner_repository_comparison,
     relationship_repository_comparison,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "contact_person_repository_comparison",
     "deal_repository_comparison",
     "interaction_repository_comparison",
+    "partner_change_log_comparison",
     "partner_repository_comparison",
     "pipeline_repository_comparison",
     "project_repository_comparison",

@@ -12,6 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from crmcore.ids import ContactPersonId, EntityRef, PartnerId, RelationshipId
 from crmcore.memory import (
     MemoryContactPersonRepository,
+    MemoryPartnerChangeLog,
     MemoryPartnerRepository,
     MemoryRelationshipRepository,
 )
@@ -19,26 +20,33 @@ from crmcore.partners.kinds import PartnerKind, PartnerRole, RelationshipKind
 from crmcore.partners.model import ContactPerson, LegalData, Partner, Relationship
 from crmcore.partners.repository import (
     ContactPersonRepository,
+    LoggedChange,
     PartnerRepository,
     RelationshipRepository,
 )
+from crmcore.testing.contracts.partner_changes import LoggedRepositories
 from crmcore.testing.stateful._common import (
     _CREATED_AT,
     _EMAILS,
     _NAMES,
     _PHONES,
+    _bumps,
     _cased,
     _Comparison,
     _comparison,
     _emails,
     _ids,
+    _offsets,
+    _outcome,
     _phones,
+    _saved_change,
     _unknown_or_known_ids,
     _VersionedCalls,
 )
 
 __all__ = [
     "contact_person_repository_comparison",
+    "partner_change_log_comparison",
     "partner_repository_comparison",
     "relationship_repository_comparison",
 ]
@@ -203,3 +211,73 @@ def relationship_repository_comparison(
     return _comparison(
         _RelationshipRepositoryCalls, MemoryRelationshipRepository, make_repository, settings
     )
+
+
+def _memory_logged() -> LoggedRepositories:
+    changes = MemoryPartnerChangeLog()
+    return LoggedRepositories(
+        partners=MemoryPartnerRepository(changes=changes),
+        contact_persons=MemoryContactPersonRepository(changes=changes),
+        changes=changes,
+    )
+
+
+def _listed(changes: list[LoggedChange]) -> list[tuple[str, str, int]]:
+    """The changes without their numbers, which a store may count otherwise."""
+    return [(change.kind, change.record_id, change.version) for change in changes]
+
+
+class _PartnerChangeLogCalls(_Comparison[LoggedRepositories]):
+    """The writes of partners and contact persons, refused ones included, compared by the
+    changes each log lists after every number either has handed out: the same records, in
+    the same order, at the same versions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marks: list[tuple[int, int]] = [(0, 0)]
+
+    @rule(entity=_partners)
+    def add_partner(self, entity: Partner) -> None:
+        self.compare(lambda logged: logged.partners.add(entity))
+
+    @rule(entity=_partners, offset=_offsets, bump=_bumps)
+    def save_partner(self, entity: Partner, offset: int, bump: int) -> None:
+        stored = self.saved_version(lambda logged: logged.partners.get(entity.id))
+        changed, expected = _saved_change(entity, stored, offset, bump)
+        self.compare(lambda logged: logged.partners.save(changed, expected_version=expected))
+
+    @rule(entity=_contact_persons)
+    def add_contact_person(self, entity: ContactPerson) -> None:
+        self.compare(lambda logged: logged.contact_persons.add(entity))
+
+    @rule(entity=_contact_persons, offset=_offsets, bump=_bumps)
+    def save_contact_person(self, entity: ContactPerson, offset: int, bump: int) -> None:
+        stored = self.saved_version(lambda logged: logged.contact_persons.get(entity.id))
+        changed, expected = _saved_change(entity, stored, offset, bump)
+        self.compare(lambda logged: logged.contact_persons.save(changed, expected_version=expected))
+
+    @rule()
+    def mark(self) -> None:
+        self.marks.append((self.reference.changes.latest(), self.subject.changes.latest()))
+
+    @rule(data=st.data(), limit=st.none() | st.integers(min_value=-1, max_value=3))
+    def since_a_mark(self, data: st.DataObject, limit: int | None) -> None:
+        mine, theirs = data.draw(st.sampled_from(self.marks))
+        expected = _outcome(lambda: _listed(self.reference.changes.since(mine, limit=limit)))
+        actual = _outcome(lambda: _listed(self.subject.changes.since(theirs, limit=limit)))
+        assert actual == expected, f"reference gave {expected!r}, subject gave {actual!r}"
+
+    @invariant()
+    def same_changes_in_rising_numbers(self) -> None:
+        self.compare(lambda logged: _listed(logged.changes.since(0)))
+        numbers = [change.sequence for change in self.subject.changes.since(0)]
+        assert numbers == sorted(set(numbers)), numbers
+        assert self.subject.changes.latest() == (numbers[-1] if numbers else 0)
+
+
+def partner_change_log_comparison(
+    make_logged: Callable[[], LoggedRepositories], *, settings: Settings | None = None
+) -> type[RuleBasedStateMachine]:
+    """A state machine comparing the change log of ``make_logged()`` (a partner and a contact
+    person repository writing to one log) with the memory store's."""
+    return _comparison(_PartnerChangeLogCalls, _memory_logged, make_logged, settings)
